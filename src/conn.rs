@@ -1,0 +1,127 @@
+//! Connections: which driver a URI names, read-only mode, and what closes with the connection.
+
+use crate::driver::{self, Caller, Driver};
+use crate::error::{Error, Handler, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, VIR_FROM_URI};
+use crate::uri::Uri;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+pub struct Connection {
+    pub id: u64,
+    pub uri: String,
+    pub read_only: bool,
+    pub driver: Arc<dyn Driver>,
+    error_handler: Mutex<Option<Handler>>,
+}
+
+impl Connection {
+    pub fn caller(&self) -> Caller {
+        Caller { conn_id: self.id }
+    }
+
+    pub fn set_error_handler(&self, h: Option<Handler>) {
+        *self.error_handler.lock().unwrap_or_else(|p| p.into_inner()) = h;
+    }
+
+    /// The last reference went away (virConnectClose).
+    pub fn close(&self) {
+        self.driver.connection_closed(self.caller());
+    }
+}
+
+/// The URI `virConnectOpen(NULL)` means: LIBVIRT_DEFAULT_URI, else the session qemu driver.
+pub fn default_uri() -> String {
+    std::env::var("LIBVIRT_DEFAULT_URI")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "qemu:///session".to_string())
+}
+
+/// Open a connection to the driver `name` names.
+pub fn open(name: Option<&str>, read_only: bool) -> Result<Arc<Connection>> {
+    let text = match name {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => default_uri(),
+    };
+    let uri = Uri::parse(&text).ok_or_else(|| {
+        Error::with(
+            VIR_ERR_INTERNAL_ERROR,
+            VIR_FROM_URI,
+            format!("Unable to parse URI {text}"),
+        )
+    })?;
+    let driver: Arc<dyn Driver> = match uri.scheme.as_str() {
+        "test" if uri.server.is_none() => driver::test::open(&uri)?,
+        "qemu" if uri.server.is_none() && uri.path == "/embed" => {
+            embed_root(&uri)?;
+            return Err(no_driver(&uri));
+        }
+        _ => return Err(no_driver(&uri)),
+    };
+    Ok(Arc::new(Connection {
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        uri: uri.text.clone(),
+        read_only,
+        driver,
+        error_handler: Mutex::new(None),
+    }))
+}
+
+/// `qemu:///embed?root=DIR`: DIR is required and absolute (the reference's errors).
+pub fn embed_root(uri: &Uri) -> Result<std::path::PathBuf> {
+    let root = uri.param("root").filter(|r| !r.is_empty()).ok_or_else(|| {
+        Error::with(
+            crate::error::VIR_ERR_INVALID_ARG,
+            VIR_FROM_URI,
+            "Missing URI parameter 'root'",
+        )
+    })?;
+    if !root.starts_with('/') {
+        return Err(Error::with(
+            crate::error::VIR_ERR_CONFIG_UNSUPPORTED,
+            VIR_FROM_NONE,
+            "root path must be absolute",
+        ));
+    }
+    Ok(std::path::PathBuf::from(root))
+}
+
+/// No driver in this library serves the URI. The reference hands such URIs to its remote driver,
+/// which fails to reach the local daemon's socket; while no daemon listens there we give the very
+/// same error, otherwise VIR_ERR_NO_CONNECT.
+fn no_driver(uri: &Uri) -> Error {
+    if uri.server.is_none() {
+        let sock = if uri.param("socket").is_some() {
+            uri.param("socket").unwrap_or_default().to_string()
+        } else {
+            "/var/run/libvirt/libvirt-sock".to_string()
+        };
+        if !std::path::Path::new(&sock).exists() {
+            let mut e = Error::system(
+                crate::error::VIR_FROM_RPC,
+                libc::ENOENT,
+                format!("Failed to connect socket to '{sock}'"),
+            );
+            e.str1 = Some("%s".into());
+            return e;
+        }
+    }
+    Error::with(crate::error::VIR_ERR_NO_CONNECT, VIR_FROM_NONE, &uri.text)
+}
+
+pub fn local_hostname() -> Result<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into our buffer.
+    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if r != 0 {
+        return Err(Error::system(
+            VIR_FROM_NONE,
+            std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
+            "failed to determine host name",
+        ));
+    }
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    Ok(String::from_utf8_lossy(&buf[..end]).into_owned())
+}

@@ -1,0 +1,374 @@
+//! Domain XML: parse the parts of libvirt's schema we act on, with libvirt's errors, and write it
+//! back. Elements that describe devices are kept by name so a driver can refuse what it cannot
+//! create instead of dropping it silently.
+
+use crate::domain::uuid;
+use crate::error::{
+    Error, VIR_ERR_NO_NAME, VIR_ERR_XML_DETAIL, VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Disk {
+    pub source: String,
+    pub format: String,
+    pub target: String,
+    pub readonly: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainDef {
+    pub virt_type: String,
+    pub name: String,
+    pub uuid: [u8; 16],
+    pub memory_kib: u64,
+    pub current_memory_kib: u64,
+    pub vcpus: u32,
+    pub os_type: String,
+    pub arch: Option<String>,
+    pub machine: Option<String>,
+    pub emulator: Option<String>,
+    pub on_poweroff: String,
+    pub on_reboot: String,
+    pub on_crash: String,
+    pub disks: Vec<Disk>,
+    /// `<serial type='file'><source path=.../>`: the guest console logged to a file.
+    pub serial_log: Option<String>,
+    /// Device elements this crate does not understand, by element name, in document order.
+    pub unknown_devices: Vec<String>,
+}
+
+/// Where the XML came from, for libvirt's `(domain_definition):LINE:` prefix.
+const SOURCE: &str = "(domain_definition)";
+
+fn xml_error(info: impl AsRef<str>) -> Error {
+    Error::with(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN, info)
+}
+
+/// Not well-formed: code 35 with line, column and a caret under the spot, as libvirt shows it.
+fn detail_error(text: &str, e: &roxmltree::Error) -> Error {
+    let pos = e.pos();
+    let line = text
+        .lines()
+        .nth(pos.row.saturating_sub(1) as usize)
+        .unwrap_or("");
+    let col = (pos.col as usize)
+        .saturating_sub(1)
+        .min(line.chars().count());
+    let msg = format!(
+        "{SOURCE}:{}: {} line {} column {}\n{}\n{}^",
+        pos.row,
+        describe(e),
+        pos.row,
+        pos.col,
+        line,
+        "-".repeat(col)
+    );
+    Error::with(VIR_ERR_XML_DETAIL, VIR_FROM_DOMAIN, msg)
+}
+
+fn describe(e: &roxmltree::Error) -> String {
+    let s = e.to_string();
+    match s.split_once(" at ") {
+        Some((what, _)) => what.to_string(),
+        None => s,
+    }
+}
+
+/// `<memory unit='...'>N</memory>` in KiB, rounded up as libvirt does.
+fn scaled_kib(value: &str, unit: Option<&str>, xpath: &str) -> Result<u64, Error> {
+    let n: u64 = value.trim().parse().map_err(|_| {
+        Error::with(
+            VIR_ERR_XML_ERROR,
+            crate::error::VIR_FROM_XML,
+            format!(
+                "Invalid value '{}' for element or attribute '{xpath}'",
+                value.trim()
+            ),
+        )
+    })?;
+    let mult: u64 = match unit.unwrap_or("KiB") {
+        "b" | "bytes" => 1,
+        "KB" => 1000,
+        "k" | "K" | "KiB" => 1024,
+        "MB" => 1_000_000,
+        "M" | "MiB" => 1 << 20,
+        "GB" => 1_000_000_000,
+        "G" | "GiB" => 1 << 30,
+        "TB" => 1_000_000_000_000,
+        "T" | "TiB" => 1 << 40,
+        other => return Err(xml_error(format!("unknown suffix '{other}'"))),
+    };
+    let bytes = n.checked_mul(mult).ok_or_else(|| {
+        Error::with(
+            crate::error::VIR_ERR_OVERFLOW,
+            VIR_FROM_DOMAIN,
+            "value too large",
+        )
+    })?;
+    Ok(bytes.div_ceil(1024))
+}
+
+fn child<'a>(n: roxmltree::Node<'a, 'a>, name: &str) -> Option<roxmltree::Node<'a, 'a>> {
+    n.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn text_of(n: Option<roxmltree::Node>) -> Option<String> {
+    n.map(|n| n.text().unwrap_or("").trim().to_string())
+}
+
+/// Parse a domain definition. Errors are libvirt's: 35 when not well-formed, 27 for a wrong
+/// root or a bad value, 21 when the name is missing.
+pub fn parse(text: &str) -> Result<DomainDef, Error> {
+    let doc = roxmltree::Document::parse(text).map_err(|e| detail_error(text, &e))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "domain" {
+        return Err(Error::with(
+            VIR_ERR_XML_ERROR,
+            crate::error::VIR_FROM_XML,
+            format!(
+                "expecting root element of 'domain', not '{}'",
+                root.tag_name().name()
+            ),
+        ));
+    }
+    let virt_type = root
+        .attribute("type")
+        .ok_or_else(|| Error::internal(VIR_FROM_DOMAIN, "missing domain type attribute"))?
+        .to_string();
+    let name = text_of(child(root, "name")).filter(|n| !n.is_empty());
+    let Some(name) = name else {
+        return Err(Error::new(VIR_ERR_NO_NAME, VIR_FROM_DOMAIN, None));
+    };
+    if name.contains('/') {
+        return Err(xml_error(format!("name {name} cannot contain '/'")));
+    }
+    let uuid = match text_of(child(root, "uuid")) {
+        Some(u) => uuid::parse(&u)
+            .ok_or_else(|| Error::internal(VIR_FROM_DOMAIN, "malformed uuid element"))?,
+        None => uuid::generate(),
+    };
+    let memory = child(root, "memory")
+        .map(|m| scaled_kib(m.text().unwrap_or(""), m.attribute("unit"), "./memory[1]"))
+        .transpose()?;
+    let Some(memory_kib) = memory.filter(|m| *m > 0) else {
+        return Err(xml_error(
+            "Memory size must be specified via <memory> or in the <numa> configuration",
+        ));
+    };
+    let current = child(root, "currentMemory")
+        .map(|m| {
+            scaled_kib(
+                m.text().unwrap_or(""),
+                m.attribute("unit"),
+                "./currentMemory[1]",
+            )
+        })
+        .transpose()?
+        .filter(|c| *c > 0 && *c <= memory_kib)
+        .unwrap_or(memory_kib);
+    let vcpus = match text_of(child(root, "vcpu")) {
+        Some(v) => v.parse::<u32>().ok().filter(|v| *v > 0).ok_or_else(|| {
+            Error::internal(VIR_FROM_DOMAIN, "CPU IDs in <numa> exceed the <vcpu> count")
+        })?,
+        None => 1,
+    };
+    let os = child(root, "os");
+    let os_type_node = os.and_then(|o| child(o, "type"));
+    let os_type = text_of(os_type_node)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| xml_error("an os <type> must be specified"))?;
+    let arch = os_type_node
+        .and_then(|t| t.attribute("arch"))
+        .map(str::to_string);
+    let machine = os_type_node
+        .and_then(|t| t.attribute("machine"))
+        .map(str::to_string);
+    let lifecycle =
+        |el: &str, default: &str| text_of(child(root, el)).unwrap_or_else(|| default.to_string());
+    let mut def = DomainDef {
+        virt_type,
+        name,
+        uuid,
+        memory_kib,
+        current_memory_kib: current,
+        vcpus,
+        os_type,
+        arch,
+        machine,
+        emulator: None,
+        on_poweroff: lifecycle("on_poweroff", "destroy"),
+        on_reboot: lifecycle("on_reboot", "restart"),
+        on_crash: lifecycle("on_crash", "destroy"),
+        disks: Vec::new(),
+        serial_log: None,
+        unknown_devices: Vec::new(),
+    };
+    if let Some(devs) = child(root, "devices") {
+        for d in devs.children().filter(|c| c.is_element()) {
+            match d.tag_name().name() {
+                "emulator" => def.emulator = text_of(Some(d)),
+                "disk" => match parse_disk(d) {
+                    Some(disk) => def.disks.push(disk),
+                    None => def.unknown_devices.push("disk".to_string()),
+                },
+                "serial" | "console" if d.attribute("type") == Some("file") => {
+                    def.serial_log = child(d, "source")
+                        .and_then(|s| s.attribute("path"))
+                        .map(str::to_string)
+                }
+                "memballoon" if d.attribute("model") == Some("none") => {}
+                other => def.unknown_devices.push(other.to_string()),
+            }
+        }
+    }
+    Ok(def)
+}
+
+fn parse_disk(d: roxmltree::Node) -> Option<Disk> {
+    if d.attribute("type") != Some("file")
+        || d.attribute("device")
+            .is_some_and(|v| v != "disk" && v != "cdrom")
+    {
+        return None;
+    }
+    let source = child(d, "source")?.attribute("file")?.to_string();
+    let format = child(d, "driver")
+        .and_then(|x| x.attribute("type"))
+        .unwrap_or("raw")
+        .to_string();
+    if format != "raw" && format != "qcow2" {
+        return None;
+    }
+    let target = child(d, "target")?.attribute("dev")?.to_string();
+    let readonly = child(d, "readonly").is_some() || d.attribute("device") == Some("cdrom");
+    Some(Disk {
+        source,
+        format,
+        target,
+        readonly,
+    })
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\'', "&apos;")
+}
+
+/// The definition written back as libvirt-style XML; `id` is the live id (None when inactive).
+pub fn format(def: &DomainDef, id: Option<i32>) -> String {
+    let mut x = String::new();
+    match id {
+        Some(id) => x.push_str(&format!(
+            "<domain type='{}' id='{}'>\n",
+            esc(&def.virt_type),
+            id
+        )),
+        None => x.push_str(&format!("<domain type='{}'>\n", esc(&def.virt_type))),
+    }
+    x.push_str(&format!("  <name>{}</name>\n", esc(&def.name)));
+    x.push_str(&format!("  <uuid>{}</uuid>\n", uuid::format(&def.uuid)));
+    x.push_str(&format!(
+        "  <memory unit='KiB'>{}</memory>\n",
+        def.memory_kib
+    ));
+    x.push_str(&format!(
+        "  <currentMemory unit='KiB'>{}</currentMemory>\n",
+        def.current_memory_kib
+    ));
+    x.push_str(&format!(
+        "  <vcpu placement='static'>{}</vcpu>\n",
+        def.vcpus
+    ));
+    x.push_str("  <os>\n    <type");
+    if let Some(a) = &def.arch {
+        x.push_str(&format!(" arch='{}'", esc(a)));
+    }
+    if let Some(m) = &def.machine {
+        x.push_str(&format!(" machine='{}'", esc(m)));
+    }
+    x.push_str(&format!(">{}</type>\n  </os>\n", esc(&def.os_type)));
+    x.push_str(&format!(
+        "  <on_poweroff>{}</on_poweroff>\n",
+        esc(&def.on_poweroff)
+    ));
+    x.push_str(&format!(
+        "  <on_reboot>{}</on_reboot>\n",
+        esc(&def.on_reboot)
+    ));
+    x.push_str(&format!("  <on_crash>{}</on_crash>\n", esc(&def.on_crash)));
+    x.push_str("  <devices>\n");
+    if let Some(e) = &def.emulator {
+        x.push_str(&format!("    <emulator>{}</emulator>\n", esc(e)));
+    }
+    for d in &def.disks {
+        x.push_str("    <disk type='file' device='disk'>\n");
+        x.push_str(&format!(
+            "      <driver name='qemu' type='{}'/>\n",
+            esc(&d.format)
+        ));
+        x.push_str(&format!("      <source file='{}'/>\n", esc(&d.source)));
+        x.push_str(&format!("      <target dev='{}'/>\n", esc(&d.target)));
+        if d.readonly {
+            x.push_str("      <readonly/>\n");
+        }
+        x.push_str("    </disk>\n");
+    }
+    if let Some(p) = &def.serial_log {
+        x.push_str(&format!(
+            "    <serial type='file'>\n      <source path='{}'/>\n    </serial>\n",
+            esc(p)
+        ));
+    }
+    x.push_str("  </devices>\n</domain>\n");
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_defaults() {
+        let d = parse("<domain type='test'><name>a</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>")
+            .unwrap();
+        assert_eq!(
+            (d.memory_kib, d.current_memory_kib, d.vcpus),
+            (65536, 65536, 1)
+        );
+        let again = parse(&format(&d, None)).unwrap();
+        assert_eq!(again, d);
+    }
+
+    #[test]
+    fn reports_libvirt_errors() {
+        let e = parse("<domain type='test'><name>bad").unwrap_err();
+        assert_eq!((e.code, e.domain), (35, 20));
+        assert!(
+            e.message.starts_with("(domain_definition):1:"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            parse("<domain type='test'><memory>1</memory></domain>")
+                .unwrap_err()
+                .code,
+            21
+        );
+        let e = parse("<notdomain/>").unwrap_err();
+        assert_eq!(
+            e.message,
+            "XML error: expecting root element of 'domain', not 'notdomain'"
+        );
+        assert_eq!(
+            parse("<domain type='test'><name>x</name></domain>")
+                .unwrap_err()
+                .code,
+            27
+        );
+        let e = parse("<domain type='test'><name>x</name><memory>1</memory></domain>").unwrap_err();
+        assert_eq!(e.message, "XML error: an os <type> must be specified");
+    }
+}

@@ -1,0 +1,65 @@
+//! Drivers behind one trait: the connection layer checks arguments and permissions the way
+//! libvirt's public API does, then asks the driver. A driver that lacks an operation answers
+//! VIR_ERR_NO_SUPPORT, as libvirt's drivers do.
+
+pub mod test;
+
+use crate::domain::{DomainInfo, DomainRef};
+use crate::error::{Error, Result, VIR_FROM_DOMAIN};
+use crate::event::Bus;
+use std::sync::Arc;
+
+/// Who is calling, for operations that tie a domain to a connection (autodestroy).
+#[derive(Clone, Copy, Debug)]
+pub struct Caller {
+    pub conn_id: u64,
+}
+
+fn unsupported<T>(function: &str) -> Result<T> {
+    Err(Error::no_support(VIR_FROM_DOMAIN, function))
+}
+
+pub trait Driver: Send + Sync {
+    /// virConnectGetType: "TEST", "QEMU".
+    fn kind(&self) -> &'static str;
+    fn hypervisor_version(&self) -> Result<u64>;
+    fn hostname(&self) -> Result<String> {
+        crate::conn::local_hostname()
+    }
+    fn capabilities(&self) -> Result<String> {
+        unsupported("virConnectGetCapabilities")
+    }
+    /// The bus this driver raises domain events on.
+    fn events(&self) -> &Arc<Bus>;
+
+    fn lookup_by_name(&self, name: &str) -> Result<DomainRef>;
+    fn lookup_by_uuid(&self, uuid: &[u8; 16]) -> Result<DomainRef>;
+    fn lookup_by_id(&self, id: i32) -> Result<DomainRef>;
+    fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>>;
+    fn active_ids(&self) -> Result<Vec<i32>>;
+    fn defined_names(&self) -> Result<Vec<String>>;
+
+    fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef>;
+    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef>;
+    fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()>;
+    /// Start a defined domain; returns it with its new id.
+    fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef>;
+    fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()>;
+    fn suspend(&self, d: &DomainRef) -> Result<()>;
+    fn resume(&self, d: &DomainRef) -> Result<()>;
+    fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()>;
+    fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()>;
+
+    fn state(&self, d: &DomainRef) -> Result<(i32, i32)>;
+    fn info(&self, d: &DomainRef) -> Result<DomainInfo>;
+    fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String>;
+    fn os_type(&self, d: &DomainRef) -> Result<String>;
+    fn is_active(&self, d: &DomainRef) -> Result<bool>;
+    fn is_persistent(&self, d: &DomainRef) -> Result<bool>;
+    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// A connection closed: drivers destroy the guests it started with AUTODESTROY.
+    fn connection_closed(&self, _caller: Caller) {}
+}

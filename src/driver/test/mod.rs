@@ -1,0 +1,608 @@
+//! libvirt's test driver (`test:///default`): domains that exist only in memory, with the
+//! reference's default domain, states, reasons, errors and events. Every `test:///default`
+//! connection in a process shares one state, rebuilt fresh once all of them have closed.
+
+use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
+use crate::driver::{Caller, Driver};
+use crate::error::{
+    Error, Result, VIR_ERR_NO_DOMAIN, VIR_ERR_OPERATION_FAILED, VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
+    VIR_FROM_TEST,
+};
+use crate::event::{kind, Bus};
+use crate::uri::Uri;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+
+const DEFAULT_UUID: [u8; 16] = [
+    0x66, 0x95, 0xeb, 0x01, 0xf6, 0xa4, 0x83, 0x04, 0x79, 0xaa, 0x97, 0xf2, 0x50, 0x2e, 0x19, 0x3f,
+];
+
+// Flags the reference's test driver accepts, per call.
+const CREATE_XML_FLAGS: u32 = 1 << 4; // VIR_DOMAIN_START_VALIDATE
+const DESTROY_FLAGS: u32 = 1; // VIR_DOMAIN_DESTROY_GRACEFUL
+const UNDEFINE_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40;
+const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
+const LIST_ALL_FLAGS: u32 = 0xffff;
+
+struct Dom {
+    def: DomainDef,
+    id: i32,
+    state: i32,
+    reason: i32,
+    persistent: bool,
+}
+
+impl Dom {
+    fn active(&self) -> bool {
+        self.state != state::SHUTOFF
+    }
+    fn domain_ref(&self) -> DomainRef {
+        DomainRef {
+            name: self.def.name.clone(),
+            uuid: self.def.uuid,
+            id: self.id,
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    doms: HashMap<[u8; 16], Dom>,
+    by_name: HashMap<String, [u8; 16]>,
+    by_id: HashMap<i32, [u8; 16]>,
+    next_id: i32,
+}
+
+impl State {
+    fn insert(&mut self, d: Dom) {
+        self.by_name.insert(d.def.name.clone(), d.def.uuid);
+        if d.id > 0 {
+            self.by_id.insert(d.id, d.def.uuid);
+        }
+        self.doms.insert(d.def.uuid, d);
+    }
+
+    fn remove(&mut self, uuid: &[u8; 16]) {
+        if let Some(d) = self.doms.remove(uuid) {
+            self.by_name.remove(&d.def.name);
+            self.by_id.remove(&d.id);
+        }
+    }
+
+    /// The domain behind a handle, or the reference's error for a stale one.
+    fn get(&mut self, d: &DomainRef) -> Result<&mut Dom> {
+        self.doms.get_mut(&d.uuid).ok_or_else(|| stale(d))
+    }
+
+    fn start(&mut self, uuid: &[u8; 16]) -> i32 {
+        self.next_id += 1;
+        let id = self.next_id;
+        if let Some(d) = self.doms.get_mut(uuid) {
+            d.id = id;
+            d.state = state::RUNNING;
+            d.reason = reason::RUNNING_BOOTED;
+        }
+        self.by_id.insert(id, *uuid);
+        id
+    }
+
+    /// The domain stopped: shut off with `why`; a transient one is gone.
+    fn stop(&mut self, uuid: &[u8; 16], why: i32) {
+        let Some(d) = self.doms.get_mut(uuid) else {
+            return;
+        };
+        let id = d.id;
+        d.id = -1;
+        d.state = state::SHUTOFF;
+        d.reason = why;
+        let persistent = d.persistent;
+        self.by_id.remove(&id);
+        if !persistent {
+            self.remove(uuid);
+        }
+    }
+}
+
+fn stale(d: &DomainRef) -> Error {
+    Error::with(
+        VIR_ERR_NO_DOMAIN,
+        VIR_FROM_TEST,
+        format!(
+            "no domain with matching uuid '{}' ({})",
+            domain::uuid::format(&d.uuid),
+            d.name
+        ),
+    )
+}
+
+fn not_found() -> Error {
+    Error::new(VIR_ERR_NO_DOMAIN, VIR_FROM_TEST, None)
+}
+
+fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
+    match flags & !allowed {
+        0 => Ok(()),
+        bad => Err(Error::unsupported_flags(VIR_FROM_TEST, function, bad)),
+    }
+}
+
+fn check_active(d: &Dom) -> Result<()> {
+    if d.active() {
+        Ok(())
+    } else {
+        Err(Error::operation_invalid("domain is not running"))
+    }
+}
+
+pub struct TestDriver {
+    state: Mutex<State>,
+    bus: Arc<Bus>,
+}
+
+static SHARED_DEFAULT: Mutex<Weak<TestDriver>> = Mutex::new(Weak::new());
+
+/// `test:///default` (shared) or `test:///PATH` (a node description file of its own).
+pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
+    if uri.path == "/default" {
+        let mut shared = SHARED_DEFAULT.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(d) = shared.upgrade() {
+            return Ok(d);
+        }
+        let d = Arc::new(TestDriver::with_default_domain());
+        *shared = Arc::downgrade(&d);
+        return Ok(d);
+    }
+    let parse_failed = || {
+        Error::with(
+            VIR_ERR_XML_ERROR,
+            VIR_FROM_TEST,
+            format!("failed to parse xml document '{}'", uri.path),
+        )
+    };
+    let text = std::fs::read_to_string(&uri.path).map_err(|_| parse_failed())?;
+    let doc = roxmltree::Document::parse(&text).map_err(|_| parse_failed())?;
+    let driver = TestDriver::empty();
+    {
+        let mut st = driver.lock();
+        for node in doc
+            .root_element()
+            .children()
+            .filter(|n| n.has_tag_name("domain"))
+        {
+            let def = domain::xml::parse(&text[node.range()])?;
+            let uuid = def.uuid;
+            st.insert(Dom {
+                def,
+                id: -1,
+                state: state::SHUTOFF,
+                reason: reason::SHUTOFF_UNKNOWN,
+                persistent: true,
+            });
+            st.start(&uuid);
+        }
+    }
+    Ok(Arc::new(driver))
+}
+
+impl TestDriver {
+    fn empty() -> TestDriver {
+        TestDriver {
+            state: Mutex::new(State::default()),
+            bus: Bus::new(),
+        }
+    }
+
+    fn with_default_domain() -> TestDriver {
+        let d = TestDriver::empty();
+        let def = DomainDef {
+            virt_type: "test".into(),
+            name: "test".into(),
+            uuid: DEFAULT_UUID,
+            memory_kib: 8_388_608,
+            current_memory_kib: 2_097_152,
+            vcpus: 2,
+            os_type: "hvm".into(),
+            arch: Some("i686".into()),
+            machine: None,
+            emulator: None,
+            on_poweroff: "destroy".into(),
+            on_reboot: "restart".into(),
+            on_crash: "destroy".into(),
+            disks: Vec::new(),
+            serial_log: None,
+            unknown_devices: Vec::new(),
+        };
+        {
+            let mut st = d.lock();
+            st.insert(Dom {
+                def,
+                id: 1,
+                state: state::RUNNING,
+                reason: 0,
+                persistent: true,
+            });
+            st.next_id = 1;
+        }
+        d
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Check a new definition against the existing ones, as libvirt's domain list does.
+    fn check_clash(st: &State, def: &DomainDef, allow_active: bool) -> Result<()> {
+        if let Some(existing) = st.doms.get(&def.uuid) {
+            if existing.def.name != def.name {
+                return Err(Error::with(
+                    VIR_ERR_OPERATION_FAILED,
+                    VIR_FROM_DOMAIN,
+                    format!(
+                        "domain '{}' is already defined with uuid {}",
+                        existing.def.name,
+                        domain::uuid::format(&def.uuid)
+                    ),
+                ));
+            }
+            if !allow_active && existing.active() {
+                return Err(Error::operation_invalid(&format!(
+                    "domain '{}' is already active",
+                    def.name
+                )));
+            }
+        } else if let Some(other) = st.by_name.get(&def.name) {
+            return Err(Error::with(
+                VIR_ERR_OPERATION_FAILED,
+                VIR_FROM_DOMAIN,
+                format!(
+                    "domain '{}' already exists with uuid {}",
+                    def.name,
+                    domain::uuid::format(other)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Driver for TestDriver {
+    fn kind(&self) -> &'static str {
+        "TEST"
+    }
+
+    fn hypervisor_version(&self) -> Result<u64> {
+        Ok(2)
+    }
+
+    fn capabilities(&self) -> Result<String> {
+        Ok(CAPABILITIES.to_string())
+    }
+
+    fn events(&self) -> &Arc<Bus> {
+        &self.bus
+    }
+
+    fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
+        let st = self.lock();
+        st.by_name
+            .get(name)
+            .and_then(|u| st.doms.get(u))
+            .map(Dom::domain_ref)
+            .ok_or_else(not_found)
+    }
+
+    fn lookup_by_uuid(&self, uuid: &[u8; 16]) -> Result<DomainRef> {
+        self.lock()
+            .doms
+            .get(uuid)
+            .map(Dom::domain_ref)
+            .ok_or_else(not_found)
+    }
+
+    fn lookup_by_id(&self, id: i32) -> Result<DomainRef> {
+        let st = self.lock();
+        st.by_id
+            .get(&id)
+            .and_then(|u| st.doms.get(u))
+            .map(Dom::domain_ref)
+            .ok_or_else(not_found)
+    }
+
+    fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>> {
+        check_flags(flags, LIST_ALL_FLAGS, "testConnectListAllDomains")?;
+        let st = self.lock();
+        Ok(st
+            .doms
+            .values()
+            .filter(|d| list_filter(d, flags))
+            .map(Dom::domain_ref)
+            .collect())
+    }
+
+    fn active_ids(&self) -> Result<Vec<i32>> {
+        Ok(self
+            .lock()
+            .doms
+            .values()
+            .filter(|d| d.active())
+            .map(|d| d.id)
+            .collect())
+    }
+
+    fn defined_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .lock()
+            .doms
+            .values()
+            .filter(|d| !d.active())
+            .map(|d| d.def.name.clone())
+            .collect())
+    }
+
+    fn create_xml(&self, _caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, CREATE_XML_FLAGS, "testDomainCreateXML")?;
+        let def = domain::xml::parse(xml)?;
+        let uuid = def.uuid;
+        let r = {
+            let mut st = self.lock();
+            Self::check_clash(&st, &def, false)?;
+            match st.doms.get_mut(&uuid) {
+                // Starting an inactive persistent domain with a new definition.
+                Some(existing) => existing.def = def,
+                None => st.insert(Dom {
+                    def,
+                    id: -1,
+                    state: state::SHUTOFF,
+                    reason: 0,
+                    persistent: false,
+                }),
+            }
+            st.start(&uuid);
+            st.doms
+                .get(&uuid)
+                .map(Dom::domain_ref)
+                .ok_or_else(not_found)?
+        };
+        self.bus.emit(&r, kind::STARTED, kind::STARTED_BOOTED);
+        Ok(r)
+    }
+
+    fn define_xml(&self, xml: &str, _flags: u32) -> Result<DomainRef> {
+        let def = domain::xml::parse(xml)?;
+        let uuid = def.uuid;
+        let (r, updated) = {
+            let mut st = self.lock();
+            Self::check_clash(&st, &def, true)?;
+            let updated = match st.doms.get_mut(&uuid) {
+                Some(existing) => {
+                    existing.def = def;
+                    existing.persistent = true;
+                    true
+                }
+                None => {
+                    st.insert(Dom {
+                        def,
+                        id: -1,
+                        state: state::SHUTOFF,
+                        reason: reason::SHUTOFF_UNKNOWN,
+                        persistent: true,
+                    });
+                    false
+                }
+            };
+            (
+                st.doms
+                    .get(&uuid)
+                    .map(Dom::domain_ref)
+                    .ok_or_else(not_found)?,
+                updated,
+            )
+        };
+        let detail = if updated {
+            kind::DEFINED_UPDATED
+        } else {
+            kind::DEFINED_ADDED
+        };
+        self.bus.emit(&r, kind::DEFINED, detail);
+        Ok(r)
+    }
+
+    fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, UNDEFINE_FLAGS, "testDomainUndefineFlags")?;
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            let r = dom.domain_ref();
+            if dom.active() {
+                dom.persistent = false;
+            } else {
+                st.remove(&d.uuid);
+            }
+            r
+        };
+        self.bus.emit(&r, kind::UNDEFINED, kind::UNDEFINED_REMOVED);
+        Ok(())
+    }
+
+    fn create(&self, _caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, 0, "testDomainCreateWithFlags")?;
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            if dom.active() {
+                return Err(Error::internal(
+                    VIR_FROM_TEST,
+                    format!("Domain '{}' is already running", d.name),
+                ));
+            }
+            st.start(&d.uuid);
+            st.get(d)?.domain_ref()
+        };
+        self.bus.emit(&r, kind::STARTED, kind::STARTED_BOOTED);
+        Ok(r)
+    }
+
+    fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, DESTROY_FLAGS, "testDomainDestroyFlags")?;
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            check_active(dom)?;
+            let r = dom.domain_ref();
+            st.stop(&d.uuid, reason::SHUTOFF_DESTROYED);
+            r
+        };
+        self.bus.emit(&r, kind::STOPPED, kind::STOPPED_DESTROYED);
+        Ok(())
+    }
+
+    fn suspend(&self, d: &DomainRef) -> Result<()> {
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            check_active(dom)?;
+            if dom.state != state::RUNNING {
+                return Err(Error::internal(
+                    VIR_FROM_TEST,
+                    format!("domain '{}' not running", d.name),
+                ));
+            }
+            dom.state = state::PAUSED;
+            dom.reason = reason::PAUSED_USER;
+            dom.domain_ref()
+        };
+        self.bus.emit(&r, kind::SUSPENDED, kind::SUSPENDED_PAUSED);
+        Ok(())
+    }
+
+    fn resume(&self, d: &DomainRef) -> Result<()> {
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            check_active(dom)?;
+            if dom.state != state::PAUSED {
+                return Err(Error::internal(
+                    VIR_FROM_TEST,
+                    format!("domain '{}' not paused", d.name),
+                ));
+            }
+            dom.state = state::RUNNING;
+            dom.reason = reason::RUNNING_UNPAUSED;
+            dom.domain_ref()
+        };
+        self.bus.emit(&r, kind::RESUMED, kind::RESUMED_UNPAUSED);
+        Ok(())
+    }
+
+    fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, 0, "testDomainShutdownFlags")?;
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            if dom.state == state::SHUTOFF {
+                return Err(Error::internal(
+                    VIR_FROM_TEST,
+                    format!("domain '{}' not running", d.name),
+                ));
+            }
+            let r = dom.domain_ref();
+            st.stop(&d.uuid, reason::SHUTOFF_SHUTDOWN);
+            r
+        };
+        self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
+        Ok(())
+    }
+
+    fn reboot(&self, d: &DomainRef, _flags: u32) -> Result<()> {
+        let mut st = self.lock();
+        let dom = st.get(d)?;
+        check_active(dom)?;
+        dom.state = state::RUNNING;
+        dom.reason = reason::RUNNING_BOOTED;
+        Ok(())
+    }
+
+    fn state(&self, d: &DomainRef) -> Result<(i32, i32)> {
+        let mut st = self.lock();
+        let dom = st.get(d)?;
+        Ok((dom.state, dom.reason))
+    }
+
+    fn info(&self, d: &DomainRef) -> Result<DomainInfo> {
+        let mut st = self.lock();
+        let dom = st.get(d)?;
+        Ok(DomainInfo {
+            state: dom.state,
+            reason: dom.reason,
+            max_mem_kib: dom.def.memory_kib,
+            memory_kib: dom.def.current_memory_kib,
+            vcpus: dom.def.vcpus,
+            cpu_time_ns: 0,
+        })
+    }
+
+    fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String> {
+        check_flags(flags, XML_DESC_FLAGS, "testDomainGetXMLDesc")?;
+        let mut st = self.lock();
+        let dom = st.get(d)?;
+        let id = (dom.active() && flags & 0x2 == 0).then_some(dom.id);
+        Ok(domain::xml::format(&dom.def, id))
+    }
+
+    fn os_type(&self, d: &DomainRef) -> Result<String> {
+        // The reference's test driver answers "linux" whatever the definition says.
+        self.lock().get(d)?;
+        Ok("linux".to_string())
+    }
+
+    fn is_active(&self, d: &DomainRef) -> Result<bool> {
+        let mut st = self.lock();
+        Ok(st.get(d)?.active())
+    }
+
+    fn is_persistent(&self, d: &DomainRef) -> Result<bool> {
+        let mut st = self.lock();
+        Ok(st.get(d)?.persistent)
+    }
+}
+
+/// virConnectListAllDomains' filter groups: within a group any bit matches, groups combine.
+fn list_filter(d: &Dom, flags: u32) -> bool {
+    let group = |active_bit: u32, inactive_bit: u32, is: bool| {
+        let both = active_bit | inactive_bit;
+        flags & both == 0
+            || flags & both == both
+            || (is && flags & active_bit != 0)
+            || (!is && flags & inactive_bit != 0)
+    };
+    let state_bits = flags & (0x10 | 0x20 | 0x40 | 0x80);
+    let state_ok = state_bits == 0
+        || (flags & 0x10 != 0 && d.state == state::RUNNING)
+        || (flags & 0x20 != 0 && d.state == state::PAUSED)
+        || (flags & 0x40 != 0 && d.state == state::SHUTOFF)
+        || (flags & 0x80 != 0
+            && !matches!(d.state, state::RUNNING | state::PAUSED | state::SHUTOFF));
+    group(0x1, 0x2, d.active())
+        && group(0x4, 0x8, d.persistent)
+        && state_ok
+        && group(0x100, 0x200, false) // managed save: never
+        && group(0x400, 0x800, false) // autostart: never
+        && group(0x1000, 0x2000, false) // snapshots: none
+        && group(0x4000, 0x8000, false) // checkpoints: none
+}
+
+const CAPABILITIES: &str = "<capabilities>
+  <host>
+    <cpu>
+      <arch>i686</arch>
+    </cpu>
+  </host>
+  <guest>
+    <os_type>hvm</os_type>
+    <arch name='i686'>
+      <wordsize>32</wordsize>
+      <domain type='test'/>
+    </arch>
+  </guest>
+</capabilities>
+";

@@ -1,0 +1,198 @@
+//! libvirt's error model: a thread's last error, the error codes and domains, and dispatch to
+//! the application's error function (or the default printer on stderr).
+
+mod codes;
+mod messages;
+
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+pub(crate) use codes::*;
+
+/// One libvirt error, owned by Rust. The C view (`virError`) is built from it in `ffi::error`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub code: i32,
+    pub domain: i32,
+    pub level: i32,
+    pub message: String,
+    pub str1: Option<String>,
+    pub str2: Option<String>,
+    pub str3: Option<String>,
+    pub int1: i32,
+    pub int2: i32,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// `virReportError(code, "%s", info)`: the message is the code's format around `info`.
+    pub fn new(code: i32, domain: i32, info: Option<&str>) -> Error {
+        let fmt = messages::message_format(code, info.is_some()).unwrap_or(if info.is_some() {
+            "%s"
+        } else {
+            "unknown error"
+        });
+        let message = match info {
+            Some(i) => fmt.replacen("%s", i, 1),
+            None => fmt.to_string(),
+        };
+        Error {
+            code,
+            domain,
+            level: VIR_ERR_ERROR,
+            message,
+            str1: Some(fmt.to_string()),
+            str2: info.map(str::to_string),
+            str3: None,
+            int1: -1,
+            int2: -1,
+        }
+    }
+
+    /// The same with a formatted `info` text.
+    pub fn with(code: i32, domain: i32, info: impl AsRef<str>) -> Error {
+        Error::new(code, domain, Some(info.as_ref()))
+    }
+
+    /// `virReportInvalidArg`/`virCheckNonNullArg`: str1 names the function, str2 the argument.
+    pub fn invalid_arg(domain: i32, function: &str, arg: &str, message: String) -> Error {
+        Error {
+            code: VIR_ERR_INVALID_ARG,
+            domain,
+            level: VIR_ERR_ERROR,
+            message,
+            str1: Some(function.to_string()),
+            str2: Some(arg.to_string()),
+            str3: None,
+            int1: 0,
+            int2: 0,
+        }
+    }
+
+    /// A required pointer argument was NULL.
+    pub fn null_arg(domain: i32, function: &str, arg: &str) -> Error {
+        Error::invalid_arg(
+            domain,
+            function,
+            arg,
+            format!("{arg} in {function} must not be NULL"),
+        )
+    }
+
+    /// `virCheckFlags` in a driver: only the unsupported bits are named.
+    pub fn unsupported_flags(domain: i32, function: &str, bits: u32) -> Error {
+        Error::invalid_arg(
+            domain,
+            function,
+            "flags",
+            format!("unsupported flags (0x{bits:x}) in function {function}"),
+        )
+    }
+
+    /// `virReportSystemError(errno, ...)`: the text, then the errno's description.
+    pub fn system(domain: i32, errno: i32, text: impl AsRef<str>) -> Error {
+        let info = format!("{}: {}", text.as_ref(), strerror(errno));
+        let mut e = Error::new(VIR_ERR_SYSTEM_ERROR, domain, Some(&info));
+        e.int1 = errno;
+        e
+    }
+
+    pub fn internal(domain: i32, info: impl AsRef<str>) -> Error {
+        Error::with(VIR_ERR_INTERNAL_ERROR, domain, info)
+    }
+
+    pub fn no_support(domain: i32, function: &str) -> Error {
+        Error::with(VIR_ERR_NO_SUPPORT, domain, function)
+    }
+
+    pub fn operation_invalid(info: &str) -> Error {
+        Error::with(VIR_ERR_OPERATION_INVALID, VIR_FROM_DOMAIN, info)
+    }
+
+    pub fn read_only(function: &str) -> Error {
+        Error::with(
+            VIR_ERR_OPERATION_DENIED,
+            VIR_FROM_DOMAIN,
+            format!("read only access prevents {function}"),
+        )
+    }
+}
+
+/// The C library's description of an errno value, as libvirt prints it.
+pub fn strerror(errno: i32) -> String {
+    std::io::Error::from_raw_os_error(errno)
+        .to_string()
+        .split(" (os error")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+thread_local! {
+    static LAST: RefCell<Option<Error>> = const { RefCell::new(None) };
+    static RAISED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The thread's last error (a copy).
+pub fn last() -> Option<Error> {
+    LAST.with(|l| l.borrow().clone())
+}
+
+/// Clear the thread's last error (every public call does this first; cheap when already clear).
+pub fn reset_last() {
+    let had = LAST.with(|l| l.borrow_mut().take().is_some());
+    if had {
+        crate::ffi::error::forget_thread_view();
+    }
+}
+
+/// Record `e` as the thread's last error. The public call that raised it hands it to the error
+/// function (or the default printer) when it returns, once, as libvirt's virDispatchError.
+pub fn report(e: Error) {
+    LAST.with(|l| *l.borrow_mut() = Some(e));
+    RAISED.with(|r| r.set(r.get().wrapping_add(1)));
+    crate::ffi::error::forget_thread_view();
+}
+
+/// How many errors this thread has raised: the API boundary compares it before and after a call.
+pub fn raised_count() -> u64 {
+    RAISED.with(|r| r.get())
+}
+
+/// The application's global error function, if one was set (`virSetErrorFunc`).
+#[derive(Clone, Copy)]
+pub struct Handler {
+    pub func: usize,
+    pub user_data: usize,
+}
+
+pub static GLOBAL_HANDLER: Mutex<Option<Handler>> = Mutex::new(None);
+
+/// Who hears about a raised error: the connection's handler, else the global one, else the
+/// default printer on stderr, as libvirt's virDispatchError.
+pub fn dispatch(conn_handler: Option<Handler>) {
+    let Some(e) = last() else { return };
+    let handler =
+        conn_handler.or_else(|| *GLOBAL_HANDLER.lock().unwrap_or_else(|p| p.into_inner()));
+    match handler {
+        Some(h) => crate::ffi::error::call_handler(h),
+        None => default_print(&e),
+    }
+}
+
+/// libvirt's default printer: `libvirt: <domain name> error : <message>`.
+pub fn default_print(e: &Error) {
+    let dom = messages::domain_name(e.domain);
+    let line = if dom.is_empty() {
+        format!("libvirt:  error : {}\n", e.message)
+    } else {
+        format!("libvirt: {} error : {}\n", dom, e.message)
+    };
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+pub fn domain_name(domain: i32) -> &'static str {
+    messages::domain_name(domain)
+}

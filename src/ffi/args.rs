@@ -1,0 +1,70 @@
+//! Turning C arguments into Rust values, with the reference's errors for NULL and bad text.
+
+use crate::error::Error;
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+
+/// A required C string argument. NULL gives libvirt's `<arg> in <function> must not be NULL`.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn required_str<'a>(
+    p: *const c_char,
+    from: i32,
+    function: &str,
+    arg: &str,
+) -> Result<&'a str, Error> {
+    // SAFETY: the caller promises `p` is NULL or a valid C string for the call's duration.
+    match unsafe { optional_str(p) } {
+        Some(s) => Ok(s),
+        None => Err(Error::null_arg(from, function, arg)),
+    }
+}
+
+/// An optional C string argument (NULL is None). Invalid UTF-8 is read lossily as libvirt would
+/// pass the bytes on; names and XML are ASCII/UTF-8 in practice.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn optional_str<'a>(p: *const c_char) -> Option<&'a str> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL and, by the caller's promise, NUL-terminated and alive for 'a.
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    Some(std::str::from_utf8(bytes).unwrap_or("\u{fffd}"))
+}
+
+/// A string the caller must free with free(3): allocated by the C allocator.
+pub(crate) fn malloc_str(s: &str) -> *mut c_char {
+    let c = CString::new(s.replace('\0', "")).unwrap_or_default();
+    // SAFETY: strdup copies a valid NUL-terminated string into malloc'd memory (or returns NULL).
+    unsafe { libc::strdup(c.as_ptr()) }
+}
+
+/// Write `src` into the caller's buffer of `N` bytes.
+///
+/// # Safety
+/// `dst` is NULL or points to at least `N` writable bytes.
+pub(crate) unsafe fn write_bytes<const N: usize>(dst: *mut u8, src: &[u8; N]) -> bool {
+    if dst.is_null() {
+        return false;
+    }
+    // SAFETY: the caller promises N writable bytes at `dst`; `src` is N bytes; no overlap since
+    // `src` is ours.
+    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst, N) };
+    true
+}
+
+/// Store one value through an out-pointer.
+///
+/// # Safety
+/// `dst` is NULL or points to a writable, aligned `T`.
+pub(crate) unsafe fn write_out<T>(dst: *mut T, v: T) -> bool {
+    if dst.is_null() {
+        return false;
+    }
+    // SAFETY: non-NULL, and by the caller's promise writable and aligned.
+    unsafe { dst.write(v) };
+    true
+}

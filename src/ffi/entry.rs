@@ -1,0 +1,73 @@
+//! What every exported function does around its body: clear the last error, fence panics, and
+//! dispatch a raised error to the application's error function once, as libvirt does.
+
+use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
+use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
+use crate::ffi::handles;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The first argument of a function, as libvirt's public layer checks it before anything else.
+pub(crate) enum Handle {
+    None,
+    /// A connection, checked with the calling file's error domain.
+    Connect(virConnectPtr, i32),
+    Domain(virDomainPtr),
+    /// A handle of a kind we never create (network, storage pool, ...): only NULL-checked here,
+    /// and any value is invalid. Code, domain and the reference's message format.
+    Foreign(i32, i32, &'static str),
+}
+
+/// Run one public call: `reset` clears the last error first (all calls but the error API's and
+/// the event-loop registration's); a panic becomes VIR_ERR_INTERNAL_ERROR and `fail`.
+pub(crate) fn call<R>(name: &'static str, fail: R, reset: bool, body: impl FnOnce() -> R) -> R {
+    if reset {
+        error::reset_last();
+    }
+    let before = error::raised_count();
+    let out = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(r) => r,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            error::report(Error::internal(0, format!("{name}: {what}")));
+            fail
+        }
+    };
+    if error::raised_count() != before {
+        error::dispatch(None);
+    }
+    out
+}
+
+/// Raise the error for a function we do not implement, after the reference's first argument check.
+pub(crate) fn unsupported(name: &str, handle: Handle, from_this: i32) {
+    if let Err(e) = check(name, &handle) {
+        error::report(e);
+        return;
+    }
+    error::report(Error::no_support(from_this, name));
+}
+
+fn check(name: &str, handle: &Handle) -> Result<(), Error> {
+    match *handle {
+        Handle::None => Ok(()),
+        Handle::Connect(c, from) => match handles::connection(c) {
+            Some(_) => Ok(()),
+            None => Err(Error::with(VIR_ERR_INVALID_CONN, from, name)),
+        },
+        Handle::Domain(d) => match handles::domain(d) {
+            Some(_) => Ok(()),
+            None => Err(Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, name)),
+        },
+        Handle::Foreign(code, domain, fmt) => {
+            // We never hand out such objects, so no value can be valid.
+            let mut e = Error::with(code, domain, name);
+            e.str1 = Some(fmt.to_string());
+            e.message = fmt.replacen("%s", name, 1);
+            Err(e)
+        }
+    }
+}

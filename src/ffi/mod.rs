@@ -1,0 +1,19 @@
+//! The C boundary: every exported function, the conversion of C arguments into Rust values, and
+//! nothing else. One file per API family; `generated/` is written by gen/generate.py.
+
+pub mod generated {
+    pub mod exports;
+    pub mod types;
+}
+
+pub(crate) mod args;
+#[allow(non_snake_case)]
+pub(crate) mod connect;
+#[allow(non_snake_case)]
+pub(crate) mod domain;
+pub(crate) mod entry;
+#[allow(non_snake_case)]
+pub(crate) mod error;
+pub(crate) mod handles;
+#[allow(non_snake_case)]
+pub(crate) mod host;

@@ -1,0 +1,113 @@
+//! Connection URIs: `driver[+transport]://[user@][host[:port]]/path[?query]`, as libvirt parses them.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Uri {
+    pub scheme: String,
+    pub server: Option<String>,
+    pub port: Option<u16>,
+    pub path: String,
+    pub params: Vec<(String, String)>,
+    pub text: String,
+}
+
+impl Uri {
+    /// None when the text is not a URI (libvirt: "Unable to parse URI <text>").
+    pub fn parse(text: &str) -> Option<Uri> {
+        let (scheme, rest) = text.split_once(':')?;
+        if scheme.is_empty()
+            || !scheme.chars().next()?.is_ascii_alphabetic()
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            return None;
+        }
+        let (rest, query) = match rest.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (rest, None),
+        };
+        let (server, port, path) = if let Some(after) = rest.strip_prefix("//") {
+            let (auth, path) = match after.find('/') {
+                Some(i) => (&after[..i], &after[i..]),
+                None => (after, ""),
+            };
+            let host = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
+            let (host, port) = match host.rsplit_once(':') {
+                Some((h, p)) if !p.is_empty() => (h, Some(p.parse::<u16>().ok()?)),
+                _ => (host, None),
+            };
+            (
+                (!host.is_empty()).then(|| host.to_string()),
+                port,
+                path.to_string(),
+            )
+        } else {
+            (None, None, rest.to_string())
+        };
+        let params = query
+            .map(|q| {
+                q.split('&')
+                    .filter(|kv| !kv.is_empty())
+                    .map(|kv| match kv.split_once('=') {
+                        Some((k, v)) => (unescape(k), unescape(v)),
+                        None => (unescape(kv), String::new()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Uri {
+            scheme: scheme.to_ascii_lowercase(),
+            server,
+            port,
+            path,
+            params,
+            text: text.to_string(),
+        })
+    }
+
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_we_serve() {
+        let u = Uri::parse("test:///default").unwrap();
+        assert_eq!(
+            (u.scheme.as_str(), u.server.as_deref(), u.path.as_str()),
+            ("test", None, "/default")
+        );
+        let u = Uri::parse("qemu:///embed?root=/tmp/x%20y").unwrap();
+        assert_eq!(u.param("root"), Some("/tmp/x y"));
+        let u = Uri::parse("qemu+tcp://user@host:16509/system").unwrap();
+        assert_eq!((u.server.as_deref(), u.port), (Some("host"), Some(16509)));
+        assert!(Uri::parse("::").is_none());
+        assert!(Uri::parse("").is_none());
+    }
+}

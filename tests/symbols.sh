@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The built libvirt.so.0 exports exactly libvirt 9.0's public symbols, each under its version node,
+# plus our own OXVIRT_* entry points, and nothing else; its SONAME is libvirt.so.0.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+lib="$top/build/lib/libvirt.so.0"
+ref="$top/gen/reference/libvirt-9.0-public-symbols.txt"
+[ -f "$top/../shared/reference/libvirt-9.0-public-symbols.txt" ] && ref="$top/../shared/reference/libvirt-9.0-public-symbols.txt"
+want=$(mktemp) got=$(mktemp)
+trap 'rm -f "$want" "$got"' EXIT
+grep -v '^#' "$ref" | awk 'NF {print $1, $2}' | sort > "$want"
+# Defined dynamic symbols with their version (objdump -T: value flags section size version name).
+objdump -T "$lib" | awk '$0 ~ /^[0-9a-f]+ / && $0 !~ /\*UND\*/ && $0 !~ /\*ABS\*/ {print $NF, $(NF-1)}' \
+    | sed 's/ (\(.*\))$/ \1/' | grep -v '^OXVIRT\|OXVIRT_' | sort > "$got" || true
+fail=0
+if ! diff -u "$want" "$got"; then
+    echo "symbols: exported symbols differ from libvirt 9.0's (- expected, + ours)"
+    fail=1
+fi
+extra=$(objdump -T "$lib" | awk '$0 !~ /\*UND\*/ && $0 !~ /\*ABS\*/ && $0 ~ /OXVIRT_/ {print $NF}' | grep -v -x -E 'qemuProcessKill|qemuDomainObjFromDomain|virDomainObjEndAPI' || true)
+if [ -n "$extra" ]; then echo "symbols: unexpected OXVIRT exports: $extra"; fail=1; fi
+soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+if [ "$soname" != "libvirt.so.0" ]; then echo "symbols: SONAME is '$soname'"; fail=1; fi
+# Version nodes chained as the reference's (each node depends on the previous one).
+nodes=$(readelf -V "$lib" | grep -c 'Name: LIBVIRT_' || true)
+wantnodes=$(grep -c '^LIBVIRT_[0-9]' "$top/gen/reference/libvirt-9.0-version-nodes.txt")
+if [ "$nodes" -lt "$wantnodes" ]; then echo "symbols: $nodes LIBVIRT_ version definitions, want $wantnodes"; fail=1; fi
+if [ $fail = 0 ]; then echo "symbols: $(wc -l < "$want") symbols, SONAME libvirt.so.0, $nodes nodes: ok"; fi
+exit $fail
