@@ -136,6 +136,15 @@ def load_null_probe():
     return out
 
 
+def null_probe_arg(name):
+    """str2 of the reference's answer: the argument its NULL check names."""
+    for line in open(os.path.join(REF, "nullprobe-libvirt-9.0.txt")):
+        if line.startswith(name + " "):
+            m = re.search(r" str2=(\S+) ", line)
+            return m.group(1) if m else None
+    return None
+
+
 def implemented_functions():
     found = {}
     d = os.path.join(TOP, "src", "ffi")
@@ -275,6 +284,12 @@ def handle_check(fn, null_probe):
         return f"Handle::Connect({ident}, {answer[1]})"
     if atype == "virDomainPtr" and answer and answer[0] == 7:
         return f"Handle::Domain({ident})"
+    if answer and answer[0] == 8 and answer[2] == name:
+        # A required argument the public layer NULL-checks first (str2 names it).
+        arg = null_probe_arg(name)
+        idents = {n: rust_ident(n) for n, _ in args}
+        if arg in idents:
+            return f"Handle::Required({idents[arg]}.is_null(), {answer[1]}, \"{arg}\")"
     if answer and atype.endswith("Ptr") and "%s" in answer[2]:
         fmt = answer[2].replace('"', '\\"')
         return f"Handle::Foreign({answer[0]}, {answer[1]}, \"{fmt}\")"

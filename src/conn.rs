@@ -56,9 +56,9 @@ pub fn open(name: Option<&str>, read_only: bool) -> Result<Arc<Connection>> {
         "test" if uri.server.is_none() => driver::test::open(&uri)?,
         "qemu" if uri.server.is_none() && uri.path == "/embed" => {
             embed_root(&uri)?;
-            return Err(no_driver(&uri));
+            return Err(no_driver(&uri, read_only));
         }
-        _ => return Err(no_driver(&uri)),
+        _ => return Err(no_driver(&uri, read_only)),
     };
     Ok(Arc::new(Connection {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -91,12 +91,12 @@ pub fn embed_root(uri: &Uri) -> Result<std::path::PathBuf> {
 /// No driver in this library serves the URI. The reference hands such URIs to its remote driver,
 /// which fails to reach the local daemon's socket; while no daemon listens there we give the very
 /// same error, otherwise VIR_ERR_NO_CONNECT.
-fn no_driver(uri: &Uri) -> Error {
+fn no_driver(uri: &Uri, read_only: bool) -> Error {
     if uri.server.is_none() {
-        let sock = if uri.param("socket").is_some() {
-            uri.param("socket").unwrap_or_default().to_string()
-        } else {
-            "/var/run/libvirt/libvirt-sock".to_string()
+        let sock = match uri.param("socket") {
+            Some(s) => s.to_string(),
+            None if read_only => "/var/run/libvirt/libvirt-sock-ro".to_string(),
+            None => "/var/run/libvirt/libvirt-sock".to_string(),
         };
         if !std::path::Path::new(&sock).exists() {
             let mut e = Error::system(

@@ -16,7 +16,6 @@ pub fn format(u: &[u8; 16]) -> String {
 /// libvirt accepts 32 hex digits with dashes (and spaces) anywhere between byte pairs.
 pub fn parse(s: &str) -> Option<[u8; 16]> {
     let mut out = [0u8; 16];
-    let mut n = 0;
     let digits: Vec<u8> = s
         .trim()
         .bytes()
@@ -25,11 +24,10 @@ pub fn parse(s: &str) -> Option<[u8; 16]> {
     if digits.len() != 32 {
         return None;
     }
-    for pair in digits.chunks(2) {
+    for (byte, pair) in out.iter_mut().zip(digits.chunks(2)) {
         let hi = (pair[0] as char).to_digit(16)?;
         let lo = (pair[1] as char).to_digit(16)?;
-        out[n] = (hi * 16 + lo) as u8;
-        n += 1;
+        *byte = (hi * 16 + lo) as u8;
     }
     Some(out)
 }

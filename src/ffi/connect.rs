@@ -68,7 +68,7 @@ pub(crate) unsafe fn virConnectClose(c: virConnectPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virConnectRef(c: virConnectPtr) -> c_int {
-    match connection(c, VIR_FROM_NONE, "virConnectRef") {
+    match connection(c, VIR_FROM_DOMAIN, "virConnectRef") {
         Ok(e) => {
             handles::ref_connection(&e);
             0

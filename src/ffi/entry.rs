@@ -15,6 +15,8 @@ pub(crate) enum Handle {
     /// A handle of a kind we never create (network, storage pool, ...): only NULL-checked here,
     /// and any value is invalid. Code, domain and the reference's message format.
     Foreign(i32, i32, &'static str),
+    /// A required argument (is it NULL, the error domain, its name) checked before the driver.
+    Required(bool, i32, &'static str),
 }
 
 /// Run one public call: `reset` clears the last error first (all calls but the error API's and
@@ -61,6 +63,10 @@ fn check(name: &str, handle: &Handle) -> Result<(), Error> {
         Handle::Domain(d) => match handles::domain(d) {
             Some(_) => Ok(()),
             None => Err(Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, name)),
+        },
+        Handle::Required(is_null, domain, arg) => match is_null {
+            true => Err(Error::null_arg(domain, name, arg)),
+            false => Ok(()),
         },
         Handle::Foreign(code, domain, fmt) => {
             // We never hand out such objects, so no value can be valid.

@@ -2339,7 +2339,11 @@ pub unsafe extern "C" fn virDomainListGetStats(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainListGetStats", -1, true, || {
-        entry::unsupported("virDomainListGetStats", Handle::None, 20);
+        entry::unsupported(
+            "virDomainListGetStats",
+            Handle::Required(doms.is_null(), 20, "doms"),
+            20,
+        );
         -1
     })
 }
