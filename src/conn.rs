@@ -54,9 +54,8 @@ pub fn open(name: Option<&str>, read_only: bool) -> Result<Arc<Connection>> {
     })?;
     let driver: Arc<dyn Driver> = match uri.scheme.as_str() {
         "test" if uri.server.is_none() => driver::test::open(&uri)?,
-        "qemu" if uri.server.is_none() && uri.path == "/embed" => {
-            embed_root(&uri)?;
-            return Err(no_driver(&uri, read_only));
+        "qemu" if uri.server.is_none() && (uri.path == "/embed" || uri.path == "/session") => {
+            driver::qemu::open(&uri)?
         }
         _ => return Err(no_driver(&uri, read_only)),
     };

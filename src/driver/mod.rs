@@ -2,6 +2,7 @@
 //! libvirt's public API does, then asks the driver. A driver that lacks an operation answers
 //! VIR_ERR_NO_SUPPORT, as libvirt's drivers do.
 
+pub mod qemu;
 pub mod test;
 
 use crate::domain::{DomainInfo, DomainRef};
@@ -62,4 +63,30 @@ pub trait Driver: Send + Sync {
 
     /// A connection closed: drivers destroy the guests it started with AUTODESTROY.
     fn connection_closed(&self, _caller: Caller) {}
+}
+
+/// virConnectListAllDomains' filter groups: within a group either bit matches, groups combine.
+/// Managed save, autostart, snapshots and checkpoints: our domains have none.
+pub fn list_filter(flags: u32, active: bool, persistent: bool, state: i32) -> bool {
+    use crate::domain::state as st;
+    let group = |yes: u32, no: u32, is: bool| {
+        let both = yes | no;
+        flags & both == 0
+            || flags & both == both
+            || (is && flags & yes != 0)
+            || (!is && flags & no != 0)
+    };
+    let state_bits = flags & (0x10 | 0x20 | 0x40 | 0x80);
+    let state_ok = state_bits == 0
+        || (flags & 0x10 != 0 && state == st::RUNNING)
+        || (flags & 0x20 != 0 && state == st::PAUSED)
+        || (flags & 0x40 != 0 && state == st::SHUTOFF)
+        || (flags & 0x80 != 0 && !matches!(state, st::RUNNING | st::PAUSED | st::SHUTOFF));
+    group(0x1, 0x2, active)
+        && group(0x4, 0x8, persistent)
+        && state_ok
+        && group(0x100, 0x200, false)
+        && group(0x400, 0x800, false)
+        && group(0x1000, 0x2000, false)
+        && group(0x4000, 0x8000, false)
 }

@@ -54,24 +54,25 @@ impl Bus {
 }
 
 /// virDomainEventType values and the details drivers raise.
-pub mod kind {
-    pub const DEFINED: i32 = 0;
-    pub const UNDEFINED: i32 = 1;
-    pub const STARTED: i32 = 2;
-    pub const SUSPENDED: i32 = 3;
-    pub const RESUMED: i32 = 4;
-    pub const STOPPED: i32 = 5;
-    pub const SHUTDOWN: i32 = 6;
+#[allow(dead_code)]
+pub(crate) mod kind {
+    pub(crate) const DEFINED: i32 = 0;
+    pub(crate) const UNDEFINED: i32 = 1;
+    pub(crate) const STARTED: i32 = 2;
+    pub(crate) const SUSPENDED: i32 = 3;
+    pub(crate) const RESUMED: i32 = 4;
+    pub(crate) const STOPPED: i32 = 5;
+    pub(crate) const SHUTDOWN: i32 = 6;
 
-    pub const DEFINED_ADDED: i32 = 0;
-    pub const DEFINED_UPDATED: i32 = 1;
-    pub const UNDEFINED_REMOVED: i32 = 0;
-    pub const STARTED_BOOTED: i32 = 0;
-    pub const SUSPENDED_PAUSED: i32 = 0;
-    pub const RESUMED_UNPAUSED: i32 = 0;
-    pub const STOPPED_SHUTDOWN: i32 = 0;
-    pub const STOPPED_DESTROYED: i32 = 1;
-    pub const STOPPED_FAILED: i32 = 5;
-    pub const SHUTDOWN_FINISHED: i32 = 0;
-    pub const SHUTDOWN_HOST: i32 = 2;
+    pub(crate) const DEFINED_ADDED: i32 = 0;
+    pub(crate) const DEFINED_UPDATED: i32 = 1;
+    pub(crate) const UNDEFINED_REMOVED: i32 = 0;
+    pub(crate) const STARTED_BOOTED: i32 = 0;
+    pub(crate) const SUSPENDED_PAUSED: i32 = 0;
+    pub(crate) const RESUMED_UNPAUSED: i32 = 0;
+    pub(crate) const STOPPED_SHUTDOWN: i32 = 0;
+    pub(crate) const STOPPED_DESTROYED: i32 = 1;
+    pub(crate) const STOPPED_FAILED: i32 = 5;
+    pub(crate) const SHUTDOWN_FINISHED: i32 = 0;
+    pub(crate) const SHUTDOWN_HOST: i32 = 2;
 }

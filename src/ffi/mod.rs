@@ -17,3 +17,7 @@ pub(crate) mod error;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
+#[allow(non_snake_case)]
+pub(crate) mod typed_params;
+#[allow(non_snake_case)]
+pub(crate) mod util;

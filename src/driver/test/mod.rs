@@ -314,7 +314,7 @@ impl Driver for TestDriver {
         Ok(st
             .doms
             .values()
-            .filter(|d| list_filter(d, flags))
+            .filter(|d| super::list_filter(flags, d.active(), d.persistent, d.state))
             .map(Dom::domain_ref)
             .collect())
     }
@@ -564,31 +564,6 @@ impl Driver for TestDriver {
         let mut st = self.lock();
         Ok(st.get(d)?.persistent)
     }
-}
-
-/// virConnectListAllDomains' filter groups: within a group any bit matches, groups combine.
-fn list_filter(d: &Dom, flags: u32) -> bool {
-    let group = |active_bit: u32, inactive_bit: u32, is: bool| {
-        let both = active_bit | inactive_bit;
-        flags & both == 0
-            || flags & both == both
-            || (is && flags & active_bit != 0)
-            || (!is && flags & inactive_bit != 0)
-    };
-    let state_bits = flags & (0x10 | 0x20 | 0x40 | 0x80);
-    let state_ok = state_bits == 0
-        || (flags & 0x10 != 0 && d.state == state::RUNNING)
-        || (flags & 0x20 != 0 && d.state == state::PAUSED)
-        || (flags & 0x40 != 0 && d.state == state::SHUTOFF)
-        || (flags & 0x80 != 0
-            && !matches!(d.state, state::RUNNING | state::PAUSED | state::SHUTOFF));
-    group(0x1, 0x2, d.active())
-        && group(0x4, 0x8, d.persistent)
-        && state_ok
-        && group(0x100, 0x200, false) // managed save: never
-        && group(0x400, 0x800, false) // autostart: never
-        && group(0x1000, 0x2000, false) // snapshots: none
-        && group(0x4000, 0x8000, false) // checkpoints: none
 }
 
 const CAPABILITIES: &str = "<capabilities>

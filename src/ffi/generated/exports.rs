@@ -1660,8 +1660,9 @@ pub unsafe extern "C" fn virDomainFSFreeze(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainFSInfoFree(info: virDomainFSInfoPtr) {
     entry::call("virDomainFSInfoFree", (), true, || {
-        entry::unsupported("virDomainFSInfoFree", Handle::None, 20);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::util::virDomainFSInfoFree(info) }
     })
 }
 
@@ -2233,8 +2234,9 @@ pub unsafe extern "C" fn virDomainHasManagedSaveImage(dom: virDomainPtr, flags: 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainIOThreadInfoFree(info: virDomainIOThreadInfoPtr) {
     entry::call("virDomainIOThreadInfoFree", (), true, || {
-        entry::unsupported("virDomainIOThreadInfoFree", Handle::None, 20);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::util::virDomainIOThreadInfoFree(info) }
     })
 }
 
@@ -2262,8 +2264,9 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainInterfaceFree(iface: virDomainInterfacePtr) {
     entry::call("virDomainInterfaceFree", (), true, || {
-        entry::unsupported("virDomainInterfaceFree", Handle::None, 20);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::util::virDomainInterfaceFree(iface) }
     })
 }
 
@@ -3561,8 +3564,9 @@ pub unsafe extern "C" fn virDomainStartDirtyRateCalc(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainStatsRecordListFree(stats: *mut virDomainStatsRecordPtr) {
     entry::call("virDomainStatsRecordListFree", (), true, || {
-        entry::unsupported("virDomainStatsRecordListFree", Handle::None, 20);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::util::virDomainStatsRecordListFree(stats) }
     })
 }
 
@@ -4261,8 +4265,9 @@ pub unsafe extern "C" fn virNetworkCreateXMLFlags(
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkDHCPLeaseFree(lease: virNetworkDHCPLeasePtr) {
     entry::call("virNetworkDHCPLeaseFree", (), true, || {
-        entry::unsupported("virNetworkDHCPLeaseFree", Handle::None, 19);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::util::virNetworkDHCPLeaseFree(lease) }
     })
 }
 
@@ -6361,8 +6366,13 @@ pub unsafe extern "C" fn virTypedParamsAddBoolean(
     value: c_int,
 ) -> c_int {
     entry::call("virTypedParamsAddBoolean", -1, true, || {
-        entry::unsupported("virTypedParamsAddBoolean", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddBoolean(
+                params, nparams, maxparams, name, value,
+            )
+        }
     })
 }
 
@@ -6375,8 +6385,13 @@ pub unsafe extern "C" fn virTypedParamsAddDouble(
     value: c_double,
 ) -> c_int {
     entry::call("virTypedParamsAddDouble", -1, true, || {
-        entry::unsupported("virTypedParamsAddDouble", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddDouble(
+                params, nparams, maxparams, name, value,
+            )
+        }
     })
 }
 
@@ -6390,8 +6405,13 @@ pub unsafe extern "C" fn virTypedParamsAddFromString(
     value: *const c_char,
 ) -> c_int {
     entry::call("virTypedParamsAddFromString", -1, true, || {
-        entry::unsupported("virTypedParamsAddFromString", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddFromString(
+                params, nparams, maxparams, name, r#type, value,
+            )
+        }
     })
 }
 
@@ -6404,8 +6424,11 @@ pub unsafe extern "C" fn virTypedParamsAddInt(
     value: c_int,
 ) -> c_int {
     entry::call("virTypedParamsAddInt", -1, true, || {
-        entry::unsupported("virTypedParamsAddInt", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddInt(params, nparams, maxparams, name, value)
+        }
     })
 }
 
@@ -6418,8 +6441,13 @@ pub unsafe extern "C" fn virTypedParamsAddLLong(
     value: c_longlong,
 ) -> c_int {
     entry::call("virTypedParamsAddLLong", -1, true, || {
-        entry::unsupported("virTypedParamsAddLLong", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddLLong(
+                params, nparams, maxparams, name, value,
+            )
+        }
     })
 }
 
@@ -6432,8 +6460,13 @@ pub unsafe extern "C" fn virTypedParamsAddString(
     value: *const c_char,
 ) -> c_int {
     entry::call("virTypedParamsAddString", -1, true, || {
-        entry::unsupported("virTypedParamsAddString", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddString(
+                params, nparams, maxparams, name, value,
+            )
+        }
     })
 }
 
@@ -6446,8 +6479,13 @@ pub unsafe extern "C" fn virTypedParamsAddStringList(
     values: *mut *const c_char,
 ) -> c_int {
     entry::call("virTypedParamsAddStringList", -1, true, || {
-        entry::unsupported("virTypedParamsAddStringList", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddStringList(
+                params, nparams, maxparams, name, values,
+            )
+        }
     })
 }
 
@@ -6460,8 +6498,11 @@ pub unsafe extern "C" fn virTypedParamsAddUInt(
     value: c_uint,
 ) -> c_int {
     entry::call("virTypedParamsAddUInt", -1, true, || {
-        entry::unsupported("virTypedParamsAddUInt", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddUInt(params, nparams, maxparams, name, value)
+        }
     })
 }
 
@@ -6474,24 +6515,31 @@ pub unsafe extern "C" fn virTypedParamsAddULLong(
     value: c_ulonglong,
 ) -> c_int {
     entry::call("virTypedParamsAddULLong", -1, true, || {
-        entry::unsupported("virTypedParamsAddULLong", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::typed_params::virTypedParamsAddULLong(
+                params, nparams, maxparams, name, value,
+            )
+        }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, nparams: c_int) {
     entry::call("virTypedParamsClear", (), true, || {
-        entry::unsupported("virTypedParamsClear", Handle::None, 20);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsClear(params, nparams) }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virTypedParamsFree(params: virTypedParameterPtr, nparams: c_int) {
     entry::call("virTypedParamsFree", (), true, || {
-        entry::unsupported("virTypedParamsFree", Handle::None, 20);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsFree(params, nparams) }
     })
 }
 
@@ -6502,8 +6550,9 @@ pub unsafe extern "C" fn virTypedParamsGet(
     name: *const c_char,
 ) -> virTypedParameterPtr {
     entry::call("virTypedParamsGet", ptr::null_mut(), true, || {
-        entry::unsupported("virTypedParamsGet", Handle::None, 20);
-        ptr::null_mut()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGet(params, nparams, name) }
     })
 }
 
@@ -6515,8 +6564,9 @@ pub unsafe extern "C" fn virTypedParamsGetBoolean(
     value: *mut c_int,
 ) -> c_int {
     entry::call("virTypedParamsGetBoolean", -1, true, || {
-        entry::unsupported("virTypedParamsGetBoolean", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGetBoolean(params, nparams, name, value) }
     })
 }
 
@@ -6528,8 +6578,9 @@ pub unsafe extern "C" fn virTypedParamsGetDouble(
     value: *mut c_double,
 ) -> c_int {
     entry::call("virTypedParamsGetDouble", -1, true, || {
-        entry::unsupported("virTypedParamsGetDouble", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGetDouble(params, nparams, name, value) }
     })
 }
 
@@ -6541,8 +6592,9 @@ pub unsafe extern "C" fn virTypedParamsGetInt(
     value: *mut c_int,
 ) -> c_int {
     entry::call("virTypedParamsGetInt", -1, true, || {
-        entry::unsupported("virTypedParamsGetInt", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGetInt(params, nparams, name, value) }
     })
 }
 
@@ -6554,8 +6606,9 @@ pub unsafe extern "C" fn virTypedParamsGetLLong(
     value: *mut c_longlong,
 ) -> c_int {
     entry::call("virTypedParamsGetLLong", -1, true, || {
-        entry::unsupported("virTypedParamsGetLLong", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGetLLong(params, nparams, name, value) }
     })
 }
 
@@ -6567,8 +6620,9 @@ pub unsafe extern "C" fn virTypedParamsGetString(
     value: *mut *const c_char,
 ) -> c_int {
     entry::call("virTypedParamsGetString", -1, true, || {
-        entry::unsupported("virTypedParamsGetString", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGetString(params, nparams, name, value) }
     })
 }
 
@@ -6580,8 +6634,9 @@ pub unsafe extern "C" fn virTypedParamsGetUInt(
     value: *mut c_uint,
 ) -> c_int {
     entry::call("virTypedParamsGetUInt", -1, true, || {
-        entry::unsupported("virTypedParamsGetUInt", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGetUInt(params, nparams, name, value) }
     })
 }
 
@@ -6593,7 +6648,8 @@ pub unsafe extern "C" fn virTypedParamsGetULLong(
     value: *mut c_ulonglong,
 ) -> c_int {
     entry::call("virTypedParamsGetULLong", -1, true, || {
-        entry::unsupported("virTypedParamsGetULLong", Handle::None, 20);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::typed_params::virTypedParamsGetULLong(params, nparams, name, value) }
     })
 }

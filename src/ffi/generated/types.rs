@@ -1509,6 +1509,7 @@ pub struct _virDomainStatsRecord {
     pub nparams: c_int,
 }
 pub type virDomainStatsRecord = _virDomainStatsRecord;
+/// cbindgen:field-names=[code, domain, message, level, conn VIR_DEPRECATED, dom VIR_DEPRECATED, str1, str2, str3, int1, int2, net VIR_DEPRECATED]
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub struct _virError {

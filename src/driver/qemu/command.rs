@@ -1,0 +1,126 @@
+//! The qemu command line for a domain definition, in the reference's shape: started paused (-S),
+//! the monitor on an inherited listening socket (fd 3), no defaults, nothing the XML did not ask for.
+
+use crate::domain::{uuid, DomainDef};
+use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_FROM_QEMU};
+
+/// The fd number the monitor's listening socket has in qemu.
+pub(crate) const MONITOR_FD: i32 = 3;
+
+/// Refuse what we cannot create, by name, instead of dropping it silently.
+pub fn check_supported(def: &DomainDef) -> Result<()> {
+    if def.virt_type != "qemu" && def.virt_type != "kvm" {
+        return Err(Error::with(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            VIR_FROM_QEMU,
+            format!(
+                "Emulator does not support virtualization type '{}'",
+                def.virt_type
+            ),
+        ));
+    }
+    if let Some(dev) = def.unknown_devices.first() {
+        return Err(Error::with(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            VIR_FROM_QEMU,
+            format!("device <{dev}> is not supported by this driver"),
+        ));
+    }
+    if def.os_type != "hvm" {
+        return Err(Error::with(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            VIR_FROM_QEMU,
+            format!("OS type '{}' is not supported", def.os_type),
+        ));
+    }
+    Ok(())
+}
+
+pub fn arch(def: &DomainDef) -> String {
+    def.arch.clone().unwrap_or_else(|| "x86_64".to_string())
+}
+
+/// The emulator binary: the XML's `<emulator>`, else `qemu-system-<arch>` found on PATH.
+pub fn emulator(def: &DomainDef) -> String {
+    def.emulator
+        .clone()
+        .unwrap_or_else(|| format!("qemu-system-{}", arch(def)))
+}
+
+/// Is KVM usable here? (`/dev/kvm` opens read-write.)
+pub fn kvm_usable() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/kvm")
+        .is_ok()
+}
+
+pub fn args(def: &DomainDef) -> Result<Vec<String>> {
+    let accel = if def.virt_type == "kvm" {
+        if !kvm_usable() {
+            return Err(Error::with(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                VIR_FROM_QEMU,
+                "KVM is not available: /dev/kvm cannot be opened (use <domain type='qemu'> for TCG)",
+            ));
+        }
+        "kvm"
+    } else {
+        "tcg"
+    };
+    let mem_mib = def
+        .current_memory_kib
+        .max(def.memory_kib)
+        .div_ceil(1024)
+        .max(1);
+    let mut a = vec![
+        "-name".to_string(),
+        format!("guest={},debug-threads=on", def.name.replace(',', ",,")),
+        "-S".into(),
+        "-machine".into(),
+        def.machine.clone().unwrap_or_else(|| "pc".into()),
+        "-accel".into(),
+        accel.into(),
+        "-m".into(),
+        mem_mib.to_string(),
+        "-smp".into(),
+        def.vcpus.to_string(),
+        "-uuid".into(),
+        uuid::format(&def.uuid),
+        "-display".into(),
+        "none".into(),
+        "-no-user-config".into(),
+        "-nodefaults".into(),
+        "-chardev".into(),
+        format!("socket,id=charmonitor,fd={MONITOR_FD},server=on,wait=off"),
+        "-mon".into(),
+        "chardev=charmonitor,id=monitor,mode=control".into(),
+        "-rtc".into(),
+        "base=utc".into(),
+        "-boot".into(),
+        "strict=on".into(),
+    ];
+    for (i, d) in def.disks.iter().enumerate() {
+        let mut drive = format!(
+            "file={},format={},if=virtio,index={i}",
+            d.source.replace(',', ",,"),
+            d.format
+        );
+        if d.readonly {
+            drive.push_str(",readonly=on");
+        }
+        a.push("-drive".into());
+        a.push(drive);
+    }
+    if let Some(path) = &def.serial_log {
+        a.push("-chardev".into());
+        a.push(format!(
+            "file,id=charserial0,path={}",
+            path.replace(',', ",,")
+        ));
+        a.push("-serial".into());
+        a.push("chardev:charserial0".into());
+    }
+    Ok(a)
+}

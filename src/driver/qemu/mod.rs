@@ -1,0 +1,1308 @@
+//! The qemu driver: `qemu:///embed?root=DIR` and `qemu:///session`. Domains are real qemu
+//! processes, spawned with a pidfd, watched by the kernel's exit notification, controlled over QMP
+//! and killed by the kill engine (`crate::process::kill`). All state lives under the root; a
+//! process opening the same root finds the guests another one started (reconnect).
+
+pub mod command;
+pub mod config;
+pub mod layout;
+pub mod qmp;
+pub mod status;
+
+use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
+use crate::driver::{Caller, Driver};
+use crate::error::{
+    Error, Result, VIR_ERR_NO_DOMAIN, VIR_ERR_OPERATION_FAILED, VIR_ERR_OPERATION_INVALID,
+    VIR_FROM_DOMAIN, VIR_FROM_NONE, VIR_FROM_QEMU,
+};
+use crate::event::{kind, Bus};
+use crate::process::{self, KillFlags, Pidfd, WatchHandle, Watcher};
+use crate::uri::Uri;
+use config::Config;
+use layout::Layout;
+use qmp::{Monitor, QmpError, QmpEvent};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, Weak};
+use std::time::Duration;
+
+// Flags the reference's qemu driver accepts, per call.
+const DESTROY_FLAGS: u32 = 0x1 | 0x2; // GRACEFUL, REMOVE_LOGS
+const START_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20; // PAUSED, AUTODESTROY, BYPASS_CACHE, FORCE_BOOT, VALIDATE, RESET_NVRAM
+const START_PAUSED: u32 = 0x1;
+const START_AUTODESTROY: u32 = 0x2;
+const DESTROY_GRACEFUL: u32 = 0x1;
+const DESTROY_REMOVE_LOGS: u32 = 0x2;
+const UNDEFINE_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40;
+const SHUTDOWN_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
+const REBOOT_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
+const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
+const LIST_ALL_FLAGS: u32 = 0xffff;
+
+/// A running qemu: the process (through its pidfd), its monitor, and who is stopping it.
+pub struct Running {
+    pub pidfd: Pidfd,
+    pub pid: i32,
+    pub start_time: u64,
+    pub id: i32,
+    monitor: Mutex<Option<Arc<Monitor>>>,
+    monitor_path: PathBuf,
+    watch: Mutex<Option<WatchHandle>>,
+    /// Destroys in progress: while any runs, an exit is theirs to report, not the watcher's.
+    destroying: AtomicUsize,
+    /// qemu said the guest asked to power off.
+    guest_shutdown: AtomicBool,
+    /// The stop (state, files, event) has been done, by whoever came first.
+    stopped: AtomicBool,
+}
+
+impl Running {
+    fn monitor(&self) -> Option<Arc<Monitor>> {
+        self.monitor
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+struct VmInner {
+    def: DomainDef,
+    persistent: bool,
+    state: i32,
+    reason: i32,
+    id: i32,
+    run: Option<Arc<Running>>,
+    /// The connection that started it with VIR_DOMAIN_START_AUTODESTROY.
+    autodestroy: Option<u64>,
+    removed: bool,
+}
+
+/// One domain. `inner` is held only briefly, never across a wait; `job` serialises the calls that
+/// talk to the monitor; destroy does not wait for `job` before it kills (it pre-empts the job,
+/// whose monitor call then fails as the monitor closes).
+pub struct Vm {
+    pub uuid: [u8; 16],
+    inner: Mutex<VmInner>,
+    job: Mutex<()>,
+    /// The object lock `qemuDomainObjFromDomain` takes and `virDomainObjEndAPI` releases.
+    api_locked: Mutex<bool>,
+    api_cv: Condvar,
+}
+
+impl Vm {
+    fn lock(&self) -> MutexGuard<'_, VmInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn domain_ref(&self) -> DomainRef {
+        let i = self.lock();
+        DomainRef {
+            name: i.def.name.clone(),
+            uuid: self.uuid,
+            id: i.id,
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.lock().run.is_some()
+    }
+
+    pub fn running(&self) -> Option<Arc<Running>> {
+        self.lock().run.clone()
+    }
+
+    pub fn name(&self) -> String {
+        self.lock().def.name.clone()
+    }
+
+    /// Block until this caller holds the object lock (C harness API).
+    pub fn api_lock(&self) {
+        let mut locked = self.api_locked.lock().unwrap_or_else(|p| p.into_inner());
+        while *locked {
+            locked = self.api_cv.wait(locked).unwrap_or_else(|p| p.into_inner());
+        }
+        *locked = true;
+    }
+
+    pub fn api_unlock(&self) {
+        *self.api_locked.lock().unwrap_or_else(|p| p.into_inner()) = false;
+        self.api_cv.notify_one();
+    }
+}
+
+#[derive(Default)]
+struct Doms {
+    by_uuid: HashMap<[u8; 16], Arc<Vm>>,
+    by_name: HashMap<String, [u8; 16]>,
+    by_id: HashMap<i32, [u8; 16]>,
+}
+
+pub struct QemuDriver {
+    layout: Layout,
+    cfg: Config,
+    bus: Arc<Bus>,
+    doms: RwLock<Doms>,
+    next_id: AtomicI32,
+    me: Weak<QemuDriver>,
+}
+
+static DRIVERS: Mutex<Vec<(PathBuf, Weak<QemuDriver>)>> = Mutex::new(Vec::new());
+
+/// The root `qemu:///session` uses: the user's own.
+fn session_root() -> PathBuf {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    base.join("oxvirt/qemu-session")
+}
+
+fn sys_err(errno_of: &std::io::Error, text: String) -> Error {
+    Error::system(
+        VIR_FROM_QEMU,
+        errno_of.raw_os_error().unwrap_or(libc::EIO),
+        text,
+    )
+}
+
+fn mkdir(p: &Path) -> Result<()> {
+    std::fs::create_dir_all(p)
+        .map_err(|e| sys_err(&e, format!("cannot create directory '{}'", p.display())))
+}
+
+/// Open (or share) the driver for the URI's root. Every connection to one root in a process
+/// shares one driver, as the reference's embedded driver.
+pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
+    let root = match uri.path.as_str() {
+        "/embed" => crate::conn::embed_root(uri)?,
+        "/session" => session_root(),
+        other => {
+            return Err(Error::with(
+                crate::error::VIR_ERR_NO_CONNECT,
+                VIR_FROM_NONE,
+                format!(
+                    "qemu:///{} (only qemu:///embed?root=DIR and qemu:///session are served)",
+                    other.trim_start_matches('/')
+                ),
+            ))
+        }
+    };
+    let mut drivers = DRIVERS.lock().unwrap_or_else(|p| p.into_inner());
+    drivers.retain(|(_, w)| w.strong_count() > 0);
+    if let Some(d) = drivers
+        .iter()
+        .find(|(r, _)| *r == root)
+        .and_then(|(_, w)| w.upgrade())
+    {
+        return Ok(d);
+    }
+    let d = QemuDriver::open_root(&root)?;
+    drivers.push((root, Arc::downgrade(&d)));
+    Ok(d)
+}
+
+fn stale(d: &DomainRef) -> Error {
+    Error::with(
+        VIR_ERR_NO_DOMAIN,
+        VIR_FROM_QEMU,
+        format!(
+            "no domain with matching uuid '{}' ({})",
+            domain::uuid::format(&d.uuid),
+            d.name
+        ),
+    )
+}
+
+fn not_running() -> Error {
+    Error::operation_invalid("domain is not running")
+}
+
+fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
+    match flags & !allowed {
+        0 => Ok(()),
+        bad => Err(Error::unsupported_flags(VIR_FROM_QEMU, function, bad)),
+    }
+}
+
+fn monitor_error(e: QmpError) -> Error {
+    match e {
+        QmpError::Command { desc, .. } => Error::internal(
+            VIR_FROM_QEMU,
+            format!("unable to execute QEMU command: {desc}"),
+        ),
+        QmpError::Closed => Error::with(
+            VIR_ERR_OPERATION_FAILED,
+            VIR_FROM_QEMU,
+            "domain is no longer running",
+        ),
+        QmpError::Timeout => Error::with(
+            crate::error::VIR_ERR_OPERATION_TIMEOUT,
+            VIR_FROM_QEMU,
+            "the monitor did not answer in time",
+        ),
+        QmpError::Io(m) => Error::internal(VIR_FROM_QEMU, format!("monitor: {m}")),
+    }
+}
+
+/// The kill engine's failure as libvirt reports it: `Failed to terminate process N with SIGTERM:
+/// Device or resource busy` (code 38, no error domain, errno in int1).
+fn kill_error(e: &process::KillError) -> Error {
+    Error::system(
+        VIR_FROM_NONE,
+        e.errno(),
+        format!(
+            "Failed to terminate process {} with {}",
+            e.pid(),
+            e.signal().name()
+        ),
+    )
+}
+
+/// The last lines of qemu's log, for errors about a start that failed.
+fn log_tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("oxvirt:")).collect();
+    lines[lines.len().saturating_sub(5)..].join("\n")
+}
+
+/// CPU time of a process in nanoseconds (utime + stime from /proc).
+fn cpu_time_ns(pid: i32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // SAFETY: sysconf has no memory effects.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    ticks * 1_000_000_000 / hz
+}
+
+impl QemuDriver {
+    fn open_root(root: &Path) -> Result<Arc<QemuDriver>> {
+        let layout = Layout::new(root);
+        for dir in [
+            layout.run_dir(),
+            layout.log_dir(),
+            layout.config_dir(),
+            root.join("lib/qemu"),
+        ] {
+            mkdir(&dir)?;
+        }
+        let cfg = config::load(root);
+        let d = Arc::new_cyclic(|me| QemuDriver {
+            layout,
+            cfg,
+            bus: Bus::new(),
+            doms: RwLock::new(Doms::default()),
+            next_id: AtomicI32::new(0),
+            me: me.clone(),
+        });
+        d.load_definitions();
+        d.reconnect_all();
+        Ok(d)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    fn doms(&self) -> std::sync::RwLockReadGuard<'_, Doms> {
+        self.doms.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn doms_mut(&self) -> std::sync::RwLockWriteGuard<'_, Doms> {
+        self.doms.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn vm(&self, uuid: &[u8; 16]) -> Option<Arc<Vm>> {
+        self.doms().by_uuid.get(uuid).cloned()
+    }
+
+    fn vm_of(&self, d: &DomainRef) -> Result<Arc<Vm>> {
+        self.vm(&d.uuid).ok_or_else(|| stale(d))
+    }
+
+    fn insert(&self, vm: Arc<Vm>) {
+        let (name, id) = {
+            let i = vm.lock();
+            (i.def.name.clone(), i.id)
+        };
+        let mut doms = self.doms_mut();
+        doms.by_name.insert(name, vm.uuid);
+        if id > 0 {
+            doms.by_id.insert(id, vm.uuid);
+        }
+        doms.by_uuid.insert(vm.uuid, vm);
+    }
+
+    fn remove(&self, vm: &Vm) {
+        let name = {
+            let mut i = vm.lock();
+            i.removed = true;
+            i.def.name.clone()
+        };
+        let mut doms = self.doms_mut();
+        if doms
+            .by_uuid
+            .get(&vm.uuid)
+            .is_some_and(|v| std::ptr::eq(Arc::as_ptr(v), vm))
+        {
+            doms.by_uuid.remove(&vm.uuid);
+            doms.by_name.remove(&name);
+        }
+    }
+
+    fn new_vm(def: DomainDef, persistent: bool) -> Arc<Vm> {
+        Arc::new(Vm {
+            uuid: def.uuid,
+            inner: Mutex::new(VmInner {
+                def,
+                persistent,
+                state: state::SHUTOFF,
+                reason: reason::SHUTOFF_UNKNOWN,
+                id: -1,
+                run: None,
+                autodestroy: None,
+                removed: false,
+            }),
+            job: Mutex::new(()),
+            api_locked: Mutex::new(false),
+            api_cv: Condvar::new(),
+        })
+    }
+
+    /// Persistent definitions from `etc/qemu/*.xml`.
+    fn load_definitions(&self) {
+        let Ok(dir) = std::fs::read_dir(self.layout.config_dir()) else {
+            return;
+        };
+        for entry in dir.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "xml") {
+                if let Some(def) = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|t| domain::xml::parse(&t).ok())
+                {
+                    self.insert(Self::new_vm(def, true));
+                }
+            }
+        }
+    }
+
+    /// Guests started earlier on this root, by this process or another: check each recorded
+    /// process is the same one (pid and start time), re-open its monitor and watch it again.
+    /// A guest whose process is gone is marked shut off and its runtime files removed.
+    fn reconnect_all(&self) {
+        let Ok(dir) = std::fs::read_dir(self.layout.run_dir()) else {
+            return;
+        };
+        for entry in dir.flatten() {
+            let path = entry.path();
+            if !path.extension().is_some_and(|e| e == "xml") {
+                continue;
+            }
+            let Some(st) = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| status::parse(&t))
+            else {
+                continue;
+            };
+            self.next_id.fetch_max(st.id, Ordering::Relaxed);
+            let vm = match self.vm(&st.def.uuid) {
+                Some(vm) => vm,
+                None => {
+                    let vm = Self::new_vm(st.def.clone(), st.persistent);
+                    self.insert(vm.clone());
+                    vm
+                }
+            };
+            if self.reconnect(&vm, &st).is_err() {
+                self.cleanup_files(&st.def.name, st.id, false);
+                if !st.persistent {
+                    self.remove(&vm);
+                }
+            }
+        }
+    }
+
+    fn reconnect(&self, vm: &Arc<Vm>, st: &status::Status) -> Result<()> {
+        let pidfd = Pidfd::open_verified(st.pid, st.start_time).map_err(|e| {
+            sys_err(
+                &e,
+                format!("guest process {} is gone or is another process", st.pid),
+            )
+        })?;
+        let run = Arc::new(Running {
+            pidfd,
+            pid: st.pid,
+            start_time: st.start_time,
+            id: st.id,
+            monitor: Mutex::new(None),
+            monitor_path: PathBuf::from(&st.monitor),
+            watch: Mutex::new(None),
+            destroying: AtomicUsize::new(0),
+            guest_shutdown: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+        });
+        let stream = std::os::unix::net::UnixStream::connect(&st.monitor).map_err(|e| {
+            sys_err(
+                &e,
+                format!("cannot reconnect to the monitor of '{}'", st.def.name),
+            )
+        })?;
+        let mon = Monitor::handshake(
+            stream,
+            self.cfg.monitor_timeout,
+            self.event_handler(vm.uuid),
+        )
+        .map_err(monitor_error)?;
+        *run.monitor.lock().unwrap_or_else(|p| p.into_inner()) = Some(mon);
+        {
+            let mut i = vm.lock();
+            i.def = st.def.clone();
+            i.persistent = st.persistent || i.persistent;
+            i.state = st.state;
+            i.reason = st.reason;
+            i.id = st.id;
+            i.run = Some(run.clone());
+        }
+        self.doms_mut().by_id.insert(st.id, vm.uuid);
+        self.watch(vm, &run)?;
+        Ok(())
+    }
+
+    /// Hand qemu's events to the domain: state changes and the lifecycle events they mean.
+    fn event_handler(&self, uuid: [u8; 16]) -> qmp::EventHandler {
+        let me = self.me.clone();
+        Box::new(move |ev: &QmpEvent| {
+            if let Some(d) = me.upgrade() {
+                d.on_qmp_event(uuid, ev);
+            }
+        })
+    }
+
+    fn on_qmp_event(&self, uuid: [u8; 16], ev: &QmpEvent) {
+        let Some(vm) = self.vm(&uuid) else { return };
+        let emit = {
+            let mut i = vm.lock();
+            if i.run.is_none() {
+                return;
+            }
+            match ev.name.as_str() {
+                "SHUTDOWN" => {
+                    let guest = ev
+                        .data
+                        .get("guest")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false);
+                    if guest {
+                        if let Some(r) = &i.run {
+                            r.guest_shutdown.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    Some((kind::SHUTDOWN, if guest { 1 } else { kind::SHUTDOWN_HOST }))
+                }
+                "STOP" => {
+                    i.state = state::PAUSED;
+                    i.reason = reason::PAUSED_USER;
+                    Some((kind::SUSPENDED, kind::SUSPENDED_PAUSED))
+                }
+                "RESUME" => {
+                    i.state = state::RUNNING;
+                    i.reason = reason::RUNNING_UNPAUSED;
+                    Some((kind::RESUMED, kind::RESUMED_UNPAUSED))
+                }
+                _ => None,
+            }
+        };
+        if let Some((e, detail)) = emit {
+            self.bus.emit(&vm.domain_ref(), e, detail);
+        }
+    }
+
+    /// Watch the process: an exit nobody is waiting for is reported at once.
+    fn watch(&self, vm: &Arc<Vm>, run: &Arc<Running>) -> Result<()> {
+        let me = self.me.clone();
+        let uuid = vm.uuid;
+        let pid = run.pid;
+        let watcher =
+            Watcher::global().map_err(|e| sys_err(&e, "cannot start the exit watcher".into()))?;
+        let handle = watcher
+            .register(
+                &run.pidfd,
+                Box::new(move |_info| {
+                    if let Some(d) = me.upgrade() {
+                        d.on_exit(uuid, pid);
+                    }
+                }),
+            )
+            .map_err(|e| sys_err(&e, "cannot watch the guest process".into()))?;
+        *run.watch.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+        Ok(())
+    }
+
+    /// qemu exited without a destroy: the guest shut down (it asked qemu to), or it died.
+    fn on_exit(&self, uuid: [u8; 16], pid: i32) {
+        let Some(vm) = self.vm(&uuid) else { return };
+        let Some(run) = vm.running().filter(|r| r.pid == pid) else {
+            return;
+        };
+        if run.destroying.load(Ordering::SeqCst) > 0 {
+            return; // the destroy in progress reports it
+        }
+        if run.guest_shutdown.load(Ordering::Relaxed) {
+            self.stop(
+                &vm,
+                &run,
+                reason::SHUTOFF_SHUTDOWN,
+                kind::STOPPED_SHUTDOWN,
+                false,
+            );
+        } else {
+            self.stop(
+                &vm,
+                &run,
+                reason::SHUTOFF_FAILED,
+                kind::STOPPED_FAILED,
+                false,
+            );
+        }
+    }
+
+    fn cleanup_files(&self, name: &str, id: i32, remove_logs: bool) {
+        let l = &self.layout;
+        let _ = std::fs::remove_file(l.pid_file(name));
+        let _ = std::fs::remove_file(l.status_file(name));
+        let _ = std::fs::remove_file(l.monitor_socket(id, name));
+        let _ = std::fs::remove_dir_all(l.domain_dir(id, name));
+        if remove_logs {
+            let _ = std::fs::remove_file(l.log_file(name));
+        }
+    }
+
+    /// The guest's process is gone (or going): record the new state, close the monitor after
+    /// everything qemu said has been delivered, reap, remove the runtime files, raise one STOPPED
+    /// event; a transient domain is removed. Only the first caller for a run does anything.
+    fn stop(
+        &self,
+        vm: &Arc<Vm>,
+        run: &Arc<Running>,
+        why: i32,
+        detail: i32,
+        remove_logs: bool,
+    ) -> bool {
+        if run.stopped.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        let (name, persistent, id) = {
+            let mut i = vm.lock();
+            if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
+                i.run = None;
+            }
+            i.state = state::SHUTOFF;
+            i.reason = why;
+            let id = i.id;
+            i.id = -1;
+            i.autodestroy = None;
+            (i.def.name.clone(), i.persistent, id)
+        };
+        // Every event qemu sent (its SHUTDOWN notice) is delivered before our STOPPED.
+        if let Some(mon) = run.monitor() {
+            mon.close_and_drain();
+        }
+        if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            if let Ok(w) = Watcher::global() {
+                w.unregister(h.token());
+            }
+        }
+        let _ = run.pidfd.try_reap();
+        self.cleanup_files(&name, id, remove_logs);
+        self.note(&name, &format!("stopped (reason {why})"));
+        self.doms_mut().by_id.remove(&id);
+        let r = DomainRef {
+            name: name.clone(),
+            uuid: vm.uuid,
+            id: -1,
+        };
+        if !persistent {
+            let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
+            self.remove(vm);
+        }
+        self.bus.emit(&r, kind::STOPPED, detail);
+        true
+    }
+
+    /// A line of our own in the domain's log (lifecycle notes beside qemu's stderr).
+    fn note(&self, name: &str, what: &str) {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.layout.log_file(name))
+        {
+            let _ = writeln!(f, "oxvirt: {what}");
+        }
+    }
+
+    fn write_status(&self, vm: &Vm) {
+        let st = {
+            let i = vm.lock();
+            let Some(run) = &i.run else { return };
+            status::Status {
+                pid: run.pid,
+                start_time: run.start_time,
+                id: i.id,
+                state: i.state,
+                reason: i.reason,
+                persistent: i.persistent,
+                autodestroy: i.autodestroy.is_some(),
+                monitor: run.monitor_path.display().to_string(),
+                def: i.def.clone(),
+            }
+        };
+        let _ = layout::write_atomic(
+            &self.layout.status_file(&st.def.name),
+            status::format(&st).as_bytes(),
+        );
+    }
+
+    /// Start a domain: qemu paused, the monitor handshake, then `cont` unless PAUSED. A start that
+    /// fails at any step force-kills the half-started qemu, removes its files and says why.
+    fn start(&self, vm: &Arc<Vm>, flags: u32, caller: Caller) -> Result<()> {
+        let def = vm.lock().def.clone();
+        command::check_supported(&def)?;
+        let argv = command::args(&def)?;
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let name = def.name.clone();
+        let l = &self.layout;
+        mkdir(&l.domain_dir(id, &name))?;
+        mkdir(&l.log_dir())?;
+        let sock_path = l.monitor_socket(id, &name);
+        let _ = std::fs::remove_file(&sock_path);
+        let listener = std::os::unix::net::UnixListener::bind(&sock_path).map_err(|e| {
+            sys_err(
+                &e,
+                format!("Failed to bind socket to '{}'", sock_path.display()),
+            )
+        })?;
+        let log_path = l.log_file(&name);
+        let emulator = command::emulator(&def);
+        {
+            use std::io::Write;
+            let mut log = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&log_path)
+                .map_err(|e| {
+                    sys_err(
+                        &e,
+                        format!("failed to create logfile {}", log_path.display()),
+                    )
+                })?;
+            let _ = writeln!(log, "oxvirt: starting {} {}", emulator, argv.join(" "));
+        }
+        let mut cmd = process::Command::new(&emulator);
+        cmd.args(&argv)
+            .log_file(&log_path)
+            .pass_fd(listener.into(), command::MONITOR_FD)
+            .new_session(true);
+        let child = cmd.spawn().map_err(|e| {
+            self.cleanup_files(&name, id, false);
+            if e.raw_os_error() == Some(libc::ENOENT) {
+                sys_err(&e, format!("Cannot find QEMU binary {emulator}"))
+            } else {
+                sys_err(&e, format!("failed to start {emulator}"))
+            }
+        })?;
+        let run = Arc::new(Running {
+            pid: child.pid,
+            start_time: child.start_time,
+            pidfd: child.pidfd,
+            id,
+            monitor: Mutex::new(None),
+            monitor_path: sock_path.clone(),
+            watch: Mutex::new(None),
+            destroying: AtomicUsize::new(0),
+            guest_shutdown: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+        });
+        let abort = |e: Error| -> Error {
+            // Nothing half-started stays behind.
+            let _ = process::kill(
+                &run.pidfd,
+                KillFlags {
+                    force: true,
+                    nowait: false,
+                },
+                &process::KillTimeouts {
+                    grace_before_sigkill: Duration::ZERO,
+                    ..self.cfg.kill
+                },
+                0,
+            );
+            if let Some(m) = run.monitor() {
+                m.disconnect();
+            }
+            let _ = run.pidfd.try_reap();
+            let tail = log_tail(&log_path);
+            self.cleanup_files(&name, id, false);
+            let mut i = vm.lock();
+            i.run = None;
+            i.id = -1;
+            i.state = state::SHUTOFF;
+            i.reason = reason::SHUTOFF_FAILED;
+            drop(i);
+            if tail.is_empty() {
+                e
+            } else {
+                Error {
+                    message: format!("{}: {}", e.message, tail),
+                    ..e
+                }
+            }
+        };
+        let _ = std::fs::write(l.pid_file(&name), format!("{}", run.pid));
+        {
+            let mut i = vm.lock();
+            i.run = Some(run.clone());
+            i.id = id;
+            i.state = state::PAUSED;
+            i.reason = reason::PAUSED_STARTING_UP;
+            if flags & START_AUTODESTROY != 0 {
+                i.autodestroy = Some(caller.conn_id);
+            }
+        }
+        self.doms_mut().by_id.insert(id, vm.uuid);
+        let stream = match std::os::unix::net::UnixStream::connect(&sock_path) {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(abort(sys_err(
+                    &e,
+                    "failed to connect to the monitor".into(),
+                )))
+            }
+        };
+        let mon = match Monitor::handshake(
+            stream,
+            self.cfg.monitor_timeout,
+            self.event_handler(vm.uuid),
+        ) {
+            Ok(m) => m,
+            Err(QmpError::Closed) => {
+                return Err(abort(Error::internal(
+                    VIR_FROM_QEMU,
+                    "qemu unexpectedly closed the monitor",
+                )))
+            }
+            Err(e) => return Err(abort(monitor_error(e))),
+        };
+        *run.monitor.lock().unwrap_or_else(|p| p.into_inner()) = Some(mon.clone());
+        if let Err(e) = self.watch(vm, &run) {
+            return Err(abort(e));
+        }
+        if flags & START_PAUSED == 0 {
+            if let Err(e) = mon.execute("cont", None, Some(self.cfg.monitor_timeout)) {
+                return Err(abort(monitor_error(e)));
+            }
+            {
+                let mut i = vm.lock();
+                i.state = state::RUNNING;
+                i.reason = reason::RUNNING_BOOTED;
+            }
+            self.write_status(vm);
+            self.note(&name, &format!("running, pid {}", run.pid));
+            self.bus
+                .emit(&vm.domain_ref(), kind::STARTED, kind::STARTED_BOOTED);
+        } else {
+            {
+                let mut i = vm.lock();
+                i.state = state::PAUSED;
+                i.reason = reason::PAUSED_USER;
+            }
+            self.write_status(vm);
+            self.note(&name, &format!("started paused, pid {}", run.pid));
+            let r = vm.domain_ref();
+            self.bus.emit(&r, kind::STARTED, kind::STARTED_BOOTED);
+            self.bus.emit(&r, kind::SUSPENDED, kind::SUSPENDED_PAUSED);
+        }
+        Ok(())
+    }
+
+    /// The kill engine on a domain (`qemuProcessKill`): NOCHECK kills even a domain we think is
+    /// not active, as long as we still know its process.
+    pub fn kill_vm(&self, vm: &Vm, force: bool, nowait: bool, nocheck: bool) -> Result<()> {
+        let Some(run) = vm.running() else {
+            let _ = nocheck; // nothing recorded to signal: success, as the reference
+            return Ok(());
+        };
+        run.destroying.fetch_add(1, Ordering::SeqCst);
+        let r = process::kill(&run.pidfd, KillFlags { force, nowait }, &self.cfg.kill, 0);
+        run.destroying.fetch_sub(1, Ordering::SeqCst);
+        if run.pidfd.has_exited().unwrap_or(false) && run.destroying.load(Ordering::SeqCst) == 0 {
+            self.on_exit(vm.uuid, run.pid);
+        }
+        r.map_err(|e| kill_error(&e))
+    }
+
+    fn lifecycle_check(&self, d: &DomainRef) -> Result<(Arc<Vm>, Arc<Running>)> {
+        let vm = self.vm_of(d)?;
+        let run = vm.running().ok_or_else(not_running)?;
+        Ok((vm, run))
+    }
+
+    /// A monitor command under the domain's job.
+    fn with_job<T>(
+        &self,
+        d: &DomainRef,
+        f: impl FnOnce(&Arc<Vm>, &Monitor) -> Result<T>,
+    ) -> Result<T> {
+        let (vm, run) = self.lifecycle_check(d)?;
+        let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
+        if vm.running().is_none_or(|r| !Arc::ptr_eq(&r, &run)) {
+            return Err(not_running());
+        }
+        let mon = run.monitor().ok_or_else(not_running)?;
+        let out = f(&vm, &mon)?;
+        self.write_status(&vm);
+        Ok(out)
+    }
+
+    fn domain_list(&self) -> Vec<Arc<Vm>> {
+        self.doms().by_uuid.values().cloned().collect()
+    }
+
+    fn check_clash(&self, def: &DomainDef, allow_active: bool) -> Result<Option<Arc<Vm>>> {
+        let doms = self.doms();
+        if let Some(existing) = doms.by_uuid.get(&def.uuid) {
+            let i = existing.lock();
+            if i.def.name != def.name {
+                return Err(Error::with(
+                    VIR_ERR_OPERATION_FAILED,
+                    VIR_FROM_DOMAIN,
+                    format!(
+                        "domain '{}' is already defined with uuid {}",
+                        i.def.name,
+                        domain::uuid::format(&def.uuid)
+                    ),
+                ));
+            }
+            if !allow_active && i.run.is_some() {
+                return Err(Error::operation_invalid(&format!(
+                    "domain '{}' is already active",
+                    def.name
+                )));
+            }
+            return Ok(Some(existing.clone()));
+        }
+        if let Some(other) = doms.by_name.get(&def.name) {
+            return Err(Error::with(
+                VIR_ERR_OPERATION_FAILED,
+                VIR_FROM_DOMAIN,
+                format!(
+                    "domain '{}' already exists with uuid {}",
+                    def.name,
+                    domain::uuid::format(other)
+                ),
+            ));
+        }
+        Ok(None)
+    }
+
+    /// Destroy, spec section 2 steps 4 to 11.
+    fn destroy_flags(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, DESTROY_FLAGS, "qemuDomainDestroyFlags")?;
+        let (vm, run) = self.lifecycle_check(d)?;
+        // The kill comes before any job: a destroy pre-empts whatever holds the domain.
+        run.destroying.fetch_add(1, Ordering::SeqCst);
+        let graceful = flags & DESTROY_GRACEFUL != 0;
+        let killed = process::kill(
+            &run.pidfd,
+            KillFlags {
+                force: !graceful,
+                nowait: false,
+            },
+            &self.cfg.kill,
+            0,
+        );
+        if let Err(e) = killed {
+            run.destroying.fetch_sub(1, Ordering::SeqCst);
+            // The guest is left as it was; had it exited meanwhile, report that exit.
+            if run.pidfd.has_exited().unwrap_or(false) && run.destroying.load(Ordering::SeqCst) == 0
+            {
+                self.on_exit(vm.uuid, run.pid);
+            }
+            return Err(kill_error(&e));
+        }
+        let did = self.stop(
+            &vm,
+            &run,
+            reason::SHUTOFF_DESTROYED,
+            kind::STOPPED_DESTROYED,
+            flags & DESTROY_REMOVE_LOGS != 0,
+        );
+        run.destroying.fetch_sub(1, Ordering::SeqCst);
+        if did {
+            Ok(())
+        } else if vm.lock().removed {
+            Err(stale(d))
+        } else {
+            Err(not_running())
+        }
+    }
+}
+
+impl Drop for QemuDriver {
+    fn drop(&mut self) {
+        // The last connection to this root closed: stop watching and talking to the guests; they
+        // keep running, and the next open of the root reconnects to them.
+        let vms: Vec<Arc<Vm>> = self
+            .doms
+            .get_mut()
+            .map(|d| d.by_uuid.values().cloned().collect())
+            .unwrap_or_default();
+        for vm in vms {
+            let run = vm.running();
+            if let Some(run) = run {
+                if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    if let Ok(w) = Watcher::global() {
+                        w.unregister(h.token());
+                    }
+                }
+                if let Some(m) = run.monitor() {
+                    m.disconnect();
+                }
+            }
+        }
+    }
+}
+
+impl Driver for QemuDriver {
+    fn kind(&self) -> &'static str {
+        "QEMU"
+    }
+
+    fn hypervisor_version(&self) -> Result<u64> {
+        // qemu's version as major * 1,000,000 + minor * 1,000 + micro, from the default emulator.
+        let out = std::process::Command::new("qemu-system-x86_64")
+            .arg("--version")
+            .output();
+        let text = out
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let v = text
+            .split_whitespace()
+            .skip_while(|w| *w != "version")
+            .nth(1)
+            .unwrap_or("0.0.0")
+            .to_string();
+        let mut parts = v
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|p| p.parse::<u64>().ok());
+        let (a, b, c) = (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        );
+        Ok(a * 1_000_000 + b * 1000 + c)
+    }
+
+    fn capabilities(&self) -> Result<String> {
+        Ok(format!(
+            "<capabilities>\n  <host>\n    <cpu>\n      <arch>x86_64</arch>\n    </cpu>\n  </host>\n  <guest>\n    <os_type>hvm</os_type>\n    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n      <emulator>qemu-system-x86_64</emulator>\n      <domain type='qemu'/>\n{}    </arch>\n  </guest>\n</capabilities>\n",
+            if command::kvm_usable() { "      <domain type='kvm'/>\n" } else { "" }
+        ))
+    }
+
+    fn events(&self) -> &Arc<Bus> {
+        &self.bus
+    }
+
+    fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
+        let uuid = self.doms().by_name.get(name).copied();
+        uuid.and_then(|u| self.vm(&u))
+            .map(|vm| vm.domain_ref())
+            .ok_or_else(|| {
+                Error::with(
+                    VIR_ERR_NO_DOMAIN,
+                    VIR_FROM_QEMU,
+                    format!("no domain with matching name '{name}'"),
+                )
+            })
+    }
+
+    fn lookup_by_uuid(&self, uuid: &[u8; 16]) -> Result<DomainRef> {
+        self.vm(uuid).map(|vm| vm.domain_ref()).ok_or_else(|| {
+            Error::with(
+                VIR_ERR_NO_DOMAIN,
+                VIR_FROM_QEMU,
+                format!(
+                    "no domain with matching uuid '{}'",
+                    domain::uuid::format(uuid)
+                ),
+            )
+        })
+    }
+
+    fn lookup_by_id(&self, id: i32) -> Result<DomainRef> {
+        let uuid = self.doms().by_id.get(&id).copied();
+        uuid.and_then(|u| self.vm(&u))
+            .filter(|vm| vm.lock().id == id)
+            .map(|vm| vm.domain_ref())
+            .ok_or_else(|| {
+                Error::with(
+                    VIR_ERR_NO_DOMAIN,
+                    VIR_FROM_QEMU,
+                    format!("no domain with matching id {id}"),
+                )
+            })
+    }
+
+    fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>> {
+        check_flags(flags, LIST_ALL_FLAGS, "qemuConnectListAllDomains")?;
+        Ok(self
+            .domain_list()
+            .iter()
+            .filter(|vm| {
+                let i = vm.lock();
+                super::list_filter(flags, i.run.is_some(), i.persistent, i.state)
+            })
+            .map(|vm| vm.domain_ref())
+            .collect())
+    }
+
+    fn active_ids(&self) -> Result<Vec<i32>> {
+        Ok(self
+            .domain_list()
+            .iter()
+            .filter_map(|vm| vm.running().map(|r| r.id))
+            .collect())
+    }
+
+    fn defined_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .domain_list()
+            .iter()
+            .filter(|vm| !vm.is_active())
+            .map(|vm| vm.name())
+            .collect())
+    }
+
+    fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, START_FLAGS, "qemuDomainCreateXML")?;
+        let def = domain::xml::parse(xml)?;
+        command::check_supported(&def)?;
+        let vm = match self.check_clash(&def, false)? {
+            Some(existing) => {
+                existing.lock().def = def;
+                existing
+            }
+            None => {
+                let vm = Self::new_vm(def, false);
+                self.insert(vm.clone());
+                vm
+            }
+        };
+        let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = self.start(&vm, flags, caller) {
+            if !vm.lock().persistent {
+                self.remove(&vm);
+            }
+            return Err(e);
+        }
+        Ok(vm.domain_ref())
+    }
+
+    fn define_xml(&self, xml: &str, _flags: u32) -> Result<DomainRef> {
+        let def = domain::xml::parse(xml)?;
+        command::check_supported(&def)?;
+        let text = domain::xml::format(&def, None);
+        layout::write_atomic(&self.layout.config_file(&def.name), text.as_bytes())
+            .map_err(|e| sys_err(&e, format!("cannot write definition of '{}'", def.name)))?;
+        let (vm, updated) = match self.check_clash(&def, true)? {
+            Some(existing) => {
+                {
+                    let mut i = existing.lock();
+                    i.def = def;
+                    i.persistent = true;
+                }
+                (existing, true)
+            }
+            None => {
+                let vm = Self::new_vm(def, true);
+                self.insert(vm.clone());
+                (vm, false)
+            }
+        };
+        self.write_status(&vm);
+        let r = vm.domain_ref();
+        self.bus.emit(
+            &r,
+            kind::DEFINED,
+            if updated {
+                kind::DEFINED_UPDATED
+            } else {
+                kind::DEFINED_ADDED
+            },
+        );
+        Ok(r)
+    }
+
+    fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, UNDEFINE_FLAGS, "qemuDomainUndefineFlags")?;
+        let vm = self.vm_of(d)?;
+        let (name, active, persistent) = {
+            let i = vm.lock();
+            (i.def.name.clone(), i.run.is_some(), i.persistent)
+        };
+        if !persistent {
+            return Err(Error::with(
+                VIR_ERR_OPERATION_INVALID,
+                VIR_FROM_QEMU,
+                "cannot undefine transient domain",
+            ));
+        }
+        let _ = std::fs::remove_file(self.layout.config_file(&name));
+        let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
+        if active {
+            vm.lock().persistent = false;
+            self.write_status(&vm);
+        } else {
+            self.remove(&vm);
+        }
+        self.bus
+            .emit(&vm.domain_ref(), kind::UNDEFINED, kind::UNDEFINED_REMOVED);
+        Ok(())
+    }
+
+    fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, START_FLAGS, "qemuDomainCreateWithFlags")?;
+        let vm = self.vm_of(d)?;
+        let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
+        if vm.is_active() {
+            return Err(Error::operation_invalid("domain is already running"));
+        }
+        self.start(&vm, flags, caller)?;
+        Ok(vm.domain_ref())
+    }
+
+    fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        self.destroy_flags(d, flags)
+    }
+
+    fn suspend(&self, d: &DomainRef) -> Result<()> {
+        self.with_job(d, |vm, mon| {
+            if vm.lock().state == state::PAUSED {
+                return Ok(());
+            }
+            mon.execute("stop", None, None).map_err(monitor_error)?;
+            let mut i = vm.lock();
+            i.state = state::PAUSED;
+            i.reason = reason::PAUSED_USER;
+            Ok(())
+        })
+    }
+
+    fn resume(&self, d: &DomainRef) -> Result<()> {
+        self.with_job(d, |vm, mon| {
+            if vm.lock().state != state::PAUSED {
+                return Err(Error::operation_invalid("domain is already running"));
+            }
+            mon.execute("cont", None, None).map_err(monitor_error)?;
+            let mut i = vm.lock();
+            i.state = state::RUNNING;
+            i.reason = reason::RUNNING_UNPAUSED;
+            Ok(())
+        })
+    }
+
+    fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, SHUTDOWN_FLAGS, "qemuDomainShutdownFlags")?;
+        self.with_job(d, |_, mon| {
+            mon.execute("system_powerdown", None, None)
+                .map_err(monitor_error)?;
+            Ok(())
+        })
+    }
+
+    fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, REBOOT_FLAGS, "qemuDomainReboot")?;
+        self.with_job(d, |_, mon| {
+            mon.execute("system_reset", None, None)
+                .map_err(monitor_error)?;
+            Ok(())
+        })
+    }
+
+    fn state(&self, d: &DomainRef) -> Result<(i32, i32)> {
+        let vm = self.vm_of(d)?;
+        let i = vm.lock();
+        Ok((i.state, i.reason))
+    }
+
+    fn info(&self, d: &DomainRef) -> Result<DomainInfo> {
+        let vm = self.vm_of(d)?;
+        let i = vm.lock();
+        Ok(DomainInfo {
+            state: i.state,
+            reason: i.reason,
+            max_mem_kib: i.def.memory_kib,
+            memory_kib: i.def.current_memory_kib,
+            vcpus: i.def.vcpus,
+            cpu_time_ns: i.run.as_ref().map_or(0, |r| cpu_time_ns(r.pid)),
+        })
+    }
+
+    fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String> {
+        check_flags(flags, XML_DESC_FLAGS, "qemuDomainGetXMLDesc")?;
+        let vm = self.vm_of(d)?;
+        let i = vm.lock();
+        let id = (i.run.is_some() && flags & 0x2 == 0).then_some(i.id);
+        Ok(domain::xml::format(&i.def, id))
+    }
+
+    fn os_type(&self, d: &DomainRef) -> Result<String> {
+        Ok(self.vm_of(d)?.lock().def.os_type.clone())
+    }
+
+    fn is_active(&self, d: &DomainRef) -> Result<bool> {
+        Ok(self.vm_of(d)?.is_active())
+    }
+
+    fn is_persistent(&self, d: &DomainRef) -> Result<bool> {
+        Ok(self.vm_of(d)?.lock().persistent)
+    }
+
+    fn connection_closed(&self, caller: Caller) {
+        // VIR_DOMAIN_START_AUTODESTROY: the guests this connection started go with it.
+        for vm in self.domain_list() {
+            let mine = vm.lock().autodestroy == Some(caller.conn_id);
+            if mine {
+                let r = vm.domain_ref();
+                let _ = self.destroy_flags(&r, 0);
+            }
+        }
+    }
+}
+
+impl QemuDriver {
+    /// For the C harness (`qemuDomainObjFromDomain`).
+    pub fn vm_for(&self, d: &DomainRef) -> Option<Arc<Vm>> {
+        self.vm(&d.uuid)
+    }
+}
+
+/// Does this driver object belong to the qemu driver? (For the harness entry points.)
+pub fn as_qemu(d: &Arc<dyn Driver>) -> Option<Arc<QemuDriver>> {
+    if d.kind() != "QEMU" {
+        return None;
+    }
+    let drivers = DRIVERS.lock().unwrap_or_else(|p| p.into_inner());
+    drivers
+        .iter()
+        .filter_map(|(_, w)| w.upgrade())
+        .find(|q| std::ptr::addr_eq(Arc::as_ptr(q), Arc::as_ptr(d)))
+}
