@@ -27,6 +27,7 @@ fn main() {
     let headers = [
         ("cbindgen.toml", "libvirt.h"),
         ("cbindgen-virterror.toml", "virterror.h"),
+        ("cbindgen-qemu-process.toml", "qemu_process.h"),
     ];
     for (config, header) in headers {
         if crate_dir.join(config).exists() {

@@ -90,10 +90,13 @@ static void destroy(virDomainPtr d, unsigned int flags, const char *what)
     double t0 = now_ms();
     int r = virDomainDestroyFlags(d, flags);
     double ms = now_ms() - t0;
+    char why[512];
+    snprintf(why, sizeof(why), "%s", r == 0 ? "ok" : last_error());
     int state = -1, reason = -1;
-    virDomainGetState(d, &state, &reason, 0);
-    printf("%-34s -> %d (%s) in %.2f ms; state %d/%d\n", what, r, r == 0 ? "ok" : last_error(), ms,
-           state, reason);
+    if (virDomainGetState(d, &state, &reason, 0) < 0)
+        printf("%-34s -> %d (%s) in %.2f ms; domain gone\n", what, r, why, ms);
+    else
+        printf("%-34s -> %d (%s) in %.2f ms; state %d/%d\n", what, r, why, ms, state, reason);
     settle();
 }
 

@@ -23,3 +23,8 @@ fn libvirt_h_is_current() {
 fn virterror_h_is_current() {
     check("virterror.h");
 }
+
+#[test]
+fn qemu_process_h_is_current() {
+    check("qemu_process.h");
+}

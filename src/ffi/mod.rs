@@ -17,6 +17,8 @@ pub(crate) mod error;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
+#[allow(non_snake_case, non_camel_case_types)]
+pub mod qemu_process;
 #[allow(non_snake_case)]
 pub(crate) mod typed_params;
 #[allow(non_snake_case)]

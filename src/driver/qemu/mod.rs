@@ -403,7 +403,7 @@ impl QemuDriver {
         };
         for entry in dir.flatten() {
             let path = entry.path();
-            if !path.extension().is_some_and(|e| e == "xml") {
+            if path.extension().is_none_or(|e| e != "xml") {
                 continue;
             }
             let Some(st) = std::fs::read_to_string(&path)

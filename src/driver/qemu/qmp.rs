@@ -111,14 +111,13 @@ impl Monitor {
         timeout: Option<Duration>,
     ) -> Result<Value, QmpError> {
         let rx = self.send(command, args)?;
-        let answer = match timeout {
+        match timeout {
             Some(t) => rx.recv_timeout(t).map_err(|e| match e {
                 std::sync::mpsc::RecvTimeoutError::Timeout => QmpError::Timeout,
                 std::sync::mpsc::RecvTimeoutError::Disconnected => QmpError::Closed,
             })?,
             None => rx.recv().map_err(|_| QmpError::Closed)?,
-        };
-        answer
+        }
     }
 
     fn send(

@@ -1659,7 +1659,7 @@ pub unsafe extern "C" fn virDomainFSFreeze(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainFSInfoFree(info: virDomainFSInfoPtr) {
-    entry::call("virDomainFSInfoFree", (), true, || {
+    entry::call("virDomainFSInfoFree", (), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virDomainFSInfoFree(info) }
@@ -2233,7 +2233,7 @@ pub unsafe extern "C" fn virDomainHasManagedSaveImage(dom: virDomainPtr, flags: 
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainIOThreadInfoFree(info: virDomainIOThreadInfoPtr) {
-    entry::call("virDomainIOThreadInfoFree", (), true, || {
+    entry::call("virDomainIOThreadInfoFree", (), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virDomainIOThreadInfoFree(info) }
@@ -2263,7 +2263,7 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainInterfaceFree(iface: virDomainInterfacePtr) {
-    entry::call("virDomainInterfaceFree", (), true, || {
+    entry::call("virDomainInterfaceFree", (), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virDomainInterfaceFree(iface) }
@@ -3563,7 +3563,7 @@ pub unsafe extern "C" fn virDomainStartDirtyRateCalc(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainStatsRecordListFree(stats: *mut virDomainStatsRecordPtr) {
-    entry::call("virDomainStatsRecordListFree", (), true, || {
+    entry::call("virDomainStatsRecordListFree", (), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virDomainStatsRecordListFree(stats) }
@@ -4264,7 +4264,7 @@ pub unsafe extern "C" fn virNetworkCreateXMLFlags(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkDHCPLeaseFree(lease: virNetworkDHCPLeasePtr) {
-    entry::call("virNetworkDHCPLeaseFree", (), true, || {
+    entry::call("virNetworkDHCPLeaseFree", (), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virNetworkDHCPLeaseFree(lease) }
@@ -6478,7 +6478,7 @@ pub unsafe extern "C" fn virTypedParamsAddStringList(
     name: *const c_char,
     values: *mut *const c_char,
 ) -> c_int {
-    entry::call("virTypedParamsAddStringList", -1, true, || {
+    entry::call("virTypedParamsAddStringList", -1, false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -6527,7 +6527,7 @@ pub unsafe extern "C" fn virTypedParamsAddULLong(
 
 #[no_mangle]
 pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, nparams: c_int) {
-    entry::call("virTypedParamsClear", (), true, || {
+    entry::call("virTypedParamsClear", (), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsClear(params, nparams) }
@@ -6536,7 +6536,7 @@ pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, npara
 
 #[no_mangle]
 pub unsafe extern "C" fn virTypedParamsFree(params: virTypedParameterPtr, nparams: c_int) {
-    entry::call("virTypedParamsFree", (), true, || {
+    entry::call("virTypedParamsFree", (), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsFree(params, nparams) }
@@ -6549,7 +6549,7 @@ pub unsafe extern "C" fn virTypedParamsGet(
     nparams: c_int,
     name: *const c_char,
 ) -> virTypedParameterPtr {
-    entry::call("virTypedParamsGet", ptr::null_mut(), true, || {
+    entry::call("virTypedParamsGet", ptr::null_mut(), false, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGet(params, nparams, name) }

@@ -1143,7 +1143,6 @@ pub const VIR_NETWORK_PORT_CREATE_VALIDATE: virNetworkPortCreateFlags = 2;
 pub const VIR_NETWORK_UPDATE_COMMAND_NONE: virNetworkUpdateCommand = 0;
 pub const VIR_NETWORK_UPDATE_COMMAND_MODIFY: virNetworkUpdateCommand = 1;
 pub const VIR_NETWORK_UPDATE_COMMAND_DELETE: virNetworkUpdateCommand = 2;
-#[cfg(feature = "enum-sentinels")]
 pub const VIR_NETWORK_UPDATE_COMMAND_ADD_LAST: virNetworkUpdateCommand = 3;
 pub const VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST: virNetworkUpdateCommand = 4;
 #[cfg(feature = "enum-sentinels")]

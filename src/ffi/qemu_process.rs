@@ -1,0 +1,153 @@
+//! qemu_process.h: libvirt's internal kill engine entry point, exported under our own version
+//! node (OXVIRT_0.1.0) so a C harness can drive it on a live domain:
+//! `qemuDomainObjFromDomain` (the locked domain object), `qemuProcessKill`, `virDomainObjEndAPI`.
+
+use crate::driver::qemu::{self, QemuDriver, Vm};
+use crate::error::{
+    self, Error, VIR_ERR_INVALID_ARG, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_QEMU,
+};
+use crate::ffi::generated::types::virDomainPtr;
+use crate::ffi::{entry, handles};
+use std::collections::HashMap;
+use std::os::raw::{c_int, c_uint};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+
+/// A domain object as the C harness holds it (opaque).
+pub struct _virDomainObj {
+    _opaque: [u8; 0],
+}
+pub type virDomainObj = _virDomainObj;
+pub type virDomainObjPtr = *mut virDomainObj;
+
+/// The kill engine's modes (spec section 1).
+pub type virQemuProcessKillMode = c_uint;
+/// SIGKILL after the grace period.
+pub const VIR_QEMU_PROCESS_KILL_FORCE: virQemuProcessKillMode = 1 << 0;
+/// Send one signal and return.
+pub const VIR_QEMU_PROCESS_KILL_NOWAIT: virQemuProcessKillMode = 1 << 1;
+/// Skip the "is the VM active" check.
+pub const VIR_QEMU_PROCESS_KILL_NOCHECK: virQemuProcessKillMode = 1 << 2;
+
+struct Obj {
+    driver: Arc<QemuDriver>,
+    vm: Arc<Vm>,
+}
+
+static OBJS: LazyLock<Mutex<HashMap<usize, Obj>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static NEXT: AtomicUsize = AtomicUsize::new(1);
+
+fn objs() -> std::sync::MutexGuard<'static, HashMap<usize, Obj>> {
+    OBJS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The locked domain object behind a qemu domain handle; NULL with an error otherwise.
+///
+/// # Safety
+/// `domain` may be anything: it is a registry key, never dereferenced.
+#[no_mangle]
+pub unsafe extern "C" fn qemuDomainObjFromDomain(domain: virDomainPtr) -> virDomainObjPtr {
+    entry::call(
+        "qemuDomainObjFromDomain",
+        std::ptr::null_mut(),
+        true,
+        || {
+            let found = handles::domain(domain)
+                .ok_or_else(|| {
+                    Error::with(
+                        VIR_ERR_INVALID_DOMAIN,
+                        VIR_FROM_DOM,
+                        "qemuDomainObjFromDomain",
+                    )
+                })
+                .and_then(|e| {
+                    let drv = qemu::as_qemu(&e.conn.driver).ok_or_else(|| {
+                        Error::with(
+                            VIR_ERR_INVALID_ARG,
+                            VIR_FROM_QEMU,
+                            "domain is not on the qemu driver",
+                        )
+                    })?;
+                    let r = e.domain_ref();
+                    let vm = drv.vm_for(&r).ok_or_else(|| {
+                        Error::with(
+                            crate::error::VIR_ERR_NO_DOMAIN,
+                            VIR_FROM_QEMU,
+                            format!(
+                                "no domain with matching uuid '{}' ({})",
+                                crate::domain::uuid::format(&r.uuid),
+                                r.name
+                            ),
+                        )
+                    })?;
+                    Ok((drv, vm))
+                });
+            match found {
+                Ok((driver, vm)) => {
+                    vm.api_lock();
+                    let key = 0x0bad_8000_0000 + NEXT.fetch_add(1, Ordering::Relaxed) * 16;
+                    objs().insert(key, Obj { driver, vm });
+                    key as virDomainObjPtr
+                }
+                Err(e) => {
+                    error::report(e);
+                    std::ptr::null_mut()
+                }
+            }
+        },
+    )
+}
+
+/// Unlock and release a domain object, and clear the caller's pointer.
+///
+/// # Safety
+/// `vm` is NULL or the address of a `virDomainObjPtr` variable of the caller.
+#[no_mangle]
+pub unsafe extern "C" fn virDomainObjEndAPI(vm: *mut virDomainObjPtr) {
+    entry::call("virDomainObjEndAPI", (), false, || {
+        if vm.is_null() {
+            return;
+        }
+        // SAFETY: non-NULL; the caller passes the address of its virDomainObjPtr variable.
+        let key = unsafe { vm.read() } as usize;
+        if let Some(obj) = objs().remove(&key) {
+            obj.vm.api_unlock();
+        }
+        // SAFETY: as above, writable.
+        unsafe { vm.write(std::ptr::null_mut()) };
+    })
+}
+
+/// libvirt's qemuProcessKill(vm, flags), spec section 1.
+///
+/// # Safety
+/// `vm` may be anything: it is a registry key, never dereferenced.
+#[no_mangle]
+pub unsafe extern "C" fn qemuProcessKill(vm: virDomainObjPtr, flags: c_uint) -> c_int {
+    entry::call("qemuProcessKill", -1, true, || {
+        let found = objs()
+            .get(&(vm as usize))
+            .map(|o| (o.driver.clone(), o.vm.clone()));
+        let Some((driver, vm)) = found else {
+            error::report(Error::with(
+                VIR_ERR_INVALID_ARG,
+                VIR_FROM_QEMU,
+                "qemuProcessKill: invalid domain object",
+            ));
+            return -1;
+        };
+        let nocheck = flags & VIR_QEMU_PROCESS_KILL_NOCHECK != 0;
+        if !vm.is_active() && !nocheck {
+            return 0;
+        }
+        let force = flags & VIR_QEMU_PROCESS_KILL_FORCE != 0;
+        let nowait = flags & VIR_QEMU_PROCESS_KILL_NOWAIT != 0;
+        match driver.kill_vm(&vm, force, nowait, nocheck) {
+            Ok(()) => 0,
+            Err(e) => {
+                error::report(e);
+                -1
+            }
+        }
+    })
+}
