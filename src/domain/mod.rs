@@ -2,6 +2,7 @@
 
 pub mod uuid;
 pub mod xml;
+mod xml_diag;
 
 pub use xml::DomainDef;
 

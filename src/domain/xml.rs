@@ -44,34 +44,11 @@ fn xml_error(info: impl AsRef<str>) -> Error {
     Error::with(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN, info)
 }
 
-/// Not well-formed: code 35 with line, column and a caret under the spot, as libvirt shows it.
+/// Not well-formed: code 35 with the line, the offending text and a caret, as libvirt shows it.
 fn detail_error(text: &str, e: &roxmltree::Error) -> Error {
-    let pos = e.pos();
-    let line = text
-        .lines()
-        .nth(pos.row.saturating_sub(1) as usize)
-        .unwrap_or("");
-    let col = (pos.col as usize)
-        .saturating_sub(1)
-        .min(line.chars().count());
-    let msg = format!(
-        "{SOURCE}:{}: {} line {} column {}\n{}\n{}^",
-        pos.row,
-        describe(e),
-        pos.row,
-        pos.col,
-        line,
-        "-".repeat(col)
-    );
+    let (row, what, line, caret) = super::xml_diag::describe(text, e);
+    let msg = format!("{SOURCE}:{row}: {what}\n{line}\n{}^", "-".repeat(caret));
     Error::with(VIR_ERR_XML_DETAIL, VIR_FROM_DOMAIN, msg)
-}
-
-fn describe(e: &roxmltree::Error) -> String {
-    let s = e.to_string();
-    match s.split_once(" at ") {
-        Some((what, _)) => what.to_string(),
-        None => s,
-    }
 }
 
 /// `<memory unit='...'>N</memory>` in KiB, rounded up as libvirt does.
