@@ -26,9 +26,11 @@ suite rust-tests cargo test --release
 suite clippy cargo clippy --release --all-targets -- -D warnings
 suite library make lib
 suite symbols bash tests/symbols.sh
+suite install bash tests/install.sh
 [ -f tests/headers.sh ] && suite headers bash tests/headers.sh
 suite c-tests bash c-tests/run.sh
 [ -f tests/events.sh ] && suite events bash tests/events.sh
+[ -f tests/qemu.sh ] && suite qemu bash tests/qemu.sh
 [ -f tests/python.sh ] && suite python bash tests/python.sh
 echo
 [ -n "$names" ] && echo "failed suites:$names"
