@@ -108,5 +108,22 @@ else
     bad "nullprobe: compile"
 fi
 
+# Memory: the same programs under valgrind's memcheck against ours: no invalid access, no leak.
+if command -v valgrind >/dev/null 2>&1; then
+    for prog in $differential; do
+        [ -x "$out/$prog.ours" ] || continue
+        if LD_LIBRARY_PATH="$lib" valgrind -q --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect "$out/$prog.ours" > /dev/null 2> "$out/$prog.valgrind"; then
+            ok "$prog: valgrind clean"
+        else
+            bad "$prog: valgrind"; head -30 "$out/$prog.valgrind"
+        fi
+    done
+elif [ "${CI:-}" = "true" ]; then
+    bad "valgrind is missing under CI"
+else
+    echo "######## SKIP: valgrind is not installed: memory checks skipped ########"
+fi
+
 echo "c-tests: $pass passed, $fail failed"
 [ $fail = 0 ]
