@@ -79,7 +79,10 @@ fi
 
 # Every public function with all-zero arguments: the reference's argument errors, never a crash.
 if gcc -std=gnu11 -w -Iinclude -o "$out/nullprobe.ours" "$out/nullprobe.c" -L"$lib" -lvirt; then
-    LD_LIBRARY_PATH="$lib" "$out/nullprobe.ours" > "$out/nullprobe.ours.out" 2>/dev/null
+    # virConnectOpen(NULL) opens qemu:///session: keep its root out of the user's home.
+    session_state=$(mktemp -d /tmp/oxvirt-session.XXXXXX)
+    XDG_STATE_HOME="$session_state" LD_LIBRARY_PATH="$lib" "$out/nullprobe.ours" > "$out/nullprobe.ours.out" 2>/dev/null
+    rm -rf "$session_state"
     if grep -q "died with signal" "$out/nullprobe.ours.out"; then
         bad "nullprobe: our library crashed"; grep "died with signal" "$out/nullprobe.ours.out" | head
     else
@@ -98,7 +101,10 @@ def load(p):
         out[name] = line.rstrip("\n")
     return out
 ref, ours = load(sys.argv[1]), load(sys.argv[2])
-bad = [n for n in ref if n != "case" and ref[n] != ours.get(n)]
+# virConnectOpen*(NULL): the contract deliberately opens qemu:///session where the reference tries
+# its daemon's socket.
+DIFFERS = {"virConnectOpen", "virConnectOpenAuth", "virConnectOpenReadOnly"}
+bad = [n for n in ref if n != "case" and n not in DIFFERS and ref[n] != ours.get(n)]
 for n in bad[:20]:
     print("  ref :", ref[n][:300]); print("  ours:", ours.get(n, "(missing)")[:300])
 sys.exit(1 if bad else 0)

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     int qemu = strcmp(virConnectGetType(c), "QEMU") == 0;
     printf("connected to %s (%s driver)\n", uri, virConnectGetType(c));
     if (virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                         VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))on_event), NULL, NULL) < 0)
+                                         VIR_DOMAIN_EVENT_CALLBACK(on_event), NULL, NULL) < 0)
         printf("no lifecycle events: %s\n", last_error());
 
     virDomainPtr a = start_guest(c, "healthy", qemu);

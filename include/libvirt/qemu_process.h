@@ -6,6 +6,47 @@
 #include <libvirt/libvirt.h>
 
 /**
+ * VIR_DOMAIN_EVENT_ID_LIFECYCLE: the only event id drivers raise.
+ */
+#define EVENT_ID_LIFECYCLE 0
+
+#define DEFINED 0
+
+#define UNDEFINED 1
+
+#define STARTED 2
+
+#define SUSPENDED 3
+
+#define RESUMED 4
+
+#define STOPPED 5
+
+#define SHUTDOWN 6
+
+#define DEFINED_ADDED 0
+
+#define DEFINED_UPDATED 1
+
+#define UNDEFINED_REMOVED 0
+
+#define STARTED_BOOTED 0
+
+#define SUSPENDED_PAUSED 0
+
+#define RESUMED_UNPAUSED 0
+
+#define STOPPED_SHUTDOWN 0
+
+#define STOPPED_DESTROYED 1
+
+#define STOPPED_FAILED 5
+
+#define SHUTDOWN_FINISHED 0
+
+#define SHUTDOWN_HOST 2
+
+/**
  * A domain object as the C harness holds it (opaque).
  */
 typedef struct _virDomainObj _virDomainObj;
@@ -40,16 +81,25 @@ extern "C" {
 
 /**
  * The locked domain object behind a qemu domain handle; NULL with an error otherwise.
+ *
+ * # Safety
+ * `domain` may be anything: it is a registry key, never dereferenced.
  */
 virDomainObjPtr qemuDomainObjFromDomain(virDomainPtr domain);
 
 /**
  * Unlock and release a domain object, and clear the caller's pointer.
+ *
+ * # Safety
+ * `vm` is NULL or the address of a `virDomainObjPtr` variable of the caller.
  */
 void virDomainObjEndAPI(virDomainObjPtr *vm);
 
 /**
  * libvirt's qemuProcessKill(vm, flags), spec section 1.
+ *
+ * # Safety
+ * `vm` may be anything: it is a registry key, never dereferenced.
  */
 int qemuProcessKill(virDomainObjPtr vm, unsigned int flags);
 

@@ -1,8 +1,28 @@
-//! Domain events: drivers raise them on a bus; connections that registered callbacks get them
-//! delivered from the event loop, never inside the API call that caused them.
+//! Domain events: drivers raise them on their [`Bus`]; callbacks registered on a connection get
+//! them delivered from the event loop (a timer in whichever loop is registered, as libvirt's
+//! virObjectEventState does), never inside the API call that caused them.
+//!
+//! One bus per driver instance, as libvirt keeps one event state per driver: callback ids are
+//! numbered per bus from 0, and every `test:///default` connection of a process shares one.
+//!
+//! The reference's rules, kept here:
+//! - the bus's timer is added (disabled) when the first callback registers, and removed (with
+//!   the queue) when the last one goes; no loop registered means no timer, and registration
+//!   fails with `could not initialize domain event timer`;
+//! - an event is queued only while a timer exists; the first queued event arms the timer (0 ms);
+//! - the timer disarms itself, then hands every queued event to every matching callback, in
+//!   registration order, with no lock held, so callbacks may call back into the library;
+//! - a callback deregistered while events are being dispatched is only marked, and its free
+//!   callback runs once the dispatch is over.
+
+pub(crate) mod hooks;
+pub(crate) mod poll;
 
 use crate::domain::DomainRef;
-use std::sync::{Arc, Mutex, Weak};
+use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_NONE};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, Weak};
 
 /// One lifecycle event (virDomainEventType and its detail).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,67 +32,285 @@ pub struct DomainEvent {
     pub detail: i32,
 }
 
-/// Someone who wants a driver's events (a connection's event queue).
-pub trait Subscriber: Send + Sync {
-    fn deliver(&self, ev: &DomainEvent);
+/// VIR_DOMAIN_EVENT_ID_LIFECYCLE: the only event id drivers raise.
+pub const EVENT_ID_LIFECYCLE: i32 = 0;
+
+/// A registered callback's receiving end (the C callback and its data, in `ffi::event`).
+pub trait Listener: Send + Sync {
+    /// Deliver one lifecycle event. Called from the event loop with no lock held.
+    fn lifecycle(&self, ev: &DomainEvent);
+    /// The registration is gone: free the application's data. Called exactly once, with no
+    /// lock held; never for a registration that failed.
+    fn release(&self);
+    /// Then give back what the registration held (its connection). Called once, after
+    /// `release`.
+    fn detach(&self);
 }
 
-/// A driver's event bus: subscribers are held weakly, so a closed connection falls away.
+/// What identifies a registration (libvirt's duplicate check compares all of it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registration {
+    /// The connection handle that registered (callbacks are per connection).
+    pub conn_key: usize,
+    pub event_id: i32,
+    /// Registered through the legacy virConnectDomainEventRegister.
+    pub legacy: bool,
+    /// Only events of the domain with this UUID.
+    pub filter: Option<[u8; 16]>,
+    /// The callback function's address.
+    pub func: usize,
+}
+
+struct Entry {
+    id: i32,
+    reg: Registration,
+    listener: Arc<dyn Listener>,
+    deleted: bool,
+}
+
+impl Entry {
+    fn wants(&self, ev: &DomainEvent) -> bool {
+        !self.deleted
+            && self.reg.event_id == EVENT_ID_LIFECYCLE
+            && self.reg.filter.is_none_or(|u| u == ev.domain.uuid)
+    }
+}
+
 #[derive(Default)]
+struct State {
+    callbacks: Vec<Entry>,
+    next_id: i32,
+    queue: VecDeque<DomainEvent>,
+    /// The timer in the registered loop, while any callback is registered.
+    timer: Option<i32>,
+    dispatching: bool,
+}
+
+/// A driver's event state.
 pub struct Bus {
-    subscribers: Mutex<Vec<Weak<dyn Subscriber>>>,
+    /// This bus's key in [`BUSES`]: the opaque value its timer carries through the loop.
+    key: usize,
+    state: Mutex<State>,
+}
+
+static BUSES: LazyLock<Mutex<HashMap<usize, Weak<Bus>>>> = LazyLock::new(Default::default);
+static NEXT_BUS: AtomicUsize = AtomicUsize::new(1);
+
+fn buses() -> MutexGuard<'static, HashMap<usize, Weak<Bus>>> {
+    BUSES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The bus a timer's opaque value names, if it still exists.
+pub(crate) fn bus_by_key(key: usize) -> Option<Arc<Bus>> {
+    buses().get(&key).and_then(Weak::upgrade)
 }
 
 impl Bus {
     pub fn new() -> Arc<Bus> {
-        Arc::new(Bus::default())
+        let key = NEXT_BUS.fetch_add(1, Ordering::Relaxed);
+        let bus = Arc::new(Bus {
+            key,
+            state: Mutex::new(State::default()),
+        });
+        buses().insert(key, Arc::downgrade(&bus));
+        bus
     }
 
-    pub fn subscribe(&self, s: Weak<dyn Subscriber>) {
-        let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
-        subs.retain(|w| w.strong_count() > 0);
-        subs.push(s);
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn emit(&self, domain: &DomainRef, event: i32, detail: i32) {
-        let live: Vec<Arc<dyn Subscriber>> = {
-            let subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
-            subs.iter().filter_map(Weak::upgrade).collect()
-        };
-        if live.is_empty() {
-            return;
+    /// Register a callback; returns its id. On failure `listener` is dropped unreleased.
+    pub fn register(&self, reg: Registration, listener: Arc<dyn Listener>) -> Result<i32> {
+        let mut st = self.lock();
+        if st.callbacks.is_empty() && st.timer.is_none() {
+            let t = hooks::add_bus_timer(self.key);
+            if t < 0 {
+                return Err(Error::internal(
+                    VIR_FROM_NONE,
+                    "could not initialize domain event timer",
+                ));
+            }
+            st.timer = Some(t);
         }
-        let ev = DomainEvent {
+        if st.callbacks.iter().any(|e| !e.deleted && e.reg == reg) {
+            Self::stop_timer_if_idle(&mut st);
+            return Err(Error::with(
+                VIR_ERR_INVALID_ARG,
+                VIR_FROM_NONE,
+                "event callback already tracked",
+            ));
+        }
+        let id = st.next_id;
+        st.next_id += 1;
+        st.callbacks.push(Entry {
+            id,
+            reg,
+            listener,
+            deleted: false,
+        });
+        Ok(id)
+    }
+
+    /// The id of the legacy registration of `func` on `conn_key`.
+    pub fn legacy_id(&self, conn_key: usize, func: usize) -> Result<i32> {
+        let st = self.lock();
+        st.callbacks
+            .iter()
+            .find(|e| {
+                !e.deleted
+                    && e.reg.legacy
+                    && e.reg.conn_key == conn_key
+                    && e.reg.event_id == EVENT_ID_LIFECYCLE
+                    && e.reg.filter.is_none()
+                    && e.reg.func == func
+            })
+            .map(|e| e.id)
+            .ok_or_else(|| {
+                Error::with(
+                    VIR_ERR_INVALID_ARG,
+                    VIR_FROM_NONE,
+                    format!("event callback function {func:#x} not registered"),
+                )
+            })
+    }
+
+    /// Remove the callback `id` registered on `conn_key`. While events are being dispatched it
+    /// is only marked, and released once the dispatch is over.
+    pub fn deregister(&self, conn_key: usize, id: i32) -> Result<()> {
+        let mut st = self.lock();
+        let pos = st
+            .callbacks
+            .iter()
+            .position(|e| e.id == id && e.reg.conn_key == conn_key)
+            .ok_or_else(|| {
+                Error::with(
+                    VIR_ERR_INVALID_ARG,
+                    VIR_FROM_NONE,
+                    format!("could not find event callback {id} for deletion"),
+                )
+            })?;
+        if st.dispatching {
+            st.callbacks[pos].deleted = true;
+            return Ok(());
+        }
+        let gone = st.callbacks.remove(pos);
+        drop(st);
+        self.finish(vec![gone.listener]);
+        Ok(())
+    }
+
+    /// Callbacks taken off the list: their data is freed first and then, with none left, the
+    /// timer goes, in the reference's order; last they let go of their connections.
+    fn finish(&self, gone: Vec<Arc<dyn Listener>>) {
+        for l in &gone {
+            l.release();
+        }
+        Self::stop_timer_if_idle(&mut self.lock());
+        for l in &gone {
+            l.detach();
+        }
+    }
+
+    /// No callback left: the timer goes, and so do the events nobody will hear.
+    fn stop_timer_if_idle(st: &mut State) {
+        if st.callbacks.is_empty() {
+            if let Some(t) = st.timer.take() {
+                hooks::remove_timeout(t);
+            }
+            st.queue.clear();
+        }
+    }
+
+    /// A driver raises an event. Queued only while someone listens; delivered from the loop.
+    pub fn emit(&self, domain: &DomainRef, event: i32, detail: i32) {
+        let mut st = self.lock();
+        let Some(timer) = st.timer else { return };
+        st.queue.push_back(DomainEvent {
             domain: domain.clone(),
             event,
             detail,
-        };
-        for s in live {
-            s.deliver(&ev);
+        });
+        if st.queue.len() == 1 {
+            hooks::update_timeout(timer, 0);
+        }
+    }
+
+    /// The timer fired: deliver everything queued so far (events raised by the callbacks
+    /// themselves wait for the next round, as the reference's).
+    pub(crate) fn flush(&self) {
+        let mut st = self.lock();
+        if st.dispatching {
+            // Another thread is delivering; the timer stays armed for what it did not take.
+            return;
+        }
+        st.dispatching = true;
+        let queue = std::mem::take(&mut st.queue);
+        if let Some(t) = st.timer {
+            hooks::update_timeout(t, -1);
+        }
+        for ev in &queue {
+            // Entries are never removed while dispatching, only appended or marked, so an
+            // index stays valid across the unlocked call.
+            let mut i = 0;
+            while i < st.callbacks.len() {
+                let e = &st.callbacks[i];
+                i += 1;
+                if !e.wants(ev) {
+                    continue;
+                }
+                let listener = e.listener.clone();
+                drop(st);
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    listener.lifecycle(ev)
+                }));
+                st = self.lock();
+            }
+        }
+        let mut gone = Vec::new();
+        st.callbacks.retain(|e| {
+            if e.deleted {
+                gone.push(e.listener.clone());
+            }
+            !e.deleted
+        });
+        st.dispatching = false;
+        drop(st);
+        self.finish(gone);
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        buses().remove(&self.key);
+        // Registered callbacks keep their connection, and so this bus, alive: with none left
+        // there is normally no timer either. Never leave one firing at a dead bus.
+        let st = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = st.timer.take() {
+            hooks::remove_timeout(t);
         }
     }
 }
 
 /// virDomainEventType values and the details drivers raise.
-#[allow(dead_code)]
-pub(crate) mod kind {
-    pub(crate) const DEFINED: i32 = 0;
-    pub(crate) const UNDEFINED: i32 = 1;
-    pub(crate) const STARTED: i32 = 2;
-    pub(crate) const SUSPENDED: i32 = 3;
-    pub(crate) const RESUMED: i32 = 4;
-    pub(crate) const STOPPED: i32 = 5;
-    pub(crate) const SHUTDOWN: i32 = 6;
+pub mod kind {
+    pub const DEFINED: i32 = 0;
+    pub const UNDEFINED: i32 = 1;
+    pub const STARTED: i32 = 2;
+    pub const SUSPENDED: i32 = 3;
+    pub const RESUMED: i32 = 4;
+    pub const STOPPED: i32 = 5;
+    pub const SHUTDOWN: i32 = 6;
 
-    pub(crate) const DEFINED_ADDED: i32 = 0;
-    pub(crate) const DEFINED_UPDATED: i32 = 1;
-    pub(crate) const UNDEFINED_REMOVED: i32 = 0;
-    pub(crate) const STARTED_BOOTED: i32 = 0;
-    pub(crate) const SUSPENDED_PAUSED: i32 = 0;
-    pub(crate) const RESUMED_UNPAUSED: i32 = 0;
-    pub(crate) const STOPPED_SHUTDOWN: i32 = 0;
-    pub(crate) const STOPPED_DESTROYED: i32 = 1;
-    pub(crate) const STOPPED_FAILED: i32 = 5;
-    pub(crate) const SHUTDOWN_FINISHED: i32 = 0;
-    pub(crate) const SHUTDOWN_HOST: i32 = 2;
+    pub const DEFINED_ADDED: i32 = 0;
+    pub const DEFINED_UPDATED: i32 = 1;
+    pub const UNDEFINED_REMOVED: i32 = 0;
+    pub const STARTED_BOOTED: i32 = 0;
+    pub const SUSPENDED_PAUSED: i32 = 0;
+    pub const RESUMED_UNPAUSED: i32 = 0;
+    pub const STOPPED_SHUTDOWN: i32 = 0;
+    pub const STOPPED_DESTROYED: i32 = 1;
+    pub const STOPPED_FAILED: i32 = 5;
+    pub const SHUTDOWN_FINISHED: i32 = 0;
+    pub const SHUTDOWN_HOST: i32 = 2;
 }

@@ -14,6 +14,8 @@ pub(crate) mod domain;
 pub(crate) mod entry;
 #[allow(non_snake_case)]
 pub(crate) mod error;
+#[allow(non_snake_case)]
+pub(crate) mod event;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;

@@ -218,6 +218,15 @@ fn not_running() -> Error {
     Error::operation_invalid("domain is not running")
 }
 
+/// The reference's qemu driver reports this one itself, so from the QEMU error domain.
+fn already_running() -> Error {
+    Error::with(
+        VIR_ERR_OPERATION_INVALID,
+        VIR_FROM_QEMU,
+        "domain is already running",
+    )
+}
+
 fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
     match flags & !allowed {
         0 => Ok(()),
@@ -423,7 +432,14 @@ impl QemuDriver {
             };
             if self.reconnect(&vm, &st).is_err() {
                 self.cleanup_files(&st.def.name, st.id, false);
-                if !st.persistent {
+                if st.persistent {
+                    // As the reference: a guest that cannot be reconnected is shut off, crashed.
+                    let mut i = vm.lock();
+                    i.run = None;
+                    i.id = -1;
+                    i.state = state::SHUTOFF;
+                    i.reason = reason::SHUTOFF_CRASHED;
+                } else {
                     self.remove(&vm);
                 }
             }
@@ -450,6 +466,11 @@ impl QemuDriver {
             stopped: AtomicBool::new(false),
         });
         let stream = std::os::unix::net::UnixStream::connect(&st.monitor).map_err(|e| {
+            // Our verified guest, but nobody can ever control it again (its monitor socket is
+            // gone): kill it, as the reference does, rather than leave it running untracked.
+            let _ = run.pidfd.send_signal(libc::SIGKILL);
+            let _ = run.pidfd.wait_exit(Some(self.cfg.kill.after_sigkill));
+            let _ = run.pidfd.try_reap();
             sys_err(
                 &e,
                 format!("cannot reconnect to the monitor of '{}'", st.def.name),
@@ -564,10 +585,12 @@ impl QemuDriver {
                 false,
             );
         } else {
+            // As the reference: the monitor closed without a SHUTDOWN, so the state reason is
+            // "crashed" while the event's detail is STOPPED_FAILED.
             self.stop(
                 &vm,
                 &run,
-                reason::SHUTOFF_FAILED,
+                reason::SHUTOFF_CRASHED,
                 kind::STOPPED_FAILED,
                 false,
             );
@@ -718,6 +741,9 @@ impl QemuDriver {
                 sys_err(&e, format!("failed to start {emulator}"))
             }
         })?;
+        // Only qemu may hold the monitor's listening socket: should it exit during startup, our
+        // connection then fails at once instead of waiting in the backlog for the monitor timeout.
+        drop(cmd);
         let run = Arc::new(Running {
             pid: child.pid,
             start_time: child.start_time,
@@ -777,13 +803,21 @@ impl QemuDriver {
             }
         }
         self.doms_mut().by_id.insert(id, vm.uuid);
+        // qemu gone while we connect: say so (the reference's words); abort adds qemu's output.
+        let exited_early = || {
+            run.pidfd
+                .wait_exit(Some(Duration::from_millis(500)))
+                .unwrap_or(false)
+                .then(|| {
+                    Error::internal(VIR_FROM_QEMU, "process exited while connecting to monitor")
+                })
+        };
         let stream = match std::os::unix::net::UnixStream::connect(&sock_path) {
             Ok(s) => s,
             Err(e) => {
-                return Err(abort(sys_err(
-                    &e,
-                    "failed to connect to the monitor".into(),
-                )))
+                return Err(abort(exited_early().unwrap_or_else(|| {
+                    sys_err(&e, "failed to connect to the monitor".into())
+                })))
             }
         };
         let mon = match Monitor::handshake(
@@ -792,13 +826,15 @@ impl QemuDriver {
             self.event_handler(vm.uuid),
         ) {
             Ok(m) => m,
-            Err(QmpError::Closed) => {
-                return Err(abort(Error::internal(
-                    VIR_FROM_QEMU,
-                    "qemu unexpectedly closed the monitor",
-                )))
+            Err(e) => {
+                let err = exited_early().unwrap_or_else(|| match e {
+                    QmpError::Closed => {
+                        Error::internal(VIR_FROM_QEMU, "qemu unexpectedly closed the monitor")
+                    }
+                    e => monitor_error(e),
+                });
+                return Err(abort(err));
             }
-            Err(e) => return Err(abort(monitor_error(e))),
         };
         *run.monitor.lock().unwrap_or_else(|p| p.into_inner()) = Some(mon.clone());
         if let Err(e) = self.watch(vm, &run) {
@@ -1183,7 +1219,7 @@ impl Driver for QemuDriver {
         let vm = self.vm_of(d)?;
         let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
         if vm.is_active() {
-            return Err(Error::operation_invalid("domain is already running"));
+            return Err(already_running());
         }
         self.start(&vm, flags, caller)?;
         Ok(vm.domain_ref())
@@ -1209,7 +1245,7 @@ impl Driver for QemuDriver {
     fn resume(&self, d: &DomainRef) -> Result<()> {
         self.with_job(d, |vm, mon| {
             if vm.lock().state != state::PAUSED {
-                return Err(Error::operation_invalid("domain is already running"));
+                return Err(already_running());
             }
             mon.execute("cont", None, None).map_err(monitor_error)?;
             let mut i = vm.lock();

@@ -10,7 +10,7 @@ use crate::error::{
 };
 use crate::event::{kind, Bus};
 use crate::uri::Uri;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
 
 const DEFAULT_UUID: [u8; 16] = [
@@ -51,6 +51,9 @@ struct State {
     by_name: HashMap<String, [u8; 16]>,
     by_id: HashMap<i32, [u8; 16]>,
     next_id: i32,
+    /// Running domains that keep a persistent definition beside the live one (libvirt's
+    /// newDef): started while persistent, or defined while running. It names their STOPPED event.
+    newdef: HashSet<[u8; 16]>,
 }
 
 impl State {
@@ -67,6 +70,7 @@ impl State {
             self.by_name.remove(&d.def.name);
             self.by_id.remove(&d.id);
         }
+        self.newdef.remove(uuid);
     }
 
     /// The domain behind a handle, or the reference's error for a stale one.
@@ -81,9 +85,23 @@ impl State {
             d.id = id;
             d.state = state::RUNNING;
             d.reason = reason::RUNNING_BOOTED;
+            if d.persistent {
+                self.newdef.insert(*uuid);
+            }
         }
         self.by_id.insert(id, *uuid);
         id
+    }
+
+    /// The domain as the reference's STOPPED event names it: by its persistent definition (id -1)
+    /// when it has one, else with the id it had.
+    fn stopped_ref(&self, d: &DomainRef) -> Result<DomainRef> {
+        let dom = self.doms.get(&d.uuid).ok_or_else(|| stale(d))?;
+        let persistent_def = dom.persistent || self.newdef.contains(&d.uuid);
+        Ok(DomainRef {
+            id: if persistent_def { -1 } else { dom.id },
+            ..dom.domain_ref()
+        })
     }
 
     /// The domain stopped: shut off with `why`; a transient one is gone.
@@ -97,6 +115,7 @@ impl State {
         d.reason = why;
         let persistent = d.persistent;
         self.by_id.remove(&id);
+        self.newdef.remove(uuid);
         if !persistent {
             self.remove(uuid);
         }
@@ -390,6 +409,9 @@ impl Driver for TestDriver {
                     false
                 }
             };
+            if updated && st.doms.get(&uuid).is_some_and(Dom::active) {
+                st.newdef.insert(uuid);
+            }
             (
                 st.doms
                     .get(&uuid)
@@ -448,7 +470,7 @@ impl Driver for TestDriver {
             let mut st = self.lock();
             let dom = st.get(d)?;
             check_active(dom)?;
-            let r = dom.domain_ref();
+            let r = st.stopped_ref(d)?;
             st.stop(&d.uuid, reason::SHUTOFF_DESTROYED);
             r
         };
@@ -505,7 +527,7 @@ impl Driver for TestDriver {
                     format!("domain '{}' not running", d.name),
                 ));
             }
-            let r = dom.domain_ref();
+            let r = st.stopped_ref(d)?;
             st.stop(&d.uuid, reason::SHUTOFF_SHUTDOWN);
             r
         };
@@ -514,11 +536,22 @@ impl Driver for TestDriver {
     }
 
     fn reboot(&self, d: &DomainRef, _flags: u32) -> Result<()> {
-        let mut st = self.lock();
-        let dom = st.get(d)?;
-        check_active(dom)?;
-        dom.state = state::RUNNING;
-        dom.reason = reason::RUNNING_BOOTED;
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            check_active(dom)?;
+            // The reference restarts only for on_reboot restart/rename-restart; any other action
+            // shuts the domain off, with a STOPPED/SHUTDOWN event.
+            if matches!(dom.def.on_reboot.as_str(), "restart" | "rename-restart") {
+                dom.state = state::RUNNING;
+                dom.reason = reason::RUNNING_BOOTED;
+                return Ok(());
+            }
+            let r = st.stopped_ref(d)?;
+            st.stop(&d.uuid, reason::SHUTOFF_SHUTDOWN);
+            r
+        };
+        self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
         Ok(())
     }
 

@@ -132,12 +132,9 @@ pub unsafe extern "C" fn virConnectDomainEventDeregister(
     cb: virConnectDomainEventCallback,
 ) -> c_int {
     entry::call("virConnectDomainEventDeregister", -1, true, || {
-        entry::unsupported(
-            "virConnectDomainEventDeregister",
-            Handle::Connect(conn, 20),
-            20,
-        );
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virConnectDomainEventDeregister(conn, cb) }
     })
 }
 
@@ -147,12 +144,9 @@ pub unsafe extern "C" fn virConnectDomainEventDeregisterAny(
     callbackID: c_int,
 ) -> c_int {
     entry::call("virConnectDomainEventDeregisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectDomainEventDeregisterAny",
-            Handle::Connect(conn, 20),
-            20,
-        );
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virConnectDomainEventDeregisterAny(conn, callbackID) }
     })
 }
 
@@ -164,12 +158,9 @@ pub unsafe extern "C" fn virConnectDomainEventRegister(
     freecb: virFreeCallback,
 ) -> c_int {
     entry::call("virConnectDomainEventRegister", -1, true, || {
-        entry::unsupported(
-            "virConnectDomainEventRegister",
-            Handle::Connect(conn, 20),
-            20,
-        );
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virConnectDomainEventRegister(conn, cb, opaque, freecb) }
     })
 }
 
@@ -183,12 +174,13 @@ pub unsafe extern "C" fn virConnectDomainEventRegisterAny(
     freecb: virFreeCallback,
 ) -> c_int {
     entry::call("virConnectDomainEventRegisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectDomainEventRegisterAny",
-            Handle::Connect(conn, 20),
-            20,
-        );
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::event::virConnectDomainEventRegisterAny(
+                conn, dom, eventID, cb, opaque, freecb,
+            )
+        }
     })
 }
 
@@ -875,12 +867,9 @@ pub unsafe extern "C" fn virConnectRegisterCloseCallback(
     freecb: virFreeCallback,
 ) -> c_int {
     entry::call("virConnectRegisterCloseCallback", -1, true, || {
-        entry::unsupported(
-            "virConnectRegisterCloseCallback",
-            Handle::Connect(conn, 20),
-            20,
-        );
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virConnectRegisterCloseCallback(conn, cb, opaque, freecb) }
     })
 }
 
@@ -983,12 +972,9 @@ pub unsafe extern "C" fn virConnectUnregisterCloseCallback(
     cb: virConnectCloseFunc,
 ) -> c_int {
     entry::call("virConnectUnregisterCloseCallback", -1, true, || {
-        entry::unsupported(
-            "virConnectUnregisterCloseCallback",
-            Handle::Connect(conn, 20),
-            20,
-        );
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virConnectUnregisterCloseCallback(conn, cb) }
     })
 }
 
@@ -3618,8 +3604,9 @@ pub unsafe extern "C" fn virEventAddHandle(
     ff: virFreeCallback,
 ) -> c_int {
     entry::call("virEventAddHandle", -1, false, || {
-        entry::unsupported("virEventAddHandle", Handle::None, 0);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventAddHandle(fd, events, cb, opaque, ff) }
     })
 }
 
@@ -3631,16 +3618,18 @@ pub unsafe extern "C" fn virEventAddTimeout(
     ff: virFreeCallback,
 ) -> c_int {
     entry::call("virEventAddTimeout", -1, false, || {
-        entry::unsupported("virEventAddTimeout", Handle::None, 0);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventAddTimeout(timeout, cb, opaque, ff) }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRegisterDefaultImpl() -> c_int {
     entry::call("virEventRegisterDefaultImpl", -1, true, || {
-        entry::unsupported("virEventRegisterDefaultImpl", Handle::None, 0);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventRegisterDefaultImpl() }
     })
 }
 
@@ -3654,48 +3643,63 @@ pub unsafe extern "C" fn virEventRegisterImpl(
     removeTimeout: virEventRemoveTimeoutFunc,
 ) {
     entry::call("virEventRegisterImpl", (), false, || {
-        entry::unsupported("virEventRegisterImpl", Handle::None, 0);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe {
+            crate::ffi::event::virEventRegisterImpl(
+                addHandle,
+                updateHandle,
+                removeHandle,
+                addTimeout,
+                updateTimeout,
+                removeTimeout,
+            )
+        }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRemoveHandle(watch: c_int) -> c_int {
     entry::call("virEventRemoveHandle", -1, false, || {
-        entry::unsupported("virEventRemoveHandle", Handle::None, 0);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventRemoveHandle(watch) }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRemoveTimeout(timer: c_int) -> c_int {
     entry::call("virEventRemoveTimeout", -1, false, || {
-        entry::unsupported("virEventRemoveTimeout", Handle::None, 0);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventRemoveTimeout(timer) }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRunDefaultImpl() -> c_int {
     entry::call("virEventRunDefaultImpl", -1, true, || {
-        entry::unsupported("virEventRunDefaultImpl", Handle::None, 0);
-        -1
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventRunDefaultImpl() }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventUpdateHandle(watch: c_int, events: c_int) {
     entry::call("virEventUpdateHandle", (), false, || {
-        entry::unsupported("virEventUpdateHandle", Handle::None, 0);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventUpdateHandle(watch, events) }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
     entry::call("virEventUpdateTimeout", (), false, || {
-        entry::unsupported("virEventUpdateTimeout", Handle::None, 0);
-        ()
+        // SAFETY: the C caller's arguments are handed on unchanged; the
+        // implementation validates every pointer before it uses it.
+        unsafe { crate::ffi::event::virEventUpdateTimeout(timer, timeout) }
     })
 }
 

@@ -1,0 +1,439 @@
+//! libvirt-event and the event registrations of libvirt-domain/libvirt-host: the default event
+//! loop, application loops (virEventRegisterImpl), domain event callbacks and close callbacks.
+//!
+//! Behaviour measured on the reference (Debian's libvirt 9.0):
+//! - the first registered loop stays: later virEventRegisterImpl/virEventRegisterDefaultImpl
+//!   calls are ignored with a warning (an all-NULL registration does not count);
+//! - virEventAdd*/Update*/Remove* go to the registered loop; with none, adding or removing
+//!   returns -1 and raises no error, and none of them touches the last error;
+//! - callback ids are numbered per driver from 0 (all `test:///default` connections share one
+//!   driver); every registration, legacy ones too, takes an id;
+//! - each registered callback holds a reference on its connection (virConnectClose returns 1
+//!   while any is registered); the free callback runs when it is deregistered;
+//! - close callbacks: our drivers, like the reference's local drivers, have none to offer, so
+//!   registering and unregistering only check their arguments and succeed.
+
+use crate::error::{
+    Error, Result, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN,
+};
+use crate::event::{hooks, poll, DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
+use crate::ffi::connect::fail;
+use crate::ffi::generated::types::{
+    virConnectCloseFunc, virConnectDomainEventCallback, virConnectDomainEventGenericCallback,
+    virConnectPtr, virDomainPtr, virEventAddHandleFunc, virEventAddTimeoutFunc,
+    virEventHandleCallback, virEventRemoveHandleFunc, virEventRemoveTimeoutFunc,
+    virEventTimeoutCallback, virEventUpdateHandleFunc, virEventUpdateTimeoutFunc, virFreeCallback,
+};
+use crate::ffi::handles::{self, ConnEntry};
+use std::os::raw::{c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// VIR_DOMAIN_EVENT_ID_LAST in libvirt 9.0.
+const EVENT_ID_LAST: c_int = 27;
+
+type LifecycleFn =
+    unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
+
+// ---- the default loop -----------------------------------------------------------------------
+
+/// A C free callback and its data, as the loop's free function.
+fn free_fn(ff: virFreeCallback, opaque: usize) -> Option<poll::FreeFn> {
+    let f = ff?;
+    Some(Box::new(move || {
+        // SAFETY: the application's free callback with the data it gave along with it, called
+        // once, when the loop dropped the watch or timer.
+        unsafe { f(opaque as *mut c_void) }
+    }))
+}
+
+/// Our loop's functions as a registered implementation sees them: no panic crosses back.
+fn fenced<R>(fail: R, body: impl FnOnce() -> R) -> R {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fail)
+}
+
+unsafe extern "C" fn default_add_handle(
+    fd: c_int,
+    events: c_int,
+    cb: virEventHandleCallback,
+    opaque: *mut c_void,
+    ff: virFreeCallback,
+) -> c_int {
+    let opaque = opaque as usize;
+    fenced(-1, || {
+        let handler: poll::HandleFn = Arc::new(move |watch, fd, events| {
+            if let Some(cb) = cb {
+                // SAFETY: the application's handle callback with its own data, as registered.
+                unsafe { cb(watch, fd, events, opaque as *mut c_void) }
+            }
+        });
+        poll::add_handle(fd, events, handler, free_fn(ff, opaque))
+    })
+}
+
+unsafe extern "C" fn default_update_handle(watch: c_int, events: c_int) {
+    fenced((), || poll::update_handle(watch, events))
+}
+
+unsafe extern "C" fn default_remove_handle(watch: c_int) -> c_int {
+    fenced(-1, || poll::remove_handle(watch))
+}
+
+unsafe extern "C" fn default_add_timeout(
+    timeout: c_int,
+    cb: virEventTimeoutCallback,
+    opaque: *mut c_void,
+    ff: virFreeCallback,
+) -> c_int {
+    let opaque = opaque as usize;
+    fenced(-1, || {
+        let handler: poll::TimerFn = Arc::new(move |timer| {
+            if let Some(cb) = cb {
+                // SAFETY: the application's timer callback with its own data, as registered.
+                unsafe { cb(timer, opaque as *mut c_void) }
+            }
+        });
+        poll::add_timeout(timeout, handler, free_fn(ff, opaque))
+    })
+}
+
+unsafe extern "C" fn default_update_timeout(timer: c_int, timeout: c_int) {
+    fenced((), || poll::update_timeout(timer, timeout))
+}
+
+unsafe extern "C" fn default_remove_timeout(timer: c_int) -> c_int {
+    fenced(-1, || poll::remove_timeout(timer))
+}
+
+pub(crate) unsafe fn virEventRegisterDefaultImpl() -> c_int {
+    // Like the reference's one-time GLib registration: only the first call tries (and warns
+    // if an application loop is already there).
+    static TRIED: AtomicBool = AtomicBool::new(false);
+    if TRIED.swap(true, Ordering::AcqRel) {
+        return 0;
+    }
+    hooks::register(hooks::Impl {
+        add_handle: Some(default_add_handle),
+        update_handle: Some(default_update_handle),
+        remove_handle: Some(default_remove_handle),
+        add_timeout: Some(default_add_timeout),
+        update_timeout: Some(default_update_timeout),
+        remove_timeout: Some(default_remove_timeout),
+    });
+    0
+}
+
+pub(crate) unsafe fn virEventRunDefaultImpl() -> c_int {
+    match poll::run_once() {
+        Ok(()) => 0,
+        Err(e) => fail(e, -1),
+    }
+}
+
+// ---- whichever loop is registered -----------------------------------------------------------
+
+pub(crate) unsafe fn virEventRegisterImpl(
+    add_handle: virEventAddHandleFunc,
+    update_handle: virEventUpdateHandleFunc,
+    remove_handle: virEventRemoveHandleFunc,
+    add_timeout: virEventAddTimeoutFunc,
+    update_timeout: virEventUpdateTimeoutFunc,
+    remove_timeout: virEventRemoveTimeoutFunc,
+) {
+    hooks::register(hooks::Impl {
+        add_handle,
+        update_handle,
+        remove_handle,
+        add_timeout,
+        update_timeout,
+        remove_timeout,
+    });
+}
+
+pub(crate) unsafe fn virEventAddHandle(
+    fd: c_int,
+    events: c_int,
+    cb: virEventHandleCallback,
+    opaque: *mut c_void,
+    ff: virFreeCallback,
+) -> c_int {
+    hooks::add_handle(fd, events, cb, opaque, ff)
+}
+
+pub(crate) unsafe fn virEventUpdateHandle(watch: c_int, events: c_int) {
+    hooks::update_handle(watch, events)
+}
+
+pub(crate) unsafe fn virEventRemoveHandle(watch: c_int) -> c_int {
+    hooks::remove_handle(watch)
+}
+
+pub(crate) unsafe fn virEventAddTimeout(
+    timeout: c_int,
+    cb: virEventTimeoutCallback,
+    opaque: *mut c_void,
+    ff: virFreeCallback,
+) -> c_int {
+    hooks::add_timeout(timeout, cb, opaque, ff)
+}
+
+pub(crate) unsafe fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
+    hooks::update_timeout(timer, timeout)
+}
+
+pub(crate) unsafe fn virEventRemoveTimeout(timer: c_int) -> c_int {
+    hooks::remove_timeout(timer)
+}
+
+// ---- domain event callbacks ------------------------------------------------------------------
+
+/// A registered C callback: delivers with a domain handle valid for the call, and on release
+/// frees the application's data and gives back the connection reference it held.
+struct CListener {
+    conn_key: usize,
+    cb: Option<LifecycleFn>,
+    opaque: usize,
+    freecb: virFreeCallback,
+    released: AtomicBool,
+}
+
+impl Listener for CListener {
+    fn lifecycle(&self, ev: &DomainEvent) {
+        let Some(cb) = self.cb else { return };
+        let Some(ce) = handles::connection(self.conn_key as virConnectPtr) else {
+            return;
+        };
+        let dom = handles::new_domain(self.conn_key, &ce.conn, &ev.domain);
+        if dom.is_null() {
+            return;
+        }
+        // SAFETY: the application's lifecycle callback, with the connection handle it
+        // registered on, a domain handle that stays valid until the call returns, and its data.
+        unsafe {
+            cb(
+                self.conn_key as virConnectPtr,
+                dom,
+                ev.event,
+                ev.detail,
+                self.opaque as *mut c_void,
+            )
+        };
+        handles::unref_domain(dom as usize);
+    }
+
+    fn release(&self) {
+        if self.released.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if let Some(f) = self.freecb {
+            // SAFETY: the application's free callback for the data it registered, called once.
+            unsafe { f(self.opaque as *mut c_void) }
+        }
+    }
+
+    fn detach(&self) {
+        handles::unref_connection(self.conn_key);
+    }
+}
+
+fn conn_of(c: virConnectPtr, function: &str) -> Result<Arc<ConnEntry>> {
+    handles::connection(c)
+        .ok_or_else(|| Error::with(VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN, function))
+}
+
+/// Register on the connection's driver; the callback holds a connection reference from now on.
+fn register(
+    c: virConnectPtr,
+    e: &ConnEntry,
+    reg: Registration,
+    cb: Option<LifecycleFn>,
+    opaque: *mut c_void,
+    freecb: virFreeCallback,
+) -> Result<i32> {
+    handles::ref_connection(e);
+    let listener = Arc::new(CListener {
+        conn_key: c as usize,
+        cb,
+        opaque: opaque as usize,
+        freecb,
+        released: AtomicBool::new(false),
+    });
+    e.conn
+        .driver
+        .events()
+        .register(reg, listener)
+        .inspect_err(|_| {
+            handles::unref_connection(c as usize);
+        })
+}
+
+pub(crate) unsafe fn virConnectDomainEventRegisterAny(
+    conn: virConnectPtr,
+    dom: virDomainPtr,
+    eventID: c_int,
+    cb: virConnectDomainEventGenericCallback,
+    opaque: *mut c_void,
+    freecb: virFreeCallback,
+) -> c_int {
+    const F: &str = "virConnectDomainEventRegisterAny";
+    let r = (|| {
+        let e = conn_of(conn, F)?;
+        let Some(generic) = cb else {
+            return Err(Error::null_arg(VIR_FROM_DOMAIN, F, "cb"));
+        };
+        if eventID < 0 {
+            return Err(Error::invalid_arg(
+                VIR_FROM_DOMAIN,
+                F,
+                "eventID",
+                format!("eventID in {F} must be zero or greater"),
+            ));
+        }
+        if eventID >= EVENT_ID_LAST {
+            return Err(Error::invalid_arg(
+                VIR_FROM_DOMAIN,
+                F,
+                "eventID",
+                format!("eventID must be less than {EVENT_ID_LAST}"),
+            ));
+        }
+        let filter = if dom.is_null() {
+            None
+        } else {
+            let d = handles::domain(dom)
+                .ok_or_else(|| Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, F))?;
+            if d.conn_key() != conn as usize {
+                return Err(Error::invalid_arg(
+                    VIR_FROM_DOMAIN,
+                    F,
+                    "dom",
+                    format!(
+                        "domain '{}' must match connection",
+                        d.name.to_string_lossy()
+                    ),
+                ));
+            }
+            Some(d.uuid)
+        };
+        let lifecycle = (eventID == EVENT_ID_LIFECYCLE).then(|| {
+            // SAFETY: for VIR_DOMAIN_EVENT_ID_LIFECYCLE the application passes a
+            // virConnectDomainEventCallback cast to the generic type (VIR_DOMAIN_EVENT_CALLBACK),
+            // so this casts it back to what it is.
+            unsafe {
+                std::mem::transmute::<
+                    unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void),
+                    LifecycleFn,
+                >(generic)
+            }
+        });
+        let reg = Registration {
+            conn_key: conn as usize,
+            event_id: eventID,
+            legacy: false,
+            filter,
+            func: generic as usize,
+        };
+        register(conn, &e, reg, lifecycle, opaque, freecb)
+    })();
+    r.unwrap_or_else(|e| fail(e, -1))
+}
+
+pub(crate) unsafe fn virConnectDomainEventDeregisterAny(
+    conn: virConnectPtr,
+    callbackID: c_int,
+) -> c_int {
+    const F: &str = "virConnectDomainEventDeregisterAny";
+    let r = conn_of(conn, F).and_then(|e| {
+        if callbackID < 0 {
+            return Err(Error::invalid_arg(
+                VIR_FROM_DOMAIN,
+                F,
+                "callbackID",
+                format!("callbackID in {F} must be zero or greater"),
+            ));
+        }
+        e.conn.driver.events().deregister(conn as usize, callbackID)
+    });
+    match r {
+        Ok(()) => 0,
+        Err(e) => fail(e, -1),
+    }
+}
+
+pub(crate) unsafe fn virConnectDomainEventRegister(
+    conn: virConnectPtr,
+    cb: virConnectDomainEventCallback,
+    opaque: *mut c_void,
+    freecb: virFreeCallback,
+) -> c_int {
+    const F: &str = "virConnectDomainEventRegister";
+    let r = conn_of(conn, F).and_then(|e| {
+        let Some(f) = cb else {
+            return Err(Error::null_arg(VIR_FROM_DOMAIN, F, "cb"));
+        };
+        let reg = Registration {
+            conn_key: conn as usize,
+            event_id: EVENT_ID_LIFECYCLE,
+            legacy: true,
+            filter: None,
+            func: f as usize,
+        };
+        register(conn, &e, reg, Some(f), opaque, freecb)
+    });
+    match r {
+        // The legacy call answers 0, not the id it took.
+        Ok(_) => 0,
+        Err(e) => fail(e, -1),
+    }
+}
+
+pub(crate) unsafe fn virConnectDomainEventDeregister(
+    conn: virConnectPtr,
+    cb: virConnectDomainEventCallback,
+) -> c_int {
+    const F: &str = "virConnectDomainEventDeregister";
+    let r = conn_of(conn, F).and_then(|e| {
+        let Some(f) = cb else {
+            return Err(Error::null_arg(VIR_FROM_DOMAIN, F, "cb"));
+        };
+        let bus = e.conn.driver.events();
+        let id = bus.legacy_id(conn as usize, f as usize)?;
+        bus.deregister(conn as usize, id)
+    });
+    match r {
+        Ok(()) => 0,
+        Err(e) => fail(e, -1),
+    }
+}
+
+// ---- close callbacks -------------------------------------------------------------------------
+
+fn close_callback_check(conn: virConnectPtr, cb: virConnectCloseFunc, function: &str) -> c_int {
+    let r = conn_of(conn, function).and_then(|_| match cb {
+        Some(_) => Ok(()),
+        None => Err(Error::null_arg(VIR_FROM_DOMAIN, function, "cb")),
+    });
+    match r {
+        Ok(()) => 0,
+        Err(e) => fail(e, -1),
+    }
+}
+
+pub(crate) unsafe fn virConnectRegisterCloseCallback(
+    conn: virConnectPtr,
+    cb: virConnectCloseFunc,
+    _opaque: *mut c_void,
+    _freecb: virFreeCallback,
+) -> c_int {
+    // The reference's local drivers never close a connection by themselves, keep nothing and
+    // never call `freecb`; neither do ours.
+    close_callback_check(conn, cb, "virConnectRegisterCloseCallback")
+}
+
+pub(crate) unsafe fn virConnectUnregisterCloseCallback(
+    conn: virConnectPtr,
+    cb: virConnectCloseFunc,
+) -> c_int {
+    close_callback_check(conn, cb, "virConnectUnregisterCloseCallback")
+}
