@@ -1,10 +1,11 @@
-/* Helpers shared by the qemu driver tests (c-tests/qemu/*.c, run by tests/qemu.sh): fresh roots,
+/* Helpers shared by the qemu driver tests (c-tests/qemu, run by tests/qemu.sh): fresh roots,
  * guest XML, PASS/FAIL bookkeeping, /proc inspection, leftover-file checks and an optional event
  * collector. Only the public libvirt API is used here, so the differential probe can build against
  * Debian's headers too. Every check prints one line, `PASS ...` or `FAIL ...`; tests/qemu.sh
  * counts them. */
 #ifndef OXVIRT_QT_H
 #define OXVIRT_QT_H
+#pragma GCC diagnostic ignored "-Wunused-function"
 #define _GNU_SOURCE
 #include "../common.h"
 #include <dirent.h>
@@ -245,7 +246,7 @@ static pid_t qt_expected_children[8];
 /* Our children (any thread's), e.g. qemu processes not yet reaped: 0 when none. */
 static int qt_children(char *out, size_t len)
 {
-    char path[128];
+    char path[512];
     int n = 0;
     if (out && len)
         out[0] = 0;
@@ -283,6 +284,98 @@ static int qt_children(char *out, size_t len)
 static void qt_subreaper(void)
 {
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+/* As a subreaper we are the init of orphaned qemu processes: reap those that have exited (only
+ * zombies named qemu*, so helper programs keep their exit status for waitpid). The differential
+ * probe needs this for the reference, whose qemu processes are daemonized orphans. */
+static void *qt_reaper_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        char path[512], comm[64];
+        DIR *d = opendir("/proc/self/task");
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (e->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof(path), "/proc/self/task/%s/children", e->d_name);
+            FILE *f = fopen(path, "r");
+            int pid;
+            while (f && fscanf(f, "%d", &pid) == 1) {
+                if (qt_proc_state(pid) != 'Z')
+                    continue;
+                snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+                FILE *c = fopen(path, "r");
+                if (c && fgets(comm, sizeof(comm), c) && strncmp(comm, "qemu", 4) == 0)
+                    waitpid(pid, NULL, WNOHANG);
+                if (c)
+                    fclose(c);
+            }
+            if (f)
+                fclose(f);
+        }
+        if (d)
+            closedir(d);
+        qt_sleep_ms(20);
+    }
+    return NULL;
+}
+
+static void qt_start_reaper(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, qt_reaper_loop, NULL);
+    pthread_detach(t);
+}
+
+/* Runs the helper application (qhelper) to start guests on root and exit without cleaning up.
+ * args: NAME PERSISTENT pairs, NULL-terminated. Fills pids[]/ids[] in order; returns its exit
+ * status (0 when all started). */
+static int qt_run_helper(const char *helper, const char *root, pid_t *pids, int *ids, ...)
+{
+    char *argv[32];
+    int n = 0;
+    argv[n++] = (char *)helper;
+    argv[n++] = (char *)root;
+    va_list ap;
+    va_start(ap, ids);
+    for (char *a; n < 30 && (a = va_arg(ap, char *));)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    int fds[2];
+    if (pipe(fds) < 0)
+        return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execv(helper, argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *f = fdopen(fds[0], "r");
+    char line[512];
+    int k = 0;
+    while (f && fgets(line, sizeof(line), f)) {
+        int p = -1, id = -1;
+        char *q = strstr(line, " pid=");
+        if (q && sscanf(q, " pid=%d id=%d", &p, &id) == 2 && k < 8) {
+            pids[k] = p;
+            ids[k] = id;
+            k++;
+        } else {
+            printf("NOTE helper: %s", line);
+        }
+    }
+    if (f)
+        fclose(f);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* ------------------------------------------------------------------ files */
@@ -386,12 +479,12 @@ static int qt_state(virDomainPtr d, int *state, int *reason)
 static int qt_is_gone(virDomainPtr d)
 {
     int s, r;
-    if (qt_state(d, &s, &r) == 0)
-        return 0;
     char uuid[VIR_UUID_STRING_BUFLEN], want[512];
     virDomainGetUUIDString(d, uuid);
     snprintf(want, sizeof(want), "Domain not found: no domain with matching uuid '%s' (%s)", uuid,
              virDomainGetName(d));
+    if (qt_state(d, &s, &r) == 0)
+        return 0;
     return qt_err_code() == VIR_ERR_NO_DOMAIN && qt_err_domain() == VIR_FROM_QEMU &&
            strcmp(qt_err_msg(), want) == 0;
 }
@@ -475,12 +568,25 @@ static void qt_events_init(void)
 
 /* Register the lifecycle callback on c; on VIR_ERR_NO_SUPPORT (not implemented yet) events are
  * skipped with a notice. */
+static struct {
+    virConnectPtr conn;
+    int id;
+} qt_watches[16];
+
 static void qt_events_watch(virConnectPtr c)
 {
     if (!qt_events_on)
         return;
-    if (virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                         VIR_DOMAIN_EVENT_CALLBACK(qt_on_event), NULL, NULL) < 0) {
+    int id = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))qt_on_event),
+                                              NULL, NULL);
+    for (int i = 0; id >= 0 && i < 16; i++)
+        if (!qt_watches[i].conn) {
+            qt_watches[i].conn = c;
+            qt_watches[i].id = id;
+            break;
+        }
+    if (id < 0) {
         printf("NOTE events: virConnectDomainEventRegisterAny failed (code %d: %s): event checks "
                "skipped\n",
                qt_err_code(), qt_err_msg());
@@ -493,6 +599,26 @@ static void qt_events_clear(void)
     pthread_mutex_lock(&qt_ev_lock);
     qt_nevents = 0;
     pthread_mutex_unlock(&qt_ev_lock);
+}
+
+/* Wait (bounded) until the domain's event `event/detail` has been delivered; then forget all
+ * events, so that the next step's events are seen alone. */
+static void qt_events_settle(const char *name, int event, int detail)
+{
+    if (!qt_events_on)
+        return;
+    double end = qt_now_ms() + 3000;
+    for (int seen = 0; !seen && qt_now_ms() < end;) {
+        pthread_mutex_lock(&qt_ev_lock);
+        for (int i = 0; i < qt_nevents; i++)
+            if (strcmp(qt_events[i].name, name) == 0 && qt_events[i].event == event &&
+                qt_events[i].detail == detail)
+                seen = 1;
+        pthread_mutex_unlock(&qt_ev_lock);
+        if (!seen)
+            qt_sleep_ms(2);
+    }
+    qt_events_clear();
 }
 
 /* "6/2 5/1" for the named domain, after letting the loop deliver for a moment. */
@@ -508,6 +634,24 @@ static const char *qt_events_of(const char *name, int settle_ms)
                     qt_events[i].detail);
     pthread_mutex_unlock(&qt_ev_lock);
     return buf;
+}
+
+/* Deregister our callback (it holds a reference on the connection, as in libvirt), then close:
+ * returns virConnectClose's answer. An event being dispatched at that moment holds a reference
+ * too (the connection then really closes when it is done, and close returns 1): give a dispatch
+ * in progress a moment first. */
+static int qt_close(virConnectPtr c)
+{
+    int watched = 0;
+    for (int i = 0; i < 16; i++)
+        if (qt_watches[i].conn == c) {
+            virConnectDomainEventDeregisterAny(c, qt_watches[i].id);
+            qt_watches[i].conn = NULL;
+            watched = 1;
+        }
+    if (watched)
+        qt_sleep_ms(100);
+    return virConnectClose(c);
 }
 
 static virConnectPtr qt_open(const char *root)

@@ -31,12 +31,8 @@ pub fn describe(text: &str, e: &roxmltree::Error) -> (u32, String, String, usize
             (1, "Document is empty".into(), "(null)".into(), 0)
         }
         E::UnexpectedCloseTag(expected, actual, pos) => {
-            let before: usize = lines
-                .iter()
-                .take(pos.row as usize - 1)
-                .map(|l| l.len() + 1)
-                .sum();
-            let start = before + pos.col as usize - 1;
+            let before = byte_offset(text, pos.row, 1);
+            let start = byte_offset(text, pos.row, pos.col);
             let upto = text[start.min(text.len())..]
                 .find('>')
                 .map_or(text.len(), |i| start + i + 1);
@@ -71,6 +67,23 @@ pub fn describe(text: &str, e: &roxmltree::Error) -> (u32, String, String, usize
             )
         }
     }
+}
+
+/// The byte offset of a parser position (row and column count from 1; columns in characters),
+/// clamped to the text.
+fn byte_offset(text: &str, row: u32, col: u32) -> usize {
+    let mut offset = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        if i + 1 == row as usize {
+            let in_line = line
+                .char_indices()
+                .nth(col.saturating_sub(1) as usize)
+                .map_or(line.len(), |(b, _)| b);
+            return offset + in_line;
+        }
+        offset += line.len() + 1;
+    }
+    text.len()
 }
 
 /// Elements opened and not closed in `text`, with the line each was opened on.
@@ -114,14 +127,7 @@ fn open_tags(text: &str) -> Vec<(String, u32)> {
 
 /// Has the root element been closed before `pos`? (Then what follows is extra content.)
 fn closed_root_before(text: &str, pos: &roxmltree::TextPos) -> bool {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let before: usize = lines
-        .iter()
-        .take(pos.row as usize - 1)
-        .map(|l| l.len() + 1)
-        .sum();
-    let upto = (before + pos.col as usize - 1).min(text.len());
-    let head = &text[..upto];
+    let head = &text[..byte_offset(text, pos.row, pos.col)];
     head.contains('<') && open_tags(head).is_empty() && head.trim_end().ends_with('>')
 }
 

@@ -622,6 +622,11 @@ impl QemuDriver {
         if run.stopped.swap(true, Ordering::SeqCst) {
             return false;
         }
+        // Every event qemu sent (its SHUTDOWN notice) is delivered before our STOPPED. Drained
+        // while the run is still recorded: the event handler drops events of a stopped domain.
+        if let Some(mon) = run.monitor() {
+            mon.close_and_drain();
+        }
         let (name, persistent, id) = {
             let mut i = vm.lock();
             if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
@@ -634,10 +639,6 @@ impl QemuDriver {
             i.autodestroy = None;
             (i.def.name.clone(), i.persistent, id)
         };
-        // Every event qemu sent (its SHUTDOWN notice) is delivered before our STOPPED.
-        if let Some(mon) = run.monitor() {
-            mon.close_and_drain();
-        }
         if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
             if let Ok(w) = Watcher::global() {
                 w.unregister(h.token());
