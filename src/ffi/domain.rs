@@ -40,8 +40,8 @@ fn writable_dom(d: virDomainPtr, function: &str) -> Result<Arc<DomainEntry>> {
 }
 
 /// A new handle for `r` on the connection `c` (a reference on the connection, as libvirt).
-fn new_handle(c: virConnectPtr, e: &ConnEntry, r: &DomainRef) -> virDomainPtr {
-    handles::new_domain(c as usize, &e.conn, r)
+fn new_handle(c: virConnectPtr, e: &Arc<ConnEntry>, r: &DomainRef) -> virDomainPtr {
+    handles::new_domain(c as usize, e, r)
 }
 
 fn int_result(r: Result<c_int>) -> c_int {
@@ -383,10 +383,14 @@ pub(crate) unsafe fn virDomainRef(d: virDomainPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virDomainFree(d: virDomainPtr) -> c_int {
-    int_result(dom_of(d, "virDomainFree").map(|_| {
-        handles::unref_domain(d as usize);
+    if handles::unref_domain(d as usize) {
         0
-    }))
+    } else {
+        fail(
+            Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, "virDomainFree"),
+            -1,
+        )
+    }
 }
 
 pub(crate) unsafe fn virDomainGetConnect(d: virDomainPtr) -> virConnectPtr {

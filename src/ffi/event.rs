@@ -204,7 +204,7 @@ impl Listener for CListener {
         let Some(ce) = handles::connection(self.conn_key as virConnectPtr) else {
             return;
         };
-        let dom = handles::new_domain(self.conn_key, &ce.conn, &ev.domain);
+        let dom = handles::new_domain(self.conn_key, &ce, &ev.domain);
         if dom.is_null() {
             return;
         }

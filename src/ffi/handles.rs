@@ -5,7 +5,7 @@
 use crate::conn::Connection;
 use crate::domain::DomainRef;
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
 
@@ -19,6 +19,7 @@ pub(crate) struct ConnEntry {
 /// A domain handle: what libvirt's virDomain holds (name, UUID, id), plus its connection.
 pub(crate) struct DomainEntry {
     pub conn: Arc<Connection>,
+    conn_entry: Arc<ConnEntry>,
     conn_key: usize,
     pub name: std::ffi::CString,
     pub uuid: [u8; 16],
@@ -43,7 +44,7 @@ struct Registry<T> {
 impl<T> Registry<T> {
     fn new() -> Self {
         Registry {
-            map: RwLock::new(HashMap::new()),
+            map: RwLock::new(HashMap::default()),
         }
     }
     fn get(&self, key: usize) -> Option<Arc<T>> {
@@ -103,27 +104,31 @@ pub(crate) fn ref_connection(e: &ConnEntry) {
 
 /// Drop one reference; returns how many remain. At zero the connection is closed.
 pub(crate) fn unref_connection(key: usize) -> usize {
-    let Some(e) = CONNS.get(key) else { return 0 };
+    match CONNS.get(key) {
+        Some(e) => release_connection(key, &e),
+        None => 0,
+    }
+}
+
+fn release_connection(key: usize, e: &ConnEntry) -> usize {
     let left = e.refs.fetch_sub(1, Ordering::AcqRel) - 1;
-    if left == 0 {
-        if let Some(e) = CONNS.remove(key) {
-            e.conn.close();
-        }
+    if left == 0 && CONNS.remove(key).is_some() {
+        e.conn.close();
     }
     left
 }
 
-pub(crate) fn new_domain(conn_key: usize, conn: &Arc<Connection>, d: &DomainRef) -> virDomainPtr {
-    let Some(ce) = CONNS.get(conn_key) else {
-        return std::ptr::null_mut();
-    };
-    ref_connection(&ce);
+/// A new domain handle on the connection `ce` (whose handle is `conn_key`): it holds a reference
+/// on the connection, as libvirt's domains do.
+pub(crate) fn new_domain(conn_key: usize, ce: &Arc<ConnEntry>, d: &DomainRef) -> virDomainPtr {
+    ref_connection(ce);
     let key = new_key();
     let name = std::ffi::CString::new(d.name.as_str()).unwrap_or_default();
     DOMAINS.insert(
         key,
         Arc::new(DomainEntry {
-            conn: conn.clone(),
+            conn: ce.conn.clone(),
+            conn_entry: ce.clone(),
             conn_key,
             name,
             uuid: d.uuid,
@@ -138,13 +143,21 @@ pub(crate) fn ref_domain(e: &DomainEntry) {
     e.refs.fetch_add(1, Ordering::AcqRel);
 }
 
-pub(crate) fn unref_domain(key: usize) {
-    let Some(e) = DOMAINS.get(key) else { return };
-    if e.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
-        if let Some(e) = DOMAINS.remove(key) {
-            unref_connection(e.conn_key);
+/// Drop one reference on a domain handle; false when there is no such handle.
+pub(crate) fn unref_domain(key: usize) -> bool {
+    // One write lock: drop the reference and, at the last one, the entry.
+    let removed = {
+        let mut map = DOMAINS.map.write().unwrap_or_else(|p| p.into_inner());
+        match map.get(&key) {
+            None => return false,
+            Some(e) if e.refs.fetch_sub(1, Ordering::AcqRel) == 1 => map.remove(&key),
+            Some(_) => None,
         }
+    };
+    if let Some(e) = removed {
+        release_connection(e.conn_key, &e.conn_entry);
     }
+    true
 }
 
 impl DomainEntry {

@@ -21,7 +21,7 @@ use crate::uri::Uri;
 use config::Config;
 use layout::Layout;
 use qmp::{Monitor, QmpError, QmpEvent};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, Weak};

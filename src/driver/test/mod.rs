@@ -10,7 +10,7 @@ use crate::error::{
 };
 use crate::event::{kind, Bus};
 use crate::uri::Uri;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::{Arc, Mutex, Weak};
 
 const DEFAULT_UUID: [u8; 16] = [
