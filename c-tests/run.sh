@@ -114,6 +114,36 @@ else
     bad "nullprobe: compile"
 fi
 
+# Live handles, every other argument zero: where the reference's public layer refuses an argument,
+# ours gives the very same error; every function we do not implement then says VIR_ERR_NO_SUPPORT.
+python3 gen/nullprobe.py --valid-handles > "$out/nullprobe-valid.c"
+if gcc -std=gnu11 -w -Iinclude -o "$out/nullprobe-valid.ours" "$out/nullprobe-valid.c" -L"$lib" -lvirt; then
+    LD_LIBRARY_PATH="$lib" "$out/nullprobe-valid.ours" > "$out/nullprobe-valid.ours.out" 2>/dev/null
+    python3 - "gen/reference/nullprobe-valid-libvirt-9.0.txt" "$out/nullprobe-valid.ours.out" "src/ffi/generated/exports.rs" <<'PY' && ok "nullprobe-valid: the reference's argument checks, then not supported" || bad "nullprobe-valid"
+import re, sys
+def load(p):
+    return {l.split(" ", 1)[0]: l.rstrip("\n") for l in open(p) if not l.startswith("case ")}
+ref, ours = load(sys.argv[1]), load(sys.argv[2])
+stubs = set(re.findall(r'entry::unsupported\(\s*"(\w+)"', open(sys.argv[3]).read()))
+bad = []
+for name, line in ref.items():
+    m = re.search(r" code=8 domain=\d+ level=\d+ str1=(\S+) ", line)
+    public_arg_check = m and m.group(1) == name
+    got = ours.get(name, "(missing)")
+    if public_arg_check and name in stubs and got != line:
+        bad.append((name, line, got))
+    elif name in stubs and not public_arg_check and " code=3 " not in got:
+        bad.append((name, "code=3 (not supported)", got))
+    if "died with signal" in got:
+        bad.append((name, "no crash", got))
+for n, want, got in bad[:20]:
+    print("  " + n); print("    want:", want[:250]); print("    got: ", got[:250])
+sys.exit(1 if bad else 0)
+PY
+else
+    bad "nullprobe-valid: compile"
+fi
+
 # Memory: the same programs under valgrind's memcheck against ours: no invalid access, no leak.
 if command -v valgrind >/dev/null 2>&1; then
     for prog in $differential; do

@@ -303,7 +303,7 @@ def gen_types(api, values):
 
 
 def handle_check(fn, null_probe):
-    """The argument check libvirt's public layer makes first, from the reference's own answer."""
+    """The first-argument check libvirt's public layer makes, from the reference's own answer."""
     name = fn.get("name")
     args = Api.args(fn)
     if not args:
@@ -327,7 +327,48 @@ def handle_check(fn, null_probe):
     return "Handle::None"
 
 
+def load_valid_probe():
+    """name -> (domain, argument, message): the public layer's own argument error when the first
+    argument is a live connection or domain and every other one is zero/NULL."""
+    out = {}
+    pat = re.compile(r"^(\S+) ret=\S+ code=8 domain=(\d+) level=\d+ str1=(\S+) str2=(\S+) str3=\(null\) "
+                     r"int1=0 int2=0 msg=(.*)$")
+    path = os.path.join(REF, "nullprobe-valid-libvirt-9.0.txt")
+    for line in open(path):
+        m = pat.match(line.rstrip("\n"))
+        if m and m.group(1) == m.group(3):
+            out[m.group(1)] = (int(m.group(2)), m.group(4), m.group(5))
+    return out
+
+
+def zero_test(ident, ctype, functypes):
+    """A Rust expression: is this argument zero/NULL (what the probe passed)?"""
+    r = rust_type(ctype)
+    if r.startswith("*") or ctype.strip().endswith("Ptr") and ctype.strip() not in functypes:
+        return f"{ident}.is_null()"
+    if ctype.strip() in functypes:
+        return f"{ident}.is_none()"
+    if r == "c_double":
+        return f"{ident} == 0.0"
+    return f"{ident} == 0"
+
+
+def arg_check(fn, valid_probe, functypes):
+    """The second check of a stub: the argument the reference's public layer refuses when zero."""
+    found = valid_probe.get(fn.get("name"))
+    if not found:
+        return None
+    domain, arg, message = found
+    for n, t in Api.args(fn)[1:]:
+        if n == arg:
+            msg = message.replace("\\", "\\\\").replace('"', '\\"')
+            return f"Handle::Arg({zero_test(rust_ident(n), t, functypes)}, {domain}, \"{arg}\", \"{msg}\")"
+    return None
+
+
 def gen_exports(api, impl, null_probe):
+    valid_probe = load_valid_probe()
+    functypes = {f.get("name") for f in api.functypes}
     lines = [HEADER_RS,
              "#![allow(non_snake_case, unused_variables, clippy::all)]",
              "use super::types::*;",
@@ -353,10 +394,13 @@ def gen_exports(api, impl, null_probe):
             lines.append(f"        unsafe {{ crate::ffi::{impl[name]}::{name}({call_args}) }}")
             lines.append("    })")
         else:
-            check = handle_check(fn, null_probe)
+            checks = [handle_check(fn, null_probe)]
+            second = arg_check(fn, valid_probe, functypes)
+            if second:
+                checks.append(second)
             from_this = FROM_THIS.get(fn.get("file"), 0)
             lines.append(f"    entry::call(\"{name}\", {fail}, {reset}, || {{")
-            lines.append(f"        entry::unsupported(\"{name}\", {check}, {from_this});")
+            lines.append(f"        entry::unsupported(\"{name}\", &[{', '.join(checks)}], {from_this});")
             lines.append(f"        {fail}")
             lines.append("    })")
         lines.append("}")

@@ -17,6 +17,9 @@ pub(crate) enum Handle {
     Foreign(i32, i32, &'static str),
     /// A required argument (is it NULL, the error domain, its name) checked before the driver.
     Required(bool, i32, &'static str),
+    /// An argument the public layer refuses when zero/NULL: (is it, error domain, its name, the
+    /// reference's message).
+    Arg(bool, i32, &'static str, &'static str),
 }
 
 /// Run one public call: `reset` clears the last error first (all calls but the error API's and
@@ -44,11 +47,14 @@ pub(crate) fn call<R>(name: &'static str, fail: R, reset: bool, body: impl FnOnc
     out
 }
 
-/// Raise the error for a function we do not implement, after the reference's first argument check.
-pub(crate) fn unsupported(name: &str, handle: Handle, from_this: i32) {
-    if let Err(e) = check(name, &handle) {
-        error::report(e);
-        return;
+/// Raise the error for a function we do not implement, after the argument checks the reference's
+/// public layer makes first, in its order.
+pub(crate) fn unsupported(name: &str, checks: &[Handle], from_this: i32) {
+    for c in checks {
+        if let Err(e) = check(name, c) {
+            error::report(e);
+            return;
+        }
     }
     error::report(Error::no_support(from_this, name));
 }
@@ -66,6 +72,10 @@ fn check(name: &str, handle: &Handle) -> Result<(), Error> {
         },
         Handle::Required(is_null, domain, arg) => match is_null {
             true => Err(Error::null_arg(domain, name, arg)),
+            false => Ok(()),
+        },
+        Handle::Arg(is_zero, domain, arg, message) => match is_zero {
+            true => Err(Error::invalid_arg(domain, name, arg, message.to_string())),
             false => Ok(()),
         },
         Handle::Foreign(code, domain, fmt) => {

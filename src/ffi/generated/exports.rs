@@ -54,7 +54,19 @@ pub unsafe extern "C" fn virConnectBaselineCPU(
     flags: c_uint,
 ) -> *mut c_char {
     entry::call("virConnectBaselineCPU", ptr::null_mut(), true, || {
-        entry::unsupported("virConnectBaselineCPU", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virConnectBaselineCPU",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    xmlCPUs.is_null(),
+                    20,
+                    "xmlCPUs",
+                    "xmlCPUs in virConnectBaselineCPU must not be NULL",
+                ),
+            ],
+            20,
+        );
         ptr::null_mut()
     })
 }
@@ -77,7 +89,15 @@ pub unsafe extern "C" fn virConnectBaselineHypervisorCPU(
         || {
             entry::unsupported(
                 "virConnectBaselineHypervisorCPU",
-                Handle::Connect(conn, 20),
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        xmlCPUs.is_null(),
+                        20,
+                        "xmlCPUs",
+                        "xmlCPUs in virConnectBaselineHypervisorCPU must not be NULL",
+                    ),
+                ],
                 20,
             );
             ptr::null_mut()
@@ -101,7 +121,19 @@ pub unsafe extern "C" fn virConnectCompareCPU(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectCompareCPU", -1, true, || {
-        entry::unsupported("virConnectCompareCPU", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virConnectCompareCPU",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    20,
+                    "xmlDesc",
+                    "xmlDesc in virConnectCompareCPU must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -119,7 +151,15 @@ pub unsafe extern "C" fn virConnectCompareHypervisorCPU(
     entry::call("virConnectCompareHypervisorCPU", -1, true, || {
         entry::unsupported(
             "virConnectCompareHypervisorCPU",
-            Handle::Connect(conn, 20),
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    xmlCPU.is_null(),
+                    20,
+                    "xmlCPU",
+                    "xmlCPU in virConnectCompareHypervisorCPU must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -198,7 +238,15 @@ pub unsafe extern "C" fn virConnectDomainXMLFromNative(
         || {
             entry::unsupported(
                 "virConnectDomainXMLFromNative",
-                Handle::Connect(conn, 20),
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        nativeFormat.is_null(),
+                        20,
+                        "nativeFormat",
+                        "nativeFormat in virConnectDomainXMLFromNative must not be NULL",
+                    ),
+                ],
                 20,
             );
             ptr::null_mut()
@@ -214,7 +262,19 @@ pub unsafe extern "C" fn virConnectDomainXMLToNative(
     flags: c_uint,
 ) -> *mut c_char {
     entry::call("virConnectDomainXMLToNative", ptr::null_mut(), true, || {
-        entry::unsupported("virConnectDomainXMLToNative", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virConnectDomainXMLToNative",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    nativeFormat.is_null(),
+                    20,
+                    "nativeFormat",
+                    "nativeFormat in virConnectDomainXMLToNative must not be NULL",
+                ),
+            ],
+            20,
+        );
         ptr::null_mut()
     })
 }
@@ -233,7 +293,15 @@ pub unsafe extern "C" fn virConnectFindStoragePoolSources(
         || {
             entry::unsupported(
                 "virConnectFindStoragePoolSources",
-                Handle::Connect(conn, 18),
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        r#type.is_null(),
+                        18,
+                        "type",
+                        "type in virConnectFindStoragePoolSources must not be NULL",
+                    ),
+                ],
                 18,
             );
             ptr::null_mut()
@@ -249,7 +317,19 @@ pub unsafe extern "C" fn virConnectGetAllDomainStats(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectGetAllDomainStats", -1, true, || {
-        entry::unsupported("virConnectGetAllDomainStats", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virConnectGetAllDomainStats",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    retStats.is_null(),
+                    20,
+                    "retStats",
+                    "retStats in virConnectGetAllDomainStats must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -262,7 +342,19 @@ pub unsafe extern "C" fn virConnectGetCPUModelNames(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectGetCPUModelNames", -1, true, || {
-        entry::unsupported("virConnectGetCPUModelNames", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virConnectGetCPUModelNames",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    arch.is_null(),
+                    20,
+                    "arch",
+                    "arch in virConnectGetCPUModelNames must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -292,7 +384,7 @@ pub unsafe extern "C" fn virConnectGetDomainCapabilities(
         || {
             entry::unsupported(
                 "virConnectGetDomainCapabilities",
-                Handle::Connect(conn, 20),
+                &[Handle::Connect(conn, 20)],
                 20,
             );
             ptr::null_mut()
@@ -327,7 +419,7 @@ pub unsafe extern "C" fn virConnectGetMaxVcpus(
     r#type: *const c_char,
 ) -> c_int {
     entry::call("virConnectGetMaxVcpus", -1, true, || {
-        entry::unsupported("virConnectGetMaxVcpus", Handle::Connect(conn, 20), 20);
+        entry::unsupported("virConnectGetMaxVcpus", &[Handle::Connect(conn, 20)], 20);
         -1
     })
 }
@@ -344,7 +436,7 @@ pub unsafe extern "C" fn virConnectGetStoragePoolCapabilities(
         || {
             entry::unsupported(
                 "virConnectGetStoragePoolCapabilities",
-                Handle::Connect(conn, 18),
+                &[Handle::Connect(conn, 18)],
                 18,
             );
             ptr::null_mut()
@@ -355,7 +447,7 @@ pub unsafe extern "C" fn virConnectGetStoragePoolCapabilities(
 #[no_mangle]
 pub unsafe extern "C" fn virConnectGetSysinfo(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
     entry::call("virConnectGetSysinfo", ptr::null_mut(), true, || {
-        entry::unsupported("virConnectGetSysinfo", Handle::Connect(conn, 20), 20);
+        entry::unsupported("virConnectGetSysinfo", &[Handle::Connect(conn, 20)], 20);
         ptr::null_mut()
     })
 }
@@ -434,7 +526,11 @@ pub unsafe extern "C" fn virConnectListAllInterfaces(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectListAllInterfaces", -1, true, || {
-        entry::unsupported("virConnectListAllInterfaces", Handle::Connect(conn, 26), 26);
+        entry::unsupported(
+            "virConnectListAllInterfaces",
+            &[Handle::Connect(conn, 26)],
+            26,
+        );
         -1
     })
 }
@@ -448,7 +544,7 @@ pub unsafe extern "C" fn virConnectListAllNWFilterBindings(
     entry::call("virConnectListAllNWFilterBindings", -1, true, || {
         entry::unsupported(
             "virConnectListAllNWFilterBindings",
-            Handle::Connect(conn, 33),
+            &[Handle::Connect(conn, 33)],
             33,
         );
         -1
@@ -462,7 +558,11 @@ pub unsafe extern "C" fn virConnectListAllNWFilters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectListAllNWFilters", -1, true, || {
-        entry::unsupported("virConnectListAllNWFilters", Handle::Connect(conn, 33), 33);
+        entry::unsupported(
+            "virConnectListAllNWFilters",
+            &[Handle::Connect(conn, 33)],
+            33,
+        );
         -1
     })
 }
@@ -474,7 +574,11 @@ pub unsafe extern "C" fn virConnectListAllNetworks(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectListAllNetworks", -1, true, || {
-        entry::unsupported("virConnectListAllNetworks", Handle::Connect(conn, 19), 19);
+        entry::unsupported(
+            "virConnectListAllNetworks",
+            &[Handle::Connect(conn, 19)],
+            19,
+        );
         -1
     })
 }
@@ -488,7 +592,7 @@ pub unsafe extern "C" fn virConnectListAllNodeDevices(
     entry::call("virConnectListAllNodeDevices", -1, true, || {
         entry::unsupported(
             "virConnectListAllNodeDevices",
-            Handle::Connect(conn, 22),
+            &[Handle::Connect(conn, 22)],
             22,
         );
         -1
@@ -502,7 +606,7 @@ pub unsafe extern "C" fn virConnectListAllSecrets(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectListAllSecrets", -1, true, || {
-        entry::unsupported("virConnectListAllSecrets", Handle::Connect(conn, 30), 30);
+        entry::unsupported("virConnectListAllSecrets", &[Handle::Connect(conn, 30)], 30);
         -1
     })
 }
@@ -516,7 +620,7 @@ pub unsafe extern "C" fn virConnectListAllStoragePools(
     entry::call("virConnectListAllStoragePools", -1, true, || {
         entry::unsupported(
             "virConnectListAllStoragePools",
-            Handle::Connect(conn, 18),
+            &[Handle::Connect(conn, 18)],
             18,
         );
         -1
@@ -545,7 +649,7 @@ pub unsafe extern "C" fn virConnectListDefinedInterfaces(
     entry::call("virConnectListDefinedInterfaces", -1, true, || {
         entry::unsupported(
             "virConnectListDefinedInterfaces",
-            Handle::Connect(conn, 26),
+            &[Handle::Connect(conn, 26)],
             26,
         );
         -1
@@ -561,7 +665,7 @@ pub unsafe extern "C" fn virConnectListDefinedNetworks(
     entry::call("virConnectListDefinedNetworks", -1, true, || {
         entry::unsupported(
             "virConnectListDefinedNetworks",
-            Handle::Connect(conn, 19),
+            &[Handle::Connect(conn, 19)],
             19,
         );
         -1
@@ -577,7 +681,7 @@ pub unsafe extern "C" fn virConnectListDefinedStoragePools(
     entry::call("virConnectListDefinedStoragePools", -1, true, || {
         entry::unsupported(
             "virConnectListDefinedStoragePools",
-            Handle::Connect(conn, 18),
+            &[Handle::Connect(conn, 18)],
             18,
         );
         -1
@@ -604,7 +708,7 @@ pub unsafe extern "C" fn virConnectListInterfaces(
     maxnames: c_int,
 ) -> c_int {
     entry::call("virConnectListInterfaces", -1, true, || {
-        entry::unsupported("virConnectListInterfaces", Handle::Connect(conn, 26), 26);
+        entry::unsupported("virConnectListInterfaces", &[Handle::Connect(conn, 26)], 26);
         -1
     })
 }
@@ -616,7 +720,7 @@ pub unsafe extern "C" fn virConnectListNWFilters(
     maxnames: c_int,
 ) -> c_int {
     entry::call("virConnectListNWFilters", -1, true, || {
-        entry::unsupported("virConnectListNWFilters", Handle::Connect(conn, 33), 33);
+        entry::unsupported("virConnectListNWFilters", &[Handle::Connect(conn, 33)], 33);
         -1
     })
 }
@@ -628,7 +732,7 @@ pub unsafe extern "C" fn virConnectListNetworks(
     maxnames: c_int,
 ) -> c_int {
     entry::call("virConnectListNetworks", -1, true, || {
-        entry::unsupported("virConnectListNetworks", Handle::Connect(conn, 19), 19);
+        entry::unsupported("virConnectListNetworks", &[Handle::Connect(conn, 19)], 19);
         -1
     })
 }
@@ -640,7 +744,7 @@ pub unsafe extern "C" fn virConnectListSecrets(
     maxuuids: c_int,
 ) -> c_int {
     entry::call("virConnectListSecrets", -1, true, || {
-        entry::unsupported("virConnectListSecrets", Handle::Connect(conn, 30), 30);
+        entry::unsupported("virConnectListSecrets", &[Handle::Connect(conn, 30)], 30);
         -1
     })
 }
@@ -652,7 +756,11 @@ pub unsafe extern "C" fn virConnectListStoragePools(
     maxnames: c_int,
 ) -> c_int {
     entry::call("virConnectListStoragePools", -1, true, || {
-        entry::unsupported("virConnectListStoragePools", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virConnectListStoragePools",
+            &[Handle::Connect(conn, 18)],
+            18,
+        );
         -1
     })
 }
@@ -665,7 +773,7 @@ pub unsafe extern "C" fn virConnectNetworkEventDeregisterAny(
     entry::call("virConnectNetworkEventDeregisterAny", -1, true, || {
         entry::unsupported(
             "virConnectNetworkEventDeregisterAny",
-            Handle::Connect(conn, 19),
+            &[Handle::Connect(conn, 19)],
             19,
         );
         -1
@@ -684,7 +792,15 @@ pub unsafe extern "C" fn virConnectNetworkEventRegisterAny(
     entry::call("virConnectNetworkEventRegisterAny", -1, true, || {
         entry::unsupported(
             "virConnectNetworkEventRegisterAny",
-            Handle::Connect(conn, 19),
+            &[
+                Handle::Connect(conn, 19),
+                Handle::Arg(
+                    cb.is_none(),
+                    19,
+                    "cb",
+                    "cb in virConnectNetworkEventRegisterAny must not be NULL",
+                ),
+            ],
             19,
         );
         -1
@@ -699,7 +815,7 @@ pub unsafe extern "C" fn virConnectNodeDeviceEventDeregisterAny(
     entry::call("virConnectNodeDeviceEventDeregisterAny", -1, true, || {
         entry::unsupported(
             "virConnectNodeDeviceEventDeregisterAny",
-            Handle::Connect(conn, 22),
+            &[Handle::Connect(conn, 22)],
             22,
         );
         -1
@@ -718,7 +834,15 @@ pub unsafe extern "C" fn virConnectNodeDeviceEventRegisterAny(
     entry::call("virConnectNodeDeviceEventRegisterAny", -1, true, || {
         entry::unsupported(
             "virConnectNodeDeviceEventRegisterAny",
-            Handle::Connect(conn, 22),
+            &[
+                Handle::Connect(conn, 22),
+                Handle::Arg(
+                    cb.is_none(),
+                    22,
+                    "cb",
+                    "cb in virConnectNodeDeviceEventRegisterAny must not be NULL",
+                ),
+            ],
             22,
         );
         -1
@@ -739,7 +863,7 @@ pub unsafe extern "C" fn virConnectNumOfDefinedInterfaces(conn: virConnectPtr) -
     entry::call("virConnectNumOfDefinedInterfaces", -1, true, || {
         entry::unsupported(
             "virConnectNumOfDefinedInterfaces",
-            Handle::Connect(conn, 26),
+            &[Handle::Connect(conn, 26)],
             26,
         );
         -1
@@ -751,7 +875,7 @@ pub unsafe extern "C" fn virConnectNumOfDefinedNetworks(conn: virConnectPtr) -> 
     entry::call("virConnectNumOfDefinedNetworks", -1, true, || {
         entry::unsupported(
             "virConnectNumOfDefinedNetworks",
-            Handle::Connect(conn, 19),
+            &[Handle::Connect(conn, 19)],
             19,
         );
         -1
@@ -763,7 +887,7 @@ pub unsafe extern "C" fn virConnectNumOfDefinedStoragePools(conn: virConnectPtr)
     entry::call("virConnectNumOfDefinedStoragePools", -1, true, || {
         entry::unsupported(
             "virConnectNumOfDefinedStoragePools",
-            Handle::Connect(conn, 18),
+            &[Handle::Connect(conn, 18)],
             18,
         );
         -1
@@ -782,7 +906,11 @@ pub unsafe extern "C" fn virConnectNumOfDomains(conn: virConnectPtr) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfInterfaces(conn: virConnectPtr) -> c_int {
     entry::call("virConnectNumOfInterfaces", -1, true, || {
-        entry::unsupported("virConnectNumOfInterfaces", Handle::Connect(conn, 26), 26);
+        entry::unsupported(
+            "virConnectNumOfInterfaces",
+            &[Handle::Connect(conn, 26)],
+            26,
+        );
         -1
     })
 }
@@ -790,7 +918,7 @@ pub unsafe extern "C" fn virConnectNumOfInterfaces(conn: virConnectPtr) -> c_int
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfNWFilters(conn: virConnectPtr) -> c_int {
     entry::call("virConnectNumOfNWFilters", -1, true, || {
-        entry::unsupported("virConnectNumOfNWFilters", Handle::Connect(conn, 33), 33);
+        entry::unsupported("virConnectNumOfNWFilters", &[Handle::Connect(conn, 33)], 33);
         -1
     })
 }
@@ -798,7 +926,7 @@ pub unsafe extern "C" fn virConnectNumOfNWFilters(conn: virConnectPtr) -> c_int 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
     entry::call("virConnectNumOfNetworks", -1, true, || {
-        entry::unsupported("virConnectNumOfNetworks", Handle::Connect(conn, 19), 19);
+        entry::unsupported("virConnectNumOfNetworks", &[Handle::Connect(conn, 19)], 19);
         -1
     })
 }
@@ -806,7 +934,7 @@ pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfSecrets(conn: virConnectPtr) -> c_int {
     entry::call("virConnectNumOfSecrets", -1, true, || {
-        entry::unsupported("virConnectNumOfSecrets", Handle::Connect(conn, 30), 30);
+        entry::unsupported("virConnectNumOfSecrets", &[Handle::Connect(conn, 30)], 30);
         -1
     })
 }
@@ -814,7 +942,11 @@ pub unsafe extern "C" fn virConnectNumOfSecrets(conn: virConnectPtr) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfStoragePools(conn: virConnectPtr) -> c_int {
     entry::call("virConnectNumOfStoragePools", -1, true, || {
-        entry::unsupported("virConnectNumOfStoragePools", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virConnectNumOfStoragePools",
+            &[Handle::Connect(conn, 18)],
+            18,
+        );
         -1
     })
 }
@@ -881,7 +1013,7 @@ pub unsafe extern "C" fn virConnectSecretEventDeregisterAny(
     entry::call("virConnectSecretEventDeregisterAny", -1, true, || {
         entry::unsupported(
             "virConnectSecretEventDeregisterAny",
-            Handle::Connect(conn, 30),
+            &[Handle::Connect(conn, 30)],
             30,
         );
         -1
@@ -900,7 +1032,15 @@ pub unsafe extern "C" fn virConnectSecretEventRegisterAny(
     entry::call("virConnectSecretEventRegisterAny", -1, true, || {
         entry::unsupported(
             "virConnectSecretEventRegisterAny",
-            Handle::Connect(conn, 30),
+            &[
+                Handle::Connect(conn, 30),
+                Handle::Arg(
+                    cb.is_none(),
+                    30,
+                    "cb",
+                    "cb in virConnectSecretEventRegisterAny must not be NULL",
+                ),
+            ],
             30,
         );
         -1
@@ -915,7 +1055,7 @@ pub unsafe extern "C" fn virConnectSetIdentity(
     flags: c_uint,
 ) -> c_int {
     entry::call("virConnectSetIdentity", -1, true, || {
-        entry::unsupported("virConnectSetIdentity", Handle::None, 20);
+        entry::unsupported("virConnectSetIdentity", &[Handle::None], 20);
         -1
     })
 }
@@ -927,7 +1067,7 @@ pub unsafe extern "C" fn virConnectSetKeepAlive(
     count: c_uint,
 ) -> c_int {
     entry::call("virConnectSetKeepAlive", -1, true, || {
-        entry::unsupported("virConnectSetKeepAlive", Handle::Connect(conn, 20), 20);
+        entry::unsupported("virConnectSetKeepAlive", &[Handle::Connect(conn, 20)], 20);
         -1
     })
 }
@@ -940,7 +1080,7 @@ pub unsafe extern "C" fn virConnectStoragePoolEventDeregisterAny(
     entry::call("virConnectStoragePoolEventDeregisterAny", -1, true, || {
         entry::unsupported(
             "virConnectStoragePoolEventDeregisterAny",
-            Handle::Connect(conn, 18),
+            &[Handle::Connect(conn, 18)],
             18,
         );
         -1
@@ -959,7 +1099,15 @@ pub unsafe extern "C" fn virConnectStoragePoolEventRegisterAny(
     entry::call("virConnectStoragePoolEventRegisterAny", -1, true, || {
         entry::unsupported(
             "virConnectStoragePoolEventRegisterAny",
-            Handle::Connect(conn, 18),
+            &[
+                Handle::Connect(conn, 18),
+                Handle::Arg(
+                    cb.is_none(),
+                    18,
+                    "cb",
+                    "cb in virConnectStoragePoolEventRegisterAny must not be NULL",
+                ),
+            ],
             18,
         );
         -1
@@ -999,7 +1147,7 @@ pub unsafe extern "C" fn virDefaultErrorFunc(err: virErrorPtr) {
 #[no_mangle]
 pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
     entry::call("virDomainAbortJob", -1, true, || {
-        entry::unsupported("virDomainAbortJob", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainAbortJob", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -1007,7 +1155,7 @@ pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn virDomainAbortJobFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainAbortJobFlags", -1, true, || {
-        entry::unsupported("virDomainAbortJobFlags", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainAbortJobFlags", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -1019,7 +1167,7 @@ pub unsafe extern "C" fn virDomainAddIOThread(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainAddIOThread", -1, true, || {
-        entry::unsupported("virDomainAddIOThread", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainAddIOThread", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -1033,7 +1181,7 @@ pub unsafe extern "C" fn virDomainAgentSetResponseTimeout(
     entry::call("virDomainAgentSetResponseTimeout", -1, true, || {
         entry::unsupported(
             "virDomainAgentSetResponseTimeout",
-            Handle::Domain(domain),
+            &[Handle::Domain(domain)],
             20,
         );
         -1
@@ -1043,7 +1191,19 @@ pub unsafe extern "C" fn virDomainAgentSetResponseTimeout(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
     entry::call("virDomainAttachDevice", -1, true, || {
-        entry::unsupported("virDomainAttachDevice", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainAttachDevice",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    xml.is_null(),
+                    20,
+                    "xml",
+                    "xml in virDomainAttachDevice must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1055,7 +1215,19 @@ pub unsafe extern "C" fn virDomainAttachDeviceFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainAttachDeviceFlags", -1, true, || {
-        entry::unsupported("virDomainAttachDeviceFlags", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainAttachDeviceFlags",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    xml.is_null(),
+                    20,
+                    "xml",
+                    "xml in virDomainAttachDeviceFlags must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1068,7 +1240,19 @@ pub unsafe extern "C" fn virDomainAuthorizedSSHKeysGet(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainAuthorizedSSHKeysGet", -1, true, || {
-        entry::unsupported("virDomainAuthorizedSSHKeysGet", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainAuthorizedSSHKeysGet",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    user.is_null(),
+                    20,
+                    "user",
+                    "user in virDomainAuthorizedSSHKeysGet must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1082,7 +1266,19 @@ pub unsafe extern "C" fn virDomainAuthorizedSSHKeysSet(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainAuthorizedSSHKeysSet", -1, true, || {
-        entry::unsupported("virDomainAuthorizedSSHKeysSet", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainAuthorizedSSHKeysSet",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    user.is_null(),
+                    20,
+                    "user",
+                    "user in virDomainAuthorizedSSHKeysSet must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1095,7 +1291,19 @@ pub unsafe extern "C" fn virDomainBackupBegin(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBackupBegin", -1, true, || {
-        entry::unsupported("virDomainBackupBegin", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainBackupBegin",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    backupXML.is_null(),
+                    20,
+                    "backupXML",
+                    "backupXML in virDomainBackupBegin must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1106,7 +1314,7 @@ pub unsafe extern "C" fn virDomainBackupGetXMLDesc(
     flags: c_uint,
 ) -> *mut c_char {
     entry::call("virDomainBackupGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainBackupGetXMLDesc", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainBackupGetXMLDesc", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -1121,7 +1329,19 @@ pub unsafe extern "C" fn virDomainBlockCommit(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockCommit", -1, true, || {
-        entry::unsupported("virDomainBlockCommit", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockCommit",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockCommit must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1136,7 +1356,19 @@ pub unsafe extern "C" fn virDomainBlockCopy(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockCopy", -1, true, || {
-        entry::unsupported("virDomainBlockCopy", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockCopy",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockCopy must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1148,7 +1380,19 @@ pub unsafe extern "C" fn virDomainBlockJobAbort(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockJobAbort", -1, true, || {
-        entry::unsupported("virDomainBlockJobAbort", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockJobAbort",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockJobAbort must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1161,7 +1405,19 @@ pub unsafe extern "C" fn virDomainBlockJobSetSpeed(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockJobSetSpeed", -1, true, || {
-        entry::unsupported("virDomainBlockJobSetSpeed", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockJobSetSpeed",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockJobSetSpeed must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1176,7 +1432,19 @@ pub unsafe extern "C" fn virDomainBlockPeek(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockPeek", -1, true, || {
-        entry::unsupported("virDomainBlockPeek", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockPeek",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockPeek must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1189,7 +1457,19 @@ pub unsafe extern "C" fn virDomainBlockPull(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockPull", -1, true, || {
-        entry::unsupported("virDomainBlockPull", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockPull",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockPull must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1203,7 +1483,19 @@ pub unsafe extern "C" fn virDomainBlockRebase(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockRebase", -1, true, || {
-        entry::unsupported("virDomainBlockRebase", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockRebase",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockRebase must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1216,7 +1508,19 @@ pub unsafe extern "C" fn virDomainBlockResize(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockResize", -1, true, || {
-        entry::unsupported("virDomainBlockResize", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockResize",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockResize must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1229,7 +1533,19 @@ pub unsafe extern "C" fn virDomainBlockStats(
     size: usize,
 ) -> c_int {
     entry::call("virDomainBlockStats", -1, true, || {
-        entry::unsupported("virDomainBlockStats", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockStats",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockStats must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1243,7 +1559,19 @@ pub unsafe extern "C" fn virDomainBlockStatsFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainBlockStatsFlags", -1, true, || {
-        entry::unsupported("virDomainBlockStatsFlags", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainBlockStatsFlags",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainBlockStatsFlags must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1259,7 +1587,19 @@ pub unsafe extern "C" fn virDomainCheckpointCreateXML(
         ptr::null_mut(),
         true,
         || {
-            entry::unsupported("virDomainCheckpointCreateXML", Handle::Domain(domain), 69);
+            entry::unsupported(
+                "virDomainCheckpointCreateXML",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        69,
+                        "xmlDesc",
+                        "xmlDesc in virDomainCheckpointCreateXML must not be NULL",
+                    ),
+                ],
+                69,
+            );
             ptr::null_mut()
         },
     )
@@ -1273,7 +1613,7 @@ pub unsafe extern "C" fn virDomainCheckpointDelete(
     entry::call("virDomainCheckpointDelete", -1, true, || {
         entry::unsupported(
             "virDomainCheckpointDelete",
-            Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+            &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
             69,
         );
         -1
@@ -1285,7 +1625,7 @@ pub unsafe extern "C" fn virDomainCheckpointFree(checkpoint: virDomainCheckpoint
     entry::call("virDomainCheckpointFree", -1, true, || {
         entry::unsupported(
             "virDomainCheckpointFree",
-            Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+            &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
             69,
         );
         -1
@@ -1303,7 +1643,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetConnect(
         || {
             entry::unsupported(
                 "virDomainCheckpointGetConnect",
-                Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+                &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
                 69,
             );
             ptr::null_mut()
@@ -1322,7 +1662,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetDomain(
         || {
             entry::unsupported(
                 "virDomainCheckpointGetDomain",
-                Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+                &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
                 69,
             );
             ptr::null_mut()
@@ -1337,7 +1677,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetName(
     entry::call("virDomainCheckpointGetName", ptr::null(), true, || {
         entry::unsupported(
             "virDomainCheckpointGetName",
-            Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+            &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
             69,
         );
         ptr::null()
@@ -1356,7 +1696,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetParent(
         || {
             entry::unsupported(
                 "virDomainCheckpointGetParent",
-                Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+                &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
                 69,
             );
             ptr::null_mut()
@@ -1376,7 +1716,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetXMLDesc(
         || {
             entry::unsupported(
                 "virDomainCheckpointGetXMLDesc",
-                Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+                &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
                 69,
             );
             ptr::null_mut()
@@ -1393,7 +1733,7 @@ pub unsafe extern "C" fn virDomainCheckpointListAllChildren(
     entry::call("virDomainCheckpointListAllChildren", -1, true, || {
         entry::unsupported(
             "virDomainCheckpointListAllChildren",
-            Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+            &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
             69,
         );
         -1
@@ -1413,7 +1753,15 @@ pub unsafe extern "C" fn virDomainCheckpointLookupByName(
         || {
             entry::unsupported(
                 "virDomainCheckpointLookupByName",
-                Handle::Domain(domain),
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        name.is_null(),
+                        69,
+                        "name",
+                        "name in virDomainCheckpointLookupByName must not be NULL",
+                    ),
+                ],
                 69,
             );
             ptr::null_mut()
@@ -1426,7 +1774,7 @@ pub unsafe extern "C" fn virDomainCheckpointRef(checkpoint: virDomainCheckpointP
     entry::call("virDomainCheckpointRef", -1, true, || {
         entry::unsupported(
             "virDomainCheckpointRef",
-            Handle::Foreign(102, 69, "Invalid domain checkpoint: %s"),
+            &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
             69,
         );
         -1
@@ -1440,7 +1788,19 @@ pub unsafe extern "C" fn virDomainCoreDump(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainCoreDump", -1, true, || {
-        entry::unsupported("virDomainCoreDump", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainCoreDump",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    to.is_null(),
+                    20,
+                    "to",
+                    "to in virDomainCoreDump must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1453,7 +1813,19 @@ pub unsafe extern "C" fn virDomainCoreDumpWithFormat(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainCoreDumpWithFormat", -1, true, || {
-        entry::unsupported("virDomainCoreDumpWithFormat", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainCoreDumpWithFormat",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    to.is_null(),
+                    20,
+                    "to",
+                    "to in virDomainCoreDumpWithFormat must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1488,7 +1860,7 @@ pub unsafe extern "C" fn virDomainCreateWithFiles(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainCreateWithFiles", -1, true, || {
-        entry::unsupported("virDomainCreateWithFiles", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainCreateWithFiles", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -1524,7 +1896,19 @@ pub unsafe extern "C" fn virDomainCreateXMLWithFiles(
     flags: c_uint,
 ) -> virDomainPtr {
     entry::call("virDomainCreateXMLWithFiles", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainCreateXMLWithFiles", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virDomainCreateXMLWithFiles",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    20,
+                    "xmlDesc",
+                    "xmlDesc in virDomainCreateXMLWithFiles must not be NULL",
+                ),
+            ],
+            20,
+        );
         ptr::null_mut()
     })
 }
@@ -1561,7 +1945,19 @@ pub unsafe extern "C" fn virDomainDelIOThread(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainDelIOThread", -1, true, || {
-        entry::unsupported("virDomainDelIOThread", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainDelIOThread",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    iothread_id == 0,
+                    20,
+                    "iothread_id",
+                    "iothread_id in virDomainDelIOThread must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1587,7 +1983,19 @@ pub unsafe extern "C" fn virDomainDestroyFlags(domain: virDomainPtr, flags: c_ui
 #[no_mangle]
 pub unsafe extern "C" fn virDomainDetachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
     entry::call("virDomainDetachDevice", -1, true, || {
-        entry::unsupported("virDomainDetachDevice", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainDetachDevice",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    xml.is_null(),
+                    20,
+                    "xml",
+                    "xml in virDomainDetachDevice must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1599,7 +2007,19 @@ pub unsafe extern "C" fn virDomainDetachDeviceAlias(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainDetachDeviceAlias", -1, true, || {
-        entry::unsupported("virDomainDetachDeviceAlias", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainDetachDeviceAlias",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    alias.is_null(),
+                    20,
+                    "alias",
+                    "alias in virDomainDetachDeviceAlias must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1611,7 +2031,19 @@ pub unsafe extern "C" fn virDomainDetachDeviceFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainDetachDeviceFlags", -1, true, || {
-        entry::unsupported("virDomainDetachDeviceFlags", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainDetachDeviceFlags",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    xml.is_null(),
+                    20,
+                    "xml",
+                    "xml in virDomainDetachDeviceFlags must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1625,7 +2057,19 @@ pub unsafe extern "C" fn virDomainFDAssociate(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainFDAssociate", -1, true, || {
-        entry::unsupported("virDomainFDAssociate", Handle::None, 20);
+        entry::unsupported(
+            "virDomainFDAssociate",
+            &[
+                Handle::None,
+                Handle::Arg(
+                    nfds == 0,
+                    20,
+                    "nfds",
+                    "nfds in virDomainFDAssociate must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1638,7 +2082,7 @@ pub unsafe extern "C" fn virDomainFSFreeze(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainFSFreeze", -1, true, || {
-        entry::unsupported("virDomainFSFreeze", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainFSFreeze", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -1660,7 +2104,7 @@ pub unsafe extern "C" fn virDomainFSThaw(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainFSThaw", -1, true, || {
-        entry::unsupported("virDomainFSThaw", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainFSThaw", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -1673,7 +2117,7 @@ pub unsafe extern "C" fn virDomainFSTrim(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainFSTrim", -1, true, || {
-        entry::unsupported("virDomainFSTrim", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainFSTrim", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -1693,7 +2137,19 @@ pub unsafe extern "C" fn virDomainGetAutostart(
     autostart: *mut c_int,
 ) -> c_int {
     entry::call("virDomainGetAutostart", -1, true, || {
-        entry::unsupported("virDomainGetAutostart", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetAutostart",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    autostart.is_null(),
+                    20,
+                    "autostart",
+                    "autostart in virDomainGetAutostart must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1706,7 +2162,19 @@ pub unsafe extern "C" fn virDomainGetBlkioParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetBlkioParameters", -1, true, || {
-        entry::unsupported("virDomainGetBlkioParameters", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetBlkioParameters",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virDomainGetBlkioParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1719,7 +2187,19 @@ pub unsafe extern "C" fn virDomainGetBlockInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetBlockInfo", -1, true, || {
-        entry::unsupported("virDomainGetBlockInfo", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetBlockInfo",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainGetBlockInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1733,7 +2213,19 @@ pub unsafe extern "C" fn virDomainGetBlockIoTune(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetBlockIoTune", -1, true, || {
-        entry::unsupported("virDomainGetBlockIoTune", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainGetBlockIoTune",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virDomainGetBlockIoTune must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1746,7 +2238,19 @@ pub unsafe extern "C" fn virDomainGetBlockJobInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetBlockJobInfo", -1, true, || {
-        entry::unsupported("virDomainGetBlockJobInfo", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainGetBlockJobInfo",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainGetBlockJobInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1761,7 +2265,7 @@ pub unsafe extern "C" fn virDomainGetCPUStats(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetCPUStats", -1, true, || {
-        entry::unsupported("virDomainGetCPUStats", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainGetCPUStats", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -1782,7 +2286,19 @@ pub unsafe extern "C" fn virDomainGetControlInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetControlInfo", -1, true, || {
-        entry::unsupported("virDomainGetControlInfo", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetControlInfo",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    info.is_null(),
+                    20,
+                    "info",
+                    "info in virDomainGetControlInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1795,7 +2311,7 @@ pub unsafe extern "C" fn virDomainGetDiskErrors(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetDiskErrors", -1, true, || {
-        entry::unsupported("virDomainGetDiskErrors", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainGetDiskErrors", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -1808,7 +2324,19 @@ pub unsafe extern "C" fn virDomainGetEmulatorPinInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetEmulatorPinInfo", -1, true, || {
-        entry::unsupported("virDomainGetEmulatorPinInfo", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetEmulatorPinInfo",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    cpumap.is_null(),
+                    20,
+                    "cpumap",
+                    "cpumap in virDomainGetEmulatorPinInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1820,7 +2348,19 @@ pub unsafe extern "C" fn virDomainGetFSInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetFSInfo", -1, true, || {
-        entry::unsupported("virDomainGetFSInfo", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainGetFSInfo",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    info.is_null(),
+                    20,
+                    "info",
+                    "info in virDomainGetFSInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1834,7 +2374,19 @@ pub unsafe extern "C" fn virDomainGetGuestInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetGuestInfo", -1, true, || {
-        entry::unsupported("virDomainGetGuestInfo", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetGuestInfo",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainGetGuestInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1847,7 +2399,19 @@ pub unsafe extern "C" fn virDomainGetGuestVcpus(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetGuestVcpus", -1, true, || {
-        entry::unsupported("virDomainGetGuestVcpus", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetGuestVcpus",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainGetGuestVcpus must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1855,7 +2419,7 @@ pub unsafe extern "C" fn virDomainGetGuestVcpus(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetHostname(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     entry::call("virDomainGetHostname", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainGetHostname", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainGetHostname", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -1876,7 +2440,19 @@ pub unsafe extern "C" fn virDomainGetIOThreadInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetIOThreadInfo", -1, true, || {
-        entry::unsupported("virDomainGetIOThreadInfo", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainGetIOThreadInfo",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    info.is_null(),
+                    20,
+                    "info",
+                    "info in virDomainGetIOThreadInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1901,7 +2477,15 @@ pub unsafe extern "C" fn virDomainGetInterfaceParameters(
     entry::call("virDomainGetInterfaceParameters", -1, true, || {
         entry::unsupported(
             "virDomainGetInterfaceParameters",
-            Handle::Domain(domain),
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virDomainGetInterfaceParameters must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -1914,7 +2498,19 @@ pub unsafe extern "C" fn virDomainGetJobInfo(
     info: virDomainJobInfoPtr,
 ) -> c_int {
     entry::call("virDomainGetJobInfo", -1, true, || {
-        entry::unsupported("virDomainGetJobInfo", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetJobInfo",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    info.is_null(),
+                    20,
+                    "info",
+                    "info in virDomainGetJobInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1928,7 +2524,19 @@ pub unsafe extern "C" fn virDomainGetJobStats(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetJobStats", -1, true, || {
-        entry::unsupported("virDomainGetJobStats", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetJobStats",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    r#type.is_null(),
+                    20,
+                    "type",
+                    "type in virDomainGetJobStats must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1941,7 +2549,19 @@ pub unsafe extern "C" fn virDomainGetLaunchSecurityInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetLaunchSecurityInfo", -1, true, || {
-        entry::unsupported("virDomainGetLaunchSecurityInfo", Handle::None, 20);
+        entry::unsupported(
+            "virDomainGetLaunchSecurityInfo",
+            &[
+                Handle::None,
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainGetLaunchSecurityInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1958,7 +2578,7 @@ pub unsafe extern "C" fn virDomainGetMaxMemory(domain: virDomainPtr) -> c_ulong 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetMaxVcpus(domain: virDomainPtr) -> c_int {
     entry::call("virDomainGetMaxVcpus", -1, true, || {
-        entry::unsupported("virDomainGetMaxVcpus", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainGetMaxVcpus", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -1971,7 +2591,19 @@ pub unsafe extern "C" fn virDomainGetMemoryParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetMemoryParameters", -1, true, || {
-        entry::unsupported("virDomainGetMemoryParameters", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetMemoryParameters",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virDomainGetMemoryParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1983,7 +2615,19 @@ pub unsafe extern "C" fn virDomainGetMessages(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetMessages", -1, true, || {
-        entry::unsupported("virDomainGetMessages", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetMessages",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    msgs.is_null(),
+                    20,
+                    "msgs",
+                    "msgs in virDomainGetMessages must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -1996,7 +2640,7 @@ pub unsafe extern "C" fn virDomainGetMetadata(
     flags: c_uint,
 ) -> *mut c_char {
     entry::call("virDomainGetMetadata", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainGetMetadata", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainGetMetadata", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -2018,7 +2662,19 @@ pub unsafe extern "C" fn virDomainGetNumaParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetNumaParameters", -1, true, || {
-        entry::unsupported("virDomainGetNumaParameters", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetNumaParameters",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virDomainGetNumaParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2040,7 +2696,19 @@ pub unsafe extern "C" fn virDomainGetPerfEvents(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetPerfEvents", -1, true, || {
-        entry::unsupported("virDomainGetPerfEvents", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetPerfEvents",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainGetPerfEvents must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2054,7 +2722,15 @@ pub unsafe extern "C" fn virDomainGetSchedulerParameters(
     entry::call("virDomainGetSchedulerParameters", -1, true, || {
         entry::unsupported(
             "virDomainGetSchedulerParameters",
-            Handle::Domain(domain),
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainGetSchedulerParameters must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -2071,7 +2747,15 @@ pub unsafe extern "C" fn virDomainGetSchedulerParametersFlags(
     entry::call("virDomainGetSchedulerParametersFlags", -1, true, || {
         entry::unsupported(
             "virDomainGetSchedulerParametersFlags",
-            Handle::Domain(domain),
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainGetSchedulerParametersFlags must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -2084,7 +2768,7 @@ pub unsafe extern "C" fn virDomainGetSchedulerType(
     nparams: *mut c_int,
 ) -> *mut c_char {
     entry::call("virDomainGetSchedulerType", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainGetSchedulerType", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainGetSchedulerType", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -2095,7 +2779,19 @@ pub unsafe extern "C" fn virDomainGetSecurityLabel(
     seclabel: virSecurityLabelPtr,
 ) -> c_int {
     entry::call("virDomainGetSecurityLabel", -1, true, || {
-        entry::unsupported("virDomainGetSecurityLabel", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetSecurityLabel",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    seclabel.is_null(),
+                    20,
+                    "seclabel",
+                    "seclabel in virDomainGetSecurityLabel must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2106,7 +2802,19 @@ pub unsafe extern "C" fn virDomainGetSecurityLabelList(
     seclabels: *mut virSecurityLabelPtr,
 ) -> c_int {
     entry::call("virDomainGetSecurityLabelList", -1, true, || {
-        entry::unsupported("virDomainGetSecurityLabelList", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetSecurityLabelList",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    seclabels.is_null(),
+                    20,
+                    "seclabels",
+                    "seclabels in virDomainGetSecurityLabelList must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2133,7 +2841,7 @@ pub unsafe extern "C" fn virDomainGetTime(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetTime", -1, true, || {
-        entry::unsupported("virDomainGetTime", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainGetTime", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2165,7 +2873,19 @@ pub unsafe extern "C" fn virDomainGetVcpuPinInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainGetVcpuPinInfo", -1, true, || {
-        entry::unsupported("virDomainGetVcpuPinInfo", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetVcpuPinInfo",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    ncpumaps == 0,
+                    20,
+                    "ncpumaps",
+                    "ncpumaps in virDomainGetVcpuPinInfo must be greater than zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2179,7 +2899,19 @@ pub unsafe extern "C" fn virDomainGetVcpus(
     maplen: c_int,
 ) -> c_int {
     entry::call("virDomainGetVcpus", -1, true, || {
-        entry::unsupported("virDomainGetVcpus", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainGetVcpus",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    info.is_null(),
+                    20,
+                    "info",
+                    "info in virDomainGetVcpus must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2187,7 +2919,7 @@ pub unsafe extern "C" fn virDomainGetVcpus(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetVcpusFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainGetVcpusFlags", -1, true, || {
-        entry::unsupported("virDomainGetVcpusFlags", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainGetVcpusFlags", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2204,7 +2936,7 @@ pub unsafe extern "C" fn virDomainGetXMLDesc(domain: virDomainPtr, flags: c_uint
 #[no_mangle]
 pub unsafe extern "C" fn virDomainHasCurrentSnapshot(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainHasCurrentSnapshot", -1, true, || {
-        entry::unsupported("virDomainHasCurrentSnapshot", Handle::Domain(domain), 35);
+        entry::unsupported("virDomainHasCurrentSnapshot", &[Handle::Domain(domain)], 35);
         -1
     })
 }
@@ -2212,7 +2944,7 @@ pub unsafe extern "C" fn virDomainHasCurrentSnapshot(domain: virDomainPtr, flags
 #[no_mangle]
 pub unsafe extern "C" fn virDomainHasManagedSaveImage(dom: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainHasManagedSaveImage", -1, true, || {
-        entry::unsupported("virDomainHasManagedSaveImage", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainHasManagedSaveImage", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2229,7 +2961,7 @@ pub unsafe extern "C" fn virDomainIOThreadInfoFree(info: virDomainIOThreadInfoPt
 #[no_mangle]
 pub unsafe extern "C" fn virDomainInjectNMI(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainInjectNMI", -1, true, || {
-        entry::unsupported("virDomainInjectNMI", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainInjectNMI", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2242,7 +2974,19 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainInterfaceAddresses", -1, true, || {
-        entry::unsupported("virDomainInterfaceAddresses", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainInterfaceAddresses",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    ifaces.is_null(),
+                    20,
+                    "ifaces",
+                    "ifaces in virDomainInterfaceAddresses must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2264,7 +3008,19 @@ pub unsafe extern "C" fn virDomainInterfaceStats(
     size: usize,
 ) -> c_int {
     entry::call("virDomainInterfaceStats", -1, true, || {
-        entry::unsupported("virDomainInterfaceStats", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainInterfaceStats",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    device.is_null(),
+                    20,
+                    "device",
+                    "device in virDomainInterfaceStats must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2303,7 +3059,7 @@ pub unsafe extern "C" fn virDomainListAllCheckpoints(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainListAllCheckpoints", -1, true, || {
-        entry::unsupported("virDomainListAllCheckpoints", Handle::Domain(domain), 69);
+        entry::unsupported("virDomainListAllCheckpoints", &[Handle::Domain(domain)], 69);
         -1
     })
 }
@@ -2315,7 +3071,7 @@ pub unsafe extern "C" fn virDomainListAllSnapshots(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainListAllSnapshots", -1, true, || {
-        entry::unsupported("virDomainListAllSnapshots", Handle::Domain(domain), 35);
+        entry::unsupported("virDomainListAllSnapshots", &[Handle::Domain(domain)], 35);
         -1
     })
 }
@@ -2330,7 +3086,7 @@ pub unsafe extern "C" fn virDomainListGetStats(
     entry::call("virDomainListGetStats", -1, true, || {
         entry::unsupported(
             "virDomainListGetStats",
-            Handle::Required(doms.is_null(), 20, "doms"),
+            &[Handle::Required(doms.is_null(), 20, "doms")],
             20,
         );
         -1
@@ -2385,7 +3141,7 @@ pub unsafe extern "C" fn virDomainLookupByUUIDString(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainManagedSave(dom: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainManagedSave", -1, true, || {
-        entry::unsupported("virDomainManagedSave", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainManagedSave", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2397,7 +3153,11 @@ pub unsafe extern "C" fn virDomainManagedSaveDefineXML(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainManagedSaveDefineXML", -1, true, || {
-        entry::unsupported("virDomainManagedSaveDefineXML", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainManagedSaveDefineXML",
+            &[Handle::Domain(domain)],
+            20,
+        );
         -1
     })
 }
@@ -2412,7 +3172,11 @@ pub unsafe extern "C" fn virDomainManagedSaveGetXMLDesc(
         ptr::null_mut(),
         true,
         || {
-            entry::unsupported("virDomainManagedSaveGetXMLDesc", Handle::Domain(domain), 20);
+            entry::unsupported(
+                "virDomainManagedSaveGetXMLDesc",
+                &[Handle::Domain(domain)],
+                20,
+            );
             ptr::null_mut()
         },
     )
@@ -2421,7 +3185,7 @@ pub unsafe extern "C" fn virDomainManagedSaveGetXMLDesc(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainManagedSaveRemove(dom: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainManagedSaveRemove", -1, true, || {
-        entry::unsupported("virDomainManagedSaveRemove", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainManagedSaveRemove", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2435,7 +3199,7 @@ pub unsafe extern "C" fn virDomainMemoryPeek(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMemoryPeek", -1, true, || {
-        entry::unsupported("virDomainMemoryPeek", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainMemoryPeek", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2448,7 +3212,7 @@ pub unsafe extern "C" fn virDomainMemoryStats(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMemoryStats", -1, true, || {
-        entry::unsupported("virDomainMemoryStats", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainMemoryStats", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2463,7 +3227,7 @@ pub unsafe extern "C" fn virDomainMigrate(
     bandwidth: c_ulong,
 ) -> virDomainPtr {
     entry::call("virDomainMigrate", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainMigrate", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainMigrate", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -2479,7 +3243,7 @@ pub unsafe extern "C" fn virDomainMigrate2(
     bandwidth: c_ulong,
 ) -> virDomainPtr {
     entry::call("virDomainMigrate2", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainMigrate2", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainMigrate2", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -2493,7 +3257,7 @@ pub unsafe extern "C" fn virDomainMigrate3(
     flags: c_uint,
 ) -> virDomainPtr {
     entry::call("virDomainMigrate3", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainMigrate3", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainMigrate3", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -2507,7 +3271,15 @@ pub unsafe extern "C" fn virDomainMigrateGetCompressionCache(
     entry::call("virDomainMigrateGetCompressionCache", -1, true, || {
         entry::unsupported(
             "virDomainMigrateGetCompressionCache",
-            Handle::Domain(domain),
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    cacheSize.is_null(),
+                    20,
+                    "cacheSize",
+                    "cacheSize in virDomainMigrateGetCompressionCache must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -2521,7 +3293,19 @@ pub unsafe extern "C" fn virDomainMigrateGetMaxDowntime(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMigrateGetMaxDowntime", -1, true, || {
-        entry::unsupported("virDomainMigrateGetMaxDowntime", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainMigrateGetMaxDowntime",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    downtime.is_null(),
+                    20,
+                    "downtime",
+                    "downtime in virDomainMigrateGetMaxDowntime must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2533,7 +3317,19 @@ pub unsafe extern "C" fn virDomainMigrateGetMaxSpeed(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMigrateGetMaxSpeed", -1, true, || {
-        entry::unsupported("virDomainMigrateGetMaxSpeed", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainMigrateGetMaxSpeed",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    bandwidth.is_null(),
+                    20,
+                    "bandwidth",
+                    "bandwidth in virDomainMigrateGetMaxSpeed must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2547,7 +3343,7 @@ pub unsafe extern "C" fn virDomainMigrateSetCompressionCache(
     entry::call("virDomainMigrateSetCompressionCache", -1, true, || {
         entry::unsupported(
             "virDomainMigrateSetCompressionCache",
-            Handle::Domain(domain),
+            &[Handle::Domain(domain)],
             20,
         );
         -1
@@ -2561,7 +3357,11 @@ pub unsafe extern "C" fn virDomainMigrateSetMaxDowntime(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMigrateSetMaxDowntime", -1, true, || {
-        entry::unsupported("virDomainMigrateSetMaxDowntime", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainMigrateSetMaxDowntime",
+            &[Handle::Domain(domain)],
+            20,
+        );
         -1
     })
 }
@@ -2573,7 +3373,7 @@ pub unsafe extern "C" fn virDomainMigrateSetMaxSpeed(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMigrateSetMaxSpeed", -1, true, || {
-        entry::unsupported("virDomainMigrateSetMaxSpeed", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainMigrateSetMaxSpeed", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2584,7 +3384,11 @@ pub unsafe extern "C" fn virDomainMigrateStartPostCopy(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMigrateStartPostCopy", -1, true, || {
-        entry::unsupported("virDomainMigrateStartPostCopy", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainMigrateStartPostCopy",
+            &[Handle::Domain(domain)],
+            20,
+        );
         -1
     })
 }
@@ -2598,7 +3402,19 @@ pub unsafe extern "C" fn virDomainMigrateToURI(
     bandwidth: c_ulong,
 ) -> c_int {
     entry::call("virDomainMigrateToURI", -1, true, || {
-        entry::unsupported("virDomainMigrateToURI", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainMigrateToURI",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    duri.is_null(),
+                    20,
+                    "duri",
+                    "duri in virDomainMigrateToURI must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2614,7 +3430,7 @@ pub unsafe extern "C" fn virDomainMigrateToURI2(
     bandwidth: c_ulong,
 ) -> c_int {
     entry::call("virDomainMigrateToURI2", -1, true, || {
-        entry::unsupported("virDomainMigrateToURI2", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainMigrateToURI2", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2628,7 +3444,7 @@ pub unsafe extern "C" fn virDomainMigrateToURI3(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainMigrateToURI3", -1, true, || {
-        entry::unsupported("virDomainMigrateToURI3", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainMigrateToURI3", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2641,7 +3457,7 @@ pub unsafe extern "C" fn virDomainOpenChannel(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainOpenChannel", -1, true, || {
-        entry::unsupported("virDomainOpenChannel", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainOpenChannel", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2654,7 +3470,7 @@ pub unsafe extern "C" fn virDomainOpenConsole(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainOpenConsole", -1, true, || {
-        entry::unsupported("virDomainOpenConsole", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainOpenConsole", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2667,7 +3483,14 @@ pub unsafe extern "C" fn virDomainOpenGraphics(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainOpenGraphics", -1, true, || {
-        entry::unsupported("virDomainOpenGraphics", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainOpenGraphics",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(fd == 0, 20, "fd", "fd 0 must be a socket"),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2679,7 +3502,7 @@ pub unsafe extern "C" fn virDomainOpenGraphicsFD(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainOpenGraphicsFD", -1, true, || {
-        entry::unsupported("virDomainOpenGraphicsFD", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainOpenGraphicsFD", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2692,7 +3515,7 @@ pub unsafe extern "C" fn virDomainPMSuspendForDuration(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainPMSuspendForDuration", -1, true, || {
-        entry::unsupported("virDomainPMSuspendForDuration", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainPMSuspendForDuration", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2700,7 +3523,7 @@ pub unsafe extern "C" fn virDomainPMSuspendForDuration(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainPMWakeup(dom: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainPMWakeup", -1, true, || {
-        entry::unsupported("virDomainPMWakeup", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainPMWakeup", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -2713,7 +3536,19 @@ pub unsafe extern "C" fn virDomainPinEmulator(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainPinEmulator", -1, true, || {
-        entry::unsupported("virDomainPinEmulator", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainPinEmulator",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    cpumap.is_null(),
+                    20,
+                    "cpumap",
+                    "cpumap in virDomainPinEmulator must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2727,7 +3562,19 @@ pub unsafe extern "C" fn virDomainPinIOThread(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainPinIOThread", -1, true, || {
-        entry::unsupported("virDomainPinIOThread", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainPinIOThread",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    cpumap.is_null(),
+                    20,
+                    "cpumap",
+                    "cpumap in virDomainPinIOThread must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2740,7 +3587,19 @@ pub unsafe extern "C" fn virDomainPinVcpu(
     maplen: c_int,
 ) -> c_int {
     entry::call("virDomainPinVcpu", -1, true, || {
-        entry::unsupported("virDomainPinVcpu", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainPinVcpu",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    cpumap.is_null(),
+                    20,
+                    "cpumap",
+                    "cpumap in virDomainPinVcpu must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2754,7 +3613,19 @@ pub unsafe extern "C" fn virDomainPinVcpuFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainPinVcpuFlags", -1, true, || {
-        entry::unsupported("virDomainPinVcpuFlags", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainPinVcpuFlags",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    cpumap.is_null(),
+                    20,
+                    "cpumap",
+                    "cpumap in virDomainPinVcpuFlags must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2784,7 +3655,19 @@ pub unsafe extern "C" fn virDomainRename(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainRename", -1, true, || {
-        entry::unsupported("virDomainRename", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainRename",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    new_name.is_null(),
+                    20,
+                    "new_name",
+                    "new_name in virDomainRename must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2792,7 +3675,7 @@ pub unsafe extern "C" fn virDomainRename(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainReset", -1, true, || {
-        entry::unsupported("virDomainReset", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainReset", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2800,7 +3683,19 @@ pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainRestore(conn: virConnectPtr, from: *const c_char) -> c_int {
     entry::call("virDomainRestore", -1, true, || {
-        entry::unsupported("virDomainRestore", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virDomainRestore",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    from.is_null(),
+                    20,
+                    "from",
+                    "from in virDomainRestore must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2813,7 +3708,19 @@ pub unsafe extern "C" fn virDomainRestoreFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainRestoreFlags", -1, true, || {
-        entry::unsupported("virDomainRestoreFlags", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virDomainRestoreFlags",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    from.is_null(),
+                    20,
+                    "from",
+                    "from in virDomainRestoreFlags must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2826,7 +3733,7 @@ pub unsafe extern "C" fn virDomainRestoreParams(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainRestoreParams", -1, true, || {
-        entry::unsupported("virDomainRestoreParams", Handle::Connect(conn, 20), 20);
+        entry::unsupported("virDomainRestoreParams", &[Handle::Connect(conn, 20)], 20);
         -1
     })
 }
@@ -2848,7 +3755,7 @@ pub unsafe extern "C" fn virDomainRevertToSnapshot(
     entry::call("virDomainRevertToSnapshot", -1, true, || {
         entry::unsupported(
             "virDomainRevertToSnapshot",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -2858,7 +3765,19 @@ pub unsafe extern "C" fn virDomainRevertToSnapshot(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSave(domain: virDomainPtr, to: *const c_char) -> c_int {
     entry::call("virDomainSave", -1, true, || {
-        entry::unsupported("virDomainSave", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSave",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    to.is_null(),
+                    20,
+                    "to",
+                    "to in virDomainSave must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2871,7 +3790,19 @@ pub unsafe extern "C" fn virDomainSaveFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSaveFlags", -1, true, || {
-        entry::unsupported("virDomainSaveFlags", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSaveFlags",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    to.is_null(),
+                    20,
+                    "to",
+                    "to in virDomainSaveFlags must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2884,7 +3815,19 @@ pub unsafe extern "C" fn virDomainSaveImageDefineXML(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSaveImageDefineXML", -1, true, || {
-        entry::unsupported("virDomainSaveImageDefineXML", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virDomainSaveImageDefineXML",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    file.is_null(),
+                    20,
+                    "file",
+                    "file in virDomainSaveImageDefineXML must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2902,7 +3845,15 @@ pub unsafe extern "C" fn virDomainSaveImageGetXMLDesc(
         || {
             entry::unsupported(
                 "virDomainSaveImageGetXMLDesc",
-                Handle::Connect(conn, 20),
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        file.is_null(),
+                        20,
+                        "file",
+                        "file in virDomainSaveImageGetXMLDesc must not be NULL",
+                    ),
+                ],
                 20,
             );
             ptr::null_mut()
@@ -2918,7 +3869,7 @@ pub unsafe extern "C" fn virDomainSaveParams(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSaveParams", -1, true, || {
-        entry::unsupported("virDomainSaveParams", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainSaveParams", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2931,7 +3882,7 @@ pub unsafe extern "C" fn virDomainScreenshot(
     flags: c_uint,
 ) -> *mut c_char {
     entry::call("virDomainScreenshot", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainScreenshot", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainScreenshot", &[Handle::Domain(domain)], 20);
         ptr::null_mut()
     })
 }
@@ -2946,7 +3897,19 @@ pub unsafe extern "C" fn virDomainSendKey(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSendKey", -1, true, || {
-        entry::unsupported("virDomainSendKey", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSendKey",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    keycodes.is_null(),
+                    20,
+                    "keycodes",
+                    "keycodes in virDomainSendKey must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2959,7 +3922,19 @@ pub unsafe extern "C" fn virDomainSendProcessSignal(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSendProcessSignal", -1, true, || {
-        entry::unsupported("virDomainSendProcessSignal", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSendProcessSignal",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    pid_value == 0,
+                    20,
+                    "pid_value",
+                    "pid_value in virDomainSendProcessSignal must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2967,7 +3942,7 @@ pub unsafe extern "C" fn virDomainSendProcessSignal(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetAutostart(domain: virDomainPtr, autostart: c_int) -> c_int {
     entry::call("virDomainSetAutostart", -1, true, || {
-        entry::unsupported("virDomainSetAutostart", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainSetAutostart", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -2980,7 +3955,19 @@ pub unsafe extern "C" fn virDomainSetBlkioParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetBlkioParameters", -1, true, || {
-        entry::unsupported("virDomainSetBlkioParameters", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetBlkioParameters",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetBlkioParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -2994,7 +3981,19 @@ pub unsafe extern "C" fn virDomainSetBlockIoTune(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetBlockIoTune", -1, true, || {
-        entry::unsupported("virDomainSetBlockIoTune", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainSetBlockIoTune",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    disk.is_null(),
+                    20,
+                    "disk",
+                    "disk in virDomainSetBlockIoTune must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3007,7 +4006,19 @@ pub unsafe extern "C" fn virDomainSetBlockThreshold(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetBlockThreshold", -1, true, || {
-        entry::unsupported("virDomainSetBlockThreshold", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetBlockThreshold",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    dev.is_null(),
+                    20,
+                    "dev",
+                    "dev in virDomainSetBlockThreshold must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3020,7 +4031,19 @@ pub unsafe extern "C" fn virDomainSetGuestVcpus(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetGuestVcpus", -1, true, || {
-        entry::unsupported("virDomainSetGuestVcpus", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetGuestVcpus",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    cpumap.is_null(),
+                    20,
+                    "cpumap",
+                    "cpumap in virDomainSetGuestVcpus must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3034,7 +4057,19 @@ pub unsafe extern "C" fn virDomainSetIOThreadParams(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetIOThreadParams", -1, true, || {
-        entry::unsupported("virDomainSetIOThreadParams", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetIOThreadParams",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetIOThreadParams must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3050,7 +4085,15 @@ pub unsafe extern "C" fn virDomainSetInterfaceParameters(
     entry::call("virDomainSetInterfaceParameters", -1, true, || {
         entry::unsupported(
             "virDomainSetInterfaceParameters",
-            Handle::Domain(domain),
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetInterfaceParameters must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -3065,7 +4108,19 @@ pub unsafe extern "C" fn virDomainSetLaunchSecurityState(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetLaunchSecurityState", -1, true, || {
-        entry::unsupported("virDomainSetLaunchSecurityState", Handle::None, 20);
+        entry::unsupported(
+            "virDomainSetLaunchSecurityState",
+            &[
+                Handle::None,
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetLaunchSecurityState must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3078,7 +4133,7 @@ pub unsafe extern "C" fn virDomainSetLifecycleAction(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetLifecycleAction", -1, true, || {
-        entry::unsupported("virDomainSetLifecycleAction", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainSetLifecycleAction", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -3086,7 +4141,19 @@ pub unsafe extern "C" fn virDomainSetLifecycleAction(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetMaxMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
     entry::call("virDomainSetMaxMemory", -1, true, || {
-        entry::unsupported("virDomainSetMaxMemory", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetMaxMemory",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    memory == 0,
+                    20,
+                    "memory",
+                    "memory in virDomainSetMaxMemory must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3094,7 +4161,19 @@ pub unsafe extern "C" fn virDomainSetMaxMemory(domain: virDomainPtr, memory: c_u
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
     entry::call("virDomainSetMemory", -1, true, || {
-        entry::unsupported("virDomainSetMemory", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetMemory",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    memory == 0,
+                    20,
+                    "memory",
+                    "memory in virDomainSetMemory must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3106,7 +4185,19 @@ pub unsafe extern "C" fn virDomainSetMemoryFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetMemoryFlags", -1, true, || {
-        entry::unsupported("virDomainSetMemoryFlags", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetMemoryFlags",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    memory == 0,
+                    20,
+                    "memory",
+                    "memory in virDomainSetMemoryFlags must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3119,7 +4210,19 @@ pub unsafe extern "C" fn virDomainSetMemoryParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetMemoryParameters", -1, true, || {
-        entry::unsupported("virDomainSetMemoryParameters", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetMemoryParameters",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetMemoryParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3131,7 +4234,11 @@ pub unsafe extern "C" fn virDomainSetMemoryStatsPeriod(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetMemoryStatsPeriod", -1, true, || {
-        entry::unsupported("virDomainSetMemoryStatsPeriod", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetMemoryStatsPeriod",
+            &[Handle::Domain(domain)],
+            20,
+        );
         -1
     })
 }
@@ -3146,7 +4253,7 @@ pub unsafe extern "C" fn virDomainSetMetadata(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetMetadata", -1, true, || {
-        entry::unsupported("virDomainSetMetadata", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainSetMetadata", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -3159,7 +4266,19 @@ pub unsafe extern "C" fn virDomainSetNumaParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetNumaParameters", -1, true, || {
-        entry::unsupported("virDomainSetNumaParameters", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetNumaParameters",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetNumaParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3172,7 +4291,19 @@ pub unsafe extern "C" fn virDomainSetPerfEvents(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetPerfEvents", -1, true, || {
-        entry::unsupported("virDomainSetPerfEvents", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetPerfEvents",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetPerfEvents must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3186,7 +4317,15 @@ pub unsafe extern "C" fn virDomainSetSchedulerParameters(
     entry::call("virDomainSetSchedulerParameters", -1, true, || {
         entry::unsupported(
             "virDomainSetSchedulerParameters",
-            Handle::Domain(domain),
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetSchedulerParameters must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -3203,7 +4342,15 @@ pub unsafe extern "C" fn virDomainSetSchedulerParametersFlags(
     entry::call("virDomainSetSchedulerParametersFlags", -1, true, || {
         entry::unsupported(
             "virDomainSetSchedulerParametersFlags",
-            Handle::Domain(domain),
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virDomainSetSchedulerParametersFlags must not be NULL",
+                ),
+            ],
             20,
         );
         -1
@@ -3218,7 +4365,7 @@ pub unsafe extern "C" fn virDomainSetTime(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetTime", -1, true, || {
-        entry::unsupported("virDomainSetTime", Handle::Domain(dom), 20);
+        entry::unsupported("virDomainSetTime", &[Handle::Domain(dom)], 20);
         -1
     })
 }
@@ -3231,7 +4378,19 @@ pub unsafe extern "C" fn virDomainSetUserPassword(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetUserPassword", -1, true, || {
-        entry::unsupported("virDomainSetUserPassword", Handle::Domain(dom), 20);
+        entry::unsupported(
+            "virDomainSetUserPassword",
+            &[
+                Handle::Domain(dom),
+                Handle::Arg(
+                    user.is_null(),
+                    20,
+                    "user",
+                    "user in virDomainSetUserPassword must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3244,7 +4403,19 @@ pub unsafe extern "C" fn virDomainSetVcpu(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetVcpu", -1, true, || {
-        entry::unsupported("virDomainSetVcpu", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetVcpu",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    vcpumap.is_null(),
+                    20,
+                    "vcpumap",
+                    "vcpumap in virDomainSetVcpu must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3252,7 +4423,19 @@ pub unsafe extern "C" fn virDomainSetVcpu(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetVcpus(domain: virDomainPtr, nvcpus: c_uint) -> c_int {
     entry::call("virDomainSetVcpus", -1, true, || {
-        entry::unsupported("virDomainSetVcpus", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetVcpus",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    nvcpus == 0,
+                    20,
+                    "nvcpus",
+                    "nvcpus in virDomainSetVcpus must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3264,7 +4447,19 @@ pub unsafe extern "C" fn virDomainSetVcpusFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSetVcpusFlags", -1, true, || {
-        entry::unsupported("virDomainSetVcpusFlags", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainSetVcpusFlags",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    nvcpus == 0,
+                    20,
+                    "nvcpus",
+                    "nvcpus in virDomainSetVcpusFlags must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3294,7 +4489,19 @@ pub unsafe extern "C" fn virDomainSnapshotCreateXML(
     flags: c_uint,
 ) -> virDomainSnapshotPtr {
     entry::call("virDomainSnapshotCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainSnapshotCreateXML", Handle::Domain(domain), 35);
+        entry::unsupported(
+            "virDomainSnapshotCreateXML",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    35,
+                    "xmlDesc",
+                    "xmlDesc in virDomainSnapshotCreateXML must not be NULL",
+                ),
+            ],
+            35,
+        );
         ptr::null_mut()
     })
 }
@@ -3305,7 +4512,7 @@ pub unsafe extern "C" fn virDomainSnapshotCurrent(
     flags: c_uint,
 ) -> virDomainSnapshotPtr {
     entry::call("virDomainSnapshotCurrent", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainSnapshotCurrent", Handle::Domain(domain), 35);
+        entry::unsupported("virDomainSnapshotCurrent", &[Handle::Domain(domain)], 35);
         ptr::null_mut()
     })
 }
@@ -3318,7 +4525,7 @@ pub unsafe extern "C" fn virDomainSnapshotDelete(
     entry::call("virDomainSnapshotDelete", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotDelete",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3330,7 +4537,7 @@ pub unsafe extern "C" fn virDomainSnapshotFree(snapshot: virDomainSnapshotPtr) -
     entry::call("virDomainSnapshotFree", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotFree",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3344,7 +4551,7 @@ pub unsafe extern "C" fn virDomainSnapshotGetConnect(
     entry::call("virDomainSnapshotGetConnect", ptr::null_mut(), true, || {
         entry::unsupported(
             "virDomainSnapshotGetConnect",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         ptr::null_mut()
@@ -3358,7 +4565,7 @@ pub unsafe extern "C" fn virDomainSnapshotGetDomain(
     entry::call("virDomainSnapshotGetDomain", ptr::null_mut(), true, || {
         entry::unsupported(
             "virDomainSnapshotGetDomain",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         ptr::null_mut()
@@ -3370,7 +4577,7 @@ pub unsafe extern "C" fn virDomainSnapshotGetName(snapshot: virDomainSnapshotPtr
     entry::call("virDomainSnapshotGetName", ptr::null(), true, || {
         entry::unsupported(
             "virDomainSnapshotGetName",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         ptr::null()
@@ -3385,7 +4592,7 @@ pub unsafe extern "C" fn virDomainSnapshotGetParent(
     entry::call("virDomainSnapshotGetParent", ptr::null_mut(), true, || {
         entry::unsupported(
             "virDomainSnapshotGetParent",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         ptr::null_mut()
@@ -3400,7 +4607,7 @@ pub unsafe extern "C" fn virDomainSnapshotGetXMLDesc(
     entry::call("virDomainSnapshotGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virDomainSnapshotGetXMLDesc",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         ptr::null_mut()
@@ -3415,7 +4622,7 @@ pub unsafe extern "C" fn virDomainSnapshotHasMetadata(
     entry::call("virDomainSnapshotHasMetadata", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotHasMetadata",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3430,7 +4637,7 @@ pub unsafe extern "C" fn virDomainSnapshotIsCurrent(
     entry::call("virDomainSnapshotIsCurrent", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotIsCurrent",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3446,7 +4653,7 @@ pub unsafe extern "C" fn virDomainSnapshotListAllChildren(
     entry::call("virDomainSnapshotListAllChildren", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotListAllChildren",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3463,7 +4670,7 @@ pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(
     entry::call("virDomainSnapshotListChildrenNames", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotListChildrenNames",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3478,7 +4685,7 @@ pub unsafe extern "C" fn virDomainSnapshotListNames(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainSnapshotListNames", -1, true, || {
-        entry::unsupported("virDomainSnapshotListNames", Handle::Domain(domain), 35);
+        entry::unsupported("virDomainSnapshotListNames", &[Handle::Domain(domain)], 35);
         -1
     })
 }
@@ -3494,7 +4701,19 @@ pub unsafe extern "C" fn virDomainSnapshotLookupByName(
         ptr::null_mut(),
         true,
         || {
-            entry::unsupported("virDomainSnapshotLookupByName", Handle::Domain(domain), 35);
+            entry::unsupported(
+                "virDomainSnapshotLookupByName",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        name.is_null(),
+                        35,
+                        "name",
+                        "name in virDomainSnapshotLookupByName must not be NULL",
+                    ),
+                ],
+                35,
+            );
             ptr::null_mut()
         },
     )
@@ -3503,7 +4722,7 @@ pub unsafe extern "C" fn virDomainSnapshotLookupByName(
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSnapshotNum(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry::call("virDomainSnapshotNum", -1, true, || {
-        entry::unsupported("virDomainSnapshotNum", Handle::Domain(domain), 35);
+        entry::unsupported("virDomainSnapshotNum", &[Handle::Domain(domain)], 35);
         -1
     })
 }
@@ -3516,7 +4735,7 @@ pub unsafe extern "C" fn virDomainSnapshotNumChildren(
     entry::call("virDomainSnapshotNumChildren", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotNumChildren",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3528,7 +4747,7 @@ pub unsafe extern "C" fn virDomainSnapshotRef(snapshot: virDomainSnapshotPtr) ->
     entry::call("virDomainSnapshotRef", -1, true, || {
         entry::unsupported(
             "virDomainSnapshotRef",
-            Handle::Foreign(71, 35, "Invalid domain snapshot: %s"),
+            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
             35,
         );
         -1
@@ -3542,7 +4761,7 @@ pub unsafe extern "C" fn virDomainStartDirtyRateCalc(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainStartDirtyRateCalc", -1, true, || {
-        entry::unsupported("virDomainStartDirtyRateCalc", Handle::Domain(domain), 20);
+        entry::unsupported("virDomainStartDirtyRateCalc", &[Handle::Domain(domain)], 20);
         -1
     })
 }
@@ -3590,7 +4809,19 @@ pub unsafe extern "C" fn virDomainUpdateDeviceFlags(
     flags: c_uint,
 ) -> c_int {
     entry::call("virDomainUpdateDeviceFlags", -1, true, || {
-        entry::unsupported("virDomainUpdateDeviceFlags", Handle::Domain(domain), 20);
+        entry::unsupported(
+            "virDomainUpdateDeviceFlags",
+            &[
+                Handle::Domain(domain),
+                Handle::Arg(
+                    xml.is_null(),
+                    20,
+                    "xml",
+                    "xml in virDomainUpdateDeviceFlags must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -3773,7 +5004,7 @@ pub unsafe extern "C" fn virInitialize() -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceChangeBegin(conn: virConnectPtr, flags: c_uint) -> c_int {
     entry::call("virInterfaceChangeBegin", -1, true, || {
-        entry::unsupported("virInterfaceChangeBegin", Handle::Connect(conn, 26), 26);
+        entry::unsupported("virInterfaceChangeBegin", &[Handle::Connect(conn, 26)], 26);
         -1
     })
 }
@@ -3781,7 +5012,7 @@ pub unsafe extern "C" fn virInterfaceChangeBegin(conn: virConnectPtr, flags: c_u
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceChangeCommit(conn: virConnectPtr, flags: c_uint) -> c_int {
     entry::call("virInterfaceChangeCommit", -1, true, || {
-        entry::unsupported("virInterfaceChangeCommit", Handle::Connect(conn, 26), 26);
+        entry::unsupported("virInterfaceChangeCommit", &[Handle::Connect(conn, 26)], 26);
         -1
     })
 }
@@ -3789,7 +5020,11 @@ pub unsafe extern "C" fn virInterfaceChangeCommit(conn: virConnectPtr, flags: c_
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceChangeRollback(conn: virConnectPtr, flags: c_uint) -> c_int {
     entry::call("virInterfaceChangeRollback", -1, true, || {
-        entry::unsupported("virInterfaceChangeRollback", Handle::Connect(conn, 26), 26);
+        entry::unsupported(
+            "virInterfaceChangeRollback",
+            &[Handle::Connect(conn, 26)],
+            26,
+        );
         -1
     })
 }
@@ -3799,7 +5034,7 @@ pub unsafe extern "C" fn virInterfaceCreate(iface: virInterfacePtr, flags: c_uin
     entry::call("virInterfaceCreate", -1, true, || {
         entry::unsupported(
             "virInterfaceCreate",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         -1
@@ -3813,7 +5048,19 @@ pub unsafe extern "C" fn virInterfaceDefineXML(
     flags: c_uint,
 ) -> virInterfacePtr {
     entry::call("virInterfaceDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported("virInterfaceDefineXML", Handle::Connect(conn, 26), 26);
+        entry::unsupported(
+            "virInterfaceDefineXML",
+            &[
+                Handle::Connect(conn, 26),
+                Handle::Arg(
+                    xml.is_null(),
+                    26,
+                    "xml",
+                    "xml in virInterfaceDefineXML must not be NULL",
+                ),
+            ],
+            26,
+        );
         ptr::null_mut()
     })
 }
@@ -3823,7 +5070,7 @@ pub unsafe extern "C" fn virInterfaceDestroy(iface: virInterfacePtr, flags: c_ui
     entry::call("virInterfaceDestroy", -1, true, || {
         entry::unsupported(
             "virInterfaceDestroy",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         -1
@@ -3835,7 +5082,7 @@ pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
     entry::call("virInterfaceFree", -1, true, || {
         entry::unsupported(
             "virInterfaceFree",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         -1
@@ -3847,7 +5094,7 @@ pub unsafe extern "C" fn virInterfaceGetConnect(iface: virInterfacePtr) -> virCo
     entry::call("virInterfaceGetConnect", ptr::null_mut(), true, || {
         entry::unsupported(
             "virInterfaceGetConnect",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         ptr::null_mut()
@@ -3859,7 +5106,7 @@ pub unsafe extern "C" fn virInterfaceGetMACString(iface: virInterfacePtr) -> *co
     entry::call("virInterfaceGetMACString", ptr::null(), true, || {
         entry::unsupported(
             "virInterfaceGetMACString",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         ptr::null()
@@ -3871,7 +5118,7 @@ pub unsafe extern "C" fn virInterfaceGetName(iface: virInterfacePtr) -> *const c
     entry::call("virInterfaceGetName", ptr::null(), true, || {
         entry::unsupported(
             "virInterfaceGetName",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         ptr::null()
@@ -3886,7 +5133,7 @@ pub unsafe extern "C" fn virInterfaceGetXMLDesc(
     entry::call("virInterfaceGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virInterfaceGetXMLDesc",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         ptr::null_mut()
@@ -3898,7 +5145,7 @@ pub unsafe extern "C" fn virInterfaceIsActive(iface: virInterfacePtr) -> c_int {
     entry::call("virInterfaceIsActive", -1, true, || {
         entry::unsupported(
             "virInterfaceIsActive",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         -1
@@ -3917,7 +5164,15 @@ pub unsafe extern "C" fn virInterfaceLookupByMACString(
         || {
             entry::unsupported(
                 "virInterfaceLookupByMACString",
-                Handle::Connect(conn, 26),
+                &[
+                    Handle::Connect(conn, 26),
+                    Handle::Arg(
+                        macstr.is_null(),
+                        26,
+                        "macstr",
+                        "macstr in virInterfaceLookupByMACString must not be NULL",
+                    ),
+                ],
                 26,
             );
             ptr::null_mut()
@@ -3931,7 +5186,19 @@ pub unsafe extern "C" fn virInterfaceLookupByName(
     name: *const c_char,
 ) -> virInterfacePtr {
     entry::call("virInterfaceLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported("virInterfaceLookupByName", Handle::Connect(conn, 26), 26);
+        entry::unsupported(
+            "virInterfaceLookupByName",
+            &[
+                Handle::Connect(conn, 26),
+                Handle::Arg(
+                    name.is_null(),
+                    26,
+                    "name",
+                    "name in virInterfaceLookupByName must not be NULL",
+                ),
+            ],
+            26,
+        );
         ptr::null_mut()
     })
 }
@@ -3941,7 +5208,7 @@ pub unsafe extern "C" fn virInterfaceRef(iface: virInterfacePtr) -> c_int {
     entry::call("virInterfaceRef", -1, true, || {
         entry::unsupported(
             "virInterfaceRef",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         -1
@@ -3953,7 +5220,7 @@ pub unsafe extern "C" fn virInterfaceUndefine(iface: virInterfacePtr) -> c_int {
     entry::call("virInterfaceUndefine", -1, true, || {
         entry::unsupported(
             "virInterfaceUndefine",
-            Handle::Foreign(58, 26, "invalid interface pointer in %s"),
+            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
             26,
         );
         -1
@@ -3967,7 +5234,19 @@ pub unsafe extern "C" fn virNWFilterBindingCreateXML(
     flags: c_uint,
 ) -> virNWFilterBindingPtr {
     entry::call("virNWFilterBindingCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported("virNWFilterBindingCreateXML", Handle::Connect(conn, 33), 33);
+        entry::unsupported(
+            "virNWFilterBindingCreateXML",
+            &[
+                Handle::Connect(conn, 33),
+                Handle::Arg(
+                    xml.is_null(),
+                    33,
+                    "xml",
+                    "xml in virNWFilterBindingCreateXML must not be NULL",
+                ),
+            ],
+            33,
+        );
         ptr::null_mut()
     })
 }
@@ -3977,7 +5256,11 @@ pub unsafe extern "C" fn virNWFilterBindingDelete(binding: virNWFilterBindingPtr
     entry::call("virNWFilterBindingDelete", -1, true, || {
         entry::unsupported(
             "virNWFilterBindingDelete",
-            Handle::Foreign(100, 33, "Invalid network filter binding: %s"),
+            &[Handle::Foreign(
+                100,
+                33,
+                "Invalid network filter binding: %s",
+            )],
             33,
         );
         -1
@@ -3989,7 +5272,11 @@ pub unsafe extern "C" fn virNWFilterBindingFree(binding: virNWFilterBindingPtr) 
     entry::call("virNWFilterBindingFree", -1, true, || {
         entry::unsupported(
             "virNWFilterBindingFree",
-            Handle::Foreign(100, 33, "Invalid network filter binding: %s"),
+            &[Handle::Foreign(
+                100,
+                33,
+                "Invalid network filter binding: %s",
+            )],
             33,
         );
         -1
@@ -4003,7 +5290,11 @@ pub unsafe extern "C" fn virNWFilterBindingGetFilterName(
     entry::call("virNWFilterBindingGetFilterName", ptr::null(), true, || {
         entry::unsupported(
             "virNWFilterBindingGetFilterName",
-            Handle::Foreign(100, 33, "Invalid network filter binding: %s"),
+            &[Handle::Foreign(
+                100,
+                33,
+                "Invalid network filter binding: %s",
+            )],
             33,
         );
         ptr::null()
@@ -4017,7 +5308,11 @@ pub unsafe extern "C" fn virNWFilterBindingGetPortDev(
     entry::call("virNWFilterBindingGetPortDev", ptr::null(), true, || {
         entry::unsupported(
             "virNWFilterBindingGetPortDev",
-            Handle::Foreign(100, 33, "Invalid network filter binding: %s"),
+            &[Handle::Foreign(
+                100,
+                33,
+                "Invalid network filter binding: %s",
+            )],
             33,
         );
         ptr::null()
@@ -4036,7 +5331,11 @@ pub unsafe extern "C" fn virNWFilterBindingGetXMLDesc(
         || {
             entry::unsupported(
                 "virNWFilterBindingGetXMLDesc",
-                Handle::Foreign(100, 33, "Invalid network filter binding: %s"),
+                &[Handle::Foreign(
+                    100,
+                    33,
+                    "Invalid network filter binding: %s",
+                )],
                 33,
             );
             ptr::null_mut()
@@ -4056,7 +5355,15 @@ pub unsafe extern "C" fn virNWFilterBindingLookupByPortDev(
         || {
             entry::unsupported(
                 "virNWFilterBindingLookupByPortDev",
-                Handle::Connect(conn, 33),
+                &[
+                    Handle::Connect(conn, 33),
+                    Handle::Arg(
+                        portdev.is_null(),
+                        33,
+                        "portdev",
+                        "portdev in virNWFilterBindingLookupByPortDev must not be NULL",
+                    ),
+                ],
                 33,
             );
             ptr::null_mut()
@@ -4069,7 +5376,11 @@ pub unsafe extern "C" fn virNWFilterBindingRef(binding: virNWFilterBindingPtr) -
     entry::call("virNWFilterBindingRef", -1, true, || {
         entry::unsupported(
             "virNWFilterBindingRef",
-            Handle::Foreign(100, 33, "Invalid network filter binding: %s"),
+            &[Handle::Foreign(
+                100,
+                33,
+                "Invalid network filter binding: %s",
+            )],
             33,
         );
         -1
@@ -4082,7 +5393,19 @@ pub unsafe extern "C" fn virNWFilterDefineXML(
     xmlDesc: *const c_char,
 ) -> virNWFilterPtr {
     entry::call("virNWFilterDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported("virNWFilterDefineXML", Handle::Connect(conn, 33), 33);
+        entry::unsupported(
+            "virNWFilterDefineXML",
+            &[
+                Handle::Connect(conn, 33),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    33,
+                    "xmlDesc",
+                    "xmlDesc in virNWFilterDefineXML must not be NULL",
+                ),
+            ],
+            33,
+        );
         ptr::null_mut()
     })
 }
@@ -4094,7 +5417,19 @@ pub unsafe extern "C" fn virNWFilterDefineXMLFlags(
     flags: c_uint,
 ) -> virNWFilterPtr {
     entry::call("virNWFilterDefineXMLFlags", ptr::null_mut(), true, || {
-        entry::unsupported("virNWFilterDefineXMLFlags", Handle::Connect(conn, 33), 33);
+        entry::unsupported(
+            "virNWFilterDefineXMLFlags",
+            &[
+                Handle::Connect(conn, 33),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    33,
+                    "xmlDesc",
+                    "xmlDesc in virNWFilterDefineXMLFlags must not be NULL",
+                ),
+            ],
+            33,
+        );
         ptr::null_mut()
     })
 }
@@ -4104,7 +5439,7 @@ pub unsafe extern "C" fn virNWFilterFree(nwfilter: virNWFilterPtr) -> c_int {
     entry::call("virNWFilterFree", -1, true, || {
         entry::unsupported(
             "virNWFilterFree",
-            Handle::Foreign(61, 33, "Invalid network filter: %s"),
+            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
             33,
         );
         -1
@@ -4116,7 +5451,7 @@ pub unsafe extern "C" fn virNWFilterGetName(nwfilter: virNWFilterPtr) -> *const 
     entry::call("virNWFilterGetName", ptr::null(), true, || {
         entry::unsupported(
             "virNWFilterGetName",
-            Handle::Foreign(61, 33, "Invalid network filter: %s"),
+            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
             33,
         );
         ptr::null()
@@ -4128,7 +5463,7 @@ pub unsafe extern "C" fn virNWFilterGetUUID(nwfilter: virNWFilterPtr, uuid: *mut
     entry::call("virNWFilterGetUUID", -1, true, || {
         entry::unsupported(
             "virNWFilterGetUUID",
-            Handle::Foreign(61, 33, "Invalid network filter: %s"),
+            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
             33,
         );
         -1
@@ -4143,7 +5478,7 @@ pub unsafe extern "C" fn virNWFilterGetUUIDString(
     entry::call("virNWFilterGetUUIDString", -1, true, || {
         entry::unsupported(
             "virNWFilterGetUUIDString",
-            Handle::Foreign(61, 33, "Invalid network filter: %s"),
+            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
             33,
         );
         -1
@@ -4158,7 +5493,7 @@ pub unsafe extern "C" fn virNWFilterGetXMLDesc(
     entry::call("virNWFilterGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNWFilterGetXMLDesc",
-            Handle::Foreign(61, 33, "Invalid network filter: %s"),
+            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
             33,
         );
         ptr::null_mut()
@@ -4171,7 +5506,19 @@ pub unsafe extern "C" fn virNWFilterLookupByName(
     name: *const c_char,
 ) -> virNWFilterPtr {
     entry::call("virNWFilterLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported("virNWFilterLookupByName", Handle::Connect(conn, 33), 33);
+        entry::unsupported(
+            "virNWFilterLookupByName",
+            &[
+                Handle::Connect(conn, 33),
+                Handle::Arg(
+                    name.is_null(),
+                    33,
+                    "name",
+                    "name in virNWFilterLookupByName must not be NULL",
+                ),
+            ],
+            33,
+        );
         ptr::null_mut()
     })
 }
@@ -4182,7 +5529,19 @@ pub unsafe extern "C" fn virNWFilterLookupByUUID(
     uuid: *const c_uchar,
 ) -> virNWFilterPtr {
     entry::call("virNWFilterLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported("virNWFilterLookupByUUID", Handle::Connect(conn, 33), 33);
+        entry::unsupported(
+            "virNWFilterLookupByUUID",
+            &[
+                Handle::Connect(conn, 33),
+                Handle::Arg(
+                    uuid.is_null(),
+                    33,
+                    "uuid",
+                    "uuid in virNWFilterLookupByUUID must not be NULL",
+                ),
+            ],
+            33,
+        );
         ptr::null_mut()
     })
 }
@@ -4199,7 +5558,15 @@ pub unsafe extern "C" fn virNWFilterLookupByUUIDString(
         || {
             entry::unsupported(
                 "virNWFilterLookupByUUIDString",
-                Handle::Connect(conn, 33),
+                &[
+                    Handle::Connect(conn, 33),
+                    Handle::Arg(
+                        uuidstr.is_null(),
+                        33,
+                        "uuidstr",
+                        "uuidstr in virNWFilterLookupByUUIDString must not be NULL",
+                    ),
+                ],
                 33,
             );
             ptr::null_mut()
@@ -4212,7 +5579,7 @@ pub unsafe extern "C" fn virNWFilterRef(nwfilter: virNWFilterPtr) -> c_int {
     entry::call("virNWFilterRef", -1, true, || {
         entry::unsupported(
             "virNWFilterRef",
-            Handle::Foreign(61, 33, "Invalid network filter: %s"),
+            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
             33,
         );
         -1
@@ -4224,7 +5591,7 @@ pub unsafe extern "C" fn virNWFilterUndefine(nwfilter: virNWFilterPtr) -> c_int 
     entry::call("virNWFilterUndefine", -1, true, || {
         entry::unsupported(
             "virNWFilterUndefine",
-            Handle::Foreign(61, 33, "Invalid network filter: %s"),
+            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
             33,
         );
         -1
@@ -4236,7 +5603,7 @@ pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
     entry::call("virNetworkCreate", -1, true, || {
         entry::unsupported(
             "virNetworkCreate",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4249,7 +5616,19 @@ pub unsafe extern "C" fn virNetworkCreateXML(
     xmlDesc: *const c_char,
 ) -> virNetworkPtr {
     entry::call("virNetworkCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported("virNetworkCreateXML", Handle::Connect(conn, 19), 19);
+        entry::unsupported(
+            "virNetworkCreateXML",
+            &[
+                Handle::Connect(conn, 19),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    19,
+                    "xmlDesc",
+                    "xmlDesc in virNetworkCreateXML must not be NULL",
+                ),
+            ],
+            19,
+        );
         ptr::null_mut()
     })
 }
@@ -4261,7 +5640,19 @@ pub unsafe extern "C" fn virNetworkCreateXMLFlags(
     flags: c_uint,
 ) -> virNetworkPtr {
     entry::call("virNetworkCreateXMLFlags", ptr::null_mut(), true, || {
-        entry::unsupported("virNetworkCreateXMLFlags", Handle::Connect(conn, 19), 19);
+        entry::unsupported(
+            "virNetworkCreateXMLFlags",
+            &[
+                Handle::Connect(conn, 19),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    19,
+                    "xmlDesc",
+                    "xmlDesc in virNetworkCreateXMLFlags must not be NULL",
+                ),
+            ],
+            19,
+        );
         ptr::null_mut()
     })
 }
@@ -4281,7 +5672,19 @@ pub unsafe extern "C" fn virNetworkDefineXML(
     xml: *const c_char,
 ) -> virNetworkPtr {
     entry::call("virNetworkDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported("virNetworkDefineXML", Handle::Connect(conn, 19), 19);
+        entry::unsupported(
+            "virNetworkDefineXML",
+            &[
+                Handle::Connect(conn, 19),
+                Handle::Arg(
+                    xml.is_null(),
+                    19,
+                    "xml",
+                    "xml in virNetworkDefineXML must not be NULL",
+                ),
+            ],
+            19,
+        );
         ptr::null_mut()
     })
 }
@@ -4293,7 +5696,19 @@ pub unsafe extern "C" fn virNetworkDefineXMLFlags(
     flags: c_uint,
 ) -> virNetworkPtr {
     entry::call("virNetworkDefineXMLFlags", ptr::null_mut(), true, || {
-        entry::unsupported("virNetworkDefineXMLFlags", Handle::Connect(conn, 19), 19);
+        entry::unsupported(
+            "virNetworkDefineXMLFlags",
+            &[
+                Handle::Connect(conn, 19),
+                Handle::Arg(
+                    xml.is_null(),
+                    19,
+                    "xml",
+                    "xml in virNetworkDefineXMLFlags must not be NULL",
+                ),
+            ],
+            19,
+        );
         ptr::null_mut()
     })
 }
@@ -4303,7 +5718,7 @@ pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
     entry::call("virNetworkDestroy", -1, true, || {
         entry::unsupported(
             "virNetworkDestroy",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4315,7 +5730,7 @@ pub unsafe extern "C" fn virNetworkFree(network: virNetworkPtr) -> c_int {
     entry::call("virNetworkFree", -1, true, || {
         entry::unsupported(
             "virNetworkFree",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4330,7 +5745,7 @@ pub unsafe extern "C" fn virNetworkGetAutostart(
     entry::call("virNetworkGetAutostart", -1, true, || {
         entry::unsupported(
             "virNetworkGetAutostart",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4342,7 +5757,7 @@ pub unsafe extern "C" fn virNetworkGetBridgeName(network: virNetworkPtr) -> *mut
     entry::call("virNetworkGetBridgeName", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNetworkGetBridgeName",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         ptr::null_mut()
@@ -4354,7 +5769,7 @@ pub unsafe extern "C" fn virNetworkGetConnect(net: virNetworkPtr) -> virConnectP
     entry::call("virNetworkGetConnect", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNetworkGetConnect",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         ptr::null_mut()
@@ -4371,7 +5786,7 @@ pub unsafe extern "C" fn virNetworkGetDHCPLeases(
     entry::call("virNetworkGetDHCPLeases", -1, true, || {
         entry::unsupported(
             "virNetworkGetDHCPLeases",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4383,7 +5798,7 @@ pub unsafe extern "C" fn virNetworkGetName(network: virNetworkPtr) -> *const c_c
     entry::call("virNetworkGetName", ptr::null(), true, || {
         entry::unsupported(
             "virNetworkGetName",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         ptr::null()
@@ -4395,7 +5810,7 @@ pub unsafe extern "C" fn virNetworkGetUUID(network: virNetworkPtr, uuid: *mut c_
     entry::call("virNetworkGetUUID", -1, true, || {
         entry::unsupported(
             "virNetworkGetUUID",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4410,7 +5825,7 @@ pub unsafe extern "C" fn virNetworkGetUUIDString(
     entry::call("virNetworkGetUUIDString", -1, true, || {
         entry::unsupported(
             "virNetworkGetUUIDString",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4425,7 +5840,7 @@ pub unsafe extern "C" fn virNetworkGetXMLDesc(
     entry::call("virNetworkGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNetworkGetXMLDesc",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         ptr::null_mut()
@@ -4437,7 +5852,7 @@ pub unsafe extern "C" fn virNetworkIsActive(net: virNetworkPtr) -> c_int {
     entry::call("virNetworkIsActive", -1, true, || {
         entry::unsupported(
             "virNetworkIsActive",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4449,7 +5864,7 @@ pub unsafe extern "C" fn virNetworkIsPersistent(net: virNetworkPtr) -> c_int {
     entry::call("virNetworkIsPersistent", -1, true, || {
         entry::unsupported(
             "virNetworkIsPersistent",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4465,7 +5880,7 @@ pub unsafe extern "C" fn virNetworkListAllPorts(
     entry::call("virNetworkListAllPorts", -1, true, || {
         entry::unsupported(
             "virNetworkListAllPorts",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4478,7 +5893,19 @@ pub unsafe extern "C" fn virNetworkLookupByName(
     name: *const c_char,
 ) -> virNetworkPtr {
     entry::call("virNetworkLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported("virNetworkLookupByName", Handle::Connect(conn, 19), 19);
+        entry::unsupported(
+            "virNetworkLookupByName",
+            &[
+                Handle::Connect(conn, 19),
+                Handle::Arg(
+                    name.is_null(),
+                    19,
+                    "name",
+                    "name in virNetworkLookupByName must not be NULL",
+                ),
+            ],
+            19,
+        );
         ptr::null_mut()
     })
 }
@@ -4489,7 +5916,19 @@ pub unsafe extern "C" fn virNetworkLookupByUUID(
     uuid: *const c_uchar,
 ) -> virNetworkPtr {
     entry::call("virNetworkLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported("virNetworkLookupByUUID", Handle::Connect(conn, 19), 19);
+        entry::unsupported(
+            "virNetworkLookupByUUID",
+            &[
+                Handle::Connect(conn, 19),
+                Handle::Arg(
+                    uuid.is_null(),
+                    19,
+                    "uuid",
+                    "uuid in virNetworkLookupByUUID must not be NULL",
+                ),
+            ],
+            19,
+        );
         ptr::null_mut()
     })
 }
@@ -4506,7 +5945,15 @@ pub unsafe extern "C" fn virNetworkLookupByUUIDString(
         || {
             entry::unsupported(
                 "virNetworkLookupByUUIDString",
-                Handle::Connect(conn, 19),
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        uuidstr.is_null(),
+                        19,
+                        "uuidstr",
+                        "uuidstr in virNetworkLookupByUUIDString must not be NULL",
+                    ),
+                ],
                 19,
             );
             ptr::null_mut()
@@ -4523,7 +5970,7 @@ pub unsafe extern "C" fn virNetworkPortCreateXML(
     entry::call("virNetworkPortCreateXML", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNetworkPortCreateXML",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         ptr::null_mut()
@@ -4535,7 +5982,7 @@ pub unsafe extern "C" fn virNetworkPortDelete(port: virNetworkPortPtr, flags: c_
     entry::call("virNetworkPortDelete", -1, true, || {
         entry::unsupported(
             "virNetworkPortDelete",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         -1
@@ -4547,7 +5994,7 @@ pub unsafe extern "C" fn virNetworkPortFree(port: virNetworkPortPtr) -> c_int {
     entry::call("virNetworkPortFree", -1, true, || {
         entry::unsupported(
             "virNetworkPortFree",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         -1
@@ -4559,7 +6006,7 @@ pub unsafe extern "C" fn virNetworkPortGetNetwork(port: virNetworkPortPtr) -> vi
     entry::call("virNetworkPortGetNetwork", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNetworkPortGetNetwork",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         ptr::null_mut()
@@ -4576,7 +6023,7 @@ pub unsafe extern "C" fn virNetworkPortGetParameters(
     entry::call("virNetworkPortGetParameters", -1, true, || {
         entry::unsupported(
             "virNetworkPortGetParameters",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         -1
@@ -4591,7 +6038,7 @@ pub unsafe extern "C" fn virNetworkPortGetUUID(
     entry::call("virNetworkPortGetUUID", -1, true, || {
         entry::unsupported(
             "virNetworkPortGetUUID",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         -1
@@ -4606,7 +6053,7 @@ pub unsafe extern "C" fn virNetworkPortGetUUIDString(
     entry::call("virNetworkPortGetUUIDString", -1, true, || {
         entry::unsupported(
             "virNetworkPortGetUUIDString",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         -1
@@ -4621,7 +6068,7 @@ pub unsafe extern "C" fn virNetworkPortGetXMLDesc(
     entry::call("virNetworkPortGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNetworkPortGetXMLDesc",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         ptr::null_mut()
@@ -4636,7 +6083,7 @@ pub unsafe extern "C" fn virNetworkPortLookupByUUID(
     entry::call("virNetworkPortLookupByUUID", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNetworkPortLookupByUUID",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         ptr::null_mut()
@@ -4655,7 +6102,7 @@ pub unsafe extern "C" fn virNetworkPortLookupByUUIDString(
         || {
             entry::unsupported(
                 "virNetworkPortLookupByUUIDString",
-                Handle::Foreign(36, 19, "invalid network pointer in %s"),
+                &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
                 19,
             );
             ptr::null_mut()
@@ -4668,7 +6115,7 @@ pub unsafe extern "C" fn virNetworkPortRef(port: virNetworkPortPtr) -> c_int {
     entry::call("virNetworkPortRef", -1, true, || {
         entry::unsupported(
             "virNetworkPortRef",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         -1
@@ -4685,7 +6132,7 @@ pub unsafe extern "C" fn virNetworkPortSetParameters(
     entry::call("virNetworkPortSetParameters", -1, true, || {
         entry::unsupported(
             "virNetworkPortSetParameters",
-            Handle::Foreign(105, 19, "Invalid network port pointer: %s"),
+            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
             19,
         );
         -1
@@ -4697,7 +6144,7 @@ pub unsafe extern "C" fn virNetworkRef(network: virNetworkPtr) -> c_int {
     entry::call("virNetworkRef", -1, true, || {
         entry::unsupported(
             "virNetworkRef",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4709,7 +6156,7 @@ pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostar
     entry::call("virNetworkSetAutostart", -1, true, || {
         entry::unsupported(
             "virNetworkSetAutostart",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4721,7 +6168,7 @@ pub unsafe extern "C" fn virNetworkUndefine(network: virNetworkPtr) -> c_int {
     entry::call("virNetworkUndefine", -1, true, || {
         entry::unsupported(
             "virNetworkUndefine",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4740,7 +6187,7 @@ pub unsafe extern "C" fn virNetworkUpdate(
     entry::call("virNetworkUpdate", -1, true, || {
         entry::unsupported(
             "virNetworkUpdate",
-            Handle::Foreign(36, 19, "invalid network pointer in %s"),
+            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
             19,
         );
         -1
@@ -4758,7 +6205,19 @@ pub unsafe extern "C" fn virNodeAllocPages(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeAllocPages", -1, true, || {
-        entry::unsupported("virNodeAllocPages", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeAllocPages",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    npages == 0,
+                    20,
+                    "npages",
+                    "npages in virNodeAllocPages must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -4768,7 +6227,7 @@ pub unsafe extern "C" fn virNodeDeviceCreate(dev: virNodeDevicePtr, flags: c_uin
     entry::call("virNodeDeviceCreate", -1, true, || {
         entry::unsupported(
             "virNodeDeviceCreate",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4782,7 +6241,19 @@ pub unsafe extern "C" fn virNodeDeviceCreateXML(
     flags: c_uint,
 ) -> virNodeDevicePtr {
     entry::call("virNodeDeviceCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported("virNodeDeviceCreateXML", Handle::Connect(conn, 22), 22);
+        entry::unsupported(
+            "virNodeDeviceCreateXML",
+            &[
+                Handle::Connect(conn, 22),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    22,
+                    "xmlDesc",
+                    "xmlDesc in virNodeDeviceCreateXML must not be NULL",
+                ),
+            ],
+            22,
+        );
         ptr::null_mut()
     })
 }
@@ -4794,7 +6265,19 @@ pub unsafe extern "C" fn virNodeDeviceDefineXML(
     flags: c_uint,
 ) -> virNodeDevicePtr {
     entry::call("virNodeDeviceDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported("virNodeDeviceDefineXML", Handle::Connect(conn, 22), 22);
+        entry::unsupported(
+            "virNodeDeviceDefineXML",
+            &[
+                Handle::Connect(conn, 22),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    22,
+                    "xmlDesc",
+                    "xmlDesc in virNodeDeviceDefineXML must not be NULL",
+                ),
+            ],
+            22,
+        );
         ptr::null_mut()
     })
 }
@@ -4804,7 +6287,7 @@ pub unsafe extern "C" fn virNodeDeviceDestroy(dev: virNodeDevicePtr) -> c_int {
     entry::call("virNodeDeviceDestroy", -1, true, || {
         entry::unsupported(
             "virNodeDeviceDestroy",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4820,7 +6303,7 @@ pub unsafe extern "C" fn virNodeDeviceDetachFlags(
     entry::call("virNodeDeviceDetachFlags", -1, true, || {
         entry::unsupported(
             "virNodeDeviceDetachFlags",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4832,7 +6315,7 @@ pub unsafe extern "C" fn virNodeDeviceDettach(dev: virNodeDevicePtr) -> c_int {
     entry::call("virNodeDeviceDettach", -1, true, || {
         entry::unsupported(
             "virNodeDeviceDettach",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4844,7 +6327,7 @@ pub unsafe extern "C" fn virNodeDeviceFree(dev: virNodeDevicePtr) -> c_int {
     entry::call("virNodeDeviceFree", -1, true, || {
         entry::unsupported(
             "virNodeDeviceFree",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4859,7 +6342,7 @@ pub unsafe extern "C" fn virNodeDeviceGetAutostart(
     entry::call("virNodeDeviceGetAutostart", -1, true, || {
         entry::unsupported(
             "virNodeDeviceGetAutostart",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4871,7 +6354,7 @@ pub unsafe extern "C" fn virNodeDeviceGetName(dev: virNodeDevicePtr) -> *const c
     entry::call("virNodeDeviceGetName", ptr::null(), true, || {
         entry::unsupported(
             "virNodeDeviceGetName",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         ptr::null()
@@ -4883,7 +6366,7 @@ pub unsafe extern "C" fn virNodeDeviceGetParent(dev: virNodeDevicePtr) -> *const
     entry::call("virNodeDeviceGetParent", ptr::null(), true, || {
         entry::unsupported(
             "virNodeDeviceGetParent",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         ptr::null()
@@ -4898,7 +6381,7 @@ pub unsafe extern "C" fn virNodeDeviceGetXMLDesc(
     entry::call("virNodeDeviceGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virNodeDeviceGetXMLDesc",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         ptr::null_mut()
@@ -4910,7 +6393,7 @@ pub unsafe extern "C" fn virNodeDeviceIsActive(dev: virNodeDevicePtr) -> c_int {
     entry::call("virNodeDeviceIsActive", -1, true, || {
         entry::unsupported(
             "virNodeDeviceIsActive",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4922,7 +6405,7 @@ pub unsafe extern "C" fn virNodeDeviceIsPersistent(dev: virNodeDevicePtr) -> c_i
     entry::call("virNodeDeviceIsPersistent", -1, true, || {
         entry::unsupported(
             "virNodeDeviceIsPersistent",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4938,7 +6421,7 @@ pub unsafe extern "C" fn virNodeDeviceListCaps(
     entry::call("virNodeDeviceListCaps", -1, true, || {
         entry::unsupported(
             "virNodeDeviceListCaps",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4951,7 +6434,19 @@ pub unsafe extern "C" fn virNodeDeviceLookupByName(
     name: *const c_char,
 ) -> virNodeDevicePtr {
     entry::call("virNodeDeviceLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported("virNodeDeviceLookupByName", Handle::Connect(conn, 22), 22);
+        entry::unsupported(
+            "virNodeDeviceLookupByName",
+            &[
+                Handle::Connect(conn, 22),
+                Handle::Arg(
+                    name.is_null(),
+                    22,
+                    "name",
+                    "name in virNodeDeviceLookupByName must not be NULL",
+                ),
+            ],
+            22,
+        );
         ptr::null_mut()
     })
 }
@@ -4970,7 +6465,15 @@ pub unsafe extern "C" fn virNodeDeviceLookupSCSIHostByWWN(
         || {
             entry::unsupported(
                 "virNodeDeviceLookupSCSIHostByWWN",
-                Handle::Connect(conn, 22),
+                &[
+                    Handle::Connect(conn, 22),
+                    Handle::Arg(
+                        wwnn.is_null(),
+                        22,
+                        "wwnn",
+                        "wwnn in virNodeDeviceLookupSCSIHostByWWN must not be NULL",
+                    ),
+                ],
                 22,
             );
             ptr::null_mut()
@@ -4983,7 +6486,7 @@ pub unsafe extern "C" fn virNodeDeviceNumOfCaps(dev: virNodeDevicePtr) -> c_int 
     entry::call("virNodeDeviceNumOfCaps", -1, true, || {
         entry::unsupported(
             "virNodeDeviceNumOfCaps",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -4995,7 +6498,7 @@ pub unsafe extern "C" fn virNodeDeviceReAttach(dev: virNodeDevicePtr) -> c_int {
     entry::call("virNodeDeviceReAttach", -1, true, || {
         entry::unsupported(
             "virNodeDeviceReAttach",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -5007,7 +6510,7 @@ pub unsafe extern "C" fn virNodeDeviceRef(dev: virNodeDevicePtr) -> c_int {
     entry::call("virNodeDeviceRef", -1, true, || {
         entry::unsupported(
             "virNodeDeviceRef",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -5019,7 +6522,7 @@ pub unsafe extern "C" fn virNodeDeviceReset(dev: virNodeDevicePtr) -> c_int {
     entry::call("virNodeDeviceReset", -1, true, || {
         entry::unsupported(
             "virNodeDeviceReset",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -5034,7 +6537,7 @@ pub unsafe extern "C" fn virNodeDeviceSetAutostart(
     entry::call("virNodeDeviceSetAutostart", -1, true, || {
         entry::unsupported(
             "virNodeDeviceSetAutostart",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -5046,7 +6549,7 @@ pub unsafe extern "C" fn virNodeDeviceUndefine(dev: virNodeDevicePtr, flags: c_u
     entry::call("virNodeDeviceUndefine", -1, true, || {
         entry::unsupported(
             "virNodeDeviceUndefine",
-            Handle::Foreign(52, 22, "invalid node device pointer in %s"),
+            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
             22,
         );
         -1
@@ -5061,7 +6564,7 @@ pub unsafe extern "C" fn virNodeGetCPUMap(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeGetCPUMap", -1, true, || {
-        entry::unsupported("virNodeGetCPUMap", Handle::Connect(conn, 20), 20);
+        entry::unsupported("virNodeGetCPUMap", &[Handle::Connect(conn, 20)], 20);
         -1
     })
 }
@@ -5075,7 +6578,19 @@ pub unsafe extern "C" fn virNodeGetCPUStats(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeGetCPUStats", -1, true, || {
-        entry::unsupported("virNodeGetCPUStats", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetCPUStats",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virNodeGetCPUStats must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5088,7 +6603,19 @@ pub unsafe extern "C" fn virNodeGetCellsFreeMemory(
     maxCells: c_int,
 ) -> c_int {
     entry::call("virNodeGetCellsFreeMemory", -1, true, || {
-        entry::unsupported("virNodeGetCellsFreeMemory", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetCellsFreeMemory",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    maxCells == 0,
+                    20,
+                    "maxCells",
+                    "maxCells in virNodeGetCellsFreeMemory must be greater than zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5096,7 +6623,7 @@ pub unsafe extern "C" fn virNodeGetCellsFreeMemory(
 #[no_mangle]
 pub unsafe extern "C" fn virNodeGetFreeMemory(conn: virConnectPtr) -> c_ulonglong {
     entry::call("virNodeGetFreeMemory", 0, true, || {
-        entry::unsupported("virNodeGetFreeMemory", Handle::Connect(conn, 20), 20);
+        entry::unsupported("virNodeGetFreeMemory", &[Handle::Connect(conn, 20)], 20);
         0
     })
 }
@@ -5112,7 +6639,19 @@ pub unsafe extern "C" fn virNodeGetFreePages(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeGetFreePages", -1, true, || {
-        entry::unsupported("virNodeGetFreePages", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetFreePages",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    npages == 0,
+                    20,
+                    "npages",
+                    "npages in virNodeGetFreePages must not be zero",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5120,7 +6659,19 @@ pub unsafe extern "C" fn virNodeGetFreePages(
 #[no_mangle]
 pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
     entry::call("virNodeGetInfo", -1, true, || {
-        entry::unsupported("virNodeGetInfo", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetInfo",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    info.is_null(),
+                    20,
+                    "info",
+                    "info in virNodeGetInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5133,7 +6684,19 @@ pub unsafe extern "C" fn virNodeGetMemoryParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeGetMemoryParameters", -1, true, || {
-        entry::unsupported("virNodeGetMemoryParameters", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetMemoryParameters",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virNodeGetMemoryParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5147,7 +6710,19 @@ pub unsafe extern "C" fn virNodeGetMemoryStats(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeGetMemoryStats", -1, true, || {
-        entry::unsupported("virNodeGetMemoryStats", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetMemoryStats",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virNodeGetMemoryStats must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5160,7 +6735,19 @@ pub unsafe extern "C" fn virNodeGetSEVInfo(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeGetSEVInfo", -1, true, || {
-        entry::unsupported("virNodeGetSEVInfo", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetSEVInfo",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    nparams.is_null(),
+                    20,
+                    "nparams",
+                    "nparams in virNodeGetSEVInfo must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5171,7 +6758,19 @@ pub unsafe extern "C" fn virNodeGetSecurityModel(
     secmodel: virSecurityModelPtr,
 ) -> c_int {
     entry::call("virNodeGetSecurityModel", -1, true, || {
-        entry::unsupported("virNodeGetSecurityModel", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeGetSecurityModel",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    secmodel.is_null(),
+                    20,
+                    "secmodel",
+                    "secmodel in virNodeGetSecurityModel must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5185,7 +6784,7 @@ pub unsafe extern "C" fn virNodeListDevices(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeListDevices", -1, true, || {
-        entry::unsupported("virNodeListDevices", Handle::Connect(conn, 22), 22);
+        entry::unsupported("virNodeListDevices", &[Handle::Connect(conn, 22)], 22);
         -1
     })
 }
@@ -5197,7 +6796,7 @@ pub unsafe extern "C" fn virNodeNumOfDevices(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeNumOfDevices", -1, true, || {
-        entry::unsupported("virNodeNumOfDevices", Handle::Connect(conn, 22), 22);
+        entry::unsupported("virNodeNumOfDevices", &[Handle::Connect(conn, 22)], 22);
         -1
     })
 }
@@ -5210,7 +6809,19 @@ pub unsafe extern "C" fn virNodeSetMemoryParameters(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeSetMemoryParameters", -1, true, || {
-        entry::unsupported("virNodeSetMemoryParameters", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeSetMemoryParameters",
+            &[
+                Handle::Connect(conn, 20),
+                Handle::Arg(
+                    params.is_null(),
+                    20,
+                    "params",
+                    "params in virNodeSetMemoryParameters must not be NULL",
+                ),
+            ],
+            20,
+        );
         -1
     })
 }
@@ -5223,7 +6834,11 @@ pub unsafe extern "C" fn virNodeSuspendForDuration(
     flags: c_uint,
 ) -> c_int {
     entry::call("virNodeSuspendForDuration", -1, true, || {
-        entry::unsupported("virNodeSuspendForDuration", Handle::Connect(conn, 20), 20);
+        entry::unsupported(
+            "virNodeSuspendForDuration",
+            &[Handle::Connect(conn, 20)],
+            20,
+        );
         -1
     })
 }
@@ -5262,7 +6877,19 @@ pub unsafe extern "C" fn virSecretDefineXML(
     flags: c_uint,
 ) -> virSecretPtr {
     entry::call("virSecretDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported("virSecretDefineXML", Handle::Connect(conn, 30), 30);
+        entry::unsupported(
+            "virSecretDefineXML",
+            &[
+                Handle::Connect(conn, 30),
+                Handle::Arg(
+                    xml.is_null(),
+                    30,
+                    "xml",
+                    "xml in virSecretDefineXML must not be NULL",
+                ),
+            ],
+            30,
+        );
         ptr::null_mut()
     })
 }
@@ -5272,7 +6899,7 @@ pub unsafe extern "C" fn virSecretFree(secret: virSecretPtr) -> c_int {
     entry::call("virSecretFree", -1, true, || {
         entry::unsupported(
             "virSecretFree",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         -1
@@ -5284,7 +6911,7 @@ pub unsafe extern "C" fn virSecretGetConnect(secret: virSecretPtr) -> virConnect
     entry::call("virSecretGetConnect", ptr::null_mut(), true, || {
         entry::unsupported(
             "virSecretGetConnect",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         ptr::null_mut()
@@ -5296,7 +6923,7 @@ pub unsafe extern "C" fn virSecretGetUUID(secret: virSecretPtr, uuid: *mut c_uch
     entry::call("virSecretGetUUID", -1, true, || {
         entry::unsupported(
             "virSecretGetUUID",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         -1
@@ -5308,7 +6935,7 @@ pub unsafe extern "C" fn virSecretGetUUIDString(secret: virSecretPtr, buf: *mut 
     entry::call("virSecretGetUUIDString", -1, true, || {
         entry::unsupported(
             "virSecretGetUUIDString",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         -1
@@ -5320,7 +6947,7 @@ pub unsafe extern "C" fn virSecretGetUsageID(secret: virSecretPtr) -> *const c_c
     entry::call("virSecretGetUsageID", ptr::null(), true, || {
         entry::unsupported(
             "virSecretGetUsageID",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         ptr::null()
@@ -5332,7 +6959,7 @@ pub unsafe extern "C" fn virSecretGetUsageType(secret: virSecretPtr) -> c_int {
     entry::call("virSecretGetUsageType", -1, true, || {
         entry::unsupported(
             "virSecretGetUsageType",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         -1
@@ -5348,7 +6975,7 @@ pub unsafe extern "C" fn virSecretGetValue(
     entry::call("virSecretGetValue", ptr::null_mut(), true, || {
         entry::unsupported(
             "virSecretGetValue",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         ptr::null_mut()
@@ -5360,7 +6987,7 @@ pub unsafe extern "C" fn virSecretGetXMLDesc(secret: virSecretPtr, flags: c_uint
     entry::call("virSecretGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virSecretGetXMLDesc",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         ptr::null_mut()
@@ -5373,7 +7000,19 @@ pub unsafe extern "C" fn virSecretLookupByUUID(
     uuid: *const c_uchar,
 ) -> virSecretPtr {
     entry::call("virSecretLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported("virSecretLookupByUUID", Handle::Connect(conn, 30), 30);
+        entry::unsupported(
+            "virSecretLookupByUUID",
+            &[
+                Handle::Connect(conn, 30),
+                Handle::Arg(
+                    uuid.is_null(),
+                    30,
+                    "uuid",
+                    "uuid in virSecretLookupByUUID must not be NULL",
+                ),
+            ],
+            30,
+        );
         ptr::null_mut()
     })
 }
@@ -5384,7 +7023,19 @@ pub unsafe extern "C" fn virSecretLookupByUUIDString(
     uuidstr: *const c_char,
 ) -> virSecretPtr {
     entry::call("virSecretLookupByUUIDString", ptr::null_mut(), true, || {
-        entry::unsupported("virSecretLookupByUUIDString", Handle::Connect(conn, 30), 30);
+        entry::unsupported(
+            "virSecretLookupByUUIDString",
+            &[
+                Handle::Connect(conn, 30),
+                Handle::Arg(
+                    uuidstr.is_null(),
+                    30,
+                    "uuidstr",
+                    "uuidstr in virSecretLookupByUUIDString must not be NULL",
+                ),
+            ],
+            30,
+        );
         ptr::null_mut()
     })
 }
@@ -5396,7 +7047,19 @@ pub unsafe extern "C" fn virSecretLookupByUsage(
     usageID: *const c_char,
 ) -> virSecretPtr {
     entry::call("virSecretLookupByUsage", ptr::null_mut(), true, || {
-        entry::unsupported("virSecretLookupByUsage", Handle::Connect(conn, 30), 30);
+        entry::unsupported(
+            "virSecretLookupByUsage",
+            &[
+                Handle::Connect(conn, 30),
+                Handle::Arg(
+                    usageID.is_null(),
+                    30,
+                    "usageID",
+                    "usageID in virSecretLookupByUsage must not be NULL",
+                ),
+            ],
+            30,
+        );
         ptr::null_mut()
     })
 }
@@ -5406,7 +7069,7 @@ pub unsafe extern "C" fn virSecretRef(secret: virSecretPtr) -> c_int {
     entry::call("virSecretRef", -1, true, || {
         entry::unsupported(
             "virSecretRef",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         -1
@@ -5423,7 +7086,7 @@ pub unsafe extern "C" fn virSecretSetValue(
     entry::call("virSecretSetValue", -1, true, || {
         entry::unsupported(
             "virSecretSetValue",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         -1
@@ -5435,7 +7098,7 @@ pub unsafe extern "C" fn virSecretUndefine(secret: virSecretPtr) -> c_int {
     entry::call("virSecretUndefine", -1, true, || {
         entry::unsupported(
             "virSecretUndefine",
-            Handle::Foreign(65, 30, "Invalid secret: %s"),
+            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
             30,
         );
         -1
@@ -5456,7 +7119,11 @@ pub unsafe extern "C" fn virStoragePoolBuild(pool: virStoragePoolPtr, flags: c_u
     entry::call("virStoragePoolBuild", -1, true, || {
         entry::unsupported(
             "virStoragePoolBuild",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5468,7 +7135,11 @@ pub unsafe extern "C" fn virStoragePoolCreate(pool: virStoragePoolPtr, flags: c_
     entry::call("virStoragePoolCreate", -1, true, || {
         entry::unsupported(
             "virStoragePoolCreate",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5482,7 +7153,19 @@ pub unsafe extern "C" fn virStoragePoolCreateXML(
     flags: c_uint,
 ) -> virStoragePoolPtr {
     entry::call("virStoragePoolCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported("virStoragePoolCreateXML", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virStoragePoolCreateXML",
+            &[
+                Handle::Connect(conn, 18),
+                Handle::Arg(
+                    xmlDesc.is_null(),
+                    18,
+                    "xmlDesc",
+                    "xmlDesc in virStoragePoolCreateXML must not be NULL",
+                ),
+            ],
+            18,
+        );
         ptr::null_mut()
     })
 }
@@ -5494,7 +7177,19 @@ pub unsafe extern "C" fn virStoragePoolDefineXML(
     flags: c_uint,
 ) -> virStoragePoolPtr {
     entry::call("virStoragePoolDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported("virStoragePoolDefineXML", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virStoragePoolDefineXML",
+            &[
+                Handle::Connect(conn, 18),
+                Handle::Arg(
+                    xml.is_null(),
+                    18,
+                    "xml",
+                    "xml in virStoragePoolDefineXML must not be NULL",
+                ),
+            ],
+            18,
+        );
         ptr::null_mut()
     })
 }
@@ -5504,7 +7199,11 @@ pub unsafe extern "C" fn virStoragePoolDelete(pool: virStoragePoolPtr, flags: c_
     entry::call("virStoragePoolDelete", -1, true, || {
         entry::unsupported(
             "virStoragePoolDelete",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5516,7 +7215,11 @@ pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int
     entry::call("virStoragePoolDestroy", -1, true, || {
         entry::unsupported(
             "virStoragePoolDestroy",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5528,7 +7231,11 @@ pub unsafe extern "C" fn virStoragePoolFree(pool: virStoragePoolPtr) -> c_int {
     entry::call("virStoragePoolFree", -1, true, || {
         entry::unsupported(
             "virStoragePoolFree",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5543,7 +7250,11 @@ pub unsafe extern "C" fn virStoragePoolGetAutostart(
     entry::call("virStoragePoolGetAutostart", -1, true, || {
         entry::unsupported(
             "virStoragePoolGetAutostart",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5555,7 +7266,11 @@ pub unsafe extern "C" fn virStoragePoolGetConnect(pool: virStoragePoolPtr) -> vi
     entry::call("virStoragePoolGetConnect", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStoragePoolGetConnect",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -5570,7 +7285,11 @@ pub unsafe extern "C" fn virStoragePoolGetInfo(
     entry::call("virStoragePoolGetInfo", -1, true, || {
         entry::unsupported(
             "virStoragePoolGetInfo",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5582,7 +7301,11 @@ pub unsafe extern "C" fn virStoragePoolGetName(pool: virStoragePoolPtr) -> *cons
     entry::call("virStoragePoolGetName", ptr::null(), true, || {
         entry::unsupported(
             "virStoragePoolGetName",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         ptr::null()
@@ -5597,7 +7320,11 @@ pub unsafe extern "C" fn virStoragePoolGetUUID(
     entry::call("virStoragePoolGetUUID", -1, true, || {
         entry::unsupported(
             "virStoragePoolGetUUID",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5612,7 +7339,11 @@ pub unsafe extern "C" fn virStoragePoolGetUUIDString(
     entry::call("virStoragePoolGetUUIDString", -1, true, || {
         entry::unsupported(
             "virStoragePoolGetUUIDString",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5627,7 +7358,11 @@ pub unsafe extern "C" fn virStoragePoolGetXMLDesc(
     entry::call("virStoragePoolGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStoragePoolGetXMLDesc",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -5639,7 +7374,11 @@ pub unsafe extern "C" fn virStoragePoolIsActive(pool: virStoragePoolPtr) -> c_in
     entry::call("virStoragePoolIsActive", -1, true, || {
         entry::unsupported(
             "virStoragePoolIsActive",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5651,7 +7390,11 @@ pub unsafe extern "C" fn virStoragePoolIsPersistent(pool: virStoragePoolPtr) -> 
     entry::call("virStoragePoolIsPersistent", -1, true, || {
         entry::unsupported(
             "virStoragePoolIsPersistent",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5667,7 +7410,11 @@ pub unsafe extern "C" fn virStoragePoolListAllVolumes(
     entry::call("virStoragePoolListAllVolumes", -1, true, || {
         entry::unsupported(
             "virStoragePoolListAllVolumes",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5683,7 +7430,11 @@ pub unsafe extern "C" fn virStoragePoolListVolumes(
     entry::call("virStoragePoolListVolumes", -1, true, || {
         entry::unsupported(
             "virStoragePoolListVolumes",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5696,7 +7447,19 @@ pub unsafe extern "C" fn virStoragePoolLookupByName(
     name: *const c_char,
 ) -> virStoragePoolPtr {
     entry::call("virStoragePoolLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported("virStoragePoolLookupByName", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virStoragePoolLookupByName",
+            &[
+                Handle::Connect(conn, 18),
+                Handle::Arg(
+                    name.is_null(),
+                    18,
+                    "name",
+                    "name in virStoragePoolLookupByName must not be NULL",
+                ),
+            ],
+            18,
+        );
         ptr::null_mut()
     })
 }
@@ -5713,7 +7476,15 @@ pub unsafe extern "C" fn virStoragePoolLookupByTargetPath(
         || {
             entry::unsupported(
                 "virStoragePoolLookupByTargetPath",
-                Handle::Connect(conn, 18),
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        path.is_null(),
+                        18,
+                        "path",
+                        "path in virStoragePoolLookupByTargetPath must not be NULL",
+                    ),
+                ],
                 18,
             );
             ptr::null_mut()
@@ -5727,7 +7498,19 @@ pub unsafe extern "C" fn virStoragePoolLookupByUUID(
     uuid: *const c_uchar,
 ) -> virStoragePoolPtr {
     entry::call("virStoragePoolLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported("virStoragePoolLookupByUUID", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virStoragePoolLookupByUUID",
+            &[
+                Handle::Connect(conn, 18),
+                Handle::Arg(
+                    uuid.is_null(),
+                    18,
+                    "uuid",
+                    "uuid in virStoragePoolLookupByUUID must not be NULL",
+                ),
+            ],
+            18,
+        );
         ptr::null_mut()
     })
 }
@@ -5744,7 +7527,15 @@ pub unsafe extern "C" fn virStoragePoolLookupByUUIDString(
         || {
             entry::unsupported(
                 "virStoragePoolLookupByUUIDString",
-                Handle::Connect(conn, 18),
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        uuidstr.is_null(),
+                        18,
+                        "uuidstr",
+                        "uuidstr in virStoragePoolLookupByUUIDString must not be NULL",
+                    ),
+                ],
                 18,
             );
             ptr::null_mut()
@@ -5761,7 +7552,11 @@ pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> 
         || {
             entry::unsupported(
                 "virStoragePoolLookupByVolume",
-                Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+                &[Handle::Foreign(
+                    47,
+                    18,
+                    "invalid storage volume pointer in %s",
+                )],
                 18,
             );
             ptr::null_mut()
@@ -5774,7 +7569,11 @@ pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> 
     entry::call("virStoragePoolNumOfVolumes", -1, true, || {
         entry::unsupported(
             "virStoragePoolNumOfVolumes",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5786,7 +7585,11 @@ pub unsafe extern "C" fn virStoragePoolRef(pool: virStoragePoolPtr) -> c_int {
     entry::call("virStoragePoolRef", -1, true, || {
         entry::unsupported(
             "virStoragePoolRef",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5798,7 +7601,11 @@ pub unsafe extern "C" fn virStoragePoolRefresh(pool: virStoragePoolPtr, flags: c
     entry::call("virStoragePoolRefresh", -1, true, || {
         entry::unsupported(
             "virStoragePoolRefresh",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5813,7 +7620,11 @@ pub unsafe extern "C" fn virStoragePoolSetAutostart(
     entry::call("virStoragePoolSetAutostart", -1, true, || {
         entry::unsupported(
             "virStoragePoolSetAutostart",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5825,7 +7636,11 @@ pub unsafe extern "C" fn virStoragePoolUndefine(pool: virStoragePoolPtr) -> c_in
     entry::call("virStoragePoolUndefine", -1, true, || {
         entry::unsupported(
             "virStoragePoolUndefine",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         -1
@@ -5841,7 +7656,11 @@ pub unsafe extern "C" fn virStorageVolCreateXML(
     entry::call("virStorageVolCreateXML", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStorageVolCreateXML",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -5858,7 +7677,11 @@ pub unsafe extern "C" fn virStorageVolCreateXMLFrom(
     entry::call("virStorageVolCreateXMLFrom", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStorageVolCreateXMLFrom",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -5870,7 +7693,11 @@ pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uin
     entry::call("virStorageVolDelete", -1, true, || {
         entry::unsupported(
             "virStorageVolDelete",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -5888,7 +7715,11 @@ pub unsafe extern "C" fn virStorageVolDownload(
     entry::call("virStorageVolDownload", -1, true, || {
         entry::unsupported(
             "virStorageVolDownload",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -5900,7 +7731,11 @@ pub unsafe extern "C" fn virStorageVolFree(vol: virStorageVolPtr) -> c_int {
     entry::call("virStorageVolFree", -1, true, || {
         entry::unsupported(
             "virStorageVolFree",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -5912,7 +7747,11 @@ pub unsafe extern "C" fn virStorageVolGetConnect(vol: virStorageVolPtr) -> virCo
     entry::call("virStorageVolGetConnect", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStorageVolGetConnect",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -5927,7 +7766,11 @@ pub unsafe extern "C" fn virStorageVolGetInfo(
     entry::call("virStorageVolGetInfo", -1, true, || {
         entry::unsupported(
             "virStorageVolGetInfo",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -5943,7 +7786,11 @@ pub unsafe extern "C" fn virStorageVolGetInfoFlags(
     entry::call("virStorageVolGetInfoFlags", -1, true, || {
         entry::unsupported(
             "virStorageVolGetInfoFlags",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -5955,7 +7802,11 @@ pub unsafe extern "C" fn virStorageVolGetKey(vol: virStorageVolPtr) -> *const c_
     entry::call("virStorageVolGetKey", ptr::null(), true, || {
         entry::unsupported(
             "virStorageVolGetKey",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         ptr::null()
@@ -5967,7 +7818,11 @@ pub unsafe extern "C" fn virStorageVolGetName(vol: virStorageVolPtr) -> *const c
     entry::call("virStorageVolGetName", ptr::null(), true, || {
         entry::unsupported(
             "virStorageVolGetName",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         ptr::null()
@@ -5979,7 +7834,11 @@ pub unsafe extern "C" fn virStorageVolGetPath(vol: virStorageVolPtr) -> *mut c_c
     entry::call("virStorageVolGetPath", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStorageVolGetPath",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -5994,7 +7853,11 @@ pub unsafe extern "C" fn virStorageVolGetXMLDesc(
     entry::call("virStorageVolGetXMLDesc", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStorageVolGetXMLDesc",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -6007,7 +7870,19 @@ pub unsafe extern "C" fn virStorageVolLookupByKey(
     key: *const c_char,
 ) -> virStorageVolPtr {
     entry::call("virStorageVolLookupByKey", ptr::null_mut(), true, || {
-        entry::unsupported("virStorageVolLookupByKey", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virStorageVolLookupByKey",
+            &[
+                Handle::Connect(conn, 18),
+                Handle::Arg(
+                    key.is_null(),
+                    18,
+                    "key",
+                    "key in virStorageVolLookupByKey must not be NULL",
+                ),
+            ],
+            18,
+        );
         ptr::null_mut()
     })
 }
@@ -6020,7 +7895,11 @@ pub unsafe extern "C" fn virStorageVolLookupByName(
     entry::call("virStorageVolLookupByName", ptr::null_mut(), true, || {
         entry::unsupported(
             "virStorageVolLookupByName",
-            Handle::Foreign(46, 18, "invalid storage pool pointer in %s"),
+            &[Handle::Foreign(
+                46,
+                18,
+                "invalid storage pool pointer in %s",
+            )],
             18,
         );
         ptr::null_mut()
@@ -6033,7 +7912,19 @@ pub unsafe extern "C" fn virStorageVolLookupByPath(
     path: *const c_char,
 ) -> virStorageVolPtr {
     entry::call("virStorageVolLookupByPath", ptr::null_mut(), true, || {
-        entry::unsupported("virStorageVolLookupByPath", Handle::Connect(conn, 18), 18);
+        entry::unsupported(
+            "virStorageVolLookupByPath",
+            &[
+                Handle::Connect(conn, 18),
+                Handle::Arg(
+                    path.is_null(),
+                    18,
+                    "path",
+                    "path in virStorageVolLookupByPath must not be NULL",
+                ),
+            ],
+            18,
+        );
         ptr::null_mut()
     })
 }
@@ -6043,7 +7934,11 @@ pub unsafe extern "C" fn virStorageVolRef(vol: virStorageVolPtr) -> c_int {
     entry::call("virStorageVolRef", -1, true, || {
         entry::unsupported(
             "virStorageVolRef",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -6059,7 +7954,11 @@ pub unsafe extern "C" fn virStorageVolResize(
     entry::call("virStorageVolResize", -1, true, || {
         entry::unsupported(
             "virStorageVolResize",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -6077,7 +7976,11 @@ pub unsafe extern "C" fn virStorageVolUpload(
     entry::call("virStorageVolUpload", -1, true, || {
         entry::unsupported(
             "virStorageVolUpload",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -6089,7 +7992,11 @@ pub unsafe extern "C" fn virStorageVolWipe(vol: virStorageVolPtr, flags: c_uint)
     entry::call("virStorageVolWipe", -1, true, || {
         entry::unsupported(
             "virStorageVolWipe",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -6105,7 +8012,11 @@ pub unsafe extern "C" fn virStorageVolWipePattern(
     entry::call("virStorageVolWipePattern", -1, true, || {
         entry::unsupported(
             "virStorageVolWipePattern",
-            Handle::Foreign(47, 18, "invalid storage volume pointer in %s"),
+            &[Handle::Foreign(
+                47,
+                18,
+                "invalid storage volume pointer in %s",
+            )],
             18,
         );
         -1
@@ -6117,7 +8028,7 @@ pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
     entry::call("virStreamAbort", -1, true, || {
         entry::unsupported(
             "virStreamAbort",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6135,7 +8046,7 @@ pub unsafe extern "C" fn virStreamEventAddCallback(
     entry::call("virStreamEventAddCallback", -1, true, || {
         entry::unsupported(
             "virStreamEventAddCallback",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6147,7 +8058,7 @@ pub unsafe extern "C" fn virStreamEventRemoveCallback(stream: virStreamPtr) -> c
     entry::call("virStreamEventRemoveCallback", -1, true, || {
         entry::unsupported(
             "virStreamEventRemoveCallback",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6162,7 +8073,7 @@ pub unsafe extern "C" fn virStreamEventUpdateCallback(
     entry::call("virStreamEventUpdateCallback", -1, true, || {
         entry::unsupported(
             "virStreamEventUpdateCallback",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6174,7 +8085,7 @@ pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
     entry::call("virStreamFinish", -1, true, || {
         entry::unsupported(
             "virStreamFinish",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6186,7 +8097,7 @@ pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
     entry::call("virStreamFree", -1, true, || {
         entry::unsupported(
             "virStreamFree",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6196,7 +8107,7 @@ pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn virStreamNew(conn: virConnectPtr, flags: c_uint) -> virStreamPtr {
     entry::call("virStreamNew", ptr::null_mut(), true, || {
-        entry::unsupported("virStreamNew", Handle::Connect(conn, 38), 38);
+        entry::unsupported("virStreamNew", &[Handle::Connect(conn, 38)], 38);
         ptr::null_mut()
     })
 }
@@ -6210,7 +8121,7 @@ pub unsafe extern "C" fn virStreamRecv(
     entry::call("virStreamRecv", -1, true, || {
         entry::unsupported(
             "virStreamRecv",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6226,7 +8137,7 @@ pub unsafe extern "C" fn virStreamRecvAll(
     entry::call("virStreamRecvAll", -1, true, || {
         entry::unsupported(
             "virStreamRecvAll",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6243,7 +8154,7 @@ pub unsafe extern "C" fn virStreamRecvFlags(
     entry::call("virStreamRecvFlags", -1, true, || {
         entry::unsupported(
             "virStreamRecvFlags",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6259,7 +8170,7 @@ pub unsafe extern "C" fn virStreamRecvHole(
     entry::call("virStreamRecvHole", -1, true, || {
         entry::unsupported(
             "virStreamRecvHole",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6271,7 +8182,7 @@ pub unsafe extern "C" fn virStreamRef(stream: virStreamPtr) -> c_int {
     entry::call("virStreamRef", -1, true, || {
         entry::unsupported(
             "virStreamRef",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6287,7 +8198,7 @@ pub unsafe extern "C" fn virStreamSend(
     entry::call("virStreamSend", -1, true, || {
         entry::unsupported(
             "virStreamSend",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6303,7 +8214,7 @@ pub unsafe extern "C" fn virStreamSendAll(
     entry::call("virStreamSendAll", -1, true, || {
         entry::unsupported(
             "virStreamSendAll",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6319,7 +8230,7 @@ pub unsafe extern "C" fn virStreamSendHole(
     entry::call("virStreamSendHole", -1, true, || {
         entry::unsupported(
             "virStreamSendHole",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6336,7 +8247,7 @@ pub unsafe extern "C" fn virStreamSparseRecvAll(
     entry::call("virStreamSparseRecvAll", -1, true, || {
         entry::unsupported(
             "virStreamSparseRecvAll",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
@@ -6354,7 +8265,7 @@ pub unsafe extern "C" fn virStreamSparseSendAll(
     entry::call("virStreamSparseSendAll", -1, true, || {
         entry::unsupported(
             "virStreamSparseSendAll",
-            Handle::Foreign(73, 38, "invalid stream pointer in %s"),
+            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
             38,
         );
         -1
