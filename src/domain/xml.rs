@@ -35,6 +35,9 @@ pub struct DomainDef {
     pub serial_log: Option<String>,
     /// Device elements this crate does not understand, by element name, in document order.
     pub unknown_devices: Vec<String>,
+    /// Other elements that would change what the guest is and that we do not act on, as
+    /// `<parent><child>` paths, in document order (a driver that runs guests refuses them).
+    pub unsupported_elements: Vec<String>,
 }
 
 /// Where the XML came from, for libvirt's `(domain_definition):LINE:` prefix.
@@ -125,6 +128,11 @@ pub fn parse(text: &str) -> Result<DomainDef, Error> {
             .ok_or_else(|| Error::internal(VIR_FROM_DOMAIN, "malformed uuid element"))?,
         None => uuid::generate(),
     };
+    let os = child(root, "os");
+    let os_type_node = os.and_then(|o| child(o, "type"));
+    let os_type = text_of(os_type_node)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| xml_error("an os <type> must be specified"))?;
     let memory = child(root, "memory")
         .map(|m| scaled_kib(m.text().unwrap_or(""), m.attribute("unit"), "./memory[1]"))
         .transpose()?;
@@ -150,11 +158,6 @@ pub fn parse(text: &str) -> Result<DomainDef, Error> {
         })?,
         None => 1,
     };
-    let os = child(root, "os");
-    let os_type_node = os.and_then(|o| child(o, "type"));
-    let os_type = text_of(os_type_node)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| xml_error("an os <type> must be specified"))?;
     let arch = os_type_node
         .and_then(|t| t.attribute("arch"))
         .map(str::to_string);
@@ -180,6 +183,7 @@ pub fn parse(text: &str) -> Result<DomainDef, Error> {
         disks: Vec::new(),
         serial_log: None,
         unknown_devices: Vec::new(),
+        unsupported_elements: unsupported_elements(root),
     };
     if let Some(devs) = child(root, "devices") {
         for d in devs.children().filter(|c| c.is_element()) {
@@ -200,6 +204,47 @@ pub fn parse(text: &str) -> Result<DomainDef, Error> {
         }
     }
     Ok(def)
+}
+
+/// Elements outside `<devices>` that change the guest and that we do not act on. Descriptive
+/// elements (title, description, metadata) and what we implement or what is qemu's default anyway
+/// (ACPI, APIC, PAE, a UTC clock, booting from the first disk) pass.
+fn unsupported_elements(root: roxmltree::Node) -> Vec<String> {
+    let mut out = Vec::new();
+    for el in root.children().filter(|c| c.is_element()) {
+        let name = el.tag_name().name();
+        match name {
+            "name" | "uuid" | "title" | "description" | "metadata" | "memory" | "currentMemory"
+            | "vcpu" | "on_poweroff" | "on_reboot" | "on_crash" | "devices" => {}
+            "os" => {
+                for c in el.children().filter(|c| c.is_element()) {
+                    match c.tag_name().name() {
+                        "type" => {}
+                        "boot" if c.attribute("dev") == Some("hd") => {}
+                        other => out.push(format!("<os><{other}>")),
+                    }
+                }
+            }
+            "features" => {
+                for c in el.children().filter(|c| c.is_element()) {
+                    match c.tag_name().name() {
+                        "acpi" | "apic" | "pae" => {}
+                        other => out.push(format!("<features><{other}>")),
+                    }
+                }
+            }
+            "clock" => {
+                if el.attribute("offset").is_some_and(|o| o != "utc")
+                    || el.children().any(|c| c.is_element())
+                {
+                    out.push("<clock> other than offset='utc'".to_string());
+                }
+            }
+            "seclabel" if el.attribute("type") == Some("none") => {}
+            other => out.push(format!("<{other}>")),
+        }
+    }
+    out
 }
 
 fn parse_disk(d: roxmltree::Node) -> Option<Disk> {

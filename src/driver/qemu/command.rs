@@ -19,6 +19,13 @@ pub fn check_supported(def: &DomainDef) -> Result<()> {
             ),
         ));
     }
+    if let Some(el) = def.unsupported_elements.first() {
+        return Err(Error::with(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            VIR_FROM_QEMU,
+            format!("{el} is not supported by this driver"),
+        ));
+    }
     if let Some(dev) = def.unknown_devices.first() {
         return Err(Error::with(
             VIR_ERR_CONFIG_UNSUPPORTED,
@@ -123,4 +130,36 @@ pub fn args(def: &DomainDef) -> Result<Vec<String>> {
         a.push("chardev:charserial0".into());
     }
     Ok(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_supported;
+    use crate::domain::xml::parse;
+
+    fn refused(extra: &str) -> Option<String> {
+        let xml = format!(
+            "<domain type='qemu'><name>g</name><memory unit='MiB'>64</memory>{extra}\
+             <os><type arch='x86_64'>hvm</type></os></domain>"
+        );
+        check_supported(&parse(&xml).unwrap())
+            .err()
+            .map(|e| (e.code, e.message).1)
+    }
+
+    #[test]
+    fn what_would_change_the_guest_is_refused_by_name() {
+        assert_eq!(refused(""), None);
+        assert_eq!(
+            refused("<features><acpi/><apic/></features><clock offset='utc'/>"),
+            None
+        );
+        let cpu = refused("<cpu mode='host-passthrough'/>").unwrap();
+        assert!(cpu.contains("<cpu>"), "{cpu}");
+        let kernel = refused("<features><hyperv/></features>").unwrap();
+        assert!(kernel.contains("<features><hyperv>"), "{kernel}");
+        let nic = refused("<devices><interface type='network'/></devices>").unwrap();
+        assert!(nic.contains("interface"), "{nic}");
+        assert!(refused("<clock offset='localtime'/>").is_some());
+    }
 }

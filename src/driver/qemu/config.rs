@@ -12,6 +12,8 @@ pub(crate) const GRACEFUL_KEY: &str = "oxvirt_graceful_timeout_ms"; // 15000
 pub(crate) const GRACE_BEFORE_SIGKILL_KEY: &str = "oxvirt_grace_before_sigkill_ms"; // 10000
 pub(crate) const AFTER_SIGKILL_KEY: &str = "oxvirt_after_sigkill_ms"; // 30000
 pub(crate) const PER_HOSTDEV_KEY: &str = "oxvirt_per_hostdev_ms"; // 2000
+/// How long a starting (or reconnected) qemu may take to answer on its monitor.
+pub(crate) const MONITOR_TIMEOUT_KEY: &str = "oxvirt_monitor_timeout_ms"; // 30000
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -51,7 +53,7 @@ pub fn load(root: &Path) -> Config {
             after_sigkill: ms(AFTER_SIGKILL_KEY, d.after_sigkill),
             per_hostdev: ms(PER_HOSTDEV_KEY, d.per_hostdev),
         },
-        monitor_timeout: Duration::from_secs(30),
+        monitor_timeout: ms(MONITOR_TIMEOUT_KEY, Duration::from_secs(30)),
     }
 }
 

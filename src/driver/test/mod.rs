@@ -230,6 +230,7 @@ impl TestDriver {
             disks: Vec::new(),
             serial_log: None,
             unknown_devices: Vec::new(),
+            unsupported_elements: Vec::new(),
         };
         {
             let mut st = d.lock();
