@@ -130,18 +130,19 @@ pub fn strerror(errno: i32) -> String {
 }
 
 thread_local! {
-    static LAST: RefCell<Option<Error>> = const { RefCell::new(None) };
-    static RAISED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The last error and how many errors this thread has raised, in one thread-local (every
+    /// public call touches both).
+    static LAST: RefCell<(Option<Error>, u64)> = const { RefCell::new((None, 0)) };
 }
 
 /// The thread's last error (a copy).
 pub fn last() -> Option<Error> {
-    LAST.with(|l| l.borrow().clone())
+    LAST.with(|l| l.borrow().0.clone())
 }
 
 /// Clear the thread's last error (every public call does this first; cheap when already clear).
 pub fn reset_last() {
-    let had = LAST.with(|l| l.borrow_mut().take().is_some());
+    let had = LAST.with(|l| l.borrow_mut().0.take().is_some());
     if had {
         crate::ffi::error::forget_thread_view();
     }
@@ -150,14 +151,17 @@ pub fn reset_last() {
 /// Record `e` as the thread's last error. The public call that raised it hands it to the error
 /// function (or the default printer) when it returns, once, as libvirt's virDispatchError.
 pub fn report(e: Error) {
-    LAST.with(|l| *l.borrow_mut() = Some(e));
-    RAISED.with(|r| r.set(r.get().wrapping_add(1)));
+    LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        l.0 = Some(e);
+        l.1 = l.1.wrapping_add(1);
+    });
     crate::ffi::error::forget_thread_view();
 }
 
 /// How many errors this thread has raised: the API boundary compares it before and after a call.
 pub fn raised_count() -> u64 {
-    RAISED.with(|r| r.get())
+    LAST.with(|l| l.borrow().1)
 }
 
 /// The application's global error function, if one was set (`virSetErrorFunc`).

@@ -21,7 +21,7 @@ pub(crate) struct DomainEntry {
     pub conn: Arc<Connection>,
     conn_entry: Arc<ConnEntry>,
     conn_key: usize,
-    pub name: std::ffi::CString,
+    pub name: HandleName,
     pub uuid: [u8; 16],
     pub id: AtomicI32,
     refs: AtomicUsize,
@@ -30,10 +30,42 @@ pub(crate) struct DomainEntry {
 impl DomainEntry {
     pub fn domain_ref(&self) -> DomainRef {
         DomainRef {
-            name: self.name.to_string_lossy().into_owned(),
+            name: self.name.as_c_str().to_string_lossy().into_owned(),
             uuid: self.uuid,
             id: self.id.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// A domain handle's name as C reads it (`virDomainGetName`): short names (nearly all) live in
+/// the handle itself, so making a handle costs one allocation, not two.
+pub(crate) enum HandleName {
+    Inline([u8; 64]),
+    Heap(std::ffi::CString),
+}
+
+impl HandleName {
+    fn new(name: &str) -> HandleName {
+        let bytes = name.as_bytes();
+        if bytes.len() < 64 && !bytes.contains(&0) {
+            let mut buf = [0u8; 64];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            return HandleName::Inline(buf);
+        }
+        HandleName::Heap(std::ffi::CString::new(name.replace('\0', "")).unwrap_or_default())
+    }
+
+    pub fn as_c_str(&self) -> &std::ffi::CStr {
+        match self {
+            HandleName::Inline(buf) => {
+                std::ffi::CStr::from_bytes_until_nul(buf).unwrap_or_default()
+            }
+            HandleName::Heap(c) => c,
+        }
+    }
+
+    pub fn as_ptr(&self) -> *const std::os::raw::c_char {
+        self.as_c_str().as_ptr()
     }
 }
 
@@ -123,7 +155,7 @@ fn release_connection(key: usize, e: &ConnEntry) -> usize {
 pub(crate) fn new_domain(conn_key: usize, ce: &Arc<ConnEntry>, d: &DomainRef) -> virDomainPtr {
     ref_connection(ce);
     let key = new_key();
-    let name = std::ffi::CString::new(d.name.as_str()).unwrap_or_default();
+    let name = HandleName::new(&d.name);
     DOMAINS.insert(
         key,
         Arc::new(DomainEntry {
