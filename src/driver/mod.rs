@@ -16,6 +16,27 @@ pub struct Caller {
     pub conn_id: u64,
 }
 
+/// A handle whose domain no longer exists (a destroyed transient one): the reference's text.
+pub(crate) fn stale_handle(from: i32, d: &DomainRef) -> Error {
+    Error::with(
+        crate::error::VIR_ERR_NO_DOMAIN,
+        from,
+        format!(
+            "no domain with matching uuid '{}' ({})",
+            crate::domain::uuid::format(&d.uuid),
+            d.name
+        ),
+    )
+}
+
+/// libvirt's virCheckFlags in a driver: the unsupported bits, named with the driver's function.
+pub(crate) fn check_flags(from: i32, flags: u32, allowed: u32, function: &str) -> Result<()> {
+    match flags & !allowed {
+        0 => Ok(()),
+        bad => Err(Error::unsupported_flags(from, function, bad)),
+    }
+}
+
 fn unsupported<T>(function: &str) -> Result<T> {
     Err(Error::no_support(VIR_FROM_DOMAIN, function))
 }

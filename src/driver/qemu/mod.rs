@@ -203,15 +203,7 @@ pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
 }
 
 fn stale(d: &DomainRef) -> Error {
-    Error::with(
-        VIR_ERR_NO_DOMAIN,
-        VIR_FROM_QEMU,
-        format!(
-            "no domain with matching uuid '{}' ({})",
-            domain::uuid::format(&d.uuid),
-            d.name
-        ),
-    )
+    super::stale_handle(VIR_FROM_QEMU, d)
 }
 
 fn not_running() -> Error {
@@ -228,10 +220,7 @@ fn already_running() -> Error {
 }
 
 fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
-    match flags & !allowed {
-        0 => Ok(()),
-        bad => Err(Error::unsupported_flags(VIR_FROM_QEMU, function, bad)),
-    }
+    super::check_flags(VIR_FROM_QEMU, flags, allowed, function)
 }
 
 fn monitor_error(e: QmpError) -> Error {

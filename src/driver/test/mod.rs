@@ -123,15 +123,7 @@ impl State {
 }
 
 fn stale(d: &DomainRef) -> Error {
-    Error::with(
-        VIR_ERR_NO_DOMAIN,
-        VIR_FROM_TEST,
-        format!(
-            "no domain with matching uuid '{}' ({})",
-            domain::uuid::format(&d.uuid),
-            d.name
-        ),
-    )
+    super::stale_handle(VIR_FROM_TEST, d)
 }
 
 fn not_found() -> Error {
@@ -139,10 +131,7 @@ fn not_found() -> Error {
 }
 
 fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
-    match flags & !allowed {
-        0 => Ok(()),
-        bad => Err(Error::unsupported_flags(VIR_FROM_TEST, function, bad)),
-    }
+    super::check_flags(VIR_FROM_TEST, flags, allowed, function)
 }
 
 fn check_active(d: &Dom) -> Result<()> {
@@ -244,6 +233,36 @@ impl TestDriver {
             st.next_id = 1;
         }
         d
+    }
+
+    /// Suspend or resume: an active domain in state `from` goes to `to`, with its event.
+    fn pause_or_resume(
+        &self,
+        d: &DomainRef,
+        from: i32,
+        not_in_from: &str,
+        to: (i32, i32),
+    ) -> Result<()> {
+        let r = {
+            let mut st = self.lock();
+            let dom = st.get(d)?;
+            check_active(dom)?;
+            if dom.state != from {
+                return Err(Error::internal(
+                    VIR_FROM_TEST,
+                    format!("domain '{}' {not_in_from}", d.name),
+                ));
+            }
+            (dom.state, dom.reason) = to;
+            dom.domain_ref()
+        };
+        let (event, detail) = if to.0 == state::PAUSED {
+            (kind::SUSPENDED, kind::SUSPENDED_PAUSED)
+        } else {
+            (kind::RESUMED, kind::RESUMED_UNPAUSED)
+        };
+        self.bus.emit(&r, event, detail);
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -480,40 +499,22 @@ impl Driver for TestDriver {
     }
 
     fn suspend(&self, d: &DomainRef) -> Result<()> {
-        let r = {
-            let mut st = self.lock();
-            let dom = st.get(d)?;
-            check_active(dom)?;
-            if dom.state != state::RUNNING {
-                return Err(Error::internal(
-                    VIR_FROM_TEST,
-                    format!("domain '{}' not running", d.name),
-                ));
-            }
-            dom.state = state::PAUSED;
-            dom.reason = reason::PAUSED_USER;
-            dom.domain_ref()
-        };
-        self.bus.emit(&r, kind::SUSPENDED, kind::SUSPENDED_PAUSED);
+        self.pause_or_resume(
+            d,
+            state::RUNNING,
+            "not running",
+            (state::PAUSED, reason::PAUSED_USER),
+        )?;
         Ok(())
     }
 
     fn resume(&self, d: &DomainRef) -> Result<()> {
-        let r = {
-            let mut st = self.lock();
-            let dom = st.get(d)?;
-            check_active(dom)?;
-            if dom.state != state::PAUSED {
-                return Err(Error::internal(
-                    VIR_FROM_TEST,
-                    format!("domain '{}' not paused", d.name),
-                ));
-            }
-            dom.state = state::RUNNING;
-            dom.reason = reason::RUNNING_UNPAUSED;
-            dom.domain_ref()
-        };
-        self.bus.emit(&r, kind::RESUMED, kind::RESUMED_UNPAUSED);
+        self.pause_or_resume(
+            d,
+            state::PAUSED,
+            "not paused",
+            (state::RUNNING, reason::RUNNING_UNPAUSED),
+        )?;
         Ok(())
     }
 
