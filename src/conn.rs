@@ -57,6 +57,7 @@ pub fn open(name: Option<&str>, read_only: bool) -> Result<Arc<Connection>> {
         "qemu" if uri.server.is_none() && (uri.path == "/embed" || uri.path == "/session") => {
             driver::qemu::open(&uri)?
         }
+        _ if driver::remote::serves(&uri, read_only) => driver::remote::open(&uri, read_only)?,
         _ => return Err(no_driver(&uri, read_only)),
     };
     Ok(Arc::new(Connection {

@@ -32,6 +32,7 @@ suite c-tests bash c-tests/run.sh
 [ -f tests/events.sh ] && suite events bash tests/events.sh
 [ -f tests/qemu.sh ] && suite qemu bash tests/qemu.sh
 [ -f tests/python.sh ] && suite python bash tests/python.sh
+[ -f tests/remote.sh ] && suite remote bash tests/remote.sh
 suite fuzz bash tests/fuzz.sh
 echo
 [ -n "$names" ] && echo "failed suites:$names"

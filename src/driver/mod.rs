@@ -3,6 +3,7 @@
 //! VIR_ERR_NO_SUPPORT, as libvirt's drivers do.
 
 pub mod qemu;
+pub mod remote;
 pub mod test;
 
 use crate::domain::{DomainInfo, DomainRef};

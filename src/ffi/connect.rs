@@ -163,7 +163,10 @@ fn flag_query(c: virConnectPtr, function: &str, f: impl FnOnce(&ConnEntry) -> bo
 }
 
 pub(crate) unsafe fn virConnectIsAlive(c: virConnectPtr) -> c_int {
-    flag_query(c, "virConnectIsAlive", |_| true)
+    // A connection to a daemon is alive while its socket is; local drivers always are.
+    flag_query(c, "virConnectIsAlive", |e| {
+        crate::driver::remote::is_alive(&e.conn.driver).unwrap_or(true)
+    })
 }
 
 pub(crate) unsafe fn virConnectIsSecure(c: virConnectPtr) -> c_int {

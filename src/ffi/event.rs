@@ -420,20 +420,96 @@ fn close_callback_check(conn: virConnectPtr, cb: virConnectCloseFunc, function: 
     }
 }
 
+/// Close callbacks of connections to a daemon (the remote driver): the application's function,
+/// its data and free function, by connection handle. Local drivers never close a connection by
+/// themselves and, as the reference's, keep nothing.
+#[derive(Clone, Copy)]
+struct CloseCallback {
+    cb: usize,
+    opaque: usize,
+    freecb: usize,
+}
+
+static CLOSE_CALLBACKS: std::sync::Mutex<Vec<(usize, CloseCallback)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn close_callbacks() -> std::sync::MutexGuard<'static, Vec<(usize, CloseCallback)>> {
+    CLOSE_CALLBACKS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The daemon went away: tell the application, once, with libvirt's close reason.
+fn connection_closed(conn_key: usize, reason: i32) {
+    let found = close_callbacks()
+        .iter()
+        .find(|(k, _)| *k == conn_key)
+        .map(|(_, c)| *c);
+    let Some(c) = found else { return };
+    // SAFETY: `c.cb` was stored from the application's non-NULL virConnectCloseFunc.
+    let f: unsafe extern "C" fn(virConnectPtr, c_int, *mut c_void) =
+        unsafe { std::mem::transmute(c.cb) };
+    // SAFETY: the application's callback with its connection handle, the reason and its data.
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
+        f(conn_key as virConnectPtr, reason, c.opaque as *mut c_void)
+    }));
+}
+
 pub(crate) unsafe fn virConnectRegisterCloseCallback(
     conn: virConnectPtr,
     cb: virConnectCloseFunc,
-    _opaque: *mut c_void,
-    _freecb: virFreeCallback,
+    opaque: *mut c_void,
+    freecb: virFreeCallback,
 ) -> c_int {
-    // The reference's local drivers never close a connection by themselves, keep nothing and
-    // never call `freecb`; neither do ours.
-    close_callback_check(conn, cb, "virConnectRegisterCloseCallback")
+    let r = close_callback_check(conn, cb, "virConnectRegisterCloseCallback");
+    let (Some(f), Some(e)) = (cb, handles::connection(conn)) else {
+        return r;
+    };
+    if r != 0 {
+        return r;
+    }
+    let key = conn as usize;
+    let entry = CloseCallback {
+        cb: f as usize,
+        opaque: opaque as usize,
+        freecb: freecb.map_or(0, |f| f as usize),
+    };
+    let first = {
+        let mut all = close_callbacks();
+        let first = !all.iter().any(|(k, _)| *k == key);
+        all.retain(|(k, _)| *k != key);
+        all.push((key, entry));
+        first
+    };
+    if first
+        && !crate::driver::remote::on_close(
+            &e.conn.driver,
+            Box::new(move |reason| connection_closed(key, reason)),
+        )
+    {
+        // A local driver: nothing will ever call it, as the reference's.
+        close_callbacks().retain(|(k, _)| *k != key);
+    }
+    0
 }
 
 pub(crate) unsafe fn virConnectUnregisterCloseCallback(
     conn: virConnectPtr,
     cb: virConnectCloseFunc,
 ) -> c_int {
-    close_callback_check(conn, cb, "virConnectUnregisterCloseCallback")
+    let r = close_callback_check(conn, cb, "virConnectUnregisterCloseCallback");
+    if r == 0 {
+        let removed: Vec<CloseCallback> = {
+            let mut all = close_callbacks();
+            let (gone, kept): (Vec<_>, Vec<_>) =
+                all.drain(..).partition(|(k, _)| *k == conn as usize);
+            *all = kept;
+            gone.into_iter().map(|(_, c)| c).collect()
+        };
+        for c in removed.into_iter().filter(|c| c.freecb != 0) {
+            // SAFETY: `c.freecb` was stored from the application's non-NULL virFreeCallback.
+            let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(c.freecb) };
+            // SAFETY: the application's free function on its own data.
+            unsafe { f(c.opaque as *mut c_void) };
+        }
+    }
+    r
 }

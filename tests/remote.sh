@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# The remote driver against real daemons: Debian's libvirtd, started here as children with a
+# configuration in a temporary folder (unix socket there, TCP on 127.0.0.1 with auth "none"), run
+# unprivileged (as nobody when we are root) so that several can run side by side. Two daemons
+# stand for two hosts. The C programs in c-tests/remote/ are built against Debian's headers and
+# ours and run against Debian's library and ours, each run on fresh daemons: outputs must be equal.
+#
+# usage: tests/remote.sh     (REMOTE_KEEP=1 keeps the folder; the daemons are always stopped)
+# The last line is `remote: N passed, M failed`. Without libvirtd the suite is skipped loudly,
+# except under CI=true where that is a failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+LIBVIRTD=${LIBVIRTD:-/usr/sbin/libvirtd}
+if [ ! -x "$LIBVIRTD" ]; then
+    if [ "${CI:-}" = "true" ]; then
+        echo "remote: $LIBVIRTD is missing under CI (package libvirt-daemon)"
+        echo "remote: 0 passed, 1 failed"
+        exit 1
+    fi
+    echo "################################################################"
+    echo "# SKIP: libvirtd is not installed (package libvirt-daemon): the"
+    echo "#       remote driver's tests (tests/remote.sh) did not run"
+    echo "################################################################"
+    echo "remote: 0 passed, 0 failed"
+    exit 0
+fi
+have_ref=0
+if [ -f /usr/include/libvirt/libvirt.h ] && [ -e /usr/lib/x86_64-linux-gnu/libvirt.so ]; then
+    have_ref=1
+elif [ "${CI:-}" = "true" ]; then
+    echo "remote: Debian's libvirt-dev is missing under CI"
+    echo "remote: 0 passed, 1 failed"
+    exit 1
+else
+    echo "######## SKIP: Debian's libvirt-dev is not installed: remote tests run against ours only ########"
+fi
+
+out=$top/build/remote-tests
+mkdir -p "$out"
+rm -f "$out"/*.out "$out"/*.diff
+make -s lib >"$out/make.log" 2>&1 || { cat "$out/make.log"; echo "remote: 0 passed, 1 failed"; exit 1; }
+
+base=$(mktemp -d /tmp/oxvirt-remote.XXXXXX)
+chmod 755 "$base"
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+# Daemons: NAME -> folder $base/NAME, pid in $base/NAME/daemon.pid, TCP port in $base/NAME/port.
+stop_daemon() { # name
+    local d=$base/$1 pid
+    pid=$(cat "$d/daemon.pid" 2>/dev/null) || return 0
+    rm -f "$d/daemon.pid"
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+    return 0
+}
+cleanup() {
+    local f
+    # Daemons are started in subshells too (setups run in $(...)): find them by their pid files.
+    for f in "$base"/*/daemon.pid; do [ -f "$f" ] && stop_daemon "$(basename "$(dirname "$f")")"; done
+    [ -n "${REMOTE_KEEP:-}" ] && echo "remote: kept $base" || rm -rf "$base"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_daemon() { # name: a fresh daemon (its folder emptied first)
+    local n=$1 d=$base/$1 port
+    stop_daemon "$n"
+    rm -rf "$d"
+    mkdir -p "$d"
+    port=$(free_port)
+    echo "$port" > "$d/port"
+    cat > "$d/libvirtd.conf" <<CONF
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "127.0.0.1"
+tcp_port = "$port"
+auth_tcp = "none"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+unix_sock_dir = "$d"
+unix_sock_ro_perms = "0777"
+unix_sock_rw_perms = "0777"
+log_outputs = "3:file:$d/libvirtd.log"
+CONF
+    local env=(env HOME="$d" XDG_RUNTIME_DIR="$d/run" XDG_CONFIG_HOME="$d/config"
+        XDG_CACHE_HOME="$d/cache" XDG_DATA_HOME="$d/data")
+    local as=()
+    if [ "$(id -u)" = 0 ]; then
+        chown -R 65534:65534 "$d"
+        as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    fi
+    "${as[@]}" "${env[@]}" "$LIBVIRTD" --config "$d/libvirtd.conf" --listen \
+        --pid-file "$d/libvirtd.pid" </dev/null >"$d/stdout" 2>&1 &
+    echo $! > "$d/daemon.pid"
+    for _ in $(seq 100); do
+        if [ -S "$d/libvirt-sock" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$(cat "$d/daemon.pid")" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "remote: daemon $n did not start:"; tail -n 5 "$d/stdout" "$d/libvirtd.log" 2>/dev/null
+    return 1
+}
+unix_uri() { echo "test+unix:///default?socket=$base/$1/libvirt-sock"; }
+tcp_uri() { echo "test+tcp://127.0.0.1:$(cat "$base/$1/port")/default"; }
+pid_of() { cat "$base/$1/daemon.pid"; }
+
+CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
+lib=$top/build/lib
+normalize() { sed -E 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' "$1" > "$1.norm"; }
+
+build() { # prog: $out/PROG.ours (our headers) and $out/PROG.ref (Debian's)
+    gcc $CFLAGS -Iinclude -o "$out/$1.ours" "c-tests/remote/$1.c" -L"$lib" -lvirt -lpthread || return 1
+    if [ $have_ref = 1 ]; then
+        gcc $CFLAGS -o "$out/$1.ref" "c-tests/remote/$1.c" -lvirt -lpthread || return 1
+    fi
+}
+
+# run TAG PROG SETUP ARGS...: each flavour on fresh daemons (SETUP starts them and prints the
+# arguments), under a timeout; then compare.
+differential() {
+    local tag=$1 prog=$2 setup=$3 flavours="ours" f args rc
+    [ $have_ref = 1 ] && flavours="ref theirs-on-ours ours"
+    for f in $flavours; do
+        args=$($setup) || { bad "$tag: daemons did not start"; return; }
+        case $f in
+            ref) timeout 120 "$out/$prog.ref" $args > "$out/$tag.$f.out" 2>"$out/$tag.$f.err" ;;
+            theirs-on-ours) LD_LIBRARY_PATH="$lib" timeout 120 "$out/$prog.ref" $args > "$out/$tag.$f.out" 2>"$out/$tag.$f.err" ;;
+            ours) LD_LIBRARY_PATH="$lib" timeout 120 "$out/$prog.ours" $args > "$out/$tag.$f.out" 2>"$out/$tag.$f.err" ;;
+        esac
+        rc=$?
+        if [ $rc != 0 ]; then
+            bad "$tag: exit $rc against $f"; tail -n 5 "$out/$tag.$f.out" "$out/$tag.$f.err"; return
+        fi
+        normalize "$out/$tag.$f.out"
+    done
+    if [ $have_ref = 0 ]; then ok "$tag: runs against ours (no reference to compare)"; return; fi
+    if diff -u "$out/$tag.ref.out.norm" "$out/$tag.theirs-on-ours.out.norm" > "$out/$tag.diff" &&
+        diff -u "$out/$tag.ref.out.norm" "$out/$tag.ours.out.norm" >> "$out/$tag.diff"; then
+        ok "$tag: same output as libvirt 9.0"
+    else
+        bad "$tag: output differs from libvirt 9.0"; head -40 "$out/$tag.diff"
+    fi
+}
+
+one_unix() { start_daemon a >&2 && unix_uri a; }
+one_tcp() { start_daemon a >&2 && tcp_uri a; }
+two_hosts() { start_daemon a >&2 && start_daemon b >&2 && echo "$(tcp_uri a) $(unix_uri b)"; }
+kill_unix() { start_daemon a >&2 && echo "$(unix_uri a) $(pid_of a)"; }
+kill_tcp() { start_daemon a >&2 && echo "$(tcp_uri a) $(pid_of a)"; }
+
+for prog in destroy twohosts kill; do
+    build "$prog" || bad "$prog: compile"
+done
+differential destroy-unix destroy one_unix
+differential destroy-tcp destroy one_tcp
+differential two-hosts twohosts two_hosts
+differential kill-unix kill kill_unix
+differential kill-tcp kill kill_tcp
+
+# The driver's own failures, ours only: no daemon at all, a bad transport.
+cat > "$out/noconn.c" <<'C'
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+static void quiet(void *u, virErrorPtr e) { (void)u; (void)e; }
+int main(int argc, char **argv)
+{
+    virSetErrorFunc(NULL, quiet);
+    for (int i = 1; i < argc; i++) {
+        virConnectPtr c = virConnectOpen(argv[i]);
+        virErrorPtr e = virGetLastError();
+        printf("%s: %s code=%d domain=%d int1=%d msg=%s\n", argv[i], c ? "opened" : "failed",
+               e ? e->code : 0, e ? e->domain : 0, e ? e->int1 : 0, e ? e->message : "");
+    }
+    return 0;
+}
+C
+if gcc $CFLAGS -Iinclude -o "$out/noconn.ours" "$out/noconn.c" -L"$lib" -lvirt; then
+    port=$(free_port)
+    set -- "test+unix:///default?socket=$base/none/sock" "test+tcp://127.0.0.1:$port/default"
+    LD_LIBRARY_PATH="$lib" timeout 30 "$out/noconn.ours" "$@" > "$out/noconn.ours.out"
+    if [ $have_ref = 1 ]; then
+        gcc $CFLAGS -o "$out/noconn.ref" "$out/noconn.c" -lvirt
+        timeout 30 "$out/noconn.ref" "$@" > "$out/noconn.ref.out"
+        if diff -u "$out/noconn.ref.out" "$out/noconn.ours.out"; then
+            ok "no daemon: the reference's errors"
+        else
+            bad "no daemon: errors differ"
+        fi
+    else
+        grep -q "failed code=38 domain=7" "$out/noconn.ours.out" && ok "no daemon: fails cleanly" || bad "no daemon"
+    fi
+else
+    bad "noconn: compile"
+fi
+
+echo "remote: $pass passed, $fail failed"
+[ $fail = 0 ]
