@@ -34,6 +34,8 @@ suite c-tests bash c-tests/run.sh
 [ -f tests/python.sh ] && suite python bash tests/python.sh
 [ -f tests/remote.sh ] && suite remote bash tests/remote.sh
 suite fuzz bash tests/fuzz.sh
+[ -f tests/faults.sh ] && suite faults bash tests/faults.sh
+[ -f tests/load.sh ] && suite load bash tests/load.sh
 echo
 [ -n "$names" ] && echo "failed suites:$names"
 echo "suites: $passed passed, $failed failed"
