@@ -8,6 +8,9 @@ use std::sync::{Arc, Mutex};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
+/// VIR_CONNECT_RO: the one open flag our local drivers accept, as the reference's.
+const OPEN_READ_ONLY: u32 = 1;
+
 pub struct Connection {
     pub id: u64,
     pub uri: String,
@@ -40,7 +43,8 @@ pub fn default_uri() -> String {
 }
 
 /// Open a connection to the driver `name` names.
-pub fn open(name: Option<&str>, read_only: bool) -> Result<Arc<Connection>> {
+pub fn open(name: Option<&str>, flags: u32) -> Result<Arc<Connection>> {
+    let read_only = flags & OPEN_READ_ONLY != 0;
     let text = match name {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => default_uri(),
@@ -53,8 +57,22 @@ pub fn open(name: Option<&str>, read_only: bool) -> Result<Arc<Connection>> {
         )
     })?;
     let driver: Arc<dyn Driver> = match uri.scheme.as_str() {
-        "test" if uri.server.is_none() => driver::test::open(&uri)?,
+        "test" if uri.server.is_none() => {
+            driver::check_flags(
+                crate::error::VIR_FROM_TEST,
+                flags,
+                OPEN_READ_ONLY,
+                "testConnectOpen",
+            )?;
+            driver::test::open(&uri)?
+        }
         "qemu" if uri.server.is_none() && (uri.path == "/embed" || uri.path == "/session") => {
+            driver::check_flags(
+                crate::error::VIR_FROM_QEMU,
+                flags,
+                OPEN_READ_ONLY,
+                "qemuConnectOpen",
+            )?;
             driver::qemu::open(&uri)?
         }
         _ if driver::remote::serves(&uri, read_only) => driver::remote::open(&uri, read_only)?,

@@ -19,23 +19,14 @@
 # XFAIL lines are known bugs of the library, found by these tests and reported, not yet fixed:
 # they are listed and counted but do not fail the suite (FAULTS_STRICT=1 makes them failures).
 # When one of them is fixed its check passes by itself; remove its entry below then.
-#   B1 (fs full): a start on a full root succeeds: the pid and status files that cannot be
-#      written are ignored (src/driver/qemu/mod.rs, start() and write_status()), so the guest
-#      runs without a status file and a restarted application cannot find it.
-#   B2 (fs full): layout::write_atomic leaves its temporary file (run/qemu/<name>.tmp.<pid>)
-#      when the write or the fsync fails.
-#   B3 (appkill): a guest whose monitor does not answer at reconnect (frozen) is marked shut off
-#      and its files removed, but its qemu keeps running: orphaned (reconnect() kills the verified
-#      process only when the monitor socket cannot be connected, not when the handshake fails).
-#   B4 (monitor quit): after qemu's own SHUTDOWN (host) and exit, the reference reports
-#      STOPPED/SHUTDOWN (5/0) and state 5/1; we report STOPPED/FAILED (5/5) and 5/3 (on_exit()
-#      counts only guest-initiated SHUTDOWN).
-#   flags: functions whose flag checks differ from the reference's (KNOWN_FLAG_DIFFS below).
+#   (none at present: B1-B4 and the flag-check differences found here were fixed.)
 #
 # The last line is `faults: N passed, M failed`; the exit status is non-zero on any failure. Without
 # qemu, root (mounts), valgrind or the reference, the parts that need them are skipped loudly
 # (failures under CI=true). Nothing is left running or mounted: stragglers are killed on exit.
 set -uo pipefail
+# No known bug is open: every XCHECK of the programs counts as a real check.
+export FAULTS_STRICT=${FAULTS_STRICT:-1}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=${FAULTS_OUT:-$top/build/faults}
@@ -52,7 +43,7 @@ skip() { # what: skipped loudly, a failure under CI
 }
 
 # Functions whose flag checks are known to differ from the reference (reported bugs).
-KNOWN_FLAG_DIFFS="virConnectOpenAuth virDomainDefineXMLFlags virDomainReboot virDomainGetXMLDesc virDomainUndefineFlags"
+KNOWN_FLAG_DIFFS=""
 
 base=$(mktemp -d /tmp/oxvirt-faults.XXXXXX)
 export QT_BASE=$base

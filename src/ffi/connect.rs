@@ -24,10 +24,10 @@ pub(crate) fn fail<T>(e: Error, value: T) -> T {
     value
 }
 
-unsafe fn open(name: *const c_char, read_only: bool) -> virConnectPtr {
+unsafe fn open(name: *const c_char, flags: c_uint) -> virConnectPtr {
     // SAFETY: `name` is NULL or a C string, by the C contract.
     let name = unsafe { args::optional_str(name) };
-    match conn::open(name, read_only) {
+    match conn::open(name, flags) {
         Ok(c) => handles::new_connection(c),
         Err(e) => fail(e, ptr::null_mut()),
     }
@@ -35,12 +35,12 @@ unsafe fn open(name: *const c_char, read_only: bool) -> virConnectPtr {
 
 pub(crate) unsafe fn virConnectOpen(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, false) }
+    unsafe { open(name, 0) }
 }
 
 pub(crate) unsafe fn virConnectOpenReadOnly(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, true) }
+    unsafe { open(name, 1) }
 }
 
 pub(crate) unsafe fn virConnectOpenAuth(
@@ -49,7 +49,7 @@ pub(crate) unsafe fn virConnectOpenAuth(
     flags: c_uint,
 ) -> virConnectPtr {
     // SAFETY: handed on unchanged. Our drivers need no credentials, so `auth` is not consulted.
-    unsafe { open(name, flags & 1 != 0) }
+    unsafe { open(name, flags) }
 }
 
 pub(crate) unsafe fn virConnectClose(c: virConnectPtr) -> c_int {

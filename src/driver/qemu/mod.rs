@@ -39,6 +39,8 @@ const SHUTDOWN_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
 const REBOOT_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
 const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
 const LIST_ALL_FLAGS: u32 = 0xffff;
+/// How long a reconnect waits for a guest's monitor before going on without it.
+const RECONNECT_MONITOR_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A running qemu: the process (through its pidfd), its monitor, and who is stopping it.
 pub struct Running {
@@ -465,13 +467,19 @@ impl QemuDriver {
                 format!("cannot reconnect to the monitor of '{}'", st.def.name),
             )
         })?;
-        let mon = Monitor::handshake(
+        // A guest whose monitor does not answer (frozen) stays ours: tracked and watched, and
+        // destroyable through its pidfd; only calls that need the monitor fail.
+        match Monitor::handshake(
             stream,
-            self.cfg.monitor_timeout,
+            RECONNECT_MONITOR_TIMEOUT.min(self.cfg.monitor_timeout),
             self.event_handler(vm.uuid),
-        )
-        .map_err(monitor_error)?;
-        *run.monitor.lock().unwrap_or_else(|p| p.into_inner()) = Some(mon);
+        ) {
+            Ok(mon) => *run.monitor.lock().unwrap_or_else(|p| p.into_inner()) = Some(mon),
+            Err(e) => self.note(
+                &st.def.name,
+                &format!("reconnected without a monitor: {e:?}"),
+            ),
+        }
         {
             let mut i = vm.lock();
             i.def = st.def.clone();
@@ -510,10 +518,8 @@ impl QemuDriver {
                         .get("guest")
                         .and_then(|v| v.as_bool())
                         .unwrap_or(false);
-                    if guest {
-                        if let Some(r) = &i.run {
-                            r.guest_shutdown.store(true, Ordering::Relaxed);
-                        }
+                    if let Some(r) = &i.run {
+                        r.guest_shutdown.store(true, Ordering::Relaxed);
                     }
                     Some((kind::SHUTDOWN, if guest { 1 } else { kind::SHUTDOWN_HOST }))
                 }
@@ -661,10 +667,10 @@ impl QemuDriver {
         }
     }
 
-    fn write_status(&self, vm: &Vm) {
+    fn write_status(&self, vm: &Vm) -> Result<()> {
         let st = {
             let i = vm.lock();
-            let Some(run) = &i.run else { return };
+            let Some(run) = &i.run else { return Ok(()) };
             status::Status {
                 pid: run.pid,
                 start_time: run.start_time,
@@ -677,10 +683,13 @@ impl QemuDriver {
                 def: i.def.clone(),
             }
         };
-        let _ = layout::write_atomic(
-            &self.layout.status_file(&st.def.name),
-            status::format(&st).as_bytes(),
-        );
+        let path = self.layout.status_file(&st.def.name);
+        layout::write_atomic(&path, status::format(&st).as_bytes()).map_err(|e| {
+            sys_err(
+                &e,
+                format!("failed to write status file '{}'", path.display()),
+            )
+        })
     }
 
     /// Start a domain: qemu paused, the monitor handshake, then `cont` unless PAUSED. A start that
@@ -781,7 +790,13 @@ impl QemuDriver {
                 }
             }
         };
-        let _ = std::fs::write(l.pid_file(&name), format!("{}", run.pid));
+        if let Err(e) = std::fs::write(l.pid_file(&name), format!("{}", run.pid)) {
+            let path = l.pid_file(&name);
+            return Err(abort(sys_err(
+                &e,
+                format!("failed to write pid file '{}'", path.display()),
+            )));
+        }
         {
             let mut i = vm.lock();
             i.run = Some(run.clone());
@@ -830,6 +845,11 @@ impl QemuDriver {
         if let Err(e) = self.watch(vm, &run) {
             return Err(abort(e));
         }
+        // Recorded before the guest runs: a guest nobody could find again after a restart is
+        // not started at all.
+        if let Err(e) = self.write_status(vm) {
+            return Err(abort(e));
+        }
         if flags & START_PAUSED == 0 {
             if let Err(e) = mon.execute("cont", None, Some(self.cfg.monitor_timeout)) {
                 return Err(abort(monitor_error(e)));
@@ -839,7 +859,9 @@ impl QemuDriver {
                 i.state = state::RUNNING;
                 i.reason = reason::RUNNING_BOOTED;
             }
-            self.write_status(vm);
+            if let Err(e) = self.write_status(vm) {
+                return Err(abort(e));
+            }
             self.note(&name, &format!("running, pid {}", run.pid));
             self.bus
                 .emit(&vm.domain_ref(), kind::STARTED, kind::STARTED_BOOTED);
@@ -849,7 +871,9 @@ impl QemuDriver {
                 i.state = state::PAUSED;
                 i.reason = reason::PAUSED_USER;
             }
-            self.write_status(vm);
+            if let Err(e) = self.write_status(vm) {
+                return Err(abort(e));
+            }
             self.note(&name, &format!("started paused, pid {}", run.pid));
             let r = vm.domain_ref();
             self.bus.emit(&r, kind::STARTED, kind::STARTED_BOOTED);
@@ -891,9 +915,16 @@ impl QemuDriver {
         if vm.running().is_none_or(|r| !Arc::ptr_eq(&r, &run)) {
             return Err(not_running());
         }
-        let mon = run.monitor().ok_or_else(not_running)?;
+        let mon = run.monitor().ok_or_else(|| {
+            Error::with(
+                VIR_ERR_OPERATION_FAILED,
+                VIR_FROM_QEMU,
+                "the guest's monitor did not answer when this process reconnected to it",
+            )
+        })?;
         let out = f(&vm, &mon)?;
-        self.write_status(&vm);
+        // The guest runs on either way; a stale record only costs a reconnect the latest state.
+        let _ = self.write_status(&vm);
         Ok(out)
     }
 
@@ -1163,7 +1194,8 @@ impl Driver for QemuDriver {
                 (vm, false)
             }
         };
-        self.write_status(&vm);
+        // The guest runs on either way; a stale record only costs a reconnect the latest state.
+        let _ = self.write_status(&vm);
         let r = vm.domain_ref();
         self.bus.emit(
             &r,
@@ -1195,7 +1227,8 @@ impl Driver for QemuDriver {
         let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
         if active {
             vm.lock().persistent = false;
-            self.write_status(&vm);
+            // The guest runs on either way; a stale record only costs a reconnect the latest state.
+            let _ = self.write_status(&vm);
         } else {
             self.remove(&vm);
         }

@@ -20,8 +20,10 @@ const DEFAULT_UUID: [u8; 16] = [
 // Flags the reference's test driver accepts, per call.
 const CREATE_XML_FLAGS: u32 = 1 << 4; // VIR_DOMAIN_START_VALIDATE
 const DESTROY_FLAGS: u32 = 1; // VIR_DOMAIN_DESTROY_GRACEFUL
-const UNDEFINE_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40;
-const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
+const UNDEFINE_FLAGS: u32 = 0x1 | 0x2; // MANAGED_SAVE, SNAPSHOTS_METADATA
+const DEFINE_FLAGS: u32 = 0x1; // VIR_DOMAIN_DEFINE_VALIDATE
+const REBOOT_FLAGS: u32 = 0x1f;
+const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x8; // SECURE, INACTIVE, MIGRATABLE
 const LIST_ALL_FLAGS: u32 = 0xffff;
 
 struct Dom {
@@ -406,7 +408,8 @@ impl Driver for TestDriver {
         Ok(r)
     }
 
-    fn define_xml(&self, xml: &str, _flags: u32) -> Result<DomainRef> {
+    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, DEFINE_FLAGS, "testDomainDefineXMLFlags")?;
         let def = domain::xml::parse(xml)?;
         let uuid = def.uuid;
         let (r, updated) = {
@@ -537,7 +540,8 @@ impl Driver for TestDriver {
         Ok(())
     }
 
-    fn reboot(&self, d: &DomainRef, _flags: u32) -> Result<()> {
+    fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, REBOOT_FLAGS, "testDomainReboot")?;
         let r = {
             let mut st = self.lock();
             let dom = st.get(d)?;
