@@ -87,3 +87,23 @@ fn check(name: &str, handle: &Handle) -> Result<(), Error> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_becomes_an_internal_error_and_the_failure_value() {
+        let r = super::call("virTestPanics", -1, true, || -> i32 { panic!("boom") });
+        assert_eq!(r, -1);
+        let e = crate::error::last().expect("an error is set");
+        assert_eq!(e.code, crate::error::VIR_ERR_INTERNAL_ERROR);
+        assert!(e.message.contains("virTestPanics: boom"), "{}", e.message);
+    }
+
+    #[test]
+    fn every_call_clears_the_last_error_first() {
+        crate::error::report(crate::error::Error::internal(0, "old"));
+        let r = super::call("virTestOk", -1, true, || 0);
+        assert_eq!(r, 0);
+        assert!(crate::error::last().is_none());
+    }
+}
