@@ -68,7 +68,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy diff"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices diff"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
