@@ -4,6 +4,8 @@
 # unprivileged (as nobody when we are root) so that several can run side by side. Two daemons
 # stand for two hosts. The C programs in c-tests/remote/ are built against Debian's headers and
 # ours and run against Debian's library and ours, each run on fresh daemons: outputs must be equal.
+# The ssh transport goes through a private sshd on 127.0.0.1 (key-only, started and stopped here;
+# packages openssh-server, openssh-client, netcat-openbsd) to a daemon's unix socket.
 #
 # usage: tests/remote.sh     (REMOTE_KEEP=1 keeps the folder; the daemons are always stopped)
 # The last line is `remote: N passed, M failed`. Without libvirtd the suite is skipped loudly,
@@ -61,10 +63,19 @@ stop_daemon() { # name
     wait "$pid" 2>/dev/null
     return 0
 }
+stop_sshd() {
+    local pid
+    pid=$(cat "$base/sshd/sshd.bgpid" 2>/dev/null) || return 0
+    rm -f "$base/sshd/sshd.bgpid"
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
 cleanup() {
     local f
     # Daemons are started in subshells too (setups run in $(...)): find them by their pid files.
     for f in "$base"/*/daemon.pid; do [ -f "$f" ] && stop_daemon "$(basename "$(dirname "$f")")"; done
+    stop_sshd
     [ -n "${REMOTE_KEEP:-}" ] && echo "remote: kept $base" || rm -rf "$base"
 }
 trap cleanup EXIT
@@ -114,6 +125,65 @@ CONF
     echo "remote: daemon $n did not start:"; tail -n 5 "$d/stdout" "$d/libvirtd.log" 2>/dev/null
     return 1
 }
+# A private sshd on 127.0.0.1 that lets us in with a key of our own, in $base/sshd. ssh runs
+# through $base/sshd/ssh (the URIs' `command`): the real ssh, with the sshd's host key in a
+# known_hosts of our own (the user's stays untouched) and no user configuration, logging its
+# command line to ssh.log so that the reference's and ours can be compared.
+sshdir=$base/sshd
+sshuser=$(id -un)
+sshport=
+start_sshd() {
+    local missing="" p
+    for p in /usr/sbin/sshd ssh ssh-keygen nc; do command -v "$p" >/dev/null || missing="$missing $p"; done
+    if [ -n "$missing" ]; then
+        if [ "${CI:-}" = "true" ]; then
+            bad "ssh: missing under CI:$missing (packages openssh-server openssh-client netcat-openbsd)"
+        else
+            echo "######## SKIP: ssh transport not tested, missing:$missing ########"
+        fi
+        return 1
+    fi
+    mkdir -p "$sshdir"
+    ssh-keygen -q -t ed25519 -N '' -C oxvirt-test-host -f "$sshdir/host_key" &&
+        ssh-keygen -q -t ed25519 -N '' -C oxvirt-test-client -f "$sshdir/client_key" || return 1
+    cp "$sshdir/client_key.pub" "$sshdir/authorized_keys"
+    sshport=$(free_port)
+    cat > "$sshdir/sshd_config" <<CONF
+ListenAddress 127.0.0.1
+HostKey $sshdir/host_key
+AuthorizedKeysFile $sshdir/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UsePAM no
+PidFile $sshdir/sshd.pid
+CONF
+    echo "[127.0.0.1]:$sshport $(cut -d' ' -f1,2 "$sshdir/host_key.pub")" > "$sshdir/known_hosts"
+    cat > "$sshdir/ssh" <<WRAP
+#!/bin/sh
+printf '%s\n' "\$*" >> "$sshdir/ssh.log"
+exec ssh -F /dev/null -o UserKnownHostsFile="$sshdir/known_hosts" -o GlobalKnownHostsFile=/dev/null "\$@"
+WRAP
+    chmod 755 "$sshdir/ssh"
+    # sshd's privilege separation directory (Debian's service creates it).
+    [ "$(id -u)" = 0 ] && mkdir -p /run/sshd
+    /usr/sbin/sshd -D -f "$sshdir/sshd_config" -p "$sshport" -E "$sshdir/sshd.log" </dev/null &
+    echo $! > "$sshdir/sshd.bgpid"
+    for _ in $(seq 50); do
+        if ssh -F /dev/null -o UserKnownHostsFile="$sshdir/known_hosts" -o BatchMode=yes \
+            -i "$sshdir/client_key" -p "$sshport" -T "$sshuser@127.0.0.1" true </dev/null 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$(cat "$sshdir/sshd.bgpid")" 2>/dev/null || break
+        sleep 0.1
+    done
+    bad "ssh: no login through the private sshd"; tail -n 5 "$sshdir/sshd.log"
+    return 1
+}
+ssh_uri() { # daemon name: its unix socket through ssh
+    echo "test+ssh://$sshuser@127.0.0.1:$sshport/default?socket=$base/$1/libvirt-sock&keyfile=$sshdir/client_key&no_verify=1&command=$sshdir/ssh"
+}
 unix_uri() { echo "test+unix:///default?socket=$base/$1/libvirt-sock"; }
 tcp_uri() { echo "test+tcp://127.0.0.1:$(cat "$base/$1/port")/default"; }
 pid_of() { cat "$base/$1/daemon.pid"; }
@@ -161,8 +231,10 @@ one_tcp() { start_daemon a >&2 && tcp_uri a; }
 two_hosts() { start_daemon a >&2 && start_daemon b >&2 && echo "$(tcp_uri a) $(unix_uri b)"; }
 kill_unix() { start_daemon a >&2 && echo "$(unix_uri a) $(pid_of a)"; }
 kill_tcp() { start_daemon a >&2 && echo "$(tcp_uri a) $(pid_of a)"; }
+one_ssh() { start_daemon a >&2 && ssh_uri a; }
+kill_ssh() { start_daemon a >&2 && echo "$(ssh_uri a) $(pid_of a)"; }
 
-for prog in destroy twohosts kill; do
+for prog in destroy twohosts kill close closereg; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -170,6 +242,27 @@ differential destroy-tcp destroy one_tcp
 differential two-hosts twohosts two_hosts
 differential kill-unix kill kill_unix
 differential kill-tcp kill kill_tcp
+# Close callbacks and IsAlive with an event loop running; then the registrations themselves.
+differential close-unix close kill_unix
+differential close-tcp close kill_tcp
+differential close-registrations closereg kill_unix
+
+have_ssh=0
+start_sshd && have_ssh=1
+if [ $have_ssh = 1 ]; then
+    : > "$sshdir/ssh.log"
+    differential destroy-ssh destroy one_ssh
+    if [ $have_ref = 1 ]; then
+        # Each flavour opened two connections (read-write, read-only): one command line, six times.
+        if [ "$(wc -l < "$sshdir/ssh.log")" = 6 ] && [ "$(sort -u "$sshdir/ssh.log" | wc -l)" = 1 ]; then
+            ok "ssh: the reference's ssh command line"
+        else
+            bad "ssh: command lines differ from the reference's"; sort "$sshdir/ssh.log" | uniq -c
+        fi
+    fi
+    differential kill-ssh kill kill_ssh
+    differential close-ssh close kill_ssh
+fi
 
 # The driver's own failures, ours only: no daemon at all, a bad transport.
 cat > "$out/noconn.c" <<'C'
@@ -191,7 +284,10 @@ int main(int argc, char **argv)
 C
 if gcc $CFLAGS -Iinclude -o "$out/noconn.ours" "$out/noconn.c" -L"$lib" -lvirt; then
     port=$(free_port)
-    set -- "test+unix:///default?socket=$base/none/sock" "test+tcp://127.0.0.1:$port/default"
+    set -- "test+unix:///default?socket=$base/none/sock" "test+tcp://127.0.0.1:$port/default" \
+        "test+tcp://127.0.0.1:$port/default?no_verify=yes" "test+ssh://127.0.0.1:$port/default?proxy=bogus"
+    # Through ssh to a socket that is not there: the far side's complaint ends up in the error.
+    [ $have_ssh = 1 ] && set -- "$@" "$(ssh_uri none)"
     LD_LIBRARY_PATH="$lib" timeout 30 "$out/noconn.ours" "$@" > "$out/noconn.ours.out"
     if [ $have_ref = 1 ]; then
         gcc $CFLAGS -o "$out/noconn.ref" "$out/noconn.c" -lvirt

@@ -1,7 +1,8 @@
 /* A daemon that goes away (argv[1] the URI, argv[2] the daemon's pid): four threads keep calls in
  * flight on one connection while the daemon is killed; a second connection sits idle meanwhile.
  * Every call must come back (no hang: an alarm fails the test) with an RPC error, and later calls
- * with the reference's "client socket is closed". */
+ * with the reference's "client socket is closed". No event loop runs: the idle connection stays
+ * alive (virConnectIsAlive) until its next call notices the end. close.c has the loop. */
 #include "../common.h"
 #include <pthread.h>
 #include <signal.h>
@@ -67,19 +68,20 @@ int main(int argc, char **argv)
                    : "no");
     }
     int st, reason;
+    printf("alive: busy %d, idle %d\n", virConnectIsAlive(c), virConnectIsAlive(idle));
     printf("busy connection, next call: %d\n", virDomainGetState(d, &st, &reason, 0));
     show_error("busy connection, next call");
     usleep(300000);
     printf("idle connection, first call: %d\n", virDomainGetState(d2, &st, &reason, 0));
-    virErrorPtr e = virGetLastError();
-    printf("idle connection, first call: code=%d domain=%d\n", e ? e->code : 0, e ? e->domain : 0);
+    show_error("idle connection, first call");
+    printf("alive: busy %d, idle %d\n", virConnectIsAlive(c), virConnectIsAlive(idle));
     printf("idle connection, second call: %d\n", virDomainDestroy(d2));
     show_error("idle connection, second call");
     virDomainFree(d);
     virDomainFree(d2);
     printf("close: %d %d\n", virConnectClose(c), virConnectClose(idle));
     if (!virConnectOpen(argv[1])) {
-        e = virGetLastError();
+        virErrorPtr e = virGetLastError();
         printf("reopen: code=%d domain=%d int1=%d\n", e ? e->code : 0, e ? e->domain : 0,
                e ? e->int1 : 0);
     }

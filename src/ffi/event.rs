@@ -420,21 +420,34 @@ fn close_callback_check(conn: virConnectPtr, cb: virConnectCloseFunc, function: 
     }
 }
 
-/// Close callbacks of connections to a daemon (the remote driver): the application's function,
-/// its data and free function, by connection handle. Local drivers never close a connection by
-/// themselves and, as the reference's, keep nothing.
-#[derive(Clone, Copy)]
+/// Close callbacks of connections to a daemon (the remote driver), as the reference's remote
+/// driver keeps them: one per connection; it stays registered after it has run (its free function
+/// runs right after it); a second registration, or unregistering another function, is refused.
+/// Local drivers never close a connection by themselves and, as the reference's, keep nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct CloseCallback {
     cb: usize,
     opaque: usize,
     freecb: usize,
 }
 
-static CLOSE_CALLBACKS: std::sync::Mutex<Vec<(usize, CloseCallback)>> =
+/// By connection handle: the registered callback, if any, and whether the connection hook that
+/// calls it is in place.
+static CLOSE_CALLBACKS: std::sync::Mutex<Vec<(usize, Option<CloseCallback>)>> =
     std::sync::Mutex::new(Vec::new());
 
-fn close_callbacks() -> std::sync::MutexGuard<'static, Vec<(usize, CloseCallback)>> {
+fn close_callbacks() -> std::sync::MutexGuard<'static, Vec<(usize, Option<CloseCallback>)>> {
     CLOSE_CALLBACKS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn call_free(c: &CloseCallback) {
+    if c.freecb == 0 {
+        return;
+    }
+    // SAFETY: `c.freecb` was stored from the application's non-NULL virFreeCallback.
+    let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(c.freecb) };
+    // SAFETY: the application's free function on its own data.
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { f(c.opaque as *mut c_void) }));
 }
 
 /// The daemon went away: tell the application, once, with libvirt's close reason.
@@ -442,7 +455,7 @@ fn connection_closed(conn_key: usize, reason: i32) {
     let found = close_callbacks()
         .iter()
         .find(|(k, _)| *k == conn_key)
-        .map(|(_, c)| *c);
+        .and_then(|(_, c)| *c);
     let Some(c) = found else { return };
     // SAFETY: `c.cb` was stored from the application's non-NULL virConnectCloseFunc.
     let f: unsafe extern "C" fn(virConnectPtr, c_int, *mut c_void) =
@@ -451,6 +464,18 @@ fn connection_closed(conn_key: usize, reason: i32) {
     let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
         f(conn_key as virConnectPtr, reason, c.opaque as *mut c_void)
     }));
+    call_free(&c);
+}
+
+fn close_callback_refused(text: &str) -> c_int {
+    fail(
+        Error::with(
+            crate::error::VIR_ERR_OPERATION_INVALID,
+            crate::error::VIR_FROM_REMOTE,
+            text,
+        ),
+        -1,
+    )
 }
 
 pub(crate) unsafe fn virConnectRegisterCloseCallback(
@@ -463,7 +488,7 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
     let (Some(f), Some(e)) = (cb, handles::connection(conn)) else {
         return r;
     };
-    if r != 0 {
+    if r != 0 || !crate::driver::remote::is_remote(&e.conn.driver) {
         return r;
     }
     let key = conn as usize;
@@ -472,21 +497,28 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
         opaque: opaque as usize,
         freecb: freecb.map_or(0, |f| f as usize),
     };
-    let first = {
+    let hook = {
         let mut all = close_callbacks();
-        let first = !all.iter().any(|(k, _)| *k == key);
-        all.retain(|(k, _)| *k != key);
-        all.push((key, entry));
-        first
+        match all.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, Some(_))) => {
+                drop(all);
+                return close_callback_refused("A close callback is already registered");
+            }
+            Some((_, slot)) => {
+                *slot = Some(entry);
+                false
+            }
+            None => {
+                all.push((key, Some(entry)));
+                true
+            }
+        }
     };
-    if first
-        && !crate::driver::remote::on_close(
+    if hook {
+        crate::driver::remote::on_close(
             &e.conn.driver,
             Box::new(move |reason| connection_closed(key, reason)),
-        )
-    {
-        // A local driver: nothing will ever call it, as the reference's.
-        close_callbacks().retain(|(k, _)| *k != key);
+        );
     }
     0
 }
@@ -496,20 +528,38 @@ pub(crate) unsafe fn virConnectUnregisterCloseCallback(
     cb: virConnectCloseFunc,
 ) -> c_int {
     let r = close_callback_check(conn, cb, "virConnectUnregisterCloseCallback");
-    if r == 0 {
-        let removed: Vec<CloseCallback> = {
-            let mut all = close_callbacks();
-            let (gone, kept): (Vec<_>, Vec<_>) =
-                all.drain(..).partition(|(k, _)| *k == conn as usize);
-            *all = kept;
-            gone.into_iter().map(|(_, c)| c).collect()
-        };
-        for c in removed.into_iter().filter(|c| c.freecb != 0) {
-            // SAFETY: `c.freecb` was stored from the application's non-NULL virFreeCallback.
-            let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(c.freecb) };
-            // SAFETY: the application's free function on its own data.
-            unsafe { f(c.opaque as *mut c_void) };
-        }
+    let (Some(f), Some(e)) = (cb, handles::connection(conn)) else {
+        return r;
+    };
+    if r != 0 || !crate::driver::remote::is_remote(&e.conn.driver) {
+        return r;
     }
-    r
+    let removed = {
+        let mut all = close_callbacks();
+        let slot = all
+            .iter_mut()
+            .find(|(k, _)| *k == conn as usize)
+            .map(|(_, s)| s);
+        match slot {
+            Some(s) if s.is_some_and(|c| c.cb == f as usize) => {
+                // The reference tells the daemon, which needs the connection alive.
+                if crate::driver::remote::is_alive(&e.conn.driver) == Some(false) {
+                    drop(all);
+                    return fail(
+                        Error::internal(crate::error::VIR_FROM_RPC, "client socket is closed"),
+                        -1,
+                    );
+                }
+                s.take()
+            }
+            _ => {
+                drop(all);
+                return close_callback_refused("A different callback was requested");
+            }
+        }
+    };
+    if let Some(c) = removed {
+        call_free(&c);
+    }
+    0
 }

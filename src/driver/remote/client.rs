@@ -4,18 +4,26 @@
 //!
 //! One reader thread per connection reads every message the daemon sends. It also keeps the
 //! connection alive: when nothing arrived for `KEEPALIVE_INTERVAL` it sends a PING, and after
-//! `KEEPALIVE_COUNT` such intervals in silence it declares the peer dead. A dead connection fails
-//! every call in flight with the error that killed it, the next call with the same error (once),
-//! and every later call with the reference's "client socket is closed".
+//! `KEEPALIVE_COUNT` such intervals in silence it declares the peer dead.
+//!
+//! How the end of a connection is noticed follows the reference, whose client reads only while a
+//! call waits or while the event loop watches its socket. A connection that ends with calls in
+//! flight fails them all with the error that ended it. One that ends idle stays "alive" until
+//! somebody notices: the event loop registered when it was opened (through a timer armed by the
+//! reader thread, so close callbacks run on the loop's thread, as the reference's), or else the
+//! next call, which writes first, as the reference's, and fails with the write's error or else
+//! the end the reader saw. Every later call hears the reference's "client socket is closed".
+//! The close reason is the reference's too: EOF when the socket reports a hangup, else ERROR.
 
 use super::xdr::{Dec, Enc};
 use crate::error::{Error, Result, VIR_ERR_RPC, VIR_FROM_RPC};
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
-use std::process::{Child, ChildStdin, ChildStdout};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::{Child, ChildStderr};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -54,8 +62,76 @@ fn errno(e: &std::io::Error) -> i32 {
 pub enum Stream {
     Unix(UnixStream),
     Tcp(TcpStream),
-    /// A helper process (ssh) whose stdin and stdout carry the protocol.
-    Command(Arc<Mutex<Child>>, Option<ChildStdin>, Option<ChildStdout>),
+    /// A helper process (ssh) at the other end of a socket pair, as the reference runs it.
+    Command(UnixStream, Arc<Helper>),
+}
+
+/// A helper process carrying the protocol on its stdin and stdout; what it says on stderr ends
+/// up in the error that ends the connection, as the reference's.
+pub struct Helper {
+    child: Mutex<Child>,
+    stderr: Mutex<Option<ChildStderr>>,
+}
+
+/// virFileReadLimFD's limit in virNetSocketReadWire.
+const HELPER_ERROR_MAX: usize = 1024;
+/// How long the end of the stream waits for the helper to close its stderr.
+const HELPER_ERROR_WAIT: Duration = Duration::from_secs(1);
+
+impl Helper {
+    pub fn new(mut child: Child) -> Arc<Helper> {
+        let stderr = child.stderr.take();
+        Arc::new(Helper {
+            child: Mutex::new(child),
+            stderr: Mutex::new(stderr),
+        })
+    }
+
+    /// All the helper wrote on stderr, trailing whitespace trimmed, once it has closed it (it
+    /// normally exits when the stream ends); None when it wrote more than the reference reads,
+    /// or keeps stderr open.
+    fn error_output(&self) -> Option<String> {
+        let mut guard = lock(&self.stderr);
+        let err = guard.as_mut()?;
+        let deadline = Instant::now() + HELPER_ERROR_WAIT;
+        let mut out = Vec::new();
+        let mut buf = [0u8; 512];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let mut pfd = libc::pollfd {
+                fd: err.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one live pollfd for the descriptor `err` owns.
+            let r = unsafe { libc::poll(&mut pfd, 1, left.as_millis() as libc::c_int) };
+            if r < 0 && std::io::Error::last_os_error().kind() == ErrorKind::Interrupted {
+                continue;
+            }
+            if r <= 0 {
+                return None;
+            }
+            match err.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    out.extend_from_slice(&buf[..n]);
+                    if out.len() > HELPER_ERROR_MAX {
+                        return None;
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        let text = String::from_utf8_lossy(&out);
+        Some(text.trim_end().to_string())
+    }
+
+    fn stop(&self) {
+        let mut child = lock(&self.child);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }
 
 impl Stream {
@@ -64,17 +140,48 @@ impl Stream {
         match self {
             Stream::Unix(s) => Ok(Stream::Unix(s.try_clone()?)),
             Stream::Tcp(s) => Ok(Stream::Tcp(s.try_clone()?)),
-            Stream::Command(c, _, out) => Ok(Stream::Command(c.clone(), None, out.take())),
+            Stream::Command(s, h) => Ok(Stream::Command(s.try_clone()?, h.clone())),
+        }
+    }
+
+    fn fd(&self) -> RawFd {
+        match self {
+            Stream::Unix(s) | Stream::Command(s, _) => s.as_raw_fd(),
+            Stream::Tcp(s) => s.as_raw_fd(),
         }
     }
 
     fn set_read_timeout(&self, t: Option<Duration>) {
         let _ = match self {
-            Stream::Unix(s) => s.set_read_timeout(t),
+            Stream::Unix(s) | Stream::Command(s, _) => s.set_read_timeout(t),
             Stream::Tcp(s) => s.set_read_timeout(t),
-            // A pipe has no timeout: the helper (ssh) runs its own keepalive.
-            Stream::Command(..) => Ok(()),
         };
+    }
+
+    /// The reference's close reason for a stream that ended: EOF when poll reports a hangup
+    /// (a unix socket or socket pair whose peer is gone, a reset TCP connection), else ERROR
+    /// (a TCP peer that only closed its side).
+    fn end_reason(&self) -> i32 {
+        let mut pfd = libc::pollfd {
+            fd: self.fd(),
+            events: libc::POLLIN | libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one live pollfd for the descriptor this stream owns; a zero timeout.
+        let r = unsafe { libc::poll(&mut pfd, 1, 0) };
+        if r > 0 && pfd.revents & libc::POLLHUP != 0 {
+            CLOSE_REASON_EOF
+        } else {
+            CLOSE_REASON_ERROR
+        }
+    }
+
+    /// What the helper process said, for the error that ends the stream.
+    fn helper_error(&self) -> Option<String> {
+        match self {
+            Stream::Command(_, h) => h.error_output(),
+            _ => None,
+        }
     }
 
     fn shutdown(&mut self) {
@@ -85,11 +192,9 @@ impl Stream {
             Stream::Tcp(s) => {
                 let _ = s.shutdown(Shutdown::Both);
             }
-            Stream::Command(c, stdin, _) => {
-                stdin.take();
-                let mut child = lock(c);
-                let _ = child.kill();
-                let _ = child.wait();
+            Stream::Command(s, h) => {
+                let _ = s.shutdown(Shutdown::Both);
+                h.stop();
             }
         }
     }
@@ -98,10 +203,8 @@ impl Stream {
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
-            Stream::Unix(s) => s.read(buf),
+            Stream::Unix(s) | Stream::Command(s, _) => s.read(buf),
             Stream::Tcp(s) => s.read(buf),
-            Stream::Command(_, _, Some(out)) => out.read(buf),
-            Stream::Command(..) => Ok(0),
         }
     }
 }
@@ -109,19 +212,32 @@ impl Read for Stream {
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Stream::Unix(s) => send_nosignal(s, buf),
+            Stream::Unix(s) | Stream::Command(s, _) => send_nosignal(s, buf),
             // std's TcpStream already sends with MSG_NOSIGNAL.
             Stream::Tcp(s) => s.write(buf),
-            Stream::Command(_, Some(inp), _) => inp.write(buf),
-            Stream::Command(..) => Err(std::io::Error::from_raw_os_error(libc::EPIPE)),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Stream::Command(_, Some(inp), _) => inp.flush(),
-            _ => Ok(()),
-        }
+        Ok(())
+    }
+}
+
+/// The reading half's error when the stream ended: the reference's message, with what a helper
+/// process said on stderr.
+fn end_error(stream: &Stream, read: std::io::Result<()>) -> Error {
+    let said = stream.helper_error();
+    let text = |what: &str| match &said {
+        Some(s) => format!("{what}: {s}"),
+        None => what.to_string(),
+    };
+    match read {
+        Ok(()) => Error::system(
+            VIR_FROM_RPC,
+            libc::EIO,
+            text("End of file while reading data"),
+        ),
+        Err(e) => Error::system(VIR_FROM_RPC, errno(&e), text("Cannot recv data")),
     }
 }
 
@@ -177,9 +293,12 @@ impl Slot {
 #[derive(Default)]
 struct Calls {
     pending: HashMap<u32, Arc<Slot>>,
-    /// Why the connection died, until a call has been told.
-    death: Option<Error>,
+    /// The reader saw the stream end while no call was in flight, and nobody noticed yet: the
+    /// error it saw and the close reason.
+    unnoticed: Option<(Error, i32)>,
     dead: bool,
+    /// The close reason, once dead.
+    reason: i32,
 }
 
 /// An asynchronous message of the remote program: (procedure, body).
@@ -188,6 +307,7 @@ pub type EventSink = Box<dyn Fn(i32, &[u8]) + Send + Sync>;
 pub type CloseSink = Box<dyn Fn(i32) + Send + Sync>;
 
 /// VIR_CONNECT_CLOSE_REASON_*.
+pub(super) const CLOSE_REASON_ERROR: i32 = 0;
 pub(super) const CLOSE_REASON_EOF: i32 = 1;
 pub(super) const CLOSE_REASON_KEEPALIVE: i32 = 2;
 pub(super) const CLOSE_REASON_CLIENT: i32 = 3;
@@ -197,27 +317,73 @@ pub struct Client {
     calls: Mutex<Calls>,
     serial: AtomicU32,
     events: Mutex<Option<EventSink>>,
-    close_sinks: Mutex<Vec<CloseSink>>,
+    /// The connection's one close listener.
+    close_sink: Mutex<Option<CloseSink>>,
+    /// This client's key in [`watched`]: what its timer in the event loop carries.
+    key: usize,
+    /// The timer in the event loop registered when the connection was opened (disarmed until
+    /// the stream ends idle), as the reference's socket watch; None without a loop.
+    loop_timer: Mutex<Option<i32>>,
+}
+
+/// Clients by key, for their event-loop timers (whose data is a key, never a pointer).
+fn watched() -> MutexGuard<'static, HashMap<usize, std::sync::Weak<Client>>> {
+    static WATCHED: std::sync::LazyLock<Mutex<HashMap<usize, std::sync::Weak<Client>>>> =
+        std::sync::LazyLock::new(Default::default);
+    lock(&WATCHED)
+}
+
+static NEXT_KEY: AtomicUsize = AtomicUsize::new(1);
+
+/// The event loop noticed that a connection ended idle.
+unsafe extern "C" fn loop_timer_fired(timer: libc::c_int, opaque: *mut libc::c_void) {
+    let key = opaque as usize;
+    let _ = std::panic::catch_unwind(|| {
+        let client = watched().get(&key).and_then(std::sync::Weak::upgrade);
+        match client {
+            Some(c) => c.notice(),
+            None => {
+                crate::event::hooks::remove_timeout(timer);
+            }
+        }
+    });
 }
 
 impl Client {
     /// Start the client on a connected stream: its reader thread runs until the stream ends.
+    /// An event loop registered now watches the connection for its end.
     pub fn start(mut stream: Stream) -> Result<Arc<Client>> {
         let reader = stream
             .reader()
             .map_err(|e| Error::system(VIR_FROM_RPC, errno(&e), "Unable to duplicate socket"))?;
+        let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
         let client = Arc::new(Client {
             writer: Mutex::new(stream),
             calls: Mutex::new(Calls::default()),
             serial: AtomicU32::new(1),
             events: Mutex::new(None),
-            close_sinks: Mutex::new(Vec::new()),
+            close_sink: Mutex::new(None),
+            key,
+            loop_timer: Mutex::new(None),
         });
+        watched().insert(key, Arc::downgrade(&client));
+        let timer =
+            crate::event::hooks::add_timeout(-1, Some(loop_timer_fired), key as *mut _, None);
+        if timer >= 0 {
+            *lock(&client.loop_timer) = Some(timer);
+        }
         let c = client.clone();
-        std::thread::Builder::new()
+        if let Err(e) = std::thread::Builder::new()
             .name("oxvirt-remote".into())
             .spawn(move || c.read_loop(reader))
-            .map_err(|e| Error::system(VIR_FROM_RPC, errno(&e), "Unable to create thread"))?;
+        {
+            client.close();
+            return Err(Error::system(
+                VIR_FROM_RPC,
+                errno(&e),
+                "Unable to create thread",
+            ));
+        }
         Ok(client)
     }
 
@@ -225,15 +391,21 @@ impl Client {
         *lock(&self.events) = Some(sink);
     }
 
-    /// Call `f` once when the connection dies (now, if it is already dead).
+    /// Call `f` once when the connection dies (now, if it is already dead), instead of any
+    /// listener set before: a connection has one.
     pub fn on_close(&self, f: CloseSink) {
-        if lock(&self.calls).dead {
-            f(CLOSE_REASON_EOF);
+        let calls = lock(&self.calls);
+        if calls.dead {
+            let reason = calls.reason;
+            drop(calls);
+            f(reason);
             return;
         }
-        lock(&self.close_sinks).push(f);
+        // Still under the calls lock: `die` cannot pass between the check and this.
+        *lock(&self.close_sink) = Some(f);
     }
 
+    /// As the reference's virNetClientIsOpen: until the end of the stream has been noticed.
     pub fn is_alive(&self) -> bool {
         !lock(&self.calls).dead
     }
@@ -242,13 +414,17 @@ impl Client {
     pub fn call(&self, proc: i32, args: &[u8]) -> Result<Vec<u8>> {
         let serial = self.serial.fetch_add(1, Ordering::Relaxed);
         let slot = Arc::new(Slot::default());
-        {
+        let unnoticed = {
             let mut calls = lock(&self.calls);
             if calls.dead {
-                return Err(calls.death.take().unwrap_or_else(closed_error));
+                return Err(closed_error());
             }
-            calls.pending.insert(serial, slot.clone());
-        }
+            let u = calls.unnoticed.take();
+            if u.is_none() {
+                calls.pending.insert(serial, slot.clone());
+            }
+            u
+        };
         let msg = frame(
             REMOTE_PROGRAM,
             REMOTE_VERSION,
@@ -257,12 +433,23 @@ impl Client {
             serial,
             args,
         );
-        if let Err(e) = self.send(&msg) {
+        let sent = self.send(&msg);
+        if let Some((seen, _)) = unnoticed {
+            // This call notices the end the reader saw: a peer that is gone refuses the
+            // write, else the end is what the call reads.
+            let err = match sent {
+                Err(e) => Error::system(VIR_FROM_RPC, errno(&e), "Cannot write data"),
+                Ok(()) => seen,
+            };
+            let reason = lock(&self.writer).end_reason();
+            self.die(err.clone(), reason);
+            return Err(err);
+        }
+        if let Err(e) = sent {
             lock(&self.calls).pending.remove(&serial);
             let err = Error::system(VIR_FROM_RPC, errno(&e), "Cannot write data");
-            self.die(err.clone(), CLOSE_REASON_EOF);
-            // This call reports the failure itself; later ones hear the socket is closed.
-            lock(&self.calls).death = None;
+            let reason = lock(&self.writer).end_reason();
+            self.die(err.clone(), reason);
             return Err(err);
         }
         slot.wait()
@@ -277,36 +464,65 @@ impl Client {
     /// Close the connection on our side (after CONNECT_CLOSE): calls in flight fail.
     pub fn close(&self) {
         self.die(closed_error(), CLOSE_REASON_CLIENT);
-        lock(&self.calls).death = None;
     }
 
-    /// The connection is over: fail everything in flight, stop the stream, tell the listeners.
-    fn die(&self, why: Error, reason: i32) {
-        let (pending, first) = {
+    /// The event loop's turn: the end the reader saw is noticed now.
+    fn notice(&self) {
+        let seen = lock(&self.calls).unnoticed.take();
+        if let Some((err, reason)) = seen {
+            self.die(err, reason);
+        }
+    }
+
+    /// The reader saw the stream end: calls in flight notice now; with none, the end waits for
+    /// the event loop or the next call.
+    fn ended(&self, why: Error, reason: i32) {
+        {
             let mut calls = lock(&self.calls);
-            let first = !calls.dead;
-            calls.dead = true;
-            let pending: Vec<_> = calls.pending.drain().map(|(_, s)| s).collect();
-            if first {
-                // Calls in flight hear why; so does the next one if none was in flight.
-                calls.death = pending.is_empty().then(|| why.clone());
+            if calls.dead {
+                return;
             }
-            (pending, first)
+            if calls.pending.is_empty() && reason != CLOSE_REASON_CLIENT {
+                calls.unnoticed = Some((why, reason));
+                drop(calls);
+                if let Some(t) = *lock(&self.loop_timer) {
+                    crate::event::hooks::update_timeout(t, 0);
+                }
+                return;
+            }
+        }
+        self.die(why, reason);
+    }
+
+    /// The connection is over: fail everything in flight, stop the stream, tell the listeners
+    /// (unless we closed it ourselves).
+    fn die(&self, why: Error, reason: i32) {
+        let pending: Vec<_> = {
+            let mut calls = lock(&self.calls);
+            if calls.dead {
+                return;
+            }
+            calls.dead = true;
+            calls.reason = reason;
+            calls.unnoticed = None;
+            calls.pending.drain().map(|(_, s)| s).collect()
         };
         for s in pending {
             s.fill(Err(why.clone()));
         }
-        if !first {
-            return;
-        }
         lock(&self.writer).shutdown();
-        let sinks = std::mem::take(&mut *lock(&self.close_sinks));
-        if reason != CLOSE_REASON_CLIENT {
-            for f in sinks {
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(reason)));
-            }
+        if let Some(t) = lock(&self.loop_timer).take() {
+            crate::event::hooks::remove_timeout(t);
+        }
+        let sink = lock(&self.close_sink).take();
+        if let Some(f) = sink.filter(|_| reason != CLOSE_REASON_CLIENT) {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(reason)));
         }
         *lock(&self.events) = None;
+    }
+
+    fn is_dead(&self) -> bool {
+        lock(&self.calls).dead
     }
 
     fn read_loop(self: Arc<Self>, mut stream: Stream) {
@@ -317,7 +533,7 @@ impl Client {
             let mut len = [0u8; 4];
             if let Err(b) = self.fill(&mut stream, &mut len, &mut silent, &mut last_rx) {
                 let (e, reason) = *b;
-                return self.die(e, reason);
+                return self.ended(e, reason);
             }
             let total = u32::from_be_bytes(len) as usize;
             if !(4 + HEADER_LEN..=MESSAGE_MAX).contains(&total) {
@@ -328,12 +544,12 @@ impl Client {
                         "packet {total} bytes received from server too large, want {MESSAGE_MAX}"
                     ),
                 );
-                return self.die(e, CLOSE_REASON_EOF);
+                return self.die(e, CLOSE_REASON_ERROR);
             }
             let mut body = vec![0u8; total - 4];
             if let Err(b) = self.fill(&mut stream, &mut body, &mut silent, &mut last_rx) {
                 let (e, reason) = *b;
-                return self.die(e, reason);
+                return self.ended(e, reason);
             }
             self.dispatch(&body);
         }
@@ -351,13 +567,11 @@ impl Client {
         while got < buf.len() {
             match stream.read(&mut buf[got..]) {
                 Ok(0) => {
-                    if !self.is_alive() {
+                    if self.is_dead() {
                         return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
                     }
-                    return Err(Box::new((
-                        Error::system(VIR_FROM_RPC, libc::EIO, "End of file while reading data"),
-                        CLOSE_REASON_EOF,
-                    )));
+                    let reason = stream.end_reason();
+                    return Err(Box::new((end_error(stream, Ok(())), reason)));
                 }
                 Ok(n) => {
                     got += n;
@@ -366,7 +580,7 @@ impl Client {
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    if !self.is_alive() {
+                    if self.is_dead() {
                         return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
                     }
                     if last_rx.elapsed() < KEEPALIVE_INTERVAL {
@@ -393,13 +607,11 @@ impl Client {
                     let _ = self.send(&ping);
                 }
                 Err(e) => {
-                    if !self.is_alive() {
+                    if self.is_dead() {
                         return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
                     }
-                    return Err(Box::new((
-                        Error::system(VIR_FROM_RPC, errno(&e), "Cannot recv data"),
-                        CLOSE_REASON_EOF,
-                    )));
+                    let reason = stream.end_reason();
+                    return Err(Box::new((end_error(stream, Err(e)), reason)));
                 }
             }
         }
@@ -454,6 +666,15 @@ impl Client {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        watched().remove(&self.key);
+        if let Some(t) = lock(&self.loop_timer).take() {
+            crate::event::hooks::remove_timeout(t);
         }
     }
 }
@@ -569,8 +790,12 @@ mod tests {
         assert_eq!(t.join().unwrap(), 7i32.to_be_bytes());
         server.join().unwrap();
         std::thread::sleep(Duration::from_millis(50));
+        // Nobody noticed the end (no call in flight, no event loop): the next call writes to
+        // a peer that is gone.
+        assert!(client.is_alive());
         let e = client.call(9, &[]).unwrap_err();
-        assert_eq!((e.code, e.domain, e.int1), (38, 7, libc::EIO));
+        assert_eq!((e.code, e.domain, e.int1), (38, 7, libc::EPIPE));
+        assert!(!client.is_alive());
         let e = client.call(9, &[]).unwrap_err();
         assert_eq!(e.message, "internal error: client socket is closed");
     }

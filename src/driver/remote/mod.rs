@@ -6,7 +6,8 @@
 //! - `DRIVER+tcp://HOST[:PORT]/PATH`: plain TCP (default port 16509), `auth_tcp = "none"` only;
 //! - `DRIVER+ssh://[USER@]HOST[:PORT]/PATH`: the system `ssh` client (or `command=`) running
 //!   `virt-ssh-helper`, else `nc -U SOCKET`, on the far side (`keyfile`, `no_verify`, `no_tty`,
-//!   `socket`, `netcat`);
+//!   `socket`, `netcat`, `proxy`), with the reference's command line, its stdin and stdout a
+//!   socket pair and its stderr in the error that ends the connection;
 //! - `DRIVER:///PATH` that no driver of ours serves: the local daemon's socket.
 //!
 //! The daemon is asked to open `DRIVER:///PATH` (the URI without transport, host and the
@@ -199,13 +200,117 @@ fn connect_tcp(host: &str, port: u16) -> Result<Stream> {
     ))
 }
 
-/// Single-quote `s` for a POSIX shell.
-fn shell_quote(s: &str) -> String {
+/// virBufferEscapeShell: `s` as is when no shell metacharacter needs quoting, else in single
+/// quotes (a quote inside as `'\''`).
+fn escape_shell(s: &str) -> String {
+    if s.is_empty() {
+        return "''".to_string();
+    }
+    if !s.contains(|c| "\r\t\n !\"#$&'()*;<>?[\\]^`{|}~".contains(c)) {
+        return s.to_string();
+    }
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-fn connect_ssh(uri: &Uri, host: &str, name: &str) -> Result<Stream> {
+/// The reference's escaping of words that go through the remote shell twice (ssh's, then `sh -c`).
+fn escape_shell_twice(s: &str) -> String {
+    escape_shell(&escape_shell(s))
+}
+
+/// What runs on the far side of ssh (the `proxy` parameter).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Proxy {
+    /// `virt-ssh-helper` where installed, else netcat.
+    Auto,
+    Netcat,
+    /// `virt-ssh-helper` only.
+    Native,
+}
+
+fn proxy_mode(uri: &Uri) -> Result<Proxy> {
+    match uri.param("proxy") {
+        None | Some("auto") => Ok(Proxy::Auto),
+        Some("netcat") => Ok(Proxy::Netcat),
+        Some("native") => Ok(Proxy::Native),
+        Some(other) => Err(Error::with(
+            VIR_ERR_INVALID_ARG,
+            VIR_FROM_REMOTE,
+            // The reference's spelling.
+            format!("Unnkown proxy type '{other}'"),
+        )),
+    }
+}
+
+/// An integer parameter (`no_verify`, `no_tty`) as the reference parses it: all of it a number.
+fn int_param(uri: &Uri, name: &str) -> Result<bool> {
+    match uri.param(name) {
+        None => Ok(false),
+        Some(v) => v.trim_start().parse::<i32>().map(|n| n != 0).map_err(|_| {
+            Error::with(
+                VIR_ERR_INVALID_ARG,
+                VIR_FROM_REMOTE,
+                format!("Failed to parse value of URI component {name}"),
+            )
+        }),
+    }
+}
+
+/// The command ssh runs on the far side, as the reference builds it: `virt-ssh-helper NAME`
+/// (`-r` read-only) where installed, else netcat on the daemon's socket; netcat only when the
+/// URI names a socket or a netcat, or `proxy=netcat`; the helper only with `proxy=native`.
+fn ssh_remote_command(
+    proxy: Proxy,
+    netcat: Option<&str>,
+    socket: Option<&str>,
+    name: &str,
+    read_only: bool,
+) -> Result<String> {
+    let proxy = match proxy {
+        Proxy::Auto if netcat.is_some() || socket.is_some() => Proxy::Netcat,
+        p => p,
+    };
+    let nc = escape_shell_twice(netcat.unwrap_or("nc"));
+    let sock = socket.unwrap_or(if read_only {
+        LOCAL_SOCKET_RO
+    } else {
+        LOCAL_SOCKET
+    });
+    let nccmd = format!(
+        "if '{nc}' -q 2>&1 | grep \"requires an argument\" >/dev/null 2>&1; then ARG=-q0;else ARG=;fi;'{nc}' $ARG -U {sock}"
+    );
+    let helper = format!(
+        "virt-ssh-helper{}'{}'",
+        if read_only { " -r " } else { " " },
+        escape_shell_twice(name)
+    );
+    Ok(match proxy {
+        Proxy::Auto => format!(
+            "sh -c 'which virt-ssh-helper 1>/dev/null 2>&1; if test $? = 0; then     {helper}; else    {nccmd}; fi'"
+        ),
+        Proxy::Netcat => format!("sh -c '{nccmd}'"),
+        Proxy::Native if netcat.is_some() => {
+            return Err(Error::with(
+                VIR_ERR_INVALID_ARG,
+                VIR_FROM_RPC,
+                "netcat path not valid with native proxy mode",
+            ))
+        }
+        Proxy::Native => format!("sh -c '{helper}'"),
+    })
+}
+
+/// The system ssh client (or `command`) as the reference runs it: its stdin and stdout one end
+/// of a socket pair, its stderr kept for the error that ends the connection.
+fn connect_ssh(uri: &Uri, host: &str, name: &str, read_only: bool) -> Result<Stream> {
+    use std::os::fd::OwnedFd;
     use std::process::{Command, Stdio};
+    let remote = ssh_remote_command(
+        proxy_mode(uri)?,
+        uri.param("netcat"),
+        uri.param("socket"),
+        name,
+        read_only,
+    )?;
     let program = uri.param("command").unwrap_or("ssh").to_string();
     let mut cmd = Command::new(&program);
     if let Some(p) = uri.port {
@@ -217,41 +322,32 @@ fn connect_ssh(uri: &Uri, host: &str, name: &str) -> Result<Stream> {
     if let Some(k) = uri.param("keyfile") {
         cmd.arg("-i").arg(k);
     }
-    if uri.param("no_tty").is_some_and(|v| v != "0") {
-        cmd.arg("-T").arg("-o").arg("BatchMode=yes");
+    cmd.arg("-T");
+    if int_param(uri, "no_tty")? {
+        cmd.arg("-o").arg("BatchMode=yes");
     }
-    if uri.param("no_verify").is_some_and(|v| v != "0") {
+    cmd.arg("-e").arg("none");
+    if int_param(uri, "no_verify")? {
         cmd.arg("-o").arg("StrictHostKeyChecking=no");
     }
-    let netcat = uri.param("netcat").unwrap_or("nc");
-    let sock = uri.param("socket").unwrap_or(LOCAL_SOCKET);
-    let remote = if uri.param("socket").is_some() || uri.param("netcat").is_some() {
-        format!("{} -U {}", shell_quote(netcat), shell_quote(sock))
-    } else {
-        format!(
-            "if command -v virt-ssh-helper >/dev/null 2>&1; then exec virt-ssh-helper {}; else exec {} -U {}; fi",
-            shell_quote(name),
-            shell_quote(netcat),
-            shell_quote(sock)
-        )
+    cmd.arg("--").arg(host).arg(remote);
+    let io_error = |e: std::io::Error, what: &str| {
+        Error::system(VIR_FROM_RPC, e.raw_os_error().unwrap_or(libc::EIO), what)
     };
-    cmd.arg("-e")
-        .arg("none")
-        .arg("--")
-        .arg(host)
-        .arg(format!("sh -c {}", shell_quote(&remote)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| {
-        Error::system(
-            VIR_FROM_RPC,
-            e.raw_os_error().unwrap_or(libc::EIO),
-            format!("Unable to run {program}"),
-        )
-    })?;
-    let stdin = child.stdin.take();
-    let stdout = child.stdout.take();
-    Ok(Stream::Command(Arc::new(Mutex::new(child)), stdin, stdout))
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair()
+        .map_err(|e| io_error(e, "unable to create socket pair"))?;
+    let theirs_out = theirs
+        .try_clone()
+        .map_err(|e| io_error(e, "unable to create socket pair"))?;
+    cmd.stdin(Stdio::from(OwnedFd::from(theirs)))
+        .stdout(Stdio::from(OwnedFd::from(theirs_out)))
+        .stderr(Stdio::piped());
+    let child = cmd
+        .spawn()
+        .map_err(|e| io_error(e, &format!("Unable to run {program}")))?;
+    // The child's end must close here, or the helper's exit would never read as the end.
+    drop(cmd);
+    Ok(Stream::Command(ours, client::Helper::new(child)))
 }
 
 /// Connection types (virConnectGetType) as static strings: the known ones, the rest kept once.
@@ -282,6 +378,10 @@ pub struct RemoteDriver {
 pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
     let (driver, transport) = split_scheme(uri);
     let name = remote_name(uri, &driver);
+    // Parameters the reference parses before it connects, whatever the transport.
+    int_param(uri, "no_verify")?;
+    int_param(uri, "no_tty")?;
+    proxy_mode(uri)?;
     let stream =
         match transport.as_str() {
             "unix" => {
@@ -300,7 +400,7 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
             }
             "ssh" => {
                 let host = uri.server.as_deref().unwrap_or("localhost");
-                connect_ssh(uri, host, &name)?
+                connect_ssh(uri, host, &name, read_only)?
             }
             "tls" | "libssh" | "libssh2" | "ext" => {
                 return Err(Error::with(
@@ -355,6 +455,11 @@ fn address(d: &Arc<dyn Driver>) -> usize {
     Arc::as_ptr(d) as *const () as usize
 }
 
+/// Is this a connection to a daemon?
+pub fn is_remote(d: &Arc<dyn Driver>) -> bool {
+    client_of(d).is_some()
+}
+
 fn client_of(d: &Arc<dyn Driver>) -> Option<Arc<Client>> {
     let a = address(d);
     live()
@@ -364,8 +469,10 @@ fn client_of(d: &Arc<dyn Driver>) -> Option<Arc<Client>> {
 }
 
 /// virConnectRegisterCloseCallback for a remote connection: `f` is called once, with the
-/// virConnectCloseReason, when the daemon goes away (at once if it already has). False when `d`
-/// is not a remote driver (local drivers never close by themselves).
+/// virConnectCloseReason, when the daemon goes away (at once if it already has); it replaces
+/// any `f` given before for `d`. On the event loop's thread when the connection ended idle and
+/// a loop was registered when it was opened, as the reference's. False when `d` is not a
+/// remote driver (local drivers never close by themselves).
 pub fn on_close(d: &Arc<dyn Driver>, f: Box<dyn Fn(i32) + Send + Sync>) -> bool {
     match client_of(d) {
         Some(c) => {
@@ -741,15 +848,56 @@ mod tests {
         assert_eq!((e.code, e.domain, e.level), (42, 12, 2));
         assert_eq!((e.message.as_str(), e.int1), ("Domain not found", -1));
         daemon.join().unwrap();
+        // No event loop watches the connection: nobody notices the end until the next call,
+        // which writes first (to a peer that is gone) and closes with the reason poll gives.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert_eq!(is_alive(&d), Some(true));
+        assert!(rx.try_recv().is_err());
+        let e = d.lookup_by_name("test").unwrap_err();
+        assert_eq!((e.code, e.domain, e.int1), (38, VIR_FROM_RPC, libc::EPIPE));
+        assert_eq!(e.message, "Cannot write data: Broken pipe");
         let reason = rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
         assert_eq!(reason, client::CLOSE_REASON_EOF);
         assert_eq!(is_alive(&d), Some(false));
         let e = d.lookup_by_name("test").unwrap_err();
-        assert_eq!((e.code, e.domain, e.int1), (38, VIR_FROM_RPC, libc::EIO));
-        let e = d.lookup_by_name("test").unwrap_err();
         assert_eq!(e.message, "internal error: client socket is closed");
         drop(d);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn ssh_commands_as_the_reference_builds_them() {
+        // As libvirt 9.0's command lines (logged by a wrapper given as `command`).
+        let nc = r#"if 'nc' -q 2>&1 | grep "requires an argument" >/dev/null 2>&1; then ARG=-q0;else ARG=;fi;'nc' $ARG -U "#;
+        assert_eq!(
+            ssh_remote_command(Proxy::Auto, None, Some("/s"), "test:///default", false).unwrap(),
+            format!("sh -c '{nc}/s'")
+        );
+        assert_eq!(
+            ssh_remote_command(Proxy::Auto, None, None, "test:///default", true).unwrap(),
+            format!(
+                "sh -c 'which virt-ssh-helper 1>/dev/null 2>&1; if test $? = 0; then     {}{}",
+                "virt-ssh-helper -r 'test:///default'; else    ",
+                format_args!("{nc}{LOCAL_SOCKET_RO}; fi'")
+            )
+        );
+        assert_eq!(
+            ssh_remote_command(Proxy::Native, None, Some("/s"), "qemu:///system", false).unwrap(),
+            "sh -c 'virt-ssh-helper 'qemu:///system''"
+        );
+        let e = ssh_remote_command(Proxy::Native, Some("nc"), None, "x", false).unwrap_err();
+        assert_eq!((e.code, e.domain), (VIR_ERR_INVALID_ARG, VIR_FROM_RPC));
+        assert_eq!(escape_shell_twice("my nc"), r"''\''my nc'\'''");
+        assert_eq!(
+            escape_shell_twice("test:///default?a=b'c"),
+            r"''\''test:///default?a=b'\''\'\'''\''c'\'''"
+        );
+        let u = Uri::parse("test+ssh://h/default?proxy=bogus").unwrap();
+        let e = open(&u, false).err().unwrap();
+        assert_eq!(e.message, "invalid argument: Unnkown proxy type 'bogus'");
+        let u = Uri::parse("test+ssh://h/default?no_verify=yes").unwrap();
+        let e = open(&u, false).err().unwrap();
+        assert_eq!((e.code, e.domain), (VIR_ERR_INVALID_ARG, VIR_FROM_REMOTE));
     }
 
     #[test]
