@@ -12,7 +12,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apixml import Api  # noqa: E402
+from apixml import Api, reexec_main  # noqa: E402
 
 FLAG_VALUES = ["0x80000000u", "0xffffffffu"]
 XML = ("<domain type='test'><name>flagsprobe</name><memory>1024</memory>"
@@ -103,27 +103,12 @@ def main():
         "  }",
         "}",
         f"#define NCASES {n}",
-        "/* Each case runs in a fresh process (re-exec), so one crash cannot hide another. */",
-        "int main(int argc, char **argv) {",
-        "  setvbuf(stdout, NULL, _IONBF, 0);",
-        "  if (argc > 1) {",
-        "    virInitialize(); virSetErrorFunc(NULL, quiet); alarm(10);",
-        "    C = virConnectOpen(\"test:///default\"); D = virDomainLookupByName(C, \"test\");",
-        "    if (!C || !D) { printf(\"case %s: no live handles\\n\", argv[1]); return 1; }",
-        "    call(atoi(argv[1])); return 0;",
-        "  }",
-        "  for (int i = 0; i < NCASES; i++) {",
-        "    pid_t p = fork();",
-        "    if (p == 0) {",
-        "      char n[16]; snprintf(n, sizeof(n), \"%d\", i);",
-        "      execl(\"/proc/self/exe\", argv[0], n, (char *)NULL); _exit(127);",
-        "    }",
-        "    int st = 0; waitpid(p, &st, 0);",
-        "    if (!WIFEXITED(st)) printf(\"case %d died with signal %d\\n\", i, WTERMSIG(st));",
-        "  }",
-        "  return 0;",
-        "}",
     ]
+    out += reexec_main("NCASES", [
+        "virInitialize(); virSetErrorFunc(NULL, quiet); alarm(10);",
+        "C = virConnectOpen(\"test:///default\"); D = virDomainLookupByName(C, \"test\");",
+        "if (!C || !D) { printf(\"case %s: no live handles\\n\", argv[1]); return 1; }",
+    ])
     print("\n".join(out))
 
 

@@ -7,7 +7,7 @@ With --valid-handles, functions whose first argument is a connection or a domain
 (test:///default and its domain `test`) and every other argument zero/NULL: that shows which
 arguments libvirt's public layer checks before the driver is asked."""
 import sys
-from apixml import Api
+from apixml import Api, reexec_main
 
 SKIP = {
     # Would block or touch global state in ways that are not argument checks.
@@ -87,26 +87,11 @@ def main():
         "  }",
         "}",
         f"#define NFUNCS {len(fns)}",
-        "/* Each case runs in a fresh process (re-exec), so one crash cannot hide another. */",
-        "int main(int argc, char **argv) {",
-        "  setvbuf(stdout, NULL, _IONBF, 0);",
-        "  if (argc > 1) {",
-        "    virInitialize(); virSetErrorFunc(NULL, quiet); alarm(10);",
-        f"    if ({int(valid)}) {{ C = virConnectOpen(\"test:///default\"); D = virDomainLookupByName(C, \"test\"); }}",
-        "    call(atoi(argv[1])); return 0;",
-        "  }",
-        "  for (int i = 0; i < NFUNCS; i++) {",
-        "    pid_t p = fork();",
-        "    if (p == 0) {",
-        "      char n[16]; snprintf(n, sizeof(n), \"%d\", i);",
-        "      execl(\"/proc/self/exe\", argv[0], n, (char *)NULL); _exit(127);",
-        "    }",
-        "    int st = 0; waitpid(p, &st, 0);",
-        "    if (!WIFEXITED(st)) printf(\"case %d died with signal %d\\n\", i, WTERMSIG(st));",
-        "  }",
-        "  return 0;",
-        "}",
     ]
+    out += reexec_main("NFUNCS", [
+        "virInitialize(); virSetErrorFunc(NULL, quiet); alarm(10);",
+        f"if ({int(valid)}) {{ C = virConnectOpen(\"test:///default\"); D = virDomainLookupByName(C, \"test\"); }}",
+    ])
     print("\n".join(out))
 
 
