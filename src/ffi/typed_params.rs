@@ -397,6 +397,23 @@ unsafe fn add(
     name: *const c_char,
     value: Value,
 ) -> c_int {
+    // SAFETY: handed on with the caller's promises.
+    unsafe { add_with(function, params, nparams, maxparams, name, || Ok(value)) }
+}
+
+/// The one body of every virTypedParamsAdd*: grow, name the slot, then make the value (the
+/// reference reports a bad name before a bad value), store it and count it.
+///
+/// # Safety
+/// As `make_room`; `name` is NULL or a C string.
+unsafe fn add_with(
+    function: &str,
+    params: *mut virTypedParameterPtr,
+    nparams: *mut c_int,
+    maxparams: *mut c_int,
+    name: *const c_char,
+    value: impl FnOnce() -> Result<Value, Error>,
+) -> c_int {
     let r = (|| {
         // SAFETY: the caller's promises are make_room's.
         let n = unsafe { make_room(function, params, nparams, maxparams) }?;
@@ -404,8 +421,9 @@ unsafe fn add(
         let slot = unsafe { (*params).add(n) };
         // SAFETY: `slot` is valid; `name` is NULL or a C string.
         unsafe { assign_name(slot, name) }?;
-        // SAFETY: `slot` is valid.
-        unsafe { store(slot, value) };
+        let v = value()?;
+        // SAFETY: `slot` is valid; the parameter owns the value from now on.
+        unsafe { store(slot, v) };
         // SAFETY: non-NULL (make_room checked) and writable.
         unsafe { *nparams += 1 };
         Ok(0)
@@ -552,25 +570,10 @@ unsafe fn add_string(
     name: *const c_char,
     value: *const c_char,
 ) -> c_int {
-    let r = (|| {
-        // SAFETY: the caller's promises are make_room's.
-        let n = unsafe { make_room(function, params, nparams, maxparams) }?;
-        // SAFETY: make_room left `*params` an array with slot `n`.
-        let slot = unsafe { (*params).add(n) };
-        // SAFETY: `slot` is valid; `name` is NULL or a C string.
-        unsafe { assign_name(slot, name) }?;
-        // SAFETY: `value` is NULL or a C string.
-        let s = unsafe { dup(value) }?;
-        // SAFETY: `slot` is valid; the parameter owns the copy from now on.
-        unsafe { store(slot, Value::String(s)) };
-        // SAFETY: non-NULL (make_room checked) and writable.
-        unsafe { *nparams += 1 };
-        Ok(0)
-    })();
-    r.unwrap_or_else(|e| {
-        error::report(e);
-        -1
-    })
+    // SAFETY: `value` is NULL or a C string, by the caller's promise.
+    let copy = move || unsafe { dup(value) }.map(Value::String);
+    // SAFETY: handed on with the caller's promises.
+    unsafe { add_with(function, params, nparams, maxparams, name, copy) }
 }
 
 pub(crate) unsafe fn virTypedParamsAddString(
