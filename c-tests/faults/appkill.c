@@ -13,21 +13,10 @@
  *   - afterwards: no qemu of the root, no zombie child, no runtime file, no domain.
  * usage: appkill APPHELPER */
 #include "../qemu/qt.h"
+#include "faults.h"
 
 static const char *root;
 
-#define XCHECK(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            CHECK(1, __VA_ARGS__);                                                                 \
-        } else if (getenv("FAULTS_STRICT")) {                                                      \
-            CHECK(0, __VA_ARGS__);                                                                 \
-        } else {                                                                                   \
-            printf("XFAIL ");                                                                      \
-            printf(__VA_ARGS__);                                                                   \
-            printf("  [known bug: see tests/faults.sh]\n");                                        \
-        }                                                                                          \
-    } while (0)
 
 static const char *names[4] = {"ak-t", "ak-p", "ak-f1", "ak-f2"};
 static pid_t pids[4];

@@ -15,25 +15,12 @@
  *            cleans up the runtime files that could not be removed, and nothing is left.
  * usage: fs [full] [readonly] */
 #include "../qemu/qt.h"
+#include "faults.h"
 #include <sys/mount.h>
 
 static const char *root;
 static virConnectPtr conn;
 
-/* Known bugs: reported as XFAIL (not counted as failures) until fixed; tests/faults.sh counts
- * them and FAULTS_STRICT=1 makes them failures. */
-#define XCHECK(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            CHECK(1, __VA_ARGS__);                                                                 \
-        } else if (getenv("FAULTS_STRICT")) {                                                      \
-            CHECK(0, __VA_ARGS__);                                                                 \
-        } else {                                                                                   \
-            printf("XFAIL ");                                                                      \
-            printf(__VA_ARGS__);                                                                   \
-            printf("  [known bug: see tests/faults.sh]\n");                                        \
-        }                                                                                          \
-    } while (0)
 
 static char *mount_root(const char *tag, const char *opts)
 {

@@ -19,26 +19,13 @@
  * and a second connection waits in the backlog until the first one ends.
  * usage: monitor (QT_BASE set by tests/faults.sh) */
 #include "../qemu/qt.h"
+#include "faults.h"
 #include <sys/socket.h>
 #include <sys/un.h>
 
 static const char *root;
 static virConnectPtr conn;
 
-/* Known bugs: reported as XFAIL (not counted as failures) until fixed; FAULTS_STRICT=1 makes
- * them failures. */
-#define XCHECK(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            CHECK(1, __VA_ARGS__);                                                                 \
-        } else if (getenv("FAULTS_STRICT")) {                                                      \
-            CHECK(0, __VA_ARGS__);                                                                 \
-        } else {                                                                                   \
-            printf("XFAIL ");                                                                      \
-            printf(__VA_ARGS__);                                                                   \
-            printf("  [known bug: see tests/faults.sh]\n");                                        \
-        }                                                                                          \
-    } while (0)
 
 /* Our descriptors connected to the guest's monitor socket (the driver holds a reader and a
  * writer copy of one connection). Returns how many, the first in *fd. */
