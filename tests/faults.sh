@@ -47,18 +47,8 @@ KNOWN_FLAG_DIFFS=""
 
 base=$(mktemp -d /tmp/oxvirt-faults.XXXXXX)
 export QT_BASE=$base
-stragglers() {
-    local p
-    for p in /proc/[0-9]*; do
-        p=${p#/proc/}
-        [ "$p" = $$ ] && continue
-        if [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$base" ] ||
-            tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF "$base" ||
-            readlink "/proc/$p/fd/1" "/proc/$p/fd/2" 2>/dev/null | grep -qF "$base"; then
-            echo "$p"
-        fi
-    done
-}
+# shellcheck source=tests/stragglers.sh
+. "$top/tests/stragglers.sh"
 cleanup() {
     local p left="" m
     for p in $(stragglers); do

@@ -27,19 +27,8 @@ finish() { echo "load: $pass passed, $fail failed"; [ $fail = 0 ]; exit $?; }
 
 base=$(mktemp -d /tmp/oxvirt-load.XXXXXX)
 export QT_BASE=$base
-# Processes of this run: working directory, command line or stdout/stderr under $base.
-stragglers() {
-    local p
-    for p in /proc/[0-9]*; do
-        p=${p#/proc/}
-        [ "$p" = $$ ] && continue
-        if [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$base" ] ||
-            tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF "$base" ||
-            readlink "/proc/$p/fd/1" "/proc/$p/fd/2" 2>/dev/null | grep -qF "$base"; then
-            echo "$p"
-        fi
-    done
-}
+# shellcheck source=tests/stragglers.sh
+. "$top/tests/stragglers.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do

@@ -39,21 +39,8 @@ pass=0 fail=0 notes=""
 ok() { echo "PASS $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
-# Every process that belongs to this run: its working directory, command line or stdout/stderr is
-# under $base (our qemu logs there; the reference's qemu names its root on its command line; test
-# programs and their helpers run in $base). Killed by pid, one by one.
-stragglers() { # [path, default $base]
-    local p under=${1:-$base}
-    for p in /proc/[0-9]*; do
-        p=${p#/proc/}
-        [ "$p" = $$ ] && continue
-        if [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$under" ] ||
-            tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF "$under" ||
-            readlink "/proc/$p/fd/1" "/proc/$p/fd/2" 2>/dev/null | grep -qF "$under"; then
-            echo "$p"
-        fi
-    done
-}
+# shellcheck source=tests/stragglers.sh
+. "$top/tests/stragglers.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
