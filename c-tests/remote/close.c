@@ -7,6 +7,7 @@
  * the calls that follow. How registrations themselves behave is closereg.c's. An alarm fails the
  * test instead of a hang. */
 #include "../common.h"
+#include "closewait.h"
 #include <pthread.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -14,7 +15,6 @@
 #include <unistd.h>
 
 static pthread_t loop_thread;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 struct seen {
     const char *name;
@@ -31,36 +31,6 @@ static void closed(virConnectPtr c, int reason, void *opaque)
     s->on_loop = pthread_equal(pthread_self(), loop_thread);
     s->right_conn = c == s->conn;
     pthread_mutex_unlock(&mu);
-}
-
-static void *loop(void *arg)
-{
-    (void)arg;
-    for (;;)
-        virEventRunDefaultImpl();
-    return NULL;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Wait (10 s at most) for the callback, then a little longer for a second, wrong, call. */
-static void wait_closed(struct seen *s)
-{
-    double end = now() + 10;
-    for (;;) {
-        pthread_mutex_lock(&mu);
-        int calls = s->calls;
-        pthread_mutex_unlock(&mu);
-        if (calls > 0 || now() > end)
-            break;
-        usleep(5000);
-    }
-    usleep(200000);
 }
 
 /* With calls in flight on TCP, the reason depends on whether the daemon died with a request
@@ -131,9 +101,9 @@ int main(int argc, char **argv)
     kill(pid, SIGKILL);
     pthread_join(t, NULL);
 
-    wait_closed(&hot);
+    wait_called(&hot.calls);
     show_seen(&hot, 0);
-    wait_closed(&idle);
+    wait_called(&idle.calls);
     show_seen(&idle, 1);
     /* With calls in flight the caller that sees the end may call back itself, as libvirt's
      * does; an idle connection hears it from the loop. */

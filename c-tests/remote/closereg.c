@@ -4,13 +4,13 @@
  * daemon went away), registering and unregistering once the daemon is gone, and closing with a
  * callback still registered. close.c is about the callback itself. */
 #include "../common.h"
+#include "closewait.h"
 #include <pthread.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 struct seen {
     int calls, reason, freed;
@@ -39,35 +39,6 @@ static void freed(void *opaque)
     pthread_mutex_lock(&mu);
     s->freed++;
     pthread_mutex_unlock(&mu);
-}
-
-static void *loop(void *arg)
-{
-    (void)arg;
-    for (;;)
-        virEventRunDefaultImpl();
-    return NULL;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void wait_closed(struct seen *s)
-{
-    double end = now() + 10;
-    for (;;) {
-        pthread_mutex_lock(&mu);
-        int calls = s->calls;
-        pthread_mutex_unlock(&mu);
-        if (calls > 0 || now() > end)
-            break;
-        usleep(5000);
-    }
-    usleep(200000);
 }
 
 static void show(const char *what, struct seen *s)
@@ -118,8 +89,8 @@ int main(int argc, char **argv)
 
     usleep(200000);
     kill(pid, SIGKILL);
-    wait_closed(&s1);
-    wait_closed(&s2);
+    wait_called(&s1.calls);
+    wait_called(&s2.calls);
     show("first, daemon gone", &s1);
     show("second, daemon gone", &s2);
 
