@@ -12,7 +12,7 @@ STATICLIB := target/$(PROFILE)/libvirt.a
 SONAME := libvirt.so.0
 VERSION := 9000.0.0
 
-.PHONY: all lib headers generate check test ctests demo bench install clean
+.PHONY: all lib headers generate deps check test ctests demo bench install uninstall clean
 
 all: lib
 
@@ -40,8 +40,14 @@ headers:
 
 # Every test: Rust unit and integration tests, the generated-output and header checks, the
 # exported-symbol check and the C harness (differential against Debian's libvirt when present).
-check: lib
+check: deps
+	$(MAKE) lib
 	bash tests/run-all.sh
+
+# As root on Debian: install the reference, qemu and the test tools (says what it changes).
+# OXVIRT_NO_INSTALL=1, or not being root, installs nothing; the suites then skip loudly.
+deps:
+	bash scripts/install-deps.sh
 
 test: check
 
@@ -54,14 +60,34 @@ demo: lib
 bench: lib
 	bash benches/run.sh
 
+# By default the library goes to a private directory that no ld.so.conf lists, so that the host's
+# own libvirt users (virsh, libvirtd: they need libvirt's private ABI) keep Debian's library.
+# Programs reach ours through the rpath in libvirt.pc or through oxvirt-run. OXVIRT_OVER_SYSTEM=1
+# installs into $(LIBDIR) itself, in front of the system's library (see README: what it breaks).
+ifeq ($(OXVIRT_OVER_SYSTEM),1)
+OXVIRT_LIBDIR ?= $(LIBDIR)
+else
+OXVIRT_LIBDIR ?= $(LIBDIR)/oxvirt
+endif
+BINDIR ?= $(PREFIX)/bin
+
 install: lib
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/libvirt $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 0755 $(OUT)/libvirt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
-	ln -sf libvirt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvirt.so
+	install -d $(DESTDIR)$(OXVIRT_LIBDIR) $(DESTDIR)$(INCLUDEDIR)/libvirt $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR)
+	install -m 0755 $(OUT)/libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/
+	ln -sf libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so
 	install -m 0644 include/libvirt/*.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(OXVIRT_LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    libvirt.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt.pc
+	sed -e 's|@OXVIRT_LIBDIR@|$(OXVIRT_LIBDIR)|' scripts/oxvirt-run.in > $(DESTDIR)$(BINDIR)/oxvirt-run
+	chmod 0755 $(DESTDIR)$(BINDIR)/oxvirt-run
+
+uninstall:
+	rm -f $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt.pc \
+	    $(DESTDIR)$(BINDIR)/oxvirt-run
+	cd include/libvirt && for h in *.h; do rm -f $(DESTDIR)$(INCLUDEDIR)/libvirt/$$h; done
+	-rmdir $(DESTDIR)$(LIBDIR)/oxvirt $(DESTDIR)$(INCLUDEDIR)/libvirt 2>/dev/null
 
 clean:
 	$(CARGO) clean

@@ -27,7 +27,13 @@ else
     echo "################################################################"
 fi
 
-python3 gen/nullprobe.py > "$out/nullprobe.c"
+# The probes are generated from Debian's libvirt-api.xml (libvirt-dev).
+have_api=0
+if [ -f /usr/share/libvirt/api/libvirt-api.xml ]; then
+    have_api=1
+else
+    echo "######## SKIP: no /usr/share/libvirt/api/libvirt-api.xml: the NULL-argument probes are skipped ########"
+fi
 
 # Programs compared with the reference, and what each needs to link.
 differential="lifecycle errprobe threads typedparams"
@@ -78,7 +84,9 @@ PRINTER
 fi
 
 # Every public function with all-zero arguments: the reference's argument errors, never a crash.
-if gcc -std=gnu11 -w -Iinclude -o "$out/nullprobe.ours" "$out/nullprobe.c" -L"$lib" -lvirt; then
+if [ $have_api = 0 ]; then
+    :
+elif python3 gen/nullprobe.py > "$out/nullprobe.c" && gcc -std=gnu11 -w -Iinclude -o "$out/nullprobe.ours" "$out/nullprobe.c" -L"$lib" -lvirt; then
     # virConnectOpen(NULL) opens qemu:///session: keep its root out of the user's home.
     session_state=$(mktemp -d /tmp/oxvirt-session.XXXXXX)
     XDG_STATE_HOME="$session_state" LD_LIBRARY_PATH="$lib" "$out/nullprobe.ours" > "$out/nullprobe.ours.out" 2>/dev/null
@@ -116,8 +124,9 @@ fi
 
 # Live handles, every other argument zero: where the reference's public layer refuses an argument,
 # ours gives the very same error; every function we do not implement then says VIR_ERR_NO_SUPPORT.
-python3 gen/nullprobe.py --valid-handles > "$out/nullprobe-valid.c"
-if gcc -std=gnu11 -w -Iinclude -o "$out/nullprobe-valid.ours" "$out/nullprobe-valid.c" -L"$lib" -lvirt; then
+if [ $have_api = 0 ]; then
+    :
+elif python3 gen/nullprobe.py --valid-handles > "$out/nullprobe-valid.c" && gcc -std=gnu11 -w -Iinclude -o "$out/nullprobe-valid.ours" "$out/nullprobe-valid.c" -L"$lib" -lvirt; then
     LD_LIBRARY_PATH="$lib" "$out/nullprobe-valid.ours" > "$out/nullprobe-valid.ours.out" 2>/dev/null
     python3 - "gen/reference/nullprobe-valid-libvirt-9.0.txt" "$out/nullprobe-valid.ours.out" "src/ffi/generated/exports.rs" <<'PY' && ok "nullprobe-valid: the reference's argument checks, then not supported" || bad "nullprobe-valid"
 import re, sys
