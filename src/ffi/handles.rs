@@ -148,6 +148,7 @@ pub(crate) fn unref_connection(key: usize) -> usize {
 fn release_connection(key: usize, e: &ConnEntry) -> usize {
     let left = e.refs.fetch_sub(1, Ordering::AcqRel) - 1;
     if left == 0 && CONNS.remove(key).is_some() {
+        crate::ffi::event::forget_close_callback(key);
         e.conn.close();
     }
     left
