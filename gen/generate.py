@@ -366,13 +366,23 @@ def arg_check(fn, valid_probe, functypes):
     return None
 
 
+def dispatch_target(fn):
+    """What a call acts on, for the connection its errors are dispatched to (its first argument)."""
+    args = Api.args(fn)
+    if args and args[0][1] == "virConnectPtr":
+        return f"On::Connect({rust_ident(args[0][0])})"
+    if args and args[0][1] == "virDomainPtr":
+        return f"On::Domain({rust_ident(args[0][0])})"
+    return "On::Nothing"
+
+
 def gen_exports(api, impl, null_probe):
     valid_probe = load_valid_probe()
     functypes = {f.get("name") for f in api.functypes}
     lines = [HEADER_RS,
              "#![allow(non_snake_case, unused_variables, clippy::all)]",
              "use super::types::*;",
-             "use crate::ffi::entry::{self, Handle};",
+             "use crate::ffi::entry::{self, Handle, On};",
              "use std::os::raw::*;",
              "use std::ptr;", ""]
     for fn in sorted(api.functions, key=lambda f: f.get("name")):
@@ -385,10 +395,11 @@ def gen_exports(api, impl, null_probe):
         fail = failure_value(Api.ret(fn))
         resets = (fn.get("file") not in NO_RESET_FILES or name in RESET_ANYWAY) and name not in NO_RESET_FUNCTIONS
         reset = "true" if resets else "false"
+        on = dispatch_target(fn)
         lines.append("#[no_mangle]")
         lines.append(f"pub unsafe extern \"C\" fn {name}({params}){ret} {{")
         if name in impl:
-            lines.append(f"    entry::call(\"{name}\", {fail}, {reset}, || {{")
+            lines.append(f"    entry::call(\"{name}\", {fail}, {reset}, {on}, || {{")
             lines.append("        // SAFETY: the C caller's arguments are handed on unchanged; the")
             lines.append("        // implementation validates every pointer before it uses it.")
             lines.append(f"        unsafe {{ crate::ffi::{impl[name]}::{name}({call_args}) }}")
@@ -399,7 +410,7 @@ def gen_exports(api, impl, null_probe):
             if second:
                 checks.append(second)
             from_this = FROM_THIS.get(fn.get("file"), 0)
-            lines.append(f"    entry::call(\"{name}\", {fail}, {reset}, || {{")
+            lines.append(f"    entry::call(\"{name}\", {fail}, {reset}, {on}, || {{")
             lines.append(f"        entry::unsupported(\"{name}\", &[{', '.join(checks)}], {from_this});")
             lines.append(f"        {fail}")
             lines.append("    })")

@@ -28,6 +28,11 @@ impl Connection {
         *self.error_handler.lock().unwrap_or_else(|p| p.into_inner()) = h;
     }
 
+    /// The error function set on this connection (virConnSetErrorFunc), if any.
+    pub fn error_handler(&self) -> Option<Handler> {
+        *self.error_handler.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The last reference went away (virConnectClose).
     pub fn close(&self) {
         self.driver.connection_closed(self.caller());

@@ -55,7 +55,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices diff"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices diff closefree"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -147,6 +147,39 @@ differential() {
     done
 }
 
+# Close callbacks on the embedded driver (c-tests/closefree.c): the reference's keeps nothing and
+# never calls the free function; ours the same. No guest is started.
+closefree() {
+    if ! have_ref; then
+        if [ "${CI:-}" = "true" ]; then bad "closefree: Debian's libvirt with its qemu driver is missing under CI"; return; fi
+        echo "######## SKIP: Debian's libvirt with its qemu driver is not installed: closefree skipped ########"
+        return
+    fi
+    ref_setup
+    gcc $CFLAGS -Iinclude -o "$out/closefree.ours" c-tests/closefree.c -L"$lib" -lvirt -lpthread &&
+        gcc $CFLAGS -o "$out/closefree.ref" c-tests/closefree.c -lvirt -lpthread ||
+        { bad "closefree: does not compile"; return; }
+    local who bin lp r
+    for who in ref theirs-on-ours ours; do
+        case $who in
+            ref) bin=closefree.ref lp= ;;
+            theirs-on-ours) bin=closefree.ref lp=$lib ;;
+            ours) bin=closefree.ours lp=$lib ;;
+        esac
+        r=$(new_root "closefree-$who")
+        # stdout only: the reference logs its own warnings on stderr.
+        (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 120 "$out/$bin" "qemu:///embed?root=$r") \
+            >"$out/closefree.$who.out" 2>"$out/closefree.$who.err"
+        echo "exit $?" >>"$out/closefree.$who.out"
+    done
+    if diff -u "$out/closefree.ref.out" "$out/closefree.theirs-on-ours.out" >"$out/closefree.diff" &&
+        diff -u "$out/closefree.ref.out" "$out/closefree.ours.out" >>"$out/closefree.diff"; then
+        ok "closefree: same close-callback frees as libvirt 9.0"
+    else
+        bad "closefree: differs from libvirt 9.0"; head -20 "$out/closefree.diff"
+    fi
+}
+
 probe() { # mode who: one run of the differential probe on a fresh root
     local mode=$1 who=$2 bin lp r
     case $who in
@@ -179,6 +212,7 @@ for t in $want; do
     echo "=== $t"
     case $t in
         diff) differential ;;
+        closefree) closefree ;;
         reconnect | pidreuse) build qhelper || bad "qhelper: does not compile"; run_checks "$t" "$out/qhelper" ;;
         *) run_checks "$t" ;;
     esac

@@ -144,7 +144,7 @@ pub fn last() -> Option<Error> {
 pub fn reset_last() {
     let had = LAST.with(|l| l.borrow_mut().0.take().is_some());
     if had {
-        crate::ffi::error::forget_thread_view();
+        crate::ffi::error::thread_error_changed();
     }
 }
 
@@ -156,7 +156,7 @@ pub fn report(e: Error) {
         l.0 = Some(e);
         l.1 = l.1.wrapping_add(1);
     });
-    crate::ffi::error::forget_thread_view();
+    crate::ffi::error::thread_error_changed();
 }
 
 /// How many errors this thread has raised: the API boundary compares it before and after a call.

@@ -3,8 +3,9 @@
 
 use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
-use crate::ffi::handles;
+use crate::ffi::handles::{self, ConnEntry};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 /// The first argument of a function, as libvirt's public layer checks it before anything else.
 pub(crate) enum Handle {
@@ -22,9 +23,44 @@ pub(crate) enum Handle {
     Arg(bool, i32, &'static str, &'static str),
 }
 
-/// Run one public call: `reset` clears the last error first (all calls but the error API's and
-/// the event-loop registration's); a panic becomes VIR_ERR_INTERNAL_ERROR and `fail`.
-pub(crate) fn call<R>(name: &'static str, fail: R, reset: bool, body: impl FnOnce() -> R) -> R {
+/// The object a public call acts on (its first argument), whose connection hears about the
+/// errors the call raises, as libvirt's virDispatchError(conn).
+pub(crate) enum On {
+    Nothing,
+    Connect(virConnectPtr),
+    Domain(virDomainPtr),
+}
+
+/// The connection an error raised by a call on `on` belongs to: none when the handle is not (or
+/// no longer, after virConnectClose/virDomainFree) valid, as the reference dispatches the
+/// invalid-handle errors with no connection.
+fn connection_of(on: &On) -> Option<Arc<ConnEntry>> {
+    match *on {
+        On::Nothing => None,
+        On::Connect(c) => handles::connection(c),
+        On::Domain(d) => handles::domain(d).map(|e| e.conn_entry().clone()),
+    }
+}
+
+/// Hand the error a call raised to the connection's error function, else the global one, else
+/// the default printer; the connection records it as its own last error.
+pub(crate) fn dispatch(on: &On) {
+    let conn = connection_of(on);
+    if let Some(c) = &conn {
+        crate::ffi::error::record_on_connection(c);
+    }
+    error::dispatch(conn.and_then(|c| c.conn.error_handler()));
+}
+
+/// Run one public call on `on`: `reset` clears the last error first (all calls but the error
+/// API's and the event-loop registration's); a panic becomes VIR_ERR_INTERNAL_ERROR and `fail`.
+pub(crate) fn call<R>(
+    name: &'static str,
+    fail: R,
+    reset: bool,
+    on: On,
+    body: impl FnOnce() -> R,
+) -> R {
     if reset {
         error::reset_last();
     }
@@ -42,7 +78,7 @@ pub(crate) fn call<R>(name: &'static str, fail: R, reset: bool, body: impl FnOnc
         }
     };
     if error::raised_count() != before {
-        error::dispatch(None);
+        dispatch(&on);
     }
     out
 }
@@ -92,7 +128,9 @@ fn check(name: &str, handle: &Handle) -> Result<(), Error> {
 mod tests {
     #[test]
     fn a_panic_becomes_an_internal_error_and_the_failure_value() {
-        let r = super::call("virTestPanics", -1, true, || -> i32 { panic!("boom") });
+        let r = super::call("virTestPanics", -1, true, super::On::Nothing, || -> i32 {
+            panic!("boom")
+        });
         assert_eq!(r, -1);
         let e = crate::error::last().expect("an error is set");
         assert_eq!(e.code, crate::error::VIR_ERR_INTERNAL_ERROR);
@@ -102,7 +140,7 @@ mod tests {
     #[test]
     fn every_call_clears_the_last_error_first() {
         crate::error::report(crate::error::Error::internal(0, "old"));
-        let r = super::call("virTestOk", -1, true, || 0);
+        let r = super::call("virTestOk", -1, true, super::On::Nothing, || 0);
         assert_eq!(r, 0);
         assert!(crate::error::last().is_none());
     }

@@ -1,28 +1,65 @@
-//! virterror.h: the C view of the thread's last error and the error-function API.
+//! virterror.h: the C view of the thread's last error, each connection's own last error, and
+//! the error-function API.
+//!
+//! Ownership, as libvirt's: every `virError` we hand out owns its strings, allocated by the C
+//! allocator, and a caller may free them with virResetError at any time, our own structs
+//! included. So no struct of ours keeps a Rust copy of a string it hands to C: it frees a string
+//! only if the pointer is still there (virResetError sets it to NULL), and resetting the thread's
+//! struct clears the thread's error, as it does in libvirt where that struct is the error.
 
 use crate::error::{self, Error, Handler, GLOBAL_HANDLER, VIR_ERR_OK};
 use crate::ffi::args;
 use crate::ffi::generated::types::{virConnectPtr, virError, virErrorFunc, virErrorPtr};
-use crate::ffi::handles;
+use crate::ffi::handles::{self, ConnEntry};
 use std::cell::RefCell;
-use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
+use std::sync::{Mutex, MutexGuard};
 
-/// The thread's `virError` as C sees it: one struct per thread at a stable address (as libvirt's
-/// thread-local error), rebuilt from the Rust error when it changed, with the strings it points to.
-struct ThreadView {
-    raw: Box<virError>,
-    strings: Vec<CString>,
-    fresh: bool,
+/// A `virError` at a stable address whose strings (C-allocated) it owns and frees when dropped,
+/// unless the caller freed them first (virResetError leaves NULLs).
+pub(crate) struct OwnedError(Box<virError>);
+
+// SAFETY: the struct's pointers are C-allocated strings only this value frees (and the caller's
+// virResetError, which the contract leaves to the caller's own synchronisation); conn/dom/net
+// are always NULL. Nothing in it is tied to a thread.
+unsafe impl Send for OwnedError {}
+
+impl OwnedError {
+    pub(crate) fn new() -> OwnedError {
+        OwnedError(Box::new(zeroed_error()))
+    }
+
+    fn as_ptr(&mut self) -> virErrorPtr {
+        &mut *self.0 as *mut virError
+    }
+
+    /// Replace the content with a deep copy of `e` (or nothing).
+    fn set(&mut self, e: Option<&Error>) {
+        clear(&mut self.0);
+        if let Some(e) = e {
+            fill(&mut self.0, e);
+        }
+    }
+}
+
+impl Drop for OwnedError {
+    fn drop(&mut self) {
+        clear(&mut self.0);
+    }
+}
+
+/// A connection's own last error (virConnGetLastError): what was dispatched on it last.
+pub(crate) type ConnError = Mutex<OwnedError>;
+
+fn conn_error(c: &ConnEntry) -> MutexGuard<'_, OwnedError> {
+    c.last_error.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 thread_local! {
-    static VIEW: RefCell<ThreadView> = RefCell::new(ThreadView {
-        raw: Box::new(zeroed_error()),
-        strings: Vec::new(),
-        fresh: false,
-    });
+    /// The thread's `virError` as C sees it: one struct per thread at a stable address (as
+    /// libvirt's thread-local error), kept equal to the Rust error, freed at thread exit.
+    static VIEW: RefCell<OwnedError> = RefCell::new(OwnedError::new());
 }
 
 fn zeroed_error() -> virError {
@@ -42,59 +79,31 @@ fn zeroed_error() -> virError {
     }
 }
 
-/// The Rust error changed: the C view is rebuilt on its next use.
-pub(crate) fn forget_thread_view() {
+/// The Rust error changed: the C struct follows at once, since callers keep its address and read
+/// it after later calls (libvirt's is the error itself).
+pub(crate) fn thread_error_changed() {
+    let e = error::last();
     let _ = VIEW.try_with(|v| {
         if let Ok(mut v) = v.try_borrow_mut() {
-            v.fresh = false;
+            v.set(e.as_ref());
         }
     });
 }
 
-fn cstring(s: &str) -> CString {
-    CString::new(s.replace('\0', "")).unwrap_or_default()
+/// The thread's struct, whatever it holds.
+fn thread_struct() -> virErrorPtr {
+    VIEW.try_with(|v| v.borrow_mut().as_ptr())
+        .unwrap_or(ptr::null_mut())
 }
 
-/// The thread's error as a `virError*` (NULL when there is none), valid until the error changes.
+/// The thread's error as a `virError*` (NULL when there is none).
 fn thread_view() -> virErrorPtr {
-    VIEW.with(|v| {
-        let mut v = v.borrow_mut();
-        if !v.fresh {
-            let e = error::last();
-            let mut strings = Vec::new();
-            let mut put = |s: &Option<String>| -> *mut c_char {
-                match s {
-                    Some(s) => {
-                        let c = cstring(s);
-                        let p = c.as_ptr() as *mut c_char;
-                        strings.push(c);
-                        p
-                    }
-                    None => ptr::null_mut(),
-                }
-            };
-            let mut raw = zeroed_error();
-            if let Some(e) = &e {
-                raw.code = e.code;
-                raw.domain = e.domain;
-                raw.level = e.level as _;
-                raw.message = put(&Some(e.message.clone()));
-                raw.str1 = put(&e.str1);
-                raw.str2 = put(&e.str2);
-                raw.str3 = put(&e.str3);
-                raw.int1 = e.int1;
-                raw.int2 = e.int2;
-            }
-            *v.raw = raw;
-            v.strings = strings;
-            v.fresh = true;
-        }
-        if v.raw.code == VIR_ERR_OK {
-            ptr::null_mut()
-        } else {
-            &mut *v.raw as *mut virError
-        }
-    })
+    let p = thread_struct();
+    // SAFETY: `p` is NULL or this thread's live struct.
+    match unsafe { p.as_ref() } {
+        Some(e) if e.code != VIR_ERR_OK => p,
+        _ => ptr::null_mut(),
+    }
 }
 
 /// Call an application error function with the thread's error.
@@ -104,10 +113,17 @@ pub(crate) fn call_handler(h: Handler) {
         return;
     }
     // SAFETY: `h.func` was stored from a non-NULL `virErrorFunc` the application registered
-    // (virSetErrorFunc); function pointers round-trip through usize on this platform.
+    // (virSetErrorFunc, virConnSetErrorFunc); function pointers round-trip through usize here.
     let f: unsafe extern "C" fn(*mut c_void, virErrorPtr) = unsafe { std::mem::transmute(h.func) };
     // SAFETY: calling the application's callback with its own user data and our live error.
     unsafe { f(h.user_data as *mut c_void, e) };
+}
+
+/// An error was raised by a call on `c` (or on one of its domains): it becomes the connection's
+/// own last error too, as libvirt's virDispatchError copies it.
+pub(crate) fn record_on_connection(c: &ConnEntry) {
+    let e = error::last();
+    conn_error(c).set(e.as_ref());
 }
 
 /// Deep copy of `e` into a C struct the caller owns (strings from the C allocator).
@@ -116,6 +132,7 @@ fn fill(to: &mut virError, e: &Error) {
         Some(s) => args::malloc_str(s),
         None => ptr::null_mut(),
     };
+    *to = zeroed_error();
     to.code = e.code;
     to.domain = e.domain;
     to.level = e.level as _;
@@ -125,15 +142,34 @@ fn fill(to: &mut virError, e: &Error) {
     to.str3 = dup(&e.str3);
     to.int1 = e.int1;
     to.int2 = e.int2;
-    to.conn = ptr::null_mut();
-    to.dom = ptr::null_mut();
-    to.net = ptr::null_mut();
+}
+
+/// Deep copy of one C error into another, whose old content is overwritten, not freed (libvirt's
+/// copies do not trust the target to be initialized). conn, dom and net are never copied.
+fn copy_struct(from: &virError, to: &mut virError) {
+    let dup = |s: *mut c_char| -> *mut c_char {
+        if s.is_null() {
+            return ptr::null_mut();
+        }
+        // SAFETY: `s` is a NUL-terminated string owned by a live error struct.
+        unsafe { libc::strdup(s) }
+    };
+    *to = zeroed_error();
+    to.code = from.code;
+    to.domain = from.domain;
+    to.level = from.level;
+    to.message = dup(from.message);
+    to.str1 = dup(from.str1);
+    to.str2 = dup(from.str2);
+    to.str3 = dup(from.str3);
+    to.int1 = from.int1;
+    to.int2 = from.int2;
 }
 
 /// Free the strings of a C-owned error and zero it (virResetError).
 fn clear(to: &mut virError) {
     for p in [to.message, to.str1, to.str2, to.str3] {
-        // SAFETY: these strings were allocated by the C allocator (fill/malloc_str) or are NULL.
+        // SAFETY: these strings were allocated by the C allocator (fill/copy_struct) or are NULL.
         unsafe { libc::free(p as *mut c_void) };
     }
     *to = zeroed_error();
@@ -156,7 +192,7 @@ pub(crate) unsafe fn virGetLastErrorMessage() -> *const c_char {
     if e.is_null() {
         return c"no error".as_ptr();
     }
-    // SAFETY: `e` is this thread's live error view.
+    // SAFETY: `e` is this thread's live error struct.
     let m = unsafe { (*e).message };
     if m.is_null() {
         c"unknown error".as_ptr()
@@ -169,33 +205,33 @@ pub(crate) unsafe fn virResetLastError() {
     error::reset_last();
 }
 
-pub(crate) unsafe fn virConnResetLastError(_conn: virConnectPtr) {
-    error::reset_last();
-}
-
-pub(crate) unsafe fn virConnGetLastError(conn: virConnectPtr) -> virErrorPtr {
-    if conn.is_null() {
-        return ptr::null_mut();
+/// Only the connection's own error: the thread's stays (as the reference's).
+pub(crate) unsafe fn virConnResetLastError(conn: virConnectPtr) {
+    if let Some(c) = handles::connection(conn) {
+        conn_error(&c).set(None);
     }
-    thread_view()
 }
 
+/// The connection's own struct, even when it holds no error (code 0), as the reference's.
+pub(crate) unsafe fn virConnGetLastError(conn: virConnectPtr) -> virErrorPtr {
+    match handles::connection(conn) {
+        Some(c) => conn_error(&c).as_ptr(),
+        None => ptr::null_mut(),
+    }
+}
+
+/// Overwrite the caller's struct (not trusted to be initialized) with a copy of the thread's
+/// error, or zeros; returns its code.
 unsafe fn copy_last(to: virErrorPtr) -> c_int {
     // SAFETY: the caller passes NULL or a writable virError it owns.
     let Some(to) = (unsafe { to.as_mut() }) else {
         return -1;
     };
-    match error::last() {
-        Some(e) => {
-            clear(to);
-            fill(to, &e);
-            e.code
-        }
-        None => {
-            clear(to);
-            0
-        }
+    *to = zeroed_error();
+    if let Some(e) = error::last() {
+        fill(to, &e);
     }
+    to.code
 }
 
 pub(crate) unsafe fn virCopyLastError(to: virErrorPtr) -> c_int {
@@ -204,11 +240,19 @@ pub(crate) unsafe fn virCopyLastError(to: virErrorPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virConnCopyLastError(conn: virConnectPtr, to: virErrorPtr) -> c_int {
-    if conn.is_null() {
+    // SAFETY: the caller passes NULL or a writable virError it owns.
+    let Some(to) = (unsafe { to.as_mut() }) else {
         return -1;
-    }
-    // SAFETY: `to` is handed on with the caller's promise.
-    unsafe { copy_last(to) }
+    };
+    // The reference zeroes the target before it looks at the connection.
+    *to = zeroed_error();
+    let Some(c) = handles::connection(conn) else {
+        return -1;
+    };
+    let mut own = conn_error(&c);
+    // SAFETY: the connection's struct lives in the locked OwnedError.
+    copy_struct(unsafe { &*own.as_ptr() }, to);
+    to.code
 }
 
 pub(crate) unsafe fn virSaveLastError() -> virErrorPtr {
@@ -216,19 +260,23 @@ pub(crate) unsafe fn virSaveLastError() -> virErrorPtr {
     let p = unsafe { libc::calloc(1, std::mem::size_of::<virError>()) } as virErrorPtr;
     // SAFETY: `p` is NULL or a fresh zeroed virError we own.
     if let Some(to) = unsafe { p.as_mut() } {
-        match error::last() {
-            Some(e) => fill(to, &e),
-            None => to.code = VIR_ERR_OK,
+        if let Some(e) = error::last() {
+            fill(to, &e);
         }
     }
     p
 }
 
 pub(crate) unsafe fn virResetError(err: virErrorPtr) {
-    // SAFETY: the caller passes NULL or an error whose strings came from us (virCopyLastError,
-    // virSaveLastError) or are NULL.
-    if let Some(e) = unsafe { err.as_mut() } {
-        clear(e);
+    // SAFETY: the caller passes NULL or an error whose strings came from us (the thread's or a
+    // connection's struct, virCopyLastError, virSaveLastError) or are NULL.
+    let Some(e) = (unsafe { err.as_mut() }) else {
+        return;
+    };
+    clear(e);
+    // The thread's own struct is its error: once reset, the thread has none.
+    if err == thread_struct() {
+        error::reset_last();
     }
 }
 
@@ -267,6 +315,9 @@ pub(crate) unsafe fn virDefaultErrorFunc(err: virErrorPtr) {
     let Some(e) = (unsafe { err.as_ref() }) else {
         return;
     };
+    if e.code == VIR_ERR_OK {
+        return;
+    }
     // SAFETY: message is NULL or a C string owned by the error.
     let msg = unsafe { args::optional_str(e.message) }.unwrap_or("");
     let mut owned = Error::new(e.code, e.domain, None);

@@ -421,18 +421,34 @@ fn close_callback_check(conn: virConnectPtr, cb: virConnectCloseFunc, function: 
 }
 
 /// Close callbacks of connections to a daemon (the remote driver), as the reference's remote
-/// driver keeps them: one per connection; it stays registered after it has run (its free function
-/// runs right after it); a second registration, or unregistering another function, is refused.
-/// Local drivers never close a connection by themselves and, as the reference's, keep nothing.
+/// driver keeps them: one per connection, holding a reference on it (virConnectClose answers 1
+/// while one is registered), released with the free function's call: on unregistering, or right
+/// after the callback has run (the function itself stays registered: a second registration, or
+/// unregistering another function, is refused). Local drivers never close a connection by
+/// themselves and, as the reference's, keep nothing.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct CloseCallback {
     cb: usize,
     opaque: usize,
     freecb: usize,
+    /// The registration still holds its reference on the connection (until it is released).
+    holds_ref: bool,
 }
 
-/// By connection handle: the registered callback, if any, and whether the connection hook that
-/// calls it is in place.
+impl CloseCallback {
+    /// What the registration still owes: its free function's call and its connection reference.
+    /// The function stays registered.
+    fn release(&mut self) -> CloseCallback {
+        let owed = *self;
+        self.opaque = 0;
+        self.freecb = 0;
+        self.holds_ref = false;
+        owed
+    }
+}
+
+/// By connection handle: the registered callback, if any (the entry lives as long as the handle:
+/// the hook that calls it is in place for that long).
 static CLOSE_CALLBACKS: std::sync::Mutex<Vec<(usize, Option<CloseCallback>)>> =
     std::sync::Mutex::new(Vec::new());
 
@@ -440,31 +456,46 @@ fn close_callbacks() -> std::sync::MutexGuard<'static, Vec<(usize, Option<CloseC
     CLOSE_CALLBACKS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn call_free(c: &CloseCallback) {
-    if c.freecb == 0 {
-        return;
-    }
-    // SAFETY: `c.freecb` was stored from the application's non-NULL virFreeCallback.
-    let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(c.freecb) };
-    // SAFETY: the application's free function on its own data.
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { f(c.opaque as *mut c_void) }));
+/// The connection handle `conn_key` is gone: so is its entry.
+pub(crate) fn forget_close_callback(conn_key: usize) {
+    close_callbacks().retain(|(k, _)| *k != conn_key);
 }
 
-/// The daemon went away: tell the application, once, with libvirt's close reason.
+/// Run what a registration owed, outside the registry's lock: the free function, then the
+/// release of its connection reference (which may close the connection).
+fn settle(conn_key: usize, owed: &CloseCallback) {
+    if owed.freecb != 0 {
+        // SAFETY: `freecb` was stored from the application's non-NULL virFreeCallback.
+        let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(owed.freecb) };
+        // SAFETY: the application's free function on its own data.
+        let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
+            f(owed.opaque as *mut c_void)
+        }));
+    }
+    if owed.holds_ref {
+        handles::unref_connection(conn_key);
+    }
+}
+
+/// The daemon went away: tell the application, once, with libvirt's close reason; then the
+/// registration lets go of its data and its connection.
 fn connection_closed(conn_key: usize, reason: i32) {
-    let found = close_callbacks()
-        .iter()
+    let owed = close_callbacks()
+        .iter_mut()
         .find(|(k, _)| *k == conn_key)
-        .and_then(|(_, c)| *c);
-    let Some(c) = found else { return };
+        .and_then(|(_, c)| c.as_mut())
+        .filter(|c| c.holds_ref)
+        .map(CloseCallback::release);
+    let Some(c) = owed else { return };
     // SAFETY: `c.cb` was stored from the application's non-NULL virConnectCloseFunc.
     let f: unsafe extern "C" fn(virConnectPtr, c_int, *mut c_void) =
         unsafe { std::mem::transmute(c.cb) };
-    // SAFETY: the application's callback with its connection handle, the reason and its data.
+    // SAFETY: the application's callback with its connection handle (alive: the registration
+    // holds a reference until `settle`), the reason and its data.
     let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
         f(conn_key as virConnectPtr, reason, c.opaque as *mut c_void)
     }));
-    call_free(&c);
+    settle(conn_key, &c);
 }
 
 fn close_callback_refused(text: &str) -> c_int {
@@ -496,6 +527,7 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
         cb: f as usize,
         opaque: opaque as usize,
         freecb: freecb.map_or(0, |f| f as usize),
+        holds_ref: true,
     };
     let hook = {
         let mut all = close_callbacks();
@@ -505,10 +537,12 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
                 return close_callback_refused("A close callback is already registered");
             }
             Some((_, slot)) => {
+                handles::ref_connection(&e);
                 *slot = Some(entry);
                 false
             }
             None => {
+                handles::ref_connection(&e);
                 all.push((key, Some(entry)));
                 true
             }
@@ -550,7 +584,7 @@ pub(crate) unsafe fn virConnectUnregisterCloseCallback(
                         -1,
                     );
                 }
-                s.take()
+                s.take().map(|mut c| c.release())
             }
             _ => {
                 drop(all);
@@ -559,7 +593,22 @@ pub(crate) unsafe fn virConnectUnregisterCloseCallback(
         }
     };
     if let Some(c) = removed {
-        call_free(&c);
+        settle(conn as usize, &c);
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_close_callback_entry_goes_with_its_connection_handle() {
+        let conn = crate::conn::open(Some("test:///default"), 0).expect("test driver opens");
+        let key = handles::new_connection(conn) as usize;
+        close_callbacks().push((key, None));
+        assert!(close_callbacks().iter().any(|(k, _)| *k == key));
+        assert_eq!(handles::unref_connection(key), 0);
+        assert!(!close_callbacks().iter().any(|(k, _)| *k == key));
+    }
 }

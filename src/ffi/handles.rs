@@ -13,6 +13,8 @@ use std::sync::{Arc, LazyLock, RwLock};
 /// live domain handle, as libvirt's domains keep their connection alive.
 pub(crate) struct ConnEntry {
     pub conn: Arc<Connection>,
+    /// The connection's own last error (virConnGetLastError), freed with the handle.
+    pub last_error: crate::ffi::error::ConnError,
     refs: AtomicUsize,
 }
 
@@ -124,6 +126,7 @@ pub(crate) fn new_connection(conn: Arc<Connection>) -> virConnectPtr {
         key,
         Arc::new(ConnEntry {
             conn,
+            last_error: crate::ffi::error::ConnError::new(crate::ffi::error::OwnedError::new()),
             refs: AtomicUsize::new(1),
         }),
     );
@@ -145,6 +148,7 @@ pub(crate) fn unref_connection(key: usize) -> usize {
 fn release_connection(key: usize, e: &ConnEntry) -> usize {
     let left = e.refs.fetch_sub(1, Ordering::AcqRel) - 1;
     if left == 0 && CONNS.remove(key).is_some() {
+        crate::ffi::event::forget_close_callback(key);
         e.conn.close();
     }
     left
@@ -195,5 +199,10 @@ pub(crate) fn unref_domain(key: usize) -> bool {
 impl DomainEntry {
     pub fn conn_key(&self) -> usize {
         self.conn_key
+    }
+
+    /// The connection handle this domain handle keeps alive.
+    pub fn conn_entry(&self) -> &Arc<ConnEntry> {
+        &self.conn_entry
     }
 }

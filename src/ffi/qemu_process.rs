@@ -51,6 +51,7 @@ pub unsafe extern "C" fn qemuDomainObjFromDomain(domain: virDomainPtr) -> virDom
         "qemuDomainObjFromDomain",
         std::ptr::null_mut(),
         true,
+        entry::On::Nothing,
         || {
             let found = handles::domain(domain)
                 .ok_or_else(|| {
@@ -104,7 +105,7 @@ pub unsafe extern "C" fn qemuDomainObjFromDomain(domain: virDomainPtr) -> virDom
 /// `vm` is NULL or the address of a `virDomainObjPtr` variable of the caller.
 #[no_mangle]
 pub unsafe extern "C" fn virDomainObjEndAPI(vm: *mut virDomainObjPtr) {
-    entry::call("virDomainObjEndAPI", (), false, || {
+    entry::call("virDomainObjEndAPI", (), false, entry::On::Nothing, || {
         if vm.is_null() {
             return;
         }
@@ -124,7 +125,7 @@ pub unsafe extern "C" fn virDomainObjEndAPI(vm: *mut virDomainObjPtr) {
 /// `vm` may be anything: it is a registry key, never dereferenced.
 #[no_mangle]
 pub unsafe extern "C" fn qemuProcessKill(vm: virDomainObjPtr, flags: c_uint) -> c_int {
-    entry::call("qemuProcessKill", -1, true, || {
+    entry::call("qemuProcessKill", -1, true, entry::On::Nothing, || {
         let found = objs()
             .get(&(vm as usize))
             .map(|o| (o.driver.clone(), o.vm.clone()));

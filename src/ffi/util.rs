@@ -96,7 +96,7 @@ pub(crate) unsafe fn virDomainStatsRecordListFree(stats: *mut virDomainStatsReco
         // record's virDomainFree will reset must be handed on now.
         // SAFETY: the array is NULL-terminated and `rec` (index k) was not its NULL.
         if error::raised_count() != before && !unsafe { *stats.add(k + 1) }.is_null() {
-            error::dispatch(None);
+            crate::ffi::entry::dispatch(&crate::ffi::entry::On::Nothing);
         }
         // SAFETY: the record is C-allocated and no longer used.
         unsafe { free(rec) };

@@ -2,13 +2,13 @@
 
 #![allow(non_snake_case, unused_variables, clippy::all)]
 use super::types::*;
-use crate::ffi::entry::{self, Handle};
+use crate::ffi::entry::{self, Handle, On};
 use std::os::raw::*;
 use std::ptr;
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnCopyLastError(conn: virConnectPtr, to: virErrorPtr) -> c_int {
-    entry::call("virConnCopyLastError", -1, false, || {
+    entry::call("virConnCopyLastError", -1, false, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virConnCopyLastError(conn, to) }
@@ -17,20 +17,32 @@ pub unsafe extern "C" fn virConnCopyLastError(conn: virConnectPtr, to: virErrorP
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnGetLastError(conn: virConnectPtr) -> virErrorPtr {
-    entry::call("virConnGetLastError", ptr::null_mut(), false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::error::virConnGetLastError(conn) }
-    })
+    entry::call(
+        "virConnGetLastError",
+        ptr::null_mut(),
+        false,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::error::virConnGetLastError(conn) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnResetLastError(conn: virConnectPtr) {
-    entry::call("virConnResetLastError", (), false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::error::virConnResetLastError(conn) }
-    })
+    entry::call(
+        "virConnResetLastError",
+        (),
+        false,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::error::virConnResetLastError(conn) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -39,7 +51,7 @@ pub unsafe extern "C" fn virConnSetErrorFunc(
     userData: *mut c_void,
     handler: virErrorFunc,
 ) {
-    entry::call("virConnSetErrorFunc", (), false, || {
+    entry::call("virConnSetErrorFunc", (), false, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virConnSetErrorFunc(conn, userData, handler) }
@@ -53,22 +65,28 @@ pub unsafe extern "C" fn virConnectBaselineCPU(
     ncpus: c_uint,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virConnectBaselineCPU", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virConnectBaselineCPU",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    xmlCPUs.is_null(),
-                    20,
-                    "xmlCPUs",
-                    "xmlCPUs in virConnectBaselineCPU must not be NULL",
-                ),
-            ],
-            20,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virConnectBaselineCPU",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectBaselineCPU",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        xmlCPUs.is_null(),
+                        20,
+                        "xmlCPUs",
+                        "xmlCPUs in virConnectBaselineCPU must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -86,6 +104,7 @@ pub unsafe extern "C" fn virConnectBaselineHypervisorCPU(
         "virConnectBaselineHypervisorCPU",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virConnectBaselineHypervisorCPU",
@@ -107,7 +126,7 @@ pub unsafe extern "C" fn virConnectBaselineHypervisorCPU(
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectClose(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectClose", -1, true, || {
+    entry::call("virConnectClose", -1, true, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::connect::virConnectClose(conn) }
@@ -120,7 +139,7 @@ pub unsafe extern "C" fn virConnectCompareCPU(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectCompareCPU", -1, true, || {
+    entry::call("virConnectCompareCPU", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virConnectCompareCPU",
             &[
@@ -148,22 +167,28 @@ pub unsafe extern "C" fn virConnectCompareHypervisorCPU(
     xmlCPU: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectCompareHypervisorCPU", -1, true, || {
-        entry::unsupported(
-            "virConnectCompareHypervisorCPU",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    xmlCPU.is_null(),
-                    20,
-                    "xmlCPU",
-                    "xmlCPU in virConnectCompareHypervisorCPU must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectCompareHypervisorCPU",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectCompareHypervisorCPU",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        xmlCPU.is_null(),
+                        20,
+                        "xmlCPU",
+                        "xmlCPU in virConnectCompareHypervisorCPU must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -171,11 +196,17 @@ pub unsafe extern "C" fn virConnectDomainEventDeregister(
     conn: virConnectPtr,
     cb: virConnectDomainEventCallback,
 ) -> c_int {
-    entry::call("virConnectDomainEventDeregister", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::event::virConnectDomainEventDeregister(conn, cb) }
-    })
+    entry::call(
+        "virConnectDomainEventDeregister",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::event::virConnectDomainEventDeregister(conn, cb) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -183,11 +214,17 @@ pub unsafe extern "C" fn virConnectDomainEventDeregisterAny(
     conn: virConnectPtr,
     callbackID: c_int,
 ) -> c_int {
-    entry::call("virConnectDomainEventDeregisterAny", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::event::virConnectDomainEventDeregisterAny(conn, callbackID) }
-    })
+    entry::call(
+        "virConnectDomainEventDeregisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::event::virConnectDomainEventDeregisterAny(conn, callbackID) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -197,11 +234,17 @@ pub unsafe extern "C" fn virConnectDomainEventRegister(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> c_int {
-    entry::call("virConnectDomainEventRegister", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::event::virConnectDomainEventRegister(conn, cb, opaque, freecb) }
-    })
+    entry::call(
+        "virConnectDomainEventRegister",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::event::virConnectDomainEventRegister(conn, cb, opaque, freecb) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -213,15 +256,21 @@ pub unsafe extern "C" fn virConnectDomainEventRegisterAny(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> c_int {
-    entry::call("virConnectDomainEventRegisterAny", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe {
-            crate::ffi::event::virConnectDomainEventRegisterAny(
-                conn, dom, eventID, cb, opaque, freecb,
-            )
-        }
-    })
+    entry::call(
+        "virConnectDomainEventRegisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe {
+                crate::ffi::event::virConnectDomainEventRegisterAny(
+                    conn, dom, eventID, cb, opaque, freecb,
+                )
+            }
+        },
+    )
 }
 
 #[no_mangle]
@@ -235,6 +284,7 @@ pub unsafe extern "C" fn virConnectDomainXMLFromNative(
         "virConnectDomainXMLFromNative",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virConnectDomainXMLFromNative",
@@ -261,22 +311,28 @@ pub unsafe extern "C" fn virConnectDomainXMLToNative(
     domainXml: *const c_char,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virConnectDomainXMLToNative", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virConnectDomainXMLToNative",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    nativeFormat.is_null(),
-                    20,
-                    "nativeFormat",
-                    "nativeFormat in virConnectDomainXMLToNative must not be NULL",
-                ),
-            ],
-            20,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virConnectDomainXMLToNative",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectDomainXMLToNative",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        nativeFormat.is_null(),
+                        20,
+                        "nativeFormat",
+                        "nativeFormat in virConnectDomainXMLToNative must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -290,6 +346,7 @@ pub unsafe extern "C" fn virConnectFindStoragePoolSources(
         "virConnectFindStoragePoolSources",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virConnectFindStoragePoolSources",
@@ -316,22 +373,28 @@ pub unsafe extern "C" fn virConnectGetAllDomainStats(
     retStats: *mut *mut virDomainStatsRecordPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectGetAllDomainStats", -1, true, || {
-        entry::unsupported(
-            "virConnectGetAllDomainStats",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    retStats.is_null(),
-                    20,
-                    "retStats",
-                    "retStats in virConnectGetAllDomainStats must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectGetAllDomainStats",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectGetAllDomainStats",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        retStats.is_null(),
+                        20,
+                        "retStats",
+                        "retStats in virConnectGetAllDomainStats must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -341,31 +404,43 @@ pub unsafe extern "C" fn virConnectGetCPUModelNames(
     models: *mut *mut *mut c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectGetCPUModelNames", -1, true, || {
-        entry::unsupported(
-            "virConnectGetCPUModelNames",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    arch.is_null(),
-                    20,
-                    "arch",
-                    "arch in virConnectGetCPUModelNames must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectGetCPUModelNames",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectGetCPUModelNames",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        arch.is_null(),
+                        20,
+                        "arch",
+                        "arch in virConnectGetCPUModelNames must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectGetCapabilities(conn: virConnectPtr) -> *mut c_char {
-    entry::call("virConnectGetCapabilities", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::connect::virConnectGetCapabilities(conn) }
-    })
+    entry::call(
+        "virConnectGetCapabilities",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::connect::virConnectGetCapabilities(conn) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -381,6 +456,7 @@ pub unsafe extern "C" fn virConnectGetDomainCapabilities(
         "virConnectGetDomainCapabilities",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virConnectGetDomainCapabilities",
@@ -394,11 +470,17 @@ pub unsafe extern "C" fn virConnectGetDomainCapabilities(
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectGetHostname(conn: virConnectPtr) -> *mut c_char {
-    entry::call("virConnectGetHostname", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::connect::virConnectGetHostname(conn) }
-    })
+    entry::call(
+        "virConnectGetHostname",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::connect::virConnectGetHostname(conn) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -406,11 +488,17 @@ pub unsafe extern "C" fn virConnectGetLibVersion(
     conn: virConnectPtr,
     libVer: *mut c_ulong,
 ) -> c_int {
-    entry::call("virConnectGetLibVersion", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::connect::virConnectGetLibVersion(conn, libVer) }
-    })
+    entry::call(
+        "virConnectGetLibVersion",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::connect::virConnectGetLibVersion(conn, libVer) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -418,7 +506,7 @@ pub unsafe extern "C" fn virConnectGetMaxVcpus(
     conn: virConnectPtr,
     r#type: *const c_char,
 ) -> c_int {
-    entry::call("virConnectGetMaxVcpus", -1, true, || {
+    entry::call("virConnectGetMaxVcpus", -1, true, On::Connect(conn), || {
         entry::unsupported("virConnectGetMaxVcpus", &[Handle::Connect(conn, 20)], 20);
         -1
     })
@@ -433,6 +521,7 @@ pub unsafe extern "C" fn virConnectGetStoragePoolCapabilities(
         "virConnectGetStoragePoolCapabilities",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virConnectGetStoragePoolCapabilities",
@@ -446,33 +535,51 @@ pub unsafe extern "C" fn virConnectGetStoragePoolCapabilities(
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectGetSysinfo(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
-    entry::call("virConnectGetSysinfo", ptr::null_mut(), true, || {
-        entry::unsupported("virConnectGetSysinfo", &[Handle::Connect(conn, 20)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virConnectGetSysinfo",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectGetSysinfo", &[Handle::Connect(conn, 20)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectGetType(conn: virConnectPtr) -> *const c_char {
-    entry::call("virConnectGetType", ptr::null(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::connect::virConnectGetType(conn) }
-    })
+    entry::call(
+        "virConnectGetType",
+        ptr::null(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::connect::virConnectGetType(conn) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectGetURI(conn: virConnectPtr) -> *mut c_char {
-    entry::call("virConnectGetURI", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::connect::virConnectGetURI(conn) }
-    })
+    entry::call(
+        "virConnectGetURI",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::connect::virConnectGetURI(conn) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectGetVersion(conn: virConnectPtr, hvVer: *mut c_ulong) -> c_int {
-    entry::call("virConnectGetVersion", -1, true, || {
+    entry::call("virConnectGetVersion", -1, true, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::connect::virConnectGetVersion(conn, hvVer) }
@@ -481,7 +588,7 @@ pub unsafe extern "C" fn virConnectGetVersion(conn: virConnectPtr, hvVer: *mut c
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectIsAlive(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectIsAlive", -1, true, || {
+    entry::call("virConnectIsAlive", -1, true, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::connect::virConnectIsAlive(conn) }
@@ -490,7 +597,7 @@ pub unsafe extern "C" fn virConnectIsAlive(conn: virConnectPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectIsEncrypted(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectIsEncrypted", -1, true, || {
+    entry::call("virConnectIsEncrypted", -1, true, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::connect::virConnectIsEncrypted(conn) }
@@ -499,7 +606,7 @@ pub unsafe extern "C" fn virConnectIsEncrypted(conn: virConnectPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectIsSecure(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectIsSecure", -1, true, || {
+    entry::call("virConnectIsSecure", -1, true, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::connect::virConnectIsSecure(conn) }
@@ -512,11 +619,17 @@ pub unsafe extern "C" fn virConnectListAllDomains(
     domains: *mut *mut virDomainPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllDomains", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virConnectListAllDomains(conn, domains, flags) }
-    })
+    entry::call(
+        "virConnectListAllDomains",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virConnectListAllDomains(conn, domains, flags) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -525,14 +638,20 @@ pub unsafe extern "C" fn virConnectListAllInterfaces(
     ifaces: *mut *mut virInterfacePtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllInterfaces", -1, true, || {
-        entry::unsupported(
-            "virConnectListAllInterfaces",
-            &[Handle::Connect(conn, 26)],
-            26,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListAllInterfaces",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListAllInterfaces",
+                &[Handle::Connect(conn, 26)],
+                26,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -541,14 +660,20 @@ pub unsafe extern "C" fn virConnectListAllNWFilterBindings(
     bindings: *mut *mut virNWFilterBindingPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllNWFilterBindings", -1, true, || {
-        entry::unsupported(
-            "virConnectListAllNWFilterBindings",
-            &[Handle::Connect(conn, 33)],
-            33,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListAllNWFilterBindings",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListAllNWFilterBindings",
+                &[Handle::Connect(conn, 33)],
+                33,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -557,14 +682,20 @@ pub unsafe extern "C" fn virConnectListAllNWFilters(
     filters: *mut *mut virNWFilterPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllNWFilters", -1, true, || {
-        entry::unsupported(
-            "virConnectListAllNWFilters",
-            &[Handle::Connect(conn, 33)],
-            33,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListAllNWFilters",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListAllNWFilters",
+                &[Handle::Connect(conn, 33)],
+                33,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -573,14 +704,20 @@ pub unsafe extern "C" fn virConnectListAllNetworks(
     nets: *mut *mut virNetworkPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllNetworks", -1, true, || {
-        entry::unsupported(
-            "virConnectListAllNetworks",
-            &[Handle::Connect(conn, 19)],
-            19,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListAllNetworks",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListAllNetworks",
+                &[Handle::Connect(conn, 19)],
+                19,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -589,14 +726,20 @@ pub unsafe extern "C" fn virConnectListAllNodeDevices(
     devices: *mut *mut virNodeDevicePtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllNodeDevices", -1, true, || {
-        entry::unsupported(
-            "virConnectListAllNodeDevices",
-            &[Handle::Connect(conn, 22)],
-            22,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListAllNodeDevices",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListAllNodeDevices",
+                &[Handle::Connect(conn, 22)],
+                22,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -605,10 +748,16 @@ pub unsafe extern "C" fn virConnectListAllSecrets(
     secrets: *mut *mut virSecretPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllSecrets", -1, true, || {
-        entry::unsupported("virConnectListAllSecrets", &[Handle::Connect(conn, 30)], 30);
-        -1
-    })
+    entry::call(
+        "virConnectListAllSecrets",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectListAllSecrets", &[Handle::Connect(conn, 30)], 30);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -617,14 +766,20 @@ pub unsafe extern "C" fn virConnectListAllStoragePools(
     pools: *mut *mut virStoragePoolPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectListAllStoragePools", -1, true, || {
-        entry::unsupported(
-            "virConnectListAllStoragePools",
-            &[Handle::Connect(conn, 18)],
-            18,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListAllStoragePools",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListAllStoragePools",
+                &[Handle::Connect(conn, 18)],
+                18,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -633,11 +788,17 @@ pub unsafe extern "C" fn virConnectListDefinedDomains(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListDefinedDomains", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virConnectListDefinedDomains(conn, names, maxnames) }
-    })
+    entry::call(
+        "virConnectListDefinedDomains",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virConnectListDefinedDomains(conn, names, maxnames) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -646,14 +807,20 @@ pub unsafe extern "C" fn virConnectListDefinedInterfaces(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListDefinedInterfaces", -1, true, || {
-        entry::unsupported(
-            "virConnectListDefinedInterfaces",
-            &[Handle::Connect(conn, 26)],
-            26,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListDefinedInterfaces",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListDefinedInterfaces",
+                &[Handle::Connect(conn, 26)],
+                26,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -662,14 +829,20 @@ pub unsafe extern "C" fn virConnectListDefinedNetworks(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListDefinedNetworks", -1, true, || {
-        entry::unsupported(
-            "virConnectListDefinedNetworks",
-            &[Handle::Connect(conn, 19)],
-            19,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListDefinedNetworks",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListDefinedNetworks",
+                &[Handle::Connect(conn, 19)],
+                19,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -678,14 +851,20 @@ pub unsafe extern "C" fn virConnectListDefinedStoragePools(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListDefinedStoragePools", -1, true, || {
-        entry::unsupported(
-            "virConnectListDefinedStoragePools",
-            &[Handle::Connect(conn, 18)],
-            18,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListDefinedStoragePools",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListDefinedStoragePools",
+                &[Handle::Connect(conn, 18)],
+                18,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -694,7 +873,7 @@ pub unsafe extern "C" fn virConnectListDomains(
     ids: *mut c_int,
     maxids: c_int,
 ) -> c_int {
-    entry::call("virConnectListDomains", -1, true, || {
+    entry::call("virConnectListDomains", -1, true, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virConnectListDomains(conn, ids, maxids) }
@@ -707,10 +886,16 @@ pub unsafe extern "C" fn virConnectListInterfaces(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListInterfaces", -1, true, || {
-        entry::unsupported("virConnectListInterfaces", &[Handle::Connect(conn, 26)], 26);
-        -1
-    })
+    entry::call(
+        "virConnectListInterfaces",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectListInterfaces", &[Handle::Connect(conn, 26)], 26);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -719,10 +904,16 @@ pub unsafe extern "C" fn virConnectListNWFilters(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListNWFilters", -1, true, || {
-        entry::unsupported("virConnectListNWFilters", &[Handle::Connect(conn, 33)], 33);
-        -1
-    })
+    entry::call(
+        "virConnectListNWFilters",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectListNWFilters", &[Handle::Connect(conn, 33)], 33);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -731,10 +922,16 @@ pub unsafe extern "C" fn virConnectListNetworks(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListNetworks", -1, true, || {
-        entry::unsupported("virConnectListNetworks", &[Handle::Connect(conn, 19)], 19);
-        -1
-    })
+    entry::call(
+        "virConnectListNetworks",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectListNetworks", &[Handle::Connect(conn, 19)], 19);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -743,7 +940,7 @@ pub unsafe extern "C" fn virConnectListSecrets(
     uuids: *mut *mut c_char,
     maxuuids: c_int,
 ) -> c_int {
-    entry::call("virConnectListSecrets", -1, true, || {
+    entry::call("virConnectListSecrets", -1, true, On::Connect(conn), || {
         entry::unsupported("virConnectListSecrets", &[Handle::Connect(conn, 30)], 30);
         -1
     })
@@ -755,14 +952,20 @@ pub unsafe extern "C" fn virConnectListStoragePools(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virConnectListStoragePools", -1, true, || {
-        entry::unsupported(
-            "virConnectListStoragePools",
-            &[Handle::Connect(conn, 18)],
-            18,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectListStoragePools",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectListStoragePools",
+                &[Handle::Connect(conn, 18)],
+                18,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -770,14 +973,20 @@ pub unsafe extern "C" fn virConnectNetworkEventDeregisterAny(
     conn: virConnectPtr,
     callbackID: c_int,
 ) -> c_int {
-    entry::call("virConnectNetworkEventDeregisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectNetworkEventDeregisterAny",
-            &[Handle::Connect(conn, 19)],
-            19,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNetworkEventDeregisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNetworkEventDeregisterAny",
+                &[Handle::Connect(conn, 19)],
+                19,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -789,22 +998,28 @@ pub unsafe extern "C" fn virConnectNetworkEventRegisterAny(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> c_int {
-    entry::call("virConnectNetworkEventRegisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectNetworkEventRegisterAny",
-            &[
-                Handle::Connect(conn, 19),
-                Handle::Arg(
-                    cb.is_none(),
-                    19,
-                    "cb",
-                    "cb in virConnectNetworkEventRegisterAny must not be NULL",
-                ),
-            ],
-            19,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNetworkEventRegisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNetworkEventRegisterAny",
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        cb.is_none(),
+                        19,
+                        "cb",
+                        "cb in virConnectNetworkEventRegisterAny must not be NULL",
+                    ),
+                ],
+                19,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -812,14 +1027,20 @@ pub unsafe extern "C" fn virConnectNodeDeviceEventDeregisterAny(
     conn: virConnectPtr,
     callbackID: c_int,
 ) -> c_int {
-    entry::call("virConnectNodeDeviceEventDeregisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectNodeDeviceEventDeregisterAny",
-            &[Handle::Connect(conn, 22)],
-            22,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNodeDeviceEventDeregisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNodeDeviceEventDeregisterAny",
+                &[Handle::Connect(conn, 22)],
+                22,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -831,129 +1052,195 @@ pub unsafe extern "C" fn virConnectNodeDeviceEventRegisterAny(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> c_int {
-    entry::call("virConnectNodeDeviceEventRegisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectNodeDeviceEventRegisterAny",
-            &[
-                Handle::Connect(conn, 22),
-                Handle::Arg(
-                    cb.is_none(),
-                    22,
-                    "cb",
-                    "cb in virConnectNodeDeviceEventRegisterAny must not be NULL",
-                ),
-            ],
-            22,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNodeDeviceEventRegisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNodeDeviceEventRegisterAny",
+                &[
+                    Handle::Connect(conn, 22),
+                    Handle::Arg(
+                        cb.is_none(),
+                        22,
+                        "cb",
+                        "cb in virConnectNodeDeviceEventRegisterAny must not be NULL",
+                    ),
+                ],
+                22,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfDefinedDomains(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfDefinedDomains", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virConnectNumOfDefinedDomains(conn) }
-    })
+    entry::call(
+        "virConnectNumOfDefinedDomains",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virConnectNumOfDefinedDomains(conn) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfDefinedInterfaces(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfDefinedInterfaces", -1, true, || {
-        entry::unsupported(
-            "virConnectNumOfDefinedInterfaces",
-            &[Handle::Connect(conn, 26)],
-            26,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNumOfDefinedInterfaces",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNumOfDefinedInterfaces",
+                &[Handle::Connect(conn, 26)],
+                26,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfDefinedNetworks(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfDefinedNetworks", -1, true, || {
-        entry::unsupported(
-            "virConnectNumOfDefinedNetworks",
-            &[Handle::Connect(conn, 19)],
-            19,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNumOfDefinedNetworks",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNumOfDefinedNetworks",
+                &[Handle::Connect(conn, 19)],
+                19,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfDefinedStoragePools(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfDefinedStoragePools", -1, true, || {
-        entry::unsupported(
-            "virConnectNumOfDefinedStoragePools",
-            &[Handle::Connect(conn, 18)],
-            18,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNumOfDefinedStoragePools",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNumOfDefinedStoragePools",
+                &[Handle::Connect(conn, 18)],
+                18,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfDomains(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfDomains", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virConnectNumOfDomains(conn) }
-    })
+    entry::call(
+        "virConnectNumOfDomains",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virConnectNumOfDomains(conn) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfInterfaces(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfInterfaces", -1, true, || {
-        entry::unsupported(
-            "virConnectNumOfInterfaces",
-            &[Handle::Connect(conn, 26)],
-            26,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNumOfInterfaces",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNumOfInterfaces",
+                &[Handle::Connect(conn, 26)],
+                26,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfNWFilters(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfNWFilters", -1, true, || {
-        entry::unsupported("virConnectNumOfNWFilters", &[Handle::Connect(conn, 33)], 33);
-        -1
-    })
+    entry::call(
+        "virConnectNumOfNWFilters",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectNumOfNWFilters", &[Handle::Connect(conn, 33)], 33);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfNetworks", -1, true, || {
-        entry::unsupported("virConnectNumOfNetworks", &[Handle::Connect(conn, 19)], 19);
-        -1
-    })
+    entry::call(
+        "virConnectNumOfNetworks",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectNumOfNetworks", &[Handle::Connect(conn, 19)], 19);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfSecrets(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfSecrets", -1, true, || {
-        entry::unsupported("virConnectNumOfSecrets", &[Handle::Connect(conn, 30)], 30);
-        -1
-    })
+    entry::call(
+        "virConnectNumOfSecrets",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectNumOfSecrets", &[Handle::Connect(conn, 30)], 30);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectNumOfStoragePools(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectNumOfStoragePools", -1, true, || {
-        entry::unsupported(
-            "virConnectNumOfStoragePools",
-            &[Handle::Connect(conn, 18)],
-            18,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectNumOfStoragePools",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectNumOfStoragePools",
+                &[Handle::Connect(conn, 18)],
+                18,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectOpen(name: *const c_char) -> virConnectPtr {
-    entry::call("virConnectOpen", ptr::null_mut(), true, || {
+    entry::call("virConnectOpen", ptr::null_mut(), true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::connect::virConnectOpen(name) }
@@ -966,25 +1253,37 @@ pub unsafe extern "C" fn virConnectOpenAuth(
     auth: virConnectAuthPtr,
     flags: c_uint,
 ) -> virConnectPtr {
-    entry::call("virConnectOpenAuth", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::connect::virConnectOpenAuth(name, auth, flags) }
-    })
+    entry::call(
+        "virConnectOpenAuth",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::connect::virConnectOpenAuth(name, auth, flags) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectOpenReadOnly(name: *const c_char) -> virConnectPtr {
-    entry::call("virConnectOpenReadOnly", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::connect::virConnectOpenReadOnly(name) }
-    })
+    entry::call(
+        "virConnectOpenReadOnly",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::connect::virConnectOpenReadOnly(name) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virConnectRef(conn: virConnectPtr) -> c_int {
-    entry::call("virConnectRef", -1, true, || {
+    entry::call("virConnectRef", -1, true, On::Connect(conn), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::connect::virConnectRef(conn) }
@@ -998,11 +1297,17 @@ pub unsafe extern "C" fn virConnectRegisterCloseCallback(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> c_int {
-    entry::call("virConnectRegisterCloseCallback", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::event::virConnectRegisterCloseCallback(conn, cb, opaque, freecb) }
-    })
+    entry::call(
+        "virConnectRegisterCloseCallback",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::event::virConnectRegisterCloseCallback(conn, cb, opaque, freecb) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -1010,14 +1315,20 @@ pub unsafe extern "C" fn virConnectSecretEventDeregisterAny(
     conn: virConnectPtr,
     callbackID: c_int,
 ) -> c_int {
-    entry::call("virConnectSecretEventDeregisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectSecretEventDeregisterAny",
-            &[Handle::Connect(conn, 30)],
-            30,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectSecretEventDeregisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectSecretEventDeregisterAny",
+                &[Handle::Connect(conn, 30)],
+                30,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1029,22 +1340,28 @@ pub unsafe extern "C" fn virConnectSecretEventRegisterAny(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> c_int {
-    entry::call("virConnectSecretEventRegisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectSecretEventRegisterAny",
-            &[
-                Handle::Connect(conn, 30),
-                Handle::Arg(
-                    cb.is_none(),
-                    30,
-                    "cb",
-                    "cb in virConnectSecretEventRegisterAny must not be NULL",
-                ),
-            ],
-            30,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectSecretEventRegisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectSecretEventRegisterAny",
+                &[
+                    Handle::Connect(conn, 30),
+                    Handle::Arg(
+                        cb.is_none(),
+                        30,
+                        "cb",
+                        "cb in virConnectSecretEventRegisterAny must not be NULL",
+                    ),
+                ],
+                30,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1054,7 +1371,7 @@ pub unsafe extern "C" fn virConnectSetIdentity(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virConnectSetIdentity", -1, true, || {
+    entry::call("virConnectSetIdentity", -1, true, On::Connect(conn), || {
         entry::unsupported("virConnectSetIdentity", &[Handle::None], 20);
         -1
     })
@@ -1066,10 +1383,16 @@ pub unsafe extern "C" fn virConnectSetKeepAlive(
     interval: c_int,
     count: c_uint,
 ) -> c_int {
-    entry::call("virConnectSetKeepAlive", -1, true, || {
-        entry::unsupported("virConnectSetKeepAlive", &[Handle::Connect(conn, 20)], 20);
-        -1
-    })
+    entry::call(
+        "virConnectSetKeepAlive",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virConnectSetKeepAlive", &[Handle::Connect(conn, 20)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1077,14 +1400,20 @@ pub unsafe extern "C" fn virConnectStoragePoolEventDeregisterAny(
     conn: virConnectPtr,
     callbackID: c_int,
 ) -> c_int {
-    entry::call("virConnectStoragePoolEventDeregisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectStoragePoolEventDeregisterAny",
-            &[Handle::Connect(conn, 18)],
-            18,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectStoragePoolEventDeregisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectStoragePoolEventDeregisterAny",
+                &[Handle::Connect(conn, 18)],
+                18,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1096,22 +1425,28 @@ pub unsafe extern "C" fn virConnectStoragePoolEventRegisterAny(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> c_int {
-    entry::call("virConnectStoragePoolEventRegisterAny", -1, true, || {
-        entry::unsupported(
-            "virConnectStoragePoolEventRegisterAny",
-            &[
-                Handle::Connect(conn, 18),
-                Handle::Arg(
-                    cb.is_none(),
-                    18,
-                    "cb",
-                    "cb in virConnectStoragePoolEventRegisterAny must not be NULL",
-                ),
-            ],
-            18,
-        );
-        -1
-    })
+    entry::call(
+        "virConnectStoragePoolEventRegisterAny",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virConnectStoragePoolEventRegisterAny",
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        cb.is_none(),
+                        18,
+                        "cb",
+                        "cb in virConnectStoragePoolEventRegisterAny must not be NULL",
+                    ),
+                ],
+                18,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1119,16 +1454,22 @@ pub unsafe extern "C" fn virConnectUnregisterCloseCallback(
     conn: virConnectPtr,
     cb: virConnectCloseFunc,
 ) -> c_int {
-    entry::call("virConnectUnregisterCloseCallback", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::event::virConnectUnregisterCloseCallback(conn, cb) }
-    })
+    entry::call(
+        "virConnectUnregisterCloseCallback",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::event::virConnectUnregisterCloseCallback(conn, cb) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virCopyLastError(to: virErrorPtr) -> c_int {
-    entry::call("virCopyLastError", -1, false, || {
+    entry::call("virCopyLastError", -1, false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virCopyLastError(to) }
@@ -1137,7 +1478,7 @@ pub unsafe extern "C" fn virCopyLastError(to: virErrorPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDefaultErrorFunc(err: virErrorPtr) {
-    entry::call("virDefaultErrorFunc", (), false, || {
+    entry::call("virDefaultErrorFunc", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virDefaultErrorFunc(err) }
@@ -1146,7 +1487,7 @@ pub unsafe extern "C" fn virDefaultErrorFunc(err: virErrorPtr) {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainAbortJob", -1, true, || {
+    entry::call("virDomainAbortJob", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainAbortJob", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -1154,10 +1495,16 @@ pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainAbortJobFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainAbortJobFlags", -1, true, || {
-        entry::unsupported("virDomainAbortJobFlags", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainAbortJobFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainAbortJobFlags", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1166,7 +1513,7 @@ pub unsafe extern "C" fn virDomainAddIOThread(
     iothread_id: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainAddIOThread", -1, true, || {
+    entry::call("virDomainAddIOThread", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainAddIOThread", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -1178,34 +1525,46 @@ pub unsafe extern "C" fn virDomainAgentSetResponseTimeout(
     timeout: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainAgentSetResponseTimeout", -1, true, || {
-        entry::unsupported(
-            "virDomainAgentSetResponseTimeout",
-            &[Handle::Domain(domain)],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainAgentSetResponseTimeout",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainAgentSetResponseTimeout",
+                &[Handle::Domain(domain)],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
-    entry::call("virDomainAttachDevice", -1, true, || {
-        entry::unsupported(
-            "virDomainAttachDevice",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    xml.is_null(),
-                    20,
-                    "xml",
-                    "xml in virDomainAttachDevice must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainAttachDevice",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainAttachDevice",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        xml.is_null(),
+                        20,
+                        "xml",
+                        "xml in virDomainAttachDevice must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1214,22 +1573,28 @@ pub unsafe extern "C" fn virDomainAttachDeviceFlags(
     xml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainAttachDeviceFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainAttachDeviceFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    xml.is_null(),
-                    20,
-                    "xml",
-                    "xml in virDomainAttachDeviceFlags must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainAttachDeviceFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainAttachDeviceFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        xml.is_null(),
+                        20,
+                        "xml",
+                        "xml in virDomainAttachDeviceFlags must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1239,22 +1604,28 @@ pub unsafe extern "C" fn virDomainAuthorizedSSHKeysGet(
     keys: *mut *mut *mut c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainAuthorizedSSHKeysGet", -1, true, || {
-        entry::unsupported(
-            "virDomainAuthorizedSSHKeysGet",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    user.is_null(),
-                    20,
-                    "user",
-                    "user in virDomainAuthorizedSSHKeysGet must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainAuthorizedSSHKeysGet",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainAuthorizedSSHKeysGet",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        user.is_null(),
+                        20,
+                        "user",
+                        "user in virDomainAuthorizedSSHKeysGet must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1265,22 +1636,28 @@ pub unsafe extern "C" fn virDomainAuthorizedSSHKeysSet(
     nkeys: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainAuthorizedSSHKeysSet", -1, true, || {
-        entry::unsupported(
-            "virDomainAuthorizedSSHKeysSet",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    user.is_null(),
-                    20,
-                    "user",
-                    "user in virDomainAuthorizedSSHKeysSet must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainAuthorizedSSHKeysSet",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainAuthorizedSSHKeysSet",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        user.is_null(),
+                        20,
+                        "user",
+                        "user in virDomainAuthorizedSSHKeysSet must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1290,7 +1667,7 @@ pub unsafe extern "C" fn virDomainBackupBegin(
     checkpointXML: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBackupBegin", -1, true, || {
+    entry::call("virDomainBackupBegin", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainBackupBegin",
             &[
@@ -1313,10 +1690,16 @@ pub unsafe extern "C" fn virDomainBackupGetXMLDesc(
     domain: virDomainPtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virDomainBackupGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainBackupGetXMLDesc", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainBackupGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainBackupGetXMLDesc", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -1328,7 +1711,7 @@ pub unsafe extern "C" fn virDomainBlockCommit(
     bandwidth: c_ulong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockCommit", -1, true, || {
+    entry::call("virDomainBlockCommit", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockCommit",
             &[
@@ -1355,7 +1738,7 @@ pub unsafe extern "C" fn virDomainBlockCopy(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockCopy", -1, true, || {
+    entry::call("virDomainBlockCopy", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockCopy",
             &[
@@ -1379,7 +1762,7 @@ pub unsafe extern "C" fn virDomainBlockJobAbort(
     disk: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockJobAbort", -1, true, || {
+    entry::call("virDomainBlockJobAbort", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockJobAbort",
             &[
@@ -1404,22 +1787,28 @@ pub unsafe extern "C" fn virDomainBlockJobSetSpeed(
     bandwidth: c_ulong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockJobSetSpeed", -1, true, || {
-        entry::unsupported(
-            "virDomainBlockJobSetSpeed",
-            &[
-                Handle::Domain(dom),
-                Handle::Arg(
-                    disk.is_null(),
-                    20,
-                    "disk",
-                    "disk in virDomainBlockJobSetSpeed must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainBlockJobSetSpeed",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported(
+                "virDomainBlockJobSetSpeed",
+                &[
+                    Handle::Domain(dom),
+                    Handle::Arg(
+                        disk.is_null(),
+                        20,
+                        "disk",
+                        "disk in virDomainBlockJobSetSpeed must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1431,7 +1820,7 @@ pub unsafe extern "C" fn virDomainBlockPeek(
     buffer: *mut c_void,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockPeek", -1, true, || {
+    entry::call("virDomainBlockPeek", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockPeek",
             &[
@@ -1456,7 +1845,7 @@ pub unsafe extern "C" fn virDomainBlockPull(
     bandwidth: c_ulong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockPull", -1, true, || {
+    entry::call("virDomainBlockPull", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockPull",
             &[
@@ -1482,7 +1871,7 @@ pub unsafe extern "C" fn virDomainBlockRebase(
     bandwidth: c_ulong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockRebase", -1, true, || {
+    entry::call("virDomainBlockRebase", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockRebase",
             &[
@@ -1507,7 +1896,7 @@ pub unsafe extern "C" fn virDomainBlockResize(
     size: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockResize", -1, true, || {
+    entry::call("virDomainBlockResize", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockResize",
             &[
@@ -1532,7 +1921,7 @@ pub unsafe extern "C" fn virDomainBlockStats(
     stats: virDomainBlockStatsPtr,
     size: usize,
 ) -> c_int {
-    entry::call("virDomainBlockStats", -1, true, || {
+    entry::call("virDomainBlockStats", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainBlockStats",
             &[
@@ -1558,22 +1947,28 @@ pub unsafe extern "C" fn virDomainBlockStatsFlags(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainBlockStatsFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainBlockStatsFlags",
-            &[
-                Handle::Domain(dom),
-                Handle::Arg(
-                    disk.is_null(),
-                    20,
-                    "disk",
-                    "disk in virDomainBlockStatsFlags must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainBlockStatsFlags",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported(
+                "virDomainBlockStatsFlags",
+                &[
+                    Handle::Domain(dom),
+                    Handle::Arg(
+                        disk.is_null(),
+                        20,
+                        "disk",
+                        "disk in virDomainBlockStatsFlags must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1586,6 +1981,7 @@ pub unsafe extern "C" fn virDomainCheckpointCreateXML(
         "virDomainCheckpointCreateXML",
         ptr::null_mut(),
         true,
+        On::Domain(domain),
         || {
             entry::unsupported(
                 "virDomainCheckpointCreateXML",
@@ -1610,7 +2006,7 @@ pub unsafe extern "C" fn virDomainCheckpointDelete(
     checkpoint: virDomainCheckpointPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainCheckpointDelete", -1, true, || {
+    entry::call("virDomainCheckpointDelete", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainCheckpointDelete",
             &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
@@ -1622,7 +2018,7 @@ pub unsafe extern "C" fn virDomainCheckpointDelete(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainCheckpointFree(checkpoint: virDomainCheckpointPtr) -> c_int {
-    entry::call("virDomainCheckpointFree", -1, true, || {
+    entry::call("virDomainCheckpointFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainCheckpointFree",
             &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
@@ -1640,6 +2036,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetConnect(
         "virDomainCheckpointGetConnect",
         ptr::null_mut(),
         true,
+        On::Nothing,
         || {
             entry::unsupported(
                 "virDomainCheckpointGetConnect",
@@ -1659,6 +2056,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetDomain(
         "virDomainCheckpointGetDomain",
         ptr::null_mut(),
         true,
+        On::Nothing,
         || {
             entry::unsupported(
                 "virDomainCheckpointGetDomain",
@@ -1674,14 +2072,20 @@ pub unsafe extern "C" fn virDomainCheckpointGetDomain(
 pub unsafe extern "C" fn virDomainCheckpointGetName(
     checkpoint: virDomainCheckpointPtr,
 ) -> *const c_char {
-    entry::call("virDomainCheckpointGetName", ptr::null(), true, || {
-        entry::unsupported(
-            "virDomainCheckpointGetName",
-            &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
-            69,
-        );
-        ptr::null()
-    })
+    entry::call(
+        "virDomainCheckpointGetName",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainCheckpointGetName",
+                &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
+                69,
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
@@ -1693,6 +2097,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetParent(
         "virDomainCheckpointGetParent",
         ptr::null_mut(),
         true,
+        On::Nothing,
         || {
             entry::unsupported(
                 "virDomainCheckpointGetParent",
@@ -1713,6 +2118,7 @@ pub unsafe extern "C" fn virDomainCheckpointGetXMLDesc(
         "virDomainCheckpointGetXMLDesc",
         ptr::null_mut(),
         true,
+        On::Nothing,
         || {
             entry::unsupported(
                 "virDomainCheckpointGetXMLDesc",
@@ -1730,14 +2136,20 @@ pub unsafe extern "C" fn virDomainCheckpointListAllChildren(
     children: *mut *mut virDomainCheckpointPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainCheckpointListAllChildren", -1, true, || {
-        entry::unsupported(
-            "virDomainCheckpointListAllChildren",
-            &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
-            69,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainCheckpointListAllChildren",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainCheckpointListAllChildren",
+                &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
+                69,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -1750,6 +2162,7 @@ pub unsafe extern "C" fn virDomainCheckpointLookupByName(
         "virDomainCheckpointLookupByName",
         ptr::null_mut(),
         true,
+        On::Domain(domain),
         || {
             entry::unsupported(
                 "virDomainCheckpointLookupByName",
@@ -1771,7 +2184,7 @@ pub unsafe extern "C" fn virDomainCheckpointLookupByName(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainCheckpointRef(checkpoint: virDomainCheckpointPtr) -> c_int {
-    entry::call("virDomainCheckpointRef", -1, true, || {
+    entry::call("virDomainCheckpointRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainCheckpointRef",
             &[Handle::Foreign(102, 69, "Invalid domain checkpoint: %s")],
@@ -1787,7 +2200,7 @@ pub unsafe extern "C" fn virDomainCoreDump(
     to: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainCoreDump", -1, true, || {
+    entry::call("virDomainCoreDump", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainCoreDump",
             &[
@@ -1812,27 +2225,33 @@ pub unsafe extern "C" fn virDomainCoreDumpWithFormat(
     dumpformat: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainCoreDumpWithFormat", -1, true, || {
-        entry::unsupported(
-            "virDomainCoreDumpWithFormat",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    to.is_null(),
-                    20,
-                    "to",
-                    "to in virDomainCoreDumpWithFormat must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainCoreDumpWithFormat",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainCoreDumpWithFormat",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        to.is_null(),
+                        20,
+                        "to",
+                        "to in virDomainCoreDumpWithFormat must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainCreate(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainCreate", -1, true, || {
+    entry::call("virDomainCreate", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainCreate(domain) }
@@ -1845,11 +2264,17 @@ pub unsafe extern "C" fn virDomainCreateLinux(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virDomainPtr {
-    entry::call("virDomainCreateLinux", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainCreateLinux(conn, xmlDesc, flags) }
-    })
+    entry::call(
+        "virDomainCreateLinux",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainCreateLinux(conn, xmlDesc, flags) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -1859,19 +2284,31 @@ pub unsafe extern "C" fn virDomainCreateWithFiles(
     files: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainCreateWithFiles", -1, true, || {
-        entry::unsupported("virDomainCreateWithFiles", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainCreateWithFiles",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainCreateWithFiles", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainCreateWithFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainCreateWithFlags", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainCreateWithFlags(domain, flags) }
-    })
+    entry::call(
+        "virDomainCreateWithFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainCreateWithFlags(domain, flags) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -1880,11 +2317,17 @@ pub unsafe extern "C" fn virDomainCreateXML(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virDomainPtr {
-    entry::call("virDomainCreateXML", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainCreateXML(conn, xmlDesc, flags) }
-    })
+    entry::call(
+        "virDomainCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainCreateXML(conn, xmlDesc, flags) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -1895,22 +2338,28 @@ pub unsafe extern "C" fn virDomainCreateXMLWithFiles(
     files: *mut c_int,
     flags: c_uint,
 ) -> virDomainPtr {
-    entry::call("virDomainCreateXMLWithFiles", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virDomainCreateXMLWithFiles",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    20,
-                    "xmlDesc",
-                    "xmlDesc in virDomainCreateXMLWithFiles must not be NULL",
-                ),
-            ],
-            20,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainCreateXMLWithFiles",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virDomainCreateXMLWithFiles",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        20,
+                        "xmlDesc",
+                        "xmlDesc in virDomainCreateXMLWithFiles must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -1918,11 +2367,17 @@ pub unsafe extern "C" fn virDomainDefineXML(
     conn: virConnectPtr,
     xml: *const c_char,
 ) -> virDomainPtr {
-    entry::call("virDomainDefineXML", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainDefineXML(conn, xml) }
-    })
+    entry::call(
+        "virDomainDefineXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainDefineXML(conn, xml) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -1931,11 +2386,17 @@ pub unsafe extern "C" fn virDomainDefineXMLFlags(
     xml: *const c_char,
     flags: c_uint,
 ) -> virDomainPtr {
-    entry::call("virDomainDefineXMLFlags", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainDefineXMLFlags(conn, xml, flags) }
-    })
+    entry::call(
+        "virDomainDefineXMLFlags",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainDefineXMLFlags(conn, xml, flags) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -1944,7 +2405,7 @@ pub unsafe extern "C" fn virDomainDelIOThread(
     iothread_id: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainDelIOThread", -1, true, || {
+    entry::call("virDomainDelIOThread", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainDelIOThread",
             &[
@@ -1964,7 +2425,7 @@ pub unsafe extern "C" fn virDomainDelIOThread(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainDestroy(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainDestroy", -1, true, || {
+    entry::call("virDomainDestroy", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainDestroy(domain) }
@@ -1973,31 +2434,43 @@ pub unsafe extern "C" fn virDomainDestroy(domain: virDomainPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainDestroyFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainDestroyFlags", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainDestroyFlags(domain, flags) }
-    })
+    entry::call(
+        "virDomainDestroyFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainDestroyFlags(domain, flags) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainDetachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
-    entry::call("virDomainDetachDevice", -1, true, || {
-        entry::unsupported(
-            "virDomainDetachDevice",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    xml.is_null(),
-                    20,
-                    "xml",
-                    "xml in virDomainDetachDevice must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainDetachDevice",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainDetachDevice",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        xml.is_null(),
+                        20,
+                        "xml",
+                        "xml in virDomainDetachDevice must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2006,22 +2479,28 @@ pub unsafe extern "C" fn virDomainDetachDeviceAlias(
     alias: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainDetachDeviceAlias", -1, true, || {
-        entry::unsupported(
-            "virDomainDetachDeviceAlias",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    alias.is_null(),
-                    20,
-                    "alias",
-                    "alias in virDomainDetachDeviceAlias must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainDetachDeviceAlias",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainDetachDeviceAlias",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        alias.is_null(),
+                        20,
+                        "alias",
+                        "alias in virDomainDetachDeviceAlias must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2030,22 +2509,28 @@ pub unsafe extern "C" fn virDomainDetachDeviceFlags(
     xml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainDetachDeviceFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainDetachDeviceFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    xml.is_null(),
-                    20,
-                    "xml",
-                    "xml in virDomainDetachDeviceFlags must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainDetachDeviceFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainDetachDeviceFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        xml.is_null(),
+                        20,
+                        "xml",
+                        "xml in virDomainDetachDeviceFlags must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2056,7 +2541,7 @@ pub unsafe extern "C" fn virDomainFDAssociate(
     fds: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainFDAssociate", -1, true, || {
+    entry::call("virDomainFDAssociate", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainFDAssociate",
             &[
@@ -2081,7 +2566,7 @@ pub unsafe extern "C" fn virDomainFSFreeze(
     nmountpoints: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainFSFreeze", -1, true, || {
+    entry::call("virDomainFSFreeze", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainFSFreeze", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -2089,7 +2574,7 @@ pub unsafe extern "C" fn virDomainFSFreeze(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainFSInfoFree(info: virDomainFSInfoPtr) {
-    entry::call("virDomainFSInfoFree", (), false, || {
+    entry::call("virDomainFSInfoFree", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virDomainFSInfoFree(info) }
@@ -2103,7 +2588,7 @@ pub unsafe extern "C" fn virDomainFSThaw(
     nmountpoints: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainFSThaw", -1, true, || {
+    entry::call("virDomainFSThaw", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainFSThaw", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -2116,7 +2601,7 @@ pub unsafe extern "C" fn virDomainFSTrim(
     minimum: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainFSTrim", -1, true, || {
+    entry::call("virDomainFSTrim", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainFSTrim", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -2124,7 +2609,7 @@ pub unsafe extern "C" fn virDomainFSTrim(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainFree(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainFree", -1, true, || {
+    entry::call("virDomainFree", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainFree(domain) }
@@ -2136,22 +2621,28 @@ pub unsafe extern "C" fn virDomainGetAutostart(
     domain: virDomainPtr,
     autostart: *mut c_int,
 ) -> c_int {
-    entry::call("virDomainGetAutostart", -1, true, || {
-        entry::unsupported(
-            "virDomainGetAutostart",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    autostart.is_null(),
-                    20,
-                    "autostart",
-                    "autostart in virDomainGetAutostart must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetAutostart",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetAutostart",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        autostart.is_null(),
+                        20,
+                        "autostart",
+                        "autostart in virDomainGetAutostart must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2161,22 +2652,28 @@ pub unsafe extern "C" fn virDomainGetBlkioParameters(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetBlkioParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainGetBlkioParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    nparams.is_null(),
-                    20,
-                    "nparams",
-                    "nparams in virDomainGetBlkioParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetBlkioParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetBlkioParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        nparams.is_null(),
+                        20,
+                        "nparams",
+                        "nparams in virDomainGetBlkioParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2186,22 +2683,28 @@ pub unsafe extern "C" fn virDomainGetBlockInfo(
     info: virDomainBlockInfoPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetBlockInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetBlockInfo",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    disk.is_null(),
-                    20,
-                    "disk",
-                    "disk in virDomainGetBlockInfo must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetBlockInfo",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetBlockInfo",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        disk.is_null(),
+                        20,
+                        "disk",
+                        "disk in virDomainGetBlockInfo must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2212,7 +2715,7 @@ pub unsafe extern "C" fn virDomainGetBlockIoTune(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetBlockIoTune", -1, true, || {
+    entry::call("virDomainGetBlockIoTune", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainGetBlockIoTune",
             &[
@@ -2237,22 +2740,28 @@ pub unsafe extern "C" fn virDomainGetBlockJobInfo(
     info: virDomainBlockJobInfoPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetBlockJobInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetBlockJobInfo",
-            &[
-                Handle::Domain(dom),
-                Handle::Arg(
-                    disk.is_null(),
-                    20,
-                    "disk",
-                    "disk in virDomainGetBlockJobInfo must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetBlockJobInfo",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported(
+                "virDomainGetBlockJobInfo",
+                &[
+                    Handle::Domain(dom),
+                    Handle::Arg(
+                        disk.is_null(),
+                        20,
+                        "disk",
+                        "disk in virDomainGetBlockJobInfo must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2264,7 +2773,7 @@ pub unsafe extern "C" fn virDomainGetCPUStats(
     ncpus: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetCPUStats", -1, true, || {
+    entry::call("virDomainGetCPUStats", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainGetCPUStats", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -2272,11 +2781,17 @@ pub unsafe extern "C" fn virDomainGetCPUStats(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr {
-    entry::call("virDomainGetConnect", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainGetConnect(dom) }
-    })
+    entry::call(
+        "virDomainGetConnect",
+        ptr::null_mut(),
+        true,
+        On::Domain(dom),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainGetConnect(dom) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -2285,22 +2800,28 @@ pub unsafe extern "C" fn virDomainGetControlInfo(
     info: virDomainControlInfoPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetControlInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetControlInfo",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    info.is_null(),
-                    20,
-                    "info",
-                    "info in virDomainGetControlInfo must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetControlInfo",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetControlInfo",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        info.is_null(),
+                        20,
+                        "info",
+                        "info in virDomainGetControlInfo must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2310,7 +2831,7 @@ pub unsafe extern "C" fn virDomainGetDiskErrors(
     maxerrors: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetDiskErrors", -1, true, || {
+    entry::call("virDomainGetDiskErrors", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainGetDiskErrors", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -2323,22 +2844,28 @@ pub unsafe extern "C" fn virDomainGetEmulatorPinInfo(
     maplen: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetEmulatorPinInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetEmulatorPinInfo",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    cpumap.is_null(),
-                    20,
-                    "cpumap",
-                    "cpumap in virDomainGetEmulatorPinInfo must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetEmulatorPinInfo",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetEmulatorPinInfo",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        cpumap.is_null(),
+                        20,
+                        "cpumap",
+                        "cpumap in virDomainGetEmulatorPinInfo must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2347,7 +2874,7 @@ pub unsafe extern "C" fn virDomainGetFSInfo(
     info: *mut *mut virDomainFSInfoPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetFSInfo", -1, true, || {
+    entry::call("virDomainGetFSInfo", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainGetFSInfo",
             &[
@@ -2373,22 +2900,28 @@ pub unsafe extern "C" fn virDomainGetGuestInfo(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetGuestInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetGuestInfo",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainGetGuestInfo must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetGuestInfo",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetGuestInfo",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainGetGuestInfo must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2398,39 +2931,57 @@ pub unsafe extern "C" fn virDomainGetGuestVcpus(
     nparams: *mut c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetGuestVcpus", -1, true, || {
-        entry::unsupported(
-            "virDomainGetGuestVcpus",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainGetGuestVcpus must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetGuestVcpus",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetGuestVcpus",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainGetGuestVcpus must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetHostname(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
-    entry::call("virDomainGetHostname", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainGetHostname", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainGetHostname",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainGetHostname", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetID(domain: virDomainPtr) -> c_uint {
-    entry::call("virDomainGetID", c_uint::MAX, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainGetID(domain) }
-    })
+    entry::call(
+        "virDomainGetID",
+        c_uint::MAX,
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainGetID(domain) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -2439,27 +2990,33 @@ pub unsafe extern "C" fn virDomainGetIOThreadInfo(
     info: *mut *mut virDomainIOThreadInfoPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetIOThreadInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetIOThreadInfo",
-            &[
-                Handle::Domain(dom),
-                Handle::Arg(
-                    info.is_null(),
-                    20,
-                    "info",
-                    "info in virDomainGetIOThreadInfo must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetIOThreadInfo",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported(
+                "virDomainGetIOThreadInfo",
+                &[
+                    Handle::Domain(dom),
+                    Handle::Arg(
+                        info.is_null(),
+                        20,
+                        "info",
+                        "info in virDomainGetIOThreadInfo must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetInfo(domain: virDomainPtr, info: virDomainInfoPtr) -> c_int {
-    entry::call("virDomainGetInfo", -1, true, || {
+    entry::call("virDomainGetInfo", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainGetInfo(domain, info) }
@@ -2474,22 +3031,28 @@ pub unsafe extern "C" fn virDomainGetInterfaceParameters(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetInterfaceParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainGetInterfaceParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    nparams.is_null(),
-                    20,
-                    "nparams",
-                    "nparams in virDomainGetInterfaceParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetInterfaceParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetInterfaceParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        nparams.is_null(),
+                        20,
+                        "nparams",
+                        "nparams in virDomainGetInterfaceParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2497,7 +3060,7 @@ pub unsafe extern "C" fn virDomainGetJobInfo(
     domain: virDomainPtr,
     info: virDomainJobInfoPtr,
 ) -> c_int {
-    entry::call("virDomainGetJobInfo", -1, true, || {
+    entry::call("virDomainGetJobInfo", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainGetJobInfo",
             &[
@@ -2523,7 +3086,7 @@ pub unsafe extern "C" fn virDomainGetJobStats(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetJobStats", -1, true, || {
+    entry::call("virDomainGetJobStats", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainGetJobStats",
             &[
@@ -2548,27 +3111,33 @@ pub unsafe extern "C" fn virDomainGetLaunchSecurityInfo(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetLaunchSecurityInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetLaunchSecurityInfo",
-            &[
-                Handle::None,
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainGetLaunchSecurityInfo must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetLaunchSecurityInfo",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetLaunchSecurityInfo",
+                &[
+                    Handle::None,
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainGetLaunchSecurityInfo must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetMaxMemory(domain: virDomainPtr) -> c_ulong {
-    entry::call("virDomainGetMaxMemory", 0, true, || {
+    entry::call("virDomainGetMaxMemory", 0, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainGetMaxMemory(domain) }
@@ -2577,7 +3146,7 @@ pub unsafe extern "C" fn virDomainGetMaxMemory(domain: virDomainPtr) -> c_ulong 
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetMaxVcpus(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainGetMaxVcpus", -1, true, || {
+    entry::call("virDomainGetMaxVcpus", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainGetMaxVcpus", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -2590,22 +3159,28 @@ pub unsafe extern "C" fn virDomainGetMemoryParameters(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetMemoryParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainGetMemoryParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    nparams.is_null(),
-                    20,
-                    "nparams",
-                    "nparams in virDomainGetMemoryParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetMemoryParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetMemoryParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        nparams.is_null(),
+                        20,
+                        "nparams",
+                        "nparams in virDomainGetMemoryParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2614,7 +3189,7 @@ pub unsafe extern "C" fn virDomainGetMessages(
     msgs: *mut *mut *mut c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetMessages", -1, true, || {
+    entry::call("virDomainGetMessages", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainGetMessages",
             &[
@@ -2639,19 +3214,31 @@ pub unsafe extern "C" fn virDomainGetMetadata(
     uri: *const c_char,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virDomainGetMetadata", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainGetMetadata", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainGetMetadata",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainGetMetadata", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetName(domain: virDomainPtr) -> *const c_char {
-    entry::call("virDomainGetName", ptr::null(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainGetName(domain) }
-    })
+    entry::call(
+        "virDomainGetName",
+        ptr::null(),
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainGetName(domain) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -2661,31 +3248,43 @@ pub unsafe extern "C" fn virDomainGetNumaParameters(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetNumaParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainGetNumaParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    nparams.is_null(),
-                    20,
-                    "nparams",
-                    "nparams in virDomainGetNumaParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetNumaParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetNumaParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        nparams.is_null(),
+                        20,
+                        "nparams",
+                        "nparams in virDomainGetNumaParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetOSType(domain: virDomainPtr) -> *mut c_char {
-    entry::call("virDomainGetOSType", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainGetOSType(domain) }
-    })
+    entry::call(
+        "virDomainGetOSType",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainGetOSType(domain) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -2695,22 +3294,28 @@ pub unsafe extern "C" fn virDomainGetPerfEvents(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetPerfEvents", -1, true, || {
-        entry::unsupported(
-            "virDomainGetPerfEvents",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainGetPerfEvents must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetPerfEvents",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetPerfEvents",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainGetPerfEvents must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2719,22 +3324,28 @@ pub unsafe extern "C" fn virDomainGetSchedulerParameters(
     params: virTypedParameterPtr,
     nparams: *mut c_int,
 ) -> c_int {
-    entry::call("virDomainGetSchedulerParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainGetSchedulerParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainGetSchedulerParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetSchedulerParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetSchedulerParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainGetSchedulerParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2744,22 +3355,28 @@ pub unsafe extern "C" fn virDomainGetSchedulerParametersFlags(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetSchedulerParametersFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainGetSchedulerParametersFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainGetSchedulerParametersFlags must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetSchedulerParametersFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetSchedulerParametersFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainGetSchedulerParametersFlags must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2767,10 +3384,16 @@ pub unsafe extern "C" fn virDomainGetSchedulerType(
     domain: virDomainPtr,
     nparams: *mut c_int,
 ) -> *mut c_char {
-    entry::call("virDomainGetSchedulerType", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainGetSchedulerType", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainGetSchedulerType",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainGetSchedulerType", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -2778,22 +3401,28 @@ pub unsafe extern "C" fn virDomainGetSecurityLabel(
     domain: virDomainPtr,
     seclabel: virSecurityLabelPtr,
 ) -> c_int {
-    entry::call("virDomainGetSecurityLabel", -1, true, || {
-        entry::unsupported(
-            "virDomainGetSecurityLabel",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    seclabel.is_null(),
-                    20,
-                    "seclabel",
-                    "seclabel in virDomainGetSecurityLabel must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetSecurityLabel",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetSecurityLabel",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        seclabel.is_null(),
+                        20,
+                        "seclabel",
+                        "seclabel in virDomainGetSecurityLabel must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2801,22 +3430,28 @@ pub unsafe extern "C" fn virDomainGetSecurityLabelList(
     domain: virDomainPtr,
     seclabels: *mut virSecurityLabelPtr,
 ) -> c_int {
-    entry::call("virDomainGetSecurityLabelList", -1, true, || {
-        entry::unsupported(
-            "virDomainGetSecurityLabelList",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    seclabels.is_null(),
-                    20,
-                    "seclabels",
-                    "seclabels in virDomainGetSecurityLabelList must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetSecurityLabelList",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetSecurityLabelList",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        seclabels.is_null(),
+                        20,
+                        "seclabels",
+                        "seclabels in virDomainGetSecurityLabelList must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2826,7 +3461,7 @@ pub unsafe extern "C" fn virDomainGetState(
     reason: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetState", -1, true, || {
+    entry::call("virDomainGetState", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainGetState(domain, state, reason, flags) }
@@ -2840,7 +3475,7 @@ pub unsafe extern "C" fn virDomainGetTime(
     nseconds: *mut c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetTime", -1, true, || {
+    entry::call("virDomainGetTime", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainGetTime", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -2848,7 +3483,7 @@ pub unsafe extern "C" fn virDomainGetTime(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uchar) -> c_int {
-    entry::call("virDomainGetUUID", -1, true, || {
+    entry::call("virDomainGetUUID", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainGetUUID(domain, uuid) }
@@ -2857,11 +3492,17 @@ pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uch
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetUUIDString(domain: virDomainPtr, buf: *mut c_char) -> c_int {
-    entry::call("virDomainGetUUIDString", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainGetUUIDString(domain, buf) }
-    })
+    entry::call(
+        "virDomainGetUUIDString",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainGetUUIDString(domain, buf) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -2872,22 +3513,28 @@ pub unsafe extern "C" fn virDomainGetVcpuPinInfo(
     maplen: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainGetVcpuPinInfo", -1, true, || {
-        entry::unsupported(
-            "virDomainGetVcpuPinInfo",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    ncpumaps == 0,
-                    20,
-                    "ncpumaps",
-                    "ncpumaps in virDomainGetVcpuPinInfo must be greater than zero",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainGetVcpuPinInfo",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainGetVcpuPinInfo",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        ncpumaps == 0,
+                        20,
+                        "ncpumaps",
+                        "ncpumaps in virDomainGetVcpuPinInfo must be greater than zero",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -2898,7 +3545,7 @@ pub unsafe extern "C" fn virDomainGetVcpus(
     cpumaps: *mut c_uchar,
     maplen: c_int,
 ) -> c_int {
-    entry::call("virDomainGetVcpus", -1, true, || {
+    entry::call("virDomainGetVcpus", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainGetVcpus",
             &[
@@ -2918,40 +3565,64 @@ pub unsafe extern "C" fn virDomainGetVcpus(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetVcpusFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainGetVcpusFlags", -1, true, || {
-        entry::unsupported("virDomainGetVcpusFlags", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainGetVcpusFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainGetVcpusFlags", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainGetXMLDesc(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
-    entry::call("virDomainGetXMLDesc", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainGetXMLDesc(domain, flags) }
-    })
+    entry::call(
+        "virDomainGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainGetXMLDesc(domain, flags) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainHasCurrentSnapshot(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainHasCurrentSnapshot", -1, true, || {
-        entry::unsupported("virDomainHasCurrentSnapshot", &[Handle::Domain(domain)], 35);
-        -1
-    })
+    entry::call(
+        "virDomainHasCurrentSnapshot",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainHasCurrentSnapshot", &[Handle::Domain(domain)], 35);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainHasManagedSaveImage(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainHasManagedSaveImage", -1, true, || {
-        entry::unsupported("virDomainHasManagedSaveImage", &[Handle::Domain(dom)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainHasManagedSaveImage",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported("virDomainHasManagedSaveImage", &[Handle::Domain(dom)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainIOThreadInfoFree(info: virDomainIOThreadInfoPtr) {
-    entry::call("virDomainIOThreadInfoFree", (), false, || {
+    entry::call("virDomainIOThreadInfoFree", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virDomainIOThreadInfoFree(info) }
@@ -2960,7 +3631,7 @@ pub unsafe extern "C" fn virDomainIOThreadInfoFree(info: virDomainIOThreadInfoPt
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainInjectNMI(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainInjectNMI", -1, true, || {
+    entry::call("virDomainInjectNMI", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainInjectNMI", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -2973,27 +3644,33 @@ pub unsafe extern "C" fn virDomainInterfaceAddresses(
     source: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainInterfaceAddresses", -1, true, || {
-        entry::unsupported(
-            "virDomainInterfaceAddresses",
-            &[
-                Handle::Domain(dom),
-                Handle::Arg(
-                    ifaces.is_null(),
-                    20,
-                    "ifaces",
-                    "ifaces in virDomainInterfaceAddresses must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainInterfaceAddresses",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported(
+                "virDomainInterfaceAddresses",
+                &[
+                    Handle::Domain(dom),
+                    Handle::Arg(
+                        ifaces.is_null(),
+                        20,
+                        "ifaces",
+                        "ifaces in virDomainInterfaceAddresses must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainInterfaceFree(iface: virDomainInterfacePtr) {
-    entry::call("virDomainInterfaceFree", (), false, || {
+    entry::call("virDomainInterfaceFree", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virDomainInterfaceFree(iface) }
@@ -3007,7 +3684,7 @@ pub unsafe extern "C" fn virDomainInterfaceStats(
     stats: virDomainInterfaceStatsPtr,
     size: usize,
 ) -> c_int {
-    entry::call("virDomainInterfaceStats", -1, true, || {
+    entry::call("virDomainInterfaceStats", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainInterfaceStats",
             &[
@@ -3027,7 +3704,7 @@ pub unsafe extern "C" fn virDomainInterfaceStats(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
-    entry::call("virDomainIsActive", -1, true, || {
+    entry::call("virDomainIsActive", -1, true, On::Domain(dom), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainIsActive(dom) }
@@ -3036,7 +3713,7 @@ pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainIsPersistent(dom: virDomainPtr) -> c_int {
-    entry::call("virDomainIsPersistent", -1, true, || {
+    entry::call("virDomainIsPersistent", -1, true, On::Domain(dom), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainIsPersistent(dom) }
@@ -3045,7 +3722,7 @@ pub unsafe extern "C" fn virDomainIsPersistent(dom: virDomainPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainIsUpdated(dom: virDomainPtr) -> c_int {
-    entry::call("virDomainIsUpdated", -1, true, || {
+    entry::call("virDomainIsUpdated", -1, true, On::Domain(dom), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainIsUpdated(dom) }
@@ -3058,10 +3735,16 @@ pub unsafe extern "C" fn virDomainListAllCheckpoints(
     checkpoints: *mut *mut virDomainCheckpointPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainListAllCheckpoints", -1, true, || {
-        entry::unsupported("virDomainListAllCheckpoints", &[Handle::Domain(domain)], 69);
-        -1
-    })
+    entry::call(
+        "virDomainListAllCheckpoints",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainListAllCheckpoints", &[Handle::Domain(domain)], 69);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3070,10 +3753,16 @@ pub unsafe extern "C" fn virDomainListAllSnapshots(
     snaps: *mut *mut virDomainSnapshotPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainListAllSnapshots", -1, true, || {
-        entry::unsupported("virDomainListAllSnapshots", &[Handle::Domain(domain)], 35);
-        -1
-    })
+    entry::call(
+        "virDomainListAllSnapshots",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainListAllSnapshots", &[Handle::Domain(domain)], 35);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3083,7 +3772,7 @@ pub unsafe extern "C" fn virDomainListGetStats(
     retStats: *mut *mut virDomainStatsRecordPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainListGetStats", -1, true, || {
+    entry::call("virDomainListGetStats", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainListGetStats",
             &[Handle::Required(doms.is_null(), 20, "doms")],
@@ -3095,11 +3784,17 @@ pub unsafe extern "C" fn virDomainListGetStats(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainLookupByID(conn: virConnectPtr, id: c_int) -> virDomainPtr {
-    entry::call("virDomainLookupByID", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainLookupByID(conn, id) }
-    })
+    entry::call(
+        "virDomainLookupByID",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainLookupByID(conn, id) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -3107,11 +3802,17 @@ pub unsafe extern "C" fn virDomainLookupByName(
     conn: virConnectPtr,
     name: *const c_char,
 ) -> virDomainPtr {
-    entry::call("virDomainLookupByName", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainLookupByName(conn, name) }
-    })
+    entry::call(
+        "virDomainLookupByName",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainLookupByName(conn, name) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -3119,11 +3820,17 @@ pub unsafe extern "C" fn virDomainLookupByUUID(
     conn: virConnectPtr,
     uuid: *const c_uchar,
 ) -> virDomainPtr {
-    entry::call("virDomainLookupByUUID", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainLookupByUUID(conn, uuid) }
-    })
+    entry::call(
+        "virDomainLookupByUUID",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainLookupByUUID(conn, uuid) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -3131,16 +3838,22 @@ pub unsafe extern "C" fn virDomainLookupByUUIDString(
     conn: virConnectPtr,
     uuidstr: *const c_char,
 ) -> virDomainPtr {
-    entry::call("virDomainLookupByUUIDString", ptr::null_mut(), true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainLookupByUUIDString(conn, uuidstr) }
-    })
+    entry::call(
+        "virDomainLookupByUUIDString",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainLookupByUUIDString(conn, uuidstr) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainManagedSave(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainManagedSave", -1, true, || {
+    entry::call("virDomainManagedSave", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainManagedSave", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -3152,14 +3865,20 @@ pub unsafe extern "C" fn virDomainManagedSaveDefineXML(
     dxml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainManagedSaveDefineXML", -1, true, || {
-        entry::unsupported(
-            "virDomainManagedSaveDefineXML",
-            &[Handle::Domain(domain)],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainManagedSaveDefineXML",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainManagedSaveDefineXML",
+                &[Handle::Domain(domain)],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3171,6 +3890,7 @@ pub unsafe extern "C" fn virDomainManagedSaveGetXMLDesc(
         "virDomainManagedSaveGetXMLDesc",
         ptr::null_mut(),
         true,
+        On::Domain(domain),
         || {
             entry::unsupported(
                 "virDomainManagedSaveGetXMLDesc",
@@ -3184,10 +3904,16 @@ pub unsafe extern "C" fn virDomainManagedSaveGetXMLDesc(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainManagedSaveRemove(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainManagedSaveRemove", -1, true, || {
-        entry::unsupported("virDomainManagedSaveRemove", &[Handle::Domain(dom)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainManagedSaveRemove",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported("virDomainManagedSaveRemove", &[Handle::Domain(dom)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3198,7 +3924,7 @@ pub unsafe extern "C" fn virDomainMemoryPeek(
     buffer: *mut c_void,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMemoryPeek", -1, true, || {
+    entry::call("virDomainMemoryPeek", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainMemoryPeek", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -3211,7 +3937,7 @@ pub unsafe extern "C" fn virDomainMemoryStats(
     nr_stats: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMemoryStats", -1, true, || {
+    entry::call("virDomainMemoryStats", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainMemoryStats", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -3226,10 +3952,16 @@ pub unsafe extern "C" fn virDomainMigrate(
     uri: *const c_char,
     bandwidth: c_ulong,
 ) -> virDomainPtr {
-    entry::call("virDomainMigrate", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainMigrate", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainMigrate",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainMigrate", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -3242,10 +3974,16 @@ pub unsafe extern "C" fn virDomainMigrate2(
     uri: *const c_char,
     bandwidth: c_ulong,
 ) -> virDomainPtr {
-    entry::call("virDomainMigrate2", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainMigrate2", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainMigrate2",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainMigrate2", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -3256,10 +3994,16 @@ pub unsafe extern "C" fn virDomainMigrate3(
     nparams: c_uint,
     flags: c_uint,
 ) -> virDomainPtr {
-    entry::call("virDomainMigrate3", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainMigrate3", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainMigrate3",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainMigrate3", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -3268,22 +4012,28 @@ pub unsafe extern "C" fn virDomainMigrateGetCompressionCache(
     cacheSize: *mut c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateGetCompressionCache", -1, true, || {
-        entry::unsupported(
-            "virDomainMigrateGetCompressionCache",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    cacheSize.is_null(),
-                    20,
-                    "cacheSize",
-                    "cacheSize in virDomainMigrateGetCompressionCache must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainMigrateGetCompressionCache",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainMigrateGetCompressionCache",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        cacheSize.is_null(),
+                        20,
+                        "cacheSize",
+                        "cacheSize in virDomainMigrateGetCompressionCache must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3292,22 +4042,28 @@ pub unsafe extern "C" fn virDomainMigrateGetMaxDowntime(
     downtime: *mut c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateGetMaxDowntime", -1, true, || {
-        entry::unsupported(
-            "virDomainMigrateGetMaxDowntime",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    downtime.is_null(),
-                    20,
-                    "downtime",
-                    "downtime in virDomainMigrateGetMaxDowntime must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainMigrateGetMaxDowntime",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainMigrateGetMaxDowntime",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        downtime.is_null(),
+                        20,
+                        "downtime",
+                        "downtime in virDomainMigrateGetMaxDowntime must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3316,22 +4072,28 @@ pub unsafe extern "C" fn virDomainMigrateGetMaxSpeed(
     bandwidth: *mut c_ulong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateGetMaxSpeed", -1, true, || {
-        entry::unsupported(
-            "virDomainMigrateGetMaxSpeed",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    bandwidth.is_null(),
-                    20,
-                    "bandwidth",
-                    "bandwidth in virDomainMigrateGetMaxSpeed must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainMigrateGetMaxSpeed",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainMigrateGetMaxSpeed",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        bandwidth.is_null(),
+                        20,
+                        "bandwidth",
+                        "bandwidth in virDomainMigrateGetMaxSpeed must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3340,14 +4102,20 @@ pub unsafe extern "C" fn virDomainMigrateSetCompressionCache(
     cacheSize: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateSetCompressionCache", -1, true, || {
-        entry::unsupported(
-            "virDomainMigrateSetCompressionCache",
-            &[Handle::Domain(domain)],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainMigrateSetCompressionCache",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainMigrateSetCompressionCache",
+                &[Handle::Domain(domain)],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3356,14 +4124,20 @@ pub unsafe extern "C" fn virDomainMigrateSetMaxDowntime(
     downtime: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateSetMaxDowntime", -1, true, || {
-        entry::unsupported(
-            "virDomainMigrateSetMaxDowntime",
-            &[Handle::Domain(domain)],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainMigrateSetMaxDowntime",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainMigrateSetMaxDowntime",
+                &[Handle::Domain(domain)],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3372,10 +4146,16 @@ pub unsafe extern "C" fn virDomainMigrateSetMaxSpeed(
     bandwidth: c_ulong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateSetMaxSpeed", -1, true, || {
-        entry::unsupported("virDomainMigrateSetMaxSpeed", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainMigrateSetMaxSpeed",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainMigrateSetMaxSpeed", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3383,14 +4163,20 @@ pub unsafe extern "C" fn virDomainMigrateStartPostCopy(
     domain: virDomainPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateStartPostCopy", -1, true, || {
-        entry::unsupported(
-            "virDomainMigrateStartPostCopy",
-            &[Handle::Domain(domain)],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainMigrateStartPostCopy",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainMigrateStartPostCopy",
+                &[Handle::Domain(domain)],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3401,22 +4187,28 @@ pub unsafe extern "C" fn virDomainMigrateToURI(
     dname: *const c_char,
     bandwidth: c_ulong,
 ) -> c_int {
-    entry::call("virDomainMigrateToURI", -1, true, || {
-        entry::unsupported(
-            "virDomainMigrateToURI",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    duri.is_null(),
-                    20,
-                    "duri",
-                    "duri in virDomainMigrateToURI must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainMigrateToURI",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainMigrateToURI",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        duri.is_null(),
+                        20,
+                        "duri",
+                        "duri in virDomainMigrateToURI must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3429,10 +4221,16 @@ pub unsafe extern "C" fn virDomainMigrateToURI2(
     dname: *const c_char,
     bandwidth: c_ulong,
 ) -> c_int {
-    entry::call("virDomainMigrateToURI2", -1, true, || {
-        entry::unsupported("virDomainMigrateToURI2", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainMigrateToURI2",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainMigrateToURI2", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3443,10 +4241,16 @@ pub unsafe extern "C" fn virDomainMigrateToURI3(
     nparams: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainMigrateToURI3", -1, true, || {
-        entry::unsupported("virDomainMigrateToURI3", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainMigrateToURI3",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainMigrateToURI3", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3456,7 +4260,7 @@ pub unsafe extern "C" fn virDomainOpenChannel(
     st: virStreamPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainOpenChannel", -1, true, || {
+    entry::call("virDomainOpenChannel", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainOpenChannel", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -3469,7 +4273,7 @@ pub unsafe extern "C" fn virDomainOpenConsole(
     st: virStreamPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainOpenConsole", -1, true, || {
+    entry::call("virDomainOpenConsole", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainOpenConsole", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -3482,7 +4286,7 @@ pub unsafe extern "C" fn virDomainOpenGraphics(
     fd: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainOpenGraphics", -1, true, || {
+    entry::call("virDomainOpenGraphics", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainOpenGraphics",
             &[
@@ -3501,7 +4305,7 @@ pub unsafe extern "C" fn virDomainOpenGraphicsFD(
     idx: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainOpenGraphicsFD", -1, true, || {
+    entry::call("virDomainOpenGraphicsFD", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainOpenGraphicsFD", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -3514,15 +4318,21 @@ pub unsafe extern "C" fn virDomainPMSuspendForDuration(
     duration: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainPMSuspendForDuration", -1, true, || {
-        entry::unsupported("virDomainPMSuspendForDuration", &[Handle::Domain(dom)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainPMSuspendForDuration",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported("virDomainPMSuspendForDuration", &[Handle::Domain(dom)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainPMWakeup(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainPMWakeup", -1, true, || {
+    entry::call("virDomainPMWakeup", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainPMWakeup", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -3535,7 +4345,7 @@ pub unsafe extern "C" fn virDomainPinEmulator(
     maplen: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainPinEmulator", -1, true, || {
+    entry::call("virDomainPinEmulator", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainPinEmulator",
             &[
@@ -3561,7 +4371,7 @@ pub unsafe extern "C" fn virDomainPinIOThread(
     maplen: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainPinIOThread", -1, true, || {
+    entry::call("virDomainPinIOThread", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainPinIOThread",
             &[
@@ -3586,7 +4396,7 @@ pub unsafe extern "C" fn virDomainPinVcpu(
     cpumap: *mut c_uchar,
     maplen: c_int,
 ) -> c_int {
-    entry::call("virDomainPinVcpu", -1, true, || {
+    entry::call("virDomainPinVcpu", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainPinVcpu",
             &[
@@ -3612,27 +4422,33 @@ pub unsafe extern "C" fn virDomainPinVcpuFlags(
     maplen: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainPinVcpuFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainPinVcpuFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    cpumap.is_null(),
-                    20,
-                    "cpumap",
-                    "cpumap in virDomainPinVcpuFlags must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainPinVcpuFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainPinVcpuFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        cpumap.is_null(),
+                        20,
+                        "cpumap",
+                        "cpumap in virDomainPinVcpuFlags must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainReboot(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainReboot", -1, true, || {
+    entry::call("virDomainReboot", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainReboot(domain, flags) }
@@ -3641,7 +4457,7 @@ pub unsafe extern "C" fn virDomainReboot(domain: virDomainPtr, flags: c_uint) ->
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainRef(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainRef", -1, true, || {
+    entry::call("virDomainRef", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainRef(domain) }
@@ -3654,7 +4470,7 @@ pub unsafe extern "C" fn virDomainRename(
     new_name: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainRename", -1, true, || {
+    entry::call("virDomainRename", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainRename",
             &[
@@ -3674,7 +4490,7 @@ pub unsafe extern "C" fn virDomainRename(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainReset", -1, true, || {
+    entry::call("virDomainReset", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainReset", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -3682,7 +4498,7 @@ pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> 
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainRestore(conn: virConnectPtr, from: *const c_char) -> c_int {
-    entry::call("virDomainRestore", -1, true, || {
+    entry::call("virDomainRestore", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virDomainRestore",
             &[
@@ -3707,7 +4523,7 @@ pub unsafe extern "C" fn virDomainRestoreFlags(
     dxml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainRestoreFlags", -1, true, || {
+    entry::call("virDomainRestoreFlags", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virDomainRestoreFlags",
             &[
@@ -3732,15 +4548,21 @@ pub unsafe extern "C" fn virDomainRestoreParams(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainRestoreParams", -1, true, || {
-        entry::unsupported("virDomainRestoreParams", &[Handle::Connect(conn, 20)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainRestoreParams",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virDomainRestoreParams", &[Handle::Connect(conn, 20)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainResume(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainResume", -1, true, || {
+    entry::call("virDomainResume", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainResume(domain) }
@@ -3752,7 +4574,7 @@ pub unsafe extern "C" fn virDomainRevertToSnapshot(
     snapshot: virDomainSnapshotPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainRevertToSnapshot", -1, true, || {
+    entry::call("virDomainRevertToSnapshot", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainRevertToSnapshot",
             &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
@@ -3764,7 +4586,7 @@ pub unsafe extern "C" fn virDomainRevertToSnapshot(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSave(domain: virDomainPtr, to: *const c_char) -> c_int {
-    entry::call("virDomainSave", -1, true, || {
+    entry::call("virDomainSave", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainSave",
             &[
@@ -3789,7 +4611,7 @@ pub unsafe extern "C" fn virDomainSaveFlags(
     dxml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSaveFlags", -1, true, || {
+    entry::call("virDomainSaveFlags", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainSaveFlags",
             &[
@@ -3814,22 +4636,28 @@ pub unsafe extern "C" fn virDomainSaveImageDefineXML(
     dxml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSaveImageDefineXML", -1, true, || {
-        entry::unsupported(
-            "virDomainSaveImageDefineXML",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    file.is_null(),
-                    20,
-                    "file",
-                    "file in virDomainSaveImageDefineXML must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSaveImageDefineXML",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virDomainSaveImageDefineXML",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        file.is_null(),
+                        20,
+                        "file",
+                        "file in virDomainSaveImageDefineXML must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3842,6 +4670,7 @@ pub unsafe extern "C" fn virDomainSaveImageGetXMLDesc(
         "virDomainSaveImageGetXMLDesc",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virDomainSaveImageGetXMLDesc",
@@ -3868,7 +4697,7 @@ pub unsafe extern "C" fn virDomainSaveParams(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSaveParams", -1, true, || {
+    entry::call("virDomainSaveParams", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainSaveParams", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -3881,10 +4710,16 @@ pub unsafe extern "C" fn virDomainScreenshot(
     screen: c_uint,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virDomainScreenshot", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainScreenshot", &[Handle::Domain(domain)], 20);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainScreenshot",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainScreenshot", &[Handle::Domain(domain)], 20);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -3896,7 +4731,7 @@ pub unsafe extern "C" fn virDomainSendKey(
     nkeycodes: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSendKey", -1, true, || {
+    entry::call("virDomainSendKey", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainSendKey",
             &[
@@ -3921,30 +4756,42 @@ pub unsafe extern "C" fn virDomainSendProcessSignal(
     signum: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSendProcessSignal", -1, true, || {
-        entry::unsupported(
-            "virDomainSendProcessSignal",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    pid_value == 0,
-                    20,
-                    "pid_value",
-                    "pid_value in virDomainSendProcessSignal must not be zero",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSendProcessSignal",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSendProcessSignal",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        pid_value == 0,
+                        20,
+                        "pid_value",
+                        "pid_value in virDomainSendProcessSignal must not be zero",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetAutostart(domain: virDomainPtr, autostart: c_int) -> c_int {
-    entry::call("virDomainSetAutostart", -1, true, || {
-        entry::unsupported("virDomainSetAutostart", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainSetAutostart",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainSetAutostart", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3954,22 +4801,28 @@ pub unsafe extern "C" fn virDomainSetBlkioParameters(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetBlkioParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainSetBlkioParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetBlkioParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetBlkioParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetBlkioParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetBlkioParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -3980,7 +4833,7 @@ pub unsafe extern "C" fn virDomainSetBlockIoTune(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetBlockIoTune", -1, true, || {
+    entry::call("virDomainSetBlockIoTune", -1, true, On::Domain(dom), || {
         entry::unsupported(
             "virDomainSetBlockIoTune",
             &[
@@ -4005,22 +4858,28 @@ pub unsafe extern "C" fn virDomainSetBlockThreshold(
     threshold: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetBlockThreshold", -1, true, || {
-        entry::unsupported(
-            "virDomainSetBlockThreshold",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    dev.is_null(),
-                    20,
-                    "dev",
-                    "dev in virDomainSetBlockThreshold must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetBlockThreshold",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetBlockThreshold",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        dev.is_null(),
+                        20,
+                        "dev",
+                        "dev in virDomainSetBlockThreshold must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4030,22 +4889,28 @@ pub unsafe extern "C" fn virDomainSetGuestVcpus(
     state: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetGuestVcpus", -1, true, || {
-        entry::unsupported(
-            "virDomainSetGuestVcpus",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    cpumap.is_null(),
-                    20,
-                    "cpumap",
-                    "cpumap in virDomainSetGuestVcpus must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetGuestVcpus",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetGuestVcpus",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        cpumap.is_null(),
+                        20,
+                        "cpumap",
+                        "cpumap in virDomainSetGuestVcpus must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4056,22 +4921,28 @@ pub unsafe extern "C" fn virDomainSetIOThreadParams(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetIOThreadParams", -1, true, || {
-        entry::unsupported(
-            "virDomainSetIOThreadParams",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetIOThreadParams must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetIOThreadParams",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetIOThreadParams",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetIOThreadParams must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4082,22 +4953,28 @@ pub unsafe extern "C" fn virDomainSetInterfaceParameters(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetInterfaceParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainSetInterfaceParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetInterfaceParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetInterfaceParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetInterfaceParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetInterfaceParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4107,22 +4984,28 @@ pub unsafe extern "C" fn virDomainSetLaunchSecurityState(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetLaunchSecurityState", -1, true, || {
-        entry::unsupported(
-            "virDomainSetLaunchSecurityState",
-            &[
-                Handle::None,
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetLaunchSecurityState must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetLaunchSecurityState",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetLaunchSecurityState",
+                &[
+                    Handle::None,
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetLaunchSecurityState must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4132,35 +5015,47 @@ pub unsafe extern "C" fn virDomainSetLifecycleAction(
     action: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetLifecycleAction", -1, true, || {
-        entry::unsupported("virDomainSetLifecycleAction", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainSetLifecycleAction",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainSetLifecycleAction", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetMaxMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    entry::call("virDomainSetMaxMemory", -1, true, || {
-        entry::unsupported(
-            "virDomainSetMaxMemory",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    memory == 0,
-                    20,
-                    "memory",
-                    "memory in virDomainSetMaxMemory must not be zero",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetMaxMemory",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetMaxMemory",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        memory == 0,
+                        20,
+                        "memory",
+                        "memory in virDomainSetMaxMemory must not be zero",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    entry::call("virDomainSetMemory", -1, true, || {
+    entry::call("virDomainSetMemory", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainSetMemory",
             &[
@@ -4184,22 +5079,28 @@ pub unsafe extern "C" fn virDomainSetMemoryFlags(
     memory: c_ulong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetMemoryFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainSetMemoryFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    memory == 0,
-                    20,
-                    "memory",
-                    "memory in virDomainSetMemoryFlags must not be zero",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetMemoryFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetMemoryFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        memory == 0,
+                        20,
+                        "memory",
+                        "memory in virDomainSetMemoryFlags must not be zero",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4209,22 +5110,28 @@ pub unsafe extern "C" fn virDomainSetMemoryParameters(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetMemoryParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainSetMemoryParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetMemoryParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetMemoryParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetMemoryParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetMemoryParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4233,14 +5140,20 @@ pub unsafe extern "C" fn virDomainSetMemoryStatsPeriod(
     period: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetMemoryStatsPeriod", -1, true, || {
-        entry::unsupported(
-            "virDomainSetMemoryStatsPeriod",
-            &[Handle::Domain(domain)],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetMemoryStatsPeriod",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetMemoryStatsPeriod",
+                &[Handle::Domain(domain)],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4252,7 +5165,7 @@ pub unsafe extern "C" fn virDomainSetMetadata(
     uri: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetMetadata", -1, true, || {
+    entry::call("virDomainSetMetadata", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainSetMetadata", &[Handle::Domain(domain)], 20);
         -1
     })
@@ -4265,22 +5178,28 @@ pub unsafe extern "C" fn virDomainSetNumaParameters(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetNumaParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainSetNumaParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetNumaParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetNumaParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetNumaParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetNumaParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4290,22 +5209,28 @@ pub unsafe extern "C" fn virDomainSetPerfEvents(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetPerfEvents", -1, true, || {
-        entry::unsupported(
-            "virDomainSetPerfEvents",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetPerfEvents must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetPerfEvents",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetPerfEvents",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetPerfEvents must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4314,22 +5239,28 @@ pub unsafe extern "C" fn virDomainSetSchedulerParameters(
     params: virTypedParameterPtr,
     nparams: c_int,
 ) -> c_int {
-    entry::call("virDomainSetSchedulerParameters", -1, true, || {
-        entry::unsupported(
-            "virDomainSetSchedulerParameters",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetSchedulerParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetSchedulerParameters",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetSchedulerParameters",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetSchedulerParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4339,22 +5270,28 @@ pub unsafe extern "C" fn virDomainSetSchedulerParametersFlags(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetSchedulerParametersFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainSetSchedulerParametersFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virDomainSetSchedulerParametersFlags must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetSchedulerParametersFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetSchedulerParametersFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virDomainSetSchedulerParametersFlags must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4364,7 +5301,7 @@ pub unsafe extern "C" fn virDomainSetTime(
     nseconds: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetTime", -1, true, || {
+    entry::call("virDomainSetTime", -1, true, On::Domain(dom), || {
         entry::unsupported("virDomainSetTime", &[Handle::Domain(dom)], 20);
         -1
     })
@@ -4377,22 +5314,28 @@ pub unsafe extern "C" fn virDomainSetUserPassword(
     password: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetUserPassword", -1, true, || {
-        entry::unsupported(
-            "virDomainSetUserPassword",
-            &[
-                Handle::Domain(dom),
-                Handle::Arg(
-                    user.is_null(),
-                    20,
-                    "user",
-                    "user in virDomainSetUserPassword must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetUserPassword",
+        -1,
+        true,
+        On::Domain(dom),
+        || {
+            entry::unsupported(
+                "virDomainSetUserPassword",
+                &[
+                    Handle::Domain(dom),
+                    Handle::Arg(
+                        user.is_null(),
+                        20,
+                        "user",
+                        "user in virDomainSetUserPassword must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4402,7 +5345,7 @@ pub unsafe extern "C" fn virDomainSetVcpu(
     state: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetVcpu", -1, true, || {
+    entry::call("virDomainSetVcpu", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainSetVcpu",
             &[
@@ -4422,7 +5365,7 @@ pub unsafe extern "C" fn virDomainSetVcpu(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSetVcpus(domain: virDomainPtr, nvcpus: c_uint) -> c_int {
-    entry::call("virDomainSetVcpus", -1, true, || {
+    entry::call("virDomainSetVcpus", -1, true, On::Domain(domain), || {
         entry::unsupported(
             "virDomainSetVcpus",
             &[
@@ -4446,27 +5389,33 @@ pub unsafe extern "C" fn virDomainSetVcpusFlags(
     nvcpus: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSetVcpusFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainSetVcpusFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    nvcpus == 0,
-                    20,
-                    "nvcpus",
-                    "nvcpus in virDomainSetVcpusFlags must not be zero",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSetVcpusFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSetVcpusFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        nvcpus == 0,
+                        20,
+                        "nvcpus",
+                        "nvcpus in virDomainSetVcpusFlags must not be zero",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainShutdown(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainShutdown", -1, true, || {
+    entry::call("virDomainShutdown", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainShutdown(domain) }
@@ -4475,11 +5424,17 @@ pub unsafe extern "C" fn virDomainShutdown(domain: virDomainPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainShutdownFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainShutdownFlags", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainShutdownFlags(domain, flags) }
-    })
+    entry::call(
+        "virDomainShutdownFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainShutdownFlags(domain, flags) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -4488,22 +5443,28 @@ pub unsafe extern "C" fn virDomainSnapshotCreateXML(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virDomainSnapshotPtr {
-    entry::call("virDomainSnapshotCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virDomainSnapshotCreateXML",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    35,
-                    "xmlDesc",
-                    "xmlDesc in virDomainSnapshotCreateXML must not be NULL",
-                ),
-            ],
-            35,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainSnapshotCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainSnapshotCreateXML",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        35,
+                        "xmlDesc",
+                        "xmlDesc in virDomainSnapshotCreateXML must not be NULL",
+                    ),
+                ],
+                35,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -4511,10 +5472,16 @@ pub unsafe extern "C" fn virDomainSnapshotCurrent(
     domain: virDomainPtr,
     flags: c_uint,
 ) -> virDomainSnapshotPtr {
-    entry::call("virDomainSnapshotCurrent", ptr::null_mut(), true, || {
-        entry::unsupported("virDomainSnapshotCurrent", &[Handle::Domain(domain)], 35);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainSnapshotCurrent",
+        ptr::null_mut(),
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainSnapshotCurrent", &[Handle::Domain(domain)], 35);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -4522,7 +5489,7 @@ pub unsafe extern "C" fn virDomainSnapshotDelete(
     snapshot: virDomainSnapshotPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSnapshotDelete", -1, true, || {
+    entry::call("virDomainSnapshotDelete", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainSnapshotDelete",
             &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
@@ -4534,7 +5501,7 @@ pub unsafe extern "C" fn virDomainSnapshotDelete(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSnapshotFree(snapshot: virDomainSnapshotPtr) -> c_int {
-    entry::call("virDomainSnapshotFree", -1, true, || {
+    entry::call("virDomainSnapshotFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainSnapshotFree",
             &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
@@ -4548,40 +5515,58 @@ pub unsafe extern "C" fn virDomainSnapshotFree(snapshot: virDomainSnapshotPtr) -
 pub unsafe extern "C" fn virDomainSnapshotGetConnect(
     snapshot: virDomainSnapshotPtr,
 ) -> virConnectPtr {
-    entry::call("virDomainSnapshotGetConnect", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virDomainSnapshotGetConnect",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainSnapshotGetConnect",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotGetConnect",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSnapshotGetDomain(
     snapshot: virDomainSnapshotPtr,
 ) -> virDomainPtr {
-    entry::call("virDomainSnapshotGetDomain", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virDomainSnapshotGetDomain",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainSnapshotGetDomain",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotGetDomain",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSnapshotGetName(snapshot: virDomainSnapshotPtr) -> *const c_char {
-    entry::call("virDomainSnapshotGetName", ptr::null(), true, || {
-        entry::unsupported(
-            "virDomainSnapshotGetName",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        ptr::null()
-    })
+    entry::call(
+        "virDomainSnapshotGetName",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotGetName",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
@@ -4589,14 +5574,20 @@ pub unsafe extern "C" fn virDomainSnapshotGetParent(
     snapshot: virDomainSnapshotPtr,
     flags: c_uint,
 ) -> virDomainSnapshotPtr {
-    entry::call("virDomainSnapshotGetParent", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virDomainSnapshotGetParent",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainSnapshotGetParent",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotGetParent",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -4604,14 +5595,20 @@ pub unsafe extern "C" fn virDomainSnapshotGetXMLDesc(
     snapshot: virDomainSnapshotPtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virDomainSnapshotGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virDomainSnapshotGetXMLDesc",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virDomainSnapshotGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotGetXMLDesc",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -4619,14 +5616,20 @@ pub unsafe extern "C" fn virDomainSnapshotHasMetadata(
     snapshot: virDomainSnapshotPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSnapshotHasMetadata", -1, true, || {
-        entry::unsupported(
-            "virDomainSnapshotHasMetadata",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSnapshotHasMetadata",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotHasMetadata",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4634,7 +5637,7 @@ pub unsafe extern "C" fn virDomainSnapshotIsCurrent(
     snapshot: virDomainSnapshotPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSnapshotIsCurrent", -1, true, || {
+    entry::call("virDomainSnapshotIsCurrent", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainSnapshotIsCurrent",
             &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
@@ -4650,14 +5653,20 @@ pub unsafe extern "C" fn virDomainSnapshotListAllChildren(
     snaps: *mut *mut virDomainSnapshotPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSnapshotListAllChildren", -1, true, || {
-        entry::unsupported(
-            "virDomainSnapshotListAllChildren",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSnapshotListAllChildren",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotListAllChildren",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4667,14 +5676,20 @@ pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(
     nameslen: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSnapshotListChildrenNames", -1, true, || {
-        entry::unsupported(
-            "virDomainSnapshotListChildrenNames",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSnapshotListChildrenNames",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotListChildrenNames",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4684,10 +5699,16 @@ pub unsafe extern "C" fn virDomainSnapshotListNames(
     nameslen: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSnapshotListNames", -1, true, || {
-        entry::unsupported("virDomainSnapshotListNames", &[Handle::Domain(domain)], 35);
-        -1
-    })
+    entry::call(
+        "virDomainSnapshotListNames",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainSnapshotListNames", &[Handle::Domain(domain)], 35);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4700,6 +5721,7 @@ pub unsafe extern "C" fn virDomainSnapshotLookupByName(
         "virDomainSnapshotLookupByName",
         ptr::null_mut(),
         true,
+        On::Domain(domain),
         || {
             entry::unsupported(
                 "virDomainSnapshotLookupByName",
@@ -4721,7 +5743,7 @@ pub unsafe extern "C" fn virDomainSnapshotLookupByName(
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSnapshotNum(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainSnapshotNum", -1, true, || {
+    entry::call("virDomainSnapshotNum", -1, true, On::Domain(domain), || {
         entry::unsupported("virDomainSnapshotNum", &[Handle::Domain(domain)], 35);
         -1
     })
@@ -4732,19 +5754,25 @@ pub unsafe extern "C" fn virDomainSnapshotNumChildren(
     snapshot: virDomainSnapshotPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainSnapshotNumChildren", -1, true, || {
-        entry::unsupported(
-            "virDomainSnapshotNumChildren",
-            &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
-            35,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainSnapshotNumChildren",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virDomainSnapshotNumChildren",
+                &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
+                35,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSnapshotRef(snapshot: virDomainSnapshotPtr) -> c_int {
-    entry::call("virDomainSnapshotRef", -1, true, || {
+    entry::call("virDomainSnapshotRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virDomainSnapshotRef",
             &[Handle::Foreign(71, 35, "Invalid domain snapshot: %s")],
@@ -4760,24 +5788,36 @@ pub unsafe extern "C" fn virDomainStartDirtyRateCalc(
     seconds: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainStartDirtyRateCalc", -1, true, || {
-        entry::unsupported("virDomainStartDirtyRateCalc", &[Handle::Domain(domain)], 20);
-        -1
-    })
+    entry::call(
+        "virDomainStartDirtyRateCalc",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported("virDomainStartDirtyRateCalc", &[Handle::Domain(domain)], 20);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainStatsRecordListFree(stats: *mut virDomainStatsRecordPtr) {
-    entry::call("virDomainStatsRecordListFree", (), false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::util::virDomainStatsRecordListFree(stats) }
-    })
+    entry::call(
+        "virDomainStatsRecordListFree",
+        (),
+        false,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::util::virDomainStatsRecordListFree(stats) }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainSuspend(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainSuspend", -1, true, || {
+    entry::call("virDomainSuspend", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainSuspend(domain) }
@@ -4786,7 +5826,7 @@ pub unsafe extern "C" fn virDomainSuspend(domain: virDomainPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainUndefine(domain: virDomainPtr) -> c_int {
-    entry::call("virDomainUndefine", -1, true, || {
+    entry::call("virDomainUndefine", -1, true, On::Domain(domain), || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::domain::virDomainUndefine(domain) }
@@ -4795,11 +5835,17 @@ pub unsafe extern "C" fn virDomainUndefine(domain: virDomainPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virDomainUndefineFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry::call("virDomainUndefineFlags", -1, true, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::domain::virDomainUndefineFlags(domain, flags) }
-    })
+    entry::call(
+        "virDomainUndefineFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::domain::virDomainUndefineFlags(domain, flags) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -4808,22 +5854,28 @@ pub unsafe extern "C" fn virDomainUpdateDeviceFlags(
     xml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virDomainUpdateDeviceFlags", -1, true, || {
-        entry::unsupported(
-            "virDomainUpdateDeviceFlags",
-            &[
-                Handle::Domain(domain),
-                Handle::Arg(
-                    xml.is_null(),
-                    20,
-                    "xml",
-                    "xml in virDomainUpdateDeviceFlags must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virDomainUpdateDeviceFlags",
+        -1,
+        true,
+        On::Domain(domain),
+        || {
+            entry::unsupported(
+                "virDomainUpdateDeviceFlags",
+                &[
+                    Handle::Domain(domain),
+                    Handle::Arg(
+                        xml.is_null(),
+                        20,
+                        "xml",
+                        "xml in virDomainUpdateDeviceFlags must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -4834,7 +5886,7 @@ pub unsafe extern "C" fn virEventAddHandle(
     opaque: *mut c_void,
     ff: virFreeCallback,
 ) -> c_int {
-    entry::call("virEventAddHandle", -1, false, || {
+    entry::call("virEventAddHandle", -1, false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventAddHandle(fd, events, cb, opaque, ff) }
@@ -4848,7 +5900,7 @@ pub unsafe extern "C" fn virEventAddTimeout(
     opaque: *mut c_void,
     ff: virFreeCallback,
 ) -> c_int {
-    entry::call("virEventAddTimeout", -1, false, || {
+    entry::call("virEventAddTimeout", -1, false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventAddTimeout(timeout, cb, opaque, ff) }
@@ -4857,7 +5909,7 @@ pub unsafe extern "C" fn virEventAddTimeout(
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRegisterDefaultImpl() -> c_int {
-    entry::call("virEventRegisterDefaultImpl", -1, true, || {
+    entry::call("virEventRegisterDefaultImpl", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventRegisterDefaultImpl() }
@@ -4873,7 +5925,7 @@ pub unsafe extern "C" fn virEventRegisterImpl(
     updateTimeout: virEventUpdateTimeoutFunc,
     removeTimeout: virEventRemoveTimeoutFunc,
 ) {
-    entry::call("virEventRegisterImpl", (), false, || {
+    entry::call("virEventRegisterImpl", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -4891,7 +5943,7 @@ pub unsafe extern "C" fn virEventRegisterImpl(
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRemoveHandle(watch: c_int) -> c_int {
-    entry::call("virEventRemoveHandle", -1, false, || {
+    entry::call("virEventRemoveHandle", -1, false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventRemoveHandle(watch) }
@@ -4900,7 +5952,7 @@ pub unsafe extern "C" fn virEventRemoveHandle(watch: c_int) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRemoveTimeout(timer: c_int) -> c_int {
-    entry::call("virEventRemoveTimeout", -1, false, || {
+    entry::call("virEventRemoveTimeout", -1, false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventRemoveTimeout(timer) }
@@ -4909,7 +5961,7 @@ pub unsafe extern "C" fn virEventRemoveTimeout(timer: c_int) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventRunDefaultImpl() -> c_int {
-    entry::call("virEventRunDefaultImpl", -1, true, || {
+    entry::call("virEventRunDefaultImpl", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventRunDefaultImpl() }
@@ -4918,7 +5970,7 @@ pub unsafe extern "C" fn virEventRunDefaultImpl() -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventUpdateHandle(watch: c_int, events: c_int) {
-    entry::call("virEventUpdateHandle", (), false, || {
+    entry::call("virEventUpdateHandle", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventUpdateHandle(watch, events) }
@@ -4927,7 +5979,7 @@ pub unsafe extern "C" fn virEventUpdateHandle(watch: c_int, events: c_int) {
 
 #[no_mangle]
 pub unsafe extern "C" fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
-    entry::call("virEventUpdateTimeout", (), false, || {
+    entry::call("virEventUpdateTimeout", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::event::virEventUpdateTimeout(timer, timeout) }
@@ -4936,7 +5988,7 @@ pub unsafe extern "C" fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
 
 #[no_mangle]
 pub unsafe extern "C" fn virFreeError(err: virErrorPtr) {
-    entry::call("virFreeError", (), false, || {
+    entry::call("virFreeError", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virFreeError(err) }
@@ -4945,16 +5997,22 @@ pub unsafe extern "C" fn virFreeError(err: virErrorPtr) {
 
 #[no_mangle]
 pub unsafe extern "C" fn virGetLastError() -> virErrorPtr {
-    entry::call("virGetLastError", ptr::null_mut(), false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::error::virGetLastError() }
-    })
+    entry::call(
+        "virGetLastError",
+        ptr::null_mut(),
+        false,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::error::virGetLastError() }
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virGetLastErrorCode() -> c_int {
-    entry::call("virGetLastErrorCode", -1, false, || {
+    entry::call("virGetLastErrorCode", -1, false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virGetLastErrorCode() }
@@ -4963,7 +6021,7 @@ pub unsafe extern "C" fn virGetLastErrorCode() -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virGetLastErrorDomain() -> c_int {
-    entry::call("virGetLastErrorDomain", -1, false, || {
+    entry::call("virGetLastErrorDomain", -1, false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virGetLastErrorDomain() }
@@ -4972,11 +6030,17 @@ pub unsafe extern "C" fn virGetLastErrorDomain() -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virGetLastErrorMessage() -> *const c_char {
-    entry::call("virGetLastErrorMessage", ptr::null(), false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::error::virGetLastErrorMessage() }
-    })
+    entry::call(
+        "virGetLastErrorMessage",
+        ptr::null(),
+        false,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::error::virGetLastErrorMessage() }
+        },
+    )
 }
 
 #[no_mangle]
@@ -4985,7 +6049,7 @@ pub unsafe extern "C" fn virGetVersion(
     r#type: *const c_char,
     typeVer: *mut c_ulong,
 ) -> c_int {
-    entry::call("virGetVersion", -1, true, || {
+    entry::call("virGetVersion", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::host::virGetVersion(libVer, r#type, typeVer) }
@@ -4994,7 +6058,7 @@ pub unsafe extern "C" fn virGetVersion(
 
 #[no_mangle]
 pub unsafe extern "C" fn virInitialize() -> c_int {
-    entry::call("virInitialize", -1, true, || {
+    entry::call("virInitialize", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::host::virInitialize() }
@@ -5003,35 +6067,53 @@ pub unsafe extern "C" fn virInitialize() -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceChangeBegin(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry::call("virInterfaceChangeBegin", -1, true, || {
-        entry::unsupported("virInterfaceChangeBegin", &[Handle::Connect(conn, 26)], 26);
-        -1
-    })
+    entry::call(
+        "virInterfaceChangeBegin",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virInterfaceChangeBegin", &[Handle::Connect(conn, 26)], 26);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceChangeCommit(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry::call("virInterfaceChangeCommit", -1, true, || {
-        entry::unsupported("virInterfaceChangeCommit", &[Handle::Connect(conn, 26)], 26);
-        -1
-    })
+    entry::call(
+        "virInterfaceChangeCommit",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virInterfaceChangeCommit", &[Handle::Connect(conn, 26)], 26);
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceChangeRollback(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry::call("virInterfaceChangeRollback", -1, true, || {
-        entry::unsupported(
-            "virInterfaceChangeRollback",
-            &[Handle::Connect(conn, 26)],
-            26,
-        );
-        -1
-    })
+    entry::call(
+        "virInterfaceChangeRollback",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virInterfaceChangeRollback",
+                &[Handle::Connect(conn, 26)],
+                26,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceCreate(iface: virInterfacePtr, flags: c_uint) -> c_int {
-    entry::call("virInterfaceCreate", -1, true, || {
+    entry::call("virInterfaceCreate", -1, true, On::Nothing, || {
         entry::unsupported(
             "virInterfaceCreate",
             &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
@@ -5047,27 +6129,33 @@ pub unsafe extern "C" fn virInterfaceDefineXML(
     xml: *const c_char,
     flags: c_uint,
 ) -> virInterfacePtr {
-    entry::call("virInterfaceDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virInterfaceDefineXML",
-            &[
-                Handle::Connect(conn, 26),
-                Handle::Arg(
-                    xml.is_null(),
-                    26,
-                    "xml",
-                    "xml in virInterfaceDefineXML must not be NULL",
-                ),
-            ],
-            26,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virInterfaceDefineXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virInterfaceDefineXML",
+                &[
+                    Handle::Connect(conn, 26),
+                    Handle::Arg(
+                        xml.is_null(),
+                        26,
+                        "xml",
+                        "xml in virInterfaceDefineXML must not be NULL",
+                    ),
+                ],
+                26,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceDestroy(iface: virInterfacePtr, flags: c_uint) -> c_int {
-    entry::call("virInterfaceDestroy", -1, true, || {
+    entry::call("virInterfaceDestroy", -1, true, On::Nothing, || {
         entry::unsupported(
             "virInterfaceDestroy",
             &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
@@ -5079,7 +6167,7 @@ pub unsafe extern "C" fn virInterfaceDestroy(iface: virInterfacePtr, flags: c_ui
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
-    entry::call("virInterfaceFree", -1, true, || {
+    entry::call("virInterfaceFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virInterfaceFree",
             &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
@@ -5091,38 +6179,56 @@ pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceGetConnect(iface: virInterfacePtr) -> virConnectPtr {
-    entry::call("virInterfaceGetConnect", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virInterfaceGetConnect",
-            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
-            26,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virInterfaceGetConnect",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virInterfaceGetConnect",
+                &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
+                26,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceGetMACString(iface: virInterfacePtr) -> *const c_char {
-    entry::call("virInterfaceGetMACString", ptr::null(), true, || {
-        entry::unsupported(
-            "virInterfaceGetMACString",
-            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
-            26,
-        );
-        ptr::null()
-    })
+    entry::call(
+        "virInterfaceGetMACString",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virInterfaceGetMACString",
+                &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
+                26,
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceGetName(iface: virInterfacePtr) -> *const c_char {
-    entry::call("virInterfaceGetName", ptr::null(), true, || {
-        entry::unsupported(
-            "virInterfaceGetName",
-            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
-            26,
-        );
-        ptr::null()
-    })
+    entry::call(
+        "virInterfaceGetName",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virInterfaceGetName",
+                &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
+                26,
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5130,19 +6236,25 @@ pub unsafe extern "C" fn virInterfaceGetXMLDesc(
     iface: virInterfacePtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virInterfaceGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virInterfaceGetXMLDesc",
-            &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
-            26,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virInterfaceGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virInterfaceGetXMLDesc",
+                &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
+                26,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceIsActive(iface: virInterfacePtr) -> c_int {
-    entry::call("virInterfaceIsActive", -1, true, || {
+    entry::call("virInterfaceIsActive", -1, true, On::Nothing, || {
         entry::unsupported(
             "virInterfaceIsActive",
             &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
@@ -5161,6 +6273,7 @@ pub unsafe extern "C" fn virInterfaceLookupByMACString(
         "virInterfaceLookupByMACString",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virInterfaceLookupByMACString",
@@ -5185,27 +6298,33 @@ pub unsafe extern "C" fn virInterfaceLookupByName(
     conn: virConnectPtr,
     name: *const c_char,
 ) -> virInterfacePtr {
-    entry::call("virInterfaceLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virInterfaceLookupByName",
-            &[
-                Handle::Connect(conn, 26),
-                Handle::Arg(
-                    name.is_null(),
-                    26,
-                    "name",
-                    "name in virInterfaceLookupByName must not be NULL",
-                ),
-            ],
-            26,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virInterfaceLookupByName",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virInterfaceLookupByName",
+                &[
+                    Handle::Connect(conn, 26),
+                    Handle::Arg(
+                        name.is_null(),
+                        26,
+                        "name",
+                        "name in virInterfaceLookupByName must not be NULL",
+                    ),
+                ],
+                26,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceRef(iface: virInterfacePtr) -> c_int {
-    entry::call("virInterfaceRef", -1, true, || {
+    entry::call("virInterfaceRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virInterfaceRef",
             &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
@@ -5217,7 +6336,7 @@ pub unsafe extern "C" fn virInterfaceRef(iface: virInterfacePtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virInterfaceUndefine(iface: virInterfacePtr) -> c_int {
-    entry::call("virInterfaceUndefine", -1, true, || {
+    entry::call("virInterfaceUndefine", -1, true, On::Nothing, || {
         entry::unsupported(
             "virInterfaceUndefine",
             &[Handle::Foreign(58, 26, "invalid interface pointer in %s")],
@@ -5233,27 +6352,33 @@ pub unsafe extern "C" fn virNWFilterBindingCreateXML(
     xml: *const c_char,
     flags: c_uint,
 ) -> virNWFilterBindingPtr {
-    entry::call("virNWFilterBindingCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNWFilterBindingCreateXML",
-            &[
-                Handle::Connect(conn, 33),
-                Handle::Arg(
-                    xml.is_null(),
-                    33,
-                    "xml",
-                    "xml in virNWFilterBindingCreateXML must not be NULL",
-                ),
-            ],
-            33,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNWFilterBindingCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNWFilterBindingCreateXML",
+                &[
+                    Handle::Connect(conn, 33),
+                    Handle::Arg(
+                        xml.is_null(),
+                        33,
+                        "xml",
+                        "xml in virNWFilterBindingCreateXML must not be NULL",
+                    ),
+                ],
+                33,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterBindingDelete(binding: virNWFilterBindingPtr) -> c_int {
-    entry::call("virNWFilterBindingDelete", -1, true, || {
+    entry::call("virNWFilterBindingDelete", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterBindingDelete",
             &[Handle::Foreign(
@@ -5269,7 +6394,7 @@ pub unsafe extern "C" fn virNWFilterBindingDelete(binding: virNWFilterBindingPtr
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterBindingFree(binding: virNWFilterBindingPtr) -> c_int {
-    entry::call("virNWFilterBindingFree", -1, true, || {
+    entry::call("virNWFilterBindingFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterBindingFree",
             &[Handle::Foreign(
@@ -5287,36 +6412,48 @@ pub unsafe extern "C" fn virNWFilterBindingFree(binding: virNWFilterBindingPtr) 
 pub unsafe extern "C" fn virNWFilterBindingGetFilterName(
     binding: virNWFilterBindingPtr,
 ) -> *const c_char {
-    entry::call("virNWFilterBindingGetFilterName", ptr::null(), true, || {
-        entry::unsupported(
-            "virNWFilterBindingGetFilterName",
-            &[Handle::Foreign(
-                100,
+    entry::call(
+        "virNWFilterBindingGetFilterName",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNWFilterBindingGetFilterName",
+                &[Handle::Foreign(
+                    100,
+                    33,
+                    "Invalid network filter binding: %s",
+                )],
                 33,
-                "Invalid network filter binding: %s",
-            )],
-            33,
-        );
-        ptr::null()
-    })
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterBindingGetPortDev(
     binding: virNWFilterBindingPtr,
 ) -> *const c_char {
-    entry::call("virNWFilterBindingGetPortDev", ptr::null(), true, || {
-        entry::unsupported(
-            "virNWFilterBindingGetPortDev",
-            &[Handle::Foreign(
-                100,
+    entry::call(
+        "virNWFilterBindingGetPortDev",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNWFilterBindingGetPortDev",
+                &[Handle::Foreign(
+                    100,
+                    33,
+                    "Invalid network filter binding: %s",
+                )],
                 33,
-                "Invalid network filter binding: %s",
-            )],
-            33,
-        );
-        ptr::null()
-    })
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5328,6 +6465,7 @@ pub unsafe extern "C" fn virNWFilterBindingGetXMLDesc(
         "virNWFilterBindingGetXMLDesc",
         ptr::null_mut(),
         true,
+        On::Nothing,
         || {
             entry::unsupported(
                 "virNWFilterBindingGetXMLDesc",
@@ -5352,6 +6490,7 @@ pub unsafe extern "C" fn virNWFilterBindingLookupByPortDev(
         "virNWFilterBindingLookupByPortDev",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virNWFilterBindingLookupByPortDev",
@@ -5373,7 +6512,7 @@ pub unsafe extern "C" fn virNWFilterBindingLookupByPortDev(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterBindingRef(binding: virNWFilterBindingPtr) -> c_int {
-    entry::call("virNWFilterBindingRef", -1, true, || {
+    entry::call("virNWFilterBindingRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterBindingRef",
             &[Handle::Foreign(
@@ -5392,22 +6531,28 @@ pub unsafe extern "C" fn virNWFilterDefineXML(
     conn: virConnectPtr,
     xmlDesc: *const c_char,
 ) -> virNWFilterPtr {
-    entry::call("virNWFilterDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNWFilterDefineXML",
-            &[
-                Handle::Connect(conn, 33),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    33,
-                    "xmlDesc",
-                    "xmlDesc in virNWFilterDefineXML must not be NULL",
-                ),
-            ],
-            33,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNWFilterDefineXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNWFilterDefineXML",
+                &[
+                    Handle::Connect(conn, 33),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        33,
+                        "xmlDesc",
+                        "xmlDesc in virNWFilterDefineXML must not be NULL",
+                    ),
+                ],
+                33,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5416,27 +6561,33 @@ pub unsafe extern "C" fn virNWFilterDefineXMLFlags(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virNWFilterPtr {
-    entry::call("virNWFilterDefineXMLFlags", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNWFilterDefineXMLFlags",
-            &[
-                Handle::Connect(conn, 33),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    33,
-                    "xmlDesc",
-                    "xmlDesc in virNWFilterDefineXMLFlags must not be NULL",
-                ),
-            ],
-            33,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNWFilterDefineXMLFlags",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNWFilterDefineXMLFlags",
+                &[
+                    Handle::Connect(conn, 33),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        33,
+                        "xmlDesc",
+                        "xmlDesc in virNWFilterDefineXMLFlags must not be NULL",
+                    ),
+                ],
+                33,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterFree(nwfilter: virNWFilterPtr) -> c_int {
-    entry::call("virNWFilterFree", -1, true, || {
+    entry::call("virNWFilterFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterFree",
             &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
@@ -5448,7 +6599,7 @@ pub unsafe extern "C" fn virNWFilterFree(nwfilter: virNWFilterPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterGetName(nwfilter: virNWFilterPtr) -> *const c_char {
-    entry::call("virNWFilterGetName", ptr::null(), true, || {
+    entry::call("virNWFilterGetName", ptr::null(), true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterGetName",
             &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
@@ -5460,7 +6611,7 @@ pub unsafe extern "C" fn virNWFilterGetName(nwfilter: virNWFilterPtr) -> *const 
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterGetUUID(nwfilter: virNWFilterPtr, uuid: *mut c_uchar) -> c_int {
-    entry::call("virNWFilterGetUUID", -1, true, || {
+    entry::call("virNWFilterGetUUID", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterGetUUID",
             &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
@@ -5475,7 +6626,7 @@ pub unsafe extern "C" fn virNWFilterGetUUIDString(
     nwfilter: virNWFilterPtr,
     buf: *mut c_char,
 ) -> c_int {
-    entry::call("virNWFilterGetUUIDString", -1, true, || {
+    entry::call("virNWFilterGetUUIDString", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterGetUUIDString",
             &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
@@ -5490,14 +6641,20 @@ pub unsafe extern "C" fn virNWFilterGetXMLDesc(
     nwfilter: virNWFilterPtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virNWFilterGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNWFilterGetXMLDesc",
-            &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
-            33,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNWFilterGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNWFilterGetXMLDesc",
+                &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
+                33,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5505,22 +6662,28 @@ pub unsafe extern "C" fn virNWFilterLookupByName(
     conn: virConnectPtr,
     name: *const c_char,
 ) -> virNWFilterPtr {
-    entry::call("virNWFilterLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNWFilterLookupByName",
-            &[
-                Handle::Connect(conn, 33),
-                Handle::Arg(
-                    name.is_null(),
-                    33,
-                    "name",
-                    "name in virNWFilterLookupByName must not be NULL",
-                ),
-            ],
-            33,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNWFilterLookupByName",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNWFilterLookupByName",
+                &[
+                    Handle::Connect(conn, 33),
+                    Handle::Arg(
+                        name.is_null(),
+                        33,
+                        "name",
+                        "name in virNWFilterLookupByName must not be NULL",
+                    ),
+                ],
+                33,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5528,22 +6691,28 @@ pub unsafe extern "C" fn virNWFilterLookupByUUID(
     conn: virConnectPtr,
     uuid: *const c_uchar,
 ) -> virNWFilterPtr {
-    entry::call("virNWFilterLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNWFilterLookupByUUID",
-            &[
-                Handle::Connect(conn, 33),
-                Handle::Arg(
-                    uuid.is_null(),
-                    33,
-                    "uuid",
-                    "uuid in virNWFilterLookupByUUID must not be NULL",
-                ),
-            ],
-            33,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNWFilterLookupByUUID",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNWFilterLookupByUUID",
+                &[
+                    Handle::Connect(conn, 33),
+                    Handle::Arg(
+                        uuid.is_null(),
+                        33,
+                        "uuid",
+                        "uuid in virNWFilterLookupByUUID must not be NULL",
+                    ),
+                ],
+                33,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5555,6 +6724,7 @@ pub unsafe extern "C" fn virNWFilterLookupByUUIDString(
         "virNWFilterLookupByUUIDString",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virNWFilterLookupByUUIDString",
@@ -5576,7 +6746,7 @@ pub unsafe extern "C" fn virNWFilterLookupByUUIDString(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterRef(nwfilter: virNWFilterPtr) -> c_int {
-    entry::call("virNWFilterRef", -1, true, || {
+    entry::call("virNWFilterRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterRef",
             &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
@@ -5588,7 +6758,7 @@ pub unsafe extern "C" fn virNWFilterRef(nwfilter: virNWFilterPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNWFilterUndefine(nwfilter: virNWFilterPtr) -> c_int {
-    entry::call("virNWFilterUndefine", -1, true, || {
+    entry::call("virNWFilterUndefine", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNWFilterUndefine",
             &[Handle::Foreign(61, 33, "Invalid network filter: %s")],
@@ -5600,7 +6770,7 @@ pub unsafe extern "C" fn virNWFilterUndefine(nwfilter: virNWFilterPtr) -> c_int 
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
-    entry::call("virNetworkCreate", -1, true, || {
+    entry::call("virNetworkCreate", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkCreate",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5615,22 +6785,28 @@ pub unsafe extern "C" fn virNetworkCreateXML(
     conn: virConnectPtr,
     xmlDesc: *const c_char,
 ) -> virNetworkPtr {
-    entry::call("virNetworkCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkCreateXML",
-            &[
-                Handle::Connect(conn, 19),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    19,
-                    "xmlDesc",
-                    "xmlDesc in virNetworkCreateXML must not be NULL",
-                ),
-            ],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNetworkCreateXML",
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        19,
+                        "xmlDesc",
+                        "xmlDesc in virNetworkCreateXML must not be NULL",
+                    ),
+                ],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5639,27 +6815,33 @@ pub unsafe extern "C" fn virNetworkCreateXMLFlags(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virNetworkPtr {
-    entry::call("virNetworkCreateXMLFlags", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkCreateXMLFlags",
-            &[
-                Handle::Connect(conn, 19),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    19,
-                    "xmlDesc",
-                    "xmlDesc in virNetworkCreateXMLFlags must not be NULL",
-                ),
-            ],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkCreateXMLFlags",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNetworkCreateXMLFlags",
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        19,
+                        "xmlDesc",
+                        "xmlDesc in virNetworkCreateXMLFlags must not be NULL",
+                    ),
+                ],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkDHCPLeaseFree(lease: virNetworkDHCPLeasePtr) {
-    entry::call("virNetworkDHCPLeaseFree", (), false, || {
+    entry::call("virNetworkDHCPLeaseFree", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::util::virNetworkDHCPLeaseFree(lease) }
@@ -5671,22 +6853,28 @@ pub unsafe extern "C" fn virNetworkDefineXML(
     conn: virConnectPtr,
     xml: *const c_char,
 ) -> virNetworkPtr {
-    entry::call("virNetworkDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkDefineXML",
-            &[
-                Handle::Connect(conn, 19),
-                Handle::Arg(
-                    xml.is_null(),
-                    19,
-                    "xml",
-                    "xml in virNetworkDefineXML must not be NULL",
-                ),
-            ],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkDefineXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNetworkDefineXML",
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        xml.is_null(),
+                        19,
+                        "xml",
+                        "xml in virNetworkDefineXML must not be NULL",
+                    ),
+                ],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5695,27 +6883,33 @@ pub unsafe extern "C" fn virNetworkDefineXMLFlags(
     xml: *const c_char,
     flags: c_uint,
 ) -> virNetworkPtr {
-    entry::call("virNetworkDefineXMLFlags", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkDefineXMLFlags",
-            &[
-                Handle::Connect(conn, 19),
-                Handle::Arg(
-                    xml.is_null(),
-                    19,
-                    "xml",
-                    "xml in virNetworkDefineXMLFlags must not be NULL",
-                ),
-            ],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkDefineXMLFlags",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNetworkDefineXMLFlags",
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        xml.is_null(),
+                        19,
+                        "xml",
+                        "xml in virNetworkDefineXMLFlags must not be NULL",
+                    ),
+                ],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
-    entry::call("virNetworkDestroy", -1, true, || {
+    entry::call("virNetworkDestroy", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkDestroy",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5727,7 +6921,7 @@ pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkFree(network: virNetworkPtr) -> c_int {
-    entry::call("virNetworkFree", -1, true, || {
+    entry::call("virNetworkFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkFree",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5742,7 +6936,7 @@ pub unsafe extern "C" fn virNetworkGetAutostart(
     network: virNetworkPtr,
     autostart: *mut c_int,
 ) -> c_int {
-    entry::call("virNetworkGetAutostart", -1, true, || {
+    entry::call("virNetworkGetAutostart", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkGetAutostart",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5754,26 +6948,38 @@ pub unsafe extern "C" fn virNetworkGetAutostart(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkGetBridgeName(network: virNetworkPtr) -> *mut c_char {
-    entry::call("virNetworkGetBridgeName", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkGetBridgeName",
-            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkGetBridgeName",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNetworkGetBridgeName",
+                &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkGetConnect(net: virNetworkPtr) -> virConnectPtr {
-    entry::call("virNetworkGetConnect", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkGetConnect",
-            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkGetConnect",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNetworkGetConnect",
+                &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5783,7 +6989,7 @@ pub unsafe extern "C" fn virNetworkGetDHCPLeases(
     leases: *mut *mut virNetworkDHCPLeasePtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNetworkGetDHCPLeases", -1, true, || {
+    entry::call("virNetworkGetDHCPLeases", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkGetDHCPLeases",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5795,7 +7001,7 @@ pub unsafe extern "C" fn virNetworkGetDHCPLeases(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkGetName(network: virNetworkPtr) -> *const c_char {
-    entry::call("virNetworkGetName", ptr::null(), true, || {
+    entry::call("virNetworkGetName", ptr::null(), true, On::Nothing, || {
         entry::unsupported(
             "virNetworkGetName",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5807,7 +7013,7 @@ pub unsafe extern "C" fn virNetworkGetName(network: virNetworkPtr) -> *const c_c
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkGetUUID(network: virNetworkPtr, uuid: *mut c_uchar) -> c_int {
-    entry::call("virNetworkGetUUID", -1, true, || {
+    entry::call("virNetworkGetUUID", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkGetUUID",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5822,7 +7028,7 @@ pub unsafe extern "C" fn virNetworkGetUUIDString(
     network: virNetworkPtr,
     buf: *mut c_char,
 ) -> c_int {
-    entry::call("virNetworkGetUUIDString", -1, true, || {
+    entry::call("virNetworkGetUUIDString", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkGetUUIDString",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5837,19 +7043,25 @@ pub unsafe extern "C" fn virNetworkGetXMLDesc(
     network: virNetworkPtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virNetworkGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkGetXMLDesc",
-            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNetworkGetXMLDesc",
+                &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkIsActive(net: virNetworkPtr) -> c_int {
-    entry::call("virNetworkIsActive", -1, true, || {
+    entry::call("virNetworkIsActive", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkIsActive",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5861,7 +7073,7 @@ pub unsafe extern "C" fn virNetworkIsActive(net: virNetworkPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkIsPersistent(net: virNetworkPtr) -> c_int {
-    entry::call("virNetworkIsPersistent", -1, true, || {
+    entry::call("virNetworkIsPersistent", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkIsPersistent",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5877,7 +7089,7 @@ pub unsafe extern "C" fn virNetworkListAllPorts(
     ports: *mut *mut virNetworkPortPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNetworkListAllPorts", -1, true, || {
+    entry::call("virNetworkListAllPorts", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkListAllPorts",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -5892,22 +7104,28 @@ pub unsafe extern "C" fn virNetworkLookupByName(
     conn: virConnectPtr,
     name: *const c_char,
 ) -> virNetworkPtr {
-    entry::call("virNetworkLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkLookupByName",
-            &[
-                Handle::Connect(conn, 19),
-                Handle::Arg(
-                    name.is_null(),
-                    19,
-                    "name",
-                    "name in virNetworkLookupByName must not be NULL",
-                ),
-            ],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkLookupByName",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNetworkLookupByName",
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        name.is_null(),
+                        19,
+                        "name",
+                        "name in virNetworkLookupByName must not be NULL",
+                    ),
+                ],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5915,22 +7133,28 @@ pub unsafe extern "C" fn virNetworkLookupByUUID(
     conn: virConnectPtr,
     uuid: *const c_uchar,
 ) -> virNetworkPtr {
-    entry::call("virNetworkLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkLookupByUUID",
-            &[
-                Handle::Connect(conn, 19),
-                Handle::Arg(
-                    uuid.is_null(),
-                    19,
-                    "uuid",
-                    "uuid in virNetworkLookupByUUID must not be NULL",
-                ),
-            ],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkLookupByUUID",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNetworkLookupByUUID",
+                &[
+                    Handle::Connect(conn, 19),
+                    Handle::Arg(
+                        uuid.is_null(),
+                        19,
+                        "uuid",
+                        "uuid in virNetworkLookupByUUID must not be NULL",
+                    ),
+                ],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -5942,6 +7166,7 @@ pub unsafe extern "C" fn virNetworkLookupByUUIDString(
         "virNetworkLookupByUUIDString",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virNetworkLookupByUUIDString",
@@ -5967,19 +7192,25 @@ pub unsafe extern "C" fn virNetworkPortCreateXML(
     xmldesc: *const c_char,
     flags: c_uint,
 ) -> virNetworkPortPtr {
-    entry::call("virNetworkPortCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkPortCreateXML",
-            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkPortCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNetworkPortCreateXML",
+                &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkPortDelete(port: virNetworkPortPtr, flags: c_uint) -> c_int {
-    entry::call("virNetworkPortDelete", -1, true, || {
+    entry::call("virNetworkPortDelete", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkPortDelete",
             &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
@@ -5991,7 +7222,7 @@ pub unsafe extern "C" fn virNetworkPortDelete(port: virNetworkPortPtr, flags: c_
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkPortFree(port: virNetworkPortPtr) -> c_int {
-    entry::call("virNetworkPortFree", -1, true, || {
+    entry::call("virNetworkPortFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkPortFree",
             &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
@@ -6003,14 +7234,20 @@ pub unsafe extern "C" fn virNetworkPortFree(port: virNetworkPortPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkPortGetNetwork(port: virNetworkPortPtr) -> virNetworkPtr {
-    entry::call("virNetworkPortGetNetwork", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkPortGetNetwork",
-            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkPortGetNetwork",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNetworkPortGetNetwork",
+                &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -6020,7 +7257,7 @@ pub unsafe extern "C" fn virNetworkPortGetParameters(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNetworkPortGetParameters", -1, true, || {
+    entry::call("virNetworkPortGetParameters", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkPortGetParameters",
             &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
@@ -6035,7 +7272,7 @@ pub unsafe extern "C" fn virNetworkPortGetUUID(
     port: virNetworkPortPtr,
     uuid: *mut c_uchar,
 ) -> c_int {
-    entry::call("virNetworkPortGetUUID", -1, true, || {
+    entry::call("virNetworkPortGetUUID", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkPortGetUUID",
             &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
@@ -6050,7 +7287,7 @@ pub unsafe extern "C" fn virNetworkPortGetUUIDString(
     port: virNetworkPortPtr,
     buf: *mut c_char,
 ) -> c_int {
-    entry::call("virNetworkPortGetUUIDString", -1, true, || {
+    entry::call("virNetworkPortGetUUIDString", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkPortGetUUIDString",
             &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
@@ -6065,14 +7302,20 @@ pub unsafe extern "C" fn virNetworkPortGetXMLDesc(
     port: virNetworkPortPtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virNetworkPortGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkPortGetXMLDesc",
-            &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkPortGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNetworkPortGetXMLDesc",
+                &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -6080,14 +7323,20 @@ pub unsafe extern "C" fn virNetworkPortLookupByUUID(
     net: virNetworkPtr,
     uuid: *const c_uchar,
 ) -> virNetworkPortPtr {
-    entry::call("virNetworkPortLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNetworkPortLookupByUUID",
-            &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
-            19,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNetworkPortLookupByUUID",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNetworkPortLookupByUUID",
+                &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
+                19,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -6099,6 +7348,7 @@ pub unsafe extern "C" fn virNetworkPortLookupByUUIDString(
         "virNetworkPortLookupByUUIDString",
         ptr::null_mut(),
         true,
+        On::Nothing,
         || {
             entry::unsupported(
                 "virNetworkPortLookupByUUIDString",
@@ -6112,7 +7362,7 @@ pub unsafe extern "C" fn virNetworkPortLookupByUUIDString(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkPortRef(port: virNetworkPortPtr) -> c_int {
-    entry::call("virNetworkPortRef", -1, true, || {
+    entry::call("virNetworkPortRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkPortRef",
             &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
@@ -6129,7 +7379,7 @@ pub unsafe extern "C" fn virNetworkPortSetParameters(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNetworkPortSetParameters", -1, true, || {
+    entry::call("virNetworkPortSetParameters", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkPortSetParameters",
             &[Handle::Foreign(105, 19, "Invalid network port pointer: %s")],
@@ -6141,7 +7391,7 @@ pub unsafe extern "C" fn virNetworkPortSetParameters(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkRef(network: virNetworkPtr) -> c_int {
-    entry::call("virNetworkRef", -1, true, || {
+    entry::call("virNetworkRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkRef",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -6153,7 +7403,7 @@ pub unsafe extern "C" fn virNetworkRef(network: virNetworkPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostart: c_int) -> c_int {
-    entry::call("virNetworkSetAutostart", -1, true, || {
+    entry::call("virNetworkSetAutostart", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkSetAutostart",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -6165,7 +7415,7 @@ pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostar
 
 #[no_mangle]
 pub unsafe extern "C" fn virNetworkUndefine(network: virNetworkPtr) -> c_int {
-    entry::call("virNetworkUndefine", -1, true, || {
+    entry::call("virNetworkUndefine", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkUndefine",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -6184,7 +7434,7 @@ pub unsafe extern "C" fn virNetworkUpdate(
     xml: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNetworkUpdate", -1, true, || {
+    entry::call("virNetworkUpdate", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNetworkUpdate",
             &[Handle::Foreign(36, 19, "invalid network pointer in %s")],
@@ -6204,7 +7454,7 @@ pub unsafe extern "C" fn virNodeAllocPages(
     cellCount: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeAllocPages", -1, true, || {
+    entry::call("virNodeAllocPages", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virNodeAllocPages",
             &[
@@ -6224,7 +7474,7 @@ pub unsafe extern "C" fn virNodeAllocPages(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceCreate(dev: virNodeDevicePtr, flags: c_uint) -> c_int {
-    entry::call("virNodeDeviceCreate", -1, true, || {
+    entry::call("virNodeDeviceCreate", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceCreate",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6240,22 +7490,28 @@ pub unsafe extern "C" fn virNodeDeviceCreateXML(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virNodeDevicePtr {
-    entry::call("virNodeDeviceCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNodeDeviceCreateXML",
-            &[
-                Handle::Connect(conn, 22),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    22,
-                    "xmlDesc",
-                    "xmlDesc in virNodeDeviceCreateXML must not be NULL",
-                ),
-            ],
-            22,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNodeDeviceCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeDeviceCreateXML",
+                &[
+                    Handle::Connect(conn, 22),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        22,
+                        "xmlDesc",
+                        "xmlDesc in virNodeDeviceCreateXML must not be NULL",
+                    ),
+                ],
+                22,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -6264,27 +7520,33 @@ pub unsafe extern "C" fn virNodeDeviceDefineXML(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virNodeDevicePtr {
-    entry::call("virNodeDeviceDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNodeDeviceDefineXML",
-            &[
-                Handle::Connect(conn, 22),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    22,
-                    "xmlDesc",
-                    "xmlDesc in virNodeDeviceDefineXML must not be NULL",
-                ),
-            ],
-            22,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNodeDeviceDefineXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeDeviceDefineXML",
+                &[
+                    Handle::Connect(conn, 22),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        22,
+                        "xmlDesc",
+                        "xmlDesc in virNodeDeviceDefineXML must not be NULL",
+                    ),
+                ],
+                22,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceDestroy(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceDestroy", -1, true, || {
+    entry::call("virNodeDeviceDestroy", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceDestroy",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6300,7 +7562,7 @@ pub unsafe extern "C" fn virNodeDeviceDetachFlags(
     driverName: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeDeviceDetachFlags", -1, true, || {
+    entry::call("virNodeDeviceDetachFlags", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceDetachFlags",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6312,7 +7574,7 @@ pub unsafe extern "C" fn virNodeDeviceDetachFlags(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceDettach(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceDettach", -1, true, || {
+    entry::call("virNodeDeviceDettach", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceDettach",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6324,7 +7586,7 @@ pub unsafe extern "C" fn virNodeDeviceDettach(dev: virNodeDevicePtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceFree(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceFree", -1, true, || {
+    entry::call("virNodeDeviceFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceFree",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6339,7 +7601,7 @@ pub unsafe extern "C" fn virNodeDeviceGetAutostart(
     dev: virNodeDevicePtr,
     autostart: *mut c_int,
 ) -> c_int {
-    entry::call("virNodeDeviceGetAutostart", -1, true, || {
+    entry::call("virNodeDeviceGetAutostart", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceGetAutostart",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6351,26 +7613,38 @@ pub unsafe extern "C" fn virNodeDeviceGetAutostart(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceGetName(dev: virNodeDevicePtr) -> *const c_char {
-    entry::call("virNodeDeviceGetName", ptr::null(), true, || {
-        entry::unsupported(
-            "virNodeDeviceGetName",
-            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
-            22,
-        );
-        ptr::null()
-    })
+    entry::call(
+        "virNodeDeviceGetName",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNodeDeviceGetName",
+                &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
+                22,
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceGetParent(dev: virNodeDevicePtr) -> *const c_char {
-    entry::call("virNodeDeviceGetParent", ptr::null(), true, || {
-        entry::unsupported(
-            "virNodeDeviceGetParent",
-            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
-            22,
-        );
-        ptr::null()
-    })
+    entry::call(
+        "virNodeDeviceGetParent",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNodeDeviceGetParent",
+                &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
+                22,
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
@@ -6378,19 +7652,25 @@ pub unsafe extern "C" fn virNodeDeviceGetXMLDesc(
     dev: virNodeDevicePtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virNodeDeviceGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNodeDeviceGetXMLDesc",
-            &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
-            22,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNodeDeviceGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virNodeDeviceGetXMLDesc",
+                &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
+                22,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceIsActive(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceIsActive", -1, true, || {
+    entry::call("virNodeDeviceIsActive", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceIsActive",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6402,7 +7682,7 @@ pub unsafe extern "C" fn virNodeDeviceIsActive(dev: virNodeDevicePtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceIsPersistent(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceIsPersistent", -1, true, || {
+    entry::call("virNodeDeviceIsPersistent", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceIsPersistent",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6418,7 +7698,7 @@ pub unsafe extern "C" fn virNodeDeviceListCaps(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virNodeDeviceListCaps", -1, true, || {
+    entry::call("virNodeDeviceListCaps", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceListCaps",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6433,22 +7713,28 @@ pub unsafe extern "C" fn virNodeDeviceLookupByName(
     conn: virConnectPtr,
     name: *const c_char,
 ) -> virNodeDevicePtr {
-    entry::call("virNodeDeviceLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virNodeDeviceLookupByName",
-            &[
-                Handle::Connect(conn, 22),
-                Handle::Arg(
-                    name.is_null(),
-                    22,
-                    "name",
-                    "name in virNodeDeviceLookupByName must not be NULL",
-                ),
-            ],
-            22,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virNodeDeviceLookupByName",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeDeviceLookupByName",
+                &[
+                    Handle::Connect(conn, 22),
+                    Handle::Arg(
+                        name.is_null(),
+                        22,
+                        "name",
+                        "name in virNodeDeviceLookupByName must not be NULL",
+                    ),
+                ],
+                22,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -6462,6 +7748,7 @@ pub unsafe extern "C" fn virNodeDeviceLookupSCSIHostByWWN(
         "virNodeDeviceLookupSCSIHostByWWN",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virNodeDeviceLookupSCSIHostByWWN",
@@ -6483,7 +7770,7 @@ pub unsafe extern "C" fn virNodeDeviceLookupSCSIHostByWWN(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceNumOfCaps(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceNumOfCaps", -1, true, || {
+    entry::call("virNodeDeviceNumOfCaps", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceNumOfCaps",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6495,7 +7782,7 @@ pub unsafe extern "C" fn virNodeDeviceNumOfCaps(dev: virNodeDevicePtr) -> c_int 
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceReAttach(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceReAttach", -1, true, || {
+    entry::call("virNodeDeviceReAttach", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceReAttach",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6507,7 +7794,7 @@ pub unsafe extern "C" fn virNodeDeviceReAttach(dev: virNodeDevicePtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceRef(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceRef", -1, true, || {
+    entry::call("virNodeDeviceRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceRef",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6519,7 +7806,7 @@ pub unsafe extern "C" fn virNodeDeviceRef(dev: virNodeDevicePtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceReset(dev: virNodeDevicePtr) -> c_int {
-    entry::call("virNodeDeviceReset", -1, true, || {
+    entry::call("virNodeDeviceReset", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceReset",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6534,7 +7821,7 @@ pub unsafe extern "C" fn virNodeDeviceSetAutostart(
     dev: virNodeDevicePtr,
     autostart: c_int,
 ) -> c_int {
-    entry::call("virNodeDeviceSetAutostart", -1, true, || {
+    entry::call("virNodeDeviceSetAutostart", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceSetAutostart",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6546,7 +7833,7 @@ pub unsafe extern "C" fn virNodeDeviceSetAutostart(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeDeviceUndefine(dev: virNodeDevicePtr, flags: c_uint) -> c_int {
-    entry::call("virNodeDeviceUndefine", -1, true, || {
+    entry::call("virNodeDeviceUndefine", -1, true, On::Nothing, || {
         entry::unsupported(
             "virNodeDeviceUndefine",
             &[Handle::Foreign(52, 22, "invalid node device pointer in %s")],
@@ -6563,7 +7850,7 @@ pub unsafe extern "C" fn virNodeGetCPUMap(
     online: *mut c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeGetCPUMap", -1, true, || {
+    entry::call("virNodeGetCPUMap", -1, true, On::Connect(conn), || {
         entry::unsupported("virNodeGetCPUMap", &[Handle::Connect(conn, 20)], 20);
         -1
     })
@@ -6577,7 +7864,7 @@ pub unsafe extern "C" fn virNodeGetCPUStats(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeGetCPUStats", -1, true, || {
+    entry::call("virNodeGetCPUStats", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virNodeGetCPUStats",
             &[
@@ -6602,27 +7889,33 @@ pub unsafe extern "C" fn virNodeGetCellsFreeMemory(
     startCell: c_int,
     maxCells: c_int,
 ) -> c_int {
-    entry::call("virNodeGetCellsFreeMemory", -1, true, || {
-        entry::unsupported(
-            "virNodeGetCellsFreeMemory",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    maxCells == 0,
-                    20,
-                    "maxCells",
-                    "maxCells in virNodeGetCellsFreeMemory must be greater than zero",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virNodeGetCellsFreeMemory",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeGetCellsFreeMemory",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        maxCells == 0,
+                        20,
+                        "maxCells",
+                        "maxCells in virNodeGetCellsFreeMemory must be greater than zero",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeGetFreeMemory(conn: virConnectPtr) -> c_ulonglong {
-    entry::call("virNodeGetFreeMemory", 0, true, || {
+    entry::call("virNodeGetFreeMemory", 0, true, On::Connect(conn), || {
         entry::unsupported("virNodeGetFreeMemory", &[Handle::Connect(conn, 20)], 20);
         0
     })
@@ -6638,7 +7931,7 @@ pub unsafe extern "C" fn virNodeGetFreePages(
     counts: *mut c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeGetFreePages", -1, true, || {
+    entry::call("virNodeGetFreePages", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virNodeGetFreePages",
             &[
@@ -6658,7 +7951,7 @@ pub unsafe extern "C" fn virNodeGetFreePages(
 
 #[no_mangle]
 pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
-    entry::call("virNodeGetInfo", -1, true, || {
+    entry::call("virNodeGetInfo", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virNodeGetInfo",
             &[
@@ -6683,22 +7976,28 @@ pub unsafe extern "C" fn virNodeGetMemoryParameters(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeGetMemoryParameters", -1, true, || {
-        entry::unsupported(
-            "virNodeGetMemoryParameters",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    nparams.is_null(),
-                    20,
-                    "nparams",
-                    "nparams in virNodeGetMemoryParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virNodeGetMemoryParameters",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeGetMemoryParameters",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        nparams.is_null(),
+                        20,
+                        "nparams",
+                        "nparams in virNodeGetMemoryParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -6709,7 +8008,7 @@ pub unsafe extern "C" fn virNodeGetMemoryStats(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeGetMemoryStats", -1, true, || {
+    entry::call("virNodeGetMemoryStats", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virNodeGetMemoryStats",
             &[
@@ -6734,7 +8033,7 @@ pub unsafe extern "C" fn virNodeGetSEVInfo(
     nparams: *mut c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeGetSEVInfo", -1, true, || {
+    entry::call("virNodeGetSEVInfo", -1, true, On::Connect(conn), || {
         entry::unsupported(
             "virNodeGetSEVInfo",
             &[
@@ -6757,22 +8056,28 @@ pub unsafe extern "C" fn virNodeGetSecurityModel(
     conn: virConnectPtr,
     secmodel: virSecurityModelPtr,
 ) -> c_int {
-    entry::call("virNodeGetSecurityModel", -1, true, || {
-        entry::unsupported(
-            "virNodeGetSecurityModel",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    secmodel.is_null(),
-                    20,
-                    "secmodel",
-                    "secmodel in virNodeGetSecurityModel must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virNodeGetSecurityModel",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeGetSecurityModel",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        secmodel.is_null(),
+                        20,
+                        "secmodel",
+                        "secmodel in virNodeGetSecurityModel must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -6783,7 +8088,7 @@ pub unsafe extern "C" fn virNodeListDevices(
     maxnames: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeListDevices", -1, true, || {
+    entry::call("virNodeListDevices", -1, true, On::Connect(conn), || {
         entry::unsupported("virNodeListDevices", &[Handle::Connect(conn, 22)], 22);
         -1
     })
@@ -6795,7 +8100,7 @@ pub unsafe extern "C" fn virNodeNumOfDevices(
     cap: *const c_char,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeNumOfDevices", -1, true, || {
+    entry::call("virNodeNumOfDevices", -1, true, On::Connect(conn), || {
         entry::unsupported("virNodeNumOfDevices", &[Handle::Connect(conn, 22)], 22);
         -1
     })
@@ -6808,22 +8113,28 @@ pub unsafe extern "C" fn virNodeSetMemoryParameters(
     nparams: c_int,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeSetMemoryParameters", -1, true, || {
-        entry::unsupported(
-            "virNodeSetMemoryParameters",
-            &[
-                Handle::Connect(conn, 20),
-                Handle::Arg(
-                    params.is_null(),
-                    20,
-                    "params",
-                    "params in virNodeSetMemoryParameters must not be NULL",
-                ),
-            ],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virNodeSetMemoryParameters",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeSetMemoryParameters",
+                &[
+                    Handle::Connect(conn, 20),
+                    Handle::Arg(
+                        params.is_null(),
+                        20,
+                        "params",
+                        "params in virNodeSetMemoryParameters must not be NULL",
+                    ),
+                ],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -6833,19 +8144,25 @@ pub unsafe extern "C" fn virNodeSuspendForDuration(
     duration: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virNodeSuspendForDuration", -1, true, || {
-        entry::unsupported(
-            "virNodeSuspendForDuration",
-            &[Handle::Connect(conn, 20)],
-            20,
-        );
-        -1
-    })
+    entry::call(
+        "virNodeSuspendForDuration",
+        -1,
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virNodeSuspendForDuration",
+                &[Handle::Connect(conn, 20)],
+                20,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virResetError(err: virErrorPtr) {
-    entry::call("virResetError", (), false, || {
+    entry::call("virResetError", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virResetError(err) }
@@ -6854,7 +8171,7 @@ pub unsafe extern "C" fn virResetError(err: virErrorPtr) {
 
 #[no_mangle]
 pub unsafe extern "C" fn virResetLastError() {
-    entry::call("virResetLastError", (), false, || {
+    entry::call("virResetLastError", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virResetLastError() }
@@ -6863,11 +8180,17 @@ pub unsafe extern "C" fn virResetLastError() {
 
 #[no_mangle]
 pub unsafe extern "C" fn virSaveLastError() -> virErrorPtr {
-    entry::call("virSaveLastError", ptr::null_mut(), false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::error::virSaveLastError() }
-    })
+    entry::call(
+        "virSaveLastError",
+        ptr::null_mut(),
+        false,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::error::virSaveLastError() }
+        },
+    )
 }
 
 #[no_mangle]
@@ -6876,27 +8199,33 @@ pub unsafe extern "C" fn virSecretDefineXML(
     xml: *const c_char,
     flags: c_uint,
 ) -> virSecretPtr {
-    entry::call("virSecretDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virSecretDefineXML",
-            &[
-                Handle::Connect(conn, 30),
-                Handle::Arg(
-                    xml.is_null(),
-                    30,
-                    "xml",
-                    "xml in virSecretDefineXML must not be NULL",
-                ),
-            ],
-            30,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virSecretDefineXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virSecretDefineXML",
+                &[
+                    Handle::Connect(conn, 30),
+                    Handle::Arg(
+                        xml.is_null(),
+                        30,
+                        "xml",
+                        "xml in virSecretDefineXML must not be NULL",
+                    ),
+                ],
+                30,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretFree(secret: virSecretPtr) -> c_int {
-    entry::call("virSecretFree", -1, true, || {
+    entry::call("virSecretFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virSecretFree",
             &[Handle::Foreign(65, 30, "Invalid secret: %s")],
@@ -6908,19 +8237,25 @@ pub unsafe extern "C" fn virSecretFree(secret: virSecretPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretGetConnect(secret: virSecretPtr) -> virConnectPtr {
-    entry::call("virSecretGetConnect", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virSecretGetConnect",
-            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
-            30,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virSecretGetConnect",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virSecretGetConnect",
+                &[Handle::Foreign(65, 30, "Invalid secret: %s")],
+                30,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretGetUUID(secret: virSecretPtr, uuid: *mut c_uchar) -> c_int {
-    entry::call("virSecretGetUUID", -1, true, || {
+    entry::call("virSecretGetUUID", -1, true, On::Nothing, || {
         entry::unsupported(
             "virSecretGetUUID",
             &[Handle::Foreign(65, 30, "Invalid secret: %s")],
@@ -6932,7 +8267,7 @@ pub unsafe extern "C" fn virSecretGetUUID(secret: virSecretPtr, uuid: *mut c_uch
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretGetUUIDString(secret: virSecretPtr, buf: *mut c_char) -> c_int {
-    entry::call("virSecretGetUUIDString", -1, true, || {
+    entry::call("virSecretGetUUIDString", -1, true, On::Nothing, || {
         entry::unsupported(
             "virSecretGetUUIDString",
             &[Handle::Foreign(65, 30, "Invalid secret: %s")],
@@ -6944,19 +8279,25 @@ pub unsafe extern "C" fn virSecretGetUUIDString(secret: virSecretPtr, buf: *mut 
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretGetUsageID(secret: virSecretPtr) -> *const c_char {
-    entry::call("virSecretGetUsageID", ptr::null(), true, || {
-        entry::unsupported(
-            "virSecretGetUsageID",
-            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
-            30,
-        );
-        ptr::null()
-    })
+    entry::call(
+        "virSecretGetUsageID",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virSecretGetUsageID",
+                &[Handle::Foreign(65, 30, "Invalid secret: %s")],
+                30,
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretGetUsageType(secret: virSecretPtr) -> c_int {
-    entry::call("virSecretGetUsageType", -1, true, || {
+    entry::call("virSecretGetUsageType", -1, true, On::Nothing, || {
         entry::unsupported(
             "virSecretGetUsageType",
             &[Handle::Foreign(65, 30, "Invalid secret: %s")],
@@ -6972,26 +8313,38 @@ pub unsafe extern "C" fn virSecretGetValue(
     value_size: *mut usize,
     flags: c_uint,
 ) -> *mut c_uchar {
-    entry::call("virSecretGetValue", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virSecretGetValue",
-            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
-            30,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virSecretGetValue",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virSecretGetValue",
+                &[Handle::Foreign(65, 30, "Invalid secret: %s")],
+                30,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretGetXMLDesc(secret: virSecretPtr, flags: c_uint) -> *mut c_char {
-    entry::call("virSecretGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virSecretGetXMLDesc",
-            &[Handle::Foreign(65, 30, "Invalid secret: %s")],
-            30,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virSecretGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virSecretGetXMLDesc",
+                &[Handle::Foreign(65, 30, "Invalid secret: %s")],
+                30,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -6999,22 +8352,28 @@ pub unsafe extern "C" fn virSecretLookupByUUID(
     conn: virConnectPtr,
     uuid: *const c_uchar,
 ) -> virSecretPtr {
-    entry::call("virSecretLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virSecretLookupByUUID",
-            &[
-                Handle::Connect(conn, 30),
-                Handle::Arg(
-                    uuid.is_null(),
-                    30,
-                    "uuid",
-                    "uuid in virSecretLookupByUUID must not be NULL",
-                ),
-            ],
-            30,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virSecretLookupByUUID",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virSecretLookupByUUID",
+                &[
+                    Handle::Connect(conn, 30),
+                    Handle::Arg(
+                        uuid.is_null(),
+                        30,
+                        "uuid",
+                        "uuid in virSecretLookupByUUID must not be NULL",
+                    ),
+                ],
+                30,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7022,22 +8381,28 @@ pub unsafe extern "C" fn virSecretLookupByUUIDString(
     conn: virConnectPtr,
     uuidstr: *const c_char,
 ) -> virSecretPtr {
-    entry::call("virSecretLookupByUUIDString", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virSecretLookupByUUIDString",
-            &[
-                Handle::Connect(conn, 30),
-                Handle::Arg(
-                    uuidstr.is_null(),
-                    30,
-                    "uuidstr",
-                    "uuidstr in virSecretLookupByUUIDString must not be NULL",
-                ),
-            ],
-            30,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virSecretLookupByUUIDString",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virSecretLookupByUUIDString",
+                &[
+                    Handle::Connect(conn, 30),
+                    Handle::Arg(
+                        uuidstr.is_null(),
+                        30,
+                        "uuidstr",
+                        "uuidstr in virSecretLookupByUUIDString must not be NULL",
+                    ),
+                ],
+                30,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7046,27 +8411,33 @@ pub unsafe extern "C" fn virSecretLookupByUsage(
     usageType: c_int,
     usageID: *const c_char,
 ) -> virSecretPtr {
-    entry::call("virSecretLookupByUsage", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virSecretLookupByUsage",
-            &[
-                Handle::Connect(conn, 30),
-                Handle::Arg(
-                    usageID.is_null(),
-                    30,
-                    "usageID",
-                    "usageID in virSecretLookupByUsage must not be NULL",
-                ),
-            ],
-            30,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virSecretLookupByUsage",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virSecretLookupByUsage",
+                &[
+                    Handle::Connect(conn, 30),
+                    Handle::Arg(
+                        usageID.is_null(),
+                        30,
+                        "usageID",
+                        "usageID in virSecretLookupByUsage must not be NULL",
+                    ),
+                ],
+                30,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretRef(secret: virSecretPtr) -> c_int {
-    entry::call("virSecretRef", -1, true, || {
+    entry::call("virSecretRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virSecretRef",
             &[Handle::Foreign(65, 30, "Invalid secret: %s")],
@@ -7083,7 +8454,7 @@ pub unsafe extern "C" fn virSecretSetValue(
     value_size: usize,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virSecretSetValue", -1, true, || {
+    entry::call("virSecretSetValue", -1, true, On::Nothing, || {
         entry::unsupported(
             "virSecretSetValue",
             &[Handle::Foreign(65, 30, "Invalid secret: %s")],
@@ -7095,7 +8466,7 @@ pub unsafe extern "C" fn virSecretSetValue(
 
 #[no_mangle]
 pub unsafe extern "C" fn virSecretUndefine(secret: virSecretPtr) -> c_int {
-    entry::call("virSecretUndefine", -1, true, || {
+    entry::call("virSecretUndefine", -1, true, On::Nothing, || {
         entry::unsupported(
             "virSecretUndefine",
             &[Handle::Foreign(65, 30, "Invalid secret: %s")],
@@ -7107,7 +8478,7 @@ pub unsafe extern "C" fn virSecretUndefine(secret: virSecretPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virSetErrorFunc(userData: *mut c_void, handler: virErrorFunc) {
-    entry::call("virSetErrorFunc", (), false, || {
+    entry::call("virSetErrorFunc", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::error::virSetErrorFunc(userData, handler) }
@@ -7116,7 +8487,7 @@ pub unsafe extern "C" fn virSetErrorFunc(userData: *mut c_void, handler: virErro
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolBuild(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry::call("virStoragePoolBuild", -1, true, || {
+    entry::call("virStoragePoolBuild", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolBuild",
             &[Handle::Foreign(
@@ -7132,7 +8503,7 @@ pub unsafe extern "C" fn virStoragePoolBuild(pool: virStoragePoolPtr, flags: c_u
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolCreate(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry::call("virStoragePoolCreate", -1, true, || {
+    entry::call("virStoragePoolCreate", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolCreate",
             &[Handle::Foreign(
@@ -7152,22 +8523,28 @@ pub unsafe extern "C" fn virStoragePoolCreateXML(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virStoragePoolPtr {
-    entry::call("virStoragePoolCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStoragePoolCreateXML",
-            &[
-                Handle::Connect(conn, 18),
-                Handle::Arg(
-                    xmlDesc.is_null(),
-                    18,
-                    "xmlDesc",
-                    "xmlDesc in virStoragePoolCreateXML must not be NULL",
-                ),
-            ],
-            18,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virStoragePoolCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virStoragePoolCreateXML",
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        xmlDesc.is_null(),
+                        18,
+                        "xmlDesc",
+                        "xmlDesc in virStoragePoolCreateXML must not be NULL",
+                    ),
+                ],
+                18,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7176,27 +8553,33 @@ pub unsafe extern "C" fn virStoragePoolDefineXML(
     xml: *const c_char,
     flags: c_uint,
 ) -> virStoragePoolPtr {
-    entry::call("virStoragePoolDefineXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStoragePoolDefineXML",
-            &[
-                Handle::Connect(conn, 18),
-                Handle::Arg(
-                    xml.is_null(),
-                    18,
-                    "xml",
-                    "xml in virStoragePoolDefineXML must not be NULL",
-                ),
-            ],
-            18,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virStoragePoolDefineXML",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virStoragePoolDefineXML",
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        xml.is_null(),
+                        18,
+                        "xml",
+                        "xml in virStoragePoolDefineXML must not be NULL",
+                    ),
+                ],
+                18,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolDelete(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry::call("virStoragePoolDelete", -1, true, || {
+    entry::call("virStoragePoolDelete", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolDelete",
             &[Handle::Foreign(
@@ -7212,7 +8595,7 @@ pub unsafe extern "C" fn virStoragePoolDelete(pool: virStoragePoolPtr, flags: c_
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int {
-    entry::call("virStoragePoolDestroy", -1, true, || {
+    entry::call("virStoragePoolDestroy", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolDestroy",
             &[Handle::Foreign(
@@ -7228,7 +8611,7 @@ pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolFree(pool: virStoragePoolPtr) -> c_int {
-    entry::call("virStoragePoolFree", -1, true, || {
+    entry::call("virStoragePoolFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolFree",
             &[Handle::Foreign(
@@ -7247,7 +8630,7 @@ pub unsafe extern "C" fn virStoragePoolGetAutostart(
     pool: virStoragePoolPtr,
     autostart: *mut c_int,
 ) -> c_int {
-    entry::call("virStoragePoolGetAutostart", -1, true, || {
+    entry::call("virStoragePoolGetAutostart", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolGetAutostart",
             &[Handle::Foreign(
@@ -7263,18 +8646,24 @@ pub unsafe extern "C" fn virStoragePoolGetAutostart(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolGetConnect(pool: virStoragePoolPtr) -> virConnectPtr {
-    entry::call("virStoragePoolGetConnect", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStoragePoolGetConnect",
-            &[Handle::Foreign(
-                46,
+    entry::call(
+        "virStoragePoolGetConnect",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStoragePoolGetConnect",
+                &[Handle::Foreign(
+                    46,
+                    18,
+                    "invalid storage pool pointer in %s",
+                )],
                 18,
-                "invalid storage pool pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7282,7 +8671,7 @@ pub unsafe extern "C" fn virStoragePoolGetInfo(
     pool: virStoragePoolPtr,
     info: virStoragePoolInfoPtr,
 ) -> c_int {
-    entry::call("virStoragePoolGetInfo", -1, true, || {
+    entry::call("virStoragePoolGetInfo", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolGetInfo",
             &[Handle::Foreign(
@@ -7298,18 +8687,24 @@ pub unsafe extern "C" fn virStoragePoolGetInfo(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolGetName(pool: virStoragePoolPtr) -> *const c_char {
-    entry::call("virStoragePoolGetName", ptr::null(), true, || {
-        entry::unsupported(
-            "virStoragePoolGetName",
-            &[Handle::Foreign(
-                46,
+    entry::call(
+        "virStoragePoolGetName",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStoragePoolGetName",
+                &[Handle::Foreign(
+                    46,
+                    18,
+                    "invalid storage pool pointer in %s",
+                )],
                 18,
-                "invalid storage pool pointer in %s",
-            )],
-            18,
-        );
-        ptr::null()
-    })
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7317,7 +8712,7 @@ pub unsafe extern "C" fn virStoragePoolGetUUID(
     pool: virStoragePoolPtr,
     uuid: *mut c_uchar,
 ) -> c_int {
-    entry::call("virStoragePoolGetUUID", -1, true, || {
+    entry::call("virStoragePoolGetUUID", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolGetUUID",
             &[Handle::Foreign(
@@ -7336,7 +8731,7 @@ pub unsafe extern "C" fn virStoragePoolGetUUIDString(
     pool: virStoragePoolPtr,
     buf: *mut c_char,
 ) -> c_int {
-    entry::call("virStoragePoolGetUUIDString", -1, true, || {
+    entry::call("virStoragePoolGetUUIDString", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolGetUUIDString",
             &[Handle::Foreign(
@@ -7355,23 +8750,29 @@ pub unsafe extern "C" fn virStoragePoolGetXMLDesc(
     pool: virStoragePoolPtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virStoragePoolGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStoragePoolGetXMLDesc",
-            &[Handle::Foreign(
-                46,
+    entry::call(
+        "virStoragePoolGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStoragePoolGetXMLDesc",
+                &[Handle::Foreign(
+                    46,
+                    18,
+                    "invalid storage pool pointer in %s",
+                )],
                 18,
-                "invalid storage pool pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolIsActive(pool: virStoragePoolPtr) -> c_int {
-    entry::call("virStoragePoolIsActive", -1, true, || {
+    entry::call("virStoragePoolIsActive", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolIsActive",
             &[Handle::Foreign(
@@ -7387,7 +8788,7 @@ pub unsafe extern "C" fn virStoragePoolIsActive(pool: virStoragePoolPtr) -> c_in
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolIsPersistent(pool: virStoragePoolPtr) -> c_int {
-    entry::call("virStoragePoolIsPersistent", -1, true, || {
+    entry::call("virStoragePoolIsPersistent", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolIsPersistent",
             &[Handle::Foreign(
@@ -7407,18 +8808,24 @@ pub unsafe extern "C" fn virStoragePoolListAllVolumes(
     vols: *mut *mut virStorageVolPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStoragePoolListAllVolumes", -1, true, || {
-        entry::unsupported(
-            "virStoragePoolListAllVolumes",
-            &[Handle::Foreign(
-                46,
+    entry::call(
+        "virStoragePoolListAllVolumes",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStoragePoolListAllVolumes",
+                &[Handle::Foreign(
+                    46,
+                    18,
+                    "invalid storage pool pointer in %s",
+                )],
                 18,
-                "invalid storage pool pointer in %s",
-            )],
-            18,
-        );
-        -1
-    })
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -7427,7 +8834,7 @@ pub unsafe extern "C" fn virStoragePoolListVolumes(
     names: *mut *mut c_char,
     maxnames: c_int,
 ) -> c_int {
-    entry::call("virStoragePoolListVolumes", -1, true, || {
+    entry::call("virStoragePoolListVolumes", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolListVolumes",
             &[Handle::Foreign(
@@ -7446,22 +8853,28 @@ pub unsafe extern "C" fn virStoragePoolLookupByName(
     conn: virConnectPtr,
     name: *const c_char,
 ) -> virStoragePoolPtr {
-    entry::call("virStoragePoolLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStoragePoolLookupByName",
-            &[
-                Handle::Connect(conn, 18),
-                Handle::Arg(
-                    name.is_null(),
-                    18,
-                    "name",
-                    "name in virStoragePoolLookupByName must not be NULL",
-                ),
-            ],
-            18,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virStoragePoolLookupByName",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virStoragePoolLookupByName",
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        name.is_null(),
+                        18,
+                        "name",
+                        "name in virStoragePoolLookupByName must not be NULL",
+                    ),
+                ],
+                18,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7473,6 +8886,7 @@ pub unsafe extern "C" fn virStoragePoolLookupByTargetPath(
         "virStoragePoolLookupByTargetPath",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virStoragePoolLookupByTargetPath",
@@ -7497,22 +8911,28 @@ pub unsafe extern "C" fn virStoragePoolLookupByUUID(
     conn: virConnectPtr,
     uuid: *const c_uchar,
 ) -> virStoragePoolPtr {
-    entry::call("virStoragePoolLookupByUUID", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStoragePoolLookupByUUID",
-            &[
-                Handle::Connect(conn, 18),
-                Handle::Arg(
-                    uuid.is_null(),
-                    18,
-                    "uuid",
-                    "uuid in virStoragePoolLookupByUUID must not be NULL",
-                ),
-            ],
-            18,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virStoragePoolLookupByUUID",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virStoragePoolLookupByUUID",
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        uuid.is_null(),
+                        18,
+                        "uuid",
+                        "uuid in virStoragePoolLookupByUUID must not be NULL",
+                    ),
+                ],
+                18,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7524,6 +8944,7 @@ pub unsafe extern "C" fn virStoragePoolLookupByUUIDString(
         "virStoragePoolLookupByUUIDString",
         ptr::null_mut(),
         true,
+        On::Connect(conn),
         || {
             entry::unsupported(
                 "virStoragePoolLookupByUUIDString",
@@ -7549,6 +8970,7 @@ pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> 
         "virStoragePoolLookupByVolume",
         ptr::null_mut(),
         true,
+        On::Nothing,
         || {
             entry::unsupported(
                 "virStoragePoolLookupByVolume",
@@ -7566,7 +8988,7 @@ pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> 
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> c_int {
-    entry::call("virStoragePoolNumOfVolumes", -1, true, || {
+    entry::call("virStoragePoolNumOfVolumes", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolNumOfVolumes",
             &[Handle::Foreign(
@@ -7582,7 +9004,7 @@ pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> 
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolRef(pool: virStoragePoolPtr) -> c_int {
-    entry::call("virStoragePoolRef", -1, true, || {
+    entry::call("virStoragePoolRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolRef",
             &[Handle::Foreign(
@@ -7598,7 +9020,7 @@ pub unsafe extern "C" fn virStoragePoolRef(pool: virStoragePoolPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolRefresh(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry::call("virStoragePoolRefresh", -1, true, || {
+    entry::call("virStoragePoolRefresh", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolRefresh",
             &[Handle::Foreign(
@@ -7617,7 +9039,7 @@ pub unsafe extern "C" fn virStoragePoolSetAutostart(
     pool: virStoragePoolPtr,
     autostart: c_int,
 ) -> c_int {
-    entry::call("virStoragePoolSetAutostart", -1, true, || {
+    entry::call("virStoragePoolSetAutostart", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolSetAutostart",
             &[Handle::Foreign(
@@ -7633,7 +9055,7 @@ pub unsafe extern "C" fn virStoragePoolSetAutostart(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStoragePoolUndefine(pool: virStoragePoolPtr) -> c_int {
-    entry::call("virStoragePoolUndefine", -1, true, || {
+    entry::call("virStoragePoolUndefine", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStoragePoolUndefine",
             &[Handle::Foreign(
@@ -7653,18 +9075,24 @@ pub unsafe extern "C" fn virStorageVolCreateXML(
     xmlDesc: *const c_char,
     flags: c_uint,
 ) -> virStorageVolPtr {
-    entry::call("virStorageVolCreateXML", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolCreateXML",
-            &[Handle::Foreign(
-                46,
+    entry::call(
+        "virStorageVolCreateXML",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolCreateXML",
+                &[Handle::Foreign(
+                    46,
+                    18,
+                    "invalid storage pool pointer in %s",
+                )],
                 18,
-                "invalid storage pool pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7674,23 +9102,29 @@ pub unsafe extern "C" fn virStorageVolCreateXMLFrom(
     clonevol: virStorageVolPtr,
     flags: c_uint,
 ) -> virStorageVolPtr {
-    entry::call("virStorageVolCreateXMLFrom", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolCreateXMLFrom",
-            &[Handle::Foreign(
-                46,
+    entry::call(
+        "virStorageVolCreateXMLFrom",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolCreateXMLFrom",
+                &[Handle::Foreign(
+                    46,
+                    18,
+                    "invalid storage pool pointer in %s",
+                )],
                 18,
-                "invalid storage pool pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uint) -> c_int {
-    entry::call("virStorageVolDelete", -1, true, || {
+    entry::call("virStorageVolDelete", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolDelete",
             &[Handle::Foreign(
@@ -7712,7 +9146,7 @@ pub unsafe extern "C" fn virStorageVolDownload(
     length: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStorageVolDownload", -1, true, || {
+    entry::call("virStorageVolDownload", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolDownload",
             &[Handle::Foreign(
@@ -7728,7 +9162,7 @@ pub unsafe extern "C" fn virStorageVolDownload(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolFree(vol: virStorageVolPtr) -> c_int {
-    entry::call("virStorageVolFree", -1, true, || {
+    entry::call("virStorageVolFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolFree",
             &[Handle::Foreign(
@@ -7744,18 +9178,24 @@ pub unsafe extern "C" fn virStorageVolFree(vol: virStorageVolPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolGetConnect(vol: virStorageVolPtr) -> virConnectPtr {
-    entry::call("virStorageVolGetConnect", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolGetConnect",
-            &[Handle::Foreign(
-                47,
+    entry::call(
+        "virStorageVolGetConnect",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolGetConnect",
+                &[Handle::Foreign(
+                    47,
+                    18,
+                    "invalid storage volume pointer in %s",
+                )],
                 18,
-                "invalid storage volume pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7763,7 +9203,7 @@ pub unsafe extern "C" fn virStorageVolGetInfo(
     vol: virStorageVolPtr,
     info: virStorageVolInfoPtr,
 ) -> c_int {
-    entry::call("virStorageVolGetInfo", -1, true, || {
+    entry::call("virStorageVolGetInfo", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolGetInfo",
             &[Handle::Foreign(
@@ -7783,7 +9223,7 @@ pub unsafe extern "C" fn virStorageVolGetInfoFlags(
     info: virStorageVolInfoPtr,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStorageVolGetInfoFlags", -1, true, || {
+    entry::call("virStorageVolGetInfoFlags", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolGetInfoFlags",
             &[Handle::Foreign(
@@ -7799,50 +9239,68 @@ pub unsafe extern "C" fn virStorageVolGetInfoFlags(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolGetKey(vol: virStorageVolPtr) -> *const c_char {
-    entry::call("virStorageVolGetKey", ptr::null(), true, || {
-        entry::unsupported(
-            "virStorageVolGetKey",
-            &[Handle::Foreign(
-                47,
+    entry::call(
+        "virStorageVolGetKey",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolGetKey",
+                &[Handle::Foreign(
+                    47,
+                    18,
+                    "invalid storage volume pointer in %s",
+                )],
                 18,
-                "invalid storage volume pointer in %s",
-            )],
-            18,
-        );
-        ptr::null()
-    })
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolGetName(vol: virStorageVolPtr) -> *const c_char {
-    entry::call("virStorageVolGetName", ptr::null(), true, || {
-        entry::unsupported(
-            "virStorageVolGetName",
-            &[Handle::Foreign(
-                47,
+    entry::call(
+        "virStorageVolGetName",
+        ptr::null(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolGetName",
+                &[Handle::Foreign(
+                    47,
+                    18,
+                    "invalid storage volume pointer in %s",
+                )],
                 18,
-                "invalid storage volume pointer in %s",
-            )],
-            18,
-        );
-        ptr::null()
-    })
+            );
+            ptr::null()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolGetPath(vol: virStorageVolPtr) -> *mut c_char {
-    entry::call("virStorageVolGetPath", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolGetPath",
-            &[Handle::Foreign(
-                47,
+    entry::call(
+        "virStorageVolGetPath",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolGetPath",
+                &[Handle::Foreign(
+                    47,
+                    18,
+                    "invalid storage volume pointer in %s",
+                )],
                 18,
-                "invalid storage volume pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7850,18 +9308,24 @@ pub unsafe extern "C" fn virStorageVolGetXMLDesc(
     vol: virStorageVolPtr,
     flags: c_uint,
 ) -> *mut c_char {
-    entry::call("virStorageVolGetXMLDesc", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolGetXMLDesc",
-            &[Handle::Foreign(
-                47,
+    entry::call(
+        "virStorageVolGetXMLDesc",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolGetXMLDesc",
+                &[Handle::Foreign(
+                    47,
+                    18,
+                    "invalid storage volume pointer in %s",
+                )],
                 18,
-                "invalid storage volume pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7869,22 +9333,28 @@ pub unsafe extern "C" fn virStorageVolLookupByKey(
     conn: virConnectPtr,
     key: *const c_char,
 ) -> virStorageVolPtr {
-    entry::call("virStorageVolLookupByKey", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolLookupByKey",
-            &[
-                Handle::Connect(conn, 18),
-                Handle::Arg(
-                    key.is_null(),
-                    18,
-                    "key",
-                    "key in virStorageVolLookupByKey must not be NULL",
-                ),
-            ],
-            18,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virStorageVolLookupByKey",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virStorageVolLookupByKey",
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        key.is_null(),
+                        18,
+                        "key",
+                        "key in virStorageVolLookupByKey must not be NULL",
+                    ),
+                ],
+                18,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7892,18 +9362,24 @@ pub unsafe extern "C" fn virStorageVolLookupByName(
     pool: virStoragePoolPtr,
     name: *const c_char,
 ) -> virStorageVolPtr {
-    entry::call("virStorageVolLookupByName", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolLookupByName",
-            &[Handle::Foreign(
-                46,
+    entry::call(
+        "virStorageVolLookupByName",
+        ptr::null_mut(),
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStorageVolLookupByName",
+                &[Handle::Foreign(
+                    46,
+                    18,
+                    "invalid storage pool pointer in %s",
+                )],
                 18,
-                "invalid storage pool pointer in %s",
-            )],
-            18,
-        );
-        ptr::null_mut()
-    })
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -7911,27 +9387,33 @@ pub unsafe extern "C" fn virStorageVolLookupByPath(
     conn: virConnectPtr,
     path: *const c_char,
 ) -> virStorageVolPtr {
-    entry::call("virStorageVolLookupByPath", ptr::null_mut(), true, || {
-        entry::unsupported(
-            "virStorageVolLookupByPath",
-            &[
-                Handle::Connect(conn, 18),
-                Handle::Arg(
-                    path.is_null(),
-                    18,
-                    "path",
-                    "path in virStorageVolLookupByPath must not be NULL",
-                ),
-            ],
-            18,
-        );
-        ptr::null_mut()
-    })
+    entry::call(
+        "virStorageVolLookupByPath",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported(
+                "virStorageVolLookupByPath",
+                &[
+                    Handle::Connect(conn, 18),
+                    Handle::Arg(
+                        path.is_null(),
+                        18,
+                        "path",
+                        "path in virStorageVolLookupByPath must not be NULL",
+                    ),
+                ],
+                18,
+            );
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolRef(vol: virStorageVolPtr) -> c_int {
-    entry::call("virStorageVolRef", -1, true, || {
+    entry::call("virStorageVolRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolRef",
             &[Handle::Foreign(
@@ -7951,7 +9433,7 @@ pub unsafe extern "C" fn virStorageVolResize(
     capacity: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStorageVolResize", -1, true, || {
+    entry::call("virStorageVolResize", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolResize",
             &[Handle::Foreign(
@@ -7973,7 +9455,7 @@ pub unsafe extern "C" fn virStorageVolUpload(
     length: c_ulonglong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStorageVolUpload", -1, true, || {
+    entry::call("virStorageVolUpload", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolUpload",
             &[Handle::Foreign(
@@ -7989,7 +9471,7 @@ pub unsafe extern "C" fn virStorageVolUpload(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStorageVolWipe(vol: virStorageVolPtr, flags: c_uint) -> c_int {
-    entry::call("virStorageVolWipe", -1, true, || {
+    entry::call("virStorageVolWipe", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolWipe",
             &[Handle::Foreign(
@@ -8009,7 +9491,7 @@ pub unsafe extern "C" fn virStorageVolWipePattern(
     algorithm: c_uint,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStorageVolWipePattern", -1, true, || {
+    entry::call("virStorageVolWipePattern", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStorageVolWipePattern",
             &[Handle::Foreign(
@@ -8025,7 +9507,7 @@ pub unsafe extern "C" fn virStorageVolWipePattern(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
-    entry::call("virStreamAbort", -1, true, || {
+    entry::call("virStreamAbort", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamAbort",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8043,7 +9525,7 @@ pub unsafe extern "C" fn virStreamEventAddCallback(
     opaque: *mut c_void,
     ff: virFreeCallback,
 ) -> c_int {
-    entry::call("virStreamEventAddCallback", -1, true, || {
+    entry::call("virStreamEventAddCallback", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamEventAddCallback",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8055,14 +9537,20 @@ pub unsafe extern "C" fn virStreamEventAddCallback(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStreamEventRemoveCallback(stream: virStreamPtr) -> c_int {
-    entry::call("virStreamEventRemoveCallback", -1, true, || {
-        entry::unsupported(
-            "virStreamEventRemoveCallback",
-            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
-            38,
-        );
-        -1
-    })
+    entry::call(
+        "virStreamEventRemoveCallback",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStreamEventRemoveCallback",
+                &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
+                38,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
@@ -8070,19 +9558,25 @@ pub unsafe extern "C" fn virStreamEventUpdateCallback(
     stream: virStreamPtr,
     events: c_int,
 ) -> c_int {
-    entry::call("virStreamEventUpdateCallback", -1, true, || {
-        entry::unsupported(
-            "virStreamEventUpdateCallback",
-            &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
-            38,
-        );
-        -1
-    })
+    entry::call(
+        "virStreamEventUpdateCallback",
+        -1,
+        true,
+        On::Nothing,
+        || {
+            entry::unsupported(
+                "virStreamEventUpdateCallback",
+                &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
+                38,
+            );
+            -1
+        },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
-    entry::call("virStreamFinish", -1, true, || {
+    entry::call("virStreamFinish", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamFinish",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8094,7 +9588,7 @@ pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
-    entry::call("virStreamFree", -1, true, || {
+    entry::call("virStreamFree", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamFree",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8106,10 +9600,16 @@ pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn virStreamNew(conn: virConnectPtr, flags: c_uint) -> virStreamPtr {
-    entry::call("virStreamNew", ptr::null_mut(), true, || {
-        entry::unsupported("virStreamNew", &[Handle::Connect(conn, 38)], 38);
-        ptr::null_mut()
-    })
+    entry::call(
+        "virStreamNew",
+        ptr::null_mut(),
+        true,
+        On::Connect(conn),
+        || {
+            entry::unsupported("virStreamNew", &[Handle::Connect(conn, 38)], 38);
+            ptr::null_mut()
+        },
+    )
 }
 
 #[no_mangle]
@@ -8118,7 +9618,7 @@ pub unsafe extern "C" fn virStreamRecv(
     data: *mut c_char,
     nbytes: usize,
 ) -> c_int {
-    entry::call("virStreamRecv", -1, true, || {
+    entry::call("virStreamRecv", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamRecv",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8134,7 +9634,7 @@ pub unsafe extern "C" fn virStreamRecvAll(
     handler: virStreamSinkFunc,
     opaque: *mut c_void,
 ) -> c_int {
-    entry::call("virStreamRecvAll", -1, true, || {
+    entry::call("virStreamRecvAll", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamRecvAll",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8151,7 +9651,7 @@ pub unsafe extern "C" fn virStreamRecvFlags(
     nbytes: usize,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStreamRecvFlags", -1, true, || {
+    entry::call("virStreamRecvFlags", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamRecvFlags",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8167,7 +9667,7 @@ pub unsafe extern "C" fn virStreamRecvHole(
     length: *mut c_longlong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStreamRecvHole", -1, true, || {
+    entry::call("virStreamRecvHole", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamRecvHole",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8179,7 +9679,7 @@ pub unsafe extern "C" fn virStreamRecvHole(
 
 #[no_mangle]
 pub unsafe extern "C" fn virStreamRef(stream: virStreamPtr) -> c_int {
-    entry::call("virStreamRef", -1, true, || {
+    entry::call("virStreamRef", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamRef",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8195,7 +9695,7 @@ pub unsafe extern "C" fn virStreamSend(
     data: *const c_char,
     nbytes: usize,
 ) -> c_int {
-    entry::call("virStreamSend", -1, true, || {
+    entry::call("virStreamSend", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamSend",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8211,7 +9711,7 @@ pub unsafe extern "C" fn virStreamSendAll(
     handler: virStreamSourceFunc,
     opaque: *mut c_void,
 ) -> c_int {
-    entry::call("virStreamSendAll", -1, true, || {
+    entry::call("virStreamSendAll", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamSendAll",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8227,7 +9727,7 @@ pub unsafe extern "C" fn virStreamSendHole(
     length: c_longlong,
     flags: c_uint,
 ) -> c_int {
-    entry::call("virStreamSendHole", -1, true, || {
+    entry::call("virStreamSendHole", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamSendHole",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8244,7 +9744,7 @@ pub unsafe extern "C" fn virStreamSparseRecvAll(
     holeHandler: virStreamSinkHoleFunc,
     opaque: *mut c_void,
 ) -> c_int {
-    entry::call("virStreamSparseRecvAll", -1, true, || {
+    entry::call("virStreamSparseRecvAll", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamSparseRecvAll",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8262,7 +9762,7 @@ pub unsafe extern "C" fn virStreamSparseSendAll(
     skipHandler: virStreamSourceSkipFunc,
     opaque: *mut c_void,
 ) -> c_int {
-    entry::call("virStreamSparseSendAll", -1, true, || {
+    entry::call("virStreamSparseSendAll", -1, true, On::Nothing, || {
         entry::unsupported(
             "virStreamSparseSendAll",
             &[Handle::Foreign(73, 38, "invalid stream pointer in %s")],
@@ -8280,7 +9780,7 @@ pub unsafe extern "C" fn virTypedParamsAddBoolean(
     name: *const c_char,
     value: c_int,
 ) -> c_int {
-    entry::call("virTypedParamsAddBoolean", -1, true, || {
+    entry::call("virTypedParamsAddBoolean", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8299,7 +9799,7 @@ pub unsafe extern "C" fn virTypedParamsAddDouble(
     name: *const c_char,
     value: c_double,
 ) -> c_int {
-    entry::call("virTypedParamsAddDouble", -1, true, || {
+    entry::call("virTypedParamsAddDouble", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8319,7 +9819,7 @@ pub unsafe extern "C" fn virTypedParamsAddFromString(
     r#type: c_int,
     value: *const c_char,
 ) -> c_int {
-    entry::call("virTypedParamsAddFromString", -1, true, || {
+    entry::call("virTypedParamsAddFromString", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8338,7 +9838,7 @@ pub unsafe extern "C" fn virTypedParamsAddInt(
     name: *const c_char,
     value: c_int,
 ) -> c_int {
-    entry::call("virTypedParamsAddInt", -1, true, || {
+    entry::call("virTypedParamsAddInt", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8355,7 +9855,7 @@ pub unsafe extern "C" fn virTypedParamsAddLLong(
     name: *const c_char,
     value: c_longlong,
 ) -> c_int {
-    entry::call("virTypedParamsAddLLong", -1, true, || {
+    entry::call("virTypedParamsAddLLong", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8374,7 +9874,7 @@ pub unsafe extern "C" fn virTypedParamsAddString(
     name: *const c_char,
     value: *const c_char,
 ) -> c_int {
-    entry::call("virTypedParamsAddString", -1, true, || {
+    entry::call("virTypedParamsAddString", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8393,15 +9893,21 @@ pub unsafe extern "C" fn virTypedParamsAddStringList(
     name: *const c_char,
     values: *mut *const c_char,
 ) -> c_int {
-    entry::call("virTypedParamsAddStringList", -1, false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe {
-            crate::ffi::typed_params::virTypedParamsAddStringList(
-                params, nparams, maxparams, name, values,
-            )
-        }
-    })
+    entry::call(
+        "virTypedParamsAddStringList",
+        -1,
+        false,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe {
+                crate::ffi::typed_params::virTypedParamsAddStringList(
+                    params, nparams, maxparams, name, values,
+                )
+            }
+        },
+    )
 }
 
 #[no_mangle]
@@ -8412,7 +9918,7 @@ pub unsafe extern "C" fn virTypedParamsAddUInt(
     name: *const c_char,
     value: c_uint,
 ) -> c_int {
-    entry::call("virTypedParamsAddUInt", -1, true, || {
+    entry::call("virTypedParamsAddUInt", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8429,7 +9935,7 @@ pub unsafe extern "C" fn virTypedParamsAddULLong(
     name: *const c_char,
     value: c_ulonglong,
 ) -> c_int {
-    entry::call("virTypedParamsAddULLong", -1, true, || {
+    entry::call("virTypedParamsAddULLong", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe {
@@ -8442,7 +9948,7 @@ pub unsafe extern "C" fn virTypedParamsAddULLong(
 
 #[no_mangle]
 pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, nparams: c_int) {
-    entry::call("virTypedParamsClear", (), false, || {
+    entry::call("virTypedParamsClear", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsClear(params, nparams) }
@@ -8451,7 +9957,7 @@ pub unsafe extern "C" fn virTypedParamsClear(params: virTypedParameterPtr, npara
 
 #[no_mangle]
 pub unsafe extern "C" fn virTypedParamsFree(params: virTypedParameterPtr, nparams: c_int) {
-    entry::call("virTypedParamsFree", (), false, || {
+    entry::call("virTypedParamsFree", (), false, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsFree(params, nparams) }
@@ -8464,11 +9970,17 @@ pub unsafe extern "C" fn virTypedParamsGet(
     nparams: c_int,
     name: *const c_char,
 ) -> virTypedParameterPtr {
-    entry::call("virTypedParamsGet", ptr::null_mut(), false, || {
-        // SAFETY: the C caller's arguments are handed on unchanged; the
-        // implementation validates every pointer before it uses it.
-        unsafe { crate::ffi::typed_params::virTypedParamsGet(params, nparams, name) }
-    })
+    entry::call(
+        "virTypedParamsGet",
+        ptr::null_mut(),
+        false,
+        On::Nothing,
+        || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the
+            // implementation validates every pointer before it uses it.
+            unsafe { crate::ffi::typed_params::virTypedParamsGet(params, nparams, name) }
+        },
+    )
 }
 
 #[no_mangle]
@@ -8478,7 +9990,7 @@ pub unsafe extern "C" fn virTypedParamsGetBoolean(
     name: *const c_char,
     value: *mut c_int,
 ) -> c_int {
-    entry::call("virTypedParamsGetBoolean", -1, true, || {
+    entry::call("virTypedParamsGetBoolean", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGetBoolean(params, nparams, name, value) }
@@ -8492,7 +10004,7 @@ pub unsafe extern "C" fn virTypedParamsGetDouble(
     name: *const c_char,
     value: *mut c_double,
 ) -> c_int {
-    entry::call("virTypedParamsGetDouble", -1, true, || {
+    entry::call("virTypedParamsGetDouble", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGetDouble(params, nparams, name, value) }
@@ -8506,7 +10018,7 @@ pub unsafe extern "C" fn virTypedParamsGetInt(
     name: *const c_char,
     value: *mut c_int,
 ) -> c_int {
-    entry::call("virTypedParamsGetInt", -1, true, || {
+    entry::call("virTypedParamsGetInt", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGetInt(params, nparams, name, value) }
@@ -8520,7 +10032,7 @@ pub unsafe extern "C" fn virTypedParamsGetLLong(
     name: *const c_char,
     value: *mut c_longlong,
 ) -> c_int {
-    entry::call("virTypedParamsGetLLong", -1, true, || {
+    entry::call("virTypedParamsGetLLong", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGetLLong(params, nparams, name, value) }
@@ -8534,7 +10046,7 @@ pub unsafe extern "C" fn virTypedParamsGetString(
     name: *const c_char,
     value: *mut *const c_char,
 ) -> c_int {
-    entry::call("virTypedParamsGetString", -1, true, || {
+    entry::call("virTypedParamsGetString", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGetString(params, nparams, name, value) }
@@ -8548,7 +10060,7 @@ pub unsafe extern "C" fn virTypedParamsGetUInt(
     name: *const c_char,
     value: *mut c_uint,
 ) -> c_int {
-    entry::call("virTypedParamsGetUInt", -1, true, || {
+    entry::call("virTypedParamsGetUInt", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGetUInt(params, nparams, name, value) }
@@ -8562,7 +10074,7 @@ pub unsafe extern "C" fn virTypedParamsGetULLong(
     name: *const c_char,
     value: *mut c_ulonglong,
 ) -> c_int {
-    entry::call("virTypedParamsGetULLong", -1, true, || {
+    entry::call("virTypedParamsGetULLong", -1, true, On::Nothing, || {
         // SAFETY: the C caller's arguments are handed on unchanged; the
         // implementation validates every pointer before it uses it.
         unsafe { crate::ffi::typed_params::virTypedParamsGetULLong(params, nparams, name, value) }
