@@ -312,6 +312,8 @@ fn cpu_time_ns(pid: i32) -> u64 {
 
 impl QemuDriver {
     fn open_root(root: &Path) -> Result<Arc<QemuDriver>> {
+        // A configuration the reference would refuse refuses the root before anything is created.
+        let cfg = config::load(root)?;
         let layout = Layout::new(root);
         for dir in [
             layout.run_dir(),
@@ -321,7 +323,6 @@ impl QemuDriver {
         ] {
             mkdir(&dir)?;
         }
-        let cfg = config::load(root);
         let d = Arc::new_cyclic(|me| QemuDriver {
             layout,
             cfg,
