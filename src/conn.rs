@@ -61,7 +61,8 @@ pub fn open(name: Option<&str>, flags: u32) -> Result<Arc<Connection>> {
             format!("Unable to parse URI {text}"),
         )
     })?;
-    let driver: Arc<dyn Driver> = match uri.scheme.as_str() {
+    check_uri(&text, &uri)?;
+    let driver: Arc<dyn Driver> = match uri.scheme() {
         "test" if uri.server.is_none() => {
             driver::check_flags(
                 crate::error::VIR_FROM_TEST,
@@ -71,7 +72,7 @@ pub fn open(name: Option<&str>, flags: u32) -> Result<Arc<Connection>> {
             )?;
             driver::test::open(&uri)?
         }
-        "qemu" if uri.server.is_none() && (uri.path == "/embed" || uri.path == "/session") => {
+        "qemu" if uri.server.is_none() && matches!(uri.path(), "/embed" | "/session") => {
             driver::check_flags(
                 crate::error::VIR_FROM_QEMU,
                 flags,
@@ -80,21 +81,51 @@ pub fn open(name: Option<&str>, flags: u32) -> Result<Arc<Connection>> {
             )?;
             driver::qemu::open(&uri)?
         }
+        "qemu" if uri.server.is_none() && driver::qemu::embedded_opened() => {
+            return Err(driver::qemu::embedded_only(&uri))
+        }
         _ if driver::remote::serves(&uri, read_only) => driver::remote::open(&uri, read_only)?,
         _ => return Err(no_driver(&uri, read_only)),
     };
     Ok(Arc::new(Connection {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-        uri: uri.text.clone(),
+        uri: uri.format(),
         read_only,
         driver,
         error_handler: Mutex::new(None),
     }))
 }
 
+/// The reference's checks of a parsed URI before any driver sees it.
+fn check_uri(text: &str, uri: &Uri) -> Result<()> {
+    let no_connect =
+        |msg: String| Error::with(crate::error::VIR_ERR_NO_CONNECT, VIR_FROM_NONE, msg);
+    let Some(scheme) = uri.scheme.as_deref() else {
+        return Err(no_connect(format!(
+            "URI '{text}' does not include a driver name"
+        )));
+    };
+    // `qemu://system` was meant as `qemu:///system`, for the drivers whose paths say that.
+    if let Some(server @ ("system" | "session")) = uri.server.as_deref() {
+        if matches!(scheme, "qemu" | "vbox" | "vz") {
+            return Err(Error::with(
+                VIR_ERR_INTERNAL_ERROR,
+                VIR_FROM_NONE,
+                format!("invalid URI {text} (maybe you want {scheme}:///{server})"),
+            ));
+        }
+    }
+    if uri.path() == "/embed" && uri.transport().is_some() {
+        return Err(no_connect(format!(
+            "URI scheme '{scheme}' for embedded driver is not valid"
+        )));
+    }
+    Ok(())
+}
+
 /// `qemu:///embed?root=DIR`: DIR is required and absolute (the reference's errors).
 pub fn embed_root(uri: &Uri) -> Result<std::path::PathBuf> {
-    let root = uri.param("root").filter(|r| !r.is_empty()).ok_or_else(|| {
+    let root = uri.param("root").ok_or_else(|| {
         Error::with(
             crate::error::VIR_ERR_INVALID_ARG,
             VIR_FROM_URI,

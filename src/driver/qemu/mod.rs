@@ -152,6 +152,31 @@ pub struct QemuDriver {
 static DRIVERS: Mutex<Vec<(PathBuf, Weak<QemuDriver>)>> = Mutex::new(Vec::new());
 
 /// The root `qemu:///session` uses: the user's own.
+/// Set once an embedded root has been opened in this process. From then on the reference's
+/// in-process qemu driver claims every `qemu:` URI without a server, and refuses those that are
+/// not `qemu:///embed?root=...` (it keeps the driver loaded after the last connection closes).
+static EMBEDDED_OPENED: AtomicBool = AtomicBool::new(false);
+
+pub fn embedded_opened() -> bool {
+    EMBEDDED_OPENED.load(Ordering::Relaxed)
+}
+
+/// The reference's answer, once an embedded root is open, to a `qemu:` URI we do not serve.
+pub fn embedded_only(uri: &Uri) -> Error {
+    if uri.param("root").is_none() {
+        return Error::with(
+            crate::error::VIR_ERR_INVALID_ARG,
+            crate::error::VIR_FROM_URI,
+            "Missing URI parameter 'root'",
+        );
+    }
+    Error::with(
+        crate::error::VIR_ERR_INTERNAL_ERROR,
+        VIR_FROM_QEMU,
+        "URI must be qemu:///embed",
+    )
+}
+
 fn session_root() -> PathBuf {
     let base = std::env::var_os("XDG_STATE_HOME")
         .map(PathBuf::from)
@@ -176,7 +201,7 @@ fn mkdir(p: &Path) -> Result<()> {
 /// Open (or share) the driver for the URI's root. Every connection to one root in a process
 /// shares one driver, as the reference's embedded driver.
 pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
-    let root = match uri.path.as_str() {
+    let root = match uri.path() {
         "/embed" => crate::conn::embed_root(uri)?,
         "/session" => session_root(),
         other => {
@@ -201,6 +226,9 @@ pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
     }
     let d = QemuDriver::open_root(&root)?;
     drivers.push((root, Arc::downgrade(&d)));
+    if uri.path() == "/embed" {
+        EMBEDDED_OPENED.store(true, Ordering::Relaxed);
+    }
     Ok(d)
 }
 
@@ -284,6 +312,8 @@ fn cpu_time_ns(pid: i32) -> u64 {
 
 impl QemuDriver {
     fn open_root(root: &Path) -> Result<Arc<QemuDriver>> {
+        // A configuration the reference would refuse refuses the root before anything is created.
+        let cfg = config::load(root)?;
         let layout = Layout::new(root);
         for dir in [
             layout.run_dir(),
@@ -293,7 +323,6 @@ impl QemuDriver {
         ] {
             mkdir(&dir)?;
         }
-        let cfg = config::load(root);
         let d = Arc::new_cyclic(|me| QemuDriver {
             layout,
             cfg,

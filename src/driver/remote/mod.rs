@@ -73,7 +73,9 @@ mod proc {
 const DOMAIN_LIST_MAX: usize = 16384;
 const AUTH_TYPE_LIST_MAX: usize = 20;
 const REMOTE_AUTH_NONE: i32 = 0;
-const DEFAULT_TCP_PORT: u16 = 16509;
+const DEFAULT_TCP_PORT: i32 = 16509;
+/// The CA certificate the reference's TLS transport reads first (as root).
+const TLS_CA_CERT: &str = "/etc/pki/CA/cacert.pem";
 const LOCAL_SOCKET: &str = "/var/run/libvirt/libvirt-sock";
 const LOCAL_SOCKET_RO: &str = "/var/run/libvirt/libvirt-sock-ro";
 
@@ -96,19 +98,21 @@ const OWN_PARAMS: &[&str] = &[
     "tls_priority",
 ];
 
-/// The driver and transport a URI names: `test+unix` is ("test", "unix").
+/// The driver and transport a URI names: `test+unix` is ("test", "unix"); without a `+`, TLS
+/// to a server, else the local socket. The transport is matched ignoring case, as the reference.
 fn split_scheme(uri: &Uri) -> (String, String) {
-    match uri.scheme.split_once('+') {
-        Some((d, t)) => (d.to_string(), t.to_string()),
-        None if uri.server.is_some() => (uri.scheme.clone(), "tls".to_string()),
-        None => (uri.scheme.clone(), "unix".to_string()),
-    }
+    let transport = match uri.transport() {
+        Some(t) => t.to_ascii_lowercase(),
+        None if uri.server.is_some() => "tls".to_string(),
+        None => "unix".to_string(),
+    };
+    (uri.driver().to_string(), transport)
 }
 
 /// Whether the remote driver answers for `uri` (the local drivers have had their turn): any
 /// explicit transport, any host, or a local daemon listening on the socket the URI names.
 pub fn serves(uri: &Uri, read_only: bool) -> bool {
-    uri.scheme.contains('+')
+    uri.transport().is_some()
         || uri.server.is_some()
         || std::path::Path::new(&local_socket(uri, read_only)).exists()
 }
@@ -121,7 +125,8 @@ fn local_socket(uri: &Uri, read_only: bool) -> String {
     }
 }
 
-/// The name the daemon opens: the URI without transport, host and our own parameters.
+/// The name the daemon opens: the URI without transport, user, host and port, and without the
+/// parameters only this driver reads.
 fn remote_name(uri: &Uri, driver: &str) -> String {
     if let Some(n) = uri.param("name").filter(|n| !n.is_empty()) {
         return n.to_string();
@@ -132,12 +137,8 @@ fn remote_name(uri: &Uri, driver: &str) -> String {
         .filter(|(k, _)| !OWN_PARAMS.contains(&k.as_str()))
         .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
         .collect();
-    let mut name = format!("{driver}://{}", uri.path);
-    if !query.is_empty() {
-        name.push('?');
-        name.push_str(&query.join("&"));
-    }
-    name
+    let query = (!query.is_empty()).then(|| query.join("&"));
+    uri.local_form(driver, query).format()
 }
 
 fn escape(s: &str) -> String {
@@ -152,13 +153,6 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// The user of `[user@]host`, which our URI parser does not keep.
-fn uri_user(text: &str) -> Option<String> {
-    let after = text.split_once("//")?.1;
-    let auth = after.split(['/', '?']).next()?;
-    auth.rsplit_once('@').map(|(u, _)| u.to_string())
-}
-
 fn connect_unix(path: &str) -> Result<Stream> {
     std::os::unix::net::UnixStream::connect(path)
         .map(Stream::Unix)
@@ -171,15 +165,22 @@ fn connect_unix(path: &str) -> Result<Stream> {
         })
 }
 
-fn connect_tcp(host: &str, port: u16) -> Result<Stream> {
+/// `port` is the URI's, printed as given; getaddrinfo (the reference's resolver) keeps its low
+/// 16 bits.
+fn connect_tcp(host: &str, port: i32) -> Result<Stream> {
     use std::net::ToSocketAddrs;
-    let addrs: Vec<_> = (host, port)
+    let addrs: Vec<_> = (host, port as u16)
         .to_socket_addrs()
         .map_err(|e| {
+            let why = e.to_string();
+            // std's wording around gai_strerror's text, which is the reference's.
+            let why = why
+                .strip_prefix("failed to lookup address information: ")
+                .unwrap_or(&why);
             Error::with(
                 crate::error::VIR_ERR_SYSTEM_ERROR,
                 VIR_FROM_RPC,
-                format!("Cannot resolve server address '{host}:{port}': {e}"),
+                format!("Unable to resolve address '{host}' service '{port}': {why}"),
             )
         })?
         .collect();
@@ -313,10 +314,10 @@ fn connect_ssh(uri: &Uri, host: &str, name: &str, read_only: bool) -> Result<Str
     )?;
     let program = uri.param("command").unwrap_or("ssh").to_string();
     let mut cmd = Command::new(&program);
-    if let Some(p) = uri.port {
+    if let Some(p) = uri.port() {
         cmd.arg("-p").arg(p.to_string());
     }
-    if let Some(u) = uri_user(&uri.text) {
+    if let Some(u) = &uri.user {
         cmd.arg("-l").arg(u);
     }
     if let Some(k) = uri.param("keyfile") {
@@ -389,20 +390,38 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
                     return Err(Error::with(
                         VIR_ERR_INVALID_ARG,
                         VIR_FROM_REMOTE,
-                        "transport methods unix, ssh and ext are not supported for remote hosts",
+                        format!(
+                            "using unix socket and remote server '{}' is not supported.",
+                            uri.server.as_deref().unwrap_or("")
+                        ),
                     ));
                 }
                 connect_unix(&local_socket(uri, read_only))?
             }
             "tcp" => {
                 let host = uri.server.as_deref().unwrap_or("localhost");
-                connect_tcp(host, uri.port.unwrap_or(DEFAULT_TCP_PORT))?
+                connect_tcp(host, uri.port().unwrap_or(DEFAULT_TCP_PORT))?
             }
             "ssh" => {
                 let host = uri.server.as_deref().unwrap_or("localhost");
                 connect_ssh(uri, host, &name, read_only)?
             }
-            "tls" | "libssh" | "libssh2" | "ext" => {
+            "tls" => {
+                // The reference reads its certificates before it connects; without them, its error.
+                if !std::path::Path::new(TLS_CA_CERT).exists() {
+                    return Err(Error::system(
+                        VIR_FROM_RPC,
+                        libc::ENOENT,
+                        format!("Cannot read CA certificate '{TLS_CA_CERT}'"),
+                    ));
+                }
+                return Err(Error::with(
+                    VIR_ERR_NO_SUPPORT,
+                    VIR_FROM_REMOTE,
+                    "transport 'tls' is not supported by this library",
+                ));
+            }
+            "libssh" | "libssh2" | "ext" => {
                 return Err(Error::with(
                     VIR_ERR_NO_SUPPORT,
                     VIR_FROM_REMOTE,
@@ -412,7 +431,7 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
             _ => return Err(Error::with(
                 VIR_ERR_INVALID_ARG,
                 VIR_FROM_REMOTE,
-                "transport in URL not recognised (should be tls|unix|ssh|ext|tcp|libssh2|libssh)",
+                "remote_open: transport in URL not recognised (should be tls|unix|ssh|ext|tcp|libssh2|libssh)",
             )),
         };
     let client = Client::start(stream)?;
@@ -767,7 +786,7 @@ mod tests {
         assert_eq!(remote_name(&u, "qemu"), "qemu:///system?x=a%20b");
         let u = Uri::parse("qemu+ssh://root@host/system?name=qemu:///session").unwrap();
         assert_eq!(remote_name(&u, "qemu"), "qemu:///session");
-        assert_eq!(uri_user(&u.text).as_deref(), Some("root"));
+        assert_eq!(u.user.as_deref(), Some("root"));
         let u = Uri::parse("qemu://host/system").unwrap();
         assert_eq!(split_scheme(&u).1, "tls");
     }

@@ -153,7 +153,15 @@ static SHARED_DEFAULT: Mutex<Weak<TestDriver>> = Mutex::new(Weak::new());
 
 /// `test:///default` (shared) or `test:///PATH` (a node description file of its own).
 pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
-    if uri.path == "/default" {
+    let path = uri.path();
+    if path.is_empty() || path == "/" {
+        return Err(Error::with(
+            crate::error::VIR_ERR_INVALID_ARG,
+            VIR_FROM_TEST,
+            "testOpen: supply a path or use test:///default",
+        ));
+    }
+    if path == "/default" {
         let mut shared = SHARED_DEFAULT.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(d) = shared.upgrade() {
             return Ok(d);
@@ -166,10 +174,10 @@ pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
         Error::with(
             VIR_ERR_XML_ERROR,
             VIR_FROM_TEST,
-            format!("failed to parse xml document '{}'", uri.path),
+            format!("failed to parse xml document '{path}'"),
         )
     };
-    let text = std::fs::read_to_string(&uri.path).map_err(|_| parse_failed())?;
+    let text = std::fs::read_to_string(path).map_err(|_| parse_failed())?;
     let doc = roxmltree::Document::parse(&text).map_err(|_| parse_failed())?;
     let driver = TestDriver::empty();
     {
