@@ -1,6 +1,6 @@
 //! Library-wide calls: initialisation and versions.
 
-use crate::error::{self, Error, VIR_FROM_NONE};
+use crate::error::{self, Error};
 use crate::ffi::args;
 use std::os::raw::{c_char, c_int, c_ulong};
 
@@ -18,14 +18,7 @@ pub(crate) unsafe fn virGetVersion(
 ) -> c_int {
     if lib_ver.is_null() {
         // The reference raises nothing here, so its dispatcher reports the generic failure.
-        error::report(Error {
-            message: "An error occurred, but the cause is unknown".into(),
-            str1: None,
-            str2: None,
-            int1: 0,
-            int2: 0,
-            ..Error::new(crate::error::VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, None)
-        });
+        error::report(Error::unknown_cause());
         return -1;
     }
     // SAFETY: `lib_ver` is non-NULL and, by the C contract, writable.
