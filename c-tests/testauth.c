@@ -114,6 +114,17 @@ static void list_domains(virConnectPtr c, const char *what)
     free(doms);
 }
 
+static void show_node_info(virConnectPtr c)
+{
+    virNodeInfo n;
+    if (virNodeGetInfo(c, &n) < 0) {
+        show_error_in_dir("  node info");
+        return;
+    }
+    printf("  node model=%s memory=%lu cpus=%u mhz=%u nodes=%u sockets=%u cores=%u threads=%u\n",
+           n.model, n.memory, n.cpus, n.mhz, n.nodes, n.sockets, n.cores, n.threads);
+}
+
 /* Open `name` in the temporary directory with `auth` (or plain virConnectOpen when use_auth is 0),
  * print what happened, and list the domains when it opened. */
 static virConnectPtr try_open(const char *what, const char *name, int use_auth, virConnectAuthPtr auth,
@@ -129,6 +140,7 @@ static virConnectPtr try_open(const char *what, const char *name, int use_auth, 
     }
     printf("  opened\n");
     list_domains(c, "  list");
+    show_node_info(c);
     if (keep)
         return c;
     virConnectClose(c);
@@ -240,6 +252,24 @@ int main(void)
     try_open("no auth, virConnectOpen", "noauth.xml", 0, NULL, 0, 0);
     open_with("no auth, callback never asked", "noauth.xml", &right, both, 2);
 
+    write_file("topology.xml", "<node>\n  <cpu><nodes>1</nodes><sockets>1</sockets><active>64</active>"
+                               "<mhz>+7</mhz><model></model></cpu>\n  <memory>99999999999</memory>\n</node>\n");
+    write_file("badmhz.xml", "<node>\n  <cpu><mhz>-5</mhz></cpu>\n</node>\n");
+    write_file("longmodel.xml", "<node>\n  <cpu><model>0123456789012345678901234567890123</model></cpu>\n</node>\n");
+    try_open("topology without active limit", "topology.xml", 0, NULL, 0, 0);
+    try_open("negative cpu value", "badmhz.xml", 0, NULL, 0, 0);
+    try_open("cpu model too long", "longmodel.xml", 0, NULL, 0, 0);
+    printf("test:///default with a callback:\n");
+    virConnectAuth def_auth = { both, 2, callback, &right };
+    virConnectPtr dc = virConnectOpenAuth("test:///default", &def_auth, 0);
+    if (dc) {
+        list_domains(dc, "  list");
+        show_node_info(dc);
+        virConnectClose(dc);
+    } else {
+        show_error_in_dir("  open failed");
+    }
+
     /* A file with <auth>. */
     try_open("auth, virConnectOpen", "auth.xml", 0, NULL, 0, 0);
     try_open("auth, virConnectOpenReadOnly", "auth.xml", 1, NULL, VIR_CONNECT_RO, 0);
@@ -297,7 +327,8 @@ int main(void)
     const char *names[] = { "auth.xml", "sub/dom2.xml", "noauth.xml", "malformed.xml", "notnode.xml",
                             "empty.xml", "badref.xml", "badcpu.xml", "badmem.xml", "nouser.xml",
                             "baddomain.xml", "sub/broken.xml", "sub/wrongroot.xml", "badref2.xml",
-                            "badref3.xml", "sub/up.xml" };
+                            "badref3.xml", "sub/up.xml", "topology.xml",
+                            "badmhz.xml", "longmodel.xml" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);

@@ -6,6 +6,8 @@
 
 mod node_file;
 
+pub use node_file::NodeInfo;
+
 use crate::auth::{self, Prompter};
 use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
 use crate::driver::{Caller, Driver};
@@ -153,7 +155,6 @@ pub struct TestDriver {
     state: Mutex<State>,
     bus: Arc<Bus>,
     /// The host a node file describes (the reference's defaults otherwise).
-    #[allow(dead_code)] // read by virNodeGetInfo once the driver answers it
     node_info: node_file::NodeInfo,
     /// The node file's `<auth>` users: none means no authentication.
     users: Vec<node_file::User>,
@@ -375,6 +376,10 @@ impl Driver for TestDriver {
 
     fn capabilities(&self) -> Result<String> {
         Ok(CAPABILITIES.to_string())
+    }
+
+    fn node_info(&self) -> Result<NodeInfo> {
+        Ok(self.node_info.clone())
     }
 
     fn events(&self) -> &Arc<Bus> {

@@ -144,37 +144,44 @@ fn first_at(root: roxmltree::Node, path: &[&'static str]) -> Option<String> {
         .map(string_value)
 }
 
-/// virXPathLong on `/node/PATH[1]`: Ok(None) when absent or empty; the reference's
-/// `invalid node WHAT value` when it is not a whole decimal number (leading blanks and a sign
-/// allowed, as strtol takes them).
-fn long_at(root: roxmltree::Node, path: &[&'static str], what: &str) -> Result<Option<i64>> {
+/// The reference's virXPathUInt/virXPathULong on `/node/PATH[1]`: Ok(None) when absent or
+/// empty; `invalid node WHAT value` unless it is a whole unsigned decimal number that fits
+/// (leading blanks and a `+` allowed, a `-` refused).
+fn unsigned_at<T: std::str::FromStr>(
+    root: roxmltree::Node,
+    path: &[&'static str],
+    what: &str,
+) -> Result<Option<T>> {
     let Some(s) = first_at(root, path).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    // Rust's parser takes one optional sign, as strtol does.
-    s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
-        .parse::<i64>()
+    let number = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    if number.starts_with('-') {
+        return Err(xml_error(format!("invalid node {what} value")));
+    }
+    number
+        .parse::<T>()
         .map(Some)
         .map_err(|_| xml_error(format!("invalid node {what} value")))
 }
 
 /// testParseNodeInfo: each value given replaces the default; the CPU count is the product of the
-/// topology, lowered to `<active>` when that is smaller. Values are stored as the reference's C
-/// fields take them (truncated to 32 bits).
+/// topology (wrapping as the reference's unsigned ints do), lowered to `<active>` when that is
+/// smaller.
 fn parse_node_info(root: roxmltree::Node) -> Result<NodeInfo> {
     let mut info = default_node_info();
-    let field = |name: &'static str, what: &str| long_at(root, &["cpu", name], what);
+    let field = |name: &'static str, what: &str| unsigned_at::<u32>(root, &["cpu", name], what);
     if let Some(v) = field("nodes", "cpu nodes")? {
-        info.nodes = v as u32;
+        info.nodes = v;
     }
     if let Some(v) = field("sockets", "cpu sockets")? {
-        info.sockets = v as u32;
+        info.sockets = v;
     }
     if let Some(v) = field("cores", "cpu cores")? {
-        info.cores = v as u32;
+        info.cores = v;
     }
     if let Some(v) = field("threads", "cpu threads")? {
-        info.threads = v as u32;
+        info.threads = v;
     }
     info.cpus = info
         .cores
@@ -182,14 +189,12 @@ fn parse_node_info(root: roxmltree::Node) -> Result<NodeInfo> {
         .wrapping_mul(info.sockets)
         .wrapping_mul(info.nodes);
     if let Some(v) = field("active", "cpu active")? {
-        if v < i64::from(info.cpus) {
-            info.cpus = v as u32;
-        }
+        info.cpus = info.cpus.min(v);
     }
     if let Some(v) = field("mhz", "cpu mhz")? {
-        info.mhz = v as u32;
+        info.mhz = v;
     }
-    if let Some(model) = first_at(root, &["cpu", "model"]) {
+    if let Some(model) = first_at(root, &["cpu", "model"]).filter(|m| !m.is_empty()) {
         if model.len() >= MODEL_CAPACITY {
             return Err(Error::with(
                 VIR_ERR_INTERNAL_ERROR,
@@ -199,8 +204,8 @@ fn parse_node_info(root: roxmltree::Node) -> Result<NodeInfo> {
         }
         info.model = model;
     }
-    if let Some(v) = long_at(root, &["memory"], "memory")? {
-        info.memory_kib = v as u64;
+    if let Some(v) = unsigned_at::<u64>(root, &["memory"], "memory")? {
+        info.memory_kib = v;
     }
     Ok(info)
 }
@@ -272,8 +277,14 @@ mod tests {
         );
         let e = info("<node><cpu><cores>4 </cores></cpu></node>").unwrap_err();
         assert_eq!(e.str2.as_deref(), Some("invalid node cpu cores value"));
-        let e = info("<node><memory>+-1</memory></node>").unwrap_err();
+        let e = info("<node><memory>-1</memory></node>").unwrap_err();
         assert_eq!(e.str2.as_deref(), Some("invalid node memory value"));
+        let e = info("<node><cpu><mhz>4294967296</mhz></cpu></node>").unwrap_err();
+        assert_eq!(e.str2.as_deref(), Some("invalid node cpu mhz value"));
+        assert_eq!(
+            info("<node><cpu><mhz>+7</mhz></cpu></node>").unwrap().mhz,
+            7
+        );
     }
 
     #[test]
