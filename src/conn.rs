@@ -1,5 +1,6 @@
 //! Connections: which driver a URI names, read-only mode, and what closes with the connection.
 
+use crate::auth::Prompter;
 use crate::driver::{self, Caller, Driver};
 use crate::error::{Error, Handler, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, VIR_FROM_URI};
 use crate::uri::Uri;
@@ -47,8 +48,13 @@ pub fn default_uri() -> String {
         .unwrap_or_else(|| "qemu:///session".to_string())
 }
 
-/// Open a connection to the driver `name` names.
-pub fn open(name: Option<&str>, flags: u32) -> Result<Arc<Connection>> {
+/// Open a connection to the driver `name` names. `prompter` is the application's credential
+/// callback (virConnectOpenAuth), None for virConnectOpen.
+pub fn open(
+    name: Option<&str>,
+    flags: u32,
+    prompter: Option<&dyn Prompter>,
+) -> Result<Arc<Connection>> {
     let read_only = flags & OPEN_READ_ONLY != 0;
     let text = match name {
         Some(n) if !n.is_empty() => n.to_string(),
@@ -70,7 +76,7 @@ pub fn open(name: Option<&str>, flags: u32) -> Result<Arc<Connection>> {
                 OPEN_READ_ONLY,
                 "testConnectOpen",
             )?;
-            driver::test::open(&uri)?
+            driver::test::open(&uri, prompter)?
         }
         "qemu" if uri.server.is_none() && matches!(uri.path(), "/embed" | "/session") => {
             driver::check_flags(

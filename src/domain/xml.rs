@@ -49,9 +49,15 @@ fn xml_error(info: impl AsRef<str>) -> Error {
 
 /// Not well-formed: code 35 with the line, the offending text and a caret, as libvirt shows it.
 fn detail_error(text: &str, e: &roxmltree::Error) -> Error {
+    not_well_formed(SOURCE, VIR_FROM_DOMAIN, text, e)
+}
+
+/// libvirt's diagnostic for `text`, read from `source` (a file name, or a name in parentheses),
+/// in error domain `from`.
+pub fn not_well_formed(source: &str, from: i32, text: &str, e: &roxmltree::Error) -> Error {
     let (row, what, line, caret) = super::xml_diag::describe(text, e);
-    let msg = format!("{SOURCE}:{row}: {what}\n{line}\n{}^", "-".repeat(caret));
-    Error::with(VIR_ERR_XML_DETAIL, VIR_FROM_DOMAIN, msg)
+    let msg = format!("{source}:{row}: {what}\n{line}\n{}^", "-".repeat(caret));
+    Error::with(VIR_ERR_XML_DETAIL, from, msg)
 }
 
 /// `<memory unit='...'>N</memory>` in KiB, rounded up as libvirt does.
@@ -101,7 +107,11 @@ fn text_of(n: Option<roxmltree::Node>) -> Option<String> {
 /// root or a bad value, 21 when the name is missing.
 pub fn parse(text: &str) -> Result<DomainDef, Error> {
     let doc = roxmltree::Document::parse(text).map_err(|e| detail_error(text, &e))?;
-    let root = doc.root_element();
+    parse_element(doc.root_element())
+}
+
+/// Parse a domain definition that is an element of a larger document (a test driver node file).
+pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Error> {
     if root.tag_name().name() != "domain" {
         return Err(Error::with(
             VIR_ERR_XML_ERROR,

@@ -38,6 +38,8 @@ pub(crate) fn check_flags(from: i32, flags: u32, allowed: u32, function: &str) -
     }
 }
 
+pub use test::NodeInfo;
+
 fn unsupported<T>(function: &str) -> Result<T> {
     Err(Error::no_support(VIR_FROM_DOMAIN, function))
 }
@@ -46,6 +48,10 @@ pub trait Driver: Send + Sync {
     /// virConnectGetType: "TEST", "QEMU".
     fn kind(&self) -> &'static str;
     fn hypervisor_version(&self) -> Result<u64>;
+    /// virNodeGetInfo: the host as the driver describes it.
+    fn node_info(&self) -> Result<NodeInfo> {
+        unsupported("virNodeGetInfo")
+    }
     fn hostname(&self) -> Result<String> {
         crate::conn::local_hostname()
     }

@@ -110,6 +110,18 @@ impl Error {
         Error::with(VIR_ERR_OPERATION_INVALID, VIR_FROM_DOMAIN, info)
     }
 
+    /// What the reference's public layer reports when a call failed without raising anything.
+    pub fn unknown_cause() -> Error {
+        Error {
+            message: "An error occurred, but the cause is unknown".into(),
+            str1: None,
+            str2: None,
+            int1: 0,
+            int2: 0,
+            ..Error::new(VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, None)
+        }
+    }
+
     pub fn read_only(function: &str) -> Error {
         Error::with(
             VIR_ERR_OPERATION_DENIED,

@@ -1,10 +1,12 @@
 //! libvirt-host: opening, closing and describing connections.
 
+use crate::auth::{Answer, Prompter, Request};
 use crate::conn;
 use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN, VIR_FROM_NONE};
 use crate::ffi::args;
-use crate::ffi::generated::types::{virConnectAuthPtr, virConnectPtr};
+use crate::ffi::generated::types::{virConnectAuthPtr, virConnectCredential, virConnectPtr};
 use crate::ffi::handles::{self, ConnEntry};
+use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
 use std::sync::Arc;
@@ -24,10 +26,14 @@ pub(crate) fn fail<T>(e: Error, value: T) -> T {
     value
 }
 
-unsafe fn open(name: *const c_char, flags: c_uint) -> virConnectPtr {
+unsafe fn open(
+    name: *const c_char,
+    flags: c_uint,
+    prompter: Option<&dyn Prompter>,
+) -> virConnectPtr {
     // SAFETY: `name` is NULL or a C string, by the C contract.
     let name = unsafe { args::optional_str(name) };
-    match conn::open(name, flags) {
+    match conn::open(name, flags, prompter) {
         Ok(c) => handles::new_connection(c),
         Err(e) => fail(e, ptr::null_mut()),
     }
@@ -35,21 +41,83 @@ unsafe fn open(name: *const c_char, flags: c_uint) -> virConnectPtr {
 
 pub(crate) unsafe fn virConnectOpen(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, 0) }
+    unsafe { open(name, 0, None) }
 }
 
 pub(crate) unsafe fn virConnectOpenReadOnly(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, 1) }
+    unsafe { open(name, 1, None) }
 }
 
 pub(crate) unsafe fn virConnectOpenAuth(
     name: *const c_char,
-    _auth: virConnectAuthPtr,
+    auth: virConnectAuthPtr,
     flags: c_uint,
 ) -> virConnectPtr {
-    // SAFETY: handed on unchanged. Our drivers need no credentials, so `auth` is not consulted.
-    unsafe { open(name, flags) }
+    let prompter = (!auth.is_null()).then_some(AuthCallback(auth));
+    // SAFETY: `name` is handed on unchanged; `auth` is non-NULL inside the prompter and, by the C
+    // contract, points to a virConnectAuth that outlives this call.
+    unsafe { open(name, flags, prompter.as_ref().map(|p| p as &dyn Prompter)) }
+}
+
+/// The application's `virConnectAuth` (non-NULL), asked one credential at a time.
+struct AuthCallback(virConnectAuthPtr);
+
+impl Prompter for AuthCallback {
+    fn cred_types(&self) -> Vec<i32> {
+        // SAFETY: non-NULL by construction; valid for the open call by the C contract.
+        let auth = unsafe { &*self.0 };
+        if auth.credtype.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: the application gives `ncredtype` ints at `credtype`.
+        unsafe { std::slice::from_raw_parts(auth.credtype, auth.ncredtype as usize) }.to_vec()
+    }
+
+    fn ask(&self, request: &Request) -> Answer {
+        // SAFETY: non-NULL by construction; valid for the open call by the C contract.
+        let auth = unsafe { &*self.0 };
+        // A NULL callback cannot answer: taken as a refusal (the reference would call it).
+        let Some(cb) = auth.cb else {
+            return Answer::Failed;
+        };
+        let text = |s: &str| CString::new(s.replace('\0', "")).unwrap_or_default();
+        let prompt = text(&request.prompt);
+        let challenge = text(&request.challenge);
+        let default = request.default.as_deref().map(text);
+        let mut cred = virConnectCredential {
+            r#type: request.cred_type,
+            prompt: prompt.as_ptr(),
+            challenge: challenge.as_ptr(),
+            defresult: default.as_ref().map_or(ptr::null(), |d| d.as_ptr()),
+            result: ptr::null_mut(),
+            resultlen: 0,
+        };
+        // SAFETY: the application's callback, with one credential whose strings live until it
+        // returns and its own `cbdata`.
+        let rc = unsafe { cb(&mut cred, 1, auth.cbdata) };
+        let result = cred.result;
+        // The result is read up to its NUL, whatever resultlen says, as the reference does.
+        let answer = if result.is_null() {
+            Answer::Nothing
+        } else {
+            // SAFETY: the callback set a malloc'd C string, which is now ours.
+            Answer::Given(
+                unsafe { CStr::from_ptr(result) }
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        };
+        if !result.is_null() {
+            // SAFETY: malloc'd by the application for us to free, as libvirt documents.
+            unsafe { libc::free(result.cast()) };
+        }
+        if rc < 0 {
+            Answer::Failed
+        } else {
+            answer
+        }
+    }
 }
 
 pub(crate) unsafe fn virConnectClose(c: virConnectPtr) -> c_int {

@@ -604,7 +604,7 @@ mod tests {
 
     #[test]
     fn a_close_callback_entry_goes_with_its_connection_handle() {
-        let conn = crate::conn::open(Some("test:///default"), 0).expect("test driver opens");
+        let conn = crate::conn::open(Some("test:///default"), 0, None).expect("test driver opens");
         let key = handles::new_connection(conn) as usize;
         close_callbacks().push((key, None));
         assert!(close_callbacks().iter().any(|(k, _)| *k == key));

@@ -1,7 +1,10 @@
 //! Library-wide calls: initialisation and versions.
 
-use crate::error::{self, Error, VIR_FROM_NONE};
+use crate::error::VIR_FROM_DOMAIN;
+use crate::error::{self, Error};
 use crate::ffi::args;
+use crate::ffi::connect::{connection, fail};
+use crate::ffi::generated::types::{virConnectPtr, virNodeInfo, virNodeInfoPtr};
 use std::os::raw::{c_char, c_int, c_ulong};
 
 /// libvirt 9.0.0 as major * 1,000,000 + minor * 1,000 + release.
@@ -18,14 +21,7 @@ pub(crate) unsafe fn virGetVersion(
 ) -> c_int {
     if lib_ver.is_null() {
         // The reference raises nothing here, so its dispatcher reports the generic failure.
-        error::report(Error {
-            message: "An error occurred, but the cause is unknown".into(),
-            str1: None,
-            str2: None,
-            int1: 0,
-            int2: 0,
-            ..Error::new(crate::error::VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, None)
-        });
+        error::report(Error::unknown_cause());
         return -1;
     }
     // SAFETY: `lib_ver` is non-NULL and, by the C contract, writable.
@@ -34,4 +30,36 @@ pub(crate) unsafe fn virGetVersion(
     unsafe { args::write_out(type_ver, LIB_VERSION) };
     let _ = type_;
     0
+}
+
+pub(crate) unsafe fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
+    let r = connection(conn, VIR_FROM_DOMAIN, "virNodeGetInfo").and_then(|e| {
+        if info.is_null() {
+            return Err(Error::null_arg(VIR_FROM_DOMAIN, "virNodeGetInfo", "info"));
+        }
+        e.conn.driver.node_info()
+    });
+    match r {
+        Ok(n) => {
+            let mut model = [0 as c_char; 32];
+            // The model is at most 31 bytes (the driver checks), so a NUL always ends it.
+            for (dst, src) in model.iter_mut().zip(n.model.bytes().take(31)) {
+                *dst = src as c_char;
+            }
+            let value = virNodeInfo {
+                model,
+                memory: n.memory_kib as c_ulong,
+                cpus: n.cpus,
+                mhz: n.mhz,
+                nodes: n.nodes,
+                sockets: n.sockets,
+                cores: n.cores,
+                threads: n.threads,
+            };
+            // SAFETY: checked non-NULL above; writable by the C contract.
+            unsafe { args::write_out(info, value) };
+            0
+        }
+        Err(e) => fail(e, -1),
+    }
 }

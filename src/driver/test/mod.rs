@@ -1,12 +1,19 @@
 //! libvirt's test driver (`test:///default`): domains that exist only in memory, with the
 //! reference's default domain, states, reasons, errors and events. Every `test:///default`
 //! connection in a process shares one state, rebuilt fresh once all of them have closed.
+//! `test:///ABSOLUTE/PATH.xml` loads a node file of its own for each connection (`node_file`),
+//! and asks for the credentials its `<auth>` section names.
 
+mod node_file;
+
+pub use node_file::NodeInfo;
+
+use crate::auth::{self, Prompter};
 use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
 use crate::driver::{Caller, Driver};
 use crate::error::{
-    Error, Result, VIR_ERR_NO_DOMAIN, VIR_ERR_OPERATION_FAILED, VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
-    VIR_FROM_TEST,
+    Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN,
+    VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN, VIR_FROM_TEST,
 };
 use crate::event::{kind, Bus};
 use crate::uri::Uri;
@@ -147,59 +154,46 @@ fn check_active(d: &Dom) -> Result<()> {
 pub struct TestDriver {
     state: Mutex<State>,
     bus: Arc<Bus>,
+    /// The host a node file describes (the reference's defaults otherwise).
+    node_info: node_file::NodeInfo,
+    /// The node file's `<auth>` users: none means no authentication.
+    users: Vec<node_file::User>,
 }
+
+/// The host name the reference's test driver names in its credential prompts.
+const AUTH_HOST: &str = "localhost";
 
 static SHARED_DEFAULT: Mutex<Weak<TestDriver>> = Mutex::new(Weak::new());
 
-/// `test:///default` (shared) or `test:///PATH` (a node description file of its own).
-pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
+/// `test:///default` (shared) or `test:///PATH` (a node file, loaded afresh for each connection:
+/// the reference shares no state between them). A node file with `<auth>` users asks `prompter`
+/// for a name and a password, as the reference does, before the connection opens.
+pub fn open(uri: &Uri, prompter: Option<&dyn Prompter>) -> Result<Arc<dyn Driver>> {
     let path = uri.path();
     if path.is_empty() || path == "/" {
         return Err(Error::with(
-            crate::error::VIR_ERR_INVALID_ARG,
+            VIR_ERR_INVALID_ARG,
             VIR_FROM_TEST,
             "testOpen: supply a path or use test:///default",
         ));
     }
-    if path == "/default" {
-        let mut shared = SHARED_DEFAULT.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(d) = shared.upgrade() {
-            return Ok(d);
-        }
-        let d = Arc::new(TestDriver::with_default_domain());
-        *shared = Arc::downgrade(&d);
-        return Ok(d);
-    }
-    let parse_failed = || {
-        Error::with(
-            VIR_ERR_XML_ERROR,
-            VIR_FROM_TEST,
-            format!("failed to parse xml document '{path}'"),
-        )
+    let driver = if path == "/default" {
+        shared_default()
+    } else {
+        Arc::new(TestDriver::from_node_file(path)?)
     };
-    let text = std::fs::read_to_string(path).map_err(|_| parse_failed())?;
-    let doc = roxmltree::Document::parse(&text).map_err(|_| parse_failed())?;
-    let driver = TestDriver::empty();
-    {
-        let mut st = driver.lock();
-        for node in doc
-            .root_element()
-            .children()
-            .filter(|n| n.has_tag_name("domain"))
-        {
-            let def = domain::xml::parse(&text[node.range()])?;
-            let uuid = def.uuid;
-            st.insert(Dom {
-                def,
-                id: -1,
-                state: state::SHUTOFF,
-                reason: reason::SHUTOFF_UNKNOWN,
-                persistent: true,
-            });
-            st.start(&uuid);
-        }
+    driver.authenticate(prompter)?;
+    Ok(driver)
+}
+
+fn shared_default() -> Arc<TestDriver> {
+    let mut shared = SHARED_DEFAULT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(d) = shared.upgrade() {
+        return d;
     }
-    Ok(Arc::new(driver))
+    let d = Arc::new(TestDriver::with_default_domain());
+    *shared = Arc::downgrade(&d);
+    d
 }
 
 impl TestDriver {
@@ -207,6 +201,64 @@ impl TestDriver {
         TestDriver {
             state: Mutex::new(State::default()),
             bus: Bus::new(),
+            node_info: node_file::default_node_info(),
+            users: Vec::new(),
+        }
+    }
+
+    /// The host, domains and users a node file describes. Its domains run (ids from 1, in file
+    /// order), persistent, as the reference starts them.
+    fn from_node_file(path: &str) -> Result<TestDriver> {
+        let file = node_file::load(path)?;
+        let mut driver = TestDriver::empty();
+        driver.node_info = file.node_info;
+        driver.users = file.users;
+        {
+            let mut st = driver.lock();
+            for def in file.domains {
+                Self::check_clash(&st, &def, true)?;
+                let uuid = def.uuid;
+                // The same domain twice: the later definition replaces the earlier.
+                st.remove(&uuid);
+                st.insert(Dom {
+                    def,
+                    id: -1,
+                    state: state::SHUTOFF,
+                    reason: reason::SHUTOFF_UNKNOWN,
+                    persistent: true,
+                });
+                st.start(&uuid);
+                if let Some(d) = st.doms.get_mut(&uuid) {
+                    // The reference sets the state again without a reason.
+                    d.reason = 0;
+                }
+            }
+        }
+        Ok(driver)
+    }
+
+    /// testConnectAuthenticate: without users, nothing is asked. Otherwise the name, then (unless
+    /// the user is known and has no password) the password, even for an unknown user; a callback
+    /// that answers without a result fails the open with no cause given, as the reference's does.
+    fn authenticate(&self, prompter: Option<&dyn Prompter>) -> Result<()> {
+        if self.users.is_empty() {
+            return Ok(());
+        }
+        let name = auth::username(prompter, None, AUTH_HOST)?.ok_or_else(Error::unknown_cause)?;
+        let user = self.users.iter().find(|u| u.name == name);
+        let password = match user {
+            Some(node_file::User { password: None, .. }) => None,
+            _ => {
+                Some(auth::password(prompter, &name, AUTH_HOST)?.ok_or_else(Error::unknown_cause)?)
+            }
+        };
+        match user {
+            Some(u) if password.is_none() || u.password == password => Ok(()),
+            _ => Err(Error::with(
+                VIR_ERR_AUTH_FAILED,
+                VIR_FROM_TEST,
+                "authentication failed, see test XML for the correct username/password",
+            )),
         }
     }
 
@@ -325,6 +377,10 @@ impl Driver for TestDriver {
 
     fn capabilities(&self) -> Result<String> {
         Ok(CAPABILITIES.to_string())
+    }
+
+    fn node_info(&self) -> Result<NodeInfo> {
+        Ok(self.node_info.clone())
     }
 
     fn events(&self) -> &Arc<Bus> {

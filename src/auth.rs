@@ -1,0 +1,194 @@
+//! Asking the application for credentials, as libvirt's virAuthGetUsername/virAuthGetPassword do
+//! through the callback given to `virConnectOpenAuth`: one credential per call, with the
+//! reference's prompts, challenge and errors (domain VIR_FROM_AUTH).
+//!
+//! The reference first looks the credential up in an auth.conf file (`LIBVIRT_AUTH_FILE`, the
+//! `authfile` URI parameter, `$XDG_CONFIG_HOME/libvirt/auth.conf`, `/etc/libvirt/auth.conf`);
+//! that lookup is not implemented here: the callback is always asked.
+
+use crate::error::{Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_FROM_AUTH};
+use crate::ffi::generated::types as t;
+
+// virConnectCredentialType values, as the C `int` the callback sees.
+const AUTHNAME: i32 = t::VIR_CRED_AUTHNAME as i32;
+const PASSPHRASE: i32 = t::VIR_CRED_PASSPHRASE as i32;
+const NOECHOPROMPT: i32 = t::VIR_CRED_NOECHOPROMPT as i32;
+
+/// One credential the application is asked for (libvirt's virConnectCredential, before the answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub cred_type: i32,
+    pub prompt: String,
+    pub challenge: String,
+    pub default: Option<String>,
+}
+
+/// What the application's callback did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// It returned 0 and set a result.
+    Given(String),
+    /// It returned 0 and left the result NULL.
+    Nothing,
+    /// It returned -1.
+    Failed,
+}
+
+/// The application's side of `virConnectAuth`: the credential types it offers and its callback.
+pub trait Prompter {
+    fn cred_types(&self) -> Vec<i32>;
+    fn ask(&self, request: &Request) -> Answer;
+}
+
+fn auth_failed(info: &str) -> Error {
+    Error::with(VIR_ERR_AUTH_FAILED, VIR_FROM_AUTH, info)
+}
+
+/// No callback at all (virConnectOpen, or virConnectOpenAuth with a NULL auth).
+fn missing_credentials() -> Error {
+    Error::with(
+        VIR_ERR_INVALID_ARG,
+        VIR_FROM_AUTH,
+        "Missing authentication credentials",
+    )
+}
+
+/// Ask for one credential of the first offered type among `wanted`. `Ok(None)`: the callback
+/// answered without a result, which the reference lets through unexplained.
+fn ask(
+    prompter: Option<&dyn Prompter>,
+    wanted: &[i32],
+    prompt: String,
+    hostname: &str,
+    default: Option<&str>,
+    request_failed: &str,
+    type_missing: &str,
+) -> Result<Option<String>> {
+    let prompter = prompter.ok_or_else(missing_credentials)?;
+    let Some(cred_type) = prompter
+        .cred_types()
+        .into_iter()
+        .find(|t| wanted.contains(t))
+    else {
+        return Err(auth_failed(type_missing));
+    };
+    let request = Request {
+        cred_type,
+        prompt,
+        challenge: hostname.to_string(),
+        default: default.map(str::to_string),
+    };
+    match prompter.ask(&request) {
+        Answer::Given(s) => Ok(Some(s)),
+        Answer::Nothing => Ok(None),
+        Answer::Failed => Err(auth_failed(request_failed)),
+    }
+}
+
+/// virAuthGetUsername: `Enter username for HOST` (`[DEFAULT]` appended when there is one).
+pub fn username(
+    prompter: Option<&dyn Prompter>,
+    default: Option<&str>,
+    hostname: &str,
+) -> Result<Option<String>> {
+    let prompt = match default {
+        Some(d) => format!("Enter username for {hostname} [{d}]"),
+        None => format!("Enter username for {hostname}"),
+    };
+    ask(
+        prompter,
+        &[AUTHNAME],
+        prompt,
+        hostname,
+        default,
+        "Username request failed",
+        "Missing VIR_CRED_AUTHNAME credential type",
+    )
+}
+
+/// virAuthGetPassword: `Enter USER's password for HOST`, as a passphrase or a no-echo prompt,
+/// whichever the application offers first.
+pub fn password(
+    prompter: Option<&dyn Prompter>,
+    username: &str,
+    hostname: &str,
+) -> Result<Option<String>> {
+    ask(
+        prompter,
+        &[PASSPHRASE, NOECHOPROMPT],
+        format!("Enter {username}'s password for {hostname}"),
+        hostname,
+        None,
+        "Password request failed",
+        "Missing VIR_CRED_PASSPHRASE or VIR_CRED_NOECHOPROMPT credential type",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    struct Scripted {
+        types: Vec<i32>,
+        answers: RefCell<Vec<Answer>>,
+        asked: RefCell<Vec<Request>>,
+    }
+
+    impl Prompter for Scripted {
+        fn cred_types(&self) -> Vec<i32> {
+            self.types.clone()
+        }
+        fn ask(&self, request: &Request) -> Answer {
+            self.asked.borrow_mut().push(request.clone());
+            self.answers.borrow_mut().remove(0)
+        }
+    }
+
+    fn scripted(types: &[i32], answers: Vec<Answer>) -> Scripted {
+        Scripted {
+            types: types.to_vec(),
+            answers: RefCell::new(answers),
+            asked: RefCell::new(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn username_prompt_and_answer() {
+        let p = scripted(&[AUTHNAME], vec![Answer::Given("alice".into())]);
+        assert_eq!(
+            username(Some(&p), None, "localhost").unwrap().as_deref(),
+            Some("alice")
+        );
+        let asked = p.asked.borrow();
+        assert_eq!(asked[0].prompt, "Enter username for localhost");
+        assert_eq!(asked[0].challenge, "localhost");
+        assert_eq!(asked[0].default, None);
+    }
+
+    #[test]
+    fn password_takes_the_first_offered_type() {
+        let p = scripted(&[NOECHOPROMPT, PASSPHRASE], vec![Answer::Nothing]);
+        assert_eq!(password(Some(&p), "bob", "localhost").unwrap(), None);
+        assert_eq!(p.asked.borrow()[0].cred_type, NOECHOPROMPT);
+        assert_eq!(
+            p.asked.borrow()[0].prompt,
+            "Enter bob's password for localhost"
+        );
+    }
+
+    #[test]
+    fn errors() {
+        let e = username(None, None, "h").unwrap_err();
+        assert_eq!((e.code, e.domain), (VIR_ERR_INVALID_ARG, VIR_FROM_AUTH));
+        let p = scripted(&[PASSPHRASE], vec![]);
+        let e = username(Some(&p), None, "h").unwrap_err();
+        assert_eq!(
+            e.str2.as_deref(),
+            Some("Missing VIR_CRED_AUTHNAME credential type")
+        );
+        let p = scripted(&[AUTHNAME], vec![Answer::Failed]);
+        let e = username(Some(&p), None, "h").unwrap_err();
+        assert_eq!(e.str2.as_deref(), Some("Username request failed"));
+    }
+}
