@@ -4,11 +4,86 @@
 use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
 use crate::ffi::handles;
+use std::os::raw::{c_int, c_uint};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+/// The body of an implemented export (src/ffi/generated/exports.rs): the C signature stays a
+/// written item there, so that cbindgen sees every prototype; the macro only writes what runs
+/// inside it. `entry!(module::function(args))` clears the last error first, as nearly every
+/// public call does; `entry!(keep_error, module::function(args))` leaves it alone (the error API,
+/// event-loop registration, a few utilities). The failure value comes from the return type.
+macro_rules! entry {
+    (keep_error, $module:ident :: $function:ident ( $($arg:expr),* )) => {
+        $crate::ffi::entry::run(stringify!($function), false, || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the implementation
+            // validates every pointer before it uses it.
+            unsafe { $crate::ffi::$module::$function($($arg),*) }
+        })
+    };
+    ($module:ident :: $function:ident ( $($arg:expr),* )) => {
+        $crate::ffi::entry::run(stringify!($function), true, || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the implementation
+            // validates every pointer before it uses it.
+            unsafe { $crate::ffi::$module::$function($($arg),*) }
+        })
+    };
+}
+pub(crate) use entry;
+
+/// The body of an export we do not implement: the argument checks libvirt's public layer makes
+/// (each a [`Handle`] variant, in the reference's order), then "not supported" under the calling
+/// file's error domain `$from_this`. `keep_error` first as for [`entry!`].
+macro_rules! entry_stub {
+    (keep_error, $function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
+        $crate::ffi::entry::run(stringify!($function), false, || {
+            let checks = [$($crate::ffi::entry::Handle::$check($($a),*)),*];
+            $crate::ffi::entry::unsupported(stringify!($function), &checks, $from_this)
+        })
+    };
+    ($function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
+        $crate::ffi::entry::run(stringify!($function), true, || {
+            let checks = [$($crate::ffi::entry::Handle::$check($($a),*)),*];
+            $crate::ffi::entry::unsupported(stringify!($function), &checks, $from_this)
+        })
+    };
+}
+pub(crate) use entry_stub;
+
+/// What an export returns when it fails, by its C return type, as libvirt's public API: -1 for
+/// `int`, `(unsigned int)-1` for `unsigned int` (virDomainGetID), 0 for `unsigned long` and
+/// `unsigned long long` (virDomainGetMaxMemory, virNodeGetFreeMemory), NULL for pointers.
+pub(crate) trait Failure {
+    const FAILURE: Self;
+}
+
+impl Failure for c_int {
+    const FAILURE: Self = -1;
+}
+
+impl Failure for c_uint {
+    const FAILURE: Self = c_uint::MAX;
+}
+
+/// `unsigned long` and `unsigned long long` (the same type on x86-64 Linux).
+impl Failure for u64 {
+    const FAILURE: Self = 0;
+}
+
+impl Failure for () {
+    const FAILURE: Self = ();
+}
+
+impl<T> Failure for *mut T {
+    const FAILURE: Self = ptr::null_mut();
+}
+
+impl<T> Failure for *const T {
+    const FAILURE: Self = ptr::null();
+}
 
 /// The first argument of a function, as libvirt's public layer checks it before anything else.
 pub(crate) enum Handle {
-    None,
     /// A connection, checked with the calling file's error domain.
     Connect(virConnectPtr, i32),
     Domain(virDomainPtr),
@@ -47,21 +122,21 @@ pub(crate) fn call<R>(name: &'static str, fail: R, reset: bool, body: impl FnOnc
     out
 }
 
+/// [`call`] with the failure value of the return type.
+pub(crate) fn run<R: Failure>(name: &'static str, reset: bool, body: impl FnOnce() -> R) -> R {
+    call(name, R::FAILURE, reset, body)
+}
+
 /// Raise the error for a function we do not implement, after the argument checks the reference's
-/// public layer makes first, in its order.
-pub(crate) fn unsupported(name: &str, checks: &[Handle], from_this: i32) {
-    for c in checks {
-        if let Err(e) = check(name, c) {
-            error::report(e);
-            return;
-        }
-    }
-    error::report(Error::no_support(from_this, name));
+/// public layer makes first, in its order; the caller gets the failure value.
+pub(crate) fn unsupported<R: Failure>(name: &str, checks: &[Handle], from_this: i32) -> R {
+    let found = checks.iter().find_map(|c| check(name, c).err());
+    error::report(found.unwrap_or_else(|| Error::no_support(from_this, name)));
+    R::FAILURE
 }
 
 fn check(name: &str, handle: &Handle) -> Result<(), Error> {
     match *handle {
-        Handle::None => Ok(()),
         Handle::Connect(c, from) => match handles::connection(c) {
             Some(_) => Ok(()),
             None => Err(Error::with(VIR_ERR_INVALID_CONN, from, name)),
@@ -105,5 +180,44 @@ mod tests {
         let r = super::call("virTestOk", -1, true, || 0);
         assert_eq!(r, 0);
         assert!(crate::error::last().is_none());
+    }
+
+    #[test]
+    fn the_failure_value_follows_the_c_return_type() {
+        use std::os::raw::{c_char, c_int, c_uint, c_ulong};
+        fn boom<R>() -> R {
+            panic!("boom")
+        }
+        assert_eq!(super::run::<c_int>("virTestInt", true, boom), -1);
+        assert_eq!(super::run::<c_uint>("virTestUInt", true, boom), c_uint::MAX);
+        assert_eq!(super::run::<c_ulong>("virTestULong", true, boom), 0);
+        assert!(super::run::<*mut c_char>("virTestPtr", true, boom).is_null());
+        assert!(super::run::<*const c_char>("virTestConstPtr", true, boom).is_null());
+    }
+
+    #[test]
+    fn a_stub_makes_its_checks_in_order_then_says_not_supported() {
+        use crate::error::{VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT};
+        let r: i32 = super::unsupported(
+            "virTestStub",
+            &[super::Handle::Required(false, 20, "a")],
+            20,
+        );
+        assert_eq!(r, -1);
+        assert_eq!(
+            crate::error::last().expect("an error").code,
+            VIR_ERR_NO_SUPPORT
+        );
+        let checks = [
+            super::Handle::Required(true, 20, "a"),
+            super::Handle::Arg(true, 20, "b", "never reached"),
+        ];
+        let r: *mut u8 = super::unsupported("virTestStub", &checks, 20);
+        assert!(r.is_null());
+        let e = crate::error::last().expect("an error");
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (VIR_ERR_INVALID_ARG, "a in virTestStub must not be NULL")
+        );
     }
 }
