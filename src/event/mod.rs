@@ -18,6 +18,7 @@
 pub(crate) mod hooks;
 pub(crate) mod poll;
 
+use crate::api::DomainEventID;
 use crate::domain::DomainRef;
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_NONE};
 use std::collections::{HashMap, VecDeque};
@@ -32,8 +33,11 @@ pub struct DomainEvent {
     pub detail: i32,
 }
 
+// Written as its value, not as `DomainEventID::Lifecycle as i32`: cbindgen copies this constant
+// (and its doc line) into qemu_process.h and cannot evaluate the cast. The assertion ties the two.
 /// VIR_DOMAIN_EVENT_ID_LIFECYCLE: the only event id drivers raise.
 pub const EVENT_ID_LIFECYCLE: i32 = 0;
+const _: () = assert!(EVENT_ID_LIFECYCLE == DomainEventID::Lifecycle as i32);
 
 /// A registered callback's receiving end (the C callback and its data, in `ffi::event`).
 pub trait Listener: Send + Sync {

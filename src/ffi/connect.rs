@@ -1,5 +1,6 @@
 //! libvirt-host: opening, closing and describing connections.
 
+use crate::api::ConnectFlags;
 use crate::conn;
 use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN, VIR_FROM_NONE};
 use crate::ffi::args;
@@ -35,12 +36,12 @@ unsafe fn open(name: *const c_char, flags: c_uint) -> virConnectPtr {
 
 pub(crate) unsafe fn virConnectOpen(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, 0) }
+    unsafe { open(name, ConnectFlags::empty().bits()) }
 }
 
 pub(crate) unsafe fn virConnectOpenReadOnly(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, 1) }
+    unsafe { open(name, ConnectFlags::RO.bits()) }
 }
 
 pub(crate) unsafe fn virConnectOpenAuth(
