@@ -3,6 +3,7 @@
 //! `ffi` is the C boundary (the only place raw pointers are turned into Rust values); everything
 //! below it is safe Rust: connections, drivers, domains, events and the process layer.
 
+pub mod api;
 pub mod auth;
 pub mod conn;
 pub mod domain;

@@ -18,6 +18,7 @@
 pub(crate) mod hooks;
 pub(crate) mod poll;
 
+use crate::api::DomainEventID;
 use crate::domain::DomainRef;
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_NONE};
 use std::collections::{HashMap, VecDeque};
@@ -32,8 +33,11 @@ pub struct DomainEvent {
     pub detail: i32,
 }
 
+// Written as its value, not as `DomainEventID::Lifecycle as i32`: cbindgen copies this constant
+// (and its doc line) into qemu_process.h and cannot evaluate the cast. The assertion ties the two.
 /// VIR_DOMAIN_EVENT_ID_LIFECYCLE: the only event id drivers raise.
 pub const EVENT_ID_LIFECYCLE: i32 = 0;
+const _: () = assert!(EVENT_ID_LIFECYCLE == DomainEventID::Lifecycle as i32);
 
 /// A registered callback's receiving end (the C callback and its data, in `ffi::event`).
 pub trait Listener: Send + Sync {
@@ -313,4 +317,30 @@ pub mod kind {
     pub const STOPPED_FAILED: i32 = 5;
     pub const SHUTDOWN_FINISHED: i32 = 0;
     pub const SHUTDOWN_HOST: i32 = 2;
+
+    // Written as values because cbindgen copies these constants into qemu_process.h and cannot
+    // evaluate `DomainEventType::Defined as i32`; each is tied to the generated enums here.
+    use crate::api::{
+        DomainEventDefinedDetailType as Defined, DomainEventResumedDetailType as Resumed,
+        DomainEventShutdownDetailType as Shutdown, DomainEventStartedDetailType as Started,
+        DomainEventStoppedDetailType as Stopped, DomainEventSuspendedDetailType as Suspended,
+        DomainEventType as Kind, DomainEventUndefinedDetailType as Undefined,
+    };
+    const _: () = {
+        assert!(DEFINED == Kind::Defined as i32 && UNDEFINED == Kind::Undefined as i32);
+        assert!(STARTED == Kind::Started as i32 && SUSPENDED == Kind::Suspended as i32);
+        assert!(RESUMED == Kind::Resumed as i32 && STOPPED == Kind::Stopped as i32);
+        assert!(SHUTDOWN == Kind::Shutdown as i32);
+        assert!(DEFINED_ADDED == Defined::Added as i32);
+        assert!(DEFINED_UPDATED == Defined::Updated as i32);
+        assert!(UNDEFINED_REMOVED == Undefined::Removed as i32);
+        assert!(STARTED_BOOTED == Started::Booted as i32);
+        assert!(SUSPENDED_PAUSED == Suspended::Paused as i32);
+        assert!(RESUMED_UNPAUSED == Resumed::Unpaused as i32);
+        assert!(STOPPED_SHUTDOWN == Stopped::Shutdown as i32);
+        assert!(STOPPED_DESTROYED == Stopped::Destroyed as i32);
+        assert!(STOPPED_FAILED == Stopped::Failed as i32);
+        assert!(SHUTDOWN_FINISHED == Shutdown::Finished as i32);
+        assert!(SHUTDOWN_HOST == Shutdown::Host as i32);
+    };
 }

@@ -12,6 +12,7 @@
 //! their sources were made in, where changing a watch's events or re-arming a timer makes a new
 //! source (so it goes last), and re-setting a watch's events to what they were changes nothing.
 
+use crate::api::EventHandleType;
 use crate::error::{Error, Result, VIR_FROM_EVENT};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::raw::c_int;
@@ -26,45 +27,35 @@ pub(crate) type TimerFn = Arc<dyn Fn(i32) + Send + Sync>;
 /// Called once when a watch or timer is gone.
 pub(crate) type FreeFn = Box<dyn FnOnce() + Send>;
 
-const VIR_EVENT_HANDLE_READABLE: i32 = 1;
-const VIR_EVENT_HANDLE_WRITABLE: i32 = 2;
-const VIR_EVENT_HANDLE_ERROR: i32 = 4;
-const VIR_EVENT_HANDLE_HANGUP: i32 = 8;
+/// Each VIR_EVENT_HANDLE_* event, the poll(2) event that asks for it and the poll(2) results
+/// that report it (an invalid descriptor is an error).
+const POLL_EVENTS: [(EventHandleType, libc::c_short, libc::c_short); 4] = [
+    (EventHandleType::READABLE, libc::POLLIN, libc::POLLIN),
+    (EventHandleType::WRITABLE, libc::POLLOUT, libc::POLLOUT),
+    (
+        EventHandleType::ERROR,
+        libc::POLLERR,
+        libc::POLLERR | libc::POLLNVAL,
+    ),
+    (EventHandleType::HANGUP, libc::POLLHUP, libc::POLLHUP),
+];
 
 /// VIR_EVENT_HANDLE_* to poll(2) events.
 pub(crate) fn to_poll(events: i32) -> libc::c_short {
-    let mut out = 0;
-    if events & VIR_EVENT_HANDLE_READABLE != 0 {
-        out |= libc::POLLIN;
-    }
-    if events & VIR_EVENT_HANDLE_WRITABLE != 0 {
-        out |= libc::POLLOUT;
-    }
-    if events & VIR_EVENT_HANDLE_ERROR != 0 {
-        out |= libc::POLLERR;
-    }
-    if events & VIR_EVENT_HANDLE_HANGUP != 0 {
-        out |= libc::POLLHUP;
-    }
-    out
+    let events = EventHandleType::from_bits_retain(events as u32);
+    POLL_EVENTS
+        .iter()
+        .filter(|(ours, _, _)| events.contains(*ours))
+        .fold(0, |out, (_, asks, _)| out | asks)
 }
 
-/// poll(2) results to VIR_EVENT_HANDLE_* (an invalid descriptor is an error).
+/// poll(2) results to VIR_EVENT_HANDLE_*.
 pub(crate) fn from_poll(revents: libc::c_short) -> i32 {
-    let mut out = 0;
-    if revents & libc::POLLIN != 0 {
-        out |= VIR_EVENT_HANDLE_READABLE;
-    }
-    if revents & libc::POLLOUT != 0 {
-        out |= VIR_EVENT_HANDLE_WRITABLE;
-    }
-    if revents & (libc::POLLERR | libc::POLLNVAL) != 0 {
-        out |= VIR_EVENT_HANDLE_ERROR;
-    }
-    if revents & libc::POLLHUP != 0 {
-        out |= VIR_EVENT_HANDLE_HANGUP;
-    }
-    out
+    let out = POLL_EVENTS
+        .iter()
+        .filter(|(_, _, reports)| revents & reports != 0)
+        .fold(EventHandleType::empty(), |out, (ours, _, _)| out | *ours);
+    out.bits() as i32
 }
 
 struct Handle {
@@ -466,6 +457,10 @@ mod tests {
         for ev in 0..16 {
             assert_eq!(from_poll(to_poll(ev)), ev);
         }
-        assert_eq!(from_poll(libc::POLLNVAL), VIR_EVENT_HANDLE_ERROR);
+        assert_eq!(
+            from_poll(libc::POLLNVAL),
+            EventHandleType::ERROR.bits() as i32
+        );
+        assert_eq!(to_poll(EventHandleType::ERROR.bits() as i32), libc::POLLERR);
     }
 }

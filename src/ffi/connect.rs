@@ -1,5 +1,6 @@
 //! libvirt-host: opening, closing and describing connections.
 
+use crate::api::ConnectFlags;
 use crate::auth::{Answer, Prompter, Request};
 use crate::conn;
 use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN, VIR_FROM_NONE};
@@ -41,12 +42,12 @@ unsafe fn open(
 
 pub(crate) unsafe fn virConnectOpen(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, 0, None) }
+    unsafe { open(name, ConnectFlags::empty().bits(), None) }
 }
 
 pub(crate) unsafe fn virConnectOpenReadOnly(name: *const c_char) -> virConnectPtr {
     // SAFETY: handed on unchanged.
-    unsafe { open(name, 1, None) }
+    unsafe { open(name, ConnectFlags::RO.bits(), None) }
 }
 
 pub(crate) unsafe fn virConnectOpenAuth(

@@ -1,6 +1,10 @@
 //! libvirt-domain: domain lookups, lifecycle and state, in the order of checks libvirt's public
 //! layer makes (handle, read-only, required arguments) before the driver is asked.
 
+use crate::api::{
+    check_flags, DomainCreateFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags,
+    DomainUndefineFlags, DomainXMLFlags, NoFlags,
+};
 use crate::domain::{uuid, DomainRef};
 use crate::error::{
     Error, Result, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN,
@@ -274,7 +278,14 @@ unsafe fn define_xml(
 
 pub(crate) unsafe fn virDomainDefineXML(c: virConnectPtr, xml: *const c_char) -> virDomainPtr {
     // SAFETY: handed on unchanged.
-    unsafe { define_xml(c, xml, 0, "virDomainDefineXML") }
+    unsafe {
+        define_xml(
+            c,
+            xml,
+            DomainDefineFlags::empty().bits(),
+            "virDomainDefineXML",
+        )
+    }
 }
 
 pub(crate) unsafe fn virDomainDefineXMLFlags(
@@ -299,7 +310,11 @@ fn change(
 }
 
 pub(crate) unsafe fn virDomainUndefine(d: virDomainPtr) -> c_int {
-    change(d, "virDomainUndefine", |e, r| e.conn.driver.undefine(r, 0))
+    change(d, "virDomainUndefine", |e, r| {
+        e.conn
+            .driver
+            .undefine(r, DomainUndefineFlags::empty().bits())
+    })
 }
 
 pub(crate) unsafe fn virDomainUndefineFlags(d: virDomainPtr, flags: c_uint) -> c_int {
@@ -317,7 +332,7 @@ fn start(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
 }
 
 pub(crate) unsafe fn virDomainCreate(d: virDomainPtr) -> c_int {
-    start(d, 0, "virDomainCreate")
+    start(d, DomainCreateFlags::NONE.bits(), "virDomainCreate")
 }
 
 pub(crate) unsafe fn virDomainCreateWithFlags(d: virDomainPtr, flags: c_uint) -> c_int {
@@ -336,7 +351,7 @@ fn destroy(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
 }
 
 pub(crate) unsafe fn virDomainDestroy(d: virDomainPtr) -> c_int {
-    destroy(d, 0, "virDomainDestroy")
+    destroy(d, DomainDestroyFlags::DEFAULT.bits(), "virDomainDestroy")
 }
 
 pub(crate) unsafe fn virDomainDestroyFlags(d: virDomainPtr, flags: c_uint) -> c_int {
@@ -362,7 +377,7 @@ fn shutdown(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
 }
 
 pub(crate) unsafe fn virDomainShutdown(d: virDomainPtr) -> c_int {
-    shutdown(d, 0, "virDomainShutdown")
+    shutdown(d, DomainShutdownFlags::DEFAULT.bits(), "virDomainShutdown")
 }
 
 pub(crate) unsafe fn virDomainShutdownFlags(d: virDomainPtr, flags: c_uint) -> c_int {
@@ -453,7 +468,7 @@ pub(crate) unsafe fn virDomainGetOSType(d: virDomainPtr) -> *mut c_char {
 pub(crate) unsafe fn virDomainGetXMLDesc(d: virDomainPtr, flags: c_uint) -> *mut c_char {
     match dom_of(d, "virDomainGetXMLDesc").and_then(|e| {
         // VIR_DOMAIN_XML_SECURE needs a read-write connection.
-        if flags & 1 != 0 && e.conn.read_only {
+        if flags & DomainXMLFlags::SECURE.bits() != 0 && e.conn.read_only {
             return Err(Error::with(
                 crate::error::VIR_ERR_OPERATION_DENIED,
                 VIR_FROM_DOMAIN,
@@ -500,13 +515,12 @@ pub(crate) unsafe fn virDomainGetState(
                 "state",
             ));
         }
-        if flags != 0 {
-            let f = format!(
-                "{}DomainGetState",
-                e.conn.driver.kind().to_ascii_lowercase()
-            );
-            return Err(Error::unsupported_flags(driver_error_domain(&e), &f, flags));
-        }
+        // The driver's own virCheckFlags(0, -1), named after its function (testDomainGetState).
+        let f = format!(
+            "{}DomainGetState",
+            e.conn.driver.kind().to_ascii_lowercase()
+        );
+        check_flags(&f, flags, NoFlags::empty(), driver_error_domain(&e))?;
         let (s, r) = e.conn.driver.state(&e.domain_ref())?;
         // SAFETY: `state` is non-NULL, `reason` NULL or writable, by the C contract.
         unsafe {

@@ -4,12 +4,89 @@
 use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
 use crate::ffi::handles::{self, ConnEntry};
+use std::os::raw::{c_int, c_uint};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
 use std::sync::Arc;
+
+/// The body of an implemented export (src/ffi/generated/exports.rs): the C signature stays a
+/// written item there, so that cbindgen sees every prototype; the macro only writes what runs
+/// inside it. `entry!(On, module::function(args))` clears the last error first, as nearly every
+/// public call does; `entry!(keep_error, On, ...)` leaves it alone (the error API, event-loop
+/// registration, a few utilities). `On` is what the call acts on ([`On`]: `Nothing`,
+/// `Connect(conn)`, `Domain(dom)`), whose connection hears of its errors. The failure value
+/// comes from the return type.
+macro_rules! entry {
+    (keep_error, $on:ident $(($on_arg:expr))?, $module:ident :: $function:ident ( $($arg:expr),* )) => {
+        $crate::ffi::entry::run(stringify!($function), false, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the implementation
+            // validates every pointer before it uses it.
+            unsafe { $crate::ffi::$module::$function($($arg),*) }
+        })
+    };
+    ($on:ident $(($on_arg:expr))?, $module:ident :: $function:ident ( $($arg:expr),* )) => {
+        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the implementation
+            // validates every pointer before it uses it.
+            unsafe { $crate::ffi::$module::$function($($arg),*) }
+        })
+    };
+}
+pub(crate) use entry;
+
+/// The body of an export we do not implement: the argument checks libvirt's public layer makes
+/// (each a [`Handle`] variant, in the reference's order), then "not supported" under the calling
+/// file's error domain `$from_this`. `keep_error` and `On` first as for [`entry!`].
+macro_rules! entry_stub {
+    (keep_error, $on:ident $(($on_arg:expr))?, $function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
+        $crate::ffi::entry::run(stringify!($function), false, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+            let checks = [$($crate::ffi::entry::Handle::$check($($a),*)),*];
+            $crate::ffi::entry::unsupported(stringify!($function), &checks, $from_this)
+        })
+    };
+    ($on:ident $(($on_arg:expr))?, $function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
+        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+            let checks = [$($crate::ffi::entry::Handle::$check($($a),*)),*];
+            $crate::ffi::entry::unsupported(stringify!($function), &checks, $from_this)
+        })
+    };
+}
+pub(crate) use entry_stub;
+
+/// What an export returns when it fails, by its C return type, as libvirt's public API: -1 for
+/// `int`, `(unsigned int)-1` for `unsigned int` (virDomainGetID), 0 for `unsigned long` and
+/// `unsigned long long` (virDomainGetMaxMemory, virNodeGetFreeMemory), NULL for pointers.
+pub(crate) trait Failure {
+    const FAILURE: Self;
+}
+
+impl Failure for c_int {
+    const FAILURE: Self = -1;
+}
+
+impl Failure for c_uint {
+    const FAILURE: Self = c_uint::MAX;
+}
+
+/// `unsigned long` and `unsigned long long` (the same type on x86-64 Linux).
+impl Failure for u64 {
+    const FAILURE: Self = 0;
+}
+
+impl Failure for () {
+    const FAILURE: Self = ();
+}
+
+impl<T> Failure for *mut T {
+    const FAILURE: Self = ptr::null_mut();
+}
+
+impl<T> Failure for *const T {
+    const FAILURE: Self = ptr::null();
+}
 
 /// The first argument of a function, as libvirt's public layer checks it before anything else.
 pub(crate) enum Handle {
-    None,
     /// A connection, checked with the calling file's error domain.
     Connect(virConnectPtr, i32),
     Domain(virDomainPtr),
@@ -83,21 +160,26 @@ pub(crate) fn call<R>(
     out
 }
 
+/// [`call`] with the failure value of the return type.
+pub(crate) fn run<R: Failure>(
+    name: &'static str,
+    reset: bool,
+    on: On,
+    body: impl FnOnce() -> R,
+) -> R {
+    call(name, R::FAILURE, reset, on, body)
+}
+
 /// Raise the error for a function we do not implement, after the argument checks the reference's
-/// public layer makes first, in its order.
-pub(crate) fn unsupported(name: &str, checks: &[Handle], from_this: i32) {
-    for c in checks {
-        if let Err(e) = check(name, c) {
-            error::report(e);
-            return;
-        }
-    }
-    error::report(Error::no_support(from_this, name));
+/// public layer makes first, in its order; the caller gets the failure value.
+pub(crate) fn unsupported<R: Failure>(name: &str, checks: &[Handle], from_this: i32) -> R {
+    let found = checks.iter().find_map(|c| check(name, c).err());
+    error::report(found.unwrap_or_else(|| Error::no_support(from_this, name)));
+    R::FAILURE
 }
 
 fn check(name: &str, handle: &Handle) -> Result<(), Error> {
     match *handle {
-        Handle::None => Ok(()),
         Handle::Connect(c, from) => match handles::connection(c) {
             Some(_) => Ok(()),
             None => Err(Error::with(VIR_ERR_INVALID_CONN, from, name)),
@@ -143,5 +225,56 @@ mod tests {
         let r = super::call("virTestOk", -1, true, super::On::Nothing, || 0);
         assert_eq!(r, 0);
         assert!(crate::error::last().is_none());
+    }
+
+    #[test]
+    fn the_failure_value_follows_the_c_return_type() {
+        use std::os::raw::{c_char, c_int, c_uint, c_ulong};
+        fn boom<R>() -> R {
+            panic!("boom")
+        }
+        assert_eq!(
+            super::run::<c_int>("virTestInt", true, super::On::Nothing, boom),
+            -1
+        );
+        assert_eq!(
+            super::run::<c_uint>("virTestUInt", true, super::On::Nothing, boom),
+            c_uint::MAX
+        );
+        assert_eq!(
+            super::run::<c_ulong>("virTestULong", true, super::On::Nothing, boom),
+            0
+        );
+        assert!(super::run::<*mut c_char>("virTestPtr", true, super::On::Nothing, boom).is_null());
+        assert!(
+            super::run::<*const c_char>("virTestConstPtr", true, super::On::Nothing, boom)
+                .is_null()
+        );
+    }
+
+    #[test]
+    fn a_stub_makes_its_checks_in_order_then_says_not_supported() {
+        use crate::error::{VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT};
+        let r: i32 = super::unsupported(
+            "virTestStub",
+            &[super::Handle::Required(false, 20, "a")],
+            20,
+        );
+        assert_eq!(r, -1);
+        assert_eq!(
+            crate::error::last().expect("an error").code,
+            VIR_ERR_NO_SUPPORT
+        );
+        let checks = [
+            super::Handle::Required(true, 20, "a"),
+            super::Handle::Arg(true, 20, "b", "never reached"),
+        ];
+        let r: *mut u8 = super::unsupported("virTestStub", &checks, 20);
+        assert!(r.is_null());
+        let e = crate::error::last().expect("an error");
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (VIR_ERR_INVALID_ARG, "a in virTestStub must not be NULL")
+        );
     }
 }

@@ -13,6 +13,7 @@
 //! - close callbacks: our drivers, like the reference's local drivers, have none to offer, so
 //!   registering and unregistering only check their arguments and succeed.
 
+use crate::api::DomainEventID;
 use crate::error::{
     Error, Result, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN,
 };
@@ -31,7 +32,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// VIR_DOMAIN_EVENT_ID_LAST in libvirt 9.0.
-const EVENT_ID_LAST: c_int = 27;
+const EVENT_ID_LAST: c_int = DomainEventID::LAST;
 
 type LifecycleFn =
     unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
