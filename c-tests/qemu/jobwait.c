@@ -159,8 +159,9 @@ static int ours_mode(const char *root)
 
     /* The job is free again: a query works, and so does destroy, at once. */
     int st, why;
-    CHECK(qt_state(d, &st, &why) == 0 && st == VIR_DOMAIN_RUNNING,
-          "state still running (the stop never happened): %d", st);
+    int got = qt_state(d, &st, &why);
+    CHECK(got == 0 && st == VIR_DOMAIN_RUNNING, "state still running (the stop never happened): %d",
+          st);
     struct call s2 = {.dom = d};
     pthread_create(&t, NULL, suspend_thread, &s2);
     let_it_block();
