@@ -680,37 +680,45 @@ impl QemuDriver {
                 );
             }
         }
-        let (name, persistent, id) = {
-            let mut i = vm.lock();
-            if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
-                i.run = None;
-            }
-            i.state = state::SHUTOFF;
-            i.reason = why;
-            let id = i.id;
-            i.id = -1;
-            i.autodestroy = None;
-            (i.def.name.clone(), i.persistent, id)
-        };
         if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
             if let Ok(w) = Watcher::global() {
                 w.unregister(h.token());
             }
         }
         let _ = run.pidfd.try_reap();
+        // The files go while the run is still recorded, so that a start after this stop can
+        // never have its own removed.
+        let (name, id) = {
+            let i = vm.lock();
+            (i.def.name.clone(), i.id)
+        };
         self.cleanup_files(&name, id, remove_logs);
         self.note(&name, &format!("stopped (reason {why})"));
-        self.doms_mut().by_id.remove(&id);
-        let r = DomainRef {
-            name: name.clone(),
-            uuid: vm.uuid,
-            id: -1,
+        // STOPPED is queued in the same step as the state changes, as the reference does under
+        // its object lock: whoever sees the guest shut off and acts on it (undefine, start)
+        // raises its events after this one.
+        let persistent = {
+            let mut i = vm.lock();
+            if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
+                i.run = None;
+            }
+            i.state = state::SHUTOFF;
+            i.reason = why;
+            i.id = -1;
+            i.autodestroy = None;
+            let r = DomainRef {
+                name: name.clone(),
+                uuid: vm.uuid,
+                id: -1,
+            };
+            self.bus.emit(&r, kind::STOPPED, detail);
+            i.persistent
         };
+        self.doms_mut().by_id.remove(&id);
         if !persistent {
             let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
             self.remove(vm);
         }
-        self.bus.emit(&r, kind::STOPPED, detail);
         true
     }
 
