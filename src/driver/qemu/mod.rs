@@ -624,6 +624,8 @@ impl QemuDriver {
         if run.destroying.load(Ordering::SeqCst) > 0 {
             return; // the destroy in progress reports it
         }
+        // Whether the guest asked to power off is in qemu's last words: read them all first.
+        self.drain_monitor(&vm, &run);
         if run.guest_shutdown.load(Ordering::Relaxed) {
             self.stop(
                 &vm,
@@ -656,6 +658,19 @@ impl QemuDriver {
         }
     }
 
+    /// qemu is gone: hand everything it said to the event handler, then end the reader (a no-op
+    /// the second time).
+    fn drain_monitor(&self, vm: &Vm, run: &Running) {
+        if let Some(mon) = run.monitor() {
+            if !mon.close_after_exit(MONITOR_DRAIN_TIMEOUT) {
+                self.note(
+                    &vm.name(),
+                    "the monitor's reader was still busy at the deadline; left to finish alone",
+                );
+            }
+        }
+    }
+
     /// The guest's process is gone (or going): record the new state, close the monitor after
     /// everything qemu said has been delivered, reap, remove the runtime files, raise one STOPPED
     /// event; a transient domain is removed. Only the first caller for a run does anything.
@@ -672,14 +687,7 @@ impl QemuDriver {
         }
         // Every event qemu sent (its SHUTDOWN notice) is delivered before our STOPPED. Drained
         // while the run is still recorded: the event handler drops events of a stopped domain.
-        if let Some(mon) = run.monitor() {
-            if !mon.close_after_exit(MONITOR_DRAIN_TIMEOUT) {
-                self.note(
-                    &vm.name(),
-                    "the monitor's reader was still busy at the deadline; left to finish alone",
-                );
-            }
-        }
+        self.drain_monitor(vm, run);
         if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
             if let Ok(w) = Watcher::global() {
                 w.unregister(h.token());
