@@ -71,11 +71,11 @@ static virDomainPtr start_frozen(virConnectPtr c, const char *root, const char *
     return d;
 }
 
-/* Wait (bounded) until a call is in progress: the suspend thread has entered the library and is
- * blocked on the frozen monitor. There is no way to observe it from outside; give it a moment. */
+/* Let the suspend thread enter the library, take the job and block on the frozen monitor. Nothing
+ * outside the library shows that moment; it needs microseconds, this gives it a second. */
 static void let_it_block(void)
 {
-    qt_sleep_ms(500);
+    qt_sleep_ms(1000);
 }
 
 static int diff_mode(const char *root)
