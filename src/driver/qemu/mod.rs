@@ -615,7 +615,8 @@ impl QemuDriver {
     }
 
     /// qemu exited without a destroy: the guest shut down (it asked qemu to), or it died.
-    /// Runs on a thread of its own (see [`stop_elsewhere`]), never on the exit watcher's.
+    /// Never runs on the exit watcher's thread: the watcher hands it a thread of its own (see
+    /// [`stop_elsewhere`]); a destroy or kill that finds the exit runs it on the caller's.
     fn on_exit(&self, uuid: [u8; 16], pid: i32) {
         let Some(vm) = self.vm(&uuid) else { return };
         let Some(run) = vm.running().filter(|r| r.pid == pid) else {
