@@ -133,7 +133,7 @@ import re, sys
 def load(p):
     return {l.split(" ", 1)[0]: l.rstrip("\n") for l in open(p) if not l.startswith("case ")}
 ref, ours = load(sys.argv[1]), load(sys.argv[2])
-stubs = set(re.findall(r'entry_stub!\((?:keep_error, )?(\w+),', open(sys.argv[3]).read()))
+stubs = set(re.findall(r'entry_stub!\((?:keep_error, )?\w+(?:\(\w+\))?, (\w+),', open(sys.argv[3]).read()))
 assert len(stubs) > 300, f"only {len(stubs)} stubs found in {sys.argv[3]}"
 bad = []
 for name, line in ref.items():

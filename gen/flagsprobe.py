@@ -20,7 +20,7 @@ XML = ("<domain type='test'><name>flagsprobe</name><memory>1024</memory>"
 
 
 def implemented(exports):
-    found = set(re.findall(r"entry!\((?:keep_error, )?[a-z_]+::(vir[A-Za-z]*)\(", open(exports).read()))
+    found = set(re.findall(r"entry!\((?:keep_error, )?\w+(?:\(\w+\))?, [a-z_]+::(vir[A-Za-z]*)\(", open(exports).read()))
     if len(found) < 50:
         sys.exit(f"flagsprobe.py: only {len(found)} implemented functions found in {exports}")
     return found

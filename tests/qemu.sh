@@ -55,7 +55,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices diff closefree"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -125,10 +125,15 @@ differential() {
     ref_setup
     build diff || { bad "diff: does not compile against our headers"; return; }
     mv "$out/diff" "$out/diff.ours"
-    gcc $CFLAGS -o "$out/diff.ref" c-tests/qemu/diff.c -lvirt -lpthread 2>"$out/diff.ref.build.err" ||
-        { cat "$out/diff.ref.build.err"; bad "diff: does not compile against Debian's headers"; return; }
+    build jobwait || { bad "diff: jobwait does not compile against our headers"; return; }
+    mv "$out/jobwait" "$out/jobwait.ours"
+    local p
+    for p in diff jobwait; do
+        gcc $CFLAGS -o "$out/$p.ref" "c-tests/qemu/$p.c" -lvirt -lpthread 2>"$out/$p.ref.build.err" ||
+            { cat "$out/$p.ref.build.err"; bad "diff: $p does not compile against Debian's headers"; return; }
+    done
     local mode who
-    for mode in main reconnect dead; do
+    for mode in main reconnect dead jobwait; do
         for who in ref theirs-on-ours ours; do
             probe "$mode" "$who"
         done
@@ -187,8 +192,12 @@ probe() { # mode who: one run of the differential probe on a fresh root
         theirs-on-ours) bin=diff.ref lp=$lib ;;
         ours) bin=diff.ours lp=$lib ;;
     esac
+    local args=("$mode")
+    # The job deadline probe (c-tests/qemu/jobwait.c) is a program of its own; on the reference it
+    # takes its fixed 30 s job wait.
+    [ "$mode" = jobwait ] && bin=${bin/diff/jobwait} args=(diff)
     r=$(new_root "diff-$mode-$who")
-    (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" "$mode" "$r") \
+    (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" "${args[@]}" "$r") \
         >"$out/diff.$mode.$who.out" 2>"$out/diff.$mode.$who.err"
     echo "exit $?" >>"$out/diff.$mode.$who.out"
     sed -i "s|$r|ROOT|g" "$out/diff.$mode.$who.out"
@@ -214,6 +223,7 @@ for t in $want; do
         diff) differential ;;
         closefree) closefree ;;
         reconnect | pidreuse) build qhelper || bad "qhelper: does not compile"; run_checks "$t" "$out/qhelper" ;;
+        jobwait) run_checks "$t" ours ;;
         *) run_checks "$t" ;;
     esac
 done

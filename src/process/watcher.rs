@@ -7,7 +7,8 @@
 //! our child, records the [`ExitInfo`] in the registration's [`WatchHandle`] and calls the
 //! callback exactly once, on the watcher thread.
 //!
-//! Callbacks must be quick (they delay every other notification) and must not wait for
+//! Callbacks must be quick (they delay every other notification: the qemu driver's only hands
+//! the exit to a thread of its own, where the guest's stop runs) and must not wait for
 //! [`Watcher::unregister`] of their own token to return on another thread (that thread waits
 //! for the callback). A panicking callback is caught; the watcher keeps running.
 

@@ -22,12 +22,26 @@ pub(crate) const AFTER_SIGKILL_KEY: &str = "oxvirt_after_sigkill_ms"; // 30000
 pub(crate) const PER_HOSTDEV_KEY: &str = "oxvirt_per_hostdev_ms"; // 2000
 /// How long a starting (or reconnected) qemu may take to answer on its monitor.
 pub(crate) const MONITOR_TIMEOUT_KEY: &str = "oxvirt_monitor_timeout_ms"; // 30000
+/// How long a call waits for the domain's job (the reference's fixed 30 s, `VIR_JOB_WAIT_TIME`).
+pub(crate) const JOB_TIMEOUT_KEY: &str = "oxvirt_job_timeout_ms"; // 30000
+/// How long a command waits for qemu's answer on the monitor (the reference waits for ever).
+pub(crate) const MONITOR_REPLY_TIMEOUT_KEY: &str = "oxvirt_monitor_reply_timeout_ms"; // 30000
+
+/// The reference's job wait.
+const DEFAULT_JOB_TIMEOUT: Duration = Duration::from_secs(30);
+/// Ours (the reference has none): as long as a starting qemu may take to answer.
+const DEFAULT_MONITOR_REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_MONITOR_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub kill: KillTimeouts,
     /// How long a starting qemu may take to answer on its monitor.
     pub monitor_timeout: Duration,
+    /// How long a call waits for another call's job on the same domain.
+    pub job_timeout: Duration,
+    /// How long a command of a running guest waits for qemu's answer.
+    pub monitor_reply_timeout: Duration,
 }
 
 /// One value of the file.
@@ -443,7 +457,9 @@ pub fn load(root: &Path) -> Result<Config> {
             after_sigkill: ms(AFTER_SIGKILL_KEY, d.after_sigkill),
             per_hostdev: ms(PER_HOSTDEV_KEY, d.per_hostdev),
         },
-        monitor_timeout: ms(MONITOR_TIMEOUT_KEY, Duration::from_secs(30)),
+        monitor_timeout: ms(MONITOR_TIMEOUT_KEY, DEFAULT_MONITOR_TIMEOUT),
+        job_timeout: ms(JOB_TIMEOUT_KEY, DEFAULT_JOB_TIMEOUT),
+        monitor_reply_timeout: ms(MONITOR_REPLY_TIMEOUT_KEY, DEFAULT_MONITOR_REPLY_TIMEOUT),
     })
 }
 
@@ -554,5 +570,26 @@ mod tests {
             "configuration file syntax error: f: expected a string list for 'cgroup_device_acl' parameter"
         );
         assert!(check_types(&ok("unknown_key = [ 1, \"x\" ]\nmax_processes = +5"), "f").is_ok());
+    }
+
+    #[test]
+    fn deadlines_default_to_the_references_job_wait_and_are_configurable() {
+        let dir = std::env::temp_dir().join(format!("oxvirt-conf-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("etc")).unwrap();
+        let d = super::load(&dir).expect("defaults");
+        assert_eq!(d.job_timeout, std::time::Duration::from_secs(30));
+        assert_eq!(d.monitor_reply_timeout, std::time::Duration::from_secs(30));
+        std::fs::write(
+            dir.join("etc/qemu.conf"),
+            "oxvirt_job_timeout_ms = 1500\noxvirt_monitor_reply_timeout_ms = 2500\n",
+        )
+        .unwrap();
+        let c = super::load(&dir).expect("our keys");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(c.job_timeout, std::time::Duration::from_millis(1500));
+        assert_eq!(
+            c.monitor_reply_timeout,
+            std::time::Duration::from_millis(2500)
+        );
     }
 }

@@ -41,6 +41,9 @@ const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
 const LIST_ALL_FLAGS: u32 = 0xffff;
 /// How long a reconnect waits for a guest's monitor before going on without it.
 const RECONNECT_MONITOR_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a stop waits for the monitor's reader to hand over qemu's last words. qemu is gone and
+/// our side of the socket shut, so this is only reading what is already buffered.
+const MONITOR_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A running qemu: the process (through its pidfd), its monitor, and who is stopping it.
 pub struct Running {
@@ -80,13 +83,62 @@ struct VmInner {
     removed: bool,
 }
 
+/// The domain's job: one call at a time starts the guest or talks to its monitor. A caller waits
+/// for it at most the job timeout, then fails as the reference's `virDomainObjBeginJob` does.
+#[derive(Default)]
+struct Job {
+    busy: Mutex<bool>,
+    cv: Condvar,
+}
+
+/// Holding the job; dropping it hands the job to the next waiter.
+struct JobGuard<'a>(&'a Job);
+
+impl Job {
+    fn begin(&self, timeout: Duration) -> Result<JobGuard<'_>> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while *busy {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(job_timeout());
+            }
+            busy = self
+                .cv
+                .wait_timeout(busy, left)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|p| p.into_inner().0);
+        }
+        *busy = true;
+        Ok(JobGuard(self))
+    }
+}
+
+impl Drop for JobGuard<'_> {
+    fn drop(&mut self) {
+        *self.0.busy.lock().unwrap_or_else(|p| p.into_inner()) = false;
+        self.0.cv.notify_one();
+    }
+}
+
+/// The reference's words when the job wait is over. Its "(held by monitor=API)" part names the
+/// holder's API only for calls a daemon dispatched; an embedded driver's callers have none, so
+/// the reference (measured) and we say no more.
+fn job_timeout() -> Error {
+    Error::with(
+        crate::error::VIR_ERR_OPERATION_TIMEOUT,
+        VIR_FROM_NONE,
+        "cannot acquire state change lock",
+    )
+}
+
 /// One domain. `inner` is held only briefly, never across a wait; `job` serialises the calls that
 /// talk to the monitor; destroy does not wait for `job` before it kills (it pre-empts the job,
 /// whose monitor call then fails as the monitor closes).
 pub struct Vm {
     pub uuid: [u8; 16],
     inner: Mutex<VmInner>,
-    job: Mutex<()>,
+    job: Job,
     /// The object lock `qemuDomainObjFromDomain` takes and `virDomainObjEndAPI` releases.
     api_locked: Mutex<bool>,
     api_cv: Condvar,
@@ -253,7 +305,8 @@ fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
     super::check_flags(VIR_FROM_QEMU, flags, allowed, function)
 }
 
-fn monitor_error(e: QmpError) -> Error {
+/// A monitor command's failure; `command` and `waited` say what timed out.
+fn monitor_error(e: QmpError, command: &str, waited: Duration) -> Error {
     match e {
         QmpError::Command { desc, .. } => Error::internal(
             VIR_FROM_QEMU,
@@ -267,7 +320,10 @@ fn monitor_error(e: QmpError) -> Error {
         QmpError::Timeout => Error::with(
             crate::error::VIR_ERR_OPERATION_TIMEOUT,
             VIR_FROM_QEMU,
-            "the monitor did not answer in time",
+            format!(
+                "qemu did not answer '{command}' on its monitor within {} ms",
+                waited.as_millis()
+            ),
         ),
         QmpError::Io(m) => Error::internal(VIR_FROM_QEMU, format!("monitor: {m}")),
     }
@@ -399,7 +455,7 @@ impl QemuDriver {
                 autodestroy: None,
                 removed: false,
             }),
-            job: Mutex::new(()),
+            job: Job::default(),
             api_locked: Mutex::new(false),
             api_cv: Condvar::new(),
         })
@@ -580,11 +636,7 @@ impl QemuDriver {
         let handle = watcher
             .register(
                 &run.pidfd,
-                Box::new(move |_info| {
-                    if let Some(d) = me.upgrade() {
-                        d.on_exit(uuid, pid);
-                    }
-                }),
+                Box::new(move |_info| stop_elsewhere(me, uuid, pid)),
             )
             .map_err(|e| sys_err(&e, "cannot watch the guest process".into()))?;
         *run.watch.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
@@ -592,6 +644,8 @@ impl QemuDriver {
     }
 
     /// qemu exited without a destroy: the guest shut down (it asked qemu to), or it died.
+    /// Never runs on the exit watcher's thread: the watcher hands it a thread of its own (see
+    /// [`stop_elsewhere`]); a destroy or kill that finds the exit runs it on the caller's.
     fn on_exit(&self, uuid: [u8; 16], pid: i32) {
         let Some(vm) = self.vm(&uuid) else { return };
         let Some(run) = vm.running().filter(|r| r.pid == pid) else {
@@ -600,6 +654,8 @@ impl QemuDriver {
         if run.destroying.load(Ordering::SeqCst) > 0 {
             return; // the destroy in progress reports it
         }
+        // Whether the guest asked to power off is in qemu's last words: read them all first.
+        self.drain_monitor(&vm, &run);
         if run.guest_shutdown.load(Ordering::Relaxed) {
             self.stop(
                 &vm,
@@ -632,6 +688,19 @@ impl QemuDriver {
         }
     }
 
+    /// qemu is gone: hand everything it said to the event handler, then end the reader (a no-op
+    /// the second time).
+    fn drain_monitor(&self, vm: &Vm, run: &Running) {
+        if let Some(mon) = run.monitor() {
+            if !mon.close_after_exit(MONITOR_DRAIN_TIMEOUT) {
+                self.note(
+                    &vm.name(),
+                    "the monitor's reader was still busy at the deadline; left to finish alone",
+                );
+            }
+        }
+    }
+
     /// The guest's process is gone (or going): record the new state, close the monitor after
     /// everything qemu said has been delivered, reap, remove the runtime files, raise one STOPPED
     /// event; a transient domain is removed. Only the first caller for a run does anything.
@@ -648,40 +717,46 @@ impl QemuDriver {
         }
         // Every event qemu sent (its SHUTDOWN notice) is delivered before our STOPPED. Drained
         // while the run is still recorded: the event handler drops events of a stopped domain.
-        if let Some(mon) = run.monitor() {
-            mon.close_and_drain();
-        }
-        let (name, persistent, id) = {
-            let mut i = vm.lock();
-            if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
-                i.run = None;
-            }
-            i.state = state::SHUTOFF;
-            i.reason = why;
-            let id = i.id;
-            i.id = -1;
-            i.autodestroy = None;
-            (i.def.name.clone(), i.persistent, id)
-        };
+        self.drain_monitor(vm, run);
         if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
             if let Ok(w) = Watcher::global() {
                 w.unregister(h.token());
             }
         }
         let _ = run.pidfd.try_reap();
+        // The files go while the run is still recorded, so that a start after this stop can
+        // never have its own removed.
+        let (name, id) = {
+            let i = vm.lock();
+            (i.def.name.clone(), i.id)
+        };
         self.cleanup_files(&name, id, remove_logs);
         self.note(&name, &format!("stopped (reason {why})"));
-        self.doms_mut().by_id.remove(&id);
-        let r = DomainRef {
-            name: name.clone(),
-            uuid: vm.uuid,
-            id: -1,
+        // STOPPED is queued in the same step as the state changes, as the reference does under
+        // its object lock: whoever sees the guest shut off and acts on it (undefine, start)
+        // raises its events after this one.
+        let persistent = {
+            let mut i = vm.lock();
+            if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
+                i.run = None;
+            }
+            i.state = state::SHUTOFF;
+            i.reason = why;
+            i.id = -1;
+            i.autodestroy = None;
+            let r = DomainRef {
+                name: name.clone(),
+                uuid: vm.uuid,
+                id: -1,
+            };
+            self.bus.emit(&r, kind::STOPPED, detail);
+            i.persistent
         };
+        self.doms_mut().by_id.remove(&id);
         if !persistent {
             let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
             self.remove(vm);
         }
-        self.bus.emit(&r, kind::STOPPED, detail);
         true
     }
 
@@ -799,7 +874,7 @@ impl QemuDriver {
                 0,
             );
             if let Some(m) = run.monitor() {
-                m.disconnect();
+                m.disconnect(MONITOR_DRAIN_TIMEOUT);
             }
             let _ = run.pidfd.try_reap();
             let tail = log_tail(&log_path);
@@ -865,7 +940,7 @@ impl QemuDriver {
                     QmpError::Closed => {
                         Error::internal(VIR_FROM_QEMU, "qemu unexpectedly closed the monitor")
                     }
-                    e => monitor_error(e),
+                    e => monitor_error(e, "qmp_capabilities", self.cfg.monitor_timeout),
                 });
                 return Err(abort(err));
             }
@@ -880,8 +955,8 @@ impl QemuDriver {
             return Err(abort(e));
         }
         if flags & START_PAUSED == 0 {
-            if let Err(e) = mon.execute("cont", None, Some(self.cfg.monitor_timeout)) {
-                return Err(abort(monitor_error(e)));
+            if let Err(e) = mon.execute("cont", None, self.cfg.monitor_timeout) {
+                return Err(abort(monitor_error(e, "cont", self.cfg.monitor_timeout)));
             }
             {
                 let mut i = vm.lock();
@@ -937,10 +1012,10 @@ impl QemuDriver {
     fn with_job<T>(
         &self,
         d: &DomainRef,
-        f: impl FnOnce(&Arc<Vm>, &Monitor) -> Result<T>,
+        f: impl FnOnce(&Arc<Vm>, &Command<'_>) -> Result<T>,
     ) -> Result<T> {
         let (vm, run) = self.lifecycle_check(d)?;
-        let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
+        let _job = vm.job.begin(self.cfg.job_timeout)?;
         if vm.running().is_none_or(|r| !Arc::ptr_eq(&r, &run)) {
             return Err(not_running());
         }
@@ -951,7 +1026,13 @@ impl QemuDriver {
                 "the guest's monitor did not answer when this process reconnected to it",
             )
         })?;
-        let out = f(&vm, &mon)?;
+        let out = f(
+            &vm,
+            &Command {
+                mon: &mon,
+                timeout: self.cfg.monitor_reply_timeout,
+            },
+        )?;
         // The guest runs on either way; a stale record only costs a reconnect the latest state.
         let _ = self.write_status(&vm);
         Ok(out)
@@ -1059,7 +1140,7 @@ impl Drop for QemuDriver {
                     }
                 }
                 if let Some(m) = run.monitor() {
-                    m.disconnect();
+                    m.disconnect(MONITOR_DRAIN_TIMEOUT);
                 }
             }
         }
@@ -1192,7 +1273,7 @@ impl Driver for QemuDriver {
                 vm
             }
         };
-        let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
+        let _job = vm.job.begin(self.cfg.job_timeout)?;
         if let Err(e) = self.start(&vm, flags, caller) {
             if !vm.lock().persistent {
                 self.remove(&vm);
@@ -1269,7 +1350,7 @@ impl Driver for QemuDriver {
     fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
         check_flags(flags, START_FLAGS, "qemuDomainCreateWithFlags")?;
         let vm = self.vm_of(d)?;
-        let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
+        let _job = vm.job.begin(self.cfg.job_timeout)?;
         if vm.is_active() {
             return Err(already_running());
         }
@@ -1286,7 +1367,7 @@ impl Driver for QemuDriver {
             if vm.lock().state == state::PAUSED {
                 return Ok(());
             }
-            mon.execute("stop", None, None).map_err(monitor_error)?;
+            mon.run("stop")?;
             let mut i = vm.lock();
             i.state = state::PAUSED;
             i.reason = reason::PAUSED_USER;
@@ -1299,7 +1380,7 @@ impl Driver for QemuDriver {
             if vm.lock().state != state::PAUSED {
                 return Err(already_running());
             }
-            mon.execute("cont", None, None).map_err(monitor_error)?;
+            mon.run("cont")?;
             let mut i = vm.lock();
             i.state = state::RUNNING;
             i.reason = reason::RUNNING_UNPAUSED;
@@ -1310,8 +1391,7 @@ impl Driver for QemuDriver {
     fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
         check_flags(flags, SHUTDOWN_FLAGS, "qemuDomainShutdownFlags")?;
         self.with_job(d, |_, mon| {
-            mon.execute("system_powerdown", None, None)
-                .map_err(monitor_error)?;
+            mon.run("system_powerdown")?;
             Ok(())
         })
     }
@@ -1319,8 +1399,7 @@ impl Driver for QemuDriver {
     fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()> {
         check_flags(flags, REBOOT_FLAGS, "qemuDomainReboot")?;
         self.with_job(d, |_, mon| {
-            mon.execute("system_reset", None, None)
-                .map_err(monitor_error)?;
+            mon.run("system_reset")?;
             Ok(())
         })
     }
@@ -1373,6 +1452,40 @@ impl Driver for QemuDriver {
                 let _ = self.destroy_flags(&r, 0);
             }
         }
+    }
+}
+
+/// A guest's monitor under the job, with the reply deadline: a qemu that stops answering cannot
+/// hold the job for ever.
+struct Command<'a> {
+    mon: &'a Monitor,
+    timeout: Duration,
+}
+
+impl Command<'_> {
+    fn run(&self, command: &str) -> Result<serde_json::Value> {
+        self.mon
+            .execute(command, None, self.timeout)
+            .map_err(|e| monitor_error(e, command, self.timeout))
+    }
+}
+
+/// The exit watcher's callback: it only records the exit and hands the stop (joining the monitor's
+/// reader, removing files, writing the log, the STOPPED event) to a thread of its own, so that a
+/// slow stop never delays the exits of other guests.
+fn stop_elsewhere(me: Weak<QemuDriver>, uuid: [u8; 16], pid: i32) {
+    let stop = move |me: &Weak<QemuDriver>| {
+        if let Some(d) = me.upgrade() {
+            d.on_exit(uuid, pid);
+        }
+    };
+    let mine = me.clone();
+    let spawned = std::thread::Builder::new()
+        .name("oxvirt-stop".into())
+        .spawn(move || stop(&mine));
+    if spawned.is_err() {
+        // No thread to be had: the stop must not be lost, so it runs here after all.
+        stop(&me);
     }
 }
 

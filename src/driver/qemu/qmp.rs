@@ -1,6 +1,7 @@
 //! A QMP client: the greeting and capabilities handshake, commands matched to replies by id, and
 //! qemu's asynchronous events handed to a callback. One reader thread per monitor; when qemu goes
-//! away every waiting command fails at once and the reader ends.
+//! away every waiting command fails at once and the reader ends. Every wait has a deadline: a
+//! command's answer, and the reader's end once qemu has exited.
 
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -8,9 +9,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What a command can come back with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +39,44 @@ pub type EventHandler = Box<dyn Fn(&QmpEvent) + Send + Sync>;
 
 type Pending = Arc<Mutex<Option<HashMap<u64, Sender<Result<Value, QmpError>>>>>>;
 
+/// Set by the reader thread as it ends, so that its end can be awaited with a deadline.
+#[derive(Default)]
+struct ReaderDone {
+    done: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl ReaderDone {
+    fn set(&self) {
+        *self.done.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.cv.notify_all();
+    }
+
+    /// True once the reader has ended, false if `timeout` passed first.
+    fn wait(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        while !*done {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            done = self
+                .cv
+                .wait_timeout(done, left)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|p| p.into_inner().0);
+        }
+        true
+    }
+}
+
 pub struct Monitor {
     writer: Mutex<UnixStream>,
     pending: Pending,
     next_id: AtomicU64,
     reader: Mutex<Option<JoinHandle<()>>>,
+    reader_done: Arc<ReaderDone>,
 }
 
 /// Parse one line from qemu. Public for the fuzz target.
@@ -92,31 +126,49 @@ impl Monitor {
             pending: Arc::new(Mutex::new(Some(HashMap::new()))),
             next_id: AtomicU64::new(1),
             reader: Mutex::new(None),
+            reader_done: Arc::new(ReaderDone::default()),
         });
         let pending = mon.pending.clone();
+        let done = mon.reader_done.clone();
         let handle = std::thread::Builder::new()
             .name("oxvirt-qmp".into())
-            .spawn(move || read_loop(reader, pending, on_event))
+            .spawn(move || {
+                read_loop(reader, pending, on_event);
+                done.set();
+            })
             .map_err(io)?;
         *mon.reader.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
-        mon.execute("qmp_capabilities", None, Some(timeout))?;
+        mon.execute("qmp_capabilities", None, timeout)?;
         Ok(mon)
     }
 
-    /// Run one command and wait for its answer (`timeout` None: until answered or closed).
+    /// Run one command and wait up to `timeout` for its answer. A late answer is dropped.
     pub fn execute(
         &self,
         command: &str,
         args: Option<Value>,
-        timeout: Option<Duration>,
+        timeout: Duration,
     ) -> Result<Value, QmpError> {
-        let rx = self.send(command, args)?;
-        match timeout {
-            Some(t) => rx.recv_timeout(t).map_err(|e| match e {
-                std::sync::mpsc::RecvTimeoutError::Timeout => QmpError::Timeout,
-                std::sync::mpsc::RecvTimeoutError::Disconnected => QmpError::Closed,
-            })?,
-            None => rx.recv().map_err(|_| QmpError::Closed)?,
+        let (id, rx) = self.send(command, args)?;
+        match rx.recv_timeout(timeout) {
+            Ok(answer) => answer,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                self.forget(id);
+                Err(QmpError::Timeout)
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(QmpError::Closed),
+        }
+    }
+
+    /// A command nobody waits for any more: its answer, should it come, is dropped.
+    fn forget(&self, id: u64) {
+        if let Some(map) = self
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+        {
+            map.remove(&id);
         }
     }
 
@@ -124,7 +176,7 @@ impl Monitor {
         &self,
         command: &str,
         args: Option<Value>,
-    ) -> Result<Receiver<Result<Value, QmpError>>, QmpError> {
+    ) -> Result<(u64, Receiver<Result<Value, QmpError>>), QmpError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = channel();
         {
@@ -146,38 +198,47 @@ impl Monitor {
             self.fail_pending();
             return Err(QmpError::Closed);
         }
-        Ok(rx)
+        Ok((id, rx))
     }
 
     fn fail_pending(&self) {
         close_pending(&self.pending);
     }
 
-    /// Close our side and wait until the reader has delivered everything qemu said (all events
-    /// before the end of file are handed to the callback before this returns).
-    pub fn close_and_drain(&self) {
-        if let Ok(w) = self.writer.lock() {
-            let _ = w.shutdown(std::net::Shutdown::Write);
-        }
-        self.join_reader();
-    }
-
-    /// Wait for the reader to reach the end of qemu's output (qemu has exited).
-    pub fn join_reader(&self) {
-        let handle = self.reader.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(h) = handle {
-            if h.thread().id() != std::thread::current().id() {
-                let _ = h.join();
-            }
-        }
+    /// qemu has exited: close the socket both ways and wait up to `timeout` for the reader to
+    /// hand over everything qemu said before it died (the kernel keeps what qemu wrote readable
+    /// after a shutdown, so every event before the end is delivered). Our own shutdown, not the
+    /// peer's end of file, ends the reader: another holder of qemu's end of the socket cannot
+    /// keep it reading. False if the reader was still busy at the deadline (it is left to finish
+    /// on its own).
+    pub fn close_after_exit(&self, timeout: Duration) -> bool {
+        self.shutdown_socket();
+        self.join_reader(timeout)
     }
 
     /// Stop reading: shut the socket both ways (qemu keeps running; used on driver shutdown).
-    pub fn disconnect(&self) {
-        if let Ok(w) = self.writer.lock() {
-            let _ = w.shutdown(std::net::Shutdown::Both);
+    pub fn disconnect(&self, timeout: Duration) -> bool {
+        self.shutdown_socket();
+        self.join_reader(timeout)
+    }
+
+    fn shutdown_socket(&self) {
+        let w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = w.shutdown(std::net::Shutdown::Both);
+    }
+
+    /// Wait up to `timeout` for the reader to end, then join it (at once, as it has ended).
+    fn join_reader(&self, timeout: Duration) -> bool {
+        let handle = self.reader.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(h) = handle else { return true };
+        if h.thread().id() == std::thread::current().id() {
+            return true; // the reader's own callback: it ends once this returns
         }
-        self.join_reader();
+        if !self.reader_done.wait(timeout) {
+            return false; // detached: it ends by itself, the socket being shut
+        }
+        let _ = h.join();
+        true
     }
 }
 
@@ -237,6 +298,73 @@ fn read_loop(mut reader: BufReader<UnixStream>, pending: Pending, on_event: Even
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A fake qemu on one end of a socket pair: greets, answers the capabilities negotiation,
+    /// then runs `after` on its stream.
+    fn fake_qemu(
+        after: impl FnOnce(UnixStream) + Send + 'static,
+    ) -> (UnixStream, std::thread::JoinHandle<()>) {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        let t = std::thread::spawn(move || {
+            let mut w = theirs.try_clone().unwrap();
+            w.write_all(b"{\"QMP\": {}}\n").unwrap();
+            let mut r = BufReader::new(theirs.try_clone().unwrap());
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            let id = parse_line(&line).unwrap()["id"].clone();
+            w.write_all(format!("{{\"return\": {{}}, \"id\": {id}}}\n").as_bytes())
+                .unwrap();
+            after(theirs);
+        });
+        (ours, t)
+    }
+
+    #[test]
+    fn a_command_qemu_never_answers_times_out() {
+        let (ours, t) = fake_qemu(|theirs| {
+            // Reads the command and never answers; keeps the socket open a while.
+            std::thread::sleep(Duration::from_millis(800));
+            drop(theirs);
+        });
+        let mon = Monitor::handshake(ours, Duration::from_secs(5), Box::new(|_| {})).unwrap();
+        let t0 = Instant::now();
+        let r = mon.execute("stop", None, Duration::from_millis(200));
+        assert_eq!(r, Err(QmpError::Timeout));
+        assert!(t0.elapsed() >= Duration::from_millis(200));
+        assert!(mon.pending.lock().unwrap().as_ref().unwrap().is_empty());
+        t.join().unwrap();
+        assert!(mon.close_after_exit(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn reader_ends_even_if_someone_else_holds_qemus_end_and_events_are_kept() {
+        let (held_tx, held_rx) = channel();
+        let (ours, t) = fake_qemu(move |theirs| {
+            // qemu's last words, then qemu "dies" while another process keeps a duplicate of its
+            // end of the socket: no end of file ever reaches us.
+            let mut w = theirs.try_clone().unwrap();
+            w.write_all(b"{\"event\": \"SHUTDOWN\", \"data\": {}}\n")
+                .unwrap();
+            held_tx.send(theirs).unwrap();
+        });
+        let (ev_tx, ev_rx) = channel();
+        let ev_tx = Mutex::new(ev_tx);
+        let mon = Monitor::handshake(
+            ours,
+            Duration::from_secs(5),
+            Box::new(move |e| {
+                let _ = ev_tx.lock().unwrap().send(e.name.clone());
+            }),
+        )
+        .unwrap();
+        t.join().unwrap();
+        let held = held_rx.recv().unwrap();
+        assert!(mon.close_after_exit(Duration::from_secs(10)));
+        assert_eq!(ev_rx.try_recv().as_deref(), Ok("SHUTDOWN"));
+        drop(held);
+    }
+
     #[test]
     fn parses_only_objects() {
         assert!(super::parse_line("{\"return\": {}, \"id\": 1}").is_some());
