@@ -4,6 +4,7 @@
 //! below it is safe Rust: connections, drivers, domains, events and the process layer.
 
 pub mod conn;
+pub mod ctext;
 pub mod domain;
 pub mod driver;
 pub mod error;

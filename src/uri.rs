@@ -13,6 +13,11 @@ pub struct Uri {
 impl Uri {
     /// None when the text is not a URI (libvirt: "Unable to parse URI <text>").
     pub fn parse(text: &str) -> Option<Uri> {
+        // As libxml2's URI parser: a URI is printable ASCII; anything else (a space, a control
+        // character, any non-ASCII byte) must come percent-encoded.
+        if !text.chars().all(|c| c.is_ascii_graphic()) {
+            return None;
+        }
         let (scheme, rest) = text.split_once(':')?;
         if scheme.is_empty()
             || !scheme.chars().next()?.is_ascii_alphabetic()
@@ -104,6 +109,13 @@ mod tests {
             (u.scheme.as_str(), u.server.as_deref(), u.path.as_str()),
             ("test", None, "/default")
         );
+        for bad in [
+            "test:///def ault",
+            "test:///caf\u{e9}",
+            "test:///\u{10ffff}",
+        ] {
+            assert!(Uri::parse(bad).is_none(), "{bad}");
+        }
         let u = Uri::parse("qemu:///embed?root=/tmp/x%20y").unwrap();
         assert_eq!(u.param("root"), Some("/tmp/x y"));
         let u = Uri::parse("qemu+tcp://user@host:16509/system").unwrap();

@@ -27,7 +27,7 @@ pub(crate) fn fail<T>(e: Error, value: T) -> T {
 unsafe fn open(name: *const c_char, flags: c_uint) -> virConnectPtr {
     // SAFETY: `name` is NULL or a C string, by the C contract.
     let name = unsafe { args::optional_str(name) };
-    match conn::open(name, flags) {
+    match conn::open(name.as_deref(), flags) {
         Ok(c) => handles::new_connection(c),
         Err(e) => fail(e, ptr::null_mut()),
     }

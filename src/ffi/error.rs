@@ -52,7 +52,7 @@ pub(crate) fn forget_thread_view() {
 }
 
 fn cstring(s: &str) -> CString {
-    CString::new(s.replace('\0', "")).unwrap_or_default()
+    args::c_string(s)
 }
 
 /// The thread's error as a `virError*` (NULL when there is none), valid until the error changes.
@@ -268,8 +268,8 @@ pub(crate) unsafe fn virDefaultErrorFunc(err: virErrorPtr) {
         return;
     };
     // SAFETY: message is NULL or a C string owned by the error.
-    let msg = unsafe { args::optional_str(e.message) }.unwrap_or("");
+    let msg = unsafe { args::optional_str(e.message) }.unwrap_or_default();
     let mut owned = Error::new(e.code, e.domain, None);
-    owned.message = msg.to_string();
+    owned.message = msg.into_owned();
     error::default_print(&owned);
 }

@@ -52,7 +52,7 @@ impl HandleName {
             buf[..bytes.len()].copy_from_slice(bytes);
             return HandleName::Inline(buf);
         }
-        HandleName::Heap(std::ffi::CString::new(name.replace('\0', "")).unwrap_or_default())
+        HandleName::Heap(super::args::c_string(name))
     }
 
     pub fn as_c_str(&self) -> &std::ffi::CStr {

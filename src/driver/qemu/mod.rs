@@ -38,6 +38,8 @@ const UNDEFINE_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40;
 const SHUTDOWN_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
 const REBOOT_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
 const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
+const XML_INACTIVE: u32 = 0x2;
+const DEFINE_FLAGS: u32 = 0x1; // VALIDATE
 const LIST_ALL_FLAGS: u32 = 0xffff;
 /// How long a reconnect waits for a guest's monitor before going on without it.
 const RECONNECT_MONITOR_TIMEOUT: Duration = Duration::from_secs(5);
@@ -69,7 +71,11 @@ impl Running {
 }
 
 struct VmInner {
+    /// The live definition while running, else the persistent one.
     def: DomainDef,
+    /// The persistent definition that takes over when the running guest stops (the reference's
+    /// newDef): a define while running, or the one a create with new XML set aside.
+    next_def: Option<DomainDef>,
     persistent: bool,
     state: i32,
     reason: i32,
@@ -328,11 +334,15 @@ impl QemuDriver {
     }
 
     fn insert(&self, vm: Arc<Vm>) {
+        Self::insert_locked(&mut self.doms_mut(), vm);
+    }
+
+    /// Add a domain to a list whose write lock the caller holds.
+    fn insert_locked(doms: &mut Doms, vm: Arc<Vm>) {
         let (name, id) = {
             let i = vm.lock();
             (i.def.name.clone(), i.id)
         };
-        let mut doms = self.doms_mut();
         doms.by_name.insert(name, vm.uuid);
         if id > 0 {
             doms.by_id.insert(id, vm.uuid);
@@ -362,6 +372,7 @@ impl QemuDriver {
             uuid: def.uuid,
             inner: Mutex::new(VmInner {
                 def,
+                next_def: None,
                 persistent,
                 state: state::SHUTOFF,
                 reason: reason::SHUTOFF_UNKNOWN,
@@ -482,7 +493,11 @@ impl QemuDriver {
         }
         {
             let mut i = vm.lock();
-            i.def = st.def.clone();
+            // The definition on disk (loaded first) is the one the guest gets after it stops.
+            let persistent_def = std::mem::replace(&mut i.def, st.def.clone());
+            if i.persistent && persistent_def != st.def {
+                i.next_def = Some(persistent_def);
+            }
             i.persistent = st.persistent || i.persistent;
             i.state = st.state;
             i.reason = st.reason;
@@ -632,7 +647,13 @@ impl QemuDriver {
             let id = i.id;
             i.id = -1;
             i.autodestroy = None;
-            (i.def.name.clone(), i.persistent, id)
+            let name = i.def.name.clone();
+            if let Some(next) = i.next_def.take() {
+                if i.persistent {
+                    i.def = next;
+                }
+            }
+            (name, i.persistent, id)
         };
         if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
             if let Ok(w) = Watcher::global() {
@@ -932,8 +953,9 @@ impl QemuDriver {
         self.doms().by_uuid.values().cloned().collect()
     }
 
-    fn check_clash(&self, def: &DomainDef, allow_active: bool) -> Result<Option<Arc<Vm>>> {
-        let doms = self.doms();
+    /// Check a new definition against the list (whose lock the caller holds): a domain with the
+    /// same uuid under another name, or the same name under another uuid, is refused.
+    fn check_clash(doms: &Doms, def: &DomainDef, allow_active: bool) -> Result<Option<Arc<Vm>>> {
         if let Some(existing) = doms.by_uuid.get(&def.uuid) {
             let i = existing.lock();
             if i.def.name != def.name {
@@ -1152,20 +1174,35 @@ impl Driver for QemuDriver {
         check_flags(flags, START_FLAGS, "qemuDomainCreateXML")?;
         let def = domain::xml::parse(xml)?;
         command::check_supported(&def)?;
-        let vm = match self.check_clash(&def, false)? {
-            Some(existing) => {
-                existing.lock().def = def;
-                existing
-            }
-            None => {
-                let vm = Self::new_vm(def, false);
-                self.insert(vm.clone());
-                vm
+        let vm = {
+            let mut doms = self.doms_mut();
+            match Self::check_clash(&doms, &def, false)? {
+                Some(existing) => {
+                    // Started with this XML; the persistent definition comes back at stop.
+                    let mut i = existing.lock();
+                    let persistent_def = std::mem::replace(&mut i.def, def);
+                    i.next_def = Some(persistent_def);
+                    drop(i);
+                    existing
+                }
+                None => {
+                    let vm = Self::new_vm(def, false);
+                    Self::insert_locked(&mut doms, vm.clone());
+                    vm
+                }
             }
         };
         let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(e) = self.start(&vm, flags, caller) {
-            if !vm.lock().persistent {
+            let mut i = vm.lock();
+            if i.run.is_none() {
+                if let Some(persistent_def) = i.next_def.take() {
+                    i.def = persistent_def;
+                }
+            }
+            let persistent = i.persistent;
+            drop(i);
+            if !persistent {
                 self.remove(&vm);
             }
             return Err(e);
@@ -1173,25 +1210,35 @@ impl Driver for QemuDriver {
         Ok(vm.domain_ref())
     }
 
-    fn define_xml(&self, xml: &str, _flags: u32) -> Result<DomainRef> {
+    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, DEFINE_FLAGS, "qemuDomainDefineXMLFlags")?;
         let def = domain::xml::parse(xml)?;
         command::check_supported(&def)?;
-        let text = domain::xml::format(&def, None);
-        layout::write_atomic(&self.layout.config_file(&def.name), text.as_bytes())
-            .map_err(|e| sys_err(&e, format!("cannot write definition of '{}'", def.name)))?;
-        let (vm, updated) = match self.check_clash(&def, true)? {
-            Some(existing) => {
-                {
+        // Checked, written and recorded under one lock: nothing on disk or in memory changes
+        // unless every check passed, and no other define can slip in between.
+        let (vm, updated) = {
+            let mut doms = self.doms_mut();
+            let existing = Self::check_clash(&doms, &def, true)?;
+            let text = domain::xml::format(&def, None);
+            layout::write_atomic(&self.layout.config_file(&def.name), text.as_bytes())
+                .map_err(|e| sys_err(&e, format!("cannot write definition of '{}'", def.name)))?;
+            match existing {
+                Some(existing) => {
                     let mut i = existing.lock();
-                    i.def = def;
+                    if i.run.is_some() {
+                        i.next_def = Some(def);
+                    } else {
+                        i.def = def;
+                    }
                     i.persistent = true;
+                    drop(i);
+                    (existing, true)
                 }
-                (existing, true)
-            }
-            None => {
-                let vm = Self::new_vm(def, true);
-                self.insert(vm.clone());
-                (vm, false)
+                None => {
+                    let vm = Self::new_vm(def, true);
+                    Self::insert_locked(&mut doms, vm.clone());
+                    (vm, false)
+                }
             }
         };
         // The guest runs on either way; a stale record only costs a reconnect the latest state.
@@ -1226,7 +1273,10 @@ impl Driver for QemuDriver {
         let _ = std::fs::remove_file(self.layout.config_file(&name));
         let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
         if active {
-            vm.lock().persistent = false;
+            let mut i = vm.lock();
+            i.persistent = false;
+            i.next_def = None;
+            drop(i);
             // The guest runs on either way; a stale record only costs a reconnect the latest state.
             let _ = self.write_status(&vm);
         } else {
@@ -1319,8 +1369,13 @@ impl Driver for QemuDriver {
         check_flags(flags, XML_DESC_FLAGS, "qemuDomainGetXMLDesc")?;
         let vm = self.vm_of(d)?;
         let i = vm.lock();
-        let id = (i.run.is_some() && flags & 0x2 == 0).then_some(i.id);
-        Ok(domain::xml::format(&i.def, id))
+        let inactive = flags & XML_INACTIVE != 0;
+        let id = (i.run.is_some() && !inactive).then_some(i.id);
+        let def = match &i.next_def {
+            Some(next) if inactive => next,
+            _ => &i.def,
+        };
+        Ok(domain::xml::format(def, id))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {
