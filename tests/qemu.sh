@@ -128,7 +128,7 @@ differential() {
     gcc $CFLAGS -o "$out/diff.ref" c-tests/qemu/diff.c -lvirt -lpthread 2>"$out/diff.ref.build.err" ||
         { cat "$out/diff.ref.build.err"; bad "diff: does not compile against Debian's headers"; return; }
     local mode who
-    for mode in main reconnect dead; do
+    for mode in ${QT_DIFF_MODES:-main reconnect dead clash}; do
         for who in ref theirs-on-ours ours; do
             probe "$mode" "$who"
         done
