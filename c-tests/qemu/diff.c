@@ -236,6 +236,8 @@ static int show_defined(const char *root)
     printf("reopen by uuid of the name clash: %s\n", d ? virDomainGetName(d) : "NULL");
     d = virDomainLookupByName(c, "probe-c2");
     printf("reopen probe-c2 (uuid clash): %s\n", d ? "found" : "NULL");
+    d = virDomainLookupByName(c, "probe-f");
+    printf("reopen probe-f (defined with VALIDATE): %s\n", d ? "found" : "NULL");
     printf("reopen: defined=%d\n", virConnectNumOfDefinedDomains(c));
     virConnectClose(c);
     _exit(0);
@@ -265,10 +267,11 @@ static void clash_work(const char *root)
     x = virDomainCreateXML(c, qt_xml("probe-c", UUID_T1, NULL, NULL), 0);
     printf("create probe-c with another uuid: %s\n", x ? "ok" : "NULL");
     show_error("create probe-c with another uuid");
-    x = virDomainDefineXMLFlags(c, qt_xml("probe-c", UUID_P, NULL, NULL), 0x80000000u);
+    /* Another guest: an accepted define of probe-c here would hide a clash's overwrite. */
+    x = virDomainDefineXMLFlags(c, qt_xml("probe-f", UUID_K, NULL, NULL), 0x80000000u);
     printf("define flags 0x80000000: %s\n", x ? "ok" : "NULL");
     show_error("define flags 0x80000000");
-    x = virDomainDefineXMLFlags(c, qt_xml("probe-c", UUID_P, NULL, NULL),
+    x = virDomainDefineXMLFlags(c, qt_xml("probe-f", UUID_K, NULL, NULL),
                                 VIR_DOMAIN_DEFINE_VALIDATE);
     printf("define flags VALIDATE: %s\n", x ? "ok" : "NULL");
     if (x)
