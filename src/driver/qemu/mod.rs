@@ -16,6 +16,12 @@ use crate::error::{
     VIR_FROM_DOMAIN, VIR_FROM_NONE, VIR_FROM_QEMU,
 };
 use crate::event::{kind, Bus};
+use crate::ffi::generated::types::{
+    VIR_DOMAIN_DEFINE_VALIDATE, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, VIR_DOMAIN_REBOOT_GUEST_AGENT,
+    VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+    VIR_DOMAIN_START_AUTODESTROY, VIR_DOMAIN_START_BYPASS_CACHE, VIR_DOMAIN_START_FORCE_BOOT,
+    VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_START_RESET_NVRAM, VIR_DOMAIN_START_VALIDATE,
+};
 use crate::process::{self, KillFlags, Pidfd, WatchHandle, Watcher};
 use crate::uri::Uri;
 use config::Config;
@@ -29,17 +35,28 @@ use std::time::Duration;
 
 // Flags the reference's qemu driver accepts, per call.
 const DESTROY_FLAGS: u32 = 0x1 | 0x2; // GRACEFUL, REMOVE_LOGS
-const START_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20; // PAUSED, AUTODESTROY, BYPASS_CACHE, FORCE_BOOT, VALIDATE, RESET_NVRAM
+/// virDomainCreateXML: no BYPASS_CACHE or FORCE_BOOT (there is no saved image to start from).
+const CREATE_XML_FLAGS: u32 = VIR_DOMAIN_START_PAUSED
+    | VIR_DOMAIN_START_AUTODESTROY
+    | VIR_DOMAIN_START_VALIDATE
+    | VIR_DOMAIN_START_RESET_NVRAM;
+/// virDomainCreateWithFlags: no VALIDATE (there is no new XML to validate).
+const CREATE_FLAGS: u32 = VIR_DOMAIN_START_PAUSED
+    | VIR_DOMAIN_START_AUTODESTROY
+    | VIR_DOMAIN_START_BYPASS_CACHE
+    | VIR_DOMAIN_START_FORCE_BOOT
+    | VIR_DOMAIN_START_RESET_NVRAM;
 const START_PAUSED: u32 = 0x1;
 const START_AUTODESTROY: u32 = 0x2;
 const DESTROY_GRACEFUL: u32 = 0x1;
 const DESTROY_REMOVE_LOGS: u32 = 0x2;
 const UNDEFINE_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40;
-const SHUTDOWN_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
-const REBOOT_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
+// The reference's qemu driver shuts down and reboots through ACPI or the guest agent only.
+const SHUTDOWN_FLAGS: u32 = VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT;
+const REBOOT_FLAGS: u32 = VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT;
 const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
 const XML_INACTIVE: u32 = 0x2;
-const DEFINE_FLAGS: u32 = 0x1; // VALIDATE
+const DEFINE_FLAGS: u32 = VIR_DOMAIN_DEFINE_VALIDATE;
 const LIST_ALL_FLAGS: u32 = 0xffff;
 /// How long a reconnect waits for a guest's monitor before going on without it.
 const RECONNECT_MONITOR_TIMEOUT: Duration = Duration::from_secs(5);
@@ -1171,7 +1188,7 @@ impl Driver for QemuDriver {
     }
 
     fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
-        check_flags(flags, START_FLAGS, "qemuDomainCreateXML")?;
+        check_flags(flags, CREATE_XML_FLAGS, "qemuDomainCreateXML")?;
         let def = domain::xml::parse(xml)?;
         command::check_supported(&def)?;
         let vm = {
@@ -1288,7 +1305,7 @@ impl Driver for QemuDriver {
     }
 
     fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
-        check_flags(flags, START_FLAGS, "qemuDomainCreateWithFlags")?;
+        check_flags(flags, CREATE_FLAGS, "qemuDomainCreateWithFlags")?;
         let vm = self.vm_of(d)?;
         let _job = vm.job.lock().unwrap_or_else(|p| p.into_inner());
         if vm.is_active() {
