@@ -30,7 +30,7 @@ fi
 python3 gen/nullprobe.py > "$out/nullprobe.c"
 
 # Programs compared with the reference, and what each needs to link.
-differential="lifecycle errprobe threads typedparams bytes"
+differential="lifecycle errprobe threads typedparams bytes newdef"
 for prog in $differential; do
     src="c-tests/$prog.c"
     if ! gcc $CFLAGS -Iinclude -o "$out/$prog.ours" "$src" -L"$lib" -lvirt -lpthread; then

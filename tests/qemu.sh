@@ -171,7 +171,7 @@ probe() { # mode who: one run of the differential probe on a fresh root
 }
 
 # Every implemented function that takes flags, with out-of-range flags, on the embedded qemu
-# driver (gen/flagsprobe.py --qemu, each call in a fresh process): the reference's refusals.
+# driver (gen/flagsprobe.py --env-uri, each call in a fresh process): the reference's refusals.
 flags_probe() {
     if ! have_ref; then
         if [ "${CI:-}" = "true" ]; then bad "flags: Debian's libvirt (libvirt-dev, libvirt-daemon-driver-qemu) is missing under CI"; return; fi
@@ -183,7 +183,7 @@ flags_probe() {
     fi
     ref_setup
     local src=$out/flagsprobe-qemu.c who bin lp r
-    python3 gen/flagsprobe.py --qemu >"$src" || { bad "flags: generator"; return; }
+    python3 gen/flagsprobe.py --env-uri >"$src" || { bad "flags: generator"; return; }
     gcc $CFLAGS -Iinclude -o "$out/flagsprobe-qemu.ours" "$src" -L"$lib" -lvirt -lpthread ||
         { bad "flags: does not compile against our headers"; return; }
     gcc $CFLAGS -o "$out/flagsprobe-qemu.ref" "$src" -lvirt -lpthread ||

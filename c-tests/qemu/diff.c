@@ -217,6 +217,25 @@ static char *typed_xml(const char *name, const char *type)
     return x;
 }
 
+/* probe-c's XML with another memory size (MiB). */
+static char *sized_xml(int mib)
+{
+    const char *xml = qt_xml("probe-c", UUID_P, NULL, NULL);
+    const char *at = strstr(xml, ">64</memory>");
+    char *x = malloc(strlen(xml) + 16);
+    sprintf(x, "%.*s>%d%s", (int)(at - xml), xml, mib, at + 3);
+    return x;
+}
+
+static void memory_of(const char *what, virDomainPtr d)
+{
+    char *x = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
+    const char *at = x ? strstr(x, "<memory unit='KiB'>") : NULL;
+    printf("%s: active=%d maxmem=%lu inactive=%ld\n", what, virDomainIsActive(d),
+           virDomainGetMaxMemory(d), at ? strtol(at + 19, NULL, 10) : -1L);
+    free(x);
+}
+
 /* Helper mode: what a fresh process finds on the root after `clash` closed it. */
 static int show_defined(const char *root)
 {
@@ -232,6 +251,8 @@ static int show_defined(const char *root)
     if (d)
         virDomainGetUUIDString(d, u);
     printf("reopen probe-c: %s uuid=%s\n", d ? "found" : "NULL", u);
+    if (d)
+        memory_of("reopen probe-c", d);
     d = virDomainLookupByUUIDString(c, UUID_T1);
     printf("reopen by uuid of the name clash: %s\n", d ? virDomainGetName(d) : "NULL");
     d = virDomainLookupByName(c, "probe-c2");
@@ -285,6 +306,22 @@ static void clash_work(const char *root)
         x = virDomainCreateXML(c, typed_xml("probe-typed", t), 0);
         printf("create type %s: %s\n", t ? t : "(none)", x ? "ok" : "NULL");
         show_error("create type");
+    }
+    /* Started with new XML, then defined while running: the persistent definition is kept
+     * aside, and the one on disk is what was last defined. */
+    if (d) {
+        memory_of("probe-c defined", d);
+        x = virDomainCreateXML(c, sized_xml(128), 0);
+        printf("create probe-c with 128 MiB: %s\n", x ? "ok" : "NULL");
+        memory_of("probe-c running with new XML", d);
+        result("destroy probe-c", virDomainDestroy(d));
+        memory_of("probe-c stopped", d);
+        result("create probe-c", virDomainCreate(d));
+        x = virDomainDefineXML(c, sized_xml(256));
+        printf("define probe-c with 256 MiB while running: %s\n", x ? "ok" : "NULL");
+        memory_of("probe-c defined while running", d);
+        result("destroy probe-c (2)", virDomainDestroy(d));
+        memory_of("probe-c stopped again", d);
     }
     x = virDomainLookupByName(c, "\xff");
     printf("lookup \\xff: %s\n", x ? "ok" : "NULL");
