@@ -81,6 +81,12 @@ pub fn encode(s: &str) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// A path named by text from C: the very bytes it came as.
+pub fn path(s: &str) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(&encode(s)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

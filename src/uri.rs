@@ -95,7 +95,8 @@ fn unescape(s: &str) -> String {
         out.push(if b[i] == b'+' { b' ' } else { b[i] });
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // %ff and %fe stay two different bytes (crate::ctext), never one U+FFFD.
+    crate::ctext::decode(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -116,6 +117,9 @@ mod tests {
         ] {
             assert!(Uri::parse(bad).is_none(), "{bad}");
         }
+        let a = Uri::parse("qemu:///embed?root=/tmp/%ff").unwrap();
+        let b = Uri::parse("qemu:///embed?root=/tmp/%fe").unwrap();
+        assert_ne!(a.param("root"), b.param("root"));
         let u = Uri::parse("qemu:///embed?root=/tmp/x%20y").unwrap();
         assert_eq!(u.param("root"), Some("/tmp/x y"));
         let u = Uri::parse("qemu+tcp://user@host:16509/system").unwrap();

@@ -30,7 +30,7 @@ pub(crate) struct DomainEntry {
 impl DomainEntry {
     pub fn domain_ref(&self) -> DomainRef {
         DomainRef {
-            name: self.name.as_c_str().to_string_lossy().into_owned(),
+            name: crate::ctext::decode(self.name.as_c_str().to_bytes()).into_owned(),
             uuid: self.uuid,
             id: self.id.load(Ordering::Relaxed),
         }
