@@ -368,16 +368,18 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *root = argv[2];
+    /* The clashes run in a helper process of their own, without our reaper: the reference waits
+     * for its own children (its capability probe), a reaper there would take them first. */
+    if (strcmp(argv[1], "clashwork") == 0) {
+        clash_work(root);
+        return 0;
+    }
     /* Orphaned qemu processes (the reference daemonizes its own) are re-parented to us and reaped
      * by us, as a working init would. */
     qt_subreaper();
     qt_start_reaper();
     if (strcmp(argv[1], "reconnect") == 0) {
         reconnect(argv[0], root);
-        return 0;
-    }
-    if (strcmp(argv[1], "clashwork") == 0) {
-        clash_work(root);
         return 0;
     }
     if (strcmp(argv[1], "clash") == 0) {
