@@ -145,7 +145,7 @@ pub fn embed_root(uri: &Uri) -> Result<std::path::PathBuf> {
             "root path must be absolute",
         ));
     }
-    Ok(std::path::PathBuf::from(root))
+    Ok(crate::ctext::path(root))
 }
 
 /// No driver in this library serves the URI. The reference hands such URIs to its remote driver,

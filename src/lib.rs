@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod conn;
+pub mod ctext;
 pub mod domain;
 pub mod driver;
 pub mod error;

@@ -26,7 +26,7 @@ pub struct Uri {
     pub params: Vec<(String, String)>,
     /// The text as given.
     pub text: String,
-    /// The decoded bytes behind the lossy strings above, for `format`.
+    /// The decoded bytes behind the strings above (kept byte for byte, crate::ctext), for `format`.
     raw: RawParts,
 }
 
@@ -54,10 +54,10 @@ impl Uri {
             Some(s) if !s.is_empty() => p.port,
             _ => 0,
         };
-        let query = p.query.map(|q| String::from_utf8_lossy(&q).into_owned());
+        let query = p.query.map(|q| crate::ctext::decode(&q).into_owned());
         let params = query.as_deref().map(split_params).unwrap_or_default();
         let lossy =
-            |b: &Option<Vec<u8>>| b.as_ref().map(|v| String::from_utf8_lossy(v).into_owned());
+            |b: &Option<Vec<u8>>| b.as_ref().map(|v| crate::ctext::decode(v).into_owned());
         let raw = RawParts {
             user: p.user,
             server,
@@ -177,7 +177,7 @@ impl Uri {
             out.push(b'#');
             escape_into(&mut out, f, |b| is_mark_or_alnum(b) || is_reserved_2396(b));
         }
-        String::from_utf8_lossy(&out).into_owned()
+        crate::ctext::decode(&out).into_owned()
     }
 }
 
@@ -248,7 +248,7 @@ impl<'a> Parser<'a> {
         while self.peek().is_ascii_alphanumeric() || b"+-.".contains(&self.peek()) {
             self.at += 1;
         }
-        let scheme = String::from_utf8_lossy(&self.s[..self.at]).into_owned();
+        let scheme = crate::ctext::decode(&self.s[..self.at]).into_owned();
         if self.peek() != b':' {
             return None;
         }
@@ -459,7 +459,7 @@ fn unescape(s: &[u8]) -> Vec<u8> {
 }
 
 fn unescape_lossy(s: &str) -> String {
-    String::from_utf8_lossy(&unescape(s.as_bytes())).into_owned()
+    crate::ctext::decode(&unescape(s.as_bytes())).into_owned()
 }
 
 /// `[::1]` is `::1`; brackets without a colon inside stay (libvirt's rule).
@@ -504,7 +504,7 @@ mod tests {
     #[test]
     fn agrees_with_libxml2_and_libvirt_on_the_corpus() {
         let fixture = include_bytes!("../tests/data/libxml2-uris.tsv");
-        let text = String::from_utf8_lossy(fixture);
+        let text = crate::ctext::decode(fixture);
         let mut checked = 0;
         for line in text.lines() {
             let f: Vec<&str> = line.split('\t').collect();

@@ -55,7 +55,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -133,7 +133,7 @@ differential() {
             { cat "$out/$p.ref.build.err"; bad "diff: $p does not compile against Debian's headers"; return; }
     done
     local mode who
-    for mode in main reconnect dead jobwait; do
+    for mode in ${QT_DIFF_MODES:-main reconnect dead jobwait clash}; do
         for who in ref theirs-on-ours ours; do
             probe "$mode" "$who"
         done
@@ -212,6 +212,47 @@ probe() { # mode who: one run of the differential probe on a fresh root
     fi
 }
 
+# Every implemented function that takes flags, with out-of-range flags, on the embedded qemu
+# driver (gen/flagsprobe.py --env-uri, each call in a fresh process): the reference's refusals.
+flags_probe() {
+    if ! have_ref; then
+        if [ "${CI:-}" = "true" ]; then bad "flags: Debian's libvirt (libvirt-dev, libvirt-daemon-driver-qemu) is missing under CI"; return; fi
+        echo "################################################################"
+        echo "# SKIP: Debian's libvirt with its qemu driver is not installed:"
+        echo "#       the qemu flags probe is skipped"
+        echo "################################################################"
+        return
+    fi
+    ref_setup
+    local src=$out/flagsprobe-qemu.c who bin lp r
+    python3 gen/flagsprobe.py --env-uri >"$src" || { bad "flags: generator"; return; }
+    gcc $CFLAGS -Iinclude -o "$out/flagsprobe-qemu.ours" "$src" -L"$lib" -lvirt -lpthread ||
+        { bad "flags: does not compile against our headers"; return; }
+    gcc $CFLAGS -o "$out/flagsprobe-qemu.ref" "$src" -lvirt -lpthread ||
+        { bad "flags: does not compile against Debian's headers"; return; }
+    for who in ref theirs-on-ours ours; do
+        case $who in
+            ref) bin=flagsprobe-qemu.ref lp= ;;
+            theirs-on-ours) bin=flagsprobe-qemu.ref lp=$lib ;;
+            ours) bin=flagsprobe-qemu.ours lp=$lib ;;
+        esac
+        r=$(new_root "flags-$who")
+        (cd "$base" && FLAGSPROBE_URI="qemu:///embed?root=$r" LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin") \
+            2>/dev/null | sed "s|$r|ROOT|g" >"$out/flagsprobe-qemu.$who.out"
+    done
+    if grep -qE "died with signal|no live handles" "$out/flagsprobe-qemu.ours.out"; then
+        bad "flags: crash or no handles on ours"; grep -E "died|no live" "$out/flagsprobe-qemu.ours.out" | head -5
+    fi
+    python3 gen/flagscompare.py "$out/flagsprobe-qemu.ref.out" "$out/flagsprobe-qemu.ours.out" \
+        "$out/flagsprobe-qemu.theirs-on-ours.out" "" >"$out/flags-qemu.out"
+    local p f
+    p=$(grep -c '^PASS ' "$out/flags-qemu.out"); f=$(grep -c '^FAIL ' "$out/flags-qemu.out")
+    grep -E '^(FAIL|NOTE) ' "$out/flags-qemu.out" | sed "s/^/  flags: /"
+    if [ "$p" = 0 ]; then bad "flags: nothing compared (the reference answered nothing?)"; fi
+    pass=$((pass + p)); fail=$((fail + f))
+    echo "flags: $p passed, $f failed (compared with libvirt 9.0)"
+}
+
 same() { # mode: the reference's output equals both of ours
     diff -u "$out/diff.$1.ref.out" "$out/diff.$1.theirs-on-ours.out" >"$out/diff.$1.diff" &&
         diff -u "$out/diff.$1.ref.out" "$out/diff.$1.ours.out" >>"$out/diff.$1.diff"
@@ -222,6 +263,7 @@ for t in $want; do
     case $t in
         diff) differential ;;
         closefree) closefree ;;
+        flags) flags_probe ;;
         reconnect | pidreuse) build qhelper || bad "qhelper: does not compile"; run_checks "$t" "$out/qhelper" ;;
         jobwait) run_checks "$t" ours ;;
         *) run_checks "$t" ;;

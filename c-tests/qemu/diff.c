@@ -8,7 +8,7 @@
  * embedded root per process ("Cannot open embedded driver at path ..., already open with path
  * ..."), so each mode runs in its own process on its own root.
  *
- * usage: diff main|reconnect|dead ROOT   (ROOT holds etc/qemu.conf already)
+ * usage: diff main|reconnect|dead|clash ROOT   (ROOT holds etc/qemu.conf already)
  *        diff start ROOT NAME UUID PERSISTENT [NAME UUID PERSISTENT...]   (helper) */
 #include "qt.h"
 
@@ -204,6 +204,149 @@ static void dead_at_open(char *self, const char *root)
     printf("dead close=%d\n", virConnectClose(c));
 }
 
+/* XML of a probe guest with another <domain type='...'> (NULL: no type attribute). */
+static char *typed_xml(const char *name, const char *type)
+{
+    const char *xml = qt_xml(name, NULL, NULL, NULL);
+    const char *rest = strstr(xml, "><name>");
+    char *x = malloc(strlen(xml) + 64);
+    if (type)
+        sprintf(x, "<domain type='%s'%s", type, rest);
+    else
+        sprintf(x, "<domain%s", rest);
+    return x;
+}
+
+/* probe-c's XML with another memory size (MiB). */
+static char *sized_xml(int mib)
+{
+    const char *xml = qt_xml("probe-c", UUID_P, NULL, NULL);
+    const char *at = strstr(xml, ">64</memory>");
+    char *x = malloc(strlen(xml) + 16);
+    sprintf(x, "%.*s>%d%s", (int)(at - xml), xml, mib, at + 3);
+    return x;
+}
+
+static void memory_of(const char *what, virDomainPtr d)
+{
+    char *x = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
+    const char *at = x ? strstr(x, "<memory unit='KiB'>") : NULL;
+    printf("%s: active=%d maxmem=%lu inactive=%ld\n", what, virDomainIsActive(d),
+           virDomainGetMaxMemory(d), at ? strtol(at + 19, NULL, 10) : -1L);
+    free(x);
+}
+
+/* Helper mode: what a fresh process finds on the root after `clash` closed it. */
+static int show_defined(const char *root)
+{
+    char uri[4200];
+    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
+    virConnectPtr c = virConnectOpen(uri);
+    if (!c) {
+        show_error("reopen");
+        _exit(1);
+    }
+    virDomainPtr d = virDomainLookupByName(c, "probe-c");
+    char u[VIR_UUID_STRING_BUFLEN] = "";
+    if (d)
+        virDomainGetUUIDString(d, u);
+    printf("reopen probe-c: %s uuid=%s\n", d ? "found" : "NULL", u);
+    if (d)
+        memory_of("reopen probe-c", d);
+    d = virDomainLookupByUUIDString(c, UUID_T1);
+    printf("reopen by uuid of the name clash: %s\n", d ? virDomainGetName(d) : "NULL");
+    d = virDomainLookupByName(c, "probe-c2");
+    printf("reopen probe-c2 (uuid clash): %s\n", d ? "found" : "NULL");
+    d = virDomainLookupByName(c, "probe-f");
+    printf("reopen probe-f (defined with VALIDATE): %s\n", d ? "found" : "NULL");
+    printf("reopen: defined=%d\n", virConnectNumOfDefinedDomains(c));
+    virConnectClose(c);
+    _exit(0);
+}
+
+/* Definitions that clash, or that no check may let through: refused, and the root on disk still
+ * holds only what was accepted (checked from a fresh process). Also: domain types, names that are
+ * not UTF-8, and define flags. */
+static void clash_work(const char *root)
+{
+    char uri[4200];
+    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
+    virConnectPtr c = virConnectOpen(uri);
+    printf("clash open: %s\n", c ? "ok" : "NULL");
+    if (!c) {
+        show_error("clash open");
+        return;
+    }
+    virDomainPtr d = virDomainDefineXML(c, qt_xml("probe-c", UUID_P, NULL, NULL));
+    printf("define probe-c: %s\n", d ? "ok" : "NULL");
+    virDomainPtr x = virDomainDefineXML(c, qt_xml("probe-c", UUID_T1, NULL, NULL));
+    printf("define probe-c with another uuid: %s\n", x ? "ok" : "NULL");
+    show_error("define probe-c with another uuid");
+    x = virDomainDefineXML(c, qt_xml("probe-c2", UUID_P, NULL, NULL));
+    printf("define another name with probe-c's uuid: %s\n", x ? "ok" : "NULL");
+    show_error("define another name with probe-c's uuid");
+    x = virDomainCreateXML(c, qt_xml("probe-c", UUID_T1, NULL, NULL), 0);
+    printf("create probe-c with another uuid: %s\n", x ? "ok" : "NULL");
+    show_error("create probe-c with another uuid");
+    /* Another guest: an accepted define of probe-c here would hide a clash's overwrite. */
+    x = virDomainDefineXMLFlags(c, qt_xml("probe-f", UUID_K, NULL, NULL), 0x80000000u);
+    printf("define flags 0x80000000: %s\n", x ? "ok" : "NULL");
+    show_error("define flags 0x80000000");
+    x = virDomainDefineXMLFlags(c, qt_xml("probe-f", UUID_K, NULL, NULL),
+                                VIR_DOMAIN_DEFINE_VALIDATE);
+    printf("define flags VALIDATE: %s\n", x ? "ok" : "NULL");
+    if (x)
+        virDomainFree(x);
+    const char *types[] = {"nosuchtype", "", "KVM", "xen", "test", "none", "hvf"};
+    for (size_t i = 0; i <= sizeof(types) / sizeof(types[0]); i++) {
+        const char *t = i < sizeof(types) / sizeof(types[0]) ? types[i] : NULL;
+        x = virDomainDefineXML(c, typed_xml("probe-typed", t));
+        printf("define type %s: %s\n", t ? t : "(none)", x ? "ok" : "NULL");
+        show_error("define type");
+        x = virDomainCreateXML(c, typed_xml("probe-typed", t), 0);
+        printf("create type %s: %s\n", t ? t : "(none)", x ? "ok" : "NULL");
+        show_error("create type");
+    }
+    /* Started with new XML, then defined while running: the persistent definition is kept
+     * aside, and the one on disk is what was last defined. */
+    if (d) {
+        memory_of("probe-c defined", d);
+        x = virDomainCreateXML(c, sized_xml(128), 0);
+        printf("create probe-c with 128 MiB: %s\n", x ? "ok" : "NULL");
+        memory_of("probe-c running with new XML", d);
+        result("destroy probe-c", virDomainDestroy(d));
+        memory_of("probe-c stopped", d);
+        result("create probe-c", virDomainCreate(d));
+        x = virDomainDefineXML(c, sized_xml(256));
+        printf("define probe-c with 256 MiB while running: %s\n", x ? "ok" : "NULL");
+        memory_of("probe-c defined while running", d);
+        result("destroy probe-c (2)", virDomainDestroy(d));
+        memory_of("probe-c stopped again", d);
+    }
+    x = virDomainLookupByName(c, "\xff");
+    printf("lookup \\xff: %s\n", x ? "ok" : "NULL");
+    show_error("lookup \\xff");
+    x = virDomainLookupByName(c, "\xfe");
+    printf("lookup \\xfe: %s\n", x ? "ok" : "NULL");
+    show_error("lookup \\xfe");
+    x = virDomainDefineXML(c, qt_xml("probe-\xff", NULL, NULL, NULL));
+    printf("define probe-\\xff: %s\n", x ? "ok" : "NULL");
+    show_error("define probe-\\xff");
+    if (d)
+        virDomainFree(d);
+    printf("clash close=%d\n", virConnectClose(c));
+}
+
+/* The reference keeps an embedded root locked until its process exits: the clashes run in one
+ * helper process, the fresh look at the root in another. */
+static void clash(char *self, const char *root)
+{
+    char *work[] = {self, "clashwork", (char *)root, NULL};
+    printf("clash helper: exit %d\n", run_helper(self, work));
+    char *show[] = {self, "show", (char *)root, NULL};
+    printf("clash reopen helper: exit %d\n", run_helper(self, show));
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -218,17 +361,29 @@ int main(int argc, char **argv)
     virResetLastError();
     if (argc >= 6 && strcmp(argv[1], "start") == 0)
         return helper(argc, argv);
+    if (argc == 3 && strcmp(argv[1], "show") == 0)
+        return show_defined(argv[2]);
     if (argc != 3) {
-        fprintf(stderr, "usage: %s main|reconnect|dead ROOT\n", argv[0]);
+        fprintf(stderr, "usage: %s main|reconnect|dead|clash ROOT\n", argv[0]);
         return 2;
     }
     const char *root = argv[2];
+    /* The clashes run in a helper process of their own, without our reaper: the reference waits
+     * for its own children (its capability probe), a reaper there would take them first. */
+    if (strcmp(argv[1], "clashwork") == 0) {
+        clash_work(root);
+        return 0;
+    }
     /* Orphaned qemu processes (the reference daemonizes its own) are re-parented to us and reaped
      * by us, as a working init would. */
     qt_subreaper();
     qt_start_reaper();
     if (strcmp(argv[1], "reconnect") == 0) {
         reconnect(argv[0], root);
+        return 0;
+    }
+    if (strcmp(argv[1], "clash") == 0) {
+        clash(argv[0], root);
         return 0;
     }
     if (strcmp(argv[1], "dead") == 0) {

@@ -2,9 +2,11 @@
 //! back. Elements that describe devices are kept by name so a driver can refuse what it cannot
 //! create instead of dropping it silently.
 
+use crate::ctext;
 use crate::domain::uuid;
 use crate::error::{
-    Error, VIR_ERR_NO_NAME, VIR_ERR_XML_DETAIL, VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
+    Error, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_NO_NAME, VIR_ERR_XML_DETAIL, VIR_ERR_XML_ERROR,
+    VIR_FROM_DOMAIN,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,9 +105,83 @@ fn text_of(n: Option<roxmltree::Node>) -> Option<String> {
     n.map(|n| n.text().unwrap_or("").trim().to_string())
 }
 
+/// Bytes from C that are not UTF-8 (crate::ctext): libxml2 stops at the first one, naming it and
+/// the three bytes after it, with the line it is on and a caret under it.
+fn not_utf8_error(text: &str) -> Option<Error> {
+    let at = text
+        .char_indices()
+        .find(|(_, c)| ctext::raw_byte(*c).is_some())?
+        .0;
+    let bytes = ctext::encode(text);
+    let pos = ctext::encode(&text[..at]).len();
+    let line_start = bytes[..pos]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[pos..]
+        .iter()
+        .position(|b| *b == b'\n' || *b == b'\r')
+        .map_or(bytes.len(), |i| pos + i);
+    let row = bytes[..pos].iter().filter(|b| **b == b'\n').count() + 1;
+    let shown: Vec<String> = bytes[pos..]
+        .iter()
+        .chain(std::iter::repeat(&0))
+        .take(4)
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    let line = ctext::decode(&bytes[line_start..line_end]).into_owned();
+    let msg = format!(
+        "{SOURCE}:{row}: Input is not proper UTF-8, indicate encoding !\nBytes: {}\n{line}\n{}^",
+        shown.join(" "),
+        "-".repeat(pos - line_start)
+    );
+    Some(Error::with(VIR_ERR_XML_DETAIL, VIR_FROM_DOMAIN, msg))
+}
+
+/// Every `<domain type=...>` libvirt 9.0 knows (virDomainVirtType); a driver may still refuse one.
+const VIRT_TYPES: &[&str] = &[
+    "none",
+    "qemu",
+    "kqemu",
+    "kvm",
+    "xen",
+    "lxc",
+    "uml",
+    "openvz",
+    "test",
+    "vmware",
+    "hyperv",
+    "vbox",
+    "phyp",
+    "parallels",
+    "bhyve",
+    "vz",
+    "hvf",
+];
+
+/// The root's `type`: missing (or empty) is an internal error, an unknown one unsupported, as the
+/// reference's parser says for every driver.
+fn virt_type(root: roxmltree::Node) -> Result<String, Error> {
+    let t = root
+        .attribute("type")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| Error::internal(VIR_FROM_DOMAIN, "missing domain type attribute"))?;
+    if !VIRT_TYPES.contains(&t) {
+        return Err(Error::with(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            VIR_FROM_DOMAIN,
+            format!("invalid domain type {t}"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
 /// Parse a domain definition. Errors are libvirt's: 35 when not well-formed, 27 for a wrong
 /// root or a bad value, 21 when the name is missing.
 pub fn parse(text: &str) -> Result<DomainDef, Error> {
+    if let Some(e) = not_utf8_error(text) {
+        return Err(e);
+    }
     let doc = roxmltree::Document::parse(text).map_err(|e| detail_error(text, &e))?;
     parse_element(doc.root_element())
 }
@@ -122,10 +198,7 @@ pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Err
             ),
         ));
     }
-    let virt_type = root
-        .attribute("type")
-        .ok_or_else(|| Error::internal(VIR_FROM_DOMAIN, "missing domain type attribute"))?
-        .to_string();
+    let virt_type = virt_type(root)?;
     let name = text_of(child(root, "name")).filter(|n| !n.is_empty());
     let Some(name) = name else {
         return Err(Error::new(VIR_ERR_NO_NAME, VIR_FROM_DOMAIN, None));

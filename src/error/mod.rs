@@ -206,7 +206,7 @@ pub fn default_print(e: &Error) {
         format!("libvirt: {} error : {}\n", dom, e.message)
     };
     use std::io::Write;
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    let _ = std::io::stderr().write_all(&crate::ctext::encode(&line));
 }
 
 pub fn domain_name(domain: i32) -> &'static str {

@@ -1,6 +1,8 @@
 //! Turning C arguments into Rust values, with the reference's errors for NULL and bad text.
 
+use crate::ctext;
 use crate::error::Error;
+use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 
@@ -13,7 +15,7 @@ pub(crate) unsafe fn required_str<'a>(
     from: i32,
     function: &str,
     arg: &str,
-) -> Result<&'a str, Error> {
+) -> Result<Cow<'a, str>, Error> {
     // SAFETY: the caller promises `p` is NULL or a valid C string for the call's duration.
     match unsafe { optional_str(p) } {
         Some(s) => Ok(s),
@@ -21,23 +23,30 @@ pub(crate) unsafe fn required_str<'a>(
     }
 }
 
-/// An optional C string argument (NULL is None). Invalid UTF-8 is read lossily as libvirt would
-/// pass the bytes on; names and XML are ASCII/UTF-8 in practice.
+/// An optional C string argument (NULL is None). Bytes that are not UTF-8 are kept, each as its
+/// own character (crate::ctext): two different byte strings never become the same text.
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that outlives the call.
-pub(crate) unsafe fn optional_str<'a>(p: *const c_char) -> Option<&'a str> {
+pub(crate) unsafe fn optional_str<'a>(p: *const c_char) -> Option<Cow<'a, str>> {
     if p.is_null() {
         return None;
     }
     // SAFETY: non-NULL and, by the caller's promise, NUL-terminated and alive for 'a.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    Some(std::str::from_utf8(bytes).unwrap_or("\u{fffd}"))
+    Some(ctext::decode(bytes))
+}
+
+/// Text for C: the bytes it stands for (crate::ctext), without interior NULs.
+pub(crate) fn c_string(s: &str) -> CString {
+    let mut bytes = ctext::encode(s).into_owned();
+    bytes.retain(|b| *b != 0);
+    CString::new(bytes).unwrap_or_default()
 }
 
 /// A string the caller must free with free(3): allocated by the C allocator.
 pub(crate) fn malloc_str(s: &str) -> *mut c_char {
-    let c = CString::new(s.replace('\0', "")).unwrap_or_default();
+    let c = c_string(s);
     // SAFETY: strdup copies a valid NUL-terminated string into malloc'd memory (or returns NULL).
     unsafe { libc::strdup(c.as_ptr()) }
 }

@@ -34,7 +34,7 @@ unsafe fn open(
 ) -> virConnectPtr {
     // SAFETY: `name` is NULL or a C string, by the C contract.
     let name = unsafe { args::optional_str(name) };
-    match conn::open(name, flags, prompter) {
+    match conn::open(name.as_deref(), flags, prompter) {
         Ok(c) => handles::new_connection(c),
         Err(e) => fail(e, ptr::null_mut()),
     }

@@ -64,7 +64,7 @@ pub(crate) unsafe fn virDomainLookupByName(c: virConnectPtr, name: *const c_char
         // SAFETY: `name` is NULL or a C string, by the C contract.
         let name =
             unsafe { args::required_str(name, VIR_FROM_DOMAIN, "virDomainLookupByName", "name") }?;
-        let r = e.conn.driver.lookup_by_name(name)?;
+        let r = e.conn.driver.lookup_by_name(&name)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -112,7 +112,7 @@ pub(crate) unsafe fn virDomainLookupByUUIDString(
         let e = conn_of(c, F)?;
         // SAFETY: `text` is NULL or a C string, by the C contract.
         let text = unsafe { args::required_str(text, VIR_FROM_DOMAIN, F, "uuidstr") }?;
-        let u = uuid::parse(text).ok_or_else(|| {
+        let u = uuid::parse(&text).ok_or_else(|| {
             Error::invalid_arg(VIR_FROM_DOMAIN, F, "uuidstr", "Invalid UUID".into())
         })?;
         let r = e.conn.driver.lookup_by_uuid(&u)?;
@@ -238,7 +238,7 @@ unsafe fn create_xml(
         let e = writable_conn(c, function)?;
         // SAFETY: `xml` is NULL or a C string, by the C contract.
         let xml = unsafe { args::required_str(xml, VIR_FROM_DOMAIN, function, "xmlDesc") }?;
-        let r = e.conn.driver.create_xml(e.conn.caller(), xml, flags)?;
+        let r = e.conn.driver.create_xml(e.conn.caller(), &xml, flags)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -271,7 +271,7 @@ unsafe fn define_xml(
         let e = writable_conn(c, function)?;
         // SAFETY: `xml` is NULL or a C string, by the C contract.
         let xml = unsafe { args::required_str(xml, VIR_FROM_DOMAIN, function, "xml") }?;
-        let r = e.conn.driver.define_xml(xml, flags)?;
+        let r = e.conn.driver.define_xml(&xml, flags)?;
         Ok(new_handle(c, &e, &r))
     })())
 }

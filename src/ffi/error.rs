@@ -319,8 +319,8 @@ pub(crate) unsafe fn virDefaultErrorFunc(err: virErrorPtr) {
         return;
     }
     // SAFETY: message is NULL or a C string owned by the error.
-    let msg = unsafe { args::optional_str(e.message) }.unwrap_or("");
+    let msg = unsafe { args::optional_str(e.message) }.unwrap_or_default();
     let mut owned = Error::new(e.code, e.domain, None);
-    owned.message = msg.to_string();
+    owned.message = msg.into_owned();
     error::default_print(&owned);
 }

@@ -311,7 +311,7 @@ pub(crate) unsafe fn virConnectDomainEventRegisterAny(
                     "dom",
                     format!(
                         "domain '{}' must match connection",
-                        d.name.as_c_str().to_string_lossy()
+                        crate::ctext::decode(d.name.as_c_str().to_bytes())
                     ),
                 ));
             }

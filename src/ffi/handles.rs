@@ -32,7 +32,7 @@ pub(crate) struct DomainEntry {
 impl DomainEntry {
     pub fn domain_ref(&self) -> DomainRef {
         DomainRef {
-            name: self.name.as_c_str().to_string_lossy().into_owned(),
+            name: crate::ctext::decode(self.name.as_c_str().to_bytes()).into_owned(),
             uuid: self.uuid,
             id: self.id.load(Ordering::Relaxed),
         }
@@ -54,7 +54,7 @@ impl HandleName {
             buf[..bytes.len()].copy_from_slice(bytes);
             return HandleName::Inline(buf);
         }
-        HandleName::Heap(std::ffi::CString::new(name.replace('\0', "")).unwrap_or_default())
+        HandleName::Heap(super::args::c_string(name))
     }
 
     pub fn as_c_str(&self) -> &std::ffi::CStr {

@@ -51,7 +51,7 @@ unsafe fn show(p: *const c_char) -> String {
         return "(null)".into();
     }
     // SAFETY: non-NULL and NUL-terminated by the caller's promise.
-    String::from_utf8_lossy(unsafe { CStr::from_ptr(p) }.to_bytes()).into_owned()
+    crate::ctext::decode(unsafe { CStr::from_ptr(p) }.to_bytes()).into_owned()
 }
 
 /// The bytes of a parameter's field up to its NUL (or all 80 if the caller left none).
@@ -112,7 +112,7 @@ unsafe fn find_typed(
             format!(
                 "Invalid type '{}' requested for parameter '{}', actual type is '{}'",
                 type_name(expected),
-                String::from_utf8_lossy(field_bytes(param)),
+                crate::ctext::decode(field_bytes(param)),
                 type_name(param.r#type)
             ),
         ));

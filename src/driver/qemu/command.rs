@@ -2,23 +2,14 @@
 //! the monitor on an inherited listening socket (fd 3), no defaults, nothing the XML did not ask for.
 
 use crate::domain::{uuid, DomainDef};
-use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_FROM_QEMU};
+use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_FROM_QEMU};
 
 /// The fd number the monitor's listening socket has in qemu.
 pub(crate) const MONITOR_FD: i32 = 3;
 
 /// Refuse what we cannot create, by name, instead of dropping it silently.
 pub fn check_supported(def: &DomainDef) -> Result<()> {
-    if def.virt_type != "qemu" && def.virt_type != "kvm" {
-        return Err(Error::with(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            VIR_FROM_QEMU,
-            format!(
-                "Emulator does not support virtualization type '{}'",
-                def.virt_type
-            ),
-        ));
-    }
+    check_virt_type(def)?;
     if let Some(el) = def.unsupported_elements.first() {
         return Err(Error::with(
             VIR_ERR_CONFIG_UNSUPPORTED,
@@ -41,6 +32,54 @@ pub fn check_supported(def: &DomainDef) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The reference asks the emulator's capabilities: only TCG (`qemu`) and, where /dev/kvm is
+/// usable, `kvm` are there; `hvf` has no machine at all on Linux, any other type is not offered.
+fn check_virt_type(def: &DomainDef) -> Result<()> {
+    let offered = match def.virt_type.as_str() {
+        "qemu" => true,
+        "kvm" => kvm_usable(),
+        "hvf" => {
+            return Err(Error::with(
+                VIR_ERR_INVALID_ARG,
+                VIR_FROM_QEMU,
+                format!(
+                    "could not get preferred machine for {} type=hvf",
+                    emulator_path(def)
+                ),
+            ))
+        }
+        _ => false,
+    };
+    if offered {
+        return Ok(());
+    }
+    Err(Error::with(
+        VIR_ERR_CONFIG_UNSUPPORTED,
+        VIR_FROM_QEMU,
+        format!(
+            "Emulator '{}' does not support virt type '{}'",
+            emulator_path(def),
+            def.virt_type
+        ),
+    ))
+}
+
+/// The emulator as the reference names it in messages: the XML's path, else the default
+/// binary's full path found on PATH.
+fn emulator_path(def: &DomainDef) -> String {
+    let bin = emulator(def);
+    if def.emulator.is_some() || bin.contains('/') {
+        return bin;
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(&bin))
+        .find(|p| p.is_file())
+        .map(|p| p.display().to_string())
+        .unwrap_or(bin)
 }
 
 pub fn arch(def: &DomainDef) -> String {

@@ -16,6 +16,12 @@ use crate::error::{
     VIR_FROM_DOMAIN, VIR_FROM_NONE, VIR_FROM_QEMU,
 };
 use crate::event::{kind, Bus};
+use crate::ffi::generated::types::{
+    VIR_DOMAIN_DEFINE_VALIDATE, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, VIR_DOMAIN_REBOOT_GUEST_AGENT,
+    VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+    VIR_DOMAIN_START_AUTODESTROY, VIR_DOMAIN_START_BYPASS_CACHE, VIR_DOMAIN_START_FORCE_BOOT,
+    VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_START_RESET_NVRAM, VIR_DOMAIN_START_VALIDATE,
+};
 use crate::process::{self, KillFlags, Pidfd, WatchHandle, Watcher};
 use crate::uri::Uri;
 use config::Config;
@@ -29,15 +35,28 @@ use std::time::Duration;
 
 // Flags the reference's qemu driver accepts, per call.
 const DESTROY_FLAGS: u32 = 0x1 | 0x2; // GRACEFUL, REMOVE_LOGS
-const START_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20; // PAUSED, AUTODESTROY, BYPASS_CACHE, FORCE_BOOT, VALIDATE, RESET_NVRAM
+/// virDomainCreateXML: no BYPASS_CACHE or FORCE_BOOT (there is no saved image to start from).
+const CREATE_XML_FLAGS: u32 = VIR_DOMAIN_START_PAUSED
+    | VIR_DOMAIN_START_AUTODESTROY
+    | VIR_DOMAIN_START_VALIDATE
+    | VIR_DOMAIN_START_RESET_NVRAM;
+/// virDomainCreateWithFlags: no VALIDATE (there is no new XML to validate).
+const CREATE_FLAGS: u32 = VIR_DOMAIN_START_PAUSED
+    | VIR_DOMAIN_START_AUTODESTROY
+    | VIR_DOMAIN_START_BYPASS_CACHE
+    | VIR_DOMAIN_START_FORCE_BOOT
+    | VIR_DOMAIN_START_RESET_NVRAM;
 const START_PAUSED: u32 = 0x1;
 const START_AUTODESTROY: u32 = 0x2;
 const DESTROY_GRACEFUL: u32 = 0x1;
 const DESTROY_REMOVE_LOGS: u32 = 0x2;
 const UNDEFINE_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40;
-const SHUTDOWN_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
-const REBOOT_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
+// The reference's qemu driver shuts down and reboots through ACPI or the guest agent only.
+const SHUTDOWN_FLAGS: u32 = VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT;
+const REBOOT_FLAGS: u32 = VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT;
 const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
+const XML_INACTIVE: u32 = 0x2;
+const DEFINE_FLAGS: u32 = VIR_DOMAIN_DEFINE_VALIDATE;
 const LIST_ALL_FLAGS: u32 = 0xffff;
 /// How long a reconnect waits for a guest's monitor before going on without it.
 const RECONNECT_MONITOR_TIMEOUT: Duration = Duration::from_secs(5);
@@ -72,7 +91,11 @@ impl Running {
 }
 
 struct VmInner {
+    /// The live definition while running, else the persistent one.
     def: DomainDef,
+    /// The persistent definition that takes over when the running guest stops (the reference's
+    /// newDef): a define while running, or the one a create with new XML set aside.
+    next_def: Option<DomainDef>,
     persistent: bool,
     state: i32,
     reason: i32,
@@ -413,11 +436,15 @@ impl QemuDriver {
     }
 
     fn insert(&self, vm: Arc<Vm>) {
+        Self::insert_locked(&mut self.doms_mut(), vm);
+    }
+
+    /// Add a domain to a list whose write lock the caller holds.
+    fn insert_locked(doms: &mut Doms, vm: Arc<Vm>) {
         let (name, id) = {
             let i = vm.lock();
             (i.def.name.clone(), i.id)
         };
-        let mut doms = self.doms_mut();
         doms.by_name.insert(name, vm.uuid);
         if id > 0 {
             doms.by_id.insert(id, vm.uuid);
@@ -447,6 +474,7 @@ impl QemuDriver {
             uuid: def.uuid,
             inner: Mutex::new(VmInner {
                 def,
+                next_def: None,
                 persistent,
                 state: state::SHUTOFF,
                 reason: reason::SHUTOFF_UNKNOWN,
@@ -567,7 +595,11 @@ impl QemuDriver {
         }
         {
             let mut i = vm.lock();
-            i.def = st.def.clone();
+            // The definition on disk (loaded first) is the one the guest gets after it stops.
+            let persistent_def = std::mem::replace(&mut i.def, st.def.clone());
+            if i.persistent && persistent_def != st.def {
+                i.next_def = Some(persistent_def);
+            }
             i.persistent = st.persistent || i.persistent;
             i.state = st.state;
             i.reason = st.reason;
@@ -744,6 +776,12 @@ impl QemuDriver {
             i.reason = why;
             i.id = -1;
             i.autodestroy = None;
+            // A definition made while it ran takes over now.
+            if let Some(next) = i.next_def.take() {
+                if i.persistent {
+                    i.def = next;
+                }
+            }
             let r = DomainRef {
                 name: name.clone(),
                 uuid: vm.uuid,
@@ -1042,8 +1080,9 @@ impl QemuDriver {
         self.doms().by_uuid.values().cloned().collect()
     }
 
-    fn check_clash(&self, def: &DomainDef, allow_active: bool) -> Result<Option<Arc<Vm>>> {
-        let doms = self.doms();
+    /// Check a new definition against the list (whose lock the caller holds): a domain with the
+    /// same uuid under another name, or the same name under another uuid, is refused.
+    fn check_clash(doms: &Doms, def: &DomainDef, allow_active: bool) -> Result<Option<Arc<Vm>>> {
         if let Some(existing) = doms.by_uuid.get(&def.uuid) {
             let i = existing.lock();
             if i.def.name != def.name {
@@ -1259,23 +1298,38 @@ impl Driver for QemuDriver {
     }
 
     fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
-        check_flags(flags, START_FLAGS, "qemuDomainCreateXML")?;
+        check_flags(flags, CREATE_XML_FLAGS, "qemuDomainCreateXML")?;
         let def = domain::xml::parse(xml)?;
         command::check_supported(&def)?;
-        let vm = match self.check_clash(&def, false)? {
-            Some(existing) => {
-                existing.lock().def = def;
-                existing
-            }
-            None => {
-                let vm = Self::new_vm(def, false);
-                self.insert(vm.clone());
-                vm
+        let vm = {
+            let mut doms = self.doms_mut();
+            match Self::check_clash(&doms, &def, false)? {
+                Some(existing) => {
+                    // Started with this XML; the persistent definition comes back at stop.
+                    let mut i = existing.lock();
+                    let persistent_def = std::mem::replace(&mut i.def, def);
+                    i.next_def = Some(persistent_def);
+                    drop(i);
+                    existing
+                }
+                None => {
+                    let vm = Self::new_vm(def, false);
+                    Self::insert_locked(&mut doms, vm.clone());
+                    vm
+                }
             }
         };
         let _job = vm.job.begin(self.cfg.job_timeout)?;
         if let Err(e) = self.start(&vm, flags, caller) {
-            if !vm.lock().persistent {
+            let mut i = vm.lock();
+            if i.run.is_none() {
+                if let Some(persistent_def) = i.next_def.take() {
+                    i.def = persistent_def;
+                }
+            }
+            let persistent = i.persistent;
+            drop(i);
+            if !persistent {
                 self.remove(&vm);
             }
             return Err(e);
@@ -1283,25 +1337,35 @@ impl Driver for QemuDriver {
         Ok(vm.domain_ref())
     }
 
-    fn define_xml(&self, xml: &str, _flags: u32) -> Result<DomainRef> {
+    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, DEFINE_FLAGS, "qemuDomainDefineXMLFlags")?;
         let def = domain::xml::parse(xml)?;
         command::check_supported(&def)?;
-        let text = domain::xml::format(&def, None);
-        layout::write_atomic(&self.layout.config_file(&def.name), text.as_bytes())
-            .map_err(|e| sys_err(&e, format!("cannot write definition of '{}'", def.name)))?;
-        let (vm, updated) = match self.check_clash(&def, true)? {
-            Some(existing) => {
-                {
+        // Checked, written and recorded under one lock: nothing on disk or in memory changes
+        // unless every check passed, and no other define can slip in between.
+        let (vm, updated) = {
+            let mut doms = self.doms_mut();
+            let existing = Self::check_clash(&doms, &def, true)?;
+            let text = domain::xml::format(&def, None);
+            layout::write_atomic(&self.layout.config_file(&def.name), text.as_bytes())
+                .map_err(|e| sys_err(&e, format!("cannot write definition of '{}'", def.name)))?;
+            match existing {
+                Some(existing) => {
                     let mut i = existing.lock();
-                    i.def = def;
+                    if i.run.is_some() {
+                        i.next_def = Some(def);
+                    } else {
+                        i.def = def;
+                    }
                     i.persistent = true;
+                    drop(i);
+                    (existing, true)
                 }
-                (existing, true)
-            }
-            None => {
-                let vm = Self::new_vm(def, true);
-                self.insert(vm.clone());
-                (vm, false)
+                None => {
+                    let vm = Self::new_vm(def, true);
+                    Self::insert_locked(&mut doms, vm.clone());
+                    (vm, false)
+                }
             }
         };
         // The guest runs on either way; a stale record only costs a reconnect the latest state.
@@ -1336,7 +1400,10 @@ impl Driver for QemuDriver {
         let _ = std::fs::remove_file(self.layout.config_file(&name));
         let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
         if active {
-            vm.lock().persistent = false;
+            let mut i = vm.lock();
+            i.persistent = false;
+            i.next_def = None;
+            drop(i);
             // The guest runs on either way; a stale record only costs a reconnect the latest state.
             let _ = self.write_status(&vm);
         } else {
@@ -1348,7 +1415,7 @@ impl Driver for QemuDriver {
     }
 
     fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
-        check_flags(flags, START_FLAGS, "qemuDomainCreateWithFlags")?;
+        check_flags(flags, CREATE_FLAGS, "qemuDomainCreateWithFlags")?;
         let vm = self.vm_of(d)?;
         let _job = vm.job.begin(self.cfg.job_timeout)?;
         if vm.is_active() {
@@ -1427,8 +1494,13 @@ impl Driver for QemuDriver {
         check_flags(flags, XML_DESC_FLAGS, "qemuDomainGetXMLDesc")?;
         let vm = self.vm_of(d)?;
         let i = vm.lock();
-        let id = (i.run.is_some() && flags & 0x2 == 0).then_some(i.id);
-        Ok(domain::xml::format(&i.def, id))
+        let inactive = flags & XML_INACTIVE != 0;
+        let id = (i.run.is_some() && !inactive).then_some(i.id);
+        let def = match &i.next_def {
+            Some(next) if inactive => next,
+            _ => &i.def,
+        };
+        Ok(domain::xml::format(def, id))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {

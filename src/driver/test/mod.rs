@@ -31,10 +31,15 @@ const UNDEFINE_FLAGS: u32 = 0x1 | 0x2; // MANAGED_SAVE, SNAPSHOTS_METADATA
 const DEFINE_FLAGS: u32 = 0x1; // VIR_DOMAIN_DEFINE_VALIDATE
 const REBOOT_FLAGS: u32 = 0x1f;
 const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x8; // SECURE, INACTIVE, MIGRATABLE
+const XML_INACTIVE: u32 = 0x2;
 const LIST_ALL_FLAGS: u32 = 0xffff;
 
 struct Dom {
+    /// The live definition while running, else the persistent one.
     def: DomainDef,
+    /// The persistent definition that takes over when the running domain stops (libvirt's
+    /// newDef): defined while running, or set aside by a create with new XML.
+    next_def: Option<DomainDef>,
     id: i32,
     state: i32,
     reason: i32,
@@ -123,6 +128,11 @@ impl State {
         d.state = state::SHUTOFF;
         d.reason = why;
         let persistent = d.persistent;
+        if let Some(next) = d.next_def.take() {
+            if persistent {
+                d.def = next;
+            }
+        }
         self.by_id.remove(&id);
         self.newdef.remove(uuid);
         if !persistent {
@@ -222,6 +232,7 @@ impl TestDriver {
                 st.remove(&uuid);
                 st.insert(Dom {
                     def,
+                    next_def: None,
                     id: -1,
                     state: state::SHUTOFF,
                     reason: reason::SHUTOFF_UNKNOWN,
@@ -287,6 +298,7 @@ impl TestDriver {
             let mut st = d.lock();
             st.insert(Dom {
                 def,
+                next_def: None,
                 id: 1,
                 state: state::RUNNING,
                 reason: 0,
@@ -452,10 +464,15 @@ impl Driver for TestDriver {
             let mut st = self.lock();
             Self::check_clash(&st, &def, false)?;
             match st.doms.get_mut(&uuid) {
-                // Starting an inactive persistent domain with a new definition.
-                Some(existing) => existing.def = def,
+                // Starting an inactive persistent domain with a new definition: the persistent
+                // one comes back when it stops.
+                Some(existing) => {
+                    let persistent_def = std::mem::replace(&mut existing.def, def);
+                    existing.next_def = Some(persistent_def);
+                }
                 None => st.insert(Dom {
                     def,
+                    next_def: None,
                     id: -1,
                     state: state::SHUTOFF,
                     reason: 0,
@@ -481,13 +498,18 @@ impl Driver for TestDriver {
             Self::check_clash(&st, &def, true)?;
             let updated = match st.doms.get_mut(&uuid) {
                 Some(existing) => {
-                    existing.def = def;
+                    if existing.active() {
+                        existing.next_def = Some(def);
+                    } else {
+                        existing.def = def;
+                    }
                     existing.persistent = true;
                     true
                 }
                 None => {
                     st.insert(Dom {
                         def,
+                        next_def: None,
                         id: -1,
                         state: state::SHUTOFF,
                         reason: reason::SHUTOFF_UNKNOWN,
@@ -651,8 +673,13 @@ impl Driver for TestDriver {
         check_flags(flags, XML_DESC_FLAGS, "testDomainGetXMLDesc")?;
         let mut st = self.lock();
         let dom = st.get(d)?;
-        let id = (dom.active() && flags & 0x2 == 0).then_some(dom.id);
-        Ok(domain::xml::format(&dom.def, id))
+        let inactive = flags & XML_INACTIVE != 0;
+        let id = (dom.active() && !inactive).then_some(dom.id);
+        let def = match &dom.next_def {
+            Some(next) if inactive => next,
+            _ => &dom.def,
+        };
+        Ok(domain::xml::format(def, id))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {
