@@ -56,7 +56,7 @@ impl Uri {
         };
         let query = p.query.map(|q| crate::ctext::decode(&q).into_owned());
         let params = query.as_deref().map(split_params).unwrap_or_default();
-        let lossy =
+        let decoded =
             |b: &Option<Vec<u8>>| b.as_ref().map(|v| crate::ctext::decode(v).into_owned());
         let raw = RawParts {
             user: p.user,
@@ -66,12 +66,12 @@ impl Uri {
         };
         Uri {
             scheme: p.scheme,
-            user: lossy(&raw.user),
-            server: lossy(&raw.server),
+            user: decoded(&raw.user),
+            server: decoded(&raw.server),
             port,
-            path: lossy(&raw.path),
+            path: decoded(&raw.path),
             query,
-            fragment: lossy(&raw.fragment),
+            fragment: decoded(&raw.fragment),
             params,
             text: text.to_string(),
             raw,
