@@ -355,7 +355,8 @@ fn parse_disk(d: roxmltree::Node) -> Option<Disk> {
     })
 }
 
-fn esc(s: &str) -> String {
+/// Text escaped for an XML attribute value quoted with `'` or for element content.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -131,7 +131,8 @@ impl Error {
     }
 }
 
-/// The C library's description of an errno value, as libvirt prints it.
+/// The C library's description of an errno value, as libvirt prints it (`strerror(errno)`,
+/// e.g. `"Device or resource busy"` for `EBUSY`): the one copy, for errors and the kill engine.
 pub fn strerror(errno: i32) -> String {
     std::io::Error::from_raw_os_error(errno)
         .to_string()

@@ -2,11 +2,11 @@
 //! signalling through a pidfd (never a recycled PID) and waiting for the kernel's exit
 //! notification instead of polling with `kill(pid, 0)`.
 
-use std::ffi::CStr;
 use std::fmt;
 use std::time::Duration;
 
 use super::pidfd::Pidfd;
+pub use crate::error::strerror;
 
 /// How to kill (libvirt's `VIR_QEMU_PROCESS_KILL_FORCE` / `_NOWAIT`; `_NOCHECK` is the
 /// driver's business).
@@ -84,20 +84,6 @@ pub enum KillError {
         signal: Signal,
         errno: i32,
     },
-}
-
-/// `strerror(errno)`, e.g. `"Device or resource busy"` for `EBUSY`.
-pub fn strerror(errno: i32) -> String {
-    let mut buf = [0 as libc::c_char; 256];
-    // SAFETY: buf is a writable buffer of the given length; the XSI strerror_r always
-    // NUL-terminates what it writes when it succeeds.
-    let ret = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
-    if ret != 0 {
-        return format!("Unknown error {errno}");
-    }
-    // SAFETY: on success buf holds a NUL-terminated string within its bounds.
-    let text = unsafe { CStr::from_ptr(buf.as_ptr()) };
-    text.to_string_lossy().into_owned()
 }
 
 impl KillError {

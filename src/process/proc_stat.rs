@@ -12,6 +12,10 @@ pub struct ProcStat {
     pub state: char,
     /// Field 4: parent PID.
     pub ppid: i32,
+    /// Field 14: user-mode CPU time in clock ticks.
+    pub utime: u64,
+    /// Field 15: kernel-mode CPU time in clock ticks.
+    pub stime: u64,
     /// Field 22: start time in clock ticks since boot.
     pub start_time: u64,
 }
@@ -47,12 +51,19 @@ pub fn parse_stat(data: &[u8]) -> io::Result<ProcStat> {
     let ppid = field(4)?
         .parse::<i32>()
         .map_err(|_| invalid("bad ppid field"))?;
+    let ticks = |n: usize, what: &str| -> io::Result<u64> {
+        field(n)?.parse::<u64>().map_err(|_| invalid(what))
+    };
+    let utime = ticks(14, "bad utime field")?;
+    let stime = ticks(15, "bad stime field")?;
     let start_time = field(22)?
         .parse::<u64>()
         .map_err(|_| invalid("bad starttime field"))?;
     Ok(ProcStat {
         state,
         ppid,
+        utime,
+        stime,
         start_time,
     })
 }
@@ -71,6 +82,14 @@ pub fn read_stat(pid: libc::pid_t) -> io::Result<ProcStat> {
 /// with the PID it identifies a process across PID reuse.
 pub fn start_time(pid: libc::pid_t) -> io::Result<u64> {
     read_stat(pid).map(|s| s.start_time)
+}
+
+/// CPU time `pid` has used, user and kernel, in nanoseconds (fields 14 and 15).
+pub fn cpu_time_ns(pid: libc::pid_t) -> io::Result<u64> {
+    let s = read_stat(pid)?;
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Ok((s.utime + s.stime) * 1_000_000_000 / hz)
 }
 
 /// Scheduler state of `pid` (field 3 of `/proc/<pid>/stat`), e.g. `'T'` when stopped or
@@ -95,6 +114,7 @@ mod tests {
         let s = parse_stat(line("sleep").as_bytes()).unwrap();
         assert_eq!(s.state, 'S');
         assert_eq!(s.ppid, 1);
+        assert_eq!((s.utime, s.stime), (1, 2));
         assert_eq!(s.start_time, 987654);
     }
 
@@ -125,6 +145,7 @@ mod tests {
         assert!(s.state.is_ascii_alphabetic());
         assert!(s.ppid > 0);
         assert_eq!(start_time(me).unwrap(), s.start_time);
+        assert!(cpu_time_ns(me).is_ok());
         assert!(read_stat(0).is_err());
     }
 }

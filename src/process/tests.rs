@@ -353,6 +353,7 @@ fn kill_error_messages() {
     assert_eq!(d.after_sigkill, Duration::from_secs(30));
     assert_eq!(d.per_hostdev, Duration::from_secs(2));
     assert_eq!(strerror(libc::ENOENT), "No such file or directory");
+    assert_eq!(strerror(9999), "Unknown error 9999");
 }
 
 // ---------------------------------------------------------------- open_verified

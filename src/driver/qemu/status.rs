@@ -17,13 +17,6 @@ pub struct Status {
     pub def: DomainDef,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\'', "&apos;")
-}
-
 pub fn format(s: &Status) -> String {
     format!(
         "<domstatus state='{}' reason='{}' pid='{}' starttime='{}' id='{}' persistent='{}' autodestroy='{}'>\n  <monitor path='{}'/>\n{}</domstatus>\n",
@@ -34,7 +27,7 @@ pub fn format(s: &Status) -> String {
         s.id,
         s.persistent as u8,
         s.autodestroy as u8,
-        esc(&s.monitor),
+        domain::xml::esc(&s.monitor),
         domain::xml::format(&s.def, Some(s.id))
     )
 }
