@@ -3,23 +3,13 @@
 use crate::api::ConnectFlags;
 use crate::auth::{Answer, Prompter, Request};
 use crate::conn;
-use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN, VIR_FROM_NONE};
+use crate::error::{self, Error, VIR_FROM_DOMAIN, VIR_FROM_NONE};
 use crate::ffi::args;
 use crate::ffi::generated::types::{virConnectAuthPtr, virConnectCredential, virConnectPtr};
-use crate::ffi::handles::{self, ConnEntry};
+use crate::ffi::handles::{self, conn_of, ConnEntry};
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
-use std::sync::Arc;
-
-/// The connection behind a handle, or libvirt's "invalid connection pointer in <fn>".
-pub(crate) fn connection(
-    c: virConnectPtr,
-    from: i32,
-    function: &str,
-) -> Result<Arc<ConnEntry>, Error> {
-    handles::connection(c).ok_or_else(|| Error::with(VIR_ERR_INVALID_CONN, from, function))
-}
 
 /// Report and give the failure value, for the bodies below.
 pub(crate) fn fail<T>(e: Error, value: T) -> T {
@@ -122,11 +112,8 @@ impl Prompter for AuthCallback {
 }
 
 pub(crate) unsafe fn virConnectClose(c: virConnectPtr) -> c_int {
-    if handles::connection(c).is_none() {
-        return fail(
-            Error::with(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "virConnectClose"),
-            -1,
-        );
+    if let Err(e) = handles::require_connection(c, VIR_FROM_NONE, "virConnectClose") {
+        return fail(e, -1);
     }
     // libvirt returns 1 while any reference remains (domain handles hold one), else 0.
     if handles::unref_connection(c as usize) > 0 {
@@ -137,7 +124,7 @@ pub(crate) unsafe fn virConnectClose(c: virConnectPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virConnectRef(c: virConnectPtr) -> c_int {
-    match connection(c, VIR_FROM_DOMAIN, "virConnectRef") {
+    match conn_of(c, "virConnectRef") {
         Ok(e) => {
             handles::ref_connection(&e);
             0
@@ -147,7 +134,7 @@ pub(crate) unsafe fn virConnectRef(c: virConnectPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virConnectGetType(c: virConnectPtr) -> *const c_char {
-    match connection(c, VIR_FROM_DOMAIN, "virConnectGetType") {
+    match conn_of(c, "virConnectGetType") {
         Ok(e) => match e.conn.driver.kind() {
             "TEST" => c"TEST".as_ptr(),
             "QEMU" => c"QEMU".as_ptr(),
@@ -158,32 +145,28 @@ pub(crate) unsafe fn virConnectGetType(c: virConnectPtr) -> *const c_char {
 }
 
 pub(crate) unsafe fn virConnectGetURI(c: virConnectPtr) -> *mut c_char {
-    match connection(c, VIR_FROM_DOMAIN, "virConnectGetURI") {
+    match conn_of(c, "virConnectGetURI") {
         Ok(e) => args::malloc_str(&e.conn.uri),
         Err(e) => fail(e, ptr::null_mut()),
     }
 }
 
 pub(crate) unsafe fn virConnectGetHostname(c: virConnectPtr) -> *mut c_char {
-    match connection(c, VIR_FROM_DOMAIN, "virConnectGetHostname")
-        .and_then(|e| e.conn.driver.hostname())
-    {
+    match conn_of(c, "virConnectGetHostname").and_then(|e| e.conn.driver.hostname()) {
         Ok(h) => args::malloc_str(&h),
         Err(e) => fail(e, ptr::null_mut()),
     }
 }
 
 pub(crate) unsafe fn virConnectGetCapabilities(c: virConnectPtr) -> *mut c_char {
-    match connection(c, VIR_FROM_DOMAIN, "virConnectGetCapabilities")
-        .and_then(|e| e.conn.driver.capabilities())
-    {
+    match conn_of(c, "virConnectGetCapabilities").and_then(|e| e.conn.driver.capabilities()) {
         Ok(h) => args::malloc_str(&h),
         Err(e) => fail(e, ptr::null_mut()),
     }
 }
 
 pub(crate) unsafe fn virConnectGetVersion(c: virConnectPtr, hv_ver: *mut c_ulong) -> c_int {
-    let r = connection(c, VIR_FROM_DOMAIN, "virConnectGetVersion").and_then(|e| {
+    let r = conn_of(c, "virConnectGetVersion").and_then(|e| {
         if hv_ver.is_null() {
             return Err(Error::null_arg(
                 VIR_FROM_DOMAIN,
@@ -204,7 +187,7 @@ pub(crate) unsafe fn virConnectGetVersion(c: virConnectPtr, hv_ver: *mut c_ulong
 }
 
 pub(crate) unsafe fn virConnectGetLibVersion(c: virConnectPtr, lib_ver: *mut c_ulong) -> c_int {
-    let r = connection(c, VIR_FROM_DOMAIN, "virConnectGetLibVersion").and_then(|_| {
+    let r = conn_of(c, "virConnectGetLibVersion").and_then(|_| {
         if lib_ver.is_null() {
             return Err(Error::null_arg(
                 VIR_FROM_DOMAIN,
@@ -225,7 +208,7 @@ pub(crate) unsafe fn virConnectGetLibVersion(c: virConnectPtr, lib_ver: *mut c_u
 }
 
 fn flag_query(c: virConnectPtr, function: &str, f: impl FnOnce(&ConnEntry) -> bool) -> c_int {
-    match connection(c, VIR_FROM_DOMAIN, function) {
+    match conn_of(c, function) {
         Ok(e) => f(&e) as c_int,
         Err(e) => fail(e, -1),
     }

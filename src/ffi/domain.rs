@@ -6,22 +6,15 @@ use crate::api::{
     DomainUndefineFlags, DomainXMLFlags, NoFlags,
 };
 use crate::domain::{uuid, DomainRef};
-use crate::error::{
-    Error, Result, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN,
-};
+use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN};
 use crate::ffi::args;
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{virConnectPtr, virDomainInfo, virDomainInfoPtr, virDomainPtr};
-use crate::ffi::handles::{self, ConnEntry, DomainEntry};
+use crate::ffi::handles::{self, conn_of, ConnEntry, DomainEntry};
 use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_ulong};
 use std::ptr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-
-fn conn_of(c: virConnectPtr, function: &str) -> Result<Arc<ConnEntry>> {
-    handles::connection(c)
-        .ok_or_else(|| Error::with(VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN, function))
-}
 
 fn writable_conn(c: virConnectPtr, function: &str) -> Result<Arc<ConnEntry>> {
     let e = conn_of(c, function)?;

@@ -1,7 +1,7 @@
 //! What every exported function does around its body: clear the last error, fence panics, and
 //! dispatch a raised error to the application's error function once, as libvirt does.
 
-use crate::error::{self, Error, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
+use crate::error::{self, Error, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
 use crate::ffi::handles::{self, ConnEntry};
 use std::os::raw::{c_int, c_uint};
@@ -180,10 +180,7 @@ pub(crate) fn unsupported<R: Failure>(name: &str, checks: &[Handle], from_this: 
 
 fn check(name: &str, handle: &Handle) -> Result<(), Error> {
     match *handle {
-        Handle::Connect(c, from) => match handles::connection(c) {
-            Some(_) => Ok(()),
-            None => Err(Error::with(VIR_ERR_INVALID_CONN, from, name)),
-        },
+        Handle::Connect(c, from) => handles::require_connection(c, from, name).map(drop),
         Handle::Domain(d) => match handles::domain(d) {
             Some(_) => Ok(()),
             None => Err(Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, name)),

@@ -14,9 +14,7 @@
 //!   registering and unregistering only check their arguments and succeed.
 
 use crate::api::DomainEventID;
-use crate::error::{
-    Error, Result, VIR_ERR_INVALID_CONN, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN,
-};
+use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN};
 use crate::event::{hooks, poll, DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{
@@ -25,7 +23,7 @@ use crate::ffi::generated::types::{
     virEventHandleCallback, virEventRemoveHandleFunc, virEventRemoveTimeoutFunc,
     virEventTimeoutCallback, virEventUpdateHandleFunc, virEventUpdateTimeoutFunc, virFreeCallback,
 };
-use crate::ffi::handles::{self, ConnEntry};
+use crate::ffi::handles::{self, conn_of, ConnEntry};
 use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -236,11 +234,6 @@ impl Listener for CListener {
     fn detach(&self) {
         handles::unref_connection(self.conn_key);
     }
-}
-
-fn conn_of(c: virConnectPtr, function: &str) -> Result<Arc<ConnEntry>> {
-    handles::connection(c)
-        .ok_or_else(|| Error::with(VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN, function))
 }
 
 /// Register on the connection's driver; the callback holds a connection reference from now on.

@@ -4,6 +4,7 @@
 
 use crate::conn::Connection;
 use crate::domain::DomainRef;
+use crate::error::{Error, VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN};
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
@@ -114,6 +115,23 @@ fn new_key() -> usize {
 
 pub(crate) fn connection(c: virConnectPtr) -> Option<Arc<ConnEntry>> {
     CONNS.get(c as usize)
+}
+
+/// The connection behind a handle, or libvirt's `invalid connection pointer in <function>`
+/// (VIR_ERR_INVALID_CONN under `from`) for a NULL, forged or closed one: the public layer's
+/// `virCheckConnectReturn`, the one place a `virConnectPtr` becomes a connection or that error.
+pub(crate) fn require_connection(
+    c: virConnectPtr,
+    from: i32,
+    function: &str,
+) -> Result<Arc<ConnEntry>, Error> {
+    connection(c).ok_or_else(|| Error::with(VIR_ERR_INVALID_CONN, from, function))
+}
+
+/// [`require_connection`] under VIR_FROM_DOMAIN, where libvirt's public layer reports it for the
+/// connection and domain calls.
+pub(crate) fn conn_of(c: virConnectPtr, function: &str) -> Result<Arc<ConnEntry>, Error> {
+    require_connection(c, VIR_FROM_DOMAIN, function)
 }
 
 pub(crate) fn domain(d: virDomainPtr) -> Option<Arc<DomainEntry>> {

@@ -3,8 +3,9 @@
 use crate::error::VIR_FROM_DOMAIN;
 use crate::error::{self, Error};
 use crate::ffi::args;
-use crate::ffi::connect::{connection, fail};
+use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{virConnectPtr, virNodeInfo, virNodeInfoPtr};
+use crate::ffi::handles::conn_of;
 use std::os::raw::{c_char, c_int, c_ulong};
 
 /// libvirt 9.0.0 as major * 1,000,000 + minor * 1,000 + release.
@@ -33,7 +34,7 @@ pub(crate) unsafe fn virGetVersion(
 }
 
 pub(crate) unsafe fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
-    let r = connection(conn, VIR_FROM_DOMAIN, "virNodeGetInfo").and_then(|e| {
+    let r = conn_of(conn, "virNodeGetInfo").and_then(|e| {
         if info.is_null() {
             return Err(Error::null_arg(VIR_FROM_DOMAIN, "virNodeGetInfo", "info"));
         }
