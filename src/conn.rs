@@ -129,25 +129,6 @@ fn check_uri(text: &str, uri: &Uri) -> Result<()> {
     Ok(())
 }
 
-/// `qemu:///embed?root=DIR`: DIR is required and absolute (the reference's errors).
-pub fn embed_root(uri: &Uri) -> Result<std::path::PathBuf> {
-    let root = uri.param("root").ok_or_else(|| {
-        Error::with(
-            crate::error::VIR_ERR_INVALID_ARG,
-            VIR_FROM_URI,
-            "Missing URI parameter 'root'",
-        )
-    })?;
-    if !root.starts_with('/') {
-        return Err(Error::with(
-            crate::error::VIR_ERR_CONFIG_UNSUPPORTED,
-            VIR_FROM_NONE,
-            "root path must be absolute",
-        ));
-    }
-    Ok(crate::ctext::path(root))
-}
-
 /// No driver in this library serves the URI. The reference hands such URIs to its remote driver,
 /// which fails to reach the local daemon's socket; while no daemon listens there we give the very
 /// same error, otherwise VIR_ERR_NO_CONNECT.
@@ -169,19 +150,4 @@ fn no_driver(uri: &Uri, read_only: bool) -> Error {
         }
     }
     Error::with(crate::error::VIR_ERR_NO_CONNECT, VIR_FROM_NONE, &uri.text)
-}
-
-pub fn local_hostname() -> Result<String> {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes into our buffer.
-    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if r != 0 {
-        return Err(Error::system(
-            VIR_FROM_NONE,
-            std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
-            "failed to determine host name",
-        ));
-    }
-    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-    Ok(String::from_utf8_lossy(&buf[..end]).into_owned())
 }

@@ -12,5 +12,6 @@ pub mod driver;
 pub mod error;
 pub mod event;
 pub mod ffi;
+pub mod host;
 pub mod process;
 pub mod uri;

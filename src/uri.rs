@@ -8,6 +8,10 @@
 //! `tests/data/libxml2-uris.tsv` holds what libxml2 itself (through libvirt's rules) makes of a
 //! corpus of URIs; the unit tests compare every field with it.
 
+use crate::error::{
+    Error, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_FROM_NONE, VIR_FROM_URI,
+};
+
 /// One parsed URI. The components are percent-decoded (as C strings: up to the first NUL) except
 /// the query, which is kept raw and decoded parameter by parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +115,26 @@ impl Uri {
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The root of an embedded driver, `qemu:///embed?root=DIR`: DIR is required and absolute
+    /// (the reference's errors).
+    pub fn embed_root(&self) -> Result<std::path::PathBuf, Error> {
+        let root = self.param("root").ok_or_else(|| {
+            Error::with(
+                VIR_ERR_INVALID_ARG,
+                VIR_FROM_URI,
+                "Missing URI parameter 'root'",
+            )
+        })?;
+        if !root.starts_with('/') {
+            return Err(Error::with(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                VIR_FROM_NONE,
+                "root path must be absolute",
+            ));
+        }
+        Ok(crate::ctext::path(root))
     }
 
     /// This URI as a daemon names its own driver: scheme `driver`, no user, server or port, the

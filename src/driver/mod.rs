@@ -51,7 +51,7 @@ pub trait Driver: Send + Sync {
         unsupported("virNodeGetInfo")
     }
     fn hostname(&self) -> Result<String> {
-        crate::conn::local_hostname()
+        crate::host::local_hostname()
     }
     fn capabilities(&self) -> Result<String> {
         unsupported("virConnectGetCapabilities")

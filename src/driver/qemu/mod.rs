@@ -277,7 +277,7 @@ fn mkdir(p: &Path) -> Result<()> {
 /// shares one driver, as the reference's embedded driver.
 pub fn open(uri: &Uri) -> Result<Arc<dyn Driver>> {
     let root = match uri.path() {
-        "/embed" => crate::conn::embed_root(uri)?,
+        "/embed" => uri.embed_root()?,
         "/session" => session_root(),
         other => {
             return Err(Error::with(

@@ -1,0 +1,19 @@
+//! Facts about the local host that connections and drivers both answer with.
+
+use crate::error::{Error, Result, VIR_FROM_NONE};
+
+/// The host's name (virConnectGetHostname of a local driver), as gethostname(2) gives it.
+pub fn local_hostname() -> Result<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into our buffer.
+    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if r != 0 {
+        return Err(Error::system(
+            VIR_FROM_NONE,
+            std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
+            "failed to determine host name",
+        ));
+    }
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    Ok(String::from_utf8_lossy(&buf[..end]).into_owned())
+}
