@@ -31,7 +31,10 @@ impl Connection {
 
     /// The error function set on this connection (virConnSetErrorFunc), if any.
     pub fn error_handler(&self) -> Option<Handler> {
-        *self.error_handler.lock().unwrap_or_else(|p| p.into_inner())
+        self.error_handler
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The last reference went away (virConnectClose).

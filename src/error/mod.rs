@@ -1,11 +1,15 @@
 //! libvirt's error model: a thread's last error, the error codes and domains, and dispatch to
 //! the application's error function (or the default printer on stderr).
+//!
+//! The C view of the error (`virError`) and the application's C error functions belong to the C
+//! boundary (`ffi::error`): it registers an observer of changes ([`observe_changes`]) and hands
+//! in its error functions as [`Handler`]s; nothing here knows C.
 
 mod codes;
 mod messages;
 
 use std::cell::RefCell;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub(crate) use codes::*;
 
@@ -153,11 +157,28 @@ pub fn last() -> Option<Error> {
     LAST.with(|l| l.borrow().0.clone())
 }
 
+/// Told, on the thread concerned, each time a thread's last error changes (raised or cleared).
+/// The C boundary sets it once, before its first call, to keep its `virError` view in step at once
+/// (C callers keep the struct's address and read it after later calls). A plain function: the
+/// error path is hot.
+static CHANGE_OBSERVER: OnceLock<fn()> = OnceLock::new();
+
+/// Install the observer of error changes; false when one is already installed (it stays).
+pub fn observe_changes(observer: fn()) -> bool {
+    CHANGE_OBSERVER.set(observer).is_ok()
+}
+
+fn changed() {
+    if let Some(observer) = CHANGE_OBSERVER.get() {
+        observer();
+    }
+}
+
 /// Clear the thread's last error (every public call does this first; cheap when already clear).
 pub fn reset_last() {
     let had = LAST.with(|l| l.borrow_mut().0.take().is_some());
     if had {
-        crate::ffi::error::thread_error_changed();
+        changed();
     }
 }
 
@@ -169,7 +190,7 @@ pub fn report(e: Error) {
         l.0 = Some(e);
         l.1 = l.1.wrapping_add(1);
     });
-    crate::ffi::error::thread_error_changed();
+    changed();
 }
 
 /// How many errors this thread has raised: the API boundary compares it before and after a call.
@@ -177,23 +198,32 @@ pub fn raised_count() -> u64 {
     LAST.with(|l| l.borrow().1)
 }
 
-/// The application's global error function, if one was set (`virSetErrorFunc`).
-#[derive(Clone, Copy)]
-pub struct Handler {
-    pub func: usize,
-    pub user_data: usize,
+/// An application's error function, as the core knows it: what a raised error is handed to.
+/// The C boundary implements it around the C function and its user data.
+pub trait ErrorFunction: Send + Sync {
+    /// Called once, on the thread that raised `e` (the thread's last error), when the public call
+    /// that raised it returns.
+    fn call(&self, e: &Error);
 }
 
+/// A registered error function (virSetErrorFunc, virConnSetErrorFunc), shared by whoever holds it.
+pub type Handler = Arc<dyn ErrorFunction>;
+
+/// The application's global error function, if one was set (`virSetErrorFunc`).
 pub static GLOBAL_HANDLER: Mutex<Option<Handler>> = Mutex::new(None);
 
 /// Who hears about a raised error: the connection's handler, else the global one, else the
 /// default printer on stderr, as libvirt's virDispatchError.
 pub fn dispatch(conn_handler: Option<Handler>) {
     let Some(e) = last() else { return };
-    let handler =
-        conn_handler.or_else(|| *GLOBAL_HANDLER.lock().unwrap_or_else(|p| p.into_inner()));
+    let handler = conn_handler.or_else(|| {
+        GLOBAL_HANDLER
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    });
     match handler {
-        Some(h) => crate::ffi::error::call_handler(h),
+        Some(h) => h.call(&e),
         None => default_print(&e),
     }
 }

@@ -16,14 +16,11 @@ use crate::api::EventHandleType;
 use crate::error::{Error, Result, VIR_FROM_EVENT};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::raw::c_int;
-use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, OnceLock};
+use std::sync::{Condvar, LazyLock, Mutex, MutexGuard, OnceLock};
 use std::thread::ThreadId;
 use std::time::Instant;
 
-/// A watch's callback: (watch, fd, VIR_EVENT_HANDLE_* events).
-pub(crate) type HandleFn = Arc<dyn Fn(i32, c_int, i32) + Send + Sync>;
-/// A timer's callback: (timer).
-pub(crate) type TimerFn = Arc<dyn Fn(i32) + Send + Sync>;
+pub(crate) use super::hooks::{HandleFn, TimerFn};
 /// Called once when a watch or timer is gone.
 pub(crate) type FreeFn = Box<dyn FnOnce() + Send>;
 

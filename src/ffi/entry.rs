@@ -138,6 +138,7 @@ pub(crate) fn call<R>(
     on: On,
     body: impl FnOnce() -> R,
 ) -> R {
+    crate::ffi::error::observe_thread_errors();
     if reset {
         error::reset_last();
     }

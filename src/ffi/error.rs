@@ -7,14 +7,15 @@
 //! only if the pointer is still there (virResetError sets it to NULL), and resetting the thread's
 //! struct clears the thread's error, as it does in libvirt where that struct is the error.
 
-use crate::error::{self, Error, Handler, GLOBAL_HANDLER, VIR_ERR_OK};
+use crate::error::{self, Error, ErrorFunction, Handler, GLOBAL_HANDLER, VIR_ERR_OK};
 use crate::ffi::args;
 use crate::ffi::generated::types::{virConnectPtr, virError, virErrorFunc, virErrorPtr};
 use crate::ffi::handles::{self, ConnEntry};
+use crate::ffi::opaque::Opaque;
 use std::cell::RefCell;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Once};
 
 /// A `virError` at a stable address whose strings (C-allocated) it owns and frees when dropped,
 /// unless the caller freed them first (virResetError leaves NULLs).
@@ -79,9 +80,18 @@ fn zeroed_error() -> virError {
     }
 }
 
+/// Have the core tell us of every change to a thread's error, once per process, before the first
+/// public call does anything (every export runs through `entry::call`, which calls this).
+pub(crate) fn observe_thread_errors() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        error::observe_changes(thread_error_changed);
+    });
+}
+
 /// The Rust error changed: the C struct follows at once, since callers keep its address and read
 /// it after later calls (libvirt's is the error itself).
-pub(crate) fn thread_error_changed() {
+fn thread_error_changed() {
     let e = error::last();
     let _ = VIEW.try_with(|v| {
         if let Ok(mut v) = v.try_borrow_mut() {
@@ -106,17 +116,33 @@ fn thread_view() -> virErrorPtr {
     }
 }
 
-/// Call an application error function with the thread's error.
-pub(crate) fn call_handler(h: Handler) {
-    let e = thread_view();
-    if e.is_null() || h.func == 0 {
-        return;
+/// An application's error function and its user data (virSetErrorFunc, virConnSetErrorFunc).
+struct CErrorFunction {
+    func: unsafe extern "C" fn(*mut c_void, virErrorPtr),
+    user_data: Opaque,
+}
+
+impl ErrorFunction for CErrorFunction {
+    /// The function gets the thread's own struct, which holds `_e` (it follows every change), as
+    /// libvirt's get its thread-local error.
+    fn call(&self, _e: &Error) {
+        let e = thread_view();
+        if e.is_null() {
+            return;
+        }
+        // SAFETY: the application's callback, called with its own user data and our live error.
+        unsafe { (self.func)(self.user_data.as_ptr(), e) };
     }
-    // SAFETY: `h.func` was stored from a non-NULL `virErrorFunc` the application registered
-    // (virSetErrorFunc, virConnSetErrorFunc); function pointers round-trip through usize here.
-    let f: unsafe extern "C" fn(*mut c_void, virErrorPtr) = unsafe { std::mem::transmute(h.func) };
-    // SAFETY: calling the application's callback with its own user data and our live error.
-    unsafe { f(h.user_data as *mut c_void, e) };
+}
+
+/// The handler an application registers: none for a NULL function.
+fn handler(user_data: *mut c_void, func: virErrorFunc) -> Option<Handler> {
+    func.map(|func| {
+        Arc::new(CErrorFunction {
+            func,
+            user_data: Opaque::new(user_data),
+        }) as Handler
+    })
 }
 
 /// An error was raised by a call on `c` (or on one of its domains): it becomes the connection's
@@ -289,10 +315,7 @@ pub(crate) unsafe fn virFreeError(err: virErrorPtr) {
 }
 
 pub(crate) unsafe fn virSetErrorFunc(user_data: *mut c_void, handler: virErrorFunc) {
-    let h = handler.map(|f| Handler {
-        func: f as usize,
-        user_data: user_data as usize,
-    });
+    let h = self::handler(user_data, handler);
     *GLOBAL_HANDLER.lock().unwrap_or_else(|p| p.into_inner()) = h;
 }
 
@@ -302,11 +325,7 @@ pub(crate) unsafe fn virConnSetErrorFunc(
     handler: virErrorFunc,
 ) {
     if let Some(c) = handles::connection(conn) {
-        let h = handler.map(|f| Handler {
-            func: f as usize,
-            user_data: user_data as usize,
-        });
-        c.conn.set_error_handler(h);
+        c.conn.set_error_handler(self::handler(user_data, handler));
     }
 }
 

@@ -1,11 +1,7 @@
-//! libvirt-event and the event registrations of libvirt-domain/libvirt-host: the default event
-//! loop, application loops (virEventRegisterImpl), domain event callbacks and close callbacks.
+//! The event registrations of libvirt-domain/libvirt-host: domain event callbacks and close
+//! callbacks (the event loops of libvirt-event are `ffi::event_loop`).
 //!
 //! Behaviour measured on the reference (Debian's libvirt 9.0):
-//! - the first registered loop stays: later virEventRegisterImpl/virEventRegisterDefaultImpl
-//!   calls are ignored with a warning (an all-NULL registration does not count);
-//! - virEventAdd*/Update*/Remove* go to the registered loop; with none, adding or removing
-//!   returns -1 and raises no error, and none of them touches the last error;
 //! - callback ids are numbered per driver from 0 (all `test:///default` connections share one
 //!   driver); every registration, legacy ones too, takes an id;
 //! - each registered callback holds a reference on its connection (virConnectClose returns 1
@@ -15,13 +11,11 @@
 
 use crate::api::DomainEventID;
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN};
-use crate::event::{hooks, poll, DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
+use crate::event::{DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{
     virConnectCloseFunc, virConnectDomainEventCallback, virConnectDomainEventGenericCallback,
-    virConnectPtr, virDomainPtr, virEventAddHandleFunc, virEventAddTimeoutFunc,
-    virEventHandleCallback, virEventRemoveHandleFunc, virEventRemoveTimeoutFunc,
-    virEventTimeoutCallback, virEventUpdateHandleFunc, virEventUpdateTimeoutFunc, virFreeCallback,
+    virConnectPtr, virDomainPtr, virFreeCallback,
 };
 use crate::ffi::handles::{self, conn_of, ConnEntry};
 use std::os::raw::{c_int, c_void};
@@ -34,156 +28,6 @@ const EVENT_ID_LAST: c_int = DomainEventID::LAST;
 
 type LifecycleFn =
     unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
-
-// ---- the default loop -----------------------------------------------------------------------
-
-/// A C free callback and its data, as the loop's free function.
-fn free_fn(ff: virFreeCallback, opaque: usize) -> Option<poll::FreeFn> {
-    let f = ff?;
-    Some(Box::new(move || {
-        // SAFETY: the application's free callback with the data it gave along with it, called
-        // once, when the loop dropped the watch or timer.
-        unsafe { f(opaque as *mut c_void) }
-    }))
-}
-
-/// Our loop's functions as a registered implementation sees them: no panic crosses back.
-fn fenced<R>(fail: R, body: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fail)
-}
-
-unsafe extern "C" fn default_add_handle(
-    fd: c_int,
-    events: c_int,
-    cb: virEventHandleCallback,
-    opaque: *mut c_void,
-    ff: virFreeCallback,
-) -> c_int {
-    let opaque = opaque as usize;
-    fenced(-1, || {
-        let handler: poll::HandleFn = Arc::new(move |watch, fd, events| {
-            if let Some(cb) = cb {
-                // SAFETY: the application's handle callback with its own data, as registered.
-                unsafe { cb(watch, fd, events, opaque as *mut c_void) }
-            }
-        });
-        poll::add_handle(fd, events, handler, free_fn(ff, opaque))
-    })
-}
-
-unsafe extern "C" fn default_update_handle(watch: c_int, events: c_int) {
-    fenced((), || poll::update_handle(watch, events))
-}
-
-unsafe extern "C" fn default_remove_handle(watch: c_int) -> c_int {
-    fenced(-1, || poll::remove_handle(watch))
-}
-
-unsafe extern "C" fn default_add_timeout(
-    timeout: c_int,
-    cb: virEventTimeoutCallback,
-    opaque: *mut c_void,
-    ff: virFreeCallback,
-) -> c_int {
-    let opaque = opaque as usize;
-    fenced(-1, || {
-        let handler: poll::TimerFn = Arc::new(move |timer| {
-            if let Some(cb) = cb {
-                // SAFETY: the application's timer callback with its own data, as registered.
-                unsafe { cb(timer, opaque as *mut c_void) }
-            }
-        });
-        poll::add_timeout(timeout, handler, free_fn(ff, opaque))
-    })
-}
-
-unsafe extern "C" fn default_update_timeout(timer: c_int, timeout: c_int) {
-    fenced((), || poll::update_timeout(timer, timeout))
-}
-
-unsafe extern "C" fn default_remove_timeout(timer: c_int) -> c_int {
-    fenced(-1, || poll::remove_timeout(timer))
-}
-
-pub(crate) unsafe fn virEventRegisterDefaultImpl() -> c_int {
-    // Like the reference's one-time GLib registration: only the first call tries (and warns
-    // if an application loop is already there).
-    static TRIED: AtomicBool = AtomicBool::new(false);
-    if TRIED.swap(true, Ordering::AcqRel) {
-        return 0;
-    }
-    hooks::register(hooks::Impl {
-        add_handle: Some(default_add_handle),
-        update_handle: Some(default_update_handle),
-        remove_handle: Some(default_remove_handle),
-        add_timeout: Some(default_add_timeout),
-        update_timeout: Some(default_update_timeout),
-        remove_timeout: Some(default_remove_timeout),
-    });
-    0
-}
-
-pub(crate) unsafe fn virEventRunDefaultImpl() -> c_int {
-    match poll::run_once() {
-        Ok(()) => 0,
-        Err(e) => fail(e, -1),
-    }
-}
-
-// ---- whichever loop is registered -----------------------------------------------------------
-
-pub(crate) unsafe fn virEventRegisterImpl(
-    add_handle: virEventAddHandleFunc,
-    update_handle: virEventUpdateHandleFunc,
-    remove_handle: virEventRemoveHandleFunc,
-    add_timeout: virEventAddTimeoutFunc,
-    update_timeout: virEventUpdateTimeoutFunc,
-    remove_timeout: virEventRemoveTimeoutFunc,
-) {
-    hooks::register(hooks::Impl {
-        add_handle,
-        update_handle,
-        remove_handle,
-        add_timeout,
-        update_timeout,
-        remove_timeout,
-    });
-}
-
-pub(crate) unsafe fn virEventAddHandle(
-    fd: c_int,
-    events: c_int,
-    cb: virEventHandleCallback,
-    opaque: *mut c_void,
-    ff: virFreeCallback,
-) -> c_int {
-    hooks::add_handle(fd, events, cb, opaque, ff)
-}
-
-pub(crate) unsafe fn virEventUpdateHandle(watch: c_int, events: c_int) {
-    hooks::update_handle(watch, events)
-}
-
-pub(crate) unsafe fn virEventRemoveHandle(watch: c_int) -> c_int {
-    hooks::remove_handle(watch)
-}
-
-pub(crate) unsafe fn virEventAddTimeout(
-    timeout: c_int,
-    cb: virEventTimeoutCallback,
-    opaque: *mut c_void,
-    ff: virFreeCallback,
-) -> c_int {
-    hooks::add_timeout(timeout, cb, opaque, ff)
-}
-
-pub(crate) unsafe fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
-    hooks::update_timeout(timer, timeout)
-}
-
-pub(crate) unsafe fn virEventRemoveTimeout(timer: c_int) -> c_int {
-    hooks::remove_timeout(timer)
-}
 
 // ---- domain event callbacks ------------------------------------------------------------------
 

@@ -18,9 +18,12 @@ pub(crate) mod entry;
 pub(crate) mod error;
 #[allow(non_snake_case)]
 pub(crate) mod event;
+#[allow(non_snake_case)]
+pub(crate) mod event_loop;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
+pub(crate) mod opaque;
 #[allow(non_snake_case, non_camel_case_types)]
 pub mod qemu_process;
 #[allow(non_snake_case)]

@@ -335,10 +335,9 @@ fn watched() -> MutexGuard<'static, HashMap<usize, std::sync::Weak<Client>>> {
 
 static NEXT_KEY: AtomicUsize = AtomicUsize::new(1);
 
-/// The event loop noticed that a connection ended idle.
-unsafe extern "C" fn loop_timer_fired(timer: libc::c_int, opaque: *mut libc::c_void) {
-    let key = opaque as usize;
-    let _ = std::panic::catch_unwind(|| {
+/// The event loop's timer for the connection `key`: it notices that the connection ended idle.
+fn loop_timer(key: usize) -> crate::event::hooks::TimerFn {
+    std::sync::Arc::new(move |timer| {
         let client = watched().get(&key).and_then(std::sync::Weak::upgrade);
         match client {
             Some(c) => c.notice(),
@@ -346,7 +345,7 @@ unsafe extern "C" fn loop_timer_fired(timer: libc::c_int, opaque: *mut libc::c_v
                 crate::event::hooks::remove_timeout(timer);
             }
         }
-    });
+    })
 }
 
 impl Client {
@@ -367,8 +366,7 @@ impl Client {
             loop_timer: Mutex::new(None),
         });
         watched().insert(key, Arc::downgrade(&client));
-        let timer =
-            crate::event::hooks::add_timeout(-1, Some(loop_timer_fired), key as *mut _, None);
+        let timer = crate::event::hooks::add_timeout(-1, loop_timer(key));
         if timer >= 0 {
             *lock(&client.loop_timer) = Some(timer);
         }

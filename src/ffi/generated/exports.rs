@@ -866,31 +866,31 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainUpdateDeviceFlags, 20, Domain(domain), Required(xml.is_null(), 20, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventAddHandle(fd: c_int, events: c_int, cb: virEventHandleCallback, opaque: *mut c_void, ff: virFreeCallback) -> c_int {
-    entry!(keep_error, Nothing, event::virEventAddHandle(fd, events, cb, opaque, ff))
+    entry!(keep_error, Nothing, event_loop::virEventAddHandle(fd, events, cb, opaque, ff))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventAddTimeout(timeout: c_int, cb: virEventTimeoutCallback, opaque: *mut c_void, ff: virFreeCallback) -> c_int {
-    entry!(keep_error, Nothing, event::virEventAddTimeout(timeout, cb, opaque, ff))
+    entry!(keep_error, Nothing, event_loop::virEventAddTimeout(timeout, cb, opaque, ff))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventRegisterDefaultImpl() -> c_int {
-    entry!(Nothing, event::virEventRegisterDefaultImpl())
+    entry!(Nothing, event_loop::virEventRegisterDefaultImpl())
 }
 #[no_mangle] pub unsafe extern "C" fn virEventRegisterImpl(addHandle: virEventAddHandleFunc, updateHandle: virEventUpdateHandleFunc, removeHandle: virEventRemoveHandleFunc, addTimeout: virEventAddTimeoutFunc, updateTimeout: virEventUpdateTimeoutFunc, removeTimeout: virEventRemoveTimeoutFunc) {
-    entry!(keep_error, Nothing, event::virEventRegisterImpl(addHandle, updateHandle, removeHandle, addTimeout, updateTimeout, removeTimeout))
+    entry!(keep_error, Nothing, event_loop::virEventRegisterImpl(addHandle, updateHandle, removeHandle, addTimeout, updateTimeout, removeTimeout))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventRemoveHandle(watch: c_int) -> c_int {
-    entry!(keep_error, Nothing, event::virEventRemoveHandle(watch))
+    entry!(keep_error, Nothing, event_loop::virEventRemoveHandle(watch))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventRemoveTimeout(timer: c_int) -> c_int {
-    entry!(keep_error, Nothing, event::virEventRemoveTimeout(timer))
+    entry!(keep_error, Nothing, event_loop::virEventRemoveTimeout(timer))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventRunDefaultImpl() -> c_int {
-    entry!(Nothing, event::virEventRunDefaultImpl())
+    entry!(Nothing, event_loop::virEventRunDefaultImpl())
 }
 #[no_mangle] pub unsafe extern "C" fn virEventUpdateHandle(watch: c_int, events: c_int) {
-    entry!(keep_error, Nothing, event::virEventUpdateHandle(watch, events))
+    entry!(keep_error, Nothing, event_loop::virEventUpdateHandle(watch, events))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventUpdateTimeout(timer: c_int, timeout: c_int) {
-    entry!(keep_error, Nothing, event::virEventUpdateTimeout(timer, timeout))
+    entry!(keep_error, Nothing, event_loop::virEventUpdateTimeout(timer, timeout))
 }
 #[no_mangle] pub unsafe extern "C" fn virFreeError(err: virErrorPtr) {
     entry!(keep_error, Nothing, error::virFreeError(err))
