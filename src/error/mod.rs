@@ -243,3 +243,40 @@ pub fn default_print(e: &Error) {
 pub fn domain_name(domain: i32) -> &'static str {
     messages::domain_name(domain)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error function that keeps what it was handed.
+    struct Keep(Mutex<Vec<Error>>);
+
+    impl ErrorFunction for Keep {
+        fn call(&self, e: &Error) {
+            self.0.lock().unwrap().push(e.clone());
+        }
+    }
+
+    #[test]
+    fn dispatch_hands_the_last_error_to_the_connection_handler() {
+        let keep = Arc::new(Keep(Mutex::new(Vec::new())));
+        let handler: Handler = keep.clone();
+        reset_last();
+        dispatch(Some(handler.clone()));
+        assert!(keep.0.lock().unwrap().is_empty(), "no error, no call");
+        let before = raised_count();
+        report(Error::no_support(VIR_FROM_NONE, "virThing"));
+        assert_eq!(raised_count(), before + 1);
+        dispatch(Some(handler));
+        let got = keep.0.lock().unwrap().clone();
+        assert_eq!(got, vec![Error::no_support(VIR_FROM_NONE, "virThing")]);
+        reset_last();
+        assert_eq!(last(), None);
+    }
+
+    #[test]
+    fn strerror_is_the_c_librarys_text() {
+        assert_eq!(strerror(libc::EBUSY), "Device or resource busy");
+        assert_eq!(strerror(9999), "Unknown error 9999");
+    }
+}
