@@ -6,7 +6,8 @@ use crate::conn;
 use crate::error::{self, Error, VIR_FROM_DOMAIN, VIR_FROM_NONE};
 use crate::ffi::args;
 use crate::ffi::generated::types::{virConnectAuthPtr, virConnectCredential, virConnectPtr};
-use crate::ffi::handles::{self, conn_of, ConnEntry};
+// `connection` keeps its call sites' name (the typed lookup itself is handles::require_connection).
+use crate::ffi::handles::{self, require_connection as connection, ConnEntry};
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
@@ -124,7 +125,7 @@ pub(crate) unsafe fn virConnectClose(c: virConnectPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virConnectRef(c: virConnectPtr) -> c_int {
-    match conn_of(c, "virConnectRef") {
+    match connection(c, VIR_FROM_DOMAIN, "virConnectRef") {
         Ok(e) => {
             handles::ref_connection(&e);
             0
@@ -134,7 +135,7 @@ pub(crate) unsafe fn virConnectRef(c: virConnectPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virConnectGetType(c: virConnectPtr) -> *const c_char {
-    match conn_of(c, "virConnectGetType") {
+    match connection(c, VIR_FROM_DOMAIN, "virConnectGetType") {
         Ok(e) => match e.conn.driver.kind() {
             "TEST" => c"TEST".as_ptr(),
             "QEMU" => c"QEMU".as_ptr(),
@@ -145,28 +146,32 @@ pub(crate) unsafe fn virConnectGetType(c: virConnectPtr) -> *const c_char {
 }
 
 pub(crate) unsafe fn virConnectGetURI(c: virConnectPtr) -> *mut c_char {
-    match conn_of(c, "virConnectGetURI") {
+    match connection(c, VIR_FROM_DOMAIN, "virConnectGetURI") {
         Ok(e) => args::malloc_str(&e.conn.uri),
         Err(e) => fail(e, ptr::null_mut()),
     }
 }
 
 pub(crate) unsafe fn virConnectGetHostname(c: virConnectPtr) -> *mut c_char {
-    match conn_of(c, "virConnectGetHostname").and_then(|e| e.conn.driver.hostname()) {
+    match connection(c, VIR_FROM_DOMAIN, "virConnectGetHostname")
+        .and_then(|e| e.conn.driver.hostname())
+    {
         Ok(h) => args::malloc_str(&h),
         Err(e) => fail(e, ptr::null_mut()),
     }
 }
 
 pub(crate) unsafe fn virConnectGetCapabilities(c: virConnectPtr) -> *mut c_char {
-    match conn_of(c, "virConnectGetCapabilities").and_then(|e| e.conn.driver.capabilities()) {
+    match connection(c, VIR_FROM_DOMAIN, "virConnectGetCapabilities")
+        .and_then(|e| e.conn.driver.capabilities())
+    {
         Ok(h) => args::malloc_str(&h),
         Err(e) => fail(e, ptr::null_mut()),
     }
 }
 
 pub(crate) unsafe fn virConnectGetVersion(c: virConnectPtr, hv_ver: *mut c_ulong) -> c_int {
-    let r = conn_of(c, "virConnectGetVersion").and_then(|e| {
+    let r = connection(c, VIR_FROM_DOMAIN, "virConnectGetVersion").and_then(|e| {
         if hv_ver.is_null() {
             return Err(Error::null_arg(
                 VIR_FROM_DOMAIN,
@@ -187,7 +192,7 @@ pub(crate) unsafe fn virConnectGetVersion(c: virConnectPtr, hv_ver: *mut c_ulong
 }
 
 pub(crate) unsafe fn virConnectGetLibVersion(c: virConnectPtr, lib_ver: *mut c_ulong) -> c_int {
-    let r = conn_of(c, "virConnectGetLibVersion").and_then(|_| {
+    let r = connection(c, VIR_FROM_DOMAIN, "virConnectGetLibVersion").and_then(|_| {
         if lib_ver.is_null() {
             return Err(Error::null_arg(
                 VIR_FROM_DOMAIN,
@@ -208,7 +213,7 @@ pub(crate) unsafe fn virConnectGetLibVersion(c: virConnectPtr, lib_ver: *mut c_u
 }
 
 fn flag_query(c: virConnectPtr, function: &str, f: impl FnOnce(&ConnEntry) -> bool) -> c_int {
-    match conn_of(c, function) {
+    match connection(c, VIR_FROM_DOMAIN, function) {
         Ok(e) => f(&e) as c_int,
         Err(e) => fail(e, -1),
     }
