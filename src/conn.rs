@@ -36,7 +36,7 @@ impl Connection {
 
     /// The last reference went away (virConnectClose).
     pub fn close(&self) {
-        self.driver.connection_closed(self.caller());
+        self.driver.connect().connection_closed(self.caller());
     }
 }
 

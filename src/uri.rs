@@ -56,8 +56,7 @@ impl Uri {
         };
         let query = p.query.map(|q| crate::ctext::decode(&q).into_owned());
         let params = query.as_deref().map(split_params).unwrap_or_default();
-        let lossy =
-            |b: &Option<Vec<u8>>| b.as_ref().map(|v| crate::ctext::decode(v).into_owned());
+        let lossy = |b: &Option<Vec<u8>>| b.as_ref().map(|v| crate::ctext::decode(v).into_owned());
         let raw = RawParts {
             user: p.user,
             server,

@@ -1,15 +1,22 @@
-//! Drivers behind one trait: the connection layer checks arguments and permissions the way
-//! libvirt's public API does, then asks the driver. A driver that lacks an operation answers
-//! VIR_ERR_NO_SUPPORT, as libvirt's drivers do.
+//! Drivers as libvirt's driver tables, one trait per API family (`family`): the connection layer
+//! checks arguments and permissions the way libvirt's public API does, then asks the driver's
+//! table for that family. A driver that lacks an operation answers VIR_ERR_NO_SUPPORT, as
+//! libvirt's drivers do.
 
+pub mod family;
+mod harness;
 pub mod qemu;
 pub mod remote;
 pub mod test;
 
-use crate::domain::{DomainInfo, DomainRef};
-use crate::error::{Error, Result, VIR_FROM_DOMAIN};
-use crate::event::Bus;
-use std::sync::Arc;
+use crate::domain::DomainRef;
+use crate::error::{Error, Result};
+pub use family::{
+    CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, InterfaceDriver, NetworkDriver,
+    NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
+    StreamDriver,
+};
+pub use harness::{HarnessGuest, ProcessKillHarness};
 
 /// Who is calling, for operations that tie a domain to a connection (autodestroy).
 #[derive(Clone, Copy, Debug)]
@@ -38,57 +45,56 @@ pub(crate) fn check_flags(from: i32, flags: u32, allowed: u32, function: &str) -
 
 pub use test::NodeInfo;
 
-fn unsupported<T>(function: &str) -> Result<T> {
-    Err(Error::no_support(VIR_FROM_DOMAIN, function))
+/// A driver: the tables of every API family. A driver implements each family trait, empty where
+/// it serves none of it (the defaults answer VIR_ERR_NO_SUPPORT); the connection reaches a
+/// family through the accessors, as libvirt's `conn->driver`, `conn->networkDriver`, ...
+pub trait Driver:
+    ConnectDriver
+    + DomainDriver
+    + NodeDriver
+    + DomainEventDriver
+    + NetworkDriver
+    + NetworkEventDriver
+    + InterfaceDriver
+    + StorageDriver
+    + NodeDeviceDriver
+    + SecretDriver
+    + NwFilterDriver
+    + StreamDriver
+{
+    fn connect(&self) -> &dyn ConnectDriver;
+    fn domain(&self) -> &dyn DomainDriver;
+    fn node(&self) -> &dyn NodeDriver;
+    fn domain_event(&self) -> &dyn DomainEventDriver;
 }
 
-pub trait Driver: Send + Sync {
-    /// virConnectGetType: "TEST", "QEMU".
-    fn kind(&self) -> &'static str;
-    fn hypervisor_version(&self) -> Result<u64>;
-    /// virNodeGetInfo: the host as the driver describes it.
-    fn node_info(&self) -> Result<NodeInfo> {
-        unsupported("virNodeGetInfo")
+impl<T> Driver for T
+where
+    T: ConnectDriver
+        + DomainDriver
+        + NodeDriver
+        + DomainEventDriver
+        + NetworkDriver
+        + NetworkEventDriver
+        + InterfaceDriver
+        + StorageDriver
+        + NodeDeviceDriver
+        + SecretDriver
+        + NwFilterDriver
+        + StreamDriver,
+{
+    fn connect(&self) -> &dyn ConnectDriver {
+        self
     }
-    fn hostname(&self) -> Result<String> {
-        crate::conn::local_hostname()
+    fn domain(&self) -> &dyn DomainDriver {
+        self
     }
-    fn capabilities(&self) -> Result<String> {
-        unsupported("virConnectGetCapabilities")
+    fn node(&self) -> &dyn NodeDriver {
+        self
     }
-    /// The bus this driver raises domain events on.
-    fn events(&self) -> &Arc<Bus>;
-
-    fn lookup_by_name(&self, name: &str) -> Result<DomainRef>;
-    fn lookup_by_uuid(&self, uuid: &[u8; 16]) -> Result<DomainRef>;
-    fn lookup_by_id(&self, id: i32) -> Result<DomainRef>;
-    fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>>;
-    fn active_ids(&self) -> Result<Vec<i32>>;
-    fn defined_names(&self) -> Result<Vec<String>>;
-
-    fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef>;
-    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef>;
-    fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()>;
-    /// Start a defined domain; returns it with its new id.
-    fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef>;
-    fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()>;
-    fn suspend(&self, d: &DomainRef) -> Result<()>;
-    fn resume(&self, d: &DomainRef) -> Result<()>;
-    fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()>;
-    fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()>;
-
-    fn state(&self, d: &DomainRef) -> Result<(i32, i32)>;
-    fn info(&self, d: &DomainRef) -> Result<DomainInfo>;
-    fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String>;
-    fn os_type(&self, d: &DomainRef) -> Result<String>;
-    fn is_active(&self, d: &DomainRef) -> Result<bool>;
-    fn is_persistent(&self, d: &DomainRef) -> Result<bool>;
-    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
-        Ok(false)
+    fn domain_event(&self) -> &dyn DomainEventDriver {
+        self
     }
-
-    /// A connection closed: drivers destroy the guests it started with AUTODESTROY.
-    fn connection_closed(&self, _caller: Caller) {}
 }
 
 /// virConnectListAllDomains' filter groups: within a group either bit matches, groups combine.

@@ -10,7 +10,11 @@ pub mod qmp;
 pub mod status;
 
 use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
-use crate::driver::{Caller, Driver};
+use crate::driver::{
+    Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, HarnessGuest, InterfaceDriver,
+    NetworkDriver, NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver,
+    ProcessKillHarness, SecretDriver, StorageDriver, StreamDriver,
+};
 use crate::error::{
     Error, Result, VIR_ERR_NO_DOMAIN, VIR_ERR_OPERATION_FAILED, VIR_ERR_OPERATION_INVALID,
     VIR_FROM_DOMAIN, VIR_FROM_NONE, VIR_FROM_QEMU,
@@ -1186,9 +1190,25 @@ impl Drop for QemuDriver {
     }
 }
 
-impl Driver for QemuDriver {
+impl ConnectDriver for QemuDriver {
     fn kind(&self) -> &'static str {
         "QEMU"
+    }
+
+    fn type_name(&self) -> &'static std::ffi::CStr {
+        c"QEMU"
+    }
+
+    fn error_domain(&self) -> i32 {
+        VIR_FROM_QEMU
+    }
+
+    fn hostname(&self) -> Result<String> {
+        crate::conn::local_hostname()
+    }
+
+    fn process_kill_harness(&self) -> Option<&dyn ProcessKillHarness> {
+        Some(self)
     }
 
     fn hypervisor_version(&self) -> Result<u64> {
@@ -1223,10 +1243,27 @@ impl Driver for QemuDriver {
         ))
     }
 
-    fn events(&self) -> &Arc<Bus> {
-        &self.bus
+    fn connection_closed(&self, caller: Caller) {
+        // VIR_DOMAIN_START_AUTODESTROY: the guests this connection started go with it.
+        for vm in self.domain_list() {
+            let mine = vm.lock().autodestroy == Some(caller.conn_id);
+            if mine {
+                let r = vm.domain_ref();
+                let _ = self.destroy_flags(&r, 0);
+            }
+        }
     }
+}
 
+impl NodeDriver for QemuDriver {}
+
+impl DomainEventDriver for QemuDriver {
+    fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
+    }
+}
+
+impl DomainDriver for QemuDriver {
     fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
         let uuid = self.doms().by_name.get(name).copied();
         uuid.and_then(|u| self.vm(&u))
@@ -1471,7 +1508,8 @@ impl Driver for QemuDriver {
         })
     }
 
-    fn state(&self, d: &DomainRef) -> Result<(i32, i32)> {
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+        check_flags(flags, 0, "qemuDomainGetState")?;
         let vm = self.vm_of(d)?;
         let i = vm.lock();
         Ok((i.state, i.reason))
@@ -1515,17 +1553,26 @@ impl Driver for QemuDriver {
         Ok(self.vm_of(d)?.lock().persistent)
     }
 
-    fn connection_closed(&self, caller: Caller) {
-        // VIR_DOMAIN_START_AUTODESTROY: the guests this connection started go with it.
-        for vm in self.domain_list() {
-            let mine = vm.lock().autodestroy == Some(caller.conn_id);
-            if mine {
-                let r = vm.domain_ref();
-                let _ = self.destroy_flags(&r, 0);
-            }
-        }
+    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
+        Ok(false)
     }
 }
+
+impl NetworkDriver for QemuDriver {}
+
+impl NetworkEventDriver for QemuDriver {}
+
+impl InterfaceDriver for QemuDriver {}
+
+impl StorageDriver for QemuDriver {}
+
+impl NodeDeviceDriver for QemuDriver {}
+
+impl SecretDriver for QemuDriver {}
+
+impl NwFilterDriver for QemuDriver {}
+
+impl StreamDriver for QemuDriver {}
 
 /// A guest's monitor under the job, with the reply deadline: a qemu that stops answering cannot
 /// hold the job for ever.
@@ -1561,21 +1608,34 @@ fn stop_elsewhere(me: Weak<QemuDriver>, uuid: [u8; 16], pid: i32) {
     }
 }
 
-impl QemuDriver {
-    /// For the C harness (`qemuDomainObjFromDomain`).
-    pub fn vm_for(&self, d: &DomainRef) -> Option<Arc<Vm>> {
-        self.vm(&d.uuid)
+/// A guest as the C harness holds it: the driver stays alive while the harness holds the guest.
+struct HarnessVm {
+    driver: Arc<QemuDriver>,
+    vm: Arc<Vm>,
+}
+
+impl HarnessGuest for HarnessVm {
+    fn is_active(&self) -> bool {
+        self.vm.is_active()
+    }
+
+    fn kill(&self, force: bool, nowait: bool, nocheck: bool) -> Result<()> {
+        self.driver.kill_vm(&self.vm, force, nowait, nocheck)
+    }
+
+    fn unlock(&self) {
+        self.vm.api_unlock();
     }
 }
 
-/// Does this driver object belong to the qemu driver? (For the harness entry points.)
-pub fn as_qemu(d: &Arc<dyn Driver>) -> Option<Arc<QemuDriver>> {
-    if d.kind() != "QEMU" {
-        return None;
+impl ProcessKillHarness for QemuDriver {
+    fn lock_guest(&self, d: &DomainRef) -> Result<Arc<dyn HarnessGuest>> {
+        let vm = self.vm(&d.uuid).ok_or_else(|| stale(d))?;
+        let driver = self
+            .me
+            .upgrade()
+            .ok_or_else(|| Error::internal(VIR_FROM_QEMU, "the qemu driver is closing"))?;
+        vm.api_lock();
+        Ok(Arc::new(HarnessVm { driver, vm }))
     }
-    let drivers = DRIVERS.lock().unwrap_or_else(|p| p.into_inner());
-    drivers
-        .iter()
-        .filter_map(|(_, w)| w.upgrade())
-        .find(|q| std::ptr::addr_eq(Arc::as_ptr(q), Arc::as_ptr(d)))
 }

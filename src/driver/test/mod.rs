@@ -10,7 +10,11 @@ pub use node_file::NodeInfo;
 
 use crate::auth::{self, Prompter};
 use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
-use crate::driver::{Caller, Driver};
+use crate::driver::{
+    Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, InterfaceDriver, NetworkDriver,
+    NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
+    StreamDriver,
+};
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN,
     VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN, VIR_FROM_TEST,
@@ -378,9 +382,21 @@ impl TestDriver {
     }
 }
 
-impl Driver for TestDriver {
+impl ConnectDriver for TestDriver {
     fn kind(&self) -> &'static str {
         "TEST"
+    }
+
+    fn type_name(&self) -> &'static std::ffi::CStr {
+        c"TEST"
+    }
+
+    fn error_domain(&self) -> i32 {
+        VIR_FROM_TEST
+    }
+
+    fn hostname(&self) -> Result<String> {
+        crate::conn::local_hostname()
     }
 
     fn hypervisor_version(&self) -> Result<u64> {
@@ -390,15 +406,21 @@ impl Driver for TestDriver {
     fn capabilities(&self) -> Result<String> {
         Ok(CAPABILITIES.to_string())
     }
+}
 
+impl NodeDriver for TestDriver {
     fn node_info(&self) -> Result<NodeInfo> {
         Ok(self.node_info.clone())
     }
+}
 
-    fn events(&self) -> &Arc<Bus> {
-        &self.bus
+impl DomainEventDriver for TestDriver {
+    fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
     }
+}
 
+impl DomainDriver for TestDriver {
     fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
         let st = self.lock();
         st.by_name
@@ -647,7 +669,8 @@ impl Driver for TestDriver {
         Ok(())
     }
 
-    fn state(&self, d: &DomainRef) -> Result<(i32, i32)> {
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+        check_flags(flags, 0, "testDomainGetState")?;
         let mut st = self.lock();
         let dom = st.get(d)?;
         Ok((dom.state, dom.reason))
@@ -697,7 +720,27 @@ impl Driver for TestDriver {
         let mut st = self.lock();
         Ok(st.get(d)?.persistent)
     }
+
+    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
+        Ok(false)
+    }
 }
+
+impl NetworkDriver for TestDriver {}
+
+impl NetworkEventDriver for TestDriver {}
+
+impl InterfaceDriver for TestDriver {}
+
+impl StorageDriver for TestDriver {}
+
+impl NodeDeviceDriver for TestDriver {}
+
+impl SecretDriver for TestDriver {}
+
+impl NwFilterDriver for TestDriver {}
+
+impl StreamDriver for TestDriver {}
 
 const CAPABILITIES: &str = "<capabilities>
   <host>
