@@ -9,8 +9,9 @@ pub mod qemu;
 pub mod remote;
 pub mod test;
 
+use crate::api::{ConnectListAllDomainsFlags, DomainState};
 use crate::domain::DomainRef;
-use crate::error::{Error, Result};
+use crate::error::Error;
 pub use family::{
     CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, InterfaceDriver, NetworkDriver,
     NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
@@ -35,12 +36,6 @@ pub(crate) fn stale_handle(from: i32, d: &DomainRef) -> Error {
             d.name
         ),
     )
-}
-
-/// libvirt's virCheckFlags in a driver, on raw bits: [`crate::api::check_flags`] is the typed
-/// one (this stays for the drivers until their flags are typed).
-pub(crate) fn check_flags(from: i32, flags: u32, allowed: u32, function: &str) -> Result<()> {
-    crate::api::check_bits(function, flags, allowed, from).map(drop)
 }
 
 pub use test::NodeInfo;
@@ -97,28 +92,74 @@ where
     }
 }
 
-/// virConnectListAllDomains' filter groups: within a group either bit matches, groups combine.
+/// virConnectListAllDomains' filter groups: within a group either flag matches, groups combine.
 /// Managed save, autostart, snapshots and checkpoints: our domains have none.
-pub fn list_filter(flags: u32, active: bool, persistent: bool, state: i32) -> bool {
-    use crate::domain::state as st;
-    let group = |yes: u32, no: u32, is: bool| {
+pub fn list_filter(
+    flags: ConnectListAllDomainsFlags,
+    active: bool,
+    persistent: bool,
+    state: i32,
+) -> bool {
+    use ConnectListAllDomainsFlags as F;
+    let group = |yes: F, no: F, is: bool| {
         let both = yes | no;
-        flags & both == 0
-            || flags & both == both
-            || (is && flags & yes != 0)
-            || (!is && flags & no != 0)
+        !flags.intersects(both)
+            || flags.contains(both)
+            || (is && flags.intersects(yes))
+            || (!is && flags.intersects(no))
     };
-    let state_bits = flags & (0x10 | 0x20 | 0x40 | 0x80);
-    let state_ok = state_bits == 0
-        || (flags & 0x10 != 0 && state == st::RUNNING)
-        || (flags & 0x20 != 0 && state == st::PAUSED)
-        || (flags & 0x40 != 0 && state == st::SHUTOFF)
-        || (flags & 0x80 != 0 && !matches!(state, st::RUNNING | st::PAUSED | st::SHUTOFF));
-    group(0x1, 0x2, active)
-        && group(0x4, 0x8, persistent)
+    let state = DomainState::try_from(state);
+    let running = state == Ok(DomainState::Running);
+    let paused = state == Ok(DomainState::Paused);
+    let shutoff = state == Ok(DomainState::Shutoff);
+    let state_ok = !flags.intersects(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER)
+        || (flags.contains(F::RUNNING) && running)
+        || (flags.contains(F::PAUSED) && paused)
+        || (flags.contains(F::SHUTOFF) && shutoff)
+        || (flags.contains(F::OTHER) && !(running || paused || shutoff));
+    group(F::ACTIVE, F::INACTIVE, active)
+        && group(F::PERSISTENT, F::TRANSIENT, persistent)
         && state_ok
-        && group(0x100, 0x200, false)
-        && group(0x400, 0x800, false)
-        && group(0x1000, 0x2000, false)
-        && group(0x4000, 0x8000, false)
+        && group(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
+        && group(F::AUTOSTART, F::NO_AUTOSTART, false)
+        && group(F::HAS_SNAPSHOT, F::NO_SNAPSHOT, false)
+        && group(F::HAS_CHECKPOINT, F::NO_CHECKPOINT, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ConnectListAllDomainsFlags as F;
+
+    const RUNNING: i32 = DomainState::Running as i32;
+    const PAUSED: i32 = DomainState::Paused as i32;
+    const CRASHED: i32 = DomainState::Crashed as i32;
+
+    #[test]
+    fn list_filter_groups_as_virconnectlistalldomains() {
+        // No flags: everything.
+        assert!(list_filter(F::empty(), false, false, CRASHED));
+        // Within a group either flag matches; both flags mean no filter.
+        assert!(list_filter(F::ACTIVE, true, false, RUNNING));
+        assert!(!list_filter(F::ACTIVE, false, false, RUNNING));
+        assert!(list_filter(F::ACTIVE | F::INACTIVE, false, true, RUNNING));
+        // Groups combine.
+        assert!(!list_filter(
+            F::ACTIVE | F::PERSISTENT,
+            true,
+            false,
+            RUNNING
+        ));
+        assert!(list_filter(F::PAUSED | F::OTHER, true, true, PAUSED));
+        assert!(list_filter(F::OTHER, true, true, CRASHED));
+        assert!(!list_filter(F::OTHER, true, true, RUNNING));
+        // Our domains have no managed save, autostart, snapshot or checkpoint.
+        assert!(!list_filter(F::AUTOSTART, true, true, RUNNING));
+        assert!(list_filter(
+            F::NO_SNAPSHOT | F::NO_CHECKPOINT,
+            true,
+            true,
+            RUNNING
+        ));
+    }
 }

@@ -38,3 +38,64 @@ use crate::error::{Error, Result};
 pub(crate) fn unsupported<T>(error_domain: i32, function: &str) -> Result<T> {
     Err(Error::no_support(error_domain, function))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::driver::*;
+    use crate::error::{VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN};
+    use std::sync::Arc;
+
+    /// A driver that serves nothing but its own name.
+    struct Bare;
+
+    impl ConnectDriver for Bare {
+        fn kind(&self) -> &'static str {
+            "BARE"
+        }
+        fn type_name(&self) -> &'static std::ffi::CStr {
+            c"BARE"
+        }
+        fn error_domain(&self) -> i32 {
+            VIR_FROM_DOMAIN
+        }
+    }
+    impl DomainDriver for Bare {}
+    impl NodeDriver for Bare {}
+    impl DomainEventDriver for Bare {}
+    impl NetworkDriver for Bare {}
+    impl NetworkEventDriver for Bare {}
+    impl InterfaceDriver for Bare {}
+    impl StorageDriver for Bare {}
+    impl NodeDeviceDriver for Bare {}
+    impl SecretDriver for Bare {}
+    impl NwFilterDriver for Bare {}
+    impl StreamDriver for Bare {}
+
+    #[test]
+    fn a_missing_entry_is_not_supported_under_the_public_name() {
+        let d: Arc<dyn Driver> = Arc::new(Bare);
+        let e = d.domain().lookup_by_name("x").unwrap_err();
+        assert_eq!((e.code, e.domain), (VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN));
+        assert!(
+            e.message.ends_with("virDomainLookupByName"),
+            "{}",
+            e.message
+        );
+        let e = d.node().node_info().unwrap_err();
+        assert!(e.message.ends_with("virNodeGetInfo"), "{}", e.message);
+        let e = d.connect().capabilities().unwrap_err();
+        assert!(
+            e.message.ends_with("virConnectGetCapabilities"),
+            "{}",
+            e.message
+        );
+        let bus = d
+            .domain_event()
+            .domain_events("virConnectDomainEventRegisterAny");
+        let e = bus.err().expect("no bus");
+        assert!(e.message.ends_with("virConnectDomainEventRegisterAny"));
+        // A local connection: alive, never closes by itself, no kill harness.
+        let c = d.connect();
+        assert!(c.is_alive() && !c.can_close() && c.process_kill_harness().is_none());
+    }
+}

@@ -17,7 +17,10 @@
 mod client;
 mod xdr;
 
-use crate::api::NoFlags;
+use crate::api::{
+    ConnectFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags,
+    NoFlags,
+};
 use crate::domain::{DomainInfo, DomainRef};
 use crate::driver::{
     Caller, CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, Driver, InterfaceDriver,
@@ -443,7 +446,11 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
     let opened = (|| -> Result<RemoteDriver> {
         authenticate(&client)?;
         let mut e = Enc::new();
-        e.opt_string(Some(&name)).u32(read_only as u32);
+        let flags = match read_only {
+            true => ConnectFlags::RO,
+            false => ConnectFlags::empty(),
+        };
+        e.opt_string(Some(&name)).u32(flags.bits());
         client.call(proc::CONNECT_OPEN, &e.buf)?;
         let kind = Dec::new(&client.call(proc::CONNECT_GET_TYPE, &[])?).string()?;
         Ok(RemoteDriver {
@@ -669,7 +676,7 @@ impl DomainDriver for RemoteDriver {
     fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
         let mut e = Enc::new();
         e.string(xml);
-        if flags == 0 {
+        if DomainDefineFlags::from_bits_retain(flags).is_empty() {
             return Self::domain_ret(self.call(proc::DOMAIN_DEFINE_XML, &e)?);
         }
         e.u32(flags);
@@ -677,7 +684,7 @@ impl DomainDriver for RemoteDriver {
     }
 
     fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        if flags == 0 {
+        if DomainUndefineFlags::from_bits_retain(flags).is_empty() {
             self.on_domain(proc::DOMAIN_UNDEFINE, d)?;
         } else {
             self.on_domain_flags(proc::DOMAIN_UNDEFINE_FLAGS, d, flags)?;
@@ -690,7 +697,7 @@ impl DomainDriver for RemoteDriver {
     }
 
     fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        if flags == 0 {
+        if flags == DomainDestroyFlags::DEFAULT.bits() {
             self.on_domain(proc::DOMAIN_DESTROY, d)?;
         } else {
             self.on_domain_flags(proc::DOMAIN_DESTROY_FLAGS, d, flags)?;
@@ -707,7 +714,7 @@ impl DomainDriver for RemoteDriver {
     }
 
     fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        if flags == 0 {
+        if flags == DomainShutdownFlags::DEFAULT.bits() {
             self.on_domain(proc::DOMAIN_SHUTDOWN, d)?;
         } else {
             self.on_domain_flags(proc::DOMAIN_SHUTDOWN_FLAGS, d, flags)?;
@@ -724,7 +731,7 @@ impl DomainDriver for RemoteDriver {
         // Checked here, under the name of the daemon's driver function, as before the call.
         let function = format!("{}DomainGetState", self.kind.to_ascii_lowercase());
         crate::api::check_flags(&function, flags, NoFlags::empty(), self.error_domain())?;
-        let ret = self.on_domain_flags(proc::DOMAIN_GET_STATE, d, 0)?;
+        let ret = self.on_domain_flags(proc::DOMAIN_GET_STATE, d, NoFlags::empty().bits())?;
         let mut r = Dec::new(&ret);
         Ok((r.i32()?, r.i32()?))
     }
@@ -740,7 +747,6 @@ impl DomainDriver for RemoteDriver {
         let cpu_time_ns = r.u64()?;
         Ok(DomainInfo {
             state,
-            reason: 0,
             max_mem_kib,
             memory_kib,
             vcpus,
