@@ -699,7 +699,7 @@ impl QemuDriver {
             self.stop(
                 &vm,
                 &run,
-                DomainShutoffReason::Shutdown as i32,
+                DomainShutoffReason::Shutdown,
                 kind::STOPPED_SHUTDOWN,
                 false,
             );
@@ -709,7 +709,7 @@ impl QemuDriver {
             self.stop(
                 &vm,
                 &run,
-                DomainShutoffReason::Crashed as i32,
+                DomainShutoffReason::Crashed,
                 kind::STOPPED_FAILED,
                 false,
             );
@@ -747,7 +747,7 @@ impl QemuDriver {
         &self,
         vm: &Arc<Vm>,
         run: &Arc<Running>,
-        why: i32,
+        why: DomainShutoffReason,
         detail: i32,
         remove_logs: bool,
     ) -> bool {
@@ -770,7 +770,7 @@ impl QemuDriver {
             (i.def.name.clone(), i.id)
         };
         self.cleanup_files(&name, id, remove_logs);
-        self.note(&name, &format!("stopped (reason {why})"));
+        self.note(&name, &format!("stopped (reason {})", i32::from(why)));
         // STOPPED is queued in the same step as the state changes, as the reference does under
         // its object lock: whoever sees the guest shut off and acts on it (undefine, start)
         // raises its events after this one.
@@ -780,7 +780,7 @@ impl QemuDriver {
                 i.run = None;
             }
             i.state = DomainState::Shutoff as i32;
-            i.reason = why;
+            i.reason = why.into();
             i.id = -1;
             i.autodestroy = None;
             // A definition made while it ran takes over now.
@@ -1153,7 +1153,7 @@ impl QemuDriver {
         let did = self.stop(
             &vm,
             &run,
-            DomainShutoffReason::Destroyed as i32,
+            DomainShutoffReason::Destroyed,
             kind::STOPPED_DESTROYED,
             flags.contains(DomainDestroyFlags::REMOVE_LOGS),
         );

@@ -133,14 +133,14 @@ impl State {
     }
 
     /// The domain stopped: shut off with `why`; a transient one is gone.
-    fn stop(&mut self, uuid: &[u8; 16], why: i32) {
+    fn stop(&mut self, uuid: &[u8; 16], why: DomainShutoffReason) {
         let Some(d) = self.doms.get_mut(uuid) else {
             return;
         };
         let id = d.id;
         d.id = -1;
         d.state = DomainState::Shutoff as i32;
-        d.reason = why;
+        d.reason = why.into();
         let persistent = d.persistent;
         if let Some(next) = d.next_def.take() {
             if persistent {
@@ -617,7 +617,7 @@ impl DomainDriver for TestDriver {
             let dom = st.get(d)?;
             check_active(dom)?;
             let r = st.stopped_ref(d)?;
-            st.stop(&d.uuid, DomainShutoffReason::Destroyed as i32);
+            st.stop(&d.uuid, DomainShutoffReason::Destroyed);
             r
         };
         self.bus.emit(&r, kind::STOPPED, kind::STOPPED_DESTROYED);
@@ -659,7 +659,7 @@ impl DomainDriver for TestDriver {
                 ));
             }
             let r = st.stopped_ref(d)?;
-            st.stop(&d.uuid, DomainShutoffReason::Shutdown as i32);
+            st.stop(&d.uuid, DomainShutoffReason::Shutdown);
             r
         };
         self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
@@ -680,7 +680,7 @@ impl DomainDriver for TestDriver {
                 return Ok(());
             }
             let r = st.stopped_ref(d)?;
-            st.stop(&d.uuid, DomainShutoffReason::Shutdown as i32);
+            st.stop(&d.uuid, DomainShutoffReason::Shutdown);
             r
         };
         self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
