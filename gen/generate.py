@@ -13,7 +13,9 @@ Output (all checked in, so a build needs no libvirt-dev):
                                 hand-written implementation, or the "not supported" stub
   link/libvirt.map              the linker version script (LIBVIRT_x.y.z nodes, chained)
   cbindgen.toml, cbindgen-virterror.toml   how cbindgen splits the crate into the two headers
-  README.md                     the table of implemented functions, between markers
+  README.md                     the table of implemented functions and the driver entry each
+                                reaches (DRIVER_ENTRIES, checked against src/driver/family/),
+                                between markers
   python/oxvirt/_constants.py   the enum values for the ctypes module
 
 `generate.py --check` writes nothing and fails when any checked-in output differs.
@@ -156,6 +158,88 @@ def null_probe_arg(name):
             m = re.search(r" str2=(\S+) ", line)
             return m.group(1) if m else None
     return None
+
+
+# The driver entry (src/driver/family/: family trait and method) each implemented function reaches,
+# as libvirt's driver tables: adding a function that a driver serves means its row here, the method
+# with its "not supported" default in the family trait, and a body in each driver that serves it.
+# The generator checks every row against the traits and the implemented functions.
+DRIVER_ENTRIES = {
+    "virConnectClose": "ConnectDriver::connection_closed",
+    "virConnectGetCapabilities": "ConnectDriver::capabilities",
+    "virConnectGetHostname": "ConnectDriver::hostname",
+    "virConnectGetType": "ConnectDriver::type_name",
+    "virConnectGetVersion": "ConnectDriver::hypervisor_version",
+    "virConnectIsAlive": "ConnectDriver::is_alive",
+    "virConnectRegisterCloseCallback": "ConnectDriver::on_close",
+    "virConnectUnregisterCloseCallback": "ConnectDriver::can_close",
+    "virNodeGetInfo": "NodeDriver::node_info",
+    "virConnectDomainEventDeregister": "DomainEventDriver::domain_events",
+    "virConnectDomainEventDeregisterAny": "DomainEventDriver::domain_events",
+    "virConnectDomainEventRegister": "DomainEventDriver::domain_events",
+    "virConnectDomainEventRegisterAny": "DomainEventDriver::domain_events",
+    "virConnectListAllDomains": "DomainDriver::list_all",
+    "virConnectListDefinedDomains": "DomainDriver::defined_names",
+    "virConnectListDomains": "DomainDriver::active_ids",
+    "virConnectNumOfDefinedDomains": "DomainDriver::defined_names",
+    "virConnectNumOfDomains": "DomainDriver::active_ids",
+    "virDomainCreate": "DomainDriver::create",
+    "virDomainCreateWithFlags": "DomainDriver::create",
+    "virDomainCreateXML": "DomainDriver::create_xml",
+    "virDomainDefineXML": "DomainDriver::define_xml",
+    "virDomainDefineXMLFlags": "DomainDriver::define_xml",
+    "virDomainDestroy": "DomainDriver::destroy",
+    "virDomainDestroyFlags": "DomainDriver::destroy",
+    "virDomainGetInfo": "DomainDriver::info",
+    "virDomainGetMaxMemory": "DomainDriver::info",
+    "virDomainGetOSType": "DomainDriver::os_type",
+    "virDomainGetState": "DomainDriver::state",
+    "virDomainGetXMLDesc": "DomainDriver::xml_desc",
+    "virDomainIsActive": "DomainDriver::is_active",
+    "virDomainIsPersistent": "DomainDriver::is_persistent",
+    "virDomainIsUpdated": "DomainDriver::is_updated",
+    "virDomainLookupByID": "DomainDriver::lookup_by_id",
+    "virDomainLookupByName": "DomainDriver::lookup_by_name",
+    "virDomainLookupByUUID": "DomainDriver::lookup_by_uuid",
+    "virDomainLookupByUUIDString": "DomainDriver::lookup_by_uuid",
+    "virDomainReboot": "DomainDriver::reboot",
+    "virDomainResume": "DomainDriver::resume",
+    "virDomainShutdown": "DomainDriver::shutdown",
+    "virDomainShutdownFlags": "DomainDriver::shutdown",
+    "virDomainSuspend": "DomainDriver::suspend",
+    "virDomainUndefine": "DomainDriver::undefine",
+    "virDomainUndefineFlags": "DomainDriver::undefine",
+}
+
+
+def family_methods():
+    """Every `Trait::method` the family traits of src/driver/family/ declare."""
+    found = set()
+    d = os.path.join(TOP, "src", "driver", "family")
+    for fname in sorted(os.listdir(d)):
+        if not fname.endswith(".rs"):
+            continue
+        trait = None
+        for line in open(os.path.join(d, fname)):
+            m = re.match(r"pub trait (\w+)", line)
+            if m:
+                trait = m.group(1)
+            m = re.match(r"    fn (\w+)", line)
+            if m and trait:
+                found.add(f"{trait}::{m.group(1)}")
+            if line.startswith("}"):
+                trait = None
+    return found
+
+
+def check_driver_entries(impl):
+    """Each row of DRIVER_ENTRIES names an implemented function and a method of a family trait."""
+    methods = family_methods()
+    bad = [f"{f}: not implemented in src/ffi" for f in DRIVER_ENTRIES if f not in impl]
+    bad += [f"{f}: {e} is no method of a family trait" for f, e in DRIVER_ENTRIES.items() if e not in methods]
+    if bad:
+        print("DRIVER_ENTRIES:\n  " + "\n  ".join(bad), file=sys.stderr)
+        sys.exit(1)
 
 
 def implemented_functions():
@@ -658,8 +742,9 @@ def gen_readme_table(api, impl):
     done = [f for f in fns if f in impl]
     lines = [f"{len(done)} of {len(fns)} functions are implemented; every other one answers "
              "`VIR_ERR_NO_SUPPORT` as a driver without the feature does.", "",
-             "| implemented function | module |", "|---|---|"]
-    lines += [f"| `{f}` | `src/ffi/{impl[f]}.rs` |" for f in done]
+             "| implemented function | module | driver entry |", "|---|---|---|"]
+    entry = lambda f: f"`{DRIVER_ENTRIES[f]}`" if f in DRIVER_ENTRIES else ""
+    lines += [f"| `{f}` | `src/ffi/{impl[f]}.rs` | {entry(f)} |" for f in done]
     return "\n".join(lines)
 
 
@@ -784,6 +869,7 @@ def main():
     syms, nodes = load_symbols()
     null_probe = load_null_probe()
     impl = implemented_functions()
+    check_driver_entries(impl)
     outputs = {
         "src/ffi/generated/types.rs": gen_types(api, values),
         "src/ffi/generated/exports.rs": gen_exports(api, impl, null_probe),

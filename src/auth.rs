@@ -6,13 +6,13 @@
 //! `authfile` URI parameter, `$XDG_CONFIG_HOME/libvirt/auth.conf`, `/etc/libvirt/auth.conf`);
 //! that lookup is not implemented here: the callback is always asked.
 
+use crate::api::ConnectCredentialType;
 use crate::error::{Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_FROM_AUTH};
-use crate::ffi::generated::types as t;
 
 // virConnectCredentialType values, as the C `int` the callback sees.
-const AUTHNAME: i32 = t::VIR_CRED_AUTHNAME as i32;
-const PASSPHRASE: i32 = t::VIR_CRED_PASSPHRASE as i32;
-const NOECHOPROMPT: i32 = t::VIR_CRED_NOECHOPROMPT as i32;
+const AUTHNAME: i32 = ConnectCredentialType::Authname as i32;
+const PASSPHRASE: i32 = ConnectCredentialType::Passphrase as i32;
+const NOECHOPROMPT: i32 = ConnectCredentialType::Noechoprompt as i32;
 
 /// One credential the application is asked for (libvirt's virConnectCredential, before the answer).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Connections: which driver a URI names, read-only mode, and what closes with the connection.
 
+use crate::api::ConnectFlags;
 use crate::auth::Prompter;
 use crate::driver::{self, Caller, Driver};
 use crate::error::{Error, Handler, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, VIR_FROM_URI};
@@ -9,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// VIR_CONNECT_RO: the one open flag our local drivers accept, as the reference's.
-const OPEN_READ_ONLY: u32 = 1;
+/// The one open flag our local drivers accept, as the reference's.
+const OPEN_FLAGS: ConnectFlags = ConnectFlags::RO;
 
 pub struct Connection {
     pub id: u64,
@@ -39,7 +40,7 @@ impl Connection {
 
     /// The last reference went away (virConnectClose).
     pub fn close(&self) {
-        self.driver.connection_closed(self.caller());
+        self.driver.connect().connection_closed(self.caller());
     }
 }
 
@@ -58,7 +59,7 @@ pub fn open(
     flags: u32,
     prompter: Option<&dyn Prompter>,
 ) -> Result<Arc<Connection>> {
-    let read_only = flags & OPEN_READ_ONLY != 0;
+    let read_only = ConnectFlags::from_bits_retain(flags).contains(ConnectFlags::RO);
     let text = match name {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => default_uri(),
@@ -73,21 +74,13 @@ pub fn open(
     check_uri(&text, &uri)?;
     let driver: Arc<dyn Driver> = match uri.scheme() {
         "test" if uri.server.is_none() => {
-            driver::check_flags(
-                crate::error::VIR_FROM_TEST,
-                flags,
-                OPEN_READ_ONLY,
-                "testConnectOpen",
-            )?;
+            let from = crate::error::VIR_FROM_TEST;
+            crate::api::check_flags("testConnectOpen", flags, OPEN_FLAGS, from)?;
             driver::test::open(&uri, prompter)?
         }
         "qemu" if uri.server.is_none() && matches!(uri.path(), "/embed" | "/session") => {
-            driver::check_flags(
-                crate::error::VIR_FROM_QEMU,
-                flags,
-                OPEN_READ_ONLY,
-                "qemuConnectOpen",
-            )?;
+            let from = crate::error::VIR_FROM_QEMU;
+            crate::api::check_flags("qemuConnectOpen", flags, OPEN_FLAGS, from)?;
             driver::qemu::open(&uri)?
         }
         "qemu" if uri.server.is_none() && driver::qemu::embedded_opened() => {

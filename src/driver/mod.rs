@@ -1,15 +1,23 @@
-//! Drivers behind one trait: the connection layer checks arguments and permissions the way
-//! libvirt's public API does, then asks the driver. A driver that lacks an operation answers
-//! VIR_ERR_NO_SUPPORT, as libvirt's drivers do.
+//! Drivers as libvirt's driver tables, one trait per API family (`family`): the connection layer
+//! checks arguments and permissions the way libvirt's public API does, then asks the driver's
+//! table for that family. A driver that lacks an operation answers VIR_ERR_NO_SUPPORT, as
+//! libvirt's drivers do.
 
+pub mod family;
+mod harness;
 pub mod qemu;
 pub mod remote;
 pub mod test;
 
-use crate::domain::{DomainInfo, DomainRef};
-use crate::error::{Error, Result, VIR_FROM_DOMAIN};
-use crate::event::Bus;
-use std::sync::Arc;
+use crate::api::{ConnectListAllDomainsFlags, DomainState};
+use crate::domain::DomainRef;
+use crate::error::Error;
+pub use family::{
+    CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, InterfaceDriver, NetworkDriver,
+    NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
+    StreamDriver,
+};
+pub use harness::{HarnessGuest, ProcessKillHarness};
 
 /// Who is calling, for operations that tie a domain to a connection (autodestroy).
 #[derive(Clone, Copy, Debug)]
@@ -30,89 +38,128 @@ pub(crate) fn stale_handle(from: i32, d: &DomainRef) -> Error {
     )
 }
 
-/// libvirt's virCheckFlags in a driver, on raw bits: [`crate::api::check_flags`] is the typed
-/// one (this stays for the drivers until their flags are typed).
-pub(crate) fn check_flags(from: i32, flags: u32, allowed: u32, function: &str) -> Result<()> {
-    crate::api::check_bits(function, flags, allowed, from).map(drop)
-}
-
 pub use test::NodeInfo;
 
-fn unsupported<T>(function: &str) -> Result<T> {
-    Err(Error::no_support(VIR_FROM_DOMAIN, function))
+/// A driver: the tables of every API family. A driver implements each family trait, empty where
+/// it serves none of it (the defaults answer VIR_ERR_NO_SUPPORT); the connection reaches a
+/// family through the accessors, as libvirt's `conn->driver`, `conn->networkDriver`, ...
+pub trait Driver:
+    ConnectDriver
+    + DomainDriver
+    + NodeDriver
+    + DomainEventDriver
+    + NetworkDriver
+    + NetworkEventDriver
+    + InterfaceDriver
+    + StorageDriver
+    + NodeDeviceDriver
+    + SecretDriver
+    + NwFilterDriver
+    + StreamDriver
+{
+    fn connect(&self) -> &dyn ConnectDriver;
+    fn domain(&self) -> &dyn DomainDriver;
+    fn node(&self) -> &dyn NodeDriver;
+    fn domain_event(&self) -> &dyn DomainEventDriver;
 }
 
-pub trait Driver: Send + Sync {
-    /// virConnectGetType: "TEST", "QEMU".
-    fn kind(&self) -> &'static str;
-    fn hypervisor_version(&self) -> Result<u64>;
-    /// virNodeGetInfo: the host as the driver describes it.
-    fn node_info(&self) -> Result<NodeInfo> {
-        unsupported("virNodeGetInfo")
+impl<T> Driver for T
+where
+    T: ConnectDriver
+        + DomainDriver
+        + NodeDriver
+        + DomainEventDriver
+        + NetworkDriver
+        + NetworkEventDriver
+        + InterfaceDriver
+        + StorageDriver
+        + NodeDeviceDriver
+        + SecretDriver
+        + NwFilterDriver
+        + StreamDriver,
+{
+    fn connect(&self) -> &dyn ConnectDriver {
+        self
     }
-    fn hostname(&self) -> Result<String> {
-        crate::host::local_hostname()
+    fn domain(&self) -> &dyn DomainDriver {
+        self
     }
-    fn capabilities(&self) -> Result<String> {
-        unsupported("virConnectGetCapabilities")
+    fn node(&self) -> &dyn NodeDriver {
+        self
     }
-    /// The bus this driver raises domain events on.
-    fn events(&self) -> &Arc<Bus>;
-
-    fn lookup_by_name(&self, name: &str) -> Result<DomainRef>;
-    fn lookup_by_uuid(&self, uuid: &[u8; 16]) -> Result<DomainRef>;
-    fn lookup_by_id(&self, id: i32) -> Result<DomainRef>;
-    fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>>;
-    fn active_ids(&self) -> Result<Vec<i32>>;
-    fn defined_names(&self) -> Result<Vec<String>>;
-
-    fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef>;
-    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef>;
-    fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()>;
-    /// Start a defined domain; returns it with its new id.
-    fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef>;
-    fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()>;
-    fn suspend(&self, d: &DomainRef) -> Result<()>;
-    fn resume(&self, d: &DomainRef) -> Result<()>;
-    fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()>;
-    fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()>;
-
-    fn state(&self, d: &DomainRef) -> Result<(i32, i32)>;
-    fn info(&self, d: &DomainRef) -> Result<DomainInfo>;
-    fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String>;
-    fn os_type(&self, d: &DomainRef) -> Result<String>;
-    fn is_active(&self, d: &DomainRef) -> Result<bool>;
-    fn is_persistent(&self, d: &DomainRef) -> Result<bool>;
-    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
-        Ok(false)
+    fn domain_event(&self) -> &dyn DomainEventDriver {
+        self
     }
-
-    /// A connection closed: drivers destroy the guests it started with AUTODESTROY.
-    fn connection_closed(&self, _caller: Caller) {}
 }
 
-/// virConnectListAllDomains' filter groups: within a group either bit matches, groups combine.
+/// virConnectListAllDomains' filter groups: within a group either flag matches, groups combine.
 /// Managed save, autostart, snapshots and checkpoints: our domains have none.
-pub fn list_filter(flags: u32, active: bool, persistent: bool, state: i32) -> bool {
-    use crate::domain::state as st;
-    let group = |yes: u32, no: u32, is: bool| {
+pub fn list_filter(
+    flags: ConnectListAllDomainsFlags,
+    active: bool,
+    persistent: bool,
+    state: i32,
+) -> bool {
+    use ConnectListAllDomainsFlags as F;
+    let group = |yes: F, no: F, is: bool| {
         let both = yes | no;
-        flags & both == 0
-            || flags & both == both
-            || (is && flags & yes != 0)
-            || (!is && flags & no != 0)
+        !flags.intersects(both)
+            || flags.contains(both)
+            || (is && flags.intersects(yes))
+            || (!is && flags.intersects(no))
     };
-    let state_bits = flags & (0x10 | 0x20 | 0x40 | 0x80);
-    let state_ok = state_bits == 0
-        || (flags & 0x10 != 0 && state == st::RUNNING)
-        || (flags & 0x20 != 0 && state == st::PAUSED)
-        || (flags & 0x40 != 0 && state == st::SHUTOFF)
-        || (flags & 0x80 != 0 && !matches!(state, st::RUNNING | st::PAUSED | st::SHUTOFF));
-    group(0x1, 0x2, active)
-        && group(0x4, 0x8, persistent)
+    let state = DomainState::try_from(state);
+    let running = state == Ok(DomainState::Running);
+    let paused = state == Ok(DomainState::Paused);
+    let shutoff = state == Ok(DomainState::Shutoff);
+    let state_ok = !flags.intersects(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER)
+        || (flags.contains(F::RUNNING) && running)
+        || (flags.contains(F::PAUSED) && paused)
+        || (flags.contains(F::SHUTOFF) && shutoff)
+        || (flags.contains(F::OTHER) && !(running || paused || shutoff));
+    group(F::ACTIVE, F::INACTIVE, active)
+        && group(F::PERSISTENT, F::TRANSIENT, persistent)
         && state_ok
-        && group(0x100, 0x200, false)
-        && group(0x400, 0x800, false)
-        && group(0x1000, 0x2000, false)
-        && group(0x4000, 0x8000, false)
+        && group(F::MANAGEDSAVE, F::NO_MANAGEDSAVE, false)
+        && group(F::AUTOSTART, F::NO_AUTOSTART, false)
+        && group(F::HAS_SNAPSHOT, F::NO_SNAPSHOT, false)
+        && group(F::HAS_CHECKPOINT, F::NO_CHECKPOINT, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ConnectListAllDomainsFlags as F;
+
+    const RUNNING: i32 = DomainState::Running as i32;
+    const PAUSED: i32 = DomainState::Paused as i32;
+    const CRASHED: i32 = DomainState::Crashed as i32;
+
+    #[test]
+    fn list_filter_groups_as_virconnectlistalldomains() {
+        // No flags: everything.
+        assert!(list_filter(F::empty(), false, false, CRASHED));
+        // Within a group either flag matches; both flags mean no filter.
+        assert!(list_filter(F::ACTIVE, true, false, RUNNING));
+        assert!(!list_filter(F::ACTIVE, false, false, RUNNING));
+        assert!(list_filter(F::ACTIVE | F::INACTIVE, false, true, RUNNING));
+        // Groups combine.
+        assert!(!list_filter(
+            F::ACTIVE | F::PERSISTENT,
+            true,
+            false,
+            RUNNING
+        ));
+        assert!(list_filter(F::PAUSED | F::OTHER, true, true, PAUSED));
+        assert!(list_filter(F::OTHER, true, true, CRASHED));
+        assert!(!list_filter(F::OTHER, true, true, RUNNING));
+        // Our domains have no managed save, autostart, snapshot or checkpoint.
+        assert!(!list_filter(F::AUTOSTART, true, true, RUNNING));
+        assert!(list_filter(
+            F::NO_SNAPSHOT | F::NO_CHECKPOINT,
+            true,
+            true,
+            RUNNING
+        ));
+    }
 }

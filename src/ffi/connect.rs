@@ -136,11 +136,7 @@ pub(crate) unsafe fn virConnectRef(c: virConnectPtr) -> c_int {
 
 pub(crate) unsafe fn virConnectGetType(c: virConnectPtr) -> *const c_char {
     match connection(c, VIR_FROM_DOMAIN, "virConnectGetType") {
-        Ok(e) => match e.conn.driver.kind() {
-            "TEST" => c"TEST".as_ptr(),
-            "QEMU" => c"QEMU".as_ptr(),
-            _ => c"".as_ptr(),
-        },
+        Ok(e) => e.conn.driver.connect().type_name().as_ptr(),
         Err(e) => fail(e, ptr::null()),
     }
 }
@@ -154,7 +150,7 @@ pub(crate) unsafe fn virConnectGetURI(c: virConnectPtr) -> *mut c_char {
 
 pub(crate) unsafe fn virConnectGetHostname(c: virConnectPtr) -> *mut c_char {
     match connection(c, VIR_FROM_DOMAIN, "virConnectGetHostname")
-        .and_then(|e| e.conn.driver.hostname())
+        .and_then(|e| e.conn.driver.connect().hostname())
     {
         Ok(h) => args::malloc_str(&h),
         Err(e) => fail(e, ptr::null_mut()),
@@ -163,7 +159,7 @@ pub(crate) unsafe fn virConnectGetHostname(c: virConnectPtr) -> *mut c_char {
 
 pub(crate) unsafe fn virConnectGetCapabilities(c: virConnectPtr) -> *mut c_char {
     match connection(c, VIR_FROM_DOMAIN, "virConnectGetCapabilities")
-        .and_then(|e| e.conn.driver.capabilities())
+        .and_then(|e| e.conn.driver.connect().capabilities())
     {
         Ok(h) => args::malloc_str(&h),
         Err(e) => fail(e, ptr::null_mut()),
@@ -179,7 +175,7 @@ pub(crate) unsafe fn virConnectGetVersion(c: virConnectPtr, hv_ver: *mut c_ulong
                 "hvVer",
             ));
         }
-        e.conn.driver.hypervisor_version()
+        e.conn.driver.connect().hypervisor_version()
     });
     match r {
         Ok(v) => {
@@ -220,9 +216,8 @@ fn flag_query(c: virConnectPtr, function: &str, f: impl FnOnce(&ConnEntry) -> bo
 }
 
 pub(crate) unsafe fn virConnectIsAlive(c: virConnectPtr) -> c_int {
-    // A connection to a daemon is alive while its socket is; local drivers always are.
     flag_query(c, "virConnectIsAlive", |e| {
-        crate::driver::remote::is_alive(&e.conn.driver).unwrap_or(true)
+        e.conn.driver.connect().is_alive()
     })
 }
 

@@ -2,8 +2,8 @@
 //! layer makes (handle, read-only, required arguments) before the driver is asked.
 
 use crate::api::{
-    check_flags, DomainCreateFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags,
-    DomainUndefineFlags, DomainXMLFlags, NoFlags,
+    DomainCreateFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags,
+    DomainUndefineFlags, DomainXMLFlags,
 };
 use crate::domain::{uuid, DomainRef};
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN};
@@ -57,7 +57,7 @@ pub(crate) unsafe fn virDomainLookupByName(c: virConnectPtr, name: *const c_char
         // SAFETY: `name` is NULL or a C string, by the C contract.
         let name =
             unsafe { args::required_str(name, VIR_FROM_DOMAIN, "virDomainLookupByName", "name") }?;
-        let r = e.conn.driver.lookup_by_name(&name)?;
+        let r = e.conn.driver.domain().lookup_by_name(&name)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -73,7 +73,7 @@ pub(crate) unsafe fn virDomainLookupByID(c: virConnectPtr, id: c_int) -> virDoma
                 "id in virDomainLookupByID must be zero or greater".into(),
             ));
         }
-        let r = e.conn.driver.lookup_by_id(id)?;
+        let r = e.conn.driver.domain().lookup_by_id(id)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -91,7 +91,7 @@ pub(crate) unsafe fn virDomainLookupByUUID(c: virConnectPtr, raw: *const c_uchar
         let mut u = [0u8; 16];
         // SAFETY: non-NULL, and by the C contract VIR_UUID_BUFLEN (16) readable bytes.
         unsafe { ptr::copy_nonoverlapping(raw, u.as_mut_ptr(), 16) };
-        let r = e.conn.driver.lookup_by_uuid(&u)?;
+        let r = e.conn.driver.domain().lookup_by_uuid(&u)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -108,7 +108,7 @@ pub(crate) unsafe fn virDomainLookupByUUIDString(
         let u = uuid::parse(&text).ok_or_else(|| {
             Error::invalid_arg(VIR_FROM_DOMAIN, F, "uuidstr", "Invalid UUID".into())
         })?;
-        let r = e.conn.driver.lookup_by_uuid(&u)?;
+        let r = e.conn.driver.domain().lookup_by_uuid(&u)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -122,7 +122,7 @@ pub(crate) unsafe fn virConnectListAllDomains(
 ) -> c_int {
     int_result((|| {
         let e = conn_of(c, "virConnectListAllDomains")?;
-        let list = e.conn.driver.list_all(flags)?;
+        let list = e.conn.driver.domain().list_all(flags)?;
         if !domains.is_null() {
             // SAFETY: calloc for n+1 pointers (the array ends with NULL, as libvirt's); freed by
             // the caller with free(3).
@@ -170,7 +170,7 @@ pub(crate) unsafe fn virConnectListDomains(
     int_result((|| {
         let e = conn_of(c, "virConnectListDomains")?;
         check_max("virConnectListDomains", "maxids", maxids, ids.is_null())?;
-        let mut list = e.conn.driver.active_ids()?;
+        let mut list = e.conn.driver.domain().active_ids()?;
         list.sort_unstable();
         let n = list.len().min(maxids as usize);
         for (i, id) in list.iter().take(n).enumerate() {
@@ -184,7 +184,7 @@ pub(crate) unsafe fn virConnectListDomains(
 pub(crate) unsafe fn virConnectNumOfDomains(c: virConnectPtr) -> c_int {
     int_result(
         conn_of(c, "virConnectNumOfDomains")
-            .and_then(|e| Ok(e.conn.driver.active_ids()?.len() as c_int)),
+            .and_then(|e| Ok(e.conn.driver.domain().active_ids()?.len() as c_int)),
     )
 }
 
@@ -201,7 +201,7 @@ pub(crate) unsafe fn virConnectListDefinedDomains(
             maxnames,
             names.is_null(),
         )?;
-        let mut list = e.conn.driver.defined_names()?;
+        let mut list = e.conn.driver.domain().defined_names()?;
         list.sort();
         let n = list.len().min(maxnames as usize);
         for (i, name) in list.iter().take(n).enumerate() {
@@ -215,7 +215,7 @@ pub(crate) unsafe fn virConnectListDefinedDomains(
 pub(crate) unsafe fn virConnectNumOfDefinedDomains(c: virConnectPtr) -> c_int {
     int_result(
         conn_of(c, "virConnectNumOfDefinedDomains")
-            .and_then(|e| Ok(e.conn.driver.defined_names()?.len() as c_int)),
+            .and_then(|e| Ok(e.conn.driver.domain().defined_names()?.len() as c_int)),
     )
 }
 
@@ -231,7 +231,11 @@ unsafe fn create_xml(
         let e = writable_conn(c, function)?;
         // SAFETY: `xml` is NULL or a C string, by the C contract.
         let xml = unsafe { args::required_str(xml, VIR_FROM_DOMAIN, function, "xmlDesc") }?;
-        let r = e.conn.driver.create_xml(e.conn.caller(), &xml, flags)?;
+        let r = e
+            .conn
+            .driver
+            .domain()
+            .create_xml(e.conn.caller(), &xml, flags)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -264,7 +268,7 @@ unsafe fn define_xml(
         let e = writable_conn(c, function)?;
         // SAFETY: `xml` is NULL or a C string, by the C contract.
         let xml = unsafe { args::required_str(xml, VIR_FROM_DOMAIN, function, "xml") }?;
-        let r = e.conn.driver.define_xml(&xml, flags)?;
+        let r = e.conn.driver.domain().define_xml(&xml, flags)?;
         Ok(new_handle(c, &e, &r))
     })())
 }
@@ -306,19 +310,20 @@ pub(crate) unsafe fn virDomainUndefine(d: virDomainPtr) -> c_int {
     change(d, "virDomainUndefine", |e, r| {
         e.conn
             .driver
+            .domain()
             .undefine(r, DomainUndefineFlags::empty().bits())
     })
 }
 
 pub(crate) unsafe fn virDomainUndefineFlags(d: virDomainPtr, flags: c_uint) -> c_int {
     change(d, "virDomainUndefineFlags", |e, r| {
-        e.conn.driver.undefine(r, flags)
+        e.conn.driver.domain().undefine(r, flags)
     })
 }
 
 fn start(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
     change(d, function, |e, r| {
-        let started = e.conn.driver.create(e.conn.caller(), r, flags)?;
+        let started = e.conn.driver.domain().create(e.conn.caller(), r, flags)?;
         e.id.store(started.id, Ordering::Relaxed);
         Ok(())
     })
@@ -336,7 +341,7 @@ pub(crate) unsafe fn virDomainCreateWithFlags(d: virDomainPtr, flags: c_uint) ->
 
 fn destroy(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
     change(d, function, |e, r| {
-        e.conn.driver.destroy(r, flags)?;
+        e.conn.driver.domain().destroy(r, flags)?;
         // libvirt clears the id of the handle the destroy went through.
         e.id.store(-1, Ordering::Relaxed);
         Ok(())
@@ -352,17 +357,21 @@ pub(crate) unsafe fn virDomainDestroyFlags(d: virDomainPtr, flags: c_uint) -> c_
 }
 
 pub(crate) unsafe fn virDomainSuspend(d: virDomainPtr) -> c_int {
-    change(d, "virDomainSuspend", |e, r| e.conn.driver.suspend(r))
+    change(d, "virDomainSuspend", |e, r| {
+        e.conn.driver.domain().suspend(r)
+    })
 }
 
 pub(crate) unsafe fn virDomainResume(d: virDomainPtr) -> c_int {
-    change(d, "virDomainResume", |e, r| e.conn.driver.resume(r))
+    change(d, "virDomainResume", |e, r| {
+        e.conn.driver.domain().resume(r)
+    })
 }
 
 fn shutdown(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
     change(d, function, |e, r| {
-        e.conn.driver.shutdown(r, flags)?;
-        if !e.conn.driver.is_active(r).unwrap_or(false) {
+        e.conn.driver.domain().shutdown(r, flags)?;
+        if !e.conn.driver.domain().is_active(r).unwrap_or(false) {
             e.id.store(-1, Ordering::Relaxed);
         }
         Ok(())
@@ -378,7 +387,9 @@ pub(crate) unsafe fn virDomainShutdownFlags(d: virDomainPtr, flags: c_uint) -> c
 }
 
 pub(crate) unsafe fn virDomainReboot(d: virDomainPtr, flags: c_uint) -> c_int {
-    change(d, "virDomainReboot", |e, r| e.conn.driver.reboot(r, flags))
+    change(d, "virDomainReboot", |e, r| {
+        e.conn.driver.domain().reboot(r, flags)
+    })
 }
 
 // ---- handles and facts -----------------------------------------------------------------------
@@ -452,7 +463,9 @@ pub(crate) unsafe fn virDomainGetUUIDString(d: virDomainPtr, buf: *mut c_char) -
 }
 
 pub(crate) unsafe fn virDomainGetOSType(d: virDomainPtr) -> *mut c_char {
-    match dom_of(d, "virDomainGetOSType").and_then(|e| e.conn.driver.os_type(&e.domain_ref())) {
+    match dom_of(d, "virDomainGetOSType")
+        .and_then(|e| e.conn.driver.domain().os_type(&e.domain_ref()))
+    {
         Ok(s) => args::malloc_str(&s),
         Err(e) => fail(e, ptr::null_mut()),
     }
@@ -468,7 +481,7 @@ pub(crate) unsafe fn virDomainGetXMLDesc(d: virDomainPtr, flags: c_uint) -> *mut
                 "virDomainGetXMLDesc with secure flag",
             ));
         }
-        e.conn.driver.xml_desc(&e.domain_ref(), flags)
+        e.conn.driver.domain().xml_desc(&e.domain_ref(), flags)
     }) {
         Ok(s) => args::malloc_str(&s),
         Err(e) => fail(e, ptr::null_mut()),
@@ -480,7 +493,7 @@ pub(crate) unsafe fn virDomainGetInfo(d: virDomainPtr, info: virDomainInfoPtr) -
         if info.is_null() {
             return Err(Error::null_arg(VIR_FROM_DOMAIN, "virDomainGetInfo", "info"));
         }
-        let i = e.conn.driver.info(&e.domain_ref())?;
+        let i = e.conn.driver.domain().info(&e.domain_ref())?;
         let out = virDomainInfo {
             state: i.state as u8,
             maxMem: i.max_mem_kib as c_ulong,
@@ -508,13 +521,8 @@ pub(crate) unsafe fn virDomainGetState(
                 "state",
             ));
         }
-        // The driver's own virCheckFlags(0, -1), named after its function (testDomainGetState).
-        let f = format!(
-            "{}DomainGetState",
-            e.conn.driver.kind().to_ascii_lowercase()
-        );
-        check_flags(&f, flags, NoFlags::empty(), driver_error_domain(&e))?;
-        let (s, r) = e.conn.driver.state(&e.domain_ref())?;
+        // The driver makes its own virCheckFlags(0, -1), named after its function.
+        let (s, r) = e.conn.driver.domain().state(&e.domain_ref(), flags)?;
         // SAFETY: `state` is non-NULL, `reason` NULL or writable, by the C contract.
         unsafe {
             args::write_out(state, s);
@@ -524,16 +532,10 @@ pub(crate) unsafe fn virDomainGetState(
     }))
 }
 
-/// The error domain a driver reports its own errors under.
-fn driver_error_domain(e: &DomainEntry) -> i32 {
-    match e.conn.driver.kind() {
-        "QEMU" => crate::error::VIR_FROM_QEMU,
-        _ => crate::error::VIR_FROM_TEST,
-    }
-}
-
 pub(crate) unsafe fn virDomainGetMaxMemory(d: virDomainPtr) -> c_ulong {
-    match dom_of(d, "virDomainGetMaxMemory").and_then(|e| e.conn.driver.info(&e.domain_ref())) {
+    match dom_of(d, "virDomainGetMaxMemory")
+        .and_then(|e| e.conn.driver.domain().info(&e.domain_ref()))
+    {
         Ok(i) => i.max_mem_kib as c_ulong,
         Err(e) => fail(e, 0),
     }
@@ -548,15 +550,19 @@ fn bool_query(
 }
 
 pub(crate) unsafe fn virDomainIsActive(d: virDomainPtr) -> c_int {
-    bool_query(d, "virDomainIsActive", |e, r| e.conn.driver.is_active(r))
+    bool_query(d, "virDomainIsActive", |e, r| {
+        e.conn.driver.domain().is_active(r)
+    })
 }
 
 pub(crate) unsafe fn virDomainIsPersistent(d: virDomainPtr) -> c_int {
     bool_query(d, "virDomainIsPersistent", |e, r| {
-        e.conn.driver.is_persistent(r)
+        e.conn.driver.domain().is_persistent(r)
     })
 }
 
 pub(crate) unsafe fn virDomainIsUpdated(d: virDomainPtr) -> c_int {
-    bool_query(d, "virDomainIsUpdated", |e, r| e.conn.driver.is_updated(r))
+    bool_query(d, "virDomainIsUpdated", |e, r| {
+        e.conn.driver.domain().is_updated(r)
+    })
 }

@@ -89,6 +89,11 @@ fn register(
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> Result<i32> {
+    let function = match reg.legacy {
+        true => "virConnectDomainEventRegister",
+        false => "virConnectDomainEventRegisterAny",
+    };
+    let bus = e.conn.driver.domain_event().domain_events(function)?;
     handles::ref_connection(e);
     let listener = Arc::new(CListener {
         conn_key: c as usize,
@@ -97,13 +102,9 @@ fn register(
         freecb,
         released: AtomicBool::new(false),
     });
-    e.conn
-        .driver
-        .events()
-        .register(reg, listener)
-        .inspect_err(|_| {
-            handles::unref_connection(c as usize);
-        })
+    bus.register(reg, listener).inspect_err(|_| {
+        handles::unref_connection(c as usize);
+    })
 }
 
 pub(crate) unsafe fn virConnectDomainEventRegisterAny(
@@ -191,7 +192,11 @@ pub(crate) unsafe fn virConnectDomainEventDeregisterAny(
                 format!("callbackID in {F} must be zero or greater"),
             ));
         }
-        e.conn.driver.events().deregister(conn as usize, callbackID)
+        e.conn
+            .driver
+            .domain_event()
+            .domain_events(F)?
+            .deregister(conn as usize, callbackID)
     });
     match r {
         Ok(()) => 0,
@@ -235,7 +240,7 @@ pub(crate) unsafe fn virConnectDomainEventDeregister(
         let Some(f) = cb else {
             return Err(Error::null_arg(VIR_FROM_DOMAIN, F, "cb"));
         };
-        let bus = e.conn.driver.events();
+        let bus = e.conn.driver.domain_event().domain_events(F)?;
         let id = bus.legacy_id(conn as usize, f as usize)?;
         bus.deregister(conn as usize, id)
     });
@@ -357,7 +362,7 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
     let (Some(f), Some(e)) = (cb, handles::connection(conn)) else {
         return r;
     };
-    if r != 0 || !crate::driver::remote::is_remote(&e.conn.driver) {
+    if r != 0 || !e.conn.driver.connect().can_close() {
         return r;
     }
     let key = conn as usize;
@@ -387,10 +392,10 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
         }
     };
     if hook {
-        crate::driver::remote::on_close(
-            &e.conn.driver,
-            Box::new(move |reason| connection_closed(key, reason)),
-        );
+        e.conn
+            .driver
+            .connect()
+            .on_close(Box::new(move |reason| connection_closed(key, reason)));
     }
     0
 }
@@ -403,7 +408,7 @@ pub(crate) unsafe fn virConnectUnregisterCloseCallback(
     let (Some(f), Some(e)) = (cb, handles::connection(conn)) else {
         return r;
     };
-    if r != 0 || !crate::driver::remote::is_remote(&e.conn.driver) {
+    if r != 0 || !e.conn.driver.connect().can_close() {
         return r;
     }
     let removed = {
@@ -415,7 +420,7 @@ pub(crate) unsafe fn virConnectUnregisterCloseCallback(
         match slot {
             Some(s) if s.is_some_and(|c| c.cb == f as usize) => {
                 // The reference tells the daemon, which needs the connection alive.
-                if crate::driver::remote::is_alive(&e.conn.driver) == Some(false) {
+                if !e.conn.driver.connect().is_alive() {
                     drop(all);
                     return fail(
                         Error::internal(crate::error::VIR_FROM_RPC, "client socket is closed"),

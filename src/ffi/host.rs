@@ -38,7 +38,7 @@ pub(crate) unsafe fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -
         if info.is_null() {
             return Err(Error::null_arg(VIR_FROM_DOMAIN, "virNodeGetInfo", "info"));
         }
-        e.conn.driver.node_info()
+        e.conn.driver.node().node_info()
     });
     match r {
         Ok(n) => {

@@ -2,7 +2,7 @@
 //! node (OXVIRT_0.1.0) so a C harness can drive it on a live domain:
 //! `qemuDomainObjFromDomain` (the locked domain object), `qemuProcessKill`, `virDomainObjEndAPI`.
 
-use crate::driver::qemu::{self, QemuDriver, Vm};
+use crate::driver::HarnessGuest;
 use crate::error::{
     self, Error, VIR_ERR_INVALID_ARG, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_QEMU,
 };
@@ -29,15 +29,12 @@ pub const VIR_QEMU_PROCESS_KILL_NOWAIT: virQemuProcessKillMode = 1 << 1;
 /// Skip the "is the VM active" check.
 pub const VIR_QEMU_PROCESS_KILL_NOCHECK: virQemuProcessKillMode = 1 << 2;
 
-struct Obj {
-    driver: Arc<QemuDriver>,
-    vm: Arc<Vm>,
-}
-
-static OBJS: LazyLock<Mutex<HashMap<usize, Obj>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// The guests the harness holds, by the opaque key handed out for each (never an address).
+static OBJS: LazyLock<Mutex<HashMap<usize, Arc<dyn HarnessGuest>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 static NEXT: AtomicUsize = AtomicUsize::new(1);
 
-fn objs() -> std::sync::MutexGuard<'static, HashMap<usize, Obj>> {
+fn objs() -> std::sync::MutexGuard<'static, HashMap<usize, Arc<dyn HarnessGuest>>> {
     OBJS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -62,32 +59,20 @@ pub unsafe extern "C" fn qemuDomainObjFromDomain(domain: virDomainPtr) -> virDom
                     )
                 })
                 .and_then(|e| {
-                    let drv = qemu::as_qemu(&e.conn.driver).ok_or_else(|| {
+                    let harness = e.conn.driver.connect().process_kill_harness();
+                    let harness = harness.ok_or_else(|| {
                         Error::with(
                             VIR_ERR_INVALID_ARG,
                             VIR_FROM_QEMU,
                             "domain is not on the qemu driver",
                         )
                     })?;
-                    let r = e.domain_ref();
-                    let vm = drv.vm_for(&r).ok_or_else(|| {
-                        Error::with(
-                            crate::error::VIR_ERR_NO_DOMAIN,
-                            VIR_FROM_QEMU,
-                            format!(
-                                "no domain with matching uuid '{}' ({})",
-                                crate::domain::uuid::format(&r.uuid),
-                                r.name
-                            ),
-                        )
-                    })?;
-                    Ok((drv, vm))
+                    harness.lock_guest(&e.domain_ref())
                 });
             match found {
-                Ok((driver, vm)) => {
-                    vm.api_lock();
+                Ok(guest) => {
                     let key = 0x0bad_8000_0000 + NEXT.fetch_add(1, Ordering::Relaxed) * 16;
-                    objs().insert(key, Obj { driver, vm });
+                    objs().insert(key, guest);
                     key as virDomainObjPtr
                 }
                 Err(e) => {
@@ -111,8 +96,8 @@ pub unsafe extern "C" fn virDomainObjEndAPI(vm: *mut virDomainObjPtr) {
         }
         // SAFETY: non-NULL; the caller passes the address of its virDomainObjPtr variable.
         let key = unsafe { vm.read() } as usize;
-        if let Some(obj) = objs().remove(&key) {
-            obj.vm.api_unlock();
+        if let Some(guest) = objs().remove(&key) {
+            guest.unlock();
         }
         // SAFETY: as above, writable.
         unsafe { vm.write(std::ptr::null_mut()) };
@@ -126,10 +111,8 @@ pub unsafe extern "C" fn virDomainObjEndAPI(vm: *mut virDomainObjPtr) {
 #[no_mangle]
 pub unsafe extern "C" fn qemuProcessKill(vm: virDomainObjPtr, flags: c_uint) -> c_int {
     entry::call("qemuProcessKill", -1, true, entry::On::Nothing, || {
-        let found = objs()
-            .get(&(vm as usize))
-            .map(|o| (o.driver.clone(), o.vm.clone()));
-        let Some((driver, vm)) = found else {
+        let found = objs().get(&(vm as usize)).cloned();
+        let Some(guest) = found else {
             error::report(Error::with(
                 VIR_ERR_INVALID_ARG,
                 VIR_FROM_QEMU,
@@ -138,12 +121,12 @@ pub unsafe extern "C" fn qemuProcessKill(vm: virDomainObjPtr, flags: c_uint) -> 
             return -1;
         };
         let nocheck = flags & VIR_QEMU_PROCESS_KILL_NOCHECK != 0;
-        if !vm.is_active() && !nocheck {
+        if !guest.is_active() && !nocheck {
             return 0;
         }
         let force = flags & VIR_QEMU_PROCESS_KILL_FORCE != 0;
         let nowait = flags & VIR_QEMU_PROCESS_KILL_NOWAIT != 0;
-        match driver.kill_vm(&vm, force, nowait, nocheck) {
+        match guest.kill(force, nowait, nocheck) {
             Ok(()) => 0,
             Err(e) => {
                 error::report(e);

@@ -9,19 +9,22 @@ pub mod layout;
 pub mod qmp;
 pub mod status;
 
-use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
-use crate::driver::{Caller, Driver};
+use crate::api::{
+    ConnectListAllDomainsFlags, DomainCreateFlags, DomainDefineFlags, DomainDestroyFlags,
+    DomainPausedReason, DomainRebootFlags, DomainRunningReason, DomainShutdownFlags,
+    DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, NoFlags,
+};
+use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
+use crate::driver::{
+    Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, HarnessGuest, InterfaceDriver,
+    NetworkDriver, NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver,
+    ProcessKillHarness, SecretDriver, StorageDriver, StreamDriver,
+};
 use crate::error::{
     Error, Result, VIR_ERR_NO_DOMAIN, VIR_ERR_OPERATION_FAILED, VIR_ERR_OPERATION_INVALID,
     VIR_FROM_DOMAIN, VIR_FROM_NONE, VIR_FROM_QEMU,
 };
 use crate::event::{kind, Bus};
-use crate::ffi::generated::types::{
-    VIR_DOMAIN_DEFINE_VALIDATE, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, VIR_DOMAIN_REBOOT_GUEST_AGENT,
-    VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
-    VIR_DOMAIN_START_AUTODESTROY, VIR_DOMAIN_START_BYPASS_CACHE, VIR_DOMAIN_START_FORCE_BOOT,
-    VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_START_RESET_NVRAM, VIR_DOMAIN_START_VALIDATE,
-};
 use crate::process::{self, KillFlags, Pidfd, WatchHandle, Watcher};
 use crate::uri::Uri;
 use config::Config;
@@ -33,31 +36,30 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, Weak};
 use std::time::Duration;
 
-// Flags the reference's qemu driver accepts, per call.
-const DESTROY_FLAGS: u32 = 0x1 | 0x2; // GRACEFUL, REMOVE_LOGS
+// The flags the reference's qemu driver accepts, per call.
+const DESTROY_FLAGS: DomainDestroyFlags =
+    DomainDestroyFlags::GRACEFUL.union(DomainDestroyFlags::REMOVE_LOGS);
 /// virDomainCreateXML: no BYPASS_CACHE or FORCE_BOOT (there is no saved image to start from).
-const CREATE_XML_FLAGS: u32 = VIR_DOMAIN_START_PAUSED
-    | VIR_DOMAIN_START_AUTODESTROY
-    | VIR_DOMAIN_START_VALIDATE
-    | VIR_DOMAIN_START_RESET_NVRAM;
+const CREATE_XML_FLAGS: DomainCreateFlags = DomainCreateFlags::START_PAUSED
+    .union(DomainCreateFlags::START_AUTODESTROY)
+    .union(DomainCreateFlags::START_VALIDATE)
+    .union(DomainCreateFlags::START_RESET_NVRAM);
 /// virDomainCreateWithFlags: no VALIDATE (there is no new XML to validate).
-const CREATE_FLAGS: u32 = VIR_DOMAIN_START_PAUSED
-    | VIR_DOMAIN_START_AUTODESTROY
-    | VIR_DOMAIN_START_BYPASS_CACHE
-    | VIR_DOMAIN_START_FORCE_BOOT
-    | VIR_DOMAIN_START_RESET_NVRAM;
-const START_PAUSED: u32 = 0x1;
-const START_AUTODESTROY: u32 = 0x2;
-const DESTROY_GRACEFUL: u32 = 0x1;
-const DESTROY_REMOVE_LOGS: u32 = 0x2;
-const UNDEFINE_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40;
+const CREATE_FLAGS: DomainCreateFlags = DomainCreateFlags::START_PAUSED
+    .union(DomainCreateFlags::START_AUTODESTROY)
+    .union(DomainCreateFlags::START_BYPASS_CACHE)
+    .union(DomainCreateFlags::START_FORCE_BOOT)
+    .union(DomainCreateFlags::START_RESET_NVRAM);
+const UNDEFINE_FLAGS: DomainUndefineFlags = DomainUndefineFlags::all();
 // The reference's qemu driver shuts down and reboots through ACPI or the guest agent only.
-const SHUTDOWN_FLAGS: u32 = VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT;
-const REBOOT_FLAGS: u32 = VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT;
-const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x4 | 0x8;
-const XML_INACTIVE: u32 = 0x2;
-const DEFINE_FLAGS: u32 = VIR_DOMAIN_DEFINE_VALIDATE;
-const LIST_ALL_FLAGS: u32 = 0xffff;
+const SHUTDOWN_FLAGS: DomainShutdownFlags =
+    DomainShutdownFlags::ACPI_POWER_BTN.union(DomainShutdownFlags::GUEST_AGENT);
+const REBOOT_FLAGS: DomainRebootFlags =
+    DomainRebootFlags::ACPI_POWER_BTN.union(DomainRebootFlags::GUEST_AGENT);
+const XML_DESC_FLAGS: DomainXMLFlags = DomainXMLFlags::all();
+const DEFINE_FLAGS: DomainDefineFlags = DomainDefineFlags::VALIDATE;
+const LIST_ALL_FLAGS: ConnectListAllDomainsFlags = ConnectListAllDomainsFlags::all();
+const GET_STATE_FLAGS: NoFlags = NoFlags::empty();
 /// How long a reconnect waits for a guest's monitor before going on without it.
 const RECONNECT_MONITOR_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a stop waits for the monitor's reader to hand over qemu's last words. qemu is gone and
@@ -324,8 +326,13 @@ fn already_running() -> Error {
     )
 }
 
-fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
-    super::check_flags(VIR_FROM_QEMU, flags, allowed, function)
+/// libvirt's virCheckFlags in a qemu driver function: the flags, typed, when all are accepted.
+fn check_flags<F: bitflags::Flags<Bits = u32>>(
+    flags: u32,
+    accepted: F,
+    function: &str,
+) -> Result<F> {
+    crate::api::check_flags(function, flags, accepted, VIR_FROM_QEMU)
 }
 
 /// A monitor command's failure; `command` and `waited` say what timed out.
@@ -465,8 +472,8 @@ impl QemuDriver {
                 def,
                 next_def: None,
                 persistent,
-                state: state::SHUTOFF,
-                reason: reason::SHUTOFF_UNKNOWN,
+                state: DomainState::Shutoff as i32,
+                reason: DomainShutoffReason::Unknown as i32,
                 id: -1,
                 run: None,
                 autodestroy: None,
@@ -530,8 +537,8 @@ impl QemuDriver {
                     let mut i = vm.lock();
                     i.run = None;
                     i.id = -1;
-                    i.state = state::SHUTOFF;
-                    i.reason = reason::SHUTOFF_CRASHED;
+                    i.state = DomainState::Shutoff as i32;
+                    i.reason = DomainShutoffReason::Crashed as i32;
                 } else {
                     self.remove(&vm);
                 }
@@ -630,13 +637,13 @@ impl QemuDriver {
                     Some((kind::SHUTDOWN, if guest { 1 } else { kind::SHUTDOWN_HOST }))
                 }
                 "STOP" => {
-                    i.state = state::PAUSED;
-                    i.reason = reason::PAUSED_USER;
+                    i.state = DomainState::Paused as i32;
+                    i.reason = DomainPausedReason::User as i32;
                     Some((kind::SUSPENDED, kind::SUSPENDED_PAUSED))
                 }
                 "RESUME" => {
-                    i.state = state::RUNNING;
-                    i.reason = reason::RUNNING_UNPAUSED;
+                    i.state = DomainState::Running as i32;
+                    i.reason = DomainRunningReason::Unpaused as i32;
                     Some((kind::RESUMED, kind::RESUMED_UNPAUSED))
                 }
                 _ => None,
@@ -681,7 +688,7 @@ impl QemuDriver {
             self.stop(
                 &vm,
                 &run,
-                reason::SHUTOFF_SHUTDOWN,
+                DomainShutoffReason::Shutdown,
                 kind::STOPPED_SHUTDOWN,
                 false,
             );
@@ -691,7 +698,7 @@ impl QemuDriver {
             self.stop(
                 &vm,
                 &run,
-                reason::SHUTOFF_CRASHED,
+                DomainShutoffReason::Crashed,
                 kind::STOPPED_FAILED,
                 false,
             );
@@ -729,7 +736,7 @@ impl QemuDriver {
         &self,
         vm: &Arc<Vm>,
         run: &Arc<Running>,
-        why: i32,
+        why: DomainShutoffReason,
         detail: i32,
         remove_logs: bool,
     ) -> bool {
@@ -752,7 +759,7 @@ impl QemuDriver {
             (i.def.name.clone(), i.id)
         };
         self.cleanup_files(&name, id, remove_logs);
-        self.note(&name, &format!("stopped (reason {why})"));
+        self.note(&name, &format!("stopped (reason {})", i32::from(why)));
         // STOPPED is queued in the same step as the state changes, as the reference does under
         // its object lock: whoever sees the guest shut off and acts on it (undefine, start)
         // raises its events after this one.
@@ -761,8 +768,8 @@ impl QemuDriver {
             if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
                 i.run = None;
             }
-            i.state = state::SHUTOFF;
-            i.reason = why;
+            i.state = DomainState::Shutoff as i32;
+            i.reason = why.into();
             i.id = -1;
             i.autodestroy = None;
             // A definition made while it ran takes over now.
@@ -825,7 +832,7 @@ impl QemuDriver {
 
     /// Start a domain: qemu paused, the monitor handshake, then `cont` unless PAUSED. A start that
     /// fails at any step force-kills the half-started qemu, removes its files and says why.
-    fn start(&self, vm: &Arc<Vm>, flags: u32, caller: Caller) -> Result<()> {
+    fn start(&self, vm: &Arc<Vm>, flags: DomainCreateFlags, caller: Caller) -> Result<()> {
         let def = vm.lock().def.clone();
         command::check_supported(&def)?;
         let argv = command::args(&def)?;
@@ -909,8 +916,8 @@ impl QemuDriver {
             let mut i = vm.lock();
             i.run = None;
             i.id = -1;
-            i.state = state::SHUTOFF;
-            i.reason = reason::SHUTOFF_FAILED;
+            i.state = DomainState::Shutoff as i32;
+            i.reason = DomainShutoffReason::Failed as i32;
             drop(i);
             if tail.is_empty() {
                 e
@@ -932,9 +939,9 @@ impl QemuDriver {
             let mut i = vm.lock();
             i.run = Some(run.clone());
             i.id = id;
-            i.state = state::PAUSED;
-            i.reason = reason::PAUSED_STARTING_UP;
-            if flags & START_AUTODESTROY != 0 {
+            i.state = DomainState::Paused as i32;
+            i.reason = DomainPausedReason::StartingUp as i32;
+            if flags.contains(DomainCreateFlags::START_AUTODESTROY) {
                 i.autodestroy = Some(caller.conn_id);
             }
         }
@@ -981,14 +988,14 @@ impl QemuDriver {
         if let Err(e) = self.write_status(vm) {
             return Err(abort(e));
         }
-        if flags & START_PAUSED == 0 {
+        if !flags.contains(DomainCreateFlags::START_PAUSED) {
             if let Err(e) = mon.execute("cont", None, self.cfg.monitor_timeout) {
                 return Err(abort(monitor_error(e, "cont", self.cfg.monitor_timeout)));
             }
             {
                 let mut i = vm.lock();
-                i.state = state::RUNNING;
-                i.reason = reason::RUNNING_BOOTED;
+                i.state = DomainState::Running as i32;
+                i.reason = DomainRunningReason::Booted as i32;
             }
             if let Err(e) = self.write_status(vm) {
                 return Err(abort(e));
@@ -999,8 +1006,8 @@ impl QemuDriver {
         } else {
             {
                 let mut i = vm.lock();
-                i.state = state::PAUSED;
-                i.reason = reason::PAUSED_USER;
+                i.state = DomainState::Paused as i32;
+                i.reason = DomainPausedReason::User as i32;
             }
             if let Err(e) = self.write_status(vm) {
                 return Err(abort(e));
@@ -1109,11 +1116,11 @@ impl QemuDriver {
 
     /// Destroy, spec section 2 steps 4 to 11.
     fn destroy_flags(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        check_flags(flags, DESTROY_FLAGS, "qemuDomainDestroyFlags")?;
+        let flags = check_flags(flags, DESTROY_FLAGS, "qemuDomainDestroyFlags")?;
         let (vm, run) = self.lifecycle_check(d)?;
         // The kill comes before any job: a destroy pre-empts whatever holds the domain.
         run.destroying.fetch_add(1, Ordering::SeqCst);
-        let graceful = flags & DESTROY_GRACEFUL != 0;
+        let graceful = flags.contains(DomainDestroyFlags::GRACEFUL);
         let killed = process::kill(
             &run.pidfd,
             KillFlags {
@@ -1135,9 +1142,9 @@ impl QemuDriver {
         let did = self.stop(
             &vm,
             &run,
-            reason::SHUTOFF_DESTROYED,
+            DomainShutoffReason::Destroyed,
             kind::STOPPED_DESTROYED,
-            flags & DESTROY_REMOVE_LOGS != 0,
+            flags.contains(DomainDestroyFlags::REMOVE_LOGS),
         );
         run.destroying.fetch_sub(1, Ordering::SeqCst);
         if did {
@@ -1175,9 +1182,25 @@ impl Drop for QemuDriver {
     }
 }
 
-impl Driver for QemuDriver {
+impl ConnectDriver for QemuDriver {
     fn kind(&self) -> &'static str {
         "QEMU"
+    }
+
+    fn type_name(&self) -> &'static std::ffi::CStr {
+        c"QEMU"
+    }
+
+    fn error_domain(&self) -> i32 {
+        VIR_FROM_QEMU
+    }
+
+    fn hostname(&self) -> Result<String> {
+        crate::host::local_hostname()
+    }
+
+    fn process_kill_harness(&self) -> Option<&dyn ProcessKillHarness> {
+        Some(self)
     }
 
     fn hypervisor_version(&self) -> Result<u64> {
@@ -1212,10 +1235,27 @@ impl Driver for QemuDriver {
         ))
     }
 
-    fn events(&self) -> &Arc<Bus> {
-        &self.bus
+    fn connection_closed(&self, caller: Caller) {
+        // VIR_DOMAIN_START_AUTODESTROY: the guests this connection started go with it.
+        for vm in self.domain_list() {
+            let mine = vm.lock().autodestroy == Some(caller.conn_id);
+            if mine {
+                let r = vm.domain_ref();
+                let _ = self.destroy_flags(&r, DomainDestroyFlags::DEFAULT.bits());
+            }
+        }
     }
+}
 
+impl NodeDriver for QemuDriver {}
+
+impl DomainEventDriver for QemuDriver {
+    fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
+    }
+}
+
+impl DomainDriver for QemuDriver {
     fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
         let uuid = self.doms().by_name.get(name).copied();
         uuid.and_then(|u| self.vm(&u))
@@ -1257,7 +1297,7 @@ impl Driver for QemuDriver {
     }
 
     fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>> {
-        check_flags(flags, LIST_ALL_FLAGS, "qemuConnectListAllDomains")?;
+        let flags = check_flags(flags, LIST_ALL_FLAGS, "qemuConnectListAllDomains")?;
         Ok(self
             .domain_list()
             .iter()
@@ -1287,7 +1327,7 @@ impl Driver for QemuDriver {
     }
 
     fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
-        check_flags(flags, CREATE_XML_FLAGS, "qemuDomainCreateXML")?;
+        let flags = check_flags(flags, CREATE_XML_FLAGS, "qemuDomainCreateXML")?;
         let def = domain::xml::parse(xml)?;
         command::check_supported(&def)?;
         let vm = {
@@ -1404,7 +1444,7 @@ impl Driver for QemuDriver {
     }
 
     fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
-        check_flags(flags, CREATE_FLAGS, "qemuDomainCreateWithFlags")?;
+        let flags = check_flags(flags, CREATE_FLAGS, "qemuDomainCreateWithFlags")?;
         let vm = self.vm_of(d)?;
         let _job = vm.job.begin(self.cfg.job_timeout)?;
         if vm.is_active() {
@@ -1420,26 +1460,26 @@ impl Driver for QemuDriver {
 
     fn suspend(&self, d: &DomainRef) -> Result<()> {
         self.with_job(d, |vm, mon| {
-            if vm.lock().state == state::PAUSED {
+            if vm.lock().state == DomainState::Paused as i32 {
                 return Ok(());
             }
             mon.run("stop")?;
             let mut i = vm.lock();
-            i.state = state::PAUSED;
-            i.reason = reason::PAUSED_USER;
+            i.state = DomainState::Paused as i32;
+            i.reason = DomainPausedReason::User as i32;
             Ok(())
         })
     }
 
     fn resume(&self, d: &DomainRef) -> Result<()> {
         self.with_job(d, |vm, mon| {
-            if vm.lock().state != state::PAUSED {
+            if vm.lock().state != DomainState::Paused as i32 {
                 return Err(already_running());
             }
             mon.run("cont")?;
             let mut i = vm.lock();
-            i.state = state::RUNNING;
-            i.reason = reason::RUNNING_UNPAUSED;
+            i.state = DomainState::Running as i32;
+            i.reason = DomainRunningReason::Unpaused as i32;
             Ok(())
         })
     }
@@ -1460,7 +1500,8 @@ impl Driver for QemuDriver {
         })
     }
 
-    fn state(&self, d: &DomainRef) -> Result<(i32, i32)> {
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+        check_flags(flags, GET_STATE_FLAGS, "qemuDomainGetState")?;
         let vm = self.vm_of(d)?;
         let i = vm.lock();
         Ok((i.state, i.reason))
@@ -1471,7 +1512,6 @@ impl Driver for QemuDriver {
         let i = vm.lock();
         Ok(DomainInfo {
             state: i.state,
-            reason: i.reason,
             max_mem_kib: i.def.memory_kib,
             memory_kib: i.def.current_memory_kib,
             vcpus: i.def.vcpus,
@@ -1480,10 +1520,10 @@ impl Driver for QemuDriver {
     }
 
     fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String> {
-        check_flags(flags, XML_DESC_FLAGS, "qemuDomainGetXMLDesc")?;
+        let flags = check_flags(flags, XML_DESC_FLAGS, "qemuDomainGetXMLDesc")?;
         let vm = self.vm_of(d)?;
         let i = vm.lock();
-        let inactive = flags & XML_INACTIVE != 0;
+        let inactive = flags.contains(DomainXMLFlags::INACTIVE);
         let id = (i.run.is_some() && !inactive).then_some(i.id);
         let def = match &i.next_def {
             Some(next) if inactive => next,
@@ -1504,17 +1544,26 @@ impl Driver for QemuDriver {
         Ok(self.vm_of(d)?.lock().persistent)
     }
 
-    fn connection_closed(&self, caller: Caller) {
-        // VIR_DOMAIN_START_AUTODESTROY: the guests this connection started go with it.
-        for vm in self.domain_list() {
-            let mine = vm.lock().autodestroy == Some(caller.conn_id);
-            if mine {
-                let r = vm.domain_ref();
-                let _ = self.destroy_flags(&r, 0);
-            }
-        }
+    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
+        Ok(false)
     }
 }
+
+impl NetworkDriver for QemuDriver {}
+
+impl NetworkEventDriver for QemuDriver {}
+
+impl InterfaceDriver for QemuDriver {}
+
+impl StorageDriver for QemuDriver {}
+
+impl NodeDeviceDriver for QemuDriver {}
+
+impl SecretDriver for QemuDriver {}
+
+impl NwFilterDriver for QemuDriver {}
+
+impl StreamDriver for QemuDriver {}
 
 /// A guest's monitor under the job, with the reply deadline: a qemu that stops answering cannot
 /// hold the job for ever.
@@ -1550,21 +1599,34 @@ fn stop_elsewhere(me: Weak<QemuDriver>, uuid: [u8; 16], pid: i32) {
     }
 }
 
-impl QemuDriver {
-    /// For the C harness (`qemuDomainObjFromDomain`).
-    pub fn vm_for(&self, d: &DomainRef) -> Option<Arc<Vm>> {
-        self.vm(&d.uuid)
+/// A guest as the C harness holds it: the driver stays alive while the harness holds the guest.
+struct HarnessVm {
+    driver: Arc<QemuDriver>,
+    vm: Arc<Vm>,
+}
+
+impl HarnessGuest for HarnessVm {
+    fn is_active(&self) -> bool {
+        self.vm.is_active()
+    }
+
+    fn kill(&self, force: bool, nowait: bool, nocheck: bool) -> Result<()> {
+        self.driver.kill_vm(&self.vm, force, nowait, nocheck)
+    }
+
+    fn unlock(&self) {
+        self.vm.api_unlock();
     }
 }
 
-/// Does this driver object belong to the qemu driver? (For the harness entry points.)
-pub fn as_qemu(d: &Arc<dyn Driver>) -> Option<Arc<QemuDriver>> {
-    if d.kind() != "QEMU" {
-        return None;
+impl ProcessKillHarness for QemuDriver {
+    fn lock_guest(&self, d: &DomainRef) -> Result<Arc<dyn HarnessGuest>> {
+        let vm = self.vm(&d.uuid).ok_or_else(|| stale(d))?;
+        let driver = self
+            .me
+            .upgrade()
+            .ok_or_else(|| Error::internal(VIR_FROM_QEMU, "the qemu driver is closing"))?;
+        vm.api_lock();
+        Ok(Arc::new(HarnessVm { driver, vm }))
     }
-    let drivers = DRIVERS.lock().unwrap_or_else(|p| p.into_inner());
-    drivers
-        .iter()
-        .filter_map(|(_, w)| w.upgrade())
-        .find(|q| std::ptr::addr_eq(Arc::as_ptr(q), Arc::as_ptr(d)))
 }

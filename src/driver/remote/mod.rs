@@ -17,8 +17,16 @@
 mod client;
 mod xdr;
 
+use crate::api::{
+    ConnectFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags,
+    NoFlags,
+};
 use crate::domain::{DomainInfo, DomainRef};
-use crate::driver::{Caller, Driver};
+use crate::driver::{
+    Caller, CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, Driver, InterfaceDriver,
+    NetworkDriver, NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver,
+    StorageDriver, StreamDriver,
+};
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT, VIR_FROM_REMOTE,
     VIR_FROM_RPC,
@@ -438,7 +446,11 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
     let opened = (|| -> Result<RemoteDriver> {
         authenticate(&client)?;
         let mut e = Enc::new();
-        e.opt_string(Some(&name)).u32(read_only as u32);
+        let flags = match read_only {
+            true => ConnectFlags::RO,
+            false => ConnectFlags::empty(),
+        };
+        e.opt_string(Some(&name)).u32(flags.bits());
         client.call(proc::CONNECT_OPEN, &e.buf)?;
         let kind = Dec::new(&client.call(proc::CONNECT_GET_TYPE, &[])?).string()?;
         Ok(RemoteDriver {
@@ -457,54 +469,7 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
     };
     driver.listen_for_events()?;
     let driver: Arc<dyn Driver> = Arc::new(driver);
-    live().push((address(&driver), Arc::downgrade(&client)));
     Ok(driver)
-}
-
-type Live = Vec<(usize, std::sync::Weak<Client>)>;
-
-/// The clients of open remote connections, by their driver's address: the public layer sees a
-/// driver only as `Arc<dyn Driver>`, and asks here about close callbacks and liveness.
-fn live() -> std::sync::MutexGuard<'static, Live> {
-    static LIVE: Mutex<Live> = Mutex::new(Vec::new());
-    LIVE.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn address(d: &Arc<dyn Driver>) -> usize {
-    Arc::as_ptr(d) as *const () as usize
-}
-
-/// Is this a connection to a daemon?
-pub fn is_remote(d: &Arc<dyn Driver>) -> bool {
-    client_of(d).is_some()
-}
-
-fn client_of(d: &Arc<dyn Driver>) -> Option<Arc<Client>> {
-    let a = address(d);
-    live()
-        .iter()
-        .find(|(k, _)| *k == a)
-        .and_then(|(_, c)| c.upgrade())
-}
-
-/// virConnectRegisterCloseCallback for a remote connection: `f` is called once, with the
-/// virConnectCloseReason, when the daemon goes away (at once if it already has); it replaces
-/// any `f` given before for `d`. On the event loop's thread when the connection ended idle and
-/// a loop was registered when it was opened, as the reference's. False when `d` is not a
-/// remote driver (local drivers never close by themselves).
-pub fn on_close(d: &Arc<dyn Driver>, f: Box<dyn Fn(i32) + Send + Sync>) -> bool {
-    match client_of(d) {
-        Some(c) => {
-            c.on_close(f);
-            true
-        }
-        None => false,
-    }
-}
-
-/// virConnectIsAlive for a remote connection; None when `d` is not a remote driver.
-pub fn is_alive(d: &Arc<dyn Driver>) -> Option<bool> {
-    client_of(d).map(|c| c.is_alive())
 }
 
 /// The daemon must let us in without credentials (auth "none"), as our test daemons do.
@@ -590,15 +555,44 @@ impl RemoteDriver {
 
 impl Drop for RemoteDriver {
     fn drop(&mut self) {
-        let me = self as *const RemoteDriver as usize;
-        live().retain(|(a, _)| *a != me);
         self.shut();
     }
 }
 
-impl Driver for RemoteDriver {
+impl ConnectDriver for RemoteDriver {
     fn kind(&self) -> &'static str {
         self.kind
+    }
+
+    /// The daemon's driver type, when it is one whose name we hold as a static string.
+    fn type_name(&self) -> &'static std::ffi::CStr {
+        match self.kind {
+            "TEST" => c"TEST",
+            "QEMU" => c"QEMU",
+            _ => c"",
+        }
+    }
+
+    fn error_domain(&self) -> i32 {
+        match self.kind {
+            "QEMU" => crate::error::VIR_FROM_QEMU,
+            _ => crate::error::VIR_FROM_TEST,
+        }
+    }
+
+    /// A connection to a daemon is alive while its socket is.
+    fn is_alive(&self) -> bool {
+        self.client.is_alive()
+    }
+
+    fn can_close(&self) -> bool {
+        true
+    }
+
+    /// On the event loop's thread when the connection ended idle and a loop was registered when
+    /// it was opened, as the reference's; at once if the daemon has already gone.
+    fn on_close(&self, f: CloseSink) {
+        self.client.on_close(f);
     }
 
     fn hypervisor_version(&self) -> Result<u64> {
@@ -614,10 +608,20 @@ impl Driver for RemoteDriver {
         Self::string_ret(self.call(proc::CONNECT_GET_CAPABILITIES, &Enc::new())?)
     }
 
-    fn events(&self) -> &Arc<Bus> {
-        &self.bus
+    fn connection_closed(&self, _caller: Caller) {
+        self.shut();
     }
+}
 
+impl NodeDriver for RemoteDriver {}
+
+impl DomainEventDriver for RemoteDriver {
+    fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
+    }
+}
+
+impl DomainDriver for RemoteDriver {
     fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
         let mut e = Enc::new();
         e.string(name);
@@ -672,7 +676,7 @@ impl Driver for RemoteDriver {
     fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
         let mut e = Enc::new();
         e.string(xml);
-        if flags == 0 {
+        if DomainDefineFlags::from_bits_retain(flags).is_empty() {
             return Self::domain_ret(self.call(proc::DOMAIN_DEFINE_XML, &e)?);
         }
         e.u32(flags);
@@ -680,7 +684,7 @@ impl Driver for RemoteDriver {
     }
 
     fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        if flags == 0 {
+        if DomainUndefineFlags::from_bits_retain(flags).is_empty() {
             self.on_domain(proc::DOMAIN_UNDEFINE, d)?;
         } else {
             self.on_domain_flags(proc::DOMAIN_UNDEFINE_FLAGS, d, flags)?;
@@ -693,7 +697,7 @@ impl Driver for RemoteDriver {
     }
 
     fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        if flags == 0 {
+        if flags == DomainDestroyFlags::DEFAULT.bits() {
             self.on_domain(proc::DOMAIN_DESTROY, d)?;
         } else {
             self.on_domain_flags(proc::DOMAIN_DESTROY_FLAGS, d, flags)?;
@@ -710,7 +714,7 @@ impl Driver for RemoteDriver {
     }
 
     fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        if flags == 0 {
+        if flags == DomainShutdownFlags::DEFAULT.bits() {
             self.on_domain(proc::DOMAIN_SHUTDOWN, d)?;
         } else {
             self.on_domain_flags(proc::DOMAIN_SHUTDOWN_FLAGS, d, flags)?;
@@ -723,8 +727,11 @@ impl Driver for RemoteDriver {
             .map(drop)
     }
 
-    fn state(&self, d: &DomainRef) -> Result<(i32, i32)> {
-        let ret = self.on_domain_flags(proc::DOMAIN_GET_STATE, d, 0)?;
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+        // Checked here, under the name of the daemon's driver function, as before the call.
+        let function = format!("{}DomainGetState", self.kind.to_ascii_lowercase());
+        crate::api::check_flags(&function, flags, NoFlags::empty(), self.error_domain())?;
+        let ret = self.on_domain_flags(proc::DOMAIN_GET_STATE, d, NoFlags::empty().bits())?;
         let mut r = Dec::new(&ret);
         Ok((r.i32()?, r.i32()?))
     }
@@ -740,7 +747,6 @@ impl Driver for RemoteDriver {
         let cpu_time_ns = r.u64()?;
         Ok(DomainInfo {
             state,
-            reason: 0,
             max_mem_kib,
             memory_kib,
             vcpus,
@@ -767,11 +773,23 @@ impl Driver for RemoteDriver {
     fn is_updated(&self, d: &DomainRef) -> Result<bool> {
         Ok(Self::int_ret(self.on_domain(proc::DOMAIN_IS_UPDATED, d)?)? != 0)
     }
-
-    fn connection_closed(&self, _caller: Caller) {
-        self.shut();
-    }
 }
+
+impl NetworkDriver for RemoteDriver {}
+
+impl NetworkEventDriver for RemoteDriver {}
+
+impl InterfaceDriver for RemoteDriver {}
+
+impl StorageDriver for RemoteDriver {}
+
+impl NodeDeviceDriver for RemoteDriver {}
+
+impl SecretDriver for RemoteDriver {}
+
+impl NwFilterDriver for RemoteDriver {}
+
+impl StreamDriver for RemoteDriver {}
 
 #[cfg(test)]
 mod tests {
@@ -854,15 +872,13 @@ mod tests {
         let u = Uri::parse(&format!("test+unix:///default?socket={}", sock.display())).unwrap();
         let d = open(&u, false).unwrap();
         assert_eq!(d.kind(), "TEST");
-        assert_eq!(is_alive(&d), Some(true));
+        assert!(d.is_alive());
         let (tx, rx) = std::sync::mpsc::channel();
         let tx = Mutex::new(tx);
-        assert!(on_close(
-            &d,
-            Box::new(move |r| {
-                let _ = tx.lock().unwrap().send(r);
-            })
-        ));
+        assert!(d.can_close());
+        d.on_close(Box::new(move |r| {
+            let _ = tx.lock().unwrap().send(r);
+        }));
         let e = d.lookup_by_name("nope").unwrap_err();
         assert_eq!((e.code, e.domain, e.level), (42, 12, 2));
         assert_eq!((e.message.as_str(), e.int1), ("Domain not found", -1));
@@ -870,14 +886,14 @@ mod tests {
         // No event loop watches the connection: nobody notices the end until the next call,
         // which writes first (to a peer that is gone) and closes with the reason poll gives.
         std::thread::sleep(std::time::Duration::from_millis(100));
-        assert_eq!(is_alive(&d), Some(true));
+        assert!(d.is_alive());
         assert!(rx.try_recv().is_err());
         let e = d.lookup_by_name("test").unwrap_err();
         assert_eq!((e.code, e.domain, e.int1), (38, VIR_FROM_RPC, libc::EPIPE));
         assert_eq!(e.message, "Cannot write data: Broken pipe");
         let reason = rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
         assert_eq!(reason, client::CLOSE_REASON_EOF);
-        assert_eq!(is_alive(&d), Some(false));
+        assert!(!d.is_alive());
         let e = d.lookup_by_name("test").unwrap_err();
         assert_eq!(e.message, "internal error: client socket is closed");
         drop(d);

@@ -8,9 +8,18 @@ mod node_file;
 
 pub use node_file::NodeInfo;
 
+use crate::api::{
+    ConnectListAllDomainsFlags, DomainCreateFlags, DomainDefineFlags, DomainDestroyFlags,
+    DomainPausedReason, DomainRebootFlags, DomainRunningReason, DomainShutdownFlags,
+    DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, NoFlags,
+};
 use crate::auth::{self, Prompter};
-use crate::domain::{self, reason, state, DomainDef, DomainInfo, DomainRef};
-use crate::driver::{Caller, Driver};
+use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
+use crate::driver::{
+    Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, InterfaceDriver, NetworkDriver,
+    NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
+    StreamDriver,
+};
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN,
     VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN, VIR_FROM_TEST,
@@ -24,15 +33,20 @@ const DEFAULT_UUID: [u8; 16] = [
     0x66, 0x95, 0xeb, 0x01, 0xf6, 0xa4, 0x83, 0x04, 0x79, 0xaa, 0x97, 0xf2, 0x50, 0x2e, 0x19, 0x3f,
 ];
 
-// Flags the reference's test driver accepts, per call.
-const CREATE_XML_FLAGS: u32 = 1 << 4; // VIR_DOMAIN_START_VALIDATE
-const DESTROY_FLAGS: u32 = 1; // VIR_DOMAIN_DESTROY_GRACEFUL
-const UNDEFINE_FLAGS: u32 = 0x1 | 0x2; // MANAGED_SAVE, SNAPSHOTS_METADATA
-const DEFINE_FLAGS: u32 = 0x1; // VIR_DOMAIN_DEFINE_VALIDATE
-const REBOOT_FLAGS: u32 = 0x1f;
-const XML_DESC_FLAGS: u32 = 0x1 | 0x2 | 0x8; // SECURE, INACTIVE, MIGRATABLE
-const XML_INACTIVE: u32 = 0x2;
-const LIST_ALL_FLAGS: u32 = 0xffff;
+// The flags the reference's test driver accepts, per call.
+const CREATE_XML_FLAGS: DomainCreateFlags = DomainCreateFlags::START_VALIDATE;
+const CREATE_FLAGS: DomainCreateFlags = DomainCreateFlags::NONE;
+const DESTROY_FLAGS: DomainDestroyFlags = DomainDestroyFlags::GRACEFUL;
+const UNDEFINE_FLAGS: DomainUndefineFlags =
+    DomainUndefineFlags::MANAGED_SAVE.union(DomainUndefineFlags::SNAPSHOTS_METADATA);
+const DEFINE_FLAGS: DomainDefineFlags = DomainDefineFlags::VALIDATE;
+const SHUTDOWN_FLAGS: DomainShutdownFlags = DomainShutdownFlags::DEFAULT;
+const REBOOT_FLAGS: DomainRebootFlags = DomainRebootFlags::all();
+const XML_DESC_FLAGS: DomainXMLFlags = DomainXMLFlags::SECURE
+    .union(DomainXMLFlags::INACTIVE)
+    .union(DomainXMLFlags::MIGRATABLE);
+const LIST_ALL_FLAGS: ConnectListAllDomainsFlags = ConnectListAllDomainsFlags::all();
+const GET_STATE_FLAGS: NoFlags = NoFlags::empty();
 
 struct Dom {
     /// The live definition while running, else the persistent one.
@@ -48,7 +62,7 @@ struct Dom {
 
 impl Dom {
     fn active(&self) -> bool {
-        self.state != state::SHUTOFF
+        self.state != DomainState::Shutoff as i32
     }
     fn domain_ref(&self) -> DomainRef {
         DomainRef {
@@ -97,8 +111,8 @@ impl State {
         let id = self.next_id;
         if let Some(d) = self.doms.get_mut(uuid) {
             d.id = id;
-            d.state = state::RUNNING;
-            d.reason = reason::RUNNING_BOOTED;
+            d.state = DomainState::Running as i32;
+            d.reason = DomainRunningReason::Booted as i32;
             if d.persistent {
                 self.newdef.insert(*uuid);
             }
@@ -119,14 +133,14 @@ impl State {
     }
 
     /// The domain stopped: shut off with `why`; a transient one is gone.
-    fn stop(&mut self, uuid: &[u8; 16], why: i32) {
+    fn stop(&mut self, uuid: &[u8; 16], why: DomainShutoffReason) {
         let Some(d) = self.doms.get_mut(uuid) else {
             return;
         };
         let id = d.id;
         d.id = -1;
-        d.state = state::SHUTOFF;
-        d.reason = why;
+        d.state = DomainState::Shutoff as i32;
+        d.reason = why.into();
         let persistent = d.persistent;
         if let Some(next) = d.next_def.take() {
             if persistent {
@@ -149,8 +163,13 @@ fn not_found() -> Error {
     Error::new(VIR_ERR_NO_DOMAIN, VIR_FROM_TEST, None)
 }
 
-fn check_flags(flags: u32, allowed: u32, function: &str) -> Result<()> {
-    super::check_flags(VIR_FROM_TEST, flags, allowed, function)
+/// libvirt's virCheckFlags in a test driver function: the flags, typed, when all are accepted.
+fn check_flags<F: bitflags::Flags<Bits = u32>>(
+    flags: u32,
+    accepted: F,
+    function: &str,
+) -> Result<F> {
+    crate::api::check_flags(function, flags, accepted, VIR_FROM_TEST)
 }
 
 fn check_active(d: &Dom) -> Result<()> {
@@ -234,8 +253,8 @@ impl TestDriver {
                     def,
                     next_def: None,
                     id: -1,
-                    state: state::SHUTOFF,
-                    reason: reason::SHUTOFF_UNKNOWN,
+                    state: DomainState::Shutoff as i32,
+                    reason: DomainShutoffReason::Unknown as i32,
                     persistent: true,
                 });
                 st.start(&uuid);
@@ -300,8 +319,8 @@ impl TestDriver {
                 def,
                 next_def: None,
                 id: 1,
-                state: state::RUNNING,
-                reason: 0,
+                state: DomainState::Running as i32,
+                reason: DomainRunningReason::Unknown as i32,
                 persistent: true,
             });
             st.next_id = 1;
@@ -330,7 +349,7 @@ impl TestDriver {
             (dom.state, dom.reason) = to;
             dom.domain_ref()
         };
-        let (event, detail) = if to.0 == state::PAUSED {
+        let (event, detail) = if to.0 == DomainState::Paused as i32 {
             (kind::SUSPENDED, kind::SUSPENDED_PAUSED)
         } else {
             (kind::RESUMED, kind::RESUMED_UNPAUSED)
@@ -378,9 +397,21 @@ impl TestDriver {
     }
 }
 
-impl Driver for TestDriver {
+impl ConnectDriver for TestDriver {
     fn kind(&self) -> &'static str {
         "TEST"
+    }
+
+    fn type_name(&self) -> &'static std::ffi::CStr {
+        c"TEST"
+    }
+
+    fn error_domain(&self) -> i32 {
+        VIR_FROM_TEST
+    }
+
+    fn hostname(&self) -> Result<String> {
+        crate::host::local_hostname()
     }
 
     fn hypervisor_version(&self) -> Result<u64> {
@@ -390,15 +421,21 @@ impl Driver for TestDriver {
     fn capabilities(&self) -> Result<String> {
         Ok(CAPABILITIES.to_string())
     }
+}
 
+impl NodeDriver for TestDriver {
     fn node_info(&self) -> Result<NodeInfo> {
         Ok(self.node_info.clone())
     }
+}
 
-    fn events(&self) -> &Arc<Bus> {
-        &self.bus
+impl DomainEventDriver for TestDriver {
+    fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
     }
+}
 
+impl DomainDriver for TestDriver {
     fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
         let st = self.lock();
         st.by_name
@@ -426,7 +463,7 @@ impl Driver for TestDriver {
     }
 
     fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>> {
-        check_flags(flags, LIST_ALL_FLAGS, "testConnectListAllDomains")?;
+        let flags = check_flags(flags, LIST_ALL_FLAGS, "testConnectListAllDomains")?;
         let st = self.lock();
         Ok(st
             .doms
@@ -474,8 +511,8 @@ impl Driver for TestDriver {
                     def,
                     next_def: None,
                     id: -1,
-                    state: state::SHUTOFF,
-                    reason: 0,
+                    state: DomainState::Shutoff as i32,
+                    reason: DomainShutoffReason::Unknown as i32,
                     persistent: false,
                 }),
             }
@@ -511,8 +548,8 @@ impl Driver for TestDriver {
                         def,
                         next_def: None,
                         id: -1,
-                        state: state::SHUTOFF,
-                        reason: reason::SHUTOFF_UNKNOWN,
+                        state: DomainState::Shutoff as i32,
+                        reason: DomainShutoffReason::Unknown as i32,
                         persistent: true,
                     });
                     false
@@ -556,7 +593,7 @@ impl Driver for TestDriver {
     }
 
     fn create(&self, _caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
-        check_flags(flags, 0, "testDomainCreateWithFlags")?;
+        check_flags(flags, CREATE_FLAGS, "testDomainCreateWithFlags")?;
         let r = {
             let mut st = self.lock();
             let dom = st.get(d)?;
@@ -580,7 +617,7 @@ impl Driver for TestDriver {
             let dom = st.get(d)?;
             check_active(dom)?;
             let r = st.stopped_ref(d)?;
-            st.stop(&d.uuid, reason::SHUTOFF_DESTROYED);
+            st.stop(&d.uuid, DomainShutoffReason::Destroyed);
             r
         };
         self.bus.emit(&r, kind::STOPPED, kind::STOPPED_DESTROYED);
@@ -590,9 +627,9 @@ impl Driver for TestDriver {
     fn suspend(&self, d: &DomainRef) -> Result<()> {
         self.pause_or_resume(
             d,
-            state::RUNNING,
+            DomainState::Running as i32,
             "not running",
-            (state::PAUSED, reason::PAUSED_USER),
+            (DomainState::Paused as i32, DomainPausedReason::User as i32),
         )?;
         Ok(())
     }
@@ -600,26 +637,29 @@ impl Driver for TestDriver {
     fn resume(&self, d: &DomainRef) -> Result<()> {
         self.pause_or_resume(
             d,
-            state::PAUSED,
+            DomainState::Paused as i32,
             "not paused",
-            (state::RUNNING, reason::RUNNING_UNPAUSED),
+            (
+                DomainState::Running as i32,
+                DomainRunningReason::Unpaused as i32,
+            ),
         )?;
         Ok(())
     }
 
     fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        check_flags(flags, 0, "testDomainShutdownFlags")?;
+        check_flags(flags, SHUTDOWN_FLAGS, "testDomainShutdownFlags")?;
         let r = {
             let mut st = self.lock();
             let dom = st.get(d)?;
-            if dom.state == state::SHUTOFF {
+            if dom.state == DomainState::Shutoff as i32 {
                 return Err(Error::internal(
                     VIR_FROM_TEST,
                     format!("domain '{}' not running", d.name),
                 ));
             }
             let r = st.stopped_ref(d)?;
-            st.stop(&d.uuid, reason::SHUTOFF_SHUTDOWN);
+            st.stop(&d.uuid, DomainShutoffReason::Shutdown);
             r
         };
         self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
@@ -635,19 +675,20 @@ impl Driver for TestDriver {
             // The reference restarts only for on_reboot restart/rename-restart; any other action
             // shuts the domain off, with a STOPPED/SHUTDOWN event.
             if matches!(dom.def.on_reboot.as_str(), "restart" | "rename-restart") {
-                dom.state = state::RUNNING;
-                dom.reason = reason::RUNNING_BOOTED;
+                dom.state = DomainState::Running as i32;
+                dom.reason = DomainRunningReason::Booted as i32;
                 return Ok(());
             }
             let r = st.stopped_ref(d)?;
-            st.stop(&d.uuid, reason::SHUTOFF_SHUTDOWN);
+            st.stop(&d.uuid, DomainShutoffReason::Shutdown);
             r
         };
         self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
         Ok(())
     }
 
-    fn state(&self, d: &DomainRef) -> Result<(i32, i32)> {
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+        check_flags(flags, GET_STATE_FLAGS, "testDomainGetState")?;
         let mut st = self.lock();
         let dom = st.get(d)?;
         Ok((dom.state, dom.reason))
@@ -658,7 +699,6 @@ impl Driver for TestDriver {
         let dom = st.get(d)?;
         Ok(DomainInfo {
             state: dom.state,
-            reason: dom.reason,
             max_mem_kib: dom.def.memory_kib,
             memory_kib: dom.def.current_memory_kib,
             vcpus: dom.def.vcpus,
@@ -670,10 +710,10 @@ impl Driver for TestDriver {
     }
 
     fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String> {
-        check_flags(flags, XML_DESC_FLAGS, "testDomainGetXMLDesc")?;
+        let flags = check_flags(flags, XML_DESC_FLAGS, "testDomainGetXMLDesc")?;
         let mut st = self.lock();
         let dom = st.get(d)?;
-        let inactive = flags & XML_INACTIVE != 0;
+        let inactive = flags.contains(DomainXMLFlags::INACTIVE);
         let id = (dom.active() && !inactive).then_some(dom.id);
         let def = match &dom.next_def {
             Some(next) if inactive => next,
@@ -697,7 +737,27 @@ impl Driver for TestDriver {
         let mut st = self.lock();
         Ok(st.get(d)?.persistent)
     }
+
+    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
+        Ok(false)
+    }
 }
+
+impl NetworkDriver for TestDriver {}
+
+impl NetworkEventDriver for TestDriver {}
+
+impl InterfaceDriver for TestDriver {}
+
+impl StorageDriver for TestDriver {}
+
+impl NodeDeviceDriver for TestDriver {}
+
+impl SecretDriver for TestDriver {}
+
+impl NwFilterDriver for TestDriver {}
+
+impl StreamDriver for TestDriver {}
 
 const CAPABILITIES: &str = "<capabilities>
   <host>

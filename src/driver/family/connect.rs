@@ -1,0 +1,63 @@
+//! The connection and hypervisor family (libvirt's virHypervisorDriver `connect*` entries and
+//! the connection's own facts): type, version, hostname, capabilities, liveness, close
+//! callbacks, the driver's error domain, and the qemu process-kill harness.
+
+use super::unsupported;
+use crate::driver::{Caller, ProcessKillHarness};
+use crate::error::{Result, VIR_FROM_DOMAIN};
+use std::ffi::CStr;
+
+/// What a connection that ends by itself calls with libvirt's virConnectCloseReason.
+pub type CloseSink = Box<dyn Fn(i32) + Send + Sync>;
+
+pub trait ConnectDriver: Send + Sync {
+    /// The driver's name in function names and messages: "TEST", "QEMU", or what a daemon says.
+    fn kind(&self) -> &'static str;
+
+    /// virConnectGetType. A static string: the C caller does not free it.
+    fn type_name(&self) -> &'static CStr {
+        c""
+    }
+
+    /// The error domain the driver reports its own errors under (VIR_FROM_TEST, VIR_FROM_QEMU).
+    fn error_domain(&self) -> i32;
+
+    /// virConnectGetVersion.
+    fn hypervisor_version(&self) -> Result<u64> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetVersion")
+    }
+
+    /// virConnectGetHostname: by default the local host's name.
+    fn hostname(&self) -> Result<String> {
+        crate::host::local_hostname()
+    }
+
+    /// virConnectGetCapabilities.
+    fn capabilities(&self) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetCapabilities")
+    }
+
+    /// virConnectIsAlive: local drivers always are.
+    fn is_alive(&self) -> bool {
+        true
+    }
+
+    /// Whether the connection can end by itself (a daemon that goes away), the only case in
+    /// which virConnectRegisterCloseCallback has anything to report.
+    fn can_close(&self) -> bool {
+        false
+    }
+
+    /// Call `f` once, with the close reason, when the connection ends by itself; it replaces any
+    /// `f` given before. Nothing for a connection that cannot end by itself.
+    fn on_close(&self, _f: CloseSink) {}
+
+    /// A connection closed: drivers destroy the guests it started with AUTODESTROY.
+    fn connection_closed(&self, _caller: Caller) {}
+
+    /// The internal kill engine the C harness drives (qemu_process.h); only the qemu driver has
+    /// one.
+    fn process_kill_harness(&self) -> Option<&dyn ProcessKillHarness> {
+        None
+    }
+}

@@ -1,0 +1,101 @@
+//! libvirt's driver tables as traits, one per API family (libvirt's virHypervisorDriver,
+//! virNetworkDriver, virStorageDriver, ...). Every method has a default body that answers
+//! VIR_ERR_NO_SUPPORT with the public function's name under the error domain the reference's
+//! public layer uses for that family, so a driver implements only what it serves: an empty
+//! `impl NetworkDriver for QemuDriver {}` means it serves none of the network API.
+//!
+//! The connection reaches each family through its driver ([`crate::driver::Driver`]'s accessors,
+//! like libvirt's `conn->driver`, `conn->networkDriver`, ...). Adding a public function means a
+//! method with its default here and a body in each driver that serves it.
+
+mod connect;
+mod domain;
+mod event;
+mod interface;
+mod network;
+mod node;
+mod node_device;
+mod nwfilter;
+mod secret;
+mod storage;
+mod stream;
+
+pub use connect::{CloseSink, ConnectDriver};
+pub use domain::DomainDriver;
+pub use event::{DomainEventDriver, NetworkEventDriver};
+pub use interface::InterfaceDriver;
+pub use network::NetworkDriver;
+pub use node::NodeDriver;
+pub use node_device::NodeDeviceDriver;
+pub use nwfilter::NwFilterDriver;
+pub use secret::SecretDriver;
+pub use storage::StorageDriver;
+pub use stream::StreamDriver;
+
+use crate::error::{Error, Result};
+
+/// The answer of a driver that does not serve `function`, under `error_domain`.
+pub(crate) fn unsupported<T>(error_domain: i32, function: &str) -> Result<T> {
+    Err(Error::no_support(error_domain, function))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::driver::*;
+    use crate::error::{VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN};
+    use std::sync::Arc;
+
+    /// A driver that serves nothing but its own name.
+    struct Bare;
+
+    impl ConnectDriver for Bare {
+        fn kind(&self) -> &'static str {
+            "BARE"
+        }
+        fn type_name(&self) -> &'static std::ffi::CStr {
+            c"BARE"
+        }
+        fn error_domain(&self) -> i32 {
+            VIR_FROM_DOMAIN
+        }
+    }
+    impl DomainDriver for Bare {}
+    impl NodeDriver for Bare {}
+    impl DomainEventDriver for Bare {}
+    impl NetworkDriver for Bare {}
+    impl NetworkEventDriver for Bare {}
+    impl InterfaceDriver for Bare {}
+    impl StorageDriver for Bare {}
+    impl NodeDeviceDriver for Bare {}
+    impl SecretDriver for Bare {}
+    impl NwFilterDriver for Bare {}
+    impl StreamDriver for Bare {}
+
+    #[test]
+    fn a_missing_entry_is_not_supported_under_the_public_name() {
+        let d: Arc<dyn Driver> = Arc::new(Bare);
+        let e = d.domain().lookup_by_name("x").unwrap_err();
+        assert_eq!((e.code, e.domain), (VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN));
+        assert!(
+            e.message.ends_with("virDomainLookupByName"),
+            "{}",
+            e.message
+        );
+        let e = d.node().node_info().unwrap_err();
+        assert!(e.message.ends_with("virNodeGetInfo"), "{}", e.message);
+        let e = d.connect().capabilities().unwrap_err();
+        assert!(
+            e.message.ends_with("virConnectGetCapabilities"),
+            "{}",
+            e.message
+        );
+        let bus = d
+            .domain_event()
+            .domain_events("virConnectDomainEventRegisterAny");
+        let e = bus.err().expect("no bus");
+        assert!(e.message.ends_with("virConnectDomainEventRegisterAny"));
+        // A local connection: alive, never closes by itself, no kill harness.
+        let c = d.connect();
+        assert!(c.is_alive() && !c.can_close() && c.process_kill_harness().is_none());
+    }
+}
