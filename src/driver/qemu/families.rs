@@ -1,0 +1,387 @@
+//! The qemu driver's entries in the API families it serves (the others are empty: not
+//! supported).
+
+use super::*;
+
+impl ConnectDriver for QemuDriver {
+    fn kind(&self) -> &'static str {
+        "QEMU"
+    }
+
+    fn type_name(&self) -> &'static std::ffi::CStr {
+        c"QEMU"
+    }
+
+    fn error_domain(&self) -> i32 {
+        VIR_FROM_QEMU
+    }
+
+    fn hostname(&self) -> Result<String> {
+        crate::host::local_hostname()
+    }
+
+    fn process_kill_harness(&self) -> Option<&dyn ProcessKillHarness> {
+        Some(self)
+    }
+
+    fn hypervisor_version(&self) -> Result<u64> {
+        // qemu's version as major * 1,000,000 + minor * 1,000 + micro, from the default emulator.
+        let out = std::process::Command::new("qemu-system-x86_64")
+            .arg("--version")
+            .output();
+        let text = out
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let v = text
+            .split_whitespace()
+            .skip_while(|w| *w != "version")
+            .nth(1)
+            .unwrap_or("0.0.0")
+            .to_string();
+        let mut parts = v
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|p| p.parse::<u64>().ok());
+        let (a, b, c) = (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        );
+        Ok(a * 1_000_000 + b * 1000 + c)
+    }
+
+    fn capabilities(&self) -> Result<String> {
+        Ok(format!(
+            "<capabilities>\n  <host>\n    <cpu>\n      <arch>x86_64</arch>\n    </cpu>\n  </host>\n  <guest>\n    <os_type>hvm</os_type>\n    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n      <emulator>qemu-system-x86_64</emulator>\n      <domain type='qemu'/>\n{}    </arch>\n  </guest>\n</capabilities>\n",
+            if command::kvm_usable() { "      <domain type='kvm'/>\n" } else { "" }
+        ))
+    }
+
+    fn connection_closed(&self, caller: Caller) {
+        // VIR_DOMAIN_START_AUTODESTROY: the guests this connection started go with it.
+        for vm in self.domain_list() {
+            let mine = vm.lock().autodestroy == Some(caller.conn_id);
+            if mine {
+                let r = vm.domain_ref();
+                let _ = self.destroy_flags(&r, DomainDestroyFlags::DEFAULT.bits());
+            }
+        }
+    }
+}
+
+impl NodeDriver for QemuDriver {}
+
+impl DomainEventDriver for QemuDriver {
+    fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
+    }
+}
+
+impl DomainDriver for QemuDriver {
+    fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
+        let uuid = self.doms().by_name.get(name).copied();
+        uuid.and_then(|u| self.vm(&u))
+            .map(|vm| vm.domain_ref())
+            .ok_or_else(|| {
+                Error::with(
+                    VIR_ERR_NO_DOMAIN,
+                    VIR_FROM_QEMU,
+                    format!("no domain with matching name '{name}'"),
+                )
+            })
+    }
+
+    fn lookup_by_uuid(&self, uuid: &[u8; 16]) -> Result<DomainRef> {
+        self.vm(uuid).map(|vm| vm.domain_ref()).ok_or_else(|| {
+            Error::with(
+                VIR_ERR_NO_DOMAIN,
+                VIR_FROM_QEMU,
+                format!(
+                    "no domain with matching uuid '{}'",
+                    domain::uuid::format(uuid)
+                ),
+            )
+        })
+    }
+
+    fn lookup_by_id(&self, id: i32) -> Result<DomainRef> {
+        let uuid = self.doms().by_id.get(&id).copied();
+        uuid.and_then(|u| self.vm(&u))
+            .filter(|vm| vm.lock().id == id)
+            .map(|vm| vm.domain_ref())
+            .ok_or_else(|| {
+                Error::with(
+                    VIR_ERR_NO_DOMAIN,
+                    VIR_FROM_QEMU,
+                    format!("no domain with matching id {id}"),
+                )
+            })
+    }
+
+    fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>> {
+        let flags = check_flags(flags, LIST_ALL_FLAGS, "qemuConnectListAllDomains")?;
+        Ok(self
+            .domain_list()
+            .iter()
+            .filter(|vm| {
+                let i = vm.lock();
+                crate::driver::list_filter(flags, i.run.is_some(), i.persistent, i.state)
+            })
+            .map(|vm| vm.domain_ref())
+            .collect())
+    }
+
+    fn active_ids(&self) -> Result<Vec<i32>> {
+        Ok(self
+            .domain_list()
+            .iter()
+            .filter_map(|vm| vm.running().map(|r| r.id))
+            .collect())
+    }
+
+    fn defined_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .domain_list()
+            .iter()
+            .filter(|vm| !vm.is_active())
+            .map(|vm| vm.name())
+            .collect())
+    }
+
+    fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
+        let flags = check_flags(flags, CREATE_XML_FLAGS, "qemuDomainCreateXML")?;
+        let def = domain::xml::parse(xml)?;
+        command::check_supported(&def)?;
+        let vm = {
+            let mut doms = self.doms_mut();
+            match Self::check_clash(&doms, &def, false)? {
+                Some(existing) => {
+                    // Started with this XML; the persistent definition comes back at stop.
+                    let mut i = existing.lock();
+                    let persistent_def = std::mem::replace(&mut i.def, def);
+                    i.next_def = Some(persistent_def);
+                    drop(i);
+                    existing
+                }
+                None => {
+                    let vm = Self::new_vm(def, false);
+                    Self::insert_locked(&mut doms, vm.clone());
+                    vm
+                }
+            }
+        };
+        let _job = vm.job.begin(self.cfg.job_timeout)?;
+        if let Err(e) = self.start(&vm, flags, caller) {
+            let mut i = vm.lock();
+            if i.run.is_none() {
+                if let Some(persistent_def) = i.next_def.take() {
+                    i.def = persistent_def;
+                }
+            }
+            let persistent = i.persistent;
+            drop(i);
+            if !persistent {
+                self.remove(&vm);
+            }
+            return Err(e);
+        }
+        Ok(vm.domain_ref())
+    }
+
+    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
+        check_flags(flags, DEFINE_FLAGS, "qemuDomainDefineXMLFlags")?;
+        let def = domain::xml::parse(xml)?;
+        command::check_supported(&def)?;
+        // Checked, written and recorded under one lock: nothing on disk or in memory changes
+        // unless every check passed, and no other define can slip in between.
+        let (vm, updated) = {
+            let mut doms = self.doms_mut();
+            let existing = Self::check_clash(&doms, &def, true)?;
+            let text = domain::xml::format(&def, None);
+            layout::write_atomic(&self.layout.config_file(&def.name), text.as_bytes())
+                .map_err(|e| sys_err(&e, format!("cannot write definition of '{}'", def.name)))?;
+            match existing {
+                Some(existing) => {
+                    let mut i = existing.lock();
+                    if i.run.is_some() {
+                        i.next_def = Some(def);
+                    } else {
+                        i.def = def;
+                    }
+                    i.persistent = true;
+                    drop(i);
+                    (existing, true)
+                }
+                None => {
+                    let vm = Self::new_vm(def, true);
+                    Self::insert_locked(&mut doms, vm.clone());
+                    (vm, false)
+                }
+            }
+        };
+        // The guest runs on either way; a stale record only costs a reconnect the latest state.
+        let _ = self.write_status(&vm);
+        let r = vm.domain_ref();
+        self.bus.emit(
+            &r,
+            kind::DEFINED,
+            if updated {
+                kind::DEFINED_UPDATED
+            } else {
+                kind::DEFINED_ADDED
+            },
+        );
+        Ok(r)
+    }
+
+    fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, UNDEFINE_FLAGS, "qemuDomainUndefineFlags")?;
+        let vm = self.vm_of(d)?;
+        let (name, active, persistent) = {
+            let i = vm.lock();
+            (i.def.name.clone(), i.run.is_some(), i.persistent)
+        };
+        if !persistent {
+            return Err(Error::with(
+                VIR_ERR_OPERATION_INVALID,
+                VIR_FROM_QEMU,
+                "cannot undefine transient domain",
+            ));
+        }
+        let _ = std::fs::remove_file(self.layout.config_file(&name));
+        let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
+        if active {
+            let mut i = vm.lock();
+            i.persistent = false;
+            i.next_def = None;
+            drop(i);
+            // The guest runs on either way; a stale record only costs a reconnect the latest state.
+            let _ = self.write_status(&vm);
+        } else {
+            self.remove(&vm);
+        }
+        self.bus
+            .emit(&vm.domain_ref(), kind::UNDEFINED, kind::UNDEFINED_REMOVED);
+        Ok(())
+    }
+
+    fn create(&self, caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
+        let flags = check_flags(flags, CREATE_FLAGS, "qemuDomainCreateWithFlags")?;
+        let vm = self.vm_of(d)?;
+        let _job = vm.job.begin(self.cfg.job_timeout)?;
+        if vm.is_active() {
+            return Err(already_running());
+        }
+        self.start(&vm, flags, caller)?;
+        Ok(vm.domain_ref())
+    }
+
+    fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        self.destroy_flags(d, flags)
+    }
+
+    fn suspend(&self, d: &DomainRef) -> Result<()> {
+        self.with_job(d, |vm, mon| {
+            if vm.lock().state == DomainState::Paused as i32 {
+                return Ok(());
+            }
+            mon.run("stop")?;
+            let mut i = vm.lock();
+            i.state = DomainState::Paused as i32;
+            i.reason = DomainPausedReason::User as i32;
+            Ok(())
+        })
+    }
+
+    fn resume(&self, d: &DomainRef) -> Result<()> {
+        self.with_job(d, |vm, mon| {
+            if vm.lock().state != DomainState::Paused as i32 {
+                return Err(already_running());
+            }
+            mon.run("cont")?;
+            let mut i = vm.lock();
+            i.state = DomainState::Running as i32;
+            i.reason = DomainRunningReason::Unpaused as i32;
+            Ok(())
+        })
+    }
+
+    fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, SHUTDOWN_FLAGS, "qemuDomainShutdownFlags")?;
+        self.with_job(d, |_, mon| {
+            mon.run("system_powerdown")?;
+            Ok(())
+        })
+    }
+
+    fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        check_flags(flags, REBOOT_FLAGS, "qemuDomainReboot")?;
+        self.with_job(d, |_, mon| {
+            mon.run("system_reset")?;
+            Ok(())
+        })
+    }
+
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+        check_flags(flags, GET_STATE_FLAGS, "qemuDomainGetState")?;
+        let vm = self.vm_of(d)?;
+        let i = vm.lock();
+        Ok((i.state, i.reason))
+    }
+
+    fn info(&self, d: &DomainRef) -> Result<DomainInfo> {
+        let vm = self.vm_of(d)?;
+        let i = vm.lock();
+        Ok(DomainInfo {
+            state: i.state,
+            max_mem_kib: i.def.memory_kib,
+            memory_kib: i.def.current_memory_kib,
+            vcpus: i.def.vcpus,
+            cpu_time_ns: i.run.as_ref().map_or(0, |r| cpu_time_ns(r.pid)),
+        })
+    }
+
+    fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String> {
+        let flags = check_flags(flags, XML_DESC_FLAGS, "qemuDomainGetXMLDesc")?;
+        let vm = self.vm_of(d)?;
+        let i = vm.lock();
+        let inactive = flags.contains(DomainXMLFlags::INACTIVE);
+        let id = (i.run.is_some() && !inactive).then_some(i.id);
+        let def = match &i.next_def {
+            Some(next) if inactive => next,
+            _ => &i.def,
+        };
+        Ok(domain::xml::format(def, id))
+    }
+
+    fn os_type(&self, d: &DomainRef) -> Result<String> {
+        Ok(self.vm_of(d)?.lock().def.os_type.clone())
+    }
+
+    fn is_active(&self, d: &DomainRef) -> Result<bool> {
+        Ok(self.vm_of(d)?.is_active())
+    }
+
+    fn is_persistent(&self, d: &DomainRef) -> Result<bool> {
+        Ok(self.vm_of(d)?.lock().persistent)
+    }
+
+    fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
+        Ok(false)
+    }
+}
+
+impl NetworkDriver for QemuDriver {}
+
+impl NetworkEventDriver for QemuDriver {}
+
+impl InterfaceDriver for QemuDriver {}
+
+impl StorageDriver for QemuDriver {}
+
+impl NodeDeviceDriver for QemuDriver {}
+
+impl SecretDriver for QemuDriver {}
+
+impl NwFilterDriver for QemuDriver {}
+
+impl StreamDriver for QemuDriver {}
