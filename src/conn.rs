@@ -76,7 +76,7 @@ pub fn open(
         "test" if uri.server.is_none() => {
             let from = crate::error::VIR_FROM_TEST;
             crate::api::check_flags("testConnectOpen", flags, OPEN_FLAGS, from)?;
-            driver::test::open(&uri, prompter)?
+            driver::testdriver::open(&uri, prompter)?
         }
         "qemu" if uri.server.is_none() && matches!(uri.path(), "/embed" | "/session") => {
             let from = crate::error::VIR_FROM_QEMU;

@@ -7,11 +7,11 @@ pub mod family;
 mod harness;
 pub mod qemu;
 pub mod remote;
-pub mod test;
+pub mod testdriver;
 
 use crate::api::{ConnectListAllDomainsFlags, DomainState};
-use crate::domain::DomainRef;
-use crate::error::Error;
+use crate::domain::{self, DomainDef, DomainRef};
+use crate::error::{Error, Result, VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN};
 pub use family::{
     CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, InterfaceDriver, NetworkDriver,
     NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
@@ -26,6 +26,34 @@ pub struct Caller {
 }
 
 /// A handle whose domain no longer exists (a destroyed transient one): the reference's text.
+/// Whether a new definition `def` may join a driver's domains, as libvirt's domain list decides
+/// it: `same_uuid` is the domain that already has its UUID (its name, whether it runs),
+/// `same_name` the UUID of the domain that already has its name.
+pub(crate) fn check_clash(
+    def: &DomainDef,
+    same_uuid: Option<(&str, bool)>,
+    same_name: Option<&[u8; 16]>,
+    allow_active: bool,
+) -> Result<()> {
+    let failed = |text: String| Error::with(VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN, text);
+    match (same_uuid, same_name) {
+        (Some((name, _)), _) if name != def.name => Err(failed(format!(
+            "domain '{name}' is already defined with uuid {}",
+            domain::uuid::format(&def.uuid)
+        ))),
+        (Some((_, true)), _) if !allow_active => Err(Error::operation_invalid(&format!(
+            "domain '{}' is already active",
+            def.name
+        ))),
+        (Some(_), _) | (None, None) => Ok(()),
+        (None, Some(other)) => Err(failed(format!(
+            "domain '{}' already exists with uuid {}",
+            def.name,
+            domain::uuid::format(other)
+        ))),
+    }
+}
+
 pub(crate) fn stale_handle(from: i32, d: &DomainRef) -> Error {
     Error::with(
         crate::error::VIR_ERR_NO_DOMAIN,
@@ -38,7 +66,7 @@ pub(crate) fn stale_handle(from: i32, d: &DomainRef) -> Error {
     )
 }
 
-pub use test::NodeInfo;
+pub use testdriver::NodeInfo;
 
 /// A driver: the tables of every API family. A driver implements each family trait, empty where
 /// it serves none of it (the defaults answer VIR_ERR_NO_SUPPORT); the connection reaches a

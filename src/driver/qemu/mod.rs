@@ -34,7 +34,7 @@ use crate::driver::{
 };
 use crate::error::{
     Error, Result, VIR_ERR_NO_DOMAIN, VIR_ERR_OPERATION_FAILED, VIR_ERR_OPERATION_INVALID,
-    VIR_FROM_DOMAIN, VIR_FROM_NONE, VIR_FROM_QEMU,
+    VIR_FROM_NONE, VIR_FROM_QEMU,
 };
 use crate::event::{kind, Bus};
 use crate::process::{self, KillFlags, Pidfd, WatchHandle, Watcher};
@@ -402,36 +402,11 @@ impl QemuDriver {
     fn check_clash(doms: &Doms, def: &DomainDef, allow_active: bool) -> Result<Option<Arc<Vm>>> {
         if let Some(existing) = doms.by_uuid.get(&def.uuid) {
             let i = existing.lock();
-            if i.def.name != def.name {
-                return Err(Error::with(
-                    VIR_ERR_OPERATION_FAILED,
-                    VIR_FROM_DOMAIN,
-                    format!(
-                        "domain '{}' is already defined with uuid {}",
-                        i.def.name,
-                        domain::uuid::format(&def.uuid)
-                    ),
-                ));
-            }
-            if !allow_active && i.run.is_some() {
-                return Err(Error::operation_invalid(&format!(
-                    "domain '{}' is already active",
-                    def.name
-                )));
-            }
+            let same_uuid = Some((i.def.name.as_str(), i.run.is_some()));
+            crate::driver::check_clash(def, same_uuid, None, allow_active)?;
             return Ok(Some(existing.clone()));
         }
-        if let Some(other) = doms.by_name.get(&def.name) {
-            return Err(Error::with(
-                VIR_ERR_OPERATION_FAILED,
-                VIR_FROM_DOMAIN,
-                format!(
-                    "domain '{}' already exists with uuid {}",
-                    def.name,
-                    domain::uuid::format(other)
-                ),
-            ));
-        }
+        crate::driver::check_clash(def, None, doms.by_name.get(&def.name), allow_active)?;
         Ok(None)
     }
 }

@@ -21,8 +21,7 @@ use crate::driver::{
     StreamDriver,
 };
 use crate::error::{
-    Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN,
-    VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN, VIR_FROM_TEST,
+    Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
 };
 use crate::event::{kind, Bus};
 use crate::uri::Uri;
@@ -364,36 +363,13 @@ impl TestDriver {
 
     /// Check a new definition against the existing ones, as libvirt's domain list does.
     fn check_clash(st: &State, def: &DomainDef, allow_active: bool) -> Result<()> {
-        if let Some(existing) = st.doms.get(&def.uuid) {
-            if existing.def.name != def.name {
-                return Err(Error::with(
-                    VIR_ERR_OPERATION_FAILED,
-                    VIR_FROM_DOMAIN,
-                    format!(
-                        "domain '{}' is already defined with uuid {}",
-                        existing.def.name,
-                        domain::uuid::format(&def.uuid)
-                    ),
-                ));
-            }
-            if !allow_active && existing.active() {
-                return Err(Error::operation_invalid(&format!(
-                    "domain '{}' is already active",
-                    def.name
-                )));
-            }
-        } else if let Some(other) = st.by_name.get(&def.name) {
-            return Err(Error::with(
-                VIR_ERR_OPERATION_FAILED,
-                VIR_FROM_DOMAIN,
-                format!(
-                    "domain '{}' already exists with uuid {}",
-                    def.name,
-                    domain::uuid::format(other)
-                ),
-            ));
-        }
-        Ok(())
+        let same_uuid = st.doms.get(&def.uuid);
+        crate::driver::check_clash(
+            def,
+            same_uuid.map(|d| (d.def.name.as_str(), d.active())),
+            st.by_name.get(&def.name),
+            allow_active,
+        )
     }
 }
 
