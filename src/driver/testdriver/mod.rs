@@ -60,6 +60,18 @@ struct Dom {
 }
 
 impl Dom {
+    /// A domain that is not running (yet): no id, shut off for no known reason.
+    fn inactive(def: DomainDef, persistent: bool) -> Dom {
+        Dom {
+            def,
+            next_def: None,
+            id: -1,
+            state: DomainState::Shutoff as i32,
+            reason: DomainShutoffReason::Unknown as i32,
+            persistent,
+        }
+    }
+
     fn active(&self) -> bool {
         self.state != DomainState::Shutoff as i32
     }
@@ -248,14 +260,7 @@ impl TestDriver {
                 let uuid = def.uuid;
                 // The same domain twice: the later definition replaces the earlier.
                 st.remove(&uuid);
-                st.insert(Dom {
-                    def,
-                    next_def: None,
-                    id: -1,
-                    state: DomainState::Shutoff as i32,
-                    reason: DomainShutoffReason::Unknown as i32,
-                    persistent: true,
-                });
+                st.insert(Dom::inactive(def, true));
                 st.start(&uuid);
                 if let Some(d) = st.doms.get_mut(&uuid) {
                     // The reference sets the state again without a reason.
@@ -483,14 +488,7 @@ impl DomainDriver for TestDriver {
                     let persistent_def = std::mem::replace(&mut existing.def, def);
                     existing.next_def = Some(persistent_def);
                 }
-                None => st.insert(Dom {
-                    def,
-                    next_def: None,
-                    id: -1,
-                    state: DomainState::Shutoff as i32,
-                    reason: DomainShutoffReason::Unknown as i32,
-                    persistent: false,
-                }),
+                None => st.insert(Dom::inactive(def, false)),
             }
             st.start(&uuid);
             st.doms
@@ -520,14 +518,7 @@ impl DomainDriver for TestDriver {
                     true
                 }
                 None => {
-                    st.insert(Dom {
-                        def,
-                        next_def: None,
-                        id: -1,
-                        state: DomainState::Shutoff as i32,
-                        reason: DomainShutoffReason::Unknown as i32,
-                        persistent: true,
-                    });
+                    st.insert(Dom::inactive(def, true));
                     false
                 }
             };
