@@ -22,9 +22,13 @@ pub fn raw_byte(c: char) -> Option<u8> {
         .then(|| (v - ESCAPE_BASE) as u8)
 }
 
+/// The first byte of every character of our escape range (U+10FF80..=U+10FFFF in UTF-8).
+const ESCAPE_LEAD: u8 = 0xf4;
+
 /// Does this text hold bytes that were not valid UTF-8 (or our own escape range)?
 pub fn has_raw_bytes(s: &str) -> bool {
-    s.chars().any(|c| raw_byte(c).is_some())
+    // Names and XML are nearly always free of that lead byte: skip the per-character walk.
+    s.as_bytes().contains(&ESCAPE_LEAD) && s.chars().any(|c| raw_byte(c).is_some())
 }
 
 /// Bytes from C as text, losslessly.
@@ -90,6 +94,13 @@ pub fn path(s: &str) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_escape_starts_with_the_lead_byte_the_fast_path_looks_for() {
+        for b in 0x80..=0xffu8 {
+            assert_eq!(escape_byte(b).to_string().as_bytes()[0], ESCAPE_LEAD);
+        }
+    }
 
     #[test]
     fn different_invalid_bytes_stay_different() {
