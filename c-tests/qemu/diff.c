@@ -353,11 +353,7 @@ int main(int argc, char **argv)
     virSetErrorFunc(NULL, quiet_errors);
     /* The reference's embedded driver refuses to open without an event loop. Whether ours has one
      * yet is not this probe's business: the result is not printed. */
-    if (virEventRegisterDefaultImpl() == 0) {
-        pthread_t loop;
-        pthread_create(&loop, NULL, qt_event_loop, NULL);
-        pthread_detach(loop);
-    }
+    (void)qt_start_default_loop();
     virResetLastError();
     if (argc >= 6 && strcmp(argv[1], "start") == 0)
         return helper(argc, argv);

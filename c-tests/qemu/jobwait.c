@@ -185,11 +185,7 @@ int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     virSetErrorFunc(NULL, quiet_errors);
-    if (virEventRegisterDefaultImpl() == 0) {
-        pthread_t loop;
-        pthread_create(&loop, NULL, qt_event_loop, NULL);
-        pthread_detach(loop);
-    }
+    (void)qt_start_default_loop();
     virResetLastError();
     qt_subreaper();
     qt_start_reaper();

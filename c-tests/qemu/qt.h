@@ -548,6 +548,18 @@ static void *qt_event_loop(void *arg)
     return NULL;
 }
 
+/* Register the default event loop and run it on a thread of its own: 0, or -1 as
+ * virEventRegisterDefaultImpl fails. */
+static int qt_start_default_loop(void)
+{
+    if (virEventRegisterDefaultImpl() < 0)
+        return -1;
+    pthread_t t;
+    pthread_create(&t, NULL, qt_event_loop, NULL);
+    pthread_detach(t);
+    return 0;
+}
+
 /* Call before opening connections. */
 static void qt_events_init(void)
 {
@@ -555,14 +567,11 @@ static void qt_events_init(void)
     if (started)
         return;
     started = 1;
-    if (virEventRegisterDefaultImpl() < 0) {
+    if (qt_start_default_loop() < 0) {
         printf("NOTE events: virEventRegisterDefaultImpl failed (code %d: %s): event checks skipped\n",
                qt_err_code(), qt_err_msg());
         return;
     }
-    pthread_t t;
-    pthread_create(&t, NULL, qt_event_loop, NULL);
-    pthread_detach(t);
     qt_events_on = 1;
 }
 
