@@ -209,7 +209,73 @@ DRIVER_ENTRIES = {
     "virDomainSuspend": "DomainDriver::suspend",
     "virDomainUndefine": "DomainDriver::undefine",
     "virDomainUndefineFlags": "DomainDriver::undefine",
+    "virNetworkLookupByName": "NetworkDriver::network_lookup_by_name",
+    "virNetworkLookupByUUID": "NetworkDriver::network_lookup_by_uuid",
+    "virNetworkLookupByUUIDString": "NetworkDriver::network_lookup_by_uuid",
+    "virConnectListAllNetworks": "NetworkDriver::network_list_all",
+    "virConnectListNetworks": "NetworkDriver::network_active_names",
+    "virConnectNumOfNetworks": "NetworkDriver::network_active_names",
+    "virConnectListDefinedNetworks": "NetworkDriver::network_defined_names",
+    "virConnectNumOfDefinedNetworks": "NetworkDriver::network_defined_names",
+    "virNetworkGetXMLDesc": "NetworkDriver::network_xml_desc",
+    "virNetworkIsActive": "NetworkDriver::network_is_active",
+    "virNetworkIsPersistent": "NetworkDriver::network_is_persistent",
+    "virNetworkGetAutostart": "NetworkDriver::network_autostart",
+    "virNetworkGetBridgeName": "NetworkDriver::network_bridge_name",
 }
+
+
+# The family accessor of a driver (src/driver/mod.rs's Driver) for each family trait.
+FAMILY_ACCESSORS = {
+    "ConnectDriver": "connect", "DomainDriver": "domain", "NodeDriver": "node",
+    "DomainEventDriver": "domain_event", "NetworkDriver": "network",
+    "NetworkEventDriver": "network_event", "InterfaceDriver": "interface",
+    "StorageDriver": "storage", "NodeDeviceDriver": "node_device", "SecretDriver": "secret",
+    "NwFilterDriver": "nwfilter", "StreamDriver": "stream", "DomainSnapshotDriver": "snapshot",
+    "DomainCheckpointDriver": "checkpoint",
+}
+
+# Object handles (src/ffi/objects.rs): the C handle type and the Rust type it names.
+OBJECT_KINDS = {
+    "virNetworkPtr": "NetworkRef", "virInterfacePtr": "InterfaceRef",
+    "virStoragePoolPtr": "StoragePoolRef", "virStorageVolPtr": "StorageVolRef",
+    "virNodeDevicePtr": "NodeDeviceRef", "virSecretPtr": "SecretRef", "virNWFilterPtr": "NwFilterRef",
+    "virDomainSnapshotPtr": "SnapshotRef", "virDomainCheckpointPtr": "CheckpointRef",
+}
+# The kinds that belong to a domain: their driver methods take the domain first.
+DOMAIN_CHILD_KINDS = {"SnapshotRef", "CheckpointRef"}
+
+# What C reads back from an object handle without asking a driver (src/ffi/objects.rs accessors):
+# public function -> accessor. The kind comes from the first argument.
+HANDLE_ACCESSORS = {}
+for _kind, _names in {
+    "Network": ["GetName", "GetUUID", "GetUUIDString", "GetConnect", "Ref", "Free"],
+    "Interface": ["GetName", "GetMACString", "GetConnect", "Ref", "Free"],
+    "StoragePool": ["GetName", "GetUUID", "GetUUIDString", "GetConnect", "Ref", "Free"],
+    "StorageVol": ["GetName", "GetKey", "GetConnect", "Ref", "Free"],
+    "NodeDevice": ["GetName", "Ref", "Free"],
+    "Secret": ["GetUUID", "GetUUIDString", "GetUsageType", "GetUsageID", "GetConnect", "Ref", "Free"],
+    "NWFilter": ["GetName", "GetUUID", "GetUUIDString", "Ref", "Free"],
+    "DomainSnapshot": ["GetName", "GetDomain", "GetConnect", "Ref", "Free"],
+    "DomainCheckpoint": ["GetName", "GetDomain", "GetConnect", "Ref", "Free"],
+}.items():
+    for _n in _names:
+        _acc = {"GetName": "name", "GetUUID": "uuid", "GetUUIDString": "uuid_string",
+                "GetConnect": "connect", "Ref": "add_ref", "Free": "free", "GetMACString": "extra",
+                "GetKey": "extra", "GetUsageType": "usage_type", "GetUsageID": "name",
+                "GetDomain": "domain"}[_n]
+        HANDLE_ACCESSORS[f"vir{_kind}{_n}"] = _acc
+
+# Calls the reference refuses on a read-only connection (VIR_ERR_OPERATION_DENIED before any
+# argument check), from its own answers (gen/nullprobe.py --read-only).
+def load_read_only_probe():
+    """name -> the error domain of the reference's refusal on a read-only connection."""
+    out = {}
+    for line in open(os.path.join(REF, "nullprobe-readonly-libvirt-9.0.txt")):
+        m = re.match(r"^(\S+) ret=\S+ code=29 domain=(\d+) ", line)  # VIR_ERR_OPERATION_DENIED
+        if m:
+            out[m.group(1)] = int(m.group(2))
+    return out
 
 
 def family_methods():
@@ -235,8 +301,7 @@ def family_methods():
 def check_driver_entries(impl):
     """Each row of DRIVER_ENTRIES names an implemented function and a method of a family trait."""
     methods = family_methods()
-    bad = [f"{f}: not implemented in src/ffi" for f in DRIVER_ENTRIES if f not in impl]
-    bad += [f"{f}: {e} is no method of a family trait" for f, e in DRIVER_ENTRIES.items() if e not in methods]
+    bad = [f"{f}: {e} is no method of a family trait" for f, e in DRIVER_ENTRIES.items() if e not in methods]
     if bad:
         print("DRIVER_ENTRIES:\n  " + "\n  ".join(bad), file=sys.stderr)
         sys.exit(1)
@@ -395,7 +460,9 @@ def handle_check(fn, null_probe):
             return f"Required({idents[arg]}.is_null(), {answer[1]}, \"{arg}\")"
     if answer and atype.endswith("Ptr") and "%s" in answer[2]:
         fmt = answer[2].replace('"', '\\"')
-        return f"Foreign({answer[0]}, {answer[1]}, \"{fmt}\")"
+        live = (f"objects::exists::<{OBJECT_KINDS[atype]}>({ident})" if atype in OBJECT_KINDS
+                else "false")
+        return f"Foreign({live}, {answer[0]}, {answer[1]}, \"{fmt}\")"
     return None
 
 
@@ -449,20 +516,101 @@ def dispatch_target(fn):
         return f"Connect({rust_ident(args[0][0])})"
     if args and args[0][1] == "virDomainPtr":
         return f"Domain({rust_ident(args[0][0])})"
+    if args and args[0][1] in OBJECT_KINDS:
+        return f"Object(objects::connection_of::<{OBJECT_KINDS[args[0][1]]}>, {rust_ident(args[0][0])} as usize)"
     return "Nothing"
+
+
+IN_TYPES = {"const char *", "int", "unsigned int", "long long", "unsigned long long", "unsigned long",
+            "double", "const unsigned char *"}
+
+
+def glue_args(fn):
+    """The arguments after the receiver, as the glue hands them over: ("in", ident, cname) for an
+    input, ("out", expression) for an output (an Out, or an (Out, max) pair for an array the caller
+    sizes)."""
+    args = Api.args(fn)[1:]
+    out, i = [], 0
+    while i < len(args):
+        n, t = args[i]
+        t = re.sub(r"\s*\bconst$", "", re.sub(r"\s+", " ", t.strip()))
+        ident = rust_ident(n)
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if t in IN_TYPES or t in OBJECT_KINDS or t == "virDomainPtr":
+            out.append(("in", ident, n))
+        elif nxt and nxt[1].strip() == "int" and nxt[0].startswith("max") and t.endswith("*"):
+            out.append(("out", f"Out({ident}, \"{n}\")"))
+            out.append(("out", rust_ident(nxt[0])))
+            i += 1
+        elif t.endswith("*") or t.endswith("Ptr"):
+            out.append(("out", f"Out({ident}, \"{n}\")"))
+        else:
+            sys.exit(f"DRIVER_ENTRIES: {fn.get('name')}: no glue for argument {n} of type {t}; "
+                     "implement it by hand in src/ffi/")
+        i += 1
+    return out
+
+
+def glue_body(fn, null_probe, read_only, valid_probe, functypes):
+    """A generated export body: the receiver's check, the read-only refusal, the public layer's
+    argument check, the inputs converted, the family method called, its answer handed to C."""
+    name = fn.get("name")
+    trait, method = DRIVER_ENTRIES[name].split("::")
+    family = FAMILY_ACCESSORS[trait]
+    rname, rtype = Api.args(fn)[0]
+    recv = rust_ident(rname)
+    from_this = FROM_THIS.get(fn.get("file"), 0)
+    stmts = []
+    if rtype == "virConnectPtr":
+        answer = null_probe.get(name)
+        cfrom = answer[1] if answer and answer[0] == 6 else from_this
+        stmts.append(f"let this = cx.connect({recv}, {cfrom})?;")
+        driver, first = "this", []
+    elif rtype == "virDomainPtr":
+        stmts.append(f"let this = cx.domain({recv})?;")
+        driver, first = "this.driver()", ["&this.domain"]
+    elif rtype in OBJECT_KINDS:
+        kind = OBJECT_KINDS[rtype]
+        stmts.append(f"let this = cx.object::<{kind}>({recv})?;")
+        driver, first = "this.driver()", ["&this.obj"]
+        if kind in DOMAIN_CHILD_KINDS:
+            stmts.append("let parent = cx.parent_domain(&this)?;")
+            first = ["&parent.domain", "&this.obj"]
+    else:
+        sys.exit(f"DRIVER_ENTRIES: {name}: no glue for a receiver of type {rtype}")
+    if name in read_only:
+        stmts.append(f"cx.writable({read_only[name]})?;")
+    check = arg_check(fn, valid_probe, functypes)
+    if check:
+        stmts.append(f"cx.check(Handle::{check})?;")
+    ins, outs = [], []
+    for a in glue_args(fn):
+        if a[0] == "in":
+            stmts.append(f"let a_{a[2]} = arg(&cx, {a[1]}, \"{a[2]}\")?;")
+            ins.append(f"a_{a[2]}")
+        else:
+            outs.append(a[1])
+    outs_expr = "(" + "".join(o + ", " for o in outs).rstrip(" ") + ")" if outs else "()"
+    call = f"{driver}.{family}().{method}({', '.join(first + ins)})"
+    stmts.append(f"answer(&cx, {outs_expr}, || {call})")
+    return f"glue!({dispatch_target(fn)}, {name}, {from_this}, |cx| {{ {' '.join(stmts)} }})"
 
 
 def gen_exports(api, impl, null_probe):
     """Every export as its C signature (a written item, so that cbindgen sees the prototype) around
     one entry!/entry_stub! invocation (src/ffi/entry.rs) that writes the body."""
     valid_probe = load_valid_probe()
+    read_only = load_read_only_probe()
     functypes = {f.get("name") for f in api.functypes}
     lines = [HEADER_RS,
              "// Three lines an export, not rustfmt's layout (src/ffi/mod.rs skips this file): the",
              "// signature on one line, the body, the brace.",
              "#![allow(non_snake_case, unused_variables, clippy::all)]",
              "use super::types::*;",
-             "use crate::ffi::entry::{entry, entry_stub};",
+             "use crate::ffi::entry::{self, entry, entry_stub, glue, Handle};",
+             "use crate::ffi::glue::{answer, arg, Out};",
+             "use crate::ffi::objects;",
+             "use crate::driver::*;",
              "use std::os::raw::*;", ""]
     for fn in sorted(api.functions, key=lambda f: f.get("name")):
         name = fn.get("name")
@@ -475,8 +623,19 @@ def gen_exports(api, impl, null_probe):
         keep = ([] if resets else ["keep_error"]) + [dispatch_target(fn)]
         if name in impl:
             body = f"entry!({', '.join(keep + [f'{impl[name]}::{name}({call_args})'])})"
+        elif name in HANDLE_ACCESSORS:
+            kind = OBJECT_KINDS[args[0][1]]
+            body = (f"entry!(keep_error, {dispatch_target(fn)}, objects::{HANDLE_ACCESSORS[name]}::<{kind}>"
+                    f"(\"{name}\", {call_args}))" if not resets else
+                    f"entry!({dispatch_target(fn)}, objects::{HANDLE_ACCESSORS[name]}::<{kind}>"
+                    f"(\"{name}\", {call_args}))")
+        elif name in DRIVER_ENTRIES:
+            body = glue_body(fn, null_probe, read_only, valid_probe, functypes)
         else:
-            checks = [c for c in (handle_check(fn, null_probe), arg_check(fn, valid_probe, functypes)) if c]
+            writable = (f"Writable(entry::is_read_only(&entry::On::{dispatch_target(fn)}), {read_only[name]})"
+                        if name in read_only else None)
+            checks = [c for c in (handle_check(fn, null_probe), writable,
+                                  arg_check(fn, valid_probe, functypes)) if c]
             from_this = str(FROM_THIS.get(fn.get("file"), 0))
             body = f"entry_stub!({', '.join(keep + [name, from_this] + checks)})"
         lines.append(f"#[no_mangle] pub unsafe extern \"C\" fn {name}({params}){ret} {{")

@@ -3,9 +3,12 @@
 fresh process, and prints the return value and the last error. Built once against Debian's headers,
 run against the reference and against ours: the outputs must be equal.
 
-With --valid-handles, functions whose first argument is a connection or a domain get a live one
-(test:///default and its domain `test`) and every other argument zero/NULL: that shows which
-arguments libvirt's public layer checks before the driver is asked."""
+With --valid-handles, functions whose first argument is a handle of a kind the test driver has get a
+live one (test:///default: its domain `test`, network `default`, interface `eth1`, pool
+`default-pool`, node device `computer`, and a volume, a snapshot and a checkpoint made for the
+probe) and every other argument zero/NULL: that shows which arguments libvirt's public layer checks
+before the driver is asked. With --read-only the same handles come from a read-only connection:
+that shows which calls the public layer refuses there (VIR_ERR_OPERATION_DENIED)."""
 import sys
 from apixml import Api, reexec_main
 
@@ -21,6 +24,16 @@ SKIP = {
 VALID_SKIP = {
     "virConnectClose",
     "virDomainFree",
+    "virNetworkFree", "virInterfaceFree", "virStoragePoolFree", "virStorageVolFree",
+    "virNodeDeviceFree", "virDomainSnapshotFree", "virDomainCheckpointFree",
+}
+
+
+# The live handle each kind of first argument gets.
+LIVE = {
+    "virConnectPtr": "C", "virDomainPtr": "D", "virNetworkPtr": "N", "virInterfacePtr": "I",
+    "virStoragePoolPtr": "P", "virStorageVolPtr": "V", "virNodeDevicePtr": "ND",
+    "virDomainSnapshotPtr": "S", "virDomainCheckpointPtr": "K",
 }
 
 
@@ -39,7 +52,8 @@ def ret_fmt(rtype):
 
 
 def main():
-    valid = "--valid-handles" in sys.argv
+    read_only = "--read-only" in sys.argv
+    valid = "--valid-handles" in sys.argv or read_only
     paths = [a for a in sys.argv[1:] if not a.startswith("--")]
     api = Api(paths[0] if paths else None)
     out = [
@@ -58,25 +72,46 @@ def main():
         "         e->code, e->domain, e->level, e->str1 ? e->str1 : \"(null)\", e->str2 ? e->str2 : \"(null)\",",
         "         e->str3 ? e->str3 : \"(null)\", e->int1, e->int2, e->message ? e->message : \"(null)\");",
         "}",
+        "static long long BUF[8192];",
         "static virConnectPtr C;",
         "static virDomainPtr D;",
+        "static virNetworkPtr N;",
+        "static virInterfacePtr I;",
+        "static virStoragePoolPtr P;",
+        "static virStorageVolPtr V;",
+        "static virNodeDevicePtr ND;",
+        "static virDomainSnapshotPtr S;",
+        "static virDomainCheckpointPtr K;",
         "static void call(int i) {",
         "  char rb[64];",
         "  switch (i) {",
     ]
     fns = [f for f in sorted(api.functions, key=lambda f: f.get("name")) if f.get("name") not in SKIP]
     if valid:
-        fns = [f for f in fns if Api.args(f) and Api.args(f)[0][1] in ("virConnectPtr", "virDomainPtr")
+        fns = [f for f in fns if Api.args(f) and Api.args(f)[0][1] in LIVE
                and f.get("name") not in VALID_SKIP]
     for i, f in enumerate(fns):
         name = f.get("name")
         zeros = ["0" for _ in Api.args(f)]
         if valid:
-            zeros[0] = "C" if Api.args(f)[0][1] == "virConnectPtr" else "D"
+            zeros[0] = LIVE[Api.args(f)[0][1]]
+        if read_only:
+            # Arguments that pass the public layer's own checks, so that its read-only refusal
+            # shows wherever it comes: text, and a zeroed buffer for every other pointer.
+            functypes = {ft.get("name") for ft in api.functypes}
+            for j, (_, t) in enumerate(Api.args(f)[1:], 1):
+                t = t.strip()
+                if t in ("const char *", "const char*"):
+                    zeros[j] = '"x"'
+                elif ("*" in t or t.endswith("Ptr")) and t not in functypes and t not in LIVE:
+                    zeros[j] = "(void *)BUF"
         args = ", ".join(zeros)
         rt = Api.ret(f)
         fmt = ret_fmt(rt)
         out.append(f"  case {i}: {{")
+        if valid and zeros[0] != "C":
+            # A kind the library under test cannot make yet: say so rather than probe NULL.
+            out.append(f"    if (!{zeros[0]}) {{ printf(\"%s no-handle\\n\", \"{name}\"); break; }}")
         if fmt is None:
             out.append(f"    {name}({args}); snprintf(rb, sizeof(rb), \"void\");")
         else:
@@ -90,7 +125,19 @@ def main():
     ]
     out += reexec_main("NFUNCS", [
         "virInitialize(); virSetErrorFunc(NULL, quiet); alarm(10);",
-        f"if ({int(valid)}) {{ C = virConnectOpen(\"test:///default\"); D = virDomainLookupByName(C, \"test\"); }}",
+        f"if ({int(valid)}) {{ virConnectPtr W = virConnectOpen(\"test:///default\");",
+        "  virDomainPtr WD = virDomainLookupByName(W, \"test\");",
+        "  virDomainSnapshotFree(virDomainSnapshotCreateXML(WD, \"<domainsnapshot><name>s1</name></domainsnapshot>\", 0));",
+        "  virDomainPtr WK = virDomainCreateXML(W, \"<domain type='test'><name>k</name><memory>1024</memory><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/k.img'/><target dev='vda'/></disk></devices></domain>\", 0);",
+        "  virDomainCheckpointFree(virDomainCheckpointCreateXML(WK, \"<domaincheckpoint><name>k1</name></domaincheckpoint>\", 0));",
+        "  virStoragePoolPtr WP = virStoragePoolLookupByName(W, \"default-pool\");",
+        "  virStorageVolFree(virStorageVolCreateXML(WP, \"<volume><name>v1</name><capacity>1</capacity></volume>\", 0));",
+        f"  C = {int(read_only)} ? virConnectOpenReadOnly(\"test:///default\") : W;",
+        "  D = virDomainLookupByName(C, \"test\"); N = virNetworkLookupByName(C, \"default\");",
+        "  I = virInterfaceLookupByName(C, \"eth1\"); P = virStoragePoolLookupByName(C, \"default-pool\");",
+        "  V = virStorageVolLookupByName(P, \"v1\"); ND = virNodeDeviceLookupByName(C, \"computer\");",
+        "  S = virDomainSnapshotLookupByName(D, \"s1\", 0); K = virDomainCheckpointLookupByName(virDomainLookupByName(C, \"k\"), \"k1\", 0);",
+        "  }",
     ])
     print("\n".join(out))
 

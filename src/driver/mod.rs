@@ -13,9 +13,11 @@ use crate::api::{ConnectListAllDomainsFlags, DomainState};
 use crate::domain::{self, DomainDef, DomainRef};
 use crate::error::{Error, Result, VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN};
 pub use family::{
-    CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, InterfaceDriver, NetworkDriver,
-    NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
-    StreamDriver,
+    CheckpointRef, CloseSink, ConnectDriver, DomainCheckpointDriver, DomainDriver,
+    DomainEventDriver, DomainSnapshotDriver, InterfaceDriver, InterfaceRef, NetworkDriver,
+    NetworkEventDriver, NetworkRef, NodeDeviceDriver, NodeDeviceRef, NodeDriver, NwFilterDriver,
+    NwFilterRef, SecretDriver, SecretRef, SnapshotRef, StorageDriver, StoragePoolRef,
+    StorageVolRef, StreamDriver,
 };
 pub use harness::{HarnessGuest, ProcessKillHarness};
 
@@ -84,11 +86,23 @@ pub trait Driver:
     + SecretDriver
     + NwFilterDriver
     + StreamDriver
+    + DomainSnapshotDriver
+    + DomainCheckpointDriver
 {
     fn connect(&self) -> &dyn ConnectDriver;
     fn domain(&self) -> &dyn DomainDriver;
     fn node(&self) -> &dyn NodeDriver;
     fn domain_event(&self) -> &dyn DomainEventDriver;
+    fn network(&self) -> &dyn NetworkDriver;
+    fn network_event(&self) -> &dyn NetworkEventDriver;
+    fn interface(&self) -> &dyn InterfaceDriver;
+    fn storage(&self) -> &dyn StorageDriver;
+    fn node_device(&self) -> &dyn NodeDeviceDriver;
+    fn secret(&self) -> &dyn SecretDriver;
+    fn nwfilter(&self) -> &dyn NwFilterDriver;
+    fn stream(&self) -> &dyn StreamDriver;
+    fn snapshot(&self) -> &dyn DomainSnapshotDriver;
+    fn checkpoint(&self) -> &dyn DomainCheckpointDriver;
 }
 
 impl<T> Driver for T
@@ -104,7 +118,9 @@ where
         + NodeDeviceDriver
         + SecretDriver
         + NwFilterDriver
-        + StreamDriver,
+        + StreamDriver
+        + DomainSnapshotDriver
+        + DomainCheckpointDriver,
 {
     fn connect(&self) -> &dyn ConnectDriver {
         self
@@ -116,6 +132,36 @@ where
         self
     }
     fn domain_event(&self) -> &dyn DomainEventDriver {
+        self
+    }
+    fn network(&self) -> &dyn NetworkDriver {
+        self
+    }
+    fn network_event(&self) -> &dyn NetworkEventDriver {
+        self
+    }
+    fn interface(&self) -> &dyn InterfaceDriver {
+        self
+    }
+    fn storage(&self) -> &dyn StorageDriver {
+        self
+    }
+    fn node_device(&self) -> &dyn NodeDeviceDriver {
+        self
+    }
+    fn secret(&self) -> &dyn SecretDriver {
+        self
+    }
+    fn nwfilter(&self) -> &dyn NwFilterDriver {
+        self
+    }
+    fn stream(&self) -> &dyn StreamDriver {
+        self
+    }
+    fn snapshot(&self) -> &dyn DomainSnapshotDriver {
+        self
+    }
+    fn checkpoint(&self) -> &dyn DomainCheckpointDriver {
         self
     }
 }

@@ -127,9 +127,14 @@ impl Error {
     }
 
     pub fn read_only(function: &str) -> Error {
+        Error::read_only_in(VIR_FROM_DOMAIN, function)
+    }
+
+    /// The public layer's refusal of `function` on a read-only connection, under `domain`.
+    pub fn read_only_in(domain: i32, function: &str) -> Error {
         Error::with(
             VIR_ERR_OPERATION_DENIED,
-            VIR_FROM_DOMAIN,
+            domain,
             format!("read only access prevents {function}"),
         )
     }

@@ -356,18 +356,6 @@ pub(crate) unsafe fn virDomainDestroyFlags(d: virDomainPtr, flags: c_uint) -> c_
     destroy(d, flags, "virDomainDestroyFlags")
 }
 
-pub(crate) unsafe fn virDomainSuspend(d: virDomainPtr) -> c_int {
-    change(d, "virDomainSuspend", |e, r| {
-        e.conn.driver.domain().suspend(r)
-    })
-}
-
-pub(crate) unsafe fn virDomainResume(d: virDomainPtr) -> c_int {
-    change(d, "virDomainResume", |e, r| {
-        e.conn.driver.domain().resume(r)
-    })
-}
-
 fn shutdown(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
     change(d, function, |e, r| {
         e.conn.driver.domain().shutdown(r, flags)?;
@@ -384,12 +372,6 @@ pub(crate) unsafe fn virDomainShutdown(d: virDomainPtr) -> c_int {
 
 pub(crate) unsafe fn virDomainShutdownFlags(d: virDomainPtr, flags: c_uint) -> c_int {
     shutdown(d, flags, "virDomainShutdownFlags")
-}
-
-pub(crate) unsafe fn virDomainReboot(d: virDomainPtr, flags: c_uint) -> c_int {
-    change(d, "virDomainReboot", |e, r| {
-        e.conn.driver.domain().reboot(r, flags)
-    })
 }
 
 // ---- handles and facts -----------------------------------------------------------------------
@@ -462,15 +444,6 @@ pub(crate) unsafe fn virDomainGetUUIDString(d: virDomainPtr, buf: *mut c_char) -
     }))
 }
 
-pub(crate) unsafe fn virDomainGetOSType(d: virDomainPtr) -> *mut c_char {
-    match dom_of(d, "virDomainGetOSType")
-        .and_then(|e| e.conn.driver.domain().os_type(&e.domain_ref()))
-    {
-        Ok(s) => args::malloc_str(&s),
-        Err(e) => fail(e, ptr::null_mut()),
-    }
-}
-
 pub(crate) unsafe fn virDomainGetXMLDesc(d: virDomainPtr, flags: c_uint) -> *mut c_char {
     match dom_of(d, "virDomainGetXMLDesc").and_then(|e| {
         // VIR_DOMAIN_XML_SECURE needs a read-write connection.
@@ -541,28 +514,3 @@ pub(crate) unsafe fn virDomainGetMaxMemory(d: virDomainPtr) -> c_ulong {
     }
 }
 
-fn bool_query(
-    d: virDomainPtr,
-    function: &str,
-    q: impl FnOnce(&DomainEntry, &DomainRef) -> Result<bool>,
-) -> c_int {
-    int_result(dom_of(d, function).and_then(|e| Ok(q(&e, &e.domain_ref())? as c_int)))
-}
-
-pub(crate) unsafe fn virDomainIsActive(d: virDomainPtr) -> c_int {
-    bool_query(d, "virDomainIsActive", |e, r| {
-        e.conn.driver.domain().is_active(r)
-    })
-}
-
-pub(crate) unsafe fn virDomainIsPersistent(d: virDomainPtr) -> c_int {
-    bool_query(d, "virDomainIsPersistent", |e, r| {
-        e.conn.driver.domain().is_persistent(r)
-    })
-}
-
-pub(crate) unsafe fn virDomainIsUpdated(d: virDomainPtr) -> c_int {
-    bool_query(d, "virDomainIsUpdated", |e, r| {
-        e.conn.driver.domain().is_updated(r)
-    })
-}

@@ -17,15 +17,23 @@ use std::sync::Arc;
 /// `Connect(conn)`, `Domain(dom)`), whose connection hears of its errors. The failure value
 /// comes from the return type.
 macro_rules! entry {
-    (keep_error, $on:ident $(($on_arg:expr))?, $module:ident :: $function:ident ( $($arg:expr),* )) => {
-        $crate::ffi::entry::run(stringify!($function), false, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+    ($on:ident $(($($on_arg:expr),*))?, objects :: $function:ident :: <$kind:ty> ( $($arg:expr),* )) => {
+        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($($on_arg),*))?, || {
+            // SAFETY: the C caller's arguments are handed on unchanged; the accessor validates
+            // every pointer before it uses it.
+            #[allow(unused_unsafe)]
+            unsafe { $crate::ffi::objects::$function::<$kind>($($arg),*) }
+        })
+    };
+    (keep_error, $on:ident $(($($on_arg:expr),*))?, $module:ident :: $function:ident ( $($arg:expr),* )) => {
+        $crate::ffi::entry::run(stringify!($function), false, $crate::ffi::entry::On::$on $(($($on_arg),*))?, || {
             // SAFETY: the C caller's arguments are handed on unchanged; the implementation
             // validates every pointer before it uses it.
             unsafe { $crate::ffi::$module::$function($($arg),*) }
         })
     };
-    ($on:ident $(($on_arg:expr))?, $module:ident :: $function:ident ( $($arg:expr),* )) => {
-        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+    ($on:ident $(($($on_arg:expr),*))?, $module:ident :: $function:ident ( $($arg:expr),* )) => {
+        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($($on_arg),*))?, || {
             // SAFETY: the C caller's arguments are handed on unchanged; the implementation
             // validates every pointer before it uses it.
             unsafe { $crate::ffi::$module::$function($($arg),*) }
@@ -38,20 +46,47 @@ pub(crate) use entry;
 /// (each a [`Handle`] variant, in the reference's order), then "not supported" under the calling
 /// file's error domain `$from_this`. `keep_error` and `On` first as for [`entry!`].
 macro_rules! entry_stub {
-    (keep_error, $on:ident $(($on_arg:expr))?, $function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
-        $crate::ffi::entry::run(stringify!($function), false, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+    (keep_error, $on:ident $(($($on_arg:expr),*))?, $function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
+        $crate::ffi::entry::run(stringify!($function), false, $crate::ffi::entry::On::$on $(($($on_arg),*))?, || {
             let checks = [$($crate::ffi::entry::Handle::$check($($a),*)),*];
             $crate::ffi::entry::unsupported(stringify!($function), &checks, $from_this)
         })
     };
-    ($on:ident $(($on_arg:expr))?, $function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
-        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($on_arg))?, || {
+    ($on:ident $(($($on_arg:expr),*))?, $function:ident, $from_this:expr $(, $check:ident ( $($a:expr),* ))* $(,)?) => {
+        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($($on_arg),*))?, || {
             let checks = [$($crate::ffi::entry::Handle::$check($($a),*)),*];
             $crate::ffi::entry::unsupported(stringify!($function), &checks, $from_this)
         })
     };
 }
 pub(crate) use entry_stub;
+
+/// The body of an export the generator writes from its row in gen/generate.py's DRIVER_ENTRIES
+/// (src/ffi/glue.rs): `glue!(On, function, error domain, |cx| body)`, where the body checks the
+/// receiver, converts the arguments, calls the family method and hands its answer to C, each step
+/// returning the error that stops the call.
+macro_rules! glue {
+    ($on:ident $(($($on_arg:expr),*))?, $function:ident, $from:expr, |$cx:ident| { $($body:tt)* }) => {
+        $crate::ffi::entry::run(stringify!($function), true, $crate::ffi::entry::On::$on $(($($on_arg),*))?, || {
+            #[allow(unused_mut)]
+            let mut $cx = $crate::ffi::glue::Cx::new(stringify!($function), $from);
+            let answer: $crate::error::Result<_> = (|| {
+                // SAFETY: the C caller's arguments are converted by FromC and Reply, whose impls
+                // check every pointer before they use it, under libvirt's documented contract.
+                #[allow(unused_unsafe)]
+                unsafe { $($body)* }
+            })();
+            answer.unwrap_or_else(|e| $crate::ffi::entry::fail($cx.named(e)))
+        })
+    };
+}
+pub(crate) use glue;
+
+/// Report `e` and give the failure value of the return type.
+pub(crate) fn fail<R: Failure>(e: Error) -> R {
+    error::report(e);
+    R::FAILURE
+}
 
 /// What an export returns when it fails, by its C return type, as libvirt's public API: -1 for
 /// `int`, `(unsigned int)-1` for `unsigned int` (virDomainGetID), 0 for `unsigned long` and
@@ -90,9 +125,12 @@ pub(crate) enum Handle {
     /// A connection, checked with the calling file's error domain.
     Connect(virConnectPtr, i32),
     Domain(virDomainPtr),
-    /// A handle of a kind we never create (network, storage pool, ...): only NULL-checked here,
-    /// and any value is invalid. Code, domain and the reference's message format.
-    Foreign(i32, i32, &'static str),
+    /// An object handle (network, storage pool, ...): is it live (never, for the kinds we do not
+    /// create), then the code, domain and the reference's message format for a bad one.
+    Foreign(bool, i32, i32, &'static str),
+    /// The public layer's refusal on a read-only connection: is the receiver's connection
+    /// read-only, and the error domain of the refusal.
+    Writable(bool, i32),
     /// A required argument (is it NULL, the error domain, its name) checked before the driver.
     Required(bool, i32, &'static str),
     /// An argument the public layer refuses when zero/NULL: (is it, error domain, its name, the
@@ -106,6 +144,8 @@ pub(crate) enum On {
     Nothing,
     Connect(virConnectPtr),
     Domain(virDomainPtr),
+    /// An object handle (its key) and how to find the connection of one of its kind.
+    Object(fn(usize) -> Option<Arc<ConnEntry>>, usize),
 }
 
 /// The connection an error raised by a call on `on` belongs to: none when the handle is not (or
@@ -116,7 +156,13 @@ fn connection_of(on: &On) -> Option<Arc<ConnEntry>> {
         On::Nothing => None,
         On::Connect(c) => handles::connection(c),
         On::Domain(d) => handles::domain(d).map(|e| e.conn_entry().clone()),
+        On::Object(connection_of, key) => connection_of(key),
     }
+}
+
+/// Whether the receiver's connection is read-only (false for a bad handle: its own check fails).
+pub(crate) fn is_read_only(on: &On) -> bool {
+    connection_of(on).is_some_and(|c| c.conn.read_only)
 }
 
 /// Hand the error a call raised to the connection's error function, else the global one, else
@@ -179,7 +225,7 @@ pub(crate) fn unsupported<R: Failure>(name: &str, checks: &[Handle], from_this: 
     R::FAILURE
 }
 
-fn check(name: &str, handle: &Handle) -> Result<(), Error> {
+pub(crate) fn check(name: &str, handle: &Handle) -> Result<(), Error> {
     match *handle {
         Handle::Connect(c, from) => handles::require_connection(c, from, name).map(drop),
         Handle::Domain(d) => match handles::domain(d) {
@@ -194,8 +240,12 @@ fn check(name: &str, handle: &Handle) -> Result<(), Error> {
             true => Err(Error::invalid_arg(domain, name, arg, message.to_string())),
             false => Ok(()),
         },
-        Handle::Foreign(code, domain, fmt) => {
-            // We never hand out such objects, so no value can be valid.
+        Handle::Writable(read_only, domain) => match read_only {
+            true => Err(Error::read_only_in(domain, name)),
+            false => Ok(()),
+        },
+        Handle::Foreign(true, ..) => Ok(()),
+        Handle::Foreign(false, code, domain, fmt) => {
             let mut e = Error::with(code, domain, name);
             e.str1 = Some(fmt.to_string());
             e.message = fmt.replacen("%s", name, 1);

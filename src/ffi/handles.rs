@@ -72,30 +72,41 @@ impl HandleName {
     }
 }
 
-struct Registry<T> {
+pub(crate) struct Registry<T> {
     map: RwLock<HashMap<usize, Arc<T>>>,
 }
 
 impl<T> Registry<T> {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Registry {
             map: RwLock::new(HashMap::default()),
         }
     }
-    fn get(&self, key: usize) -> Option<Arc<T>> {
+    pub(crate) fn get(&self, key: usize) -> Option<Arc<T>> {
         self.map
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(&key)
             .cloned()
     }
-    fn insert(&self, key: usize, v: Arc<T>) {
+    pub(crate) fn insert(&self, key: usize, v: Arc<T>) {
         self.map
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(key, v);
     }
-    fn remove(&self, key: usize) -> Option<Arc<T>> {
+    /// Drop one of the references `refs` counts on `key`'s entry, under one write lock: None when
+    /// there is no such entry, else the entry when that was its last reference.
+    pub(crate) fn release(
+        &self,
+        key: usize,
+        refs: impl Fn(&T) -> &AtomicUsize,
+    ) -> Option<Option<Arc<T>>> {
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        let last = refs(map.get(&key)?).fetch_sub(1, Ordering::AcqRel) == 1;
+        Some(if last { map.remove(&key) } else { None })
+    }
+    pub(crate) fn remove(&self, key: usize) -> Option<Arc<T>> {
         self.map
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -108,7 +119,7 @@ static DOMAINS: LazyLock<Registry<DomainEntry>> = LazyLock::new(Registry::new);
 static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
 
 /// Keys look like aligned addresses in a range no allocator uses, and are never reused.
-fn new_key() -> usize {
+pub(crate) fn new_key() -> usize {
     const BASE: usize = 0x0bad_0000_0000;
     BASE + (NEXT_KEY.fetch_add(1, Ordering::Relaxed) as usize) * 16
 }
@@ -163,7 +174,7 @@ pub(crate) fn unref_connection(key: usize) -> usize {
     }
 }
 
-fn release_connection(key: usize, e: &ConnEntry) -> usize {
+pub(crate) fn release_connection(key: usize, e: &ConnEntry) -> usize {
     let left = e.refs.fetch_sub(1, Ordering::AcqRel) - 1;
     if left == 0 && CONNS.remove(key).is_some() {
         crate::ffi::event::forget_close_callback(key);
@@ -199,14 +210,8 @@ pub(crate) fn ref_domain(e: &DomainEntry) {
 
 /// Drop one reference on a domain handle; false when there is no such handle.
 pub(crate) fn unref_domain(key: usize) -> bool {
-    // One write lock: drop the reference and, at the last one, the entry.
-    let removed = {
-        let mut map = DOMAINS.map.write().unwrap_or_else(|p| p.into_inner());
-        match map.get(&key) {
-            None => return false,
-            Some(e) if e.refs.fetch_sub(1, Ordering::AcqRel) == 1 => map.remove(&key),
-            Some(_) => None,
-        }
+    let Some(removed) = DOMAINS.release(key, |e| &e.refs) else {
+        return false;
     };
     if let Some(e) = removed {
         release_connection(e.conn_key, &e.conn_entry);

@@ -20,9 +20,11 @@ pub(crate) mod error;
 pub(crate) mod event;
 #[allow(non_snake_case)]
 pub(crate) mod event_loop;
+pub(crate) mod glue;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
+pub(crate) mod objects;
 pub(crate) mod opaque;
 #[allow(non_snake_case, non_camel_case_types)]
 pub mod qemu_process;

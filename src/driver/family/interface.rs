@@ -1,7 +1,11 @@
 //! The interface family: virInterface* and virConnect*Interface* (libvirt's virInterfaceDriver).
+//! A default body is what a driver that lacks the call answers.
 
-/// No driver serves this family yet: its exports are "not supported" stubs under VIR_FROM_INTERFACE, the
-/// error domain the reference's public layer uses for it. A driver that comes to serve it adds
-/// the method here, with a default body returning `super::unsupported(VIR_FROM_INTERFACE, "virFunctionName")`
-/// as those stubs do, and the export calls it.
+/// What a virInterfacePtr names, as libvirt's virInterface holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterfaceRef {
+    pub name: String,
+    pub mac: String,
+}
+
 pub trait InterfaceDriver: Send + Sync {}

@@ -8,6 +8,7 @@
 //! like libvirt's `conn->driver`, `conn->networkDriver`, ...). Adding a public function means a
 //! method with its default here and a body in each driver that serves it.
 
+mod checkpoint;
 mod connect;
 mod domain;
 mod event;
@@ -17,19 +18,22 @@ mod node;
 mod node_device;
 mod nwfilter;
 mod secret;
+mod snapshot;
 mod storage;
 mod stream;
 
+pub use checkpoint::{CheckpointRef, DomainCheckpointDriver};
 pub use connect::{CloseSink, ConnectDriver};
 pub use domain::DomainDriver;
 pub use event::{DomainEventDriver, NetworkEventDriver};
-pub use interface::InterfaceDriver;
-pub use network::NetworkDriver;
+pub use interface::{InterfaceDriver, InterfaceRef};
+pub use network::{NetworkDriver, NetworkRef};
 pub use node::NodeDriver;
-pub use node_device::NodeDeviceDriver;
-pub use nwfilter::NwFilterDriver;
-pub use secret::SecretDriver;
-pub use storage::StorageDriver;
+pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
+pub use nwfilter::{NwFilterDriver, NwFilterRef};
+pub use secret::{SecretDriver, SecretRef};
+pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
+pub use storage::{StorageDriver, StoragePoolRef, StorageVolRef};
 pub use stream::StreamDriver;
 
 use crate::error::{Error, Result};
@@ -70,6 +74,8 @@ mod tests {
     impl SecretDriver for Bare {}
     impl NwFilterDriver for Bare {}
     impl StreamDriver for Bare {}
+    impl DomainSnapshotDriver for Bare {}
+    impl DomainCheckpointDriver for Bare {}
 
     #[test]
     fn a_missing_entry_is_not_supported_under_the_public_name() {

@@ -1,7 +1,55 @@
 //! The network family: virNetwork* and virConnect*Network* (libvirt's virNetworkDriver).
+//! A default body is what a driver that lacks the call answers.
 
-/// No driver serves this family yet: its exports are "not supported" stubs under VIR_FROM_NETWORK, the
-/// error domain the reference's public layer uses for it. A driver that comes to serve it adds
-/// the method here, with a default body returning `super::unsupported(VIR_FROM_NETWORK, "virFunctionName")`
-/// as those stubs do, and the export calls it.
-pub trait NetworkDriver: Send + Sync {}
+use super::unsupported;
+use crate::error::{Result, VIR_FROM_NETWORK};
+
+/// What a virNetworkPtr names, as libvirt's virNetwork holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkRef {
+    pub name: String,
+    pub uuid: [u8; 16],
+}
+
+pub trait NetworkDriver: Send + Sync {
+    /// virNetworkLookupByName.
+    fn network_lookup_by_name(&self, _name: String) -> Result<NetworkRef> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkLookupByName")
+    }
+    /// virNetworkLookupByUUID (and virNetworkLookupByUUIDString).
+    fn network_lookup_by_uuid(&self, _uuid: [u8; 16]) -> Result<NetworkRef> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkLookupByUUID")
+    }
+    /// virConnectListAllNetworks.
+    fn network_list_all(&self, _flags: u32) -> Result<Vec<NetworkRef>> {
+        unsupported(VIR_FROM_NETWORK, "virConnectListAllNetworks")
+    }
+    /// virConnectListNetworks (and virConnectNumOfNetworks): the active networks' names.
+    fn network_active_names(&self) -> Result<Vec<String>> {
+        unsupported(VIR_FROM_NETWORK, "virConnectListNetworks")
+    }
+    /// virConnectListDefinedNetworks (and virConnectNumOfDefinedNetworks).
+    fn network_defined_names(&self) -> Result<Vec<String>> {
+        unsupported(VIR_FROM_NETWORK, "virConnectListDefinedNetworks")
+    }
+    /// virNetworkGetXMLDesc.
+    fn network_xml_desc(&self, _net: &NetworkRef, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkGetXMLDesc")
+    }
+    /// virNetworkIsActive.
+    fn network_is_active(&self, _net: &NetworkRef) -> Result<bool> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkIsActive")
+    }
+    /// virNetworkIsPersistent.
+    fn network_is_persistent(&self, _net: &NetworkRef) -> Result<bool> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkIsPersistent")
+    }
+    /// virNetworkGetAutostart.
+    fn network_autostart(&self, _net: &NetworkRef) -> Result<bool> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkGetAutostart")
+    }
+    /// virNetworkGetBridgeName.
+    fn network_bridge_name(&self, _net: &NetworkRef) -> Result<String> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkGetBridgeName")
+    }
+}

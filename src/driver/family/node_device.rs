@@ -1,7 +1,10 @@
-//! The node_device family: virNodeDevice* and virNodeListDevices (libvirt's virNodeDeviceDriver).
+//! The node device family: virNodeDevice* and virNodeListDevices (libvirt's virNodeDeviceDriver).
+//! A default body is what a driver that lacks the call answers.
 
-/// No driver serves this family yet: its exports are "not supported" stubs under VIR_FROM_NODEDEV, the
-/// error domain the reference's public layer uses for it. A driver that comes to serve it adds
-/// the method here, with a default body returning `super::unsupported(VIR_FROM_NODEDEV, "virFunctionName")`
-/// as those stubs do, and the export calls it.
+/// What a virNodeDevicePtr names, as libvirt's virNodeDevice holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeDeviceRef {
+    pub name: String,
+}
+
 pub trait NodeDeviceDriver: Send + Sync {}

@@ -1,8 +1,11 @@
 //! The nwfilter family: virNWFilter* and virConnect*NWFilter* (libvirt's virNWFilterDriver).
+//! A default body is what a driver that lacks the call answers.
 
-/// No driver serves this family yet: its exports are "not supported" stubs under
-/// VIR_FROM_NWFILTER, the error domain the reference's public layer uses for it. A driver that
-/// comes to serve it adds the method here, with a default body returning
-/// `super::unsupported(VIR_FROM_NWFILTER, "virFunctionName")` as those stubs do, and the export
-/// calls it.
+/// What a virNWFilterPtr names, as libvirt's virNWFilter holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NwFilterRef {
+    pub name: String,
+    pub uuid: [u8; 16],
+}
+
 pub trait NwFilterDriver: Send + Sync {}

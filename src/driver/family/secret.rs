@@ -1,7 +1,12 @@
 //! The secret family: virSecret* and virConnect*Secret* (libvirt's virSecretDriver).
+//! A default body is what a driver that lacks the call answers.
 
-/// No driver serves this family yet: its exports are "not supported" stubs under VIR_FROM_SECRET, the
-/// error domain the reference's public layer uses for it. A driver that comes to serve it adds
-/// the method here, with a default body returning `super::unsupported(VIR_FROM_SECRET, "virFunctionName")`
-/// as those stubs do, and the export calls it.
+/// What a virSecretPtr names, as libvirt's virSecret holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretRef {
+    pub uuid: [u8; 16],
+    pub usage_type: i32,
+    pub usage_id: String,
+}
+
 pub trait SecretDriver: Send + Sync {}

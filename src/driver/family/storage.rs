@@ -1,7 +1,20 @@
-//! The storage family: virStoragePool*, virStorageVol* and virConnect*StoragePool* (libvirt's virStorageDriver).
+//! The storage family: virStoragePool*, virStorageVol* and virConnect*StoragePool* (libvirt's
+//! virStorageDriver). A default body is what a driver that lacks the call answers.
 
-/// No driver serves this family yet: its exports are "not supported" stubs under VIR_FROM_STORAGE, the
-/// error domain the reference's public layer uses for it. A driver that comes to serve it adds
-/// the method here, with a default body returning `super::unsupported(VIR_FROM_STORAGE, "virFunctionName")`
-/// as those stubs do, and the export calls it.
+/// What a virStoragePoolPtr names, as libvirt's virStoragePool holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoragePoolRef {
+    pub name: String,
+    pub uuid: [u8; 16],
+}
+
+/// What a virStorageVolPtr names, as libvirt's virStorageVol holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageVolRef {
+    /// The pool's name.
+    pub pool: String,
+    pub name: String,
+    pub key: String,
+}
+
 pub trait StorageDriver: Send + Sync {}

@@ -2,6 +2,7 @@
 //! supported).
 
 use super::*;
+use crate::driver::{DomainCheckpointDriver, DomainSnapshotDriver};
 
 impl ConnectDriver for QemuDriver {
     fn kind(&self) -> &'static str {
@@ -385,3 +386,5 @@ impl SecretDriver for QemuDriver {}
 impl NwFilterDriver for QemuDriver {}
 
 impl StreamDriver for QemuDriver {}
+impl DomainSnapshotDriver for QemuDriver {}
+impl DomainCheckpointDriver for QemuDriver {}

@@ -23,9 +23,9 @@ use crate::api::{
 };
 use crate::domain::{DomainInfo, DomainRef};
 use crate::driver::{
-    Caller, CloseSink, ConnectDriver, DomainDriver, DomainEventDriver, Driver, InterfaceDriver,
-    NetworkDriver, NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver,
-    StorageDriver, StreamDriver,
+    Caller, CloseSink, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
+    DomainSnapshotDriver, Driver, InterfaceDriver, NetworkDriver, NetworkEventDriver,
+    NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver, StreamDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT, VIR_FROM_REMOTE,
@@ -790,6 +790,8 @@ impl SecretDriver for RemoteDriver {}
 impl NwFilterDriver for RemoteDriver {}
 
 impl StreamDriver for RemoteDriver {}
+impl DomainSnapshotDriver for RemoteDriver {}
+impl DomainCheckpointDriver for RemoteDriver {}
 
 #[cfg(test)]
 mod tests {

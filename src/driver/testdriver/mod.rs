@@ -16,9 +16,9 @@ use crate::api::{
 use crate::auth::{self, Prompter};
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::{
-    Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, InterfaceDriver, NetworkDriver,
-    NetworkEventDriver, NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver,
-    StreamDriver,
+    Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
+    DomainSnapshotDriver, Driver, InterfaceDriver, NetworkDriver, NetworkEventDriver,
+    NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver, StreamDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -725,6 +725,8 @@ impl SecretDriver for TestDriver {}
 impl NwFilterDriver for TestDriver {}
 
 impl StreamDriver for TestDriver {}
+impl DomainSnapshotDriver for TestDriver {}
+impl DomainCheckpointDriver for TestDriver {}
 
 const CAPABILITIES: &str = "<capabilities>
   <host>

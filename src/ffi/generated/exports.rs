@@ -4,7 +4,10 @@
 // signature on one line, the body, the brace.
 #![allow(non_snake_case, unused_variables, clippy::all)]
 use super::types::*;
-use crate::ffi::entry::{entry, entry_stub};
+use crate::ffi::entry::{self, entry, entry_stub, glue, Handle};
+use crate::ffi::glue::{answer, arg, Out};
+use crate::ffi::objects;
+use crate::driver::*;
 use std::os::raw::*;
 
 #[no_mangle] pub unsafe extern "C" fn virConnCopyLastError(conn: virConnectPtr, to: virErrorPtr) -> c_int {
@@ -23,7 +26,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectBaselineCPU, 20, Connect(conn, 20), Required(xmlCPUs.is_null(), 20, "xmlCPUs"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectBaselineHypervisorCPU(conn: virConnectPtr, emulator: *const c_char, arch: *const c_char, machine: *const c_char, virttype: *const c_char, xmlCPUs: *mut *const c_char, ncpus: c_uint, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectBaselineHypervisorCPU, 20, Connect(conn, 20), Required(xmlCPUs.is_null(), 20, "xmlCPUs"))
+    entry_stub!(Connect(conn), virConnectBaselineHypervisorCPU, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(xmlCPUs.is_null(), 20, "xmlCPUs"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectClose(conn: virConnectPtr) -> c_int {
     entry!(Connect(conn), connect::virConnectClose(conn))
@@ -32,7 +35,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectCompareCPU, 20, Connect(conn, 20), Required(xmlDesc.is_null(), 20, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectCompareHypervisorCPU(conn: virConnectPtr, emulator: *const c_char, arch: *const c_char, machine: *const c_char, virttype: *const c_char, xmlCPU: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virConnectCompareHypervisorCPU, 20, Connect(conn, 20), Required(xmlCPU.is_null(), 20, "xmlCPU"))
+    entry_stub!(Connect(conn), virConnectCompareHypervisorCPU, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(xmlCPU.is_null(), 20, "xmlCPU"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectDomainEventDeregister(conn: virConnectPtr, cb: virConnectDomainEventCallback) -> c_int {
     entry!(Connect(conn), event::virConnectDomainEventDeregister(conn, cb))
@@ -47,13 +50,13 @@ use std::os::raw::*;
     entry!(Connect(conn), event::virConnectDomainEventRegisterAny(conn, dom, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectDomainXMLFromNative(conn: virConnectPtr, nativeFormat: *const c_char, nativeConfig: *const c_char, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectDomainXMLFromNative, 20, Connect(conn, 20), Required(nativeFormat.is_null(), 20, "nativeFormat"))
+    entry_stub!(Connect(conn), virConnectDomainXMLFromNative, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nativeFormat.is_null(), 20, "nativeFormat"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectDomainXMLToNative(conn: virConnectPtr, nativeFormat: *const c_char, domainXml: *const c_char, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectDomainXMLToNative, 20, Connect(conn, 20), Required(nativeFormat.is_null(), 20, "nativeFormat"))
+    entry_stub!(Connect(conn), virConnectDomainXMLToNative, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nativeFormat.is_null(), 20, "nativeFormat"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectFindStoragePoolSources(conn: virConnectPtr, r#type: *const c_char, srcSpec: *const c_char, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectFindStoragePoolSources, 18, Connect(conn, 18), Required(r#type.is_null(), 18, "type"))
+    entry_stub!(Connect(conn), virConnectFindStoragePoolSources, 18, Connect(conn, 18), Writable(entry::is_read_only(&entry::On::Connect(conn)), 18), Required(r#type.is_null(), 18, "type"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetAllDomainStats(conn: virConnectPtr, stats: c_uint, retStats: *mut *mut virDomainStatsRecordPtr, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virConnectGetAllDomainStats, 20, Connect(conn, 20), Required(retStats.is_null(), 20, "retStats"))
@@ -65,7 +68,7 @@ use std::os::raw::*;
     entry!(Connect(conn), connect::virConnectGetCapabilities(conn))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetDomainCapabilities(conn: virConnectPtr, emulatorbin: *const c_char, arch: *const c_char, machine: *const c_char, virttype: *const c_char, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectGetDomainCapabilities, 20, Connect(conn, 20))
+    entry_stub!(Connect(conn), virConnectGetDomainCapabilities, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetHostname(conn: virConnectPtr) -> *mut c_char {
     entry!(Connect(conn), connect::virConnectGetHostname(conn))
@@ -113,7 +116,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectListAllNWFilters, 33, Connect(conn, 33))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNetworks(conn: virConnectPtr, nets: *mut *mut virNetworkPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virConnectListAllNetworks, 19, Connect(conn, 19))
+    glue!(Connect(conn), virConnectListAllNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(nets, "nets"),), || this.network().network_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNodeDevices(conn: virConnectPtr, devices: *mut *mut virNodeDevicePtr, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virConnectListAllNodeDevices, 22, Connect(conn, 22))
@@ -131,7 +134,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectListDefinedInterfaces, 26, Connect(conn, 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDefinedNetworks(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectListDefinedNetworks, 19, Connect(conn, 19))
+    glue!(Connect(conn), virConnectListDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (Out(names, "names"), maxnames,), || this.network().network_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDefinedStoragePools(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_stub!(Connect(conn), virConnectListDefinedStoragePools, 18, Connect(conn, 18))
@@ -146,7 +149,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectListNWFilters, 33, Connect(conn, 33))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListNetworks(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectListNetworks, 19, Connect(conn, 19))
+    glue!(Connect(conn), virConnectListNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (Out(names, "names"), maxnames,), || this.network().network_active_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListSecrets(conn: virConnectPtr, uuids: *mut *mut c_char, maxuuids: c_int) -> c_int {
     entry_stub!(Connect(conn), virConnectListSecrets, 30, Connect(conn, 30))
@@ -173,7 +176,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectNumOfDefinedInterfaces, 26, Connect(conn, 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedNetworks(conn: virConnectPtr) -> c_int {
-    entry_stub!(Connect(conn), virConnectNumOfDefinedNetworks, 19, Connect(conn, 19))
+    glue!(Connect(conn), virConnectNumOfDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedStoragePools(conn: virConnectPtr) -> c_int {
     entry_stub!(Connect(conn), virConnectNumOfDefinedStoragePools, 18, Connect(conn, 18))
@@ -188,7 +191,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectNumOfNWFilters, 33, Connect(conn, 33))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
-    entry_stub!(Connect(conn), virConnectNumOfNetworks, 19, Connect(conn, 19))
+    glue!(Connect(conn), virConnectNumOfNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_active_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfSecrets(conn: virConnectPtr) -> c_int {
     entry_stub!(Connect(conn), virConnectNumOfSecrets, 30, Connect(conn, 30))
@@ -239,58 +242,58 @@ use std::os::raw::*;
     entry!(keep_error, Nothing, error::virDefaultErrorFunc(err))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
-    entry_stub!(Domain(domain), virDomainAbortJob, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainAbortJob, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAbortJobFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainAbortJobFlags, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainAbortJobFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAddIOThread(domain: virDomainPtr, iothread_id: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainAddIOThread, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainAddIOThread, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAgentSetResponseTimeout(domain: virDomainPtr, timeout: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainAgentSetResponseTimeout, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainAgentSetResponseTimeout, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
-    entry_stub!(Domain(domain), virDomainAttachDevice, 20, Domain(domain), Required(xml.is_null(), 20, "xml"))
+    entry_stub!(Domain(domain), virDomainAttachDevice, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAttachDeviceFlags(domain: virDomainPtr, xml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainAttachDeviceFlags, 20, Domain(domain), Required(xml.is_null(), 20, "xml"))
+    entry_stub!(Domain(domain), virDomainAttachDeviceFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAuthorizedSSHKeysGet(domain: virDomainPtr, user: *const c_char, keys: *mut *mut *mut c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainAuthorizedSSHKeysGet, 20, Domain(domain), Required(user.is_null(), 20, "user"))
+    entry_stub!(Domain(domain), virDomainAuthorizedSSHKeysGet, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(user.is_null(), 20, "user"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAuthorizedSSHKeysSet(domain: virDomainPtr, user: *const c_char, keys: *mut *const c_char, nkeys: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainAuthorizedSSHKeysSet, 20, Domain(domain), Required(user.is_null(), 20, "user"))
+    entry_stub!(Domain(domain), virDomainAuthorizedSSHKeysSet, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(user.is_null(), 20, "user"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBackupBegin(domain: virDomainPtr, backupXML: *const c_char, checkpointXML: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainBackupBegin, 20, Domain(domain), Required(backupXML.is_null(), 20, "backupXML"))
+    entry_stub!(Domain(domain), virDomainBackupBegin, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(backupXML.is_null(), 20, "backupXML"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBackupGetXMLDesc(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     entry_stub!(Domain(domain), virDomainBackupGetXMLDesc, 20, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockCommit(dom: virDomainPtr, disk: *const c_char, base: *const c_char, top: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockCommit, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockCommit, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockCopy(dom: virDomainPtr, disk: *const c_char, destxml: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockCopy, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockCopy, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockJobAbort(dom: virDomainPtr, disk: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockJobAbort, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockJobAbort, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockJobSetSpeed(dom: virDomainPtr, disk: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockJobSetSpeed, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockJobSetSpeed, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockPeek(dom: virDomainPtr, disk: *const c_char, offset: c_ulonglong, size: usize, buffer: *mut c_void, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockPeek, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockPeek, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockPull(dom: virDomainPtr, disk: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockPull, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockPull, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockRebase(dom: virDomainPtr, disk: *const c_char, base: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockRebase, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockRebase, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockResize(dom: virDomainPtr, disk: *const c_char, size: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockResize, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainBlockResize, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStats(dom: virDomainPtr, disk: *const c_char, stats: virDomainBlockStatsPtr, size: usize) -> c_int {
     entry_stub!(Domain(dom), virDomainBlockStats, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
@@ -299,43 +302,43 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainBlockStatsFlags, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointCreateXML(domain: virDomainPtr, xmlDesc: *const c_char, flags: c_uint) -> virDomainCheckpointPtr {
-    entry_stub!(Domain(domain), virDomainCheckpointCreateXML, 69, Domain(domain), Required(xmlDesc.is_null(), 69, "xmlDesc"))
+    entry_stub!(Domain(domain), virDomainCheckpointCreateXML, 69, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 69), Required(xmlDesc.is_null(), 69, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointDelete(checkpoint: virDomainCheckpointPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainCheckpointDelete, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointDelete, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<CheckpointRef>, checkpoint as usize)), 69))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointFree(checkpoint: virDomainCheckpointPtr) -> c_int {
-    entry_stub!(Nothing, virDomainCheckpointFree, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::free::<CheckpointRef>("virDomainCheckpointFree", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointGetConnect(checkpoint: virDomainCheckpointPtr) -> virConnectPtr {
-    entry_stub!(Nothing, virDomainCheckpointGetConnect, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::connect::<CheckpointRef>("virDomainCheckpointGetConnect", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointGetDomain(checkpoint: virDomainCheckpointPtr) -> virDomainPtr {
-    entry_stub!(Nothing, virDomainCheckpointGetDomain, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::domain::<CheckpointRef>("virDomainCheckpointGetDomain", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointGetName(checkpoint: virDomainCheckpointPtr) -> *const c_char {
-    entry_stub!(Nothing, virDomainCheckpointGetName, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::name::<CheckpointRef>("virDomainCheckpointGetName", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointGetParent(checkpoint: virDomainCheckpointPtr, flags: c_uint) -> virDomainCheckpointPtr {
-    entry_stub!(Nothing, virDomainCheckpointGetParent, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointGetParent, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointGetXMLDesc(checkpoint: virDomainCheckpointPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virDomainCheckpointGetXMLDesc, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointGetXMLDesc, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointListAllChildren(checkpoint: virDomainCheckpointPtr, children: *mut *mut virDomainCheckpointPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainCheckpointListAllChildren, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointListAllChildren, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointLookupByName(domain: virDomainPtr, name: *const c_char, flags: c_uint) -> virDomainCheckpointPtr {
     entry_stub!(Domain(domain), virDomainCheckpointLookupByName, 69, Domain(domain), Required(name.is_null(), 69, "name"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointRef(checkpoint: virDomainCheckpointPtr) -> c_int {
-    entry_stub!(Nothing, virDomainCheckpointRef, 69, Foreign(102, 69, "Invalid domain checkpoint: %s"))
+    entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::add_ref::<CheckpointRef>("virDomainCheckpointRef", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCoreDump(domain: virDomainPtr, to: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainCoreDump, 20, Domain(domain), Required(to.is_null(), 20, "to"))
+    entry_stub!(Domain(domain), virDomainCoreDump, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCoreDumpWithFormat(domain: virDomainPtr, to: *const c_char, dumpformat: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainCoreDumpWithFormat, 20, Domain(domain), Required(to.is_null(), 20, "to"))
+    entry_stub!(Domain(domain), virDomainCoreDumpWithFormat, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreate(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainCreate(domain))
@@ -344,7 +347,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virDomainCreateLinux(conn, xmlDesc, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreateWithFiles(domain: virDomainPtr, nfiles: c_uint, files: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainCreateWithFiles, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainCreateWithFiles, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreateWithFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry!(Domain(domain), domain::virDomainCreateWithFlags(domain, flags))
@@ -353,7 +356,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virDomainCreateXML(conn, xmlDesc, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreateXMLWithFiles(conn: virConnectPtr, xmlDesc: *const c_char, nfiles: c_uint, files: *mut c_int, flags: c_uint) -> virDomainPtr {
-    entry_stub!(Connect(conn), virDomainCreateXMLWithFiles, 20, Connect(conn, 20), Required(xmlDesc.is_null(), 20, "xmlDesc"))
+    entry_stub!(Connect(conn), virDomainCreateXMLWithFiles, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(xmlDesc.is_null(), 20, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDefineXML(conn: virConnectPtr, xml: *const c_char) -> virDomainPtr {
     entry!(Connect(conn), domain::virDomainDefineXML(conn, xml))
@@ -362,7 +365,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virDomainDefineXMLFlags(conn, xml, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDelIOThread(domain: virDomainPtr, iothread_id: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainDelIOThread, 20, Domain(domain), Arg(iothread_id == 0, 20, "iothread_id", "iothread_id in virDomainDelIOThread must not be zero"))
+    entry_stub!(Domain(domain), virDomainDelIOThread, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(iothread_id == 0, 20, "iothread_id", "iothread_id in virDomainDelIOThread must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDestroy(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainDestroy(domain))
@@ -371,28 +374,28 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainDestroyFlags(domain, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
-    entry_stub!(Domain(domain), virDomainDetachDevice, 20, Domain(domain), Required(xml.is_null(), 20, "xml"))
+    entry_stub!(Domain(domain), virDomainDetachDevice, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDeviceAlias(domain: virDomainPtr, alias: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainDetachDeviceAlias, 20, Domain(domain), Required(alias.is_null(), 20, "alias"))
+    entry_stub!(Domain(domain), virDomainDetachDeviceAlias, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(alias.is_null(), 20, "alias"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDeviceFlags(domain: virDomainPtr, xml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainDetachDeviceFlags, 20, Domain(domain), Required(xml.is_null(), 20, "xml"))
+    entry_stub!(Domain(domain), virDomainDetachDeviceFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFDAssociate(domain: virDomainPtr, name: *const c_char, nfds: c_uint, fds: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainFDAssociate, 20, Arg(nfds == 0, 20, "nfds", "nfds in virDomainFDAssociate must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSFreeze(dom: virDomainPtr, mountpoints: *mut *const c_char, nmountpoints: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainFSFreeze, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainFSFreeze, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSInfoFree(info: virDomainFSInfoPtr) {
     entry!(keep_error, Nothing, util::virDomainFSInfoFree(info))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSThaw(dom: virDomainPtr, mountpoints: *mut *const c_char, nmountpoints: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainFSThaw, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainFSThaw, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSTrim(dom: virDomainPtr, mountPoint: *const c_char, minimum: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainFSTrim, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainFSTrim, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFree(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainFree(domain))
@@ -428,16 +431,16 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetEmulatorPinInfo, 20, Domain(domain), Required(cpumap.is_null(), 20, "cpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetFSInfo(dom: virDomainPtr, info: *mut *mut virDomainFSInfoPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetFSInfo, 20, Domain(dom), Required(info.is_null(), 20, "info"))
+    entry_stub!(Domain(dom), virDomainGetFSInfo, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(info.is_null(), 20, "info"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetGuestInfo(domain: virDomainPtr, types: c_uint, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetGuestInfo, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainGetGuestInfo, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetGuestVcpus(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetGuestVcpus, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainGetGuestVcpus, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetHostname(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Domain(domain), virDomainGetHostname, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainGetHostname, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetID(domain: virDomainPtr) -> c_uint {
     entry!(Domain(domain), domain::virDomainGetID(domain))
@@ -458,7 +461,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetJobStats, 20, Domain(domain), Required(r#type.is_null(), 20, "type"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetLaunchSecurityInfo(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetLaunchSecurityInfo, 20, Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainGetLaunchSecurityInfo, 20, Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMaxMemory(domain: virDomainPtr) -> c_ulong {
     entry!(Domain(domain), domain::virDomainGetMaxMemory(domain))
@@ -482,7 +485,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetNumaParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetOSType(domain: virDomainPtr) -> *mut c_char {
-    entry!(Domain(domain), domain::virDomainGetOSType(domain))
+    glue!(Domain(domain), virDomainGetOSType, 20, |cx| { let this = cx.domain(domain)?; answer(&cx, (), || this.driver().domain().os_type(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetPerfEvents(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainGetPerfEvents, 20, Domain(domain), Required(params.is_null(), 20, "params"))
@@ -506,7 +509,7 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainGetState(domain, state, reason, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetTime(dom: virDomainPtr, seconds: *mut c_longlong, nseconds: *mut c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetTime, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainGetTime, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uchar) -> c_int {
     entry!(Domain(domain), domain::virDomainGetUUID(domain, uuid))
@@ -536,7 +539,7 @@ use std::os::raw::*;
     entry!(keep_error, Nothing, util::virDomainIOThreadInfoFree(info))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInjectNMI(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainInjectNMI, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainInjectNMI, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInterfaceAddresses(dom: virDomainPtr, ifaces: *mut *mut virDomainInterfacePtr, source: c_uint, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainInterfaceAddresses, 20, Domain(dom), Required(ifaces.is_null(), 20, "ifaces"))
@@ -548,13 +551,13 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainInterfaceStats, 20, Domain(dom), Required(device.is_null(), 20, "device"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
-    entry!(Domain(dom), domain::virDomainIsActive(dom))
+    glue!(Domain(dom), virDomainIsActive, 20, |cx| { let this = cx.domain(dom)?; answer(&cx, (), || this.driver().domain().is_active(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainIsPersistent(dom: virDomainPtr) -> c_int {
-    entry!(Domain(dom), domain::virDomainIsPersistent(dom))
+    glue!(Domain(dom), virDomainIsPersistent, 20, |cx| { let this = cx.domain(dom)?; answer(&cx, (), || this.driver().domain().is_persistent(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainIsUpdated(dom: virDomainPtr) -> c_int {
-    entry!(Domain(dom), domain::virDomainIsUpdated(dom))
+    glue!(Domain(dom), virDomainIsUpdated, 20, |cx| { let this = cx.domain(dom)?; answer(&cx, (), || this.driver().domain().is_updated(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListAllCheckpoints(domain: virDomainPtr, checkpoints: *mut *mut virDomainCheckpointPtr, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainListAllCheckpoints, 69, Domain(domain))
@@ -578,31 +581,31 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virDomainLookupByUUIDString(conn, uuidstr))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSave(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainManagedSave, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainManagedSave, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveDefineXML(domain: virDomainPtr, dxml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainManagedSaveDefineXML, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainManagedSaveDefineXML, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveGetXMLDesc(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     entry_stub!(Domain(domain), virDomainManagedSaveGetXMLDesc, 20, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveRemove(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainManagedSaveRemove, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainManagedSaveRemove, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryPeek(dom: virDomainPtr, start: c_ulonglong, size: usize, buffer: *mut c_void, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainMemoryPeek, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainMemoryPeek, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryStats(dom: virDomainPtr, stats: virDomainMemoryStatPtr, nr_stats: c_uint, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainMemoryStats, 20, Domain(dom))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrate(domain: virDomainPtr, dconn: virConnectPtr, flags: c_ulong, dname: *const c_char, uri: *const c_char, bandwidth: c_ulong) -> virDomainPtr {
-    entry_stub!(Domain(domain), virDomainMigrate, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrate, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrate2(domain: virDomainPtr, dconn: virConnectPtr, dxml: *const c_char, flags: c_ulong, dname: *const c_char, uri: *const c_char, bandwidth: c_ulong) -> virDomainPtr {
-    entry_stub!(Domain(domain), virDomainMigrate2, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrate2, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrate3(domain: virDomainPtr, dconn: virConnectPtr, params: virTypedParameterPtr, nparams: c_uint, flags: c_uint) -> virDomainPtr {
-    entry_stub!(Domain(domain), virDomainMigrate3, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrate3, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateGetCompressionCache(domain: virDomainPtr, cacheSize: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainMigrateGetCompressionCache, 20, Domain(domain), Required(cacheSize.is_null(), 20, "cacheSize"))
@@ -611,28 +614,28 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainMigrateGetMaxDowntime, 20, Domain(domain), Required(downtime.is_null(), 20, "downtime"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateGetMaxSpeed(domain: virDomainPtr, bandwidth: *mut c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateGetMaxSpeed, 20, Domain(domain), Required(bandwidth.is_null(), 20, "bandwidth"))
+    entry_stub!(Domain(domain), virDomainMigrateGetMaxSpeed, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(bandwidth.is_null(), 20, "bandwidth"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateSetCompressionCache(domain: virDomainPtr, cacheSize: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateSetCompressionCache, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrateSetCompressionCache, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateSetMaxDowntime(domain: virDomainPtr, downtime: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateSetMaxDowntime, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrateSetMaxDowntime, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateSetMaxSpeed(domain: virDomainPtr, bandwidth: c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateSetMaxSpeed, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrateSetMaxSpeed, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateStartPostCopy(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateStartPostCopy, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrateStartPostCopy, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateToURI(domain: virDomainPtr, duri: *const c_char, flags: c_ulong, dname: *const c_char, bandwidth: c_ulong) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateToURI, 20, Domain(domain), Required(duri.is_null(), 20, "duri"))
+    entry_stub!(Domain(domain), virDomainMigrateToURI, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(duri.is_null(), 20, "duri"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateToURI2(domain: virDomainPtr, dconnuri: *const c_char, miguri: *const c_char, dxml: *const c_char, flags: c_ulong, dname: *const c_char, bandwidth: c_ulong) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateToURI2, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrateToURI2, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateToURI3(domain: virDomainPtr, dconnuri: *const c_char, params: virTypedParameterPtr, nparams: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainMigrateToURI3, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainMigrateToURI3, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenChannel(dom: virDomainPtr, name: *const c_char, st: virStreamPtr, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainOpenChannel, 20, Domain(dom))
@@ -644,148 +647,148 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainOpenGraphics, 20, Domain(dom), Arg(fd == 0, 20, "fd", "fd 0 must be a socket"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenGraphicsFD(dom: virDomainPtr, idx: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainOpenGraphicsFD, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainOpenGraphicsFD, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPMSuspendForDuration(dom: virDomainPtr, target: c_uint, duration: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainPMSuspendForDuration, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainPMSuspendForDuration, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPMWakeup(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainPMWakeup, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainPMWakeup, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinEmulator(domain: virDomainPtr, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainPinEmulator, 20, Domain(domain), Required(cpumap.is_null(), 20, "cpumap"))
+    entry_stub!(Domain(domain), virDomainPinEmulator, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinIOThread(domain: virDomainPtr, iothread_id: c_uint, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainPinIOThread, 20, Domain(domain), Required(cpumap.is_null(), 20, "cpumap"))
+    entry_stub!(Domain(domain), virDomainPinIOThread, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinVcpu(domain: virDomainPtr, vcpu: c_uint, cpumap: *mut c_uchar, maplen: c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainPinVcpu, 20, Domain(domain), Required(cpumap.is_null(), 20, "cpumap"))
+    entry_stub!(Domain(domain), virDomainPinVcpu, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinVcpuFlags(domain: virDomainPtr, vcpu: c_uint, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainPinVcpuFlags, 20, Domain(domain), Required(cpumap.is_null(), 20, "cpumap"))
+    entry_stub!(Domain(domain), virDomainPinVcpuFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainReboot(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry!(Domain(domain), domain::virDomainReboot(domain, flags))
+    glue!(Domain(domain), virDomainReboot, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().reboot(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRef(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainRef(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRename(dom: virDomainPtr, new_name: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainRename, 20, Domain(dom), Required(new_name.is_null(), 20, "new_name"))
+    entry_stub!(Domain(dom), virDomainRename, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(new_name.is_null(), 20, "new_name"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainReset, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainReset, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestore(conn: virConnectPtr, from: *const c_char) -> c_int {
-    entry_stub!(Connect(conn), virDomainRestore, 20, Connect(conn, 20), Required(from.is_null(), 20, "from"))
+    entry_stub!(Connect(conn), virDomainRestore, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(from.is_null(), 20, "from"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestoreFlags(conn: virConnectPtr, from: *const c_char, dxml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virDomainRestoreFlags, 20, Connect(conn, 20), Required(from.is_null(), 20, "from"))
+    entry_stub!(Connect(conn), virDomainRestoreFlags, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(from.is_null(), 20, "from"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestoreParams(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virDomainRestoreParams, 20, Connect(conn, 20))
+    entry_stub!(Connect(conn), virDomainRestoreParams, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainResume(domain: virDomainPtr) -> c_int {
-    entry!(Domain(domain), domain::virDomainResume(domain))
+    glue!(Domain(domain), virDomainResume, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; answer(&cx, (), || this.driver().domain().resume(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRevertToSnapshot(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainRevertToSnapshot, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainRevertToSnapshot, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<SnapshotRef>, snapshot as usize)), 35))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSave(domain: virDomainPtr, to: *const c_char) -> c_int {
-    entry_stub!(Domain(domain), virDomainSave, 20, Domain(domain), Required(to.is_null(), 20, "to"))
+    entry_stub!(Domain(domain), virDomainSave, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveFlags(domain: virDomainPtr, to: *const c_char, dxml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSaveFlags, 20, Domain(domain), Required(to.is_null(), 20, "to"))
+    entry_stub!(Domain(domain), virDomainSaveFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveImageDefineXML(conn: virConnectPtr, file: *const c_char, dxml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virDomainSaveImageDefineXML, 20, Connect(conn, 20), Required(file.is_null(), 20, "file"))
+    entry_stub!(Connect(conn), virDomainSaveImageDefineXML, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(file.is_null(), 20, "file"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveImageGetXMLDesc(conn: virConnectPtr, file: *const c_char, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virDomainSaveImageGetXMLDesc, 20, Connect(conn, 20), Required(file.is_null(), 20, "file"))
+    entry_stub!(Connect(conn), virDomainSaveImageGetXMLDesc, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(file.is_null(), 20, "file"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveParams(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSaveParams, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainSaveParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainScreenshot(domain: virDomainPtr, stream: virStreamPtr, screen: c_uint, flags: c_uint) -> *mut c_char {
     entry_stub!(Domain(domain), virDomainScreenshot, 20, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSendKey(domain: virDomainPtr, codeset: c_uint, holdtime: c_uint, keycodes: *mut c_uint, nkeycodes: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSendKey, 20, Domain(domain), Required(keycodes.is_null(), 20, "keycodes"))
+    entry_stub!(Domain(domain), virDomainSendKey, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(keycodes.is_null(), 20, "keycodes"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSendProcessSignal(domain: virDomainPtr, pid_value: c_longlong, signum: c_uint, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSendProcessSignal, 20, Domain(domain), Arg(pid_value == 0, 20, "pid_value", "pid_value in virDomainSendProcessSignal must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetAutostart(domain: virDomainPtr, autostart: c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetAutostart, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainSetAutostart, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlkioParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetBlkioParameters, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetBlkioParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlockIoTune(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainSetBlockIoTune, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    entry_stub!(Domain(dom), virDomainSetBlockIoTune, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlockThreshold(domain: virDomainPtr, dev: *const c_char, threshold: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetBlockThreshold, 20, Domain(domain), Required(dev.is_null(), 20, "dev"))
+    entry_stub!(Domain(domain), virDomainSetBlockThreshold, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(dev.is_null(), 20, "dev"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetGuestVcpus(domain: virDomainPtr, cpumap: *const c_char, state: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetGuestVcpus, 20, Domain(domain), Required(cpumap.is_null(), 20, "cpumap"))
+    entry_stub!(Domain(domain), virDomainSetGuestVcpus, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetIOThreadParams(domain: virDomainPtr, iothread_id: c_uint, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetIOThreadParams, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetIOThreadParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetInterfaceParameters(domain: virDomainPtr, device: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetInterfaceParameters, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetInterfaceParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLaunchSecurityState(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSetLaunchSecurityState, 20, Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLifecycleAction(domain: virDomainPtr, r#type: c_uint, action: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetLifecycleAction, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainSetLifecycleAction, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMaxMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMaxMemory, 20, Domain(domain), Arg(memory == 0, 20, "memory", "memory in virDomainSetMaxMemory must not be zero"))
+    entry_stub!(Domain(domain), virDomainSetMaxMemory, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(memory == 0, 20, "memory", "memory in virDomainSetMaxMemory must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemory, 20, Domain(domain), Arg(memory == 0, 20, "memory", "memory in virDomainSetMemory must not be zero"))
+    entry_stub!(Domain(domain), virDomainSetMemory, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(memory == 0, 20, "memory", "memory in virDomainSetMemory must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryFlags(domain: virDomainPtr, memory: c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemoryFlags, 20, Domain(domain), Arg(memory == 0, 20, "memory", "memory in virDomainSetMemoryFlags must not be zero"))
+    entry_stub!(Domain(domain), virDomainSetMemoryFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(memory == 0, 20, "memory", "memory in virDomainSetMemoryFlags must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemoryParameters, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetMemoryParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryStatsPeriod(domain: virDomainPtr, period: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemoryStatsPeriod, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainSetMemoryStatsPeriod, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMetadata(domain: virDomainPtr, r#type: c_int, metadata: *const c_char, key: *const c_char, uri: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMetadata, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainSetMetadata, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetNumaParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetNumaParameters, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetNumaParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetPerfEvents(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetPerfEvents, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetPerfEvents, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetSchedulerParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetSchedulerParameters, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetSchedulerParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetSchedulerParametersFlags(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetSchedulerParametersFlags, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    entry_stub!(Domain(domain), virDomainSetSchedulerParametersFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetTime(dom: virDomainPtr, seconds: c_longlong, nseconds: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainSetTime, 20, Domain(dom))
+    entry_stub!(Domain(dom), virDomainSetTime, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetUserPassword(dom: virDomainPtr, user: *const c_char, password: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainSetUserPassword, 20, Domain(dom), Required(user.is_null(), 20, "user"))
+    entry_stub!(Domain(dom), virDomainSetUserPassword, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(user.is_null(), 20, "user"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpu(domain: virDomainPtr, vcpumap: *const c_char, state: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetVcpu, 20, Domain(domain), Required(vcpumap.is_null(), 20, "vcpumap"))
+    entry_stub!(Domain(domain), virDomainSetVcpu, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(vcpumap.is_null(), 20, "vcpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpus(domain: virDomainPtr, nvcpus: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetVcpus, 20, Domain(domain), Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpus must not be zero"))
+    entry_stub!(Domain(domain), virDomainSetVcpus, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpus must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpusFlags(domain: virDomainPtr, nvcpus: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetVcpusFlags, 20, Domain(domain), Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpusFlags must not be zero"))
+    entry_stub!(Domain(domain), virDomainSetVcpusFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpusFlags must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainShutdown(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainShutdown(domain))
@@ -794,43 +797,43 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainShutdownFlags(domain, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotCreateXML(domain: virDomainPtr, xmlDesc: *const c_char, flags: c_uint) -> virDomainSnapshotPtr {
-    entry_stub!(Domain(domain), virDomainSnapshotCreateXML, 35, Domain(domain), Required(xmlDesc.is_null(), 35, "xmlDesc"))
+    entry_stub!(Domain(domain), virDomainSnapshotCreateXML, 35, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 35), Required(xmlDesc.is_null(), 35, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotCurrent(domain: virDomainPtr, flags: c_uint) -> virDomainSnapshotPtr {
     entry_stub!(Domain(domain), virDomainSnapshotCurrent, 35, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotDelete(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotDelete, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotDelete, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<SnapshotRef>, snapshot as usize)), 35))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotFree(snapshot: virDomainSnapshotPtr) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotFree, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::free::<SnapshotRef>("virDomainSnapshotFree", snapshot))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotGetConnect(snapshot: virDomainSnapshotPtr) -> virConnectPtr {
-    entry_stub!(Nothing, virDomainSnapshotGetConnect, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::connect::<SnapshotRef>("virDomainSnapshotGetConnect", snapshot))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotGetDomain(snapshot: virDomainSnapshotPtr) -> virDomainPtr {
-    entry_stub!(Nothing, virDomainSnapshotGetDomain, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::domain::<SnapshotRef>("virDomainSnapshotGetDomain", snapshot))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotGetName(snapshot: virDomainSnapshotPtr) -> *const c_char {
-    entry_stub!(Nothing, virDomainSnapshotGetName, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::name::<SnapshotRef>("virDomainSnapshotGetName", snapshot))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotGetParent(snapshot: virDomainSnapshotPtr, flags: c_uint) -> virDomainSnapshotPtr {
-    entry_stub!(Nothing, virDomainSnapshotGetParent, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotGetParent, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotGetXMLDesc(snapshot: virDomainSnapshotPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virDomainSnapshotGetXMLDesc, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotGetXMLDesc, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotHasMetadata(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotHasMetadata, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotHasMetadata, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotIsCurrent(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotIsCurrent, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotIsCurrent, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListAllChildren(snapshot: virDomainSnapshotPtr, snaps: *mut *mut virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotListAllChildren, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListAllChildren, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(snapshot: virDomainSnapshotPtr, names: *mut *mut c_char, nameslen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotListChildrenNames, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListChildrenNames, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListNames(domain: virDomainPtr, names: *mut *mut c_char, nameslen: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSnapshotListNames, 35, Domain(domain))
@@ -842,19 +845,19 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainSnapshotNum, 35, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotNumChildren(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotNumChildren, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotNumChildren, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotRef(snapshot: virDomainSnapshotPtr) -> c_int {
-    entry_stub!(Nothing, virDomainSnapshotRef, 35, Foreign(71, 35, "Invalid domain snapshot: %s"))
+    entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::add_ref::<SnapshotRef>("virDomainSnapshotRef", snapshot))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainStartDirtyRateCalc(domain: virDomainPtr, seconds: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainStartDirtyRateCalc, 20, Domain(domain))
+    entry_stub!(Domain(domain), virDomainStartDirtyRateCalc, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainStatsRecordListFree(stats: *mut virDomainStatsRecordPtr) {
     entry!(keep_error, Nothing, util::virDomainStatsRecordListFree(stats))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSuspend(domain: virDomainPtr) -> c_int {
-    entry!(Domain(domain), domain::virDomainSuspend(domain))
+    glue!(Domain(domain), virDomainSuspend, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; answer(&cx, (), || this.driver().domain().suspend(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainUndefine(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainUndefine(domain))
@@ -863,7 +866,7 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainUndefineFlags(domain, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainUpdateDeviceFlags(domain: virDomainPtr, xml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainUpdateDeviceFlags, 20, Domain(domain), Required(xml.is_null(), 20, "xml"))
+    entry_stub!(Domain(domain), virDomainUpdateDeviceFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virEventAddHandle(fd: c_int, events: c_int, cb: virEventHandleCallback, opaque: *mut c_void, ff: virFreeCallback) -> c_int {
     entry!(keep_error, Nothing, event_loop::virEventAddHandle(fd, events, cb, opaque, ff))
@@ -914,40 +917,40 @@ use std::os::raw::*;
     entry!(Nothing, host::virInitialize())
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceChangeBegin(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virInterfaceChangeBegin, 26, Connect(conn, 26))
+    entry_stub!(Connect(conn), virInterfaceChangeBegin, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceChangeCommit(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virInterfaceChangeCommit, 26, Connect(conn, 26))
+    entry_stub!(Connect(conn), virInterfaceChangeCommit, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceChangeRollback(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virInterfaceChangeRollback, 26, Connect(conn, 26))
+    entry_stub!(Connect(conn), virInterfaceChangeRollback, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceCreate(iface: virInterfacePtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virInterfaceCreate, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceCreate, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<InterfaceRef>, iface as usize)), 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceDefineXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virInterfacePtr {
-    entry_stub!(Connect(conn), virInterfaceDefineXML, 26, Connect(conn, 26), Required(xml.is_null(), 26, "xml"))
+    entry_stub!(Connect(conn), virInterfaceDefineXML, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26), Required(xml.is_null(), 26, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceDestroy(iface: virInterfacePtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virInterfaceDestroy, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceDestroy, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<InterfaceRef>, iface as usize)), 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
-    entry_stub!(Nothing, virInterfaceFree, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::free::<InterfaceRef>("virInterfaceFree", iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceGetConnect(iface: virInterfacePtr) -> virConnectPtr {
-    entry_stub!(Nothing, virInterfaceGetConnect, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::connect::<InterfaceRef>("virInterfaceGetConnect", iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceGetMACString(iface: virInterfacePtr) -> *const c_char {
-    entry_stub!(Nothing, virInterfaceGetMACString, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::extra::<InterfaceRef>("virInterfaceGetMACString", iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceGetName(iface: virInterfacePtr) -> *const c_char {
-    entry_stub!(Nothing, virInterfaceGetName, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::name::<InterfaceRef>("virInterfaceGetName", iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceGetXMLDesc(iface: virInterfacePtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virInterfaceGetXMLDesc, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceGetXMLDesc, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceIsActive(iface: virInterfacePtr) -> c_int {
-    entry_stub!(Nothing, virInterfaceIsActive, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceIsActive, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceLookupByMACString(conn: virConnectPtr, macstr: *const c_char) -> virInterfacePtr {
     entry_stub!(Connect(conn), virInterfaceLookupByMACString, 26, Connect(conn, 26), Required(macstr.is_null(), 26, "macstr"))
@@ -956,55 +959,55 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virInterfaceLookupByName, 26, Connect(conn, 26), Required(name.is_null(), 26, "name"))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceRef(iface: virInterfacePtr) -> c_int {
-    entry_stub!(Nothing, virInterfaceRef, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::add_ref::<InterfaceRef>("virInterfaceRef", iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceUndefine(iface: virInterfacePtr) -> c_int {
-    entry_stub!(Nothing, virInterfaceUndefine, 26, Foreign(58, 26, "invalid interface pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceUndefine, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<InterfaceRef>, iface as usize)), 26))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingCreateXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virNWFilterBindingPtr {
-    entry_stub!(Connect(conn), virNWFilterBindingCreateXML, 33, Connect(conn, 33), Required(xml.is_null(), 33, "xml"))
+    entry_stub!(Connect(conn), virNWFilterBindingCreateXML, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xml.is_null(), 33, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingDelete(binding: virNWFilterBindingPtr) -> c_int {
-    entry_stub!(Nothing, virNWFilterBindingDelete, 33, Foreign(100, 33, "Invalid network filter binding: %s"))
+    entry_stub!(Nothing, virNWFilterBindingDelete, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingFree(binding: virNWFilterBindingPtr) -> c_int {
-    entry_stub!(Nothing, virNWFilterBindingFree, 33, Foreign(100, 33, "Invalid network filter binding: %s"))
+    entry_stub!(Nothing, virNWFilterBindingFree, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetFilterName(binding: virNWFilterBindingPtr) -> *const c_char {
-    entry_stub!(Nothing, virNWFilterBindingGetFilterName, 33, Foreign(100, 33, "Invalid network filter binding: %s"))
+    entry_stub!(Nothing, virNWFilterBindingGetFilterName, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetPortDev(binding: virNWFilterBindingPtr) -> *const c_char {
-    entry_stub!(Nothing, virNWFilterBindingGetPortDev, 33, Foreign(100, 33, "Invalid network filter binding: %s"))
+    entry_stub!(Nothing, virNWFilterBindingGetPortDev, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetXMLDesc(binding: virNWFilterBindingPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virNWFilterBindingGetXMLDesc, 33, Foreign(100, 33, "Invalid network filter binding: %s"))
+    entry_stub!(Nothing, virNWFilterBindingGetXMLDesc, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingLookupByPortDev(conn: virConnectPtr, portdev: *const c_char) -> virNWFilterBindingPtr {
     entry_stub!(Connect(conn), virNWFilterBindingLookupByPortDev, 33, Connect(conn, 33), Required(portdev.is_null(), 33, "portdev"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingRef(binding: virNWFilterBindingPtr) -> c_int {
-    entry_stub!(Nothing, virNWFilterBindingRef, 33, Foreign(100, 33, "Invalid network filter binding: %s"))
+    entry_stub!(Nothing, virNWFilterBindingRef, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterDefineXML(conn: virConnectPtr, xmlDesc: *const c_char) -> virNWFilterPtr {
-    entry_stub!(Connect(conn), virNWFilterDefineXML, 33, Connect(conn, 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
+    entry_stub!(Connect(conn), virNWFilterDefineXML, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterDefineXMLFlags(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNWFilterPtr {
-    entry_stub!(Connect(conn), virNWFilterDefineXMLFlags, 33, Connect(conn, 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
+    entry_stub!(Connect(conn), virNWFilterDefineXMLFlags, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterFree(nwfilter: virNWFilterPtr) -> c_int {
-    entry_stub!(Nothing, virNWFilterFree, 33, Foreign(61, 33, "Invalid network filter: %s"))
+    entry!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), objects::free::<NwFilterRef>("virNWFilterFree", nwfilter))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterGetName(nwfilter: virNWFilterPtr) -> *const c_char {
-    entry_stub!(Nothing, virNWFilterGetName, 33, Foreign(61, 33, "Invalid network filter: %s"))
+    entry!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), objects::name::<NwFilterRef>("virNWFilterGetName", nwfilter))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterGetUUID(nwfilter: virNWFilterPtr, uuid: *mut c_uchar) -> c_int {
-    entry_stub!(Nothing, virNWFilterGetUUID, 33, Foreign(61, 33, "Invalid network filter: %s"))
+    entry!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), objects::uuid::<NwFilterRef>("virNWFilterGetUUID", nwfilter, uuid))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterGetUUIDString(nwfilter: virNWFilterPtr, buf: *mut c_char) -> c_int {
-    entry_stub!(Nothing, virNWFilterGetUUIDString, 33, Foreign(61, 33, "Invalid network filter: %s"))
+    entry!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), objects::uuid_string::<NwFilterRef>("virNWFilterGetUUIDString", nwfilter, buf))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterGetXMLDesc(nwfilter: virNWFilterPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virNWFilterGetXMLDesc, 33, Foreign(61, 33, "Invalid network filter: %s"))
+    entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterGetXMLDesc, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByName(conn: virConnectPtr, name: *const c_char) -> virNWFilterPtr {
     entry_stub!(Connect(conn), virNWFilterLookupByName, 33, Connect(conn, 33), Required(name.is_null(), 33, "name"))
@@ -1016,169 +1019,169 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virNWFilterLookupByUUIDString, 33, Connect(conn, 33), Required(uuidstr.is_null(), 33, "uuidstr"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterRef(nwfilter: virNWFilterPtr) -> c_int {
-    entry_stub!(Nothing, virNWFilterRef, 33, Foreign(61, 33, "Invalid network filter: %s"))
+    entry!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), objects::add_ref::<NwFilterRef>("virNWFilterRef", nwfilter))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterUndefine(nwfilter: virNWFilterPtr) -> c_int {
-    entry_stub!(Nothing, virNWFilterUndefine, 33, Foreign(61, 33, "Invalid network filter: %s"))
+    entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterUndefine, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkCreate, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkCreate, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreateXML(conn: virConnectPtr, xmlDesc: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkCreateXML, 19, Connect(conn, 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
+    entry_stub!(Connect(conn), virNetworkCreateXML, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreateXMLFlags(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkCreateXMLFlags, 19, Connect(conn, 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
+    entry_stub!(Connect(conn), virNetworkCreateXMLFlags, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDHCPLeaseFree(lease: virNetworkDHCPLeasePtr) {
     entry!(keep_error, Nothing, util::virNetworkDHCPLeaseFree(lease))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDefineXML(conn: virConnectPtr, xml: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkDefineXML, 19, Connect(conn, 19), Required(xml.is_null(), 19, "xml"))
+    entry_stub!(Connect(conn), virNetworkDefineXML, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xml.is_null(), 19, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDefineXMLFlags(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkDefineXMLFlags, 19, Connect(conn, 19), Required(xml.is_null(), 19, "xml"))
+    entry_stub!(Connect(conn), virNetworkDefineXMLFlags, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xml.is_null(), 19, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkDestroy, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkDestroy, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkFree(network: virNetworkPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkFree, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::free::<NetworkRef>("virNetworkFree", network))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetAutostart(network: virNetworkPtr, autostart: *mut c_int) -> c_int {
-    entry_stub!(Nothing, virNetworkGetAutostart, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkGetAutostart, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.check(Handle::Required(autostart.is_null(), 19, "autostart"))?; answer(&cx, (Out(autostart, "autostart"),), || this.driver().network().network_autostart(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetBridgeName(network: virNetworkPtr) -> *mut c_char {
-    entry_stub!(Nothing, virNetworkGetBridgeName, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkGetBridgeName, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; answer(&cx, (), || this.driver().network().network_bridge_name(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetConnect(net: virNetworkPtr) -> virConnectPtr {
-    entry_stub!(Nothing, virNetworkGetConnect, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry!(Object(objects::connection_of::<NetworkRef>, net as usize), objects::connect::<NetworkRef>("virNetworkGetConnect", net))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetDHCPLeases(network: virNetworkPtr, mac: *const c_char, leases: *mut *mut virNetworkDHCPLeasePtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNetworkGetDHCPLeases, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkGetDHCPLeases, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetName(network: virNetworkPtr) -> *const c_char {
-    entry_stub!(Nothing, virNetworkGetName, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::name::<NetworkRef>("virNetworkGetName", network))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetUUID(network: virNetworkPtr, uuid: *mut c_uchar) -> c_int {
-    entry_stub!(Nothing, virNetworkGetUUID, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::uuid::<NetworkRef>("virNetworkGetUUID", network, uuid))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetUUIDString(network: virNetworkPtr, buf: *mut c_char) -> c_int {
-    entry_stub!(Nothing, virNetworkGetUUIDString, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::uuid_string::<NetworkRef>("virNetworkGetUUIDString", network, buf))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetXMLDesc(network: virNetworkPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virNetworkGetXMLDesc, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkGetXMLDesc, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().network().network_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkIsActive(net: virNetworkPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkIsActive, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    glue!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkIsActive, 19, |cx| { let this = cx.object::<NetworkRef>(net)?; answer(&cx, (), || this.driver().network().network_is_active(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkIsPersistent(net: virNetworkPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkIsPersistent, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    glue!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkIsPersistent, 19, |cx| { let this = cx.object::<NetworkRef>(net)?; answer(&cx, (), || this.driver().network().network_is_persistent(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkListAllPorts(network: virNetworkPtr, ports: *mut *mut virNetworkPortPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNetworkListAllPorts, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkListAllPorts, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkLookupByName(conn: virConnectPtr, name: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkLookupByName, 19, Connect(conn, 19), Required(name.is_null(), 19, "name"))
+    glue!(Connect(conn), virNetworkLookupByName, 19, |cx| { let this = cx.connect(conn, 19)?; cx.check(Handle::Required(name.is_null(), 19, "name"))?; let a_name = arg(&cx, name, "name")?; answer(&cx, (), || this.network().network_lookup_by_name(a_name)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkLookupByUUID(conn: virConnectPtr, uuid: *const c_uchar) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkLookupByUUID, 19, Connect(conn, 19), Required(uuid.is_null(), 19, "uuid"))
+    glue!(Connect(conn), virNetworkLookupByUUID, 19, |cx| { let this = cx.connect(conn, 19)?; cx.check(Handle::Required(uuid.is_null(), 19, "uuid"))?; let a_uuid = arg(&cx, uuid, "uuid")?; answer(&cx, (), || this.network().network_lookup_by_uuid(a_uuid)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkLookupByUUIDString, 19, Connect(conn, 19), Required(uuidstr.is_null(), 19, "uuidstr"))
+    glue!(Connect(conn), virNetworkLookupByUUIDString, 19, |cx| { let this = cx.connect(conn, 19)?; cx.check(Handle::Required(uuidstr.is_null(), 19, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.network().network_lookup_by_uuid(a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortCreateXML(net: virNetworkPtr, xmldesc: *const c_char, flags: c_uint) -> virNetworkPortPtr {
-    entry_stub!(Nothing, virNetworkPortCreateXML, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortCreateXML, 19, Foreign(objects::exists::<NetworkRef>(net), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, net as usize)), 19), Required(xmldesc.is_null(), 19, "xmldesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortDelete(port: virNetworkPortPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNetworkPortDelete, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortDelete, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortFree(port: virNetworkPortPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkPortFree, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortFree, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetNetwork(port: virNetworkPortPtr) -> virNetworkPtr {
-    entry_stub!(Nothing, virNetworkPortGetNetwork, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortGetNetwork, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetParameters(port: virNetworkPortPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNetworkPortGetParameters, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortGetParameters, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetUUID(port: virNetworkPortPtr, uuid: *mut c_uchar) -> c_int {
-    entry_stub!(Nothing, virNetworkPortGetUUID, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortGetUUID, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetUUIDString(port: virNetworkPortPtr, buf: *mut c_char) -> c_int {
-    entry_stub!(Nothing, virNetworkPortGetUUIDString, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortGetUUIDString, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetXMLDesc(port: virNetworkPortPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virNetworkPortGetXMLDesc, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortGetXMLDesc, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortLookupByUUID(net: virNetworkPtr, uuid: *const c_uchar) -> virNetworkPortPtr {
-    entry_stub!(Nothing, virNetworkPortLookupByUUID, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortLookupByUUID, 19, Foreign(objects::exists::<NetworkRef>(net), 36, 19, "invalid network pointer in %s"), Required(uuid.is_null(), 19, "uuid"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortLookupByUUIDString(net: virNetworkPtr, uuidstr: *const c_char) -> virNetworkPortPtr {
-    entry_stub!(Nothing, virNetworkPortLookupByUUIDString, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortLookupByUUIDString, 19, Foreign(objects::exists::<NetworkRef>(net), 36, 19, "invalid network pointer in %s"), Required(uuidstr.is_null(), 19, "uuidstr"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortRef(port: virNetworkPortPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkPortRef, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortRef, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortSetParameters(port: virNetworkPortPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNetworkPortSetParameters, 19, Foreign(105, 19, "Invalid network port pointer: %s"))
+    entry_stub!(Nothing, virNetworkPortSetParameters, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkRef(network: virNetworkPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkRef, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::add_ref::<NetworkRef>("virNetworkRef", network))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostart: c_int) -> c_int {
-    entry_stub!(Nothing, virNetworkSetAutostart, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkSetAutostart, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkUndefine(network: virNetworkPtr) -> c_int {
-    entry_stub!(Nothing, virNetworkUndefine, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUndefine, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkUpdate(network: virNetworkPtr, command: c_uint, section: c_uint, parentIndex: c_int, xml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNetworkUpdate, 19, Foreign(36, 19, "invalid network pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUpdate, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19), Required(xml.is_null(), 19, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeAllocPages(conn: virConnectPtr, npages: c_uint, pageSizes: *mut c_uint, pageCounts: *mut c_ulonglong, startCell: c_int, cellCount: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeAllocPages, 20, Connect(conn, 20), Arg(npages == 0, 20, "npages", "npages in virNodeAllocPages must not be zero"))
+    entry_stub!(Connect(conn), virNodeAllocPages, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Arg(npages == 0, 20, "npages", "npages in virNodeAllocPages must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceCreate(dev: virNodeDevicePtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceCreate, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceCreate, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceCreateXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNodeDevicePtr {
-    entry_stub!(Connect(conn), virNodeDeviceCreateXML, 22, Connect(conn, 22), Required(xmlDesc.is_null(), 22, "xmlDesc"))
+    entry_stub!(Connect(conn), virNodeDeviceCreateXML, 22, Connect(conn, 22), Writable(entry::is_read_only(&entry::On::Connect(conn)), 22), Required(xmlDesc.is_null(), 22, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDefineXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNodeDevicePtr {
-    entry_stub!(Connect(conn), virNodeDeviceDefineXML, 22, Connect(conn, 22), Required(xmlDesc.is_null(), 22, "xmlDesc"))
+    entry_stub!(Connect(conn), virNodeDeviceDefineXML, 22, Connect(conn, 22), Writable(entry::is_read_only(&entry::On::Connect(conn)), 22), Required(xmlDesc.is_null(), 22, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDestroy(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceDestroy, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDestroy, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDetachFlags(dev: virNodeDevicePtr, driverName: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceDetachFlags, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDetachFlags, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDettach(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceDettach, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDettach, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceFree(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceFree, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), objects::free::<NodeDeviceRef>("virNodeDeviceFree", dev))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetAutostart(dev: virNodeDevicePtr, autostart: *mut c_int) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceGetAutostart, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetAutostart, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetName(dev: virNodeDevicePtr) -> *const c_char {
-    entry_stub!(Nothing, virNodeDeviceGetName, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), objects::name::<NodeDeviceRef>("virNodeDeviceGetName", dev))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetParent(dev: virNodeDevicePtr) -> *const c_char {
-    entry_stub!(Nothing, virNodeDeviceGetParent, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetParent, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetXMLDesc(dev: virNodeDevicePtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virNodeDeviceGetXMLDesc, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetXMLDesc, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceIsActive(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceIsActive, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsActive, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceIsPersistent(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceIsPersistent, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsPersistent, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceListCaps(dev: virNodeDevicePtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceListCaps, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceListCaps, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceLookupByName(conn: virConnectPtr, name: *const c_char) -> virNodeDevicePtr {
     entry_stub!(Connect(conn), virNodeDeviceLookupByName, 22, Connect(conn, 22), Required(name.is_null(), 22, "name"))
@@ -1187,22 +1190,22 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virNodeDeviceLookupSCSIHostByWWN, 22, Connect(conn, 22), Required(wwnn.is_null(), 22, "wwnn"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceNumOfCaps(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceNumOfCaps, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceNumOfCaps, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceReAttach(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceReAttach, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceReAttach, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceRef(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceRef, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), objects::add_ref::<NodeDeviceRef>("virNodeDeviceRef", dev))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceReset(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceReset, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceReset, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceSetAutostart(dev: virNodeDevicePtr, autostart: c_int) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceSetAutostart, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceSetAutostart, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceUndefine(dev: virNodeDevicePtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virNodeDeviceUndefine, 22, Foreign(52, 22, "invalid node device pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceUndefine, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCPUMap(conn: virConnectPtr, cpumap: *mut *mut c_uchar, online: *mut c_uint, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeGetCPUMap, 20, Connect(conn, 20))
@@ -1229,7 +1232,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virNodeGetMemoryStats, 20, Connect(conn, 20), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSEVInfo(conn: virConnectPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetSEVInfo, 20, Connect(conn, 20), Required(nparams.is_null(), 20, "nparams"))
+    entry_stub!(Connect(conn), virNodeGetSEVInfo, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSecurityModel(conn: virConnectPtr, secmodel: virSecurityModelPtr) -> c_int {
     entry_stub!(Connect(conn), virNodeGetSecurityModel, 20, Connect(conn, 20), Required(secmodel.is_null(), 20, "secmodel"))
@@ -1241,10 +1244,10 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virNodeNumOfDevices, 22, Connect(conn, 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeSetMemoryParameters(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeSetMemoryParameters, 20, Connect(conn, 20), Required(params.is_null(), 20, "params"))
+    entry_stub!(Connect(conn), virNodeSetMemoryParameters, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeSuspendForDuration(conn: virConnectPtr, target: c_uint, duration: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeSuspendForDuration, 20, Connect(conn, 20))
+    entry_stub!(Connect(conn), virNodeSuspendForDuration, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virResetError(err: virErrorPtr) {
     entry!(keep_error, Nothing, error::virResetError(err))
@@ -1256,31 +1259,31 @@ use std::os::raw::*;
     entry!(keep_error, Nothing, error::virSaveLastError())
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretDefineXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virSecretPtr {
-    entry_stub!(Connect(conn), virSecretDefineXML, 30, Connect(conn, 30), Required(xml.is_null(), 30, "xml"))
+    entry_stub!(Connect(conn), virSecretDefineXML, 30, Connect(conn, 30), Writable(entry::is_read_only(&entry::On::Connect(conn)), 30), Required(xml.is_null(), 30, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretFree(secret: virSecretPtr) -> c_int {
-    entry_stub!(Nothing, virSecretFree, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry!(Object(objects::connection_of::<SecretRef>, secret as usize), objects::free::<SecretRef>("virSecretFree", secret))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetConnect(secret: virSecretPtr) -> virConnectPtr {
-    entry_stub!(Nothing, virSecretGetConnect, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry!(Object(objects::connection_of::<SecretRef>, secret as usize), objects::connect::<SecretRef>("virSecretGetConnect", secret))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetUUID(secret: virSecretPtr, uuid: *mut c_uchar) -> c_int {
-    entry_stub!(Nothing, virSecretGetUUID, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry!(Object(objects::connection_of::<SecretRef>, secret as usize), objects::uuid::<SecretRef>("virSecretGetUUID", secret, uuid))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetUUIDString(secret: virSecretPtr, buf: *mut c_char) -> c_int {
-    entry_stub!(Nothing, virSecretGetUUIDString, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry!(Object(objects::connection_of::<SecretRef>, secret as usize), objects::uuid_string::<SecretRef>("virSecretGetUUIDString", secret, buf))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetUsageID(secret: virSecretPtr) -> *const c_char {
-    entry_stub!(Nothing, virSecretGetUsageID, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry!(Object(objects::connection_of::<SecretRef>, secret as usize), objects::name::<SecretRef>("virSecretGetUsageID", secret))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetUsageType(secret: virSecretPtr) -> c_int {
-    entry_stub!(Nothing, virSecretGetUsageType, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry!(Object(objects::connection_of::<SecretRef>, secret as usize), objects::usage_type::<SecretRef>("virSecretGetUsageType", secret))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetValue(secret: virSecretPtr, value_size: *mut usize, flags: c_uint) -> *mut c_uchar {
-    entry_stub!(Nothing, virSecretGetValue, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretGetValue, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetXMLDesc(secret: virSecretPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virSecretGetXMLDesc, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretGetXMLDesc, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretLookupByUUID(conn: virConnectPtr, uuid: *const c_uchar) -> virSecretPtr {
     entry_stub!(Connect(conn), virSecretLookupByUUID, 30, Connect(conn, 30), Required(uuid.is_null(), 30, "uuid"))
@@ -1292,70 +1295,70 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virSecretLookupByUsage, 30, Connect(conn, 30), Required(usageID.is_null(), 30, "usageID"))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretRef(secret: virSecretPtr) -> c_int {
-    entry_stub!(Nothing, virSecretRef, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry!(Object(objects::connection_of::<SecretRef>, secret as usize), objects::add_ref::<SecretRef>("virSecretRef", secret))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretSetValue(secret: virSecretPtr, value: *const c_uchar, value_size: usize, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virSecretSetValue, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretSetValue, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretUndefine(secret: virSecretPtr) -> c_int {
-    entry_stub!(Nothing, virSecretUndefine, 30, Foreign(65, 30, "Invalid secret: %s"))
+    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretUndefine, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virSetErrorFunc(userData: *mut c_void, handler: virErrorFunc) {
     entry!(keep_error, Nothing, error::virSetErrorFunc(userData, handler))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolBuild(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStoragePoolBuild, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolBuild, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolCreate(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStoragePoolCreate, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolCreate, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolCreateXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virStoragePoolPtr {
-    entry_stub!(Connect(conn), virStoragePoolCreateXML, 18, Connect(conn, 18), Required(xmlDesc.is_null(), 18, "xmlDesc"))
+    entry_stub!(Connect(conn), virStoragePoolCreateXML, 18, Connect(conn, 18), Writable(entry::is_read_only(&entry::On::Connect(conn)), 18), Required(xmlDesc.is_null(), 18, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolDefineXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virStoragePoolPtr {
-    entry_stub!(Connect(conn), virStoragePoolDefineXML, 18, Connect(conn, 18), Required(xml.is_null(), 18, "xml"))
+    entry_stub!(Connect(conn), virStoragePoolDefineXML, 18, Connect(conn, 18), Writable(entry::is_read_only(&entry::On::Connect(conn)), 18), Required(xml.is_null(), 18, "xml"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolDelete(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStoragePoolDelete, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolDelete, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolDestroy, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolDestroy, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolFree(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolFree, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::free::<StoragePoolRef>("virStoragePoolFree", pool))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetAutostart(pool: virStoragePoolPtr, autostart: *mut c_int) -> c_int {
-    entry_stub!(Nothing, virStoragePoolGetAutostart, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetAutostart, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Required(autostart.is_null(), 18, "autostart"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetConnect(pool: virStoragePoolPtr) -> virConnectPtr {
-    entry_stub!(Nothing, virStoragePoolGetConnect, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::connect::<StoragePoolRef>("virStoragePoolGetConnect", pool))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetInfo(pool: virStoragePoolPtr, info: virStoragePoolInfoPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolGetInfo, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetInfo, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Required(info.is_null(), 18, "info"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetName(pool: virStoragePoolPtr) -> *const c_char {
-    entry_stub!(Nothing, virStoragePoolGetName, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::name::<StoragePoolRef>("virStoragePoolGetName", pool))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetUUID(pool: virStoragePoolPtr, uuid: *mut c_uchar) -> c_int {
-    entry_stub!(Nothing, virStoragePoolGetUUID, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::uuid::<StoragePoolRef>("virStoragePoolGetUUID", pool, uuid))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetUUIDString(pool: virStoragePoolPtr, buf: *mut c_char) -> c_int {
-    entry_stub!(Nothing, virStoragePoolGetUUIDString, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::uuid_string::<StoragePoolRef>("virStoragePoolGetUUIDString", pool, buf))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetXMLDesc(pool: virStoragePoolPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virStoragePoolGetXMLDesc, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetXMLDesc, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolIsActive(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolIsActive, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolIsActive, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolIsPersistent(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolIsPersistent, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolIsPersistent, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolListAllVolumes(pool: virStoragePoolPtr, vols: *mut *mut virStorageVolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStoragePoolListAllVolumes, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListAllVolumes, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolListVolumes(pool: virStoragePoolPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Nothing, virStoragePoolListVolumes, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListVolumes, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByName(conn: virConnectPtr, name: *const c_char) -> virStoragePoolPtr {
     entry_stub!(Connect(conn), virStoragePoolLookupByName, 18, Connect(conn, 18), Required(name.is_null(), 18, "name"))
@@ -1370,133 +1373,133 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virStoragePoolLookupByUUIDString, 18, Connect(conn, 18), Required(uuidstr.is_null(), 18, "uuidstr"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> virStoragePoolPtr {
-    entry_stub!(Nothing, virStoragePoolLookupByVolume, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStoragePoolLookupByVolume, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolNumOfVolumes, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolNumOfVolumes, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolRef(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolRef, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::add_ref::<StoragePoolRef>("virStoragePoolRef", pool))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolRefresh(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStoragePoolRefresh, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolRefresh, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolSetAutostart(pool: virStoragePoolPtr, autostart: c_int) -> c_int {
-    entry_stub!(Nothing, virStoragePoolSetAutostart, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolSetAutostart, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolUndefine(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Nothing, virStoragePoolUndefine, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolUndefine, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolCreateXML(pool: virStoragePoolPtr, xmlDesc: *const c_char, flags: c_uint) -> virStorageVolPtr {
-    entry_stub!(Nothing, virStorageVolCreateXML, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXML, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18), Required(xmlDesc.is_null(), 18, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolCreateXMLFrom(pool: virStoragePoolPtr, xmlDesc: *const c_char, clonevol: virStorageVolPtr, flags: c_uint) -> virStorageVolPtr {
-    entry_stub!(Nothing, virStorageVolCreateXMLFrom, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXMLFrom, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStorageVolDelete, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolDelete, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolDownload(vol: virStorageVolPtr, stream: virStreamPtr, offset: c_ulonglong, length: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStorageVolDownload, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolDownload, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolFree(vol: virStorageVolPtr) -> c_int {
-    entry_stub!(Nothing, virStorageVolFree, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::free::<StorageVolRef>("virStorageVolFree", vol))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetConnect(vol: virStorageVolPtr) -> virConnectPtr {
-    entry_stub!(Nothing, virStorageVolGetConnect, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::connect::<StorageVolRef>("virStorageVolGetConnect", vol))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetInfo(vol: virStorageVolPtr, info: virStorageVolInfoPtr) -> c_int {
-    entry_stub!(Nothing, virStorageVolGetInfo, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetInfo, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Required(info.is_null(), 18, "info"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetInfoFlags(vol: virStorageVolPtr, info: virStorageVolInfoPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStorageVolGetInfoFlags, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetInfoFlags, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Required(info.is_null(), 18, "info"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetKey(vol: virStorageVolPtr) -> *const c_char {
-    entry_stub!(Nothing, virStorageVolGetKey, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::extra::<StorageVolRef>("virStorageVolGetKey", vol))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetName(vol: virStorageVolPtr) -> *const c_char {
-    entry_stub!(Nothing, virStorageVolGetName, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::name::<StorageVolRef>("virStorageVolGetName", vol))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetPath(vol: virStorageVolPtr) -> *mut c_char {
-    entry_stub!(Nothing, virStorageVolGetPath, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetPath, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetXMLDesc(vol: virStorageVolPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Nothing, virStorageVolGetXMLDesc, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetXMLDesc, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolLookupByKey(conn: virConnectPtr, key: *const c_char) -> virStorageVolPtr {
     entry_stub!(Connect(conn), virStorageVolLookupByKey, 18, Connect(conn, 18), Required(key.is_null(), 18, "key"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolLookupByName(pool: virStoragePoolPtr, name: *const c_char) -> virStorageVolPtr {
-    entry_stub!(Nothing, virStorageVolLookupByName, 18, Foreign(46, 18, "invalid storage pool pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolLookupByName, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Required(name.is_null(), 18, "name"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolLookupByPath(conn: virConnectPtr, path: *const c_char) -> virStorageVolPtr {
     entry_stub!(Connect(conn), virStorageVolLookupByPath, 18, Connect(conn, 18), Required(path.is_null(), 18, "path"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolRef(vol: virStorageVolPtr) -> c_int {
-    entry_stub!(Nothing, virStorageVolRef, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::add_ref::<StorageVolRef>("virStorageVolRef", vol))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolResize(vol: virStorageVolPtr, capacity: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStorageVolResize, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolResize, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18), Arg(capacity == 0, 18, "capacity", "capacity in virStorageVolResize cannot be zero without 'delta' or 'shrink' flags set"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolUpload(vol: virStorageVolPtr, stream: virStreamPtr, offset: c_ulonglong, length: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStorageVolUpload, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolUpload, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolWipe(vol: virStorageVolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStorageVolWipe, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipe, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolWipePattern(vol: virStorageVolPtr, algorithm: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStorageVolWipePattern, 18, Foreign(47, 18, "invalid storage volume pointer in %s"))
+    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipePattern, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamAbort, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamAbort, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventAddCallback(stream: virStreamPtr, events: c_int, cb: virStreamEventCallback, opaque: *mut c_void, ff: virFreeCallback) -> c_int {
-    entry_stub!(Nothing, virStreamEventAddCallback, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamEventAddCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventRemoveCallback(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamEventRemoveCallback, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamEventRemoveCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventUpdateCallback(stream: virStreamPtr, events: c_int) -> c_int {
-    entry_stub!(Nothing, virStreamEventUpdateCallback, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamEventUpdateCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamFinish, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamFinish, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamFree, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamFree, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamNew(conn: virConnectPtr, flags: c_uint) -> virStreamPtr {
     entry_stub!(Connect(conn), virStreamNew, 38, Connect(conn, 38))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecv(stream: virStreamPtr, data: *mut c_char, nbytes: usize) -> c_int {
-    entry_stub!(Nothing, virStreamRecv, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamRecv, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvAll(stream: virStreamPtr, handler: virStreamSinkFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamRecvAll, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamRecvAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvFlags(stream: virStreamPtr, data: *mut c_char, nbytes: usize, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamRecvFlags, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamRecvFlags, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvHole(stream: virStreamPtr, length: *mut c_longlong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamRecvHole, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamRecvHole, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRef(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamRef, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamRef, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSend(stream: virStreamPtr, data: *const c_char, nbytes: usize) -> c_int {
-    entry_stub!(Nothing, virStreamSend, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamSend, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSendAll(stream: virStreamPtr, handler: virStreamSourceFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSendAll, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamSendAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSendHole(stream: virStreamPtr, length: c_longlong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamSendHole, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamSendHole, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSparseRecvAll(stream: virStreamPtr, handler: virStreamSinkFunc, holeHandler: virStreamSinkHoleFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSparseRecvAll, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamSparseRecvAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSparseSendAll(stream: virStreamPtr, handler: virStreamSourceFunc, holeHandler: virStreamSourceHoleFunc, skipHandler: virStreamSourceSkipFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSparseSendAll, 38, Foreign(73, 38, "invalid stream pointer in %s"))
+    entry_stub!(Nothing, virStreamSparseSendAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virTypedParamsAddBoolean(params: *mut virTypedParameterPtr, nparams: *mut c_int, maxparams: *mut c_int, name: *const c_char, value: c_int) -> c_int {
     entry!(Nothing, typed_params::virTypedParamsAddBoolean(params, nparams, maxparams, name, value))
