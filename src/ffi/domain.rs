@@ -513,4 +513,3 @@ pub(crate) unsafe fn virDomainGetMaxMemory(d: virDomainPtr) -> c_ulong {
         Err(e) => fail(e, 0),
     }
 }
-

@@ -4,7 +4,12 @@
 //! `test:///ABSOLUTE/PATH.xml` loads a node file of its own for each connection (`node_file`),
 //! and asks for the credentials its `<auth>` section names.
 
+mod default_node;
+mod interface;
+mod network;
+mod node_device;
 mod node_file;
+mod storage;
 
 pub use node_file::NodeInfo;
 
@@ -17,8 +22,8 @@ use crate::auth::{self, Prompter};
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, InterfaceDriver, NetworkDriver, NetworkEventDriver,
-    NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver, StreamDriver,
+    DomainSnapshotDriver, Driver, NetworkEventDriver, NodeDriver, NwFilterDriver, SecretDriver,
+    StreamDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -198,6 +203,10 @@ pub struct TestDriver {
     node_info: node_file::NodeInfo,
     /// The node file's `<auth>` users: none means no authentication.
     users: Vec<node_file::User>,
+    networks: network::Networks,
+    interfaces: interface::Interfaces,
+    storage: storage::Storage,
+    devices: node_device::NodeDevices,
 }
 
 /// The host name the reference's test driver names in its credential prompts.
@@ -243,6 +252,10 @@ impl TestDriver {
             bus: Bus::new(),
             node_info: node_file::default_node_info(),
             users: Vec::new(),
+            networks: Default::default(),
+            interfaces: Default::default(),
+            storage: Default::default(),
+            devices: Default::default(),
         }
     }
 
@@ -253,6 +266,7 @@ impl TestDriver {
         let mut driver = TestDriver::empty();
         driver.node_info = file.node_info;
         driver.users = file.users;
+        driver.load_objects(&file.objects)?;
         {
             let mut st = driver.lock();
             for def in file.domains {
@@ -296,8 +310,22 @@ impl TestDriver {
         }
     }
 
+    /// The networks, interfaces, pools and devices a node defines, in the reference's order.
+    fn load_objects(&mut self, objects: &node_file::NodeObjects) -> Result<()> {
+        self.networks = network::Networks::load(&objects.networks)?;
+        self.interfaces = interface::Interfaces::load(&objects.interfaces)?;
+        self.storage = storage::Storage::load(&objects.pools)?;
+        self.devices = node_device::NodeDevices::load(&objects.devices)?;
+        Ok(())
+    }
+
     fn with_default_domain() -> TestDriver {
-        let d = TestDriver::empty();
+        let mut d = TestDriver::empty();
+        // The reference's default node defines these beside its domain (default_node.rs).
+        let defaults = default_node::objects();
+        if let Err(e) = d.load_objects(&defaults) {
+            crate::error::report(e);
+        }
         let def = DomainDef {
             virt_type: "test".into(),
             name: "test".into(),
@@ -710,15 +738,7 @@ impl DomainDriver for TestDriver {
     }
 }
 
-impl NetworkDriver for TestDriver {}
-
 impl NetworkEventDriver for TestDriver {}
-
-impl InterfaceDriver for TestDriver {}
-
-impl StorageDriver for TestDriver {}
-
-impl NodeDeviceDriver for TestDriver {}
 
 impl SecretDriver for TestDriver {}
 

@@ -2,8 +2,8 @@
 //! the domains (inline, or `<domain file='relative.xml'/>` resolved beside the node file) and the
 //! `<auth>` users, with the reference's errors for files that cannot be loaded.
 //!
-//! Networks, interfaces, storage pools and node devices are not loaded yet: their elements are
-//! skipped, never refused.
+//! Networks, interfaces, storage pools and node devices are handed, as XML text, to the modules of
+//! their families.
 
 use crate::domain::{self, DomainDef};
 use crate::error::{
@@ -48,7 +48,18 @@ pub struct User {
 pub struct NodeFile {
     pub node_info: NodeInfo,
     pub domains: Vec<DomainDef>,
+    pub objects: NodeObjects,
     pub users: Vec<User>,
+}
+
+/// The XML text of each object a node file defines, inline or in a file beside it (`file=`), in
+/// file order; the family's own module parses it.
+#[derive(Default)]
+pub struct NodeObjects {
+    pub networks: Vec<String>,
+    pub interfaces: Vec<String>,
+    pub pools: Vec<String>,
+    pub devices: Vec<String>,
 }
 
 /// virNodeInfo's model is a 32-byte C string.
@@ -106,10 +117,17 @@ pub fn load(path: &str) -> Result<NodeFile> {
     // The reference's order: the host, the domains, (the other objects,) the users.
     let node_info = parse_node_info(root)?;
     let domains = parse_domains(path, root)?;
+    let objects = NodeObjects {
+        networks: element_texts(path, &text, root, "network")?,
+        interfaces: element_texts(path, &text, root, "interface")?,
+        pools: element_texts(path, &text, root, "pool")?,
+        devices: element_texts(path, &text, root, "device")?,
+    };
     let users = parse_users(root)?;
     Ok(NodeFile {
         node_info,
         domains,
+        objects,
         users,
     })
 }
@@ -226,6 +244,21 @@ fn parse_domains(path: &str, root: roxmltree::Node) -> Result<Vec<DomainDef>> {
         out.push(def);
     }
     Ok(out)
+}
+
+/// The text of each `<name>` element of the node: its own source, or the file its `file=` names.
+fn element_texts(
+    path: &str,
+    text: &str,
+    root: roxmltree::Node,
+    name: &'static str,
+) -> Result<Vec<String>> {
+    elements(root, name)
+        .map(|node| match node.attribute("file") {
+            Some(file) => read(&beside(path, file)),
+            None => Ok(text[node.range()].to_string()),
+        })
+        .collect()
 }
 
 /// testParseAuthUsers: every `<auth><user>` needs a name; its password is optional.

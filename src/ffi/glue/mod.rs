@@ -2,7 +2,8 @@
 //! the public layer's checks, the C arguments turned into the Rust values the family method takes,
 //! and its answer turned back into C. A driver method's parameter and return types choose the
 //! conversion ([`FromC`], [`Reply`]), so adding a function is a generator row and driver methods;
-//! a new C type shape is one impl here, for every function that has it.
+//! a new C type shape is one impl here (or in a file of its own beside this one), for every
+//! function that has it.
 
 use crate::domain::{uuid, DomainRef};
 use crate::driver::Driver;
@@ -174,6 +175,14 @@ impl FromC<*const c_char> for [u8; 16] {
         let text: String = unsafe { FromC::from_c(c, cx, arg) }?;
         uuid::parse(&text)
             .ok_or_else(|| Error::invalid_arg(cx.from, cx.function, arg, "Invalid UUID".into()))
+    }
+}
+
+/// An object handle as a further argument (virStorageVolCreateXMLFrom's `clonevol`): what it
+/// names, or the reference's error for a bad handle.
+impl<K: Kind> FromC<*mut K::Target> for K {
+    unsafe fn from_c(c: *mut K::Target, cx: &Cx, _arg: &'static str) -> Result<Self> {
+        Ok(objects::require::<K>(c, cx.function)?.obj.clone())
     }
 }
 
