@@ -61,9 +61,14 @@ pub struct Registration {
     pub legacy: bool,
     /// Only events of the domain with this UUID.
     pub filter: Option<[u8; 16]>,
-    /// The callback function's address.
-    pub func: usize,
+    /// Which of the application's functions this is (legacy deregistration names it).
+    pub func: CallbackIdentity,
 }
+
+/// The identity of an application's callback function: its address, only ever compared, never
+/// called through (the C boundary keeps the callable pointer itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallbackIdentity(pub usize);
 
 struct Entry {
     id: i32,
@@ -157,7 +162,7 @@ impl Bus {
     }
 
     /// The id of the legacy registration of `func` on `conn_key`.
-    pub fn legacy_id(&self, conn_key: usize, func: usize) -> Result<i32> {
+    pub fn legacy_id(&self, conn_key: usize, func: CallbackIdentity) -> Result<i32> {
         let st = self.lock();
         st.callbacks
             .iter()
@@ -174,7 +179,7 @@ impl Bus {
                 Error::with(
                     VIR_ERR_INVALID_ARG,
                     VIR_FROM_NONE,
-                    format!("event callback function {func:#x} not registered"),
+                    format!("event callback function {:#x} not registered", func.0),
                 )
             })
     }

@@ -11,13 +11,14 @@
 
 use crate::api::DomainEventID;
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN};
-use crate::event::{DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
+use crate::event::{CallbackIdentity, DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{
     virConnectCloseFunc, virConnectDomainEventCallback, virConnectDomainEventGenericCallback,
     virConnectPtr, virDomainPtr, virFreeCallback,
 };
 use crate::ffi::handles::{self, conn_of, ConnEntry};
+use crate::ffi::opaque::Opaque;
 use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,6 +26,9 @@ use std::sync::Arc;
 
 /// VIR_DOMAIN_EVENT_ID_LAST in libvirt 9.0.
 const EVENT_ID_LAST: c_int = DomainEventID::LAST;
+
+/// virConnectCloseFunc, known non-NULL.
+type CloseFn = unsafe extern "C" fn(virConnectPtr, c_int, *mut c_void);
 
 type LifecycleFn =
     unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
@@ -36,7 +40,7 @@ type LifecycleFn =
 struct CListener {
     conn_key: usize,
     cb: Option<LifecycleFn>,
-    opaque: usize,
+    opaque: Opaque,
     freecb: virFreeCallback,
     released: AtomicBool,
 }
@@ -59,7 +63,7 @@ impl Listener for CListener {
                 dom,
                 ev.event,
                 ev.detail,
-                self.opaque as *mut c_void,
+                self.opaque.as_ptr(),
             )
         };
         handles::unref_domain(dom as usize);
@@ -71,7 +75,7 @@ impl Listener for CListener {
         }
         if let Some(f) = self.freecb {
             // SAFETY: the application's free callback for the data it registered, called once.
-            unsafe { f(self.opaque as *mut c_void) }
+            unsafe { f(self.opaque.as_ptr()) }
         }
     }
 
@@ -98,7 +102,7 @@ fn register(
     let listener = Arc::new(CListener {
         conn_key: c as usize,
         cb,
-        opaque: opaque as usize,
+        opaque: Opaque::new(opaque),
         freecb,
         released: AtomicBool::new(false),
     });
@@ -171,7 +175,7 @@ pub(crate) unsafe fn virConnectDomainEventRegisterAny(
             event_id: eventID,
             legacy: false,
             filter,
-            func: generic as usize,
+            func: CallbackIdentity(generic as usize),
         };
         register(conn, &e, reg, lifecycle, opaque, freecb)
     })();
@@ -220,7 +224,7 @@ pub(crate) unsafe fn virConnectDomainEventRegister(
             event_id: EVENT_ID_LIFECYCLE,
             legacy: true,
             filter: None,
-            func: f as usize,
+            func: CallbackIdentity(f as usize),
         };
         register(conn, &e, reg, Some(f), opaque, freecb)
     });
@@ -241,7 +245,7 @@ pub(crate) unsafe fn virConnectDomainEventDeregister(
             return Err(Error::null_arg(VIR_FROM_DOMAIN, F, "cb"));
         };
         let bus = e.conn.driver.domain_event().domain_events(F)?;
-        let id = bus.legacy_id(conn as usize, f as usize)?;
+        let id = bus.legacy_id(conn as usize, CallbackIdentity(f as usize))?;
         bus.deregister(conn as usize, id)
     });
     match r {
@@ -269,11 +273,11 @@ fn close_callback_check(conn: virConnectPtr, cb: virConnectCloseFunc, function: 
 /// after the callback has run (the function itself stays registered: a second registration, or
 /// unregistering another function, is refused). Local drivers never close a connection by
 /// themselves and, as the reference's, keep nothing.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 struct CloseCallback {
-    cb: usize,
-    opaque: usize,
-    freecb: usize,
+    cb: CloseFn,
+    opaque: Opaque,
+    freecb: virFreeCallback,
     /// The registration still holds its reference on the connection (until it is released).
     holds_ref: bool,
 }
@@ -283,8 +287,8 @@ impl CloseCallback {
     /// The function stays registered.
     fn release(&mut self) -> CloseCallback {
         let owed = *self;
-        self.opaque = 0;
-        self.freecb = 0;
+        self.opaque = Opaque::new(std::ptr::null_mut());
+        self.freecb = None;
         self.holds_ref = false;
         owed
     }
@@ -307,13 +311,9 @@ pub(crate) fn forget_close_callback(conn_key: usize) {
 /// Run what a registration owed, outside the registry's lock: the free function, then the
 /// release of its connection reference (which may close the connection).
 fn settle(conn_key: usize, owed: &CloseCallback) {
-    if owed.freecb != 0 {
-        // SAFETY: `freecb` was stored from the application's non-NULL virFreeCallback.
-        let f: unsafe extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(owed.freecb) };
+    if let Some(f) = owed.freecb {
         // SAFETY: the application's free function on its own data.
-        let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
-            f(owed.opaque as *mut c_void)
-        }));
+        let _ = catch_unwind(AssertUnwindSafe(|| unsafe { f(owed.opaque.as_ptr()) }));
     }
     if owed.holds_ref {
         handles::unref_connection(conn_key);
@@ -330,13 +330,10 @@ fn connection_closed(conn_key: usize, reason: i32) {
         .filter(|c| c.holds_ref)
         .map(CloseCallback::release);
     let Some(c) = owed else { return };
-    // SAFETY: `c.cb` was stored from the application's non-NULL virConnectCloseFunc.
-    let f: unsafe extern "C" fn(virConnectPtr, c_int, *mut c_void) =
-        unsafe { std::mem::transmute(c.cb) };
     // SAFETY: the application's callback with its connection handle (alive: the registration
     // holds a reference until `settle`), the reason and its data.
     let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
-        f(conn_key as virConnectPtr, reason, c.opaque as *mut c_void)
+        (c.cb)(conn_key as virConnectPtr, reason, c.opaque.as_ptr())
     }));
     settle(conn_key, &c);
 }
@@ -367,9 +364,9 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
     }
     let key = conn as usize;
     let entry = CloseCallback {
-        cb: f as usize,
-        opaque: opaque as usize,
-        freecb: freecb.map_or(0, |f| f as usize),
+        cb: f,
+        opaque: Opaque::new(opaque),
+        freecb,
         holds_ref: true,
     };
     let hook = {
@@ -418,7 +415,7 @@ pub(crate) unsafe fn virConnectUnregisterCloseCallback(
             .find(|(k, _)| *k == conn as usize)
             .map(|(_, s)| s);
         match slot {
-            Some(s) if s.is_some_and(|c| c.cb == f as usize) => {
+            Some(s) if s.is_some_and(|c| std::ptr::fn_addr_eq(c.cb, f)) => {
                 // The reference tells the daemon, which needs the connection alive.
                 if !e.conn.driver.connect().is_alive() {
                     drop(all);
