@@ -41,6 +41,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # shellcheck source=tests/stragglers.sh
 . "$top/tests/stragglers.sh"
+. "$top/tests/flagsprobe.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
@@ -224,33 +225,15 @@ flags_probe() {
         return
     fi
     ref_setup
-    local src=$out/flagsprobe-qemu.c who bin lp r
-    python3 gen/flagsprobe.py --env-uri >"$src" || { bad "flags: generator"; return; }
-    gcc $CFLAGS -Iinclude -o "$out/flagsprobe-qemu.ours" "$src" -L"$lib" -lvirt -lpthread ||
-        { bad "flags: does not compile against our headers"; return; }
-    gcc $CFLAGS -o "$out/flagsprobe-qemu.ref" "$src" -lvirt -lpthread ||
-        { bad "flags: does not compile against Debian's headers"; return; }
+    flags_build qemu || return
+    local who bin lp r
     for who in ref theirs-on-ours ours; do
-        case $who in
-            ref) bin=flagsprobe-qemu.ref lp= ;;
-            theirs-on-ours) bin=flagsprobe-qemu.ref lp=$lib ;;
-            ours) bin=flagsprobe-qemu.ours lp=$lib ;;
-        esac
+        read -r bin lp <<<"$(flags_run qemu $who)"
         r=$(new_root "flags-$who")
-        (cd "$base" && FLAGSPROBE_URI="qemu:///embed?root=$r" LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin") \
+        (cd "$base" && FLAGSPROBE_URI="qemu:///embed?root=$r" LD_LIBRARY_PATH=$lp timeout -k 5 300 "$bin") \
             2>/dev/null | sed "s|$r|ROOT|g" >"$out/flagsprobe-qemu.$who.out"
     done
-    if grep -qE "died with signal|no live handles" "$out/flagsprobe-qemu.ours.out"; then
-        bad "flags: crash or no handles on ours"; grep -E "died|no live" "$out/flagsprobe-qemu.ours.out" | head -5
-    fi
-    python3 gen/flagscompare.py "$out/flagsprobe-qemu.ref.out" "$out/flagsprobe-qemu.ours.out" \
-        "$out/flagsprobe-qemu.theirs-on-ours.out" "" >"$out/flags-qemu.out"
-    local p f
-    p=$(grep -c '^PASS ' "$out/flags-qemu.out"); f=$(grep -c '^FAIL ' "$out/flags-qemu.out")
-    grep -E '^(FAIL|NOTE) ' "$out/flags-qemu.out" | sed "s/^/  flags: /"
-    if [ "$p" = 0 ]; then bad "flags: nothing compared (the reference answered nothing?)"; fi
-    pass=$((pass + p)); fail=$((fail + f))
-    echo "flags: $p passed, $f failed (compared with libvirt 9.0)"
+    flags_tally qemu qemu
 }
 
 same() { # mode: the reference's output equals both of ours

@@ -12,6 +12,7 @@
 # except under CI=true where that is a failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/flagsprobe.sh"
 cd "$top"
 
 LIBVIRTD=${LIBVIRTD:-/usr/sbin/libvirtd}
@@ -255,32 +256,17 @@ differential close-free closefree kill_unix
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes
 # (or the client makes first) reach the caller as the reference's.
 flags_remote() {
-    local src=$out/flagsprobe-remote.c f bin lp
-    python3 gen/flagsprobe.py --env-uri >"$src" || { bad "flags: generator"; return; }
-    gcc $CFLAGS -Iinclude -o "$out/flagsprobe-remote.ours" "$src" -L"$lib" -lvirt -lpthread ||
-        { bad "flags: does not compile against our headers"; return; }
+    local who bin lp
     if [ $have_ref = 0 ]; then echo "######## SKIP: remote flags probe: no reference ########"; return; fi
-    gcc $CFLAGS -o "$out/flagsprobe-remote.ref" "$src" -lvirt -lpthread ||
-        { bad "flags: does not compile against Debian's headers"; return; }
-    for f in ref theirs-on-ours ours; do
-        case $f in
-            ref) bin=flagsprobe-remote.ref lp= ;;
-            theirs-on-ours) bin=flagsprobe-remote.ref lp=$lib ;;
-            ours) bin=flagsprobe-remote.ours lp=$lib ;;
-        esac
+    flags_build remote || return
+    for who in ref theirs-on-ours ours; do
+        read -r bin lp <<<"$(flags_run remote $who)"
         start_daemon a >&2 || { bad "flags: daemon did not start"; return; }
-        FLAGSPROBE_URI=$(unix_uri a) LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" \
-            2>/dev/null | sed "s|$base|BASE|g" >"$out/flagsprobe-remote.$f.out"
+        FLAGSPROBE_URI=$(unix_uri a) LD_LIBRARY_PATH=$lp timeout -k 5 300 "$bin" \
+            2>/dev/null | sed "s|$base|BASE|g" >"$out/flagsprobe-remote.$who.out"
         stop_daemon a
     done
-    python3 gen/flagscompare.py "$out/flagsprobe-remote.ref.out" "$out/flagsprobe-remote.ours.out" \
-        "$out/flagsprobe-remote.theirs-on-ours.out" "" >"$out/flags-remote.out"
-    local p n
-    p=$(grep -c '^PASS ' "$out/flags-remote.out"); n=$(grep -c '^FAIL ' "$out/flags-remote.out")
-    grep -E '^(FAIL|NOTE) ' "$out/flags-remote.out" | sed "s/^/  flags: /"
-    [ "$p" = 0 ] && bad "flags: nothing compared (the reference answered nothing?)"
-    pass=$((pass + p)); fail=$((fail + n))
-    echo "flags (remote): $p passed, $n failed (compared with libvirt 9.0)"
+    flags_tally remote remote
 }
 flags_remote
 
