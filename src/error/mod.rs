@@ -198,6 +198,24 @@ pub fn report(e: Error) {
     changed();
 }
 
+/// The start of a public call, in one thread-local access (the hot path of every call): clear
+/// the last error when `reset`, and give how many errors this thread has raised so far.
+pub fn begin_call(reset: bool) -> u64 {
+    let (had, count) = LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        // Drop in place: taking the error out would move the whole struct.
+        let had = reset && l.0.is_some();
+        if had {
+            l.0 = None;
+        }
+        (had, l.1)
+    });
+    if had {
+        changed();
+    }
+    count
+}
+
 /// How many errors this thread has raised: the API boundary compares it before and after a call.
 pub fn raised_count() -> u64 {
     LAST.with(|l| l.borrow().1)

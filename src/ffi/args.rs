@@ -34,6 +34,11 @@ pub(crate) unsafe fn optional_str<'a>(p: *const c_char) -> Option<Cow<'a, str>> 
     }
     // SAFETY: non-NULL and, by the caller's promise, NUL-terminated and alive for 'a.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    if bytes.is_ascii() {
+        // ASCII (nearly every name and document) is its own text: nothing to decode.
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return Some(Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) }));
+    }
     Some(ctext::decode(bytes))
 }
 

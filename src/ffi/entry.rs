@@ -185,10 +185,7 @@ pub(crate) fn call<R>(
     body: impl FnOnce() -> R,
 ) -> R {
     crate::ffi::error::observe_thread_errors();
-    if reset {
-        error::reset_last();
-    }
-    let before = error::raised_count();
+    let before = error::begin_call(reset);
     let out = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
         Err(panic) => {
