@@ -134,7 +134,7 @@ differential() {
             { cat "$out/$p.ref.build.err"; bad "diff: $p does not compile against Debian's headers"; return; }
     done
     local mode who
-    for mode in ${QT_DIFF_MODES:-main reconnect dead jobwait clash}; do
+    for mode in ${QT_DIFF_MODES:-main reconnect dead jobwait clash modes}; do
         for who in ref theirs-on-ours ours; do
             probe "$mode" "$who"
         done

@@ -8,7 +8,7 @@
  * embedded root per process ("Cannot open embedded driver at path ..., already open with path
  * ..."), so each mode runs in its own process on its own root.
  *
- * usage: diff main|reconnect|dead|clash ROOT   (ROOT holds etc/qemu.conf already)
+ * usage: diff main|reconnect|dead|clash|modes ROOT   (ROOT holds etc/qemu.conf already)
  *        diff start ROOT NAME UUID PERSISTENT [NAME UUID PERSISTENT...]   (helper) */
 #include "qt.h"
 
@@ -347,6 +347,51 @@ static void clash(char *self, const char *root)
     printf("clash reopen helper: exit %d\n", run_helper(self, show));
 }
 
+/* The modes of what a guest leaves under the root (issue 19), with the umask most users have:
+ * its log, status, pid file, definition, runtime directory and monitor socket. */
+static void show_mode(const char *root, const char *fmt, const char *name)
+{
+    char rel[512], path[4600];
+    snprintf(rel, sizeof(rel), fmt, name);
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    struct stat sb;
+    if (stat(path, &sb) == 0)
+        printf("mode %s: %04o\n", rel, (unsigned)(sb.st_mode & 07777));
+    else
+        printf("mode %s: absent\n", rel);
+}
+
+static void modes(const char *root)
+{
+    umask(022);
+    char uri[4200];
+    snprintf(uri, sizeof(uri), "qemu:///embed?root=%s", root);
+    virConnectPtr c = virConnectOpen(uri);
+    if (!c) {
+        show_error("modes open");
+        return;
+    }
+    virDomainPtr p = virDomainDefineXML(c, qt_xml("probe-mp", UUID_P, NULL, NULL));
+    virDomainPtr t = virDomainCreateXML(c, qt_xml("probe-mt", UUID_T1, NULL, NULL), 0);
+    printf("modes: define %s, create %s\n", p ? "ok" : "NULL", t ? "ok" : "NULL");
+    show_mode(root, "etc/qemu/%s.xml", "probe-mp");
+    show_mode(root, "log/qemu/%s.log", "probe-mt");
+    show_mode(root, "run/qemu/%s.xml", "probe-mt");
+    show_mode(root, "run/qemu/%s.pid", "probe-mt");
+    show_mode(root, "lib/qemu/domain-1-%s", "probe-mt");
+    show_mode(root, "lib/qemu/domain-1-%s/monitor.sock", "probe-mt");
+    if (t) {
+        result("modes destroy", virDomainDestroy(t));
+        virDomainFree(t);
+    }
+    show_mode(root, "log/qemu/%s.log", "probe-mt");
+    if (p) {
+        result("modes undefine", virDomainUndefine(p));
+        virDomainFree(p);
+    }
+    qt_close(c);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -384,6 +429,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "dead") == 0) {
         dead_at_open(argv[0], root);
+        return 0;
+    }
+    if (strcmp(argv[1], "modes") == 0) {
+        modes(root);
         return 0;
     }
 

@@ -37,7 +37,9 @@ pub(crate) unsafe fn optional_str<'a>(p: *const c_char) -> Option<Cow<'a, str>> 
     if bytes.is_ascii() {
         // ASCII (nearly every name and document) is its own text: nothing to decode.
         // SAFETY: ASCII bytes are valid UTF-8.
-        return Some(Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) }));
+        return Some(Cow::Borrowed(unsafe {
+            std::str::from_utf8_unchecked(bytes)
+        }));
     }
     Some(ctext::decode(bytes))
 }

@@ -1,6 +1,19 @@
 //! Where a domain's files live under the driver's root (the reference's embedded layout).
 
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+
+/// The modes the reference gives what it makes for a guest, whatever the umask: a guest's files
+/// (log, status, definition) for its owner only, its runtime directory for the owner and group,
+/// the monitor socket as libvirt binds it.
+pub const PRIVATE_FILE: u32 = 0o600;
+pub const DOMAIN_DIR: u32 = 0o750;
+pub const MONITOR_SOCKET: u32 = 0o775;
+
+/// Give `path` exactly `mode` (the umask only ever narrows what a create asks for).
+pub fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
 use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Clone, Debug)]
@@ -48,7 +61,8 @@ impl Layout {
     }
 }
 
-/// Write a file atomically: a temporary file beside it, fsync, rename.
+/// Write a file atomically: a temporary file beside it, fsync, rename. Readable by its owner only
+/// (0600, as the reference's status files and saved definitions): definitions carry secrets.
 pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     // Unique per call: two threads of one process writing the same file never share a temporary.
@@ -59,7 +73,11 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
         SEQ.fetch_add(1, Ordering::Relaxed)
     ));
     let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(PRIVATE_FILE)
+            .open(&tmp)?;
         f.write_all(data)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)

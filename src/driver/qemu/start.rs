@@ -60,7 +60,10 @@ impl QemuDriver {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let name = def.name.clone();
         let l = &self.layout;
-        mkdir(&l.domain_dir(id, &name))?;
+        let domain_dir = l.domain_dir(id, &name);
+        mkdir(&domain_dir)?;
+        layout::set_mode(&domain_dir, layout::DOMAIN_DIR)
+            .map_err(|e| sys_err(&e, format!("cannot set mode of '{}'", domain_dir.display())))?;
         mkdir(&l.log_dir())?;
         let sock_path = l.monitor_socket(id, &name);
         let _ = std::fs::remove_file(&sock_path);
@@ -70,14 +73,24 @@ impl QemuDriver {
                 format!("Failed to bind socket to '{}'", sock_path.display()),
             )
         })?;
+        let _ = layout::set_mode(&sock_path, layout::MONITOR_SOCKET);
         let log_path = l.log_file(&name);
         let emulator = command::emulator(&def);
         {
             use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
             let mut log = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
+                .mode(layout::PRIVATE_FILE)
                 .open(&log_path)
+                .and_then(|f| {
+                    // A log kept from an earlier run keeps its name, not its mode.
+                    f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(
+                        layout::PRIVATE_FILE,
+                    ))?;
+                    Ok(f)
+                })
                 .map_err(|e| {
                     sys_err(
                         &e,
