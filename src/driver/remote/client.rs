@@ -15,6 +15,7 @@
 //! the end the reader saw. Every later call hears the reference's "client socket is closed".
 //! The close reason is the reference's too: EOF when the socket reports a hangup, else ERROR.
 
+use super::tls::TlsStream;
 use super::xdr::{Dec, Enc};
 use crate::error::{Error, Result, VIR_ERR_RPC, VIR_FROM_RPC};
 use std::collections::HashMap;
@@ -64,6 +65,7 @@ pub enum Stream {
     Tcp(TcpStream),
     /// A helper process (ssh) at the other end of a socket pair, as the reference runs it.
     Command(UnixStream, Arc<Helper>),
+    Tls(TlsStream),
 }
 
 /// A helper process carrying the protocol on its stdin and stdout; what it says on stderr ends
@@ -141,6 +143,7 @@ impl Stream {
             Stream::Unix(s) => Ok(Stream::Unix(s.try_clone()?)),
             Stream::Tcp(s) => Ok(Stream::Tcp(s.try_clone()?)),
             Stream::Command(s, h) => Ok(Stream::Command(s.try_clone()?, h.clone())),
+            Stream::Tls(s) => Ok(Stream::Tls(s.try_clone()?)),
         }
     }
 
@@ -148,6 +151,7 @@ impl Stream {
         match self {
             Stream::Unix(s) | Stream::Command(s, _) => s.as_raw_fd(),
             Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Tls(s) => s.fd(),
         }
     }
 
@@ -155,6 +159,10 @@ impl Stream {
         let _ = match self {
             Stream::Unix(s) | Stream::Command(s, _) => s.set_read_timeout(t),
             Stream::Tcp(s) => s.set_read_timeout(t),
+            Stream::Tls(s) => {
+                s.set_read_timeout(t);
+                Ok(())
+            }
         };
     }
 
@@ -196,6 +204,7 @@ impl Stream {
                 let _ = s.shutdown(Shutdown::Both);
                 h.stop();
             }
+            Stream::Tls(s) => s.shutdown(),
         }
     }
 }
@@ -205,6 +214,7 @@ impl Read for Stream {
         match self {
             Stream::Unix(s) | Stream::Command(s, _) => s.read(buf),
             Stream::Tcp(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
         }
     }
 }
@@ -215,6 +225,7 @@ impl Write for Stream {
             Stream::Unix(s) | Stream::Command(s, _) => send_nosignal(s, buf),
             // std's TcpStream already sends with MSG_NOSIGNAL.
             Stream::Tcp(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
         }
     }
 
