@@ -3,7 +3,7 @@
 //!
 //! - `DRIVER+unix:///PATH[?socket=S]`: the daemon's unix socket (default
 //!   `/var/run/libvirt/libvirt-sock`, `-ro` for read-only connections);
-//! - `DRIVER+tcp://HOST[:PORT]/PATH`: plain TCP (default port 16509), `auth_tcp = "none"` only;
+//! - `DRIVER+tcp://HOST[:PORT]/PATH`: plain TCP (default port 16509);
 //! - `DRIVER+tls://HOST[:PORT]/PATH` (or a host and no transport): TLS (default port 16514),
 //!   libvirt's PKI layout, `pkipath`, `no_verify`, `no_sanity` (`tls`);
 //! - `DRIVER+ssh://[USER@]HOST[:PORT]/PATH`: the system `ssh` client (or `command=`) running
@@ -13,10 +13,13 @@
 //! - `DRIVER:///PATH` that no driver of ours serves: the local daemon's socket.
 //!
 //! The daemon is asked to open `DRIVER:///PATH` (the URI without transport, host and the
-//! parameters that only this driver reads), or the `name` parameter. Errors the daemon raises
+//! parameters that only this driver reads), or the `name` parameter, once authenticated (`auth`:
+//! none, polkit, or SASL with credentials from the application's callback). Errors the daemon raises
 //! arrive unchanged; a daemon that goes away fails calls with the reference's errors.
 
+mod auth;
 mod client;
+mod sasl;
 mod tls;
 mod xdr;
 
@@ -31,8 +34,7 @@ use crate::driver::{
     StorageDriver, StreamDriver,
 };
 use crate::error::{
-    Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT, VIR_FROM_REMOTE,
-    VIR_FROM_RPC,
+    Error, Result, VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT, VIR_FROM_REMOTE, VIR_FROM_RPC,
 };
 use crate::event::Bus;
 use crate::uri::Uri;
@@ -66,6 +68,10 @@ mod proc {
     pub(super) const CONNECT_LIST_DOMAINS: i32 = 37;
     pub(super) const CONNECT_GET_HOSTNAME: i32 = 59;
     pub(super) const AUTH_LIST: i32 = 66;
+    pub(super) const AUTH_SASL_INIT: i32 = 67;
+    pub(super) const AUTH_SASL_START: i32 = 68;
+    pub(super) const AUTH_SASL_STEP: i32 = 69;
+    pub(super) const AUTH_POLKIT: i32 = 70;
     pub(super) const DOMAIN_IS_ACTIVE: i32 = 150;
     pub(super) const DOMAIN_IS_PERSISTENT: i32 = 151;
     pub(super) const DOMAIN_CREATE_WITH_FLAGS: i32 = 196;
@@ -80,10 +86,8 @@ mod proc {
     pub(super) const DOMAIN_DEFINE_XML_FLAGS: i32 = 350;
 }
 
-/// REMOTE_DOMAIN_LIST_MAX, REMOTE_AUTH_TYPE_LIST_MAX.
+/// REMOTE_DOMAIN_LIST_MAX.
 const DOMAIN_LIST_MAX: usize = 16384;
-const AUTH_TYPE_LIST_MAX: usize = 20;
-const REMOTE_AUTH_NONE: i32 = 0;
 const DEFAULT_TCP_PORT: i32 = 16509;
 const LOCAL_SOCKET: &str = "/var/run/libvirt/libvirt-sock";
 const LOCAL_SOCKET_RO: &str = "/var/run/libvirt/libvirt-sock-ro";
@@ -386,8 +390,13 @@ pub struct RemoteDriver {
     closed: AtomicBool,
 }
 
-/// Open a connection to the daemon `uri` names.
-pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
+/// Open a connection to the daemon `uri` names; `prompter` answers for the application when the
+/// daemon wants credentials (SASL).
+pub fn open(
+    uri: &Uri,
+    read_only: bool,
+    prompter: Option<&dyn crate::auth::Prompter>,
+) -> Result<Arc<dyn Driver>> {
     let (driver, transport) = split_scheme(uri);
     let name = remote_name(uri, &driver);
     // Parameters the reference parses before it connects, whatever the transport.
@@ -444,7 +453,15 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
         };
     let client = Client::start(stream)?;
     let opened = (|| -> Result<RemoteDriver> {
-        authenticate(&client)?;
+        auth::authenticate(
+            &client,
+            &auth::Context {
+                prompter,
+                authtype: uri.param("auth"),
+                // Mechanisms without a security layer only where the channel is secure.
+                secure: transport != "tcp",
+            },
+        )?;
         let mut e = Enc::new();
         let flags = match read_only {
             true => ConnectFlags::RO,
@@ -470,25 +487,6 @@ pub fn open(uri: &Uri, read_only: bool) -> Result<Arc<dyn Driver>> {
     driver.listen_for_events()?;
     let driver: Arc<dyn Driver> = Arc::new(driver);
     Ok(driver)
-}
-
-/// The daemon must let us in without credentials (auth "none"), as our test daemons do.
-fn authenticate(client: &Client) -> Result<()> {
-    let ret = client.call(proc::AUTH_LIST, &[])?;
-    let mut d = Dec::new(&ret);
-    let n = d.count(AUTH_TYPE_LIST_MAX)?;
-    let mut types = Vec::with_capacity(n);
-    for _ in 0..n {
-        types.push(d.i32()?);
-    }
-    if types.is_empty() || types.contains(&REMOTE_AUTH_NONE) {
-        return Ok(());
-    }
-    Err(Error::with(
-        VIR_ERR_AUTH_FAILED,
-        VIR_FROM_REMOTE,
-        format!("unsupported authentication type {}", types[0]),
-    ))
 }
 
 impl RemoteDriver {
@@ -829,7 +827,7 @@ mod tests {
                 let mut body = Enc::new();
                 let mut status = 0;
                 match p {
-                    proc::AUTH_LIST => body.u32(1).i32(REMOTE_AUTH_NONE),
+                    proc::AUTH_LIST => body.u32(1).i32(0),
                     proc::CONNECT_GET_TYPE => body.string("TEST"),
                     proc::CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY => body.i32(0),
                     proc::CONNECT_OPEN => &mut body,
@@ -870,7 +868,7 @@ mod tests {
         let sock = dir.join("sock");
         let daemon = fake_daemon(&sock, 1);
         let u = Uri::parse(&format!("test+unix:///default?socket={}", sock.display())).unwrap();
-        let d = open(&u, false).unwrap();
+        let d = open(&u, false, None).unwrap();
         assert_eq!(d.kind(), "TEST");
         assert!(d.is_alive());
         let (tx, rx) = std::sync::mpsc::channel();
@@ -928,20 +926,20 @@ mod tests {
             r"''\''test:///default?a=b'\''\'\'''\''c'\'''"
         );
         let u = Uri::parse("test+ssh://h/default?proxy=bogus").unwrap();
-        let e = open(&u, false).err().unwrap();
+        let e = open(&u, false, None).err().unwrap();
         assert_eq!(e.message, "invalid argument: Unnkown proxy type 'bogus'");
         let u = Uri::parse("test+ssh://h/default?no_verify=yes").unwrap();
-        let e = open(&u, false).err().unwrap();
+        let e = open(&u, false, None).err().unwrap();
         assert_eq!((e.code, e.domain), (VIR_ERR_INVALID_ARG, VIR_FROM_REMOTE));
     }
 
     #[test]
     fn refuses_unknown_transports_and_missing_daemons() {
         let u = Uri::parse("test+bogus:///default").unwrap();
-        let e = open(&u, false).err().unwrap();
+        let e = open(&u, false, None).err().unwrap();
         assert_eq!((e.code, e.domain), (VIR_ERR_INVALID_ARG, VIR_FROM_REMOTE));
         let u = Uri::parse("test+unix:///default?socket=/nonexistent/sock").unwrap();
-        let e = open(&u, false).err().unwrap();
+        let e = open(&u, false, None).err().unwrap();
         assert_eq!((e.code, e.domain, e.int1), (38, VIR_FROM_RPC, libc::ENOENT));
         assert_eq!(
             e.message,
