@@ -6,20 +6,15 @@
 //! (virConnectOpenAuth) all at once with Cyrus SASL's prompts.
 
 use super::client::Client;
-use super::proc;
+use super::protocol::{self, proc};
+use super::rpc;
 use super::sasl::{self, Credentials, Failure, Mechanism, Turn};
-use super::xdr::{Dec, Enc};
 use crate::api::ConnectCredentialType;
 use crate::auth::{Answer, Prompter, Request};
 use crate::error::{Error, Result, VIR_ERR_AUTH_FAILED, VIR_FROM_REMOTE, VIR_FROM_RPC};
 
-/// remote_auth_type.
-const AUTH_NONE: i32 = 0;
-const AUTH_SASL: i32 = 1;
-const AUTH_POLKIT: i32 = 2;
-/// REMOTE_AUTH_TYPE_LIST_MAX, REMOTE_AUTH_SASL_DATA_MAX.
-const AUTH_TYPE_LIST_MAX: usize = 20;
-const SASL_DATA_MAX: usize = 65536;
+use protocol::{REMOTE_AUTH_NONE as AUTH_NONE, REMOTE_AUTH_POLKIT as AUTH_POLKIT};
+use protocol::{REMOTE_AUTH_SASL as AUTH_SASL, REMOTE_AUTH_SASL_DATA_MAX as SASL_DATA_MAX};
 /// Cyrus SASL's SASL_NOMECH.
 const SASL_NOMECH: i32 = -4;
 
@@ -43,15 +38,12 @@ fn failed(domain: i32, message: String) -> Error {
 
 /// remoteAuthenticate.
 pub(super) fn authenticate(client: &Client, ctx: &Context) -> Result<()> {
-    let ret = match client.call(proc::AUTH_LIST, &[]) {
-        Ok(r) => r,
+    let types = match rpc::<_, protocol::AuthListRet>(client, proc::AUTH_LIST, &()) {
+        Ok(r) => r.types,
         // A daemon older than authentication.
         Err(e) if e.message.ends_with("unknown procedure") => return Ok(()),
         Err(e) => return Err(e),
     };
-    let mut d = Dec::new(&ret);
-    let n = d.count(AUTH_TYPE_LIST_MAX)?;
-    let types = (0..n).map(|_| d.i32()).collect::<Result<Vec<_>>>()?;
     let Some(&first) = types.first() else {
         return Ok(());
     };
@@ -84,7 +76,7 @@ pub(super) fn authenticate(client: &Client, ctx: &Context) -> Result<()> {
     match chosen {
         AUTH_NONE => Ok(()),
         AUTH_SASL => sasl_exchange(client, ctx, mech),
-        AUTH_POLKIT => client.call(proc::AUTH_POLKIT, &[]).map(drop),
+        AUTH_POLKIT => rpc::<_, protocol::AuthPolkitRet>(client, proc::AUTH_POLKIT, &()).map(drop),
         other => Err(failed(
             VIR_FROM_REMOTE,
             format!("unsupported authentication type {other}"),
@@ -188,51 +180,44 @@ fn credentials(prompter: &dyn Prompter) -> Result<Credentials> {
     })
 }
 
-/// The daemon's answer to START or STEP: whether it is done, and its data (None: "nil").
-fn server_turn(ret: &[u8]) -> Result<(bool, Option<Vec<u8>>)> {
-    let mut d = Dec::new(ret);
-    let complete = d.i32()? != 0;
-    let nil = d.i32()? != 0;
-    let n = d.count(SASL_DATA_MAX)?;
-    // `char data<>`: an array of XDR chars, each a 4-byte word.
-    let data = (0..n)
-        .map(|_| d.i32().map(|c| c as u8))
-        .collect::<Result<Vec<u8>>>()?;
-    Ok((complete, (!nil).then_some(data)))
+/// XDR's `char data<>` as the bytes they carry (xdr_char sends each as a signed char).
+fn bytes_of(data: Vec<i8>, nil: i32) -> Option<Vec<u8>> {
+    (nil == 0).then(|| data.into_iter().map(|c| c as u8).collect())
 }
 
 /// Our data for the daemon: `nil` tells "no data" from empty data.
-fn encode_data(e: &mut Enc, data: &Option<Vec<u8>>) -> Result<()> {
+fn chars_of(data: &Option<Vec<u8>>) -> Result<(i32, Vec<i8>)> {
     let bytes = data.as_deref().unwrap_or_default();
-    if bytes.len() > SASL_DATA_MAX {
+    if bytes.len() > SASL_DATA_MAX as usize {
         return Err(failed(
             VIR_FROM_REMOTE,
             format!("SASL negotiation data too long: {} bytes", bytes.len()),
         ));
     }
-    e.i32(data.is_none() as i32).u32(bytes.len() as u32);
-    // `char data<>`: each byte a 4-byte word, as xdr_char sends a (signed) char.
-    for &b in bytes {
-        e.i32(b as i8 as i32);
-    }
-    Ok(())
+    Ok((
+        data.is_none() as i32,
+        bytes.iter().map(|&b| b as i8).collect(),
+    ))
 }
 
 /// remoteAuthSASL: mechanisms from the daemon, ours started, then challenges answered until
 /// both sides are done (the client always checks the daemon's last word, for mutual proof).
 fn sasl_exchange(client: &Client, ctx: &Context, wanted: Option<&str>) -> Result<()> {
-    let ret = client.call(proc::AUTH_SASL_INIT, &[])?;
-    let offered = Dec::new(&ret).string()?;
-    let name = choose(ctx, &offered, wanted)?;
+    let init: protocol::AuthSaslInitRet = rpc(client, proc::AUTH_SASL_INIT, &())?;
+    let name = choose(ctx, &init.mechlist, wanted)?;
     let prompter = ctx.prompter.ok_or_else(no_worthy_mechanism)?;
     let creds = credentials(prompter)?;
     let mut mech: Box<dyn Mechanism + Send> =
         sasl::mechanism(name, creds, sasl::nonce()).ok_or_else(no_worthy_mechanism)?;
     let Turn { data, mut done } = mech.start().map_err(|f| mechanism_failed(true, f))?;
-    let mut e = Enc::new();
-    e.string(name);
-    encode_data(&mut e, &data)?;
-    let (mut complete, mut challenge) = server_turn(&client.call(proc::AUTH_SASL_START, &e.buf)?)?;
+    let (nil, data) = chars_of(&data)?;
+    let args = protocol::AuthSaslStartArgs {
+        mech: name.into(),
+        nil,
+        data,
+    };
+    let r: protocol::AuthSaslStartRet = rpc(client, proc::AUTH_SASL_START, &args)?;
+    let (mut complete, mut challenge) = (r.complete != 0, bytes_of(r.data, r.nil));
     if complete && done {
         return Ok(());
     }
@@ -244,9 +229,10 @@ fn sasl_exchange(client: &Client, ctx: &Context, wanted: Option<&str>) -> Result
         if complete && done {
             return Ok(());
         }
-        let mut e = Enc::new();
-        encode_data(&mut e, &turn.data)?;
-        (complete, challenge) = server_turn(&client.call(proc::AUTH_SASL_STEP, &e.buf)?)?;
+        let (nil, data) = chars_of(&turn.data)?;
+        let args = protocol::AuthSaslStepArgs { nil, data };
+        let r: protocol::AuthSaslStepRet = rpc(client, proc::AUTH_SASL_STEP, &args)?;
+        (complete, challenge) = (r.complete != 0, bytes_of(r.data, r.nil));
         if complete && done {
             return Ok(());
         }

@@ -16,7 +16,7 @@
 //! The close reason is the reference's too: EOF when the socket reports a hangup, else ERROR.
 
 use super::tls::TlsStream;
-use super::xdr::{Dec, Enc};
+use super::xdr::{Dec, Enc, Xdr};
 use crate::error::{Error, Result, VIR_ERR_RPC, VIR_FROM_RPC};
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
@@ -28,8 +28,8 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub(super) const REMOTE_PROGRAM: u32 = 0x2000_8086;
-pub(super) const REMOTE_VERSION: u32 = 1;
+pub(super) const REMOTE_PROGRAM: u32 = super::protocol::REMOTE_PROGRAM;
+pub(super) const REMOTE_VERSION: u32 = super::protocol::REMOTE_PROTOCOL_VERSION;
 pub(super) const KEEPALIVE_PROGRAM: u32 = 0x6b65_6570;
 pub(super) const KEEPALIVE_VERSION: u32 = 1;
 const KEEPALIVE_PING: i32 = 1;
@@ -709,27 +709,17 @@ fn frame(prog: u32, vers: u32, proc: i32, kind: u32, serial: u32, body: &[u8]) -
 
 /// remote_error, as the daemon sent it: it becomes our error unchanged.
 pub fn decode_error(body: &[u8]) -> Result<Error> {
-    let mut d = Dec::new(body);
-    let code = d.i32()?;
-    let domain = d.i32()?;
-    let message = d.opt_string()?;
-    let level = d.i32()?;
-    let _dom = d.opt_domain()?;
-    let str1 = d.opt_string()?;
-    let str2 = d.opt_string()?;
-    let str3 = d.opt_string()?;
-    let int1 = d.i32()?;
-    let int2 = d.i32()?;
+    let e = super::protocol::Error::decode(&mut Dec::new(body))?;
     Ok(Error {
-        code,
-        domain,
-        level,
-        message: message.unwrap_or_else(|| "unknown error".into()),
-        str1,
-        str2,
-        str3,
-        int1,
-        int2,
+        code: e.code,
+        domain: e.domain,
+        level: e.level,
+        message: e.message.unwrap_or_else(|| "unknown error".into()),
+        str1: e.str1,
+        str2: e.str2,
+        str3: e.str3,
+        int1: e.int1,
+        int2: e.int2,
     })
 }
 
