@@ -284,6 +284,7 @@ class Emitter:
             "//! libvirt 9.0's RPC protocol for the remote and qemu programs: constants, procedure",
             "//! numbers, and every argument, reply and event structure with its XDR encoder and",
             "//! bounds-checked decoder.",
+            "// Crate-visible, not public: cbindgen would export public constants into the C headers.",
             "#![allow(dead_code, clippy::all, non_camel_case_types, non_snake_case, unused_parens)]",
             "",
             "use super::xdr::{Dec, Enc, Xdr};",
@@ -298,14 +299,14 @@ class Emitter:
                 continue
             value = p.consts[name]
             ty = "i32" if name in enum_members else "u32"
-            out.append(f"pub const {name}: {ty} = {value};")
+            out.append(f"pub(crate) const {name}: {ty} = {value};")
         out.append("")
         for e, prefix, mod in (("remote_procedure", "REMOTE_PROC_", "proc"),
                                ("qemu_procedure", "QEMU_PROC_", "qemu_proc")):
             out.append(f"/// The {e} numbers, without the `{prefix}` prefix.")
             out.append(f"pub mod {mod} {{")
             for k, v in p.enums.get(e, []):
-                out.append(f"    pub const {k[len(prefix):]}: i32 = {v};")
+                out.append(f"    pub(crate) const {k[len(prefix):]}: i32 = {v};")
             out.append("}")
             out.append("")
         for name, disc, cases in p.unions:
