@@ -38,6 +38,16 @@ pub enum Answer {
 pub trait Prompter {
     fn cred_types(&self) -> Vec<i32>;
     fn ask(&self, request: &Request) -> Answer;
+
+    /// Several credentials at once, as the reference asks for what a SASL mechanism needs (one
+    /// callback with them all): one answer each, or None when the callback failed. This default
+    /// asks one at a time, every one even after a failure (the application sees every prompt,
+    /// as with the reference's single call); a prompter that can hand the callback them all in
+    /// one call should.
+    fn ask_all(&self, requests: &[Request]) -> Option<Vec<Answer>> {
+        let answers: Vec<Answer> = requests.iter().map(|r| self.ask(r)).collect();
+        (!answers.contains(&Answer::Failed)).then_some(answers)
+    }
 }
 
 fn auth_failed(info: &str) -> Error {
@@ -174,6 +184,27 @@ mod tests {
         assert_eq!(
             p.asked.borrow()[0].prompt,
             "Enter bob's password for localhost"
+        );
+    }
+
+    #[test]
+    fn ask_all_asks_every_credential_even_after_a_failure() {
+        let r = |t| Request {
+            cred_type: t,
+            prompt: String::new(),
+            challenge: String::new(),
+            default: None,
+        };
+        let p = scripted(
+            &[AUTHNAME, PASSPHRASE],
+            vec![Answer::Failed, Answer::Nothing],
+        );
+        assert_eq!(p.ask_all(&[r(AUTHNAME), r(PASSPHRASE)]), None);
+        assert_eq!(p.asked.borrow().len(), 2);
+        let p = scripted(&[AUTHNAME], vec![Answer::Given("a".into())]);
+        assert_eq!(
+            p.ask_all(&[r(AUTHNAME)]),
+            Some(vec![Answer::Given("a".into())])
         );
     }
 

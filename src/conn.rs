@@ -86,7 +86,9 @@ pub fn open(
         "qemu" if uri.server.is_none() && driver::qemu::embedded_opened() => {
             return Err(driver::qemu::embedded_only(&uri))
         }
-        _ if driver::remote::serves(&uri, read_only) => driver::remote::open(&uri, read_only)?,
+        _ if driver::remote::serves(&uri, read_only) => {
+            driver::remote::open(&uri, read_only, prompter)?
+        }
         _ => return Err(no_driver(&uri, read_only)),
     };
     Ok(Arc::new(Connection {

@@ -23,6 +23,8 @@ generated_current() {
 }
 suite format cargo fmt --check
 suite generated generated_current
+# The remote protocol's structures from the checked-in gen/reference/*.x (no reference needed).
+suite protocol python3 gen/remote_protocol.py --check
 suite rust-tests cargo test --release
 suite clippy cargo clippy --release --all-targets -- -D warnings
 suite library make lib

@@ -15,7 +15,8 @@
 //! the end the reader saw. Every later call hears the reference's "client socket is closed".
 //! The close reason is the reference's too: EOF when the socket reports a hangup, else ERROR.
 
-use super::xdr::{Dec, Enc};
+use super::tls::TlsStream;
+use super::xdr::{Dec, Enc, Xdr};
 use crate::error::{Error, Result, VIR_ERR_RPC, VIR_FROM_RPC};
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
@@ -27,8 +28,8 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub(super) const REMOTE_PROGRAM: u32 = 0x2000_8086;
-pub(super) const REMOTE_VERSION: u32 = 1;
+pub(super) const REMOTE_PROGRAM: u32 = super::protocol::REMOTE_PROGRAM;
+pub(super) const REMOTE_VERSION: u32 = super::protocol::REMOTE_PROTOCOL_VERSION;
 pub(super) const KEEPALIVE_PROGRAM: u32 = 0x6b65_6570;
 pub(super) const KEEPALIVE_VERSION: u32 = 1;
 const KEEPALIVE_PING: i32 = 1;
@@ -64,6 +65,7 @@ pub enum Stream {
     Tcp(TcpStream),
     /// A helper process (ssh) at the other end of a socket pair, as the reference runs it.
     Command(UnixStream, Arc<Helper>),
+    Tls(TlsStream),
 }
 
 /// A helper process carrying the protocol on its stdin and stdout; what it says on stderr ends
@@ -141,6 +143,7 @@ impl Stream {
             Stream::Unix(s) => Ok(Stream::Unix(s.try_clone()?)),
             Stream::Tcp(s) => Ok(Stream::Tcp(s.try_clone()?)),
             Stream::Command(s, h) => Ok(Stream::Command(s.try_clone()?, h.clone())),
+            Stream::Tls(s) => Ok(Stream::Tls(s.try_clone()?)),
         }
     }
 
@@ -148,6 +151,7 @@ impl Stream {
         match self {
             Stream::Unix(s) | Stream::Command(s, _) => s.as_raw_fd(),
             Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Tls(s) => s.fd(),
         }
     }
 
@@ -155,6 +159,10 @@ impl Stream {
         let _ = match self {
             Stream::Unix(s) | Stream::Command(s, _) => s.set_read_timeout(t),
             Stream::Tcp(s) => s.set_read_timeout(t),
+            Stream::Tls(s) => {
+                s.set_read_timeout(t);
+                Ok(())
+            }
         };
     }
 
@@ -196,6 +204,7 @@ impl Stream {
                 let _ = s.shutdown(Shutdown::Both);
                 h.stop();
             }
+            Stream::Tls(s) => s.shutdown(),
         }
     }
 }
@@ -205,6 +214,7 @@ impl Read for Stream {
         match self {
             Stream::Unix(s) | Stream::Command(s, _) => s.read(buf),
             Stream::Tcp(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
         }
     }
 }
@@ -215,6 +225,7 @@ impl Write for Stream {
             Stream::Unix(s) | Stream::Command(s, _) => send_nosignal(s, buf),
             // std's TcpStream already sends with MSG_NOSIGNAL.
             Stream::Tcp(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
         }
     }
 
@@ -698,27 +709,17 @@ fn frame(prog: u32, vers: u32, proc: i32, kind: u32, serial: u32, body: &[u8]) -
 
 /// remote_error, as the daemon sent it: it becomes our error unchanged.
 pub fn decode_error(body: &[u8]) -> Result<Error> {
-    let mut d = Dec::new(body);
-    let code = d.i32()?;
-    let domain = d.i32()?;
-    let message = d.opt_string()?;
-    let level = d.i32()?;
-    let _dom = d.opt_domain()?;
-    let str1 = d.opt_string()?;
-    let str2 = d.opt_string()?;
-    let str3 = d.opt_string()?;
-    let int1 = d.i32()?;
-    let int2 = d.i32()?;
+    let e = super::protocol::Error::decode(&mut Dec::new(body))?;
     Ok(Error {
-        code,
-        domain,
-        level,
-        message: message.unwrap_or_else(|| "unknown error".into()),
-        str1,
-        str2,
-        str3,
-        int1,
-        int2,
+        code: e.code,
+        domain: e.domain,
+        level: e.level,
+        message: e.message.unwrap_or_else(|| "unknown error".into()),
+        str1: e.str1,
+        str2: e.str2,
+        str3: e.str3,
+        int1: e.int1,
+        int2: e.int2,
     })
 }
 

@@ -1,0 +1,299 @@
+//! Authentication with the daemon after the transport is up, as the reference's client does it:
+//! the daemon lists the types it accepts (REMOTE_PROC_AUTH_LIST); the URI's `auth` parameter
+//! (`sasl`, `sasl.MECH`, `polkit`) picks one, else the daemon's first; then "none" needs nothing,
+//! polkit one call, and SASL the exchange of REMOTE_PROC_AUTH_SASL_INIT/START/STEP with a
+//! mechanism of ours (see `sasl`), its credentials asked of the application's callback
+//! (virConnectOpenAuth) all at once with Cyrus SASL's prompts.
+
+use super::client::Client;
+use super::protocol::{self, proc};
+use super::rpc;
+use super::sasl::{self, Credentials, Failure, Mechanism, Turn};
+use crate::api::ConnectCredentialType;
+use crate::auth::{Answer, Prompter, Request};
+use crate::error::{Error, Result, VIR_ERR_AUTH_FAILED, VIR_FROM_REMOTE, VIR_FROM_RPC};
+
+use protocol::{REMOTE_AUTH_NONE as AUTH_NONE, REMOTE_AUTH_POLKIT as AUTH_POLKIT};
+use protocol::{REMOTE_AUTH_SASL as AUTH_SASL, REMOTE_AUTH_SASL_DATA_MAX as SASL_DATA_MAX};
+/// Cyrus SASL's SASL_NOMECH.
+const SASL_NOMECH: i32 = -4;
+
+const USERNAME: i32 = ConnectCredentialType::Username as i32;
+const AUTHNAME: i32 = ConnectCredentialType::Authname as i32;
+const PASSPHRASE: i32 = ConnectCredentialType::Passphrase as i32;
+
+/// What authentication may use of the connection.
+pub(super) struct Context<'a> {
+    pub prompter: Option<&'a dyn Prompter>,
+    /// The URI's `auth` parameter.
+    pub authtype: Option<&'a str>,
+    /// Whether the channel is already secure (TLS, a unix socket, ssh): the reference allows
+    /// mechanisms without a security layer only there.
+    pub secure: bool,
+}
+
+fn failed(domain: i32, message: String) -> Error {
+    Error::with(VIR_ERR_AUTH_FAILED, domain, message)
+}
+
+/// remoteAuthenticate.
+pub(super) fn authenticate(client: &Client, ctx: &Context) -> Result<()> {
+    let types = match rpc::<_, protocol::AuthListRet>(client, proc::AUTH_LIST, &()) {
+        Ok(r) => r.types,
+        // A daemon older than authentication.
+        Err(e) if e.message.ends_with("unknown procedure") => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let Some(&first) = types.first() else {
+        return Ok(());
+    };
+    let mut mech = None;
+    let chosen = match ctx.authtype {
+        None => first,
+        Some(t) => {
+            let want = if t.eq_ignore_ascii_case("sasl") {
+                AUTH_SASL
+            } else if t.len() > 5 && t[..5].eq_ignore_ascii_case("sasl.") {
+                mech = Some(&t[5..]);
+                AUTH_SASL
+            } else if t.eq_ignore_ascii_case("polkit") {
+                AUTH_POLKIT
+            } else {
+                return Err(failed(
+                    VIR_FROM_REMOTE,
+                    format!("unknown authentication type {t}"),
+                ));
+            };
+            if !types.contains(&want) {
+                return Err(failed(
+                    VIR_FROM_REMOTE,
+                    format!("requested authentication type {t} rejected"),
+                ));
+            }
+            want
+        }
+    };
+    match chosen {
+        AUTH_NONE => Ok(()),
+        AUTH_SASL => sasl_exchange(client, ctx, mech),
+        AUTH_POLKIT => rpc::<_, protocol::AuthPolkitRet>(client, proc::AUTH_POLKIT, &()).map(drop),
+        other => Err(failed(
+            VIR_FROM_REMOTE,
+            format!("unsupported authentication type {other}"),
+        )),
+    }
+}
+
+/// A mechanism failed on our side: Cyrus SASL's code and words in the reference's message.
+fn mechanism_failed(starting: bool, f: Failure) -> Error {
+    let what = if starting { "start" } else { "step" };
+    failed(
+        VIR_FROM_RPC,
+        format!("Failed to {what} SASL negotiation: {} ({})", f.code, f.text),
+    )
+}
+
+fn no_worthy_mechanism() -> Error {
+    mechanism_failed(
+        true,
+        Failure {
+            code: SASL_NOMECH,
+            text: "SASL(-4): no mechanism available: No worthy mechs found".into(),
+        },
+    )
+}
+
+/// The mechanism we use of those the daemon offers (or the one the URI names), when the
+/// channel and the application's credential types allow one.
+fn choose(ctx: &Context, offered: &str, wanted: Option<&str>) -> Result<&'static str> {
+    if let Some(w) = wanted {
+        // As the reference: the name need only appear in the daemon's list.
+        if !offered.contains(w) {
+            return Err(failed(
+                VIR_FROM_REMOTE,
+                format!("SASL mechanism {w} not supported by server"),
+            ));
+        }
+    }
+    let candidates: Vec<&str> = match wanted {
+        Some(w) => vec![w],
+        None => offered
+            .split([' ', ',', '\t', '\n'])
+            .filter(|m| !m.is_empty())
+            .collect(),
+    };
+    let types = ctx.prompter.map(|p| p.cred_types()).unwrap_or_default();
+    let can_answer = types.contains(&AUTHNAME) && types.contains(&PASSPHRASE);
+    if !ctx.secure || !can_answer {
+        return Err(no_worthy_mechanism());
+    }
+    sasl::MECHANISMS
+        .iter()
+        .find(|m| candidates.iter().any(|c| c.eq_ignore_ascii_case(m)))
+        .copied()
+        .ok_or_else(no_worthy_mechanism)
+}
+
+/// Ask the application for what the mechanisms need, with Cyrus SASL's prompts, in one go.
+fn credentials(prompter: &dyn Prompter) -> Result<Credentials> {
+    let offers_username = prompter.cred_types().contains(&USERNAME);
+    let request = |cred_type, prompt: &str, challenge: &str| Request {
+        cred_type,
+        prompt: prompt.to_string(),
+        challenge: challenge.to_string(),
+        default: None,
+    };
+    let mut requests = Vec::new();
+    if offers_username {
+        requests.push(request(
+            USERNAME,
+            "Please enter your authorization name",
+            "Authorization Name",
+        ));
+    }
+    requests.push(request(
+        AUTHNAME,
+        "Please enter your authentication name",
+        "Authentication Name",
+    ));
+    requests.push(request(
+        PASSPHRASE,
+        "Please enter your password",
+        "Password",
+    ));
+    let answers = prompter
+        .ask_all(&requests)
+        .ok_or_else(|| failed(VIR_FROM_REMOTE, "Failed to collect auth credentials".into()))?;
+    let mut values = answers.into_iter().map(|a| match a {
+        Answer::Given(s) => s,
+        Answer::Nothing | Answer::Failed => String::new(),
+    });
+    let authzid = if offers_username {
+        values.next().filter(|s| !s.is_empty())
+    } else {
+        None
+    };
+    Ok(Credentials {
+        authzid,
+        authcid: values.next().unwrap_or_default(),
+        password: values.next().unwrap_or_default(),
+    })
+}
+
+/// XDR's `char data<>` as the bytes they carry (xdr_char sends each as a signed char).
+fn bytes_of(data: Vec<i8>, nil: i32) -> Option<Vec<u8>> {
+    (nil == 0).then(|| data.into_iter().map(|c| c as u8).collect())
+}
+
+/// Our data for the daemon: `nil` tells "no data" from empty data.
+fn chars_of(data: &Option<Vec<u8>>) -> Result<(i32, Vec<i8>)> {
+    let bytes = data.as_deref().unwrap_or_default();
+    if bytes.len() > SASL_DATA_MAX as usize {
+        return Err(failed(
+            VIR_FROM_REMOTE,
+            format!("SASL negotiation data too long: {} bytes", bytes.len()),
+        ));
+    }
+    Ok((
+        data.is_none() as i32,
+        bytes.iter().map(|&b| b as i8).collect(),
+    ))
+}
+
+/// remoteAuthSASL: mechanisms from the daemon, ours started, then challenges answered until
+/// both sides are done (the client always checks the daemon's last word, for mutual proof).
+fn sasl_exchange(client: &Client, ctx: &Context, wanted: Option<&str>) -> Result<()> {
+    let init: protocol::AuthSaslInitRet = rpc(client, proc::AUTH_SASL_INIT, &())?;
+    let name = choose(ctx, &init.mechlist, wanted)?;
+    let prompter = ctx.prompter.ok_or_else(no_worthy_mechanism)?;
+    let creds = credentials(prompter)?;
+    let mut mech: Box<dyn Mechanism + Send> =
+        sasl::mechanism(name, creds, sasl::nonce()).ok_or_else(no_worthy_mechanism)?;
+    let Turn { data, mut done } = mech.start().map_err(|f| mechanism_failed(true, f))?;
+    let (nil, data) = chars_of(&data)?;
+    let args = protocol::AuthSaslStartArgs {
+        mech: name.into(),
+        nil,
+        data,
+    };
+    let r: protocol::AuthSaslStartRet = rpc(client, proc::AUTH_SASL_START, &args)?;
+    let (mut complete, mut challenge) = (r.complete != 0, bytes_of(r.data, r.nil));
+    if complete && done {
+        return Ok(());
+    }
+    loop {
+        let turn = mech
+            .step(challenge.as_deref())
+            .map_err(|f| mechanism_failed(false, f))?;
+        done = turn.done;
+        if complete && done {
+            return Ok(());
+        }
+        let (nil, data) = chars_of(&turn.data)?;
+        let args = protocol::AuthSaslStepArgs { nil, data };
+        let r: protocol::AuthSaslStepRet = rpc(client, proc::AUTH_SASL_STEP, &args)?;
+        (complete, challenge) = (r.complete != 0, bytes_of(r.data, r.nil));
+        if complete && done {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Offers(Vec<i32>);
+
+    impl Prompter for Offers {
+        fn cred_types(&self) -> Vec<i32> {
+            self.0.clone()
+        }
+        fn ask(&self, r: &Request) -> Answer {
+            Answer::Given(format!("{}", r.cred_type))
+        }
+    }
+
+    #[test]
+    fn mechanism_choice_as_the_references() {
+        let both = Offers(vec![AUTHNAME, PASSPHRASE]);
+        let ctx = |p: &'static Offers, secure| Context {
+            prompter: Some(p),
+            authtype: None,
+            secure,
+        };
+        let both: &'static Offers = Box::leak(Box::new(both));
+        let list = "DIGEST-MD5 PLAIN SCRAM-SHA-256";
+        assert_eq!(
+            choose(&ctx(both, true), list, None).unwrap(),
+            "SCRAM-SHA-256"
+        );
+        assert_eq!(
+            choose(&ctx(both, true), list, Some("PLAIN")).unwrap(),
+            "PLAIN"
+        );
+        let e = choose(&ctx(both, true), list, Some("GSSAPI")).unwrap_err();
+        assert_eq!(
+            (e.domain, e.message.as_str()),
+            (
+                VIR_FROM_REMOTE,
+                "authentication failed: SASL mechanism GSSAPI not supported by server"
+            )
+        );
+        // Plain TCP: no mechanism without a security layer is worthy.
+        let e = choose(&ctx(both, false), list, None).unwrap_err();
+        assert!(e.message.contains("No worthy mechs found"), "{}", e.message);
+        let one: &'static Offers = Box::leak(Box::new(Offers(vec![AUTHNAME])));
+        assert!(choose(&ctx(one, true), list, None).is_err());
+        assert!(choose(&ctx(both, true), "DIGEST-MD5", None).is_err());
+    }
+
+    #[test]
+    fn credentials_asked_with_cyrus_prompts() {
+        let c = credentials(&Offers(vec![USERNAME, AUTHNAME, PASSPHRASE])).unwrap();
+        assert_eq!(c.authzid.as_deref(), Some("1"));
+        assert_eq!((c.authcid.as_str(), c.password.as_str()), ("2", "5"));
+        let c = credentials(&Offers(vec![AUTHNAME, PASSPHRASE])).unwrap();
+        assert_eq!(c.authzid, None);
+    }
+}
