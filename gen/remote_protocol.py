@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate src/driver/remote/protocol.rs from libvirt 9.0's RPC protocol description.
+"""Generate rpc/src/protocol.rs from libvirt 9.0's RPC protocol description.
 
 The inputs are libvirt's own XDR files, checked in as the protocol's description (as
 libvirt-api.xml is for the API): gen/reference/remote_protocol.x and qemu_protocol.x, from
@@ -18,7 +18,7 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INPUTS = ["gen/reference/remote_protocol.x", "gen/reference/qemu_protocol.x"]
-OUTPUT = "src/driver/remote/protocol.rs"
+OUTPUT = "rpc/src/protocol.rs"
 
 # Constants the .x files take from libvirt's C headers (libvirt.h, libvirt-common.h).
 EXTERNAL = {
@@ -284,11 +284,10 @@ class Emitter:
             "//! libvirt 9.0's RPC protocol for the remote and qemu programs: constants, procedure",
             "//! numbers, and every argument, reply and event structure with its XDR encoder and",
             "//! bounds-checked decoder.",
-            "// Crate-visible, not public: cbindgen would export public constants into the C headers.",
             "#![allow(dead_code, clippy::all, non_camel_case_types, non_snake_case, unused_parens)]",
             "",
-            "use super::xdr::{Dec, Enc, Xdr};",
-            "use crate::error::Result;",
+            "use crate::xdr::{Dec, Enc, Xdr};",
+            "use crate::Result;",
             "",
         ]
         procs = {"remote_procedure", "qemu_procedure"}
@@ -299,14 +298,14 @@ class Emitter:
                 continue
             value = p.consts[name]
             ty = "i32" if name in enum_members else "u32"
-            out.append(f"pub(crate) const {name}: {ty} = {value};")
+            out.append(f"pub const {name}: {ty} = {value};")
         out.append("")
         for e, prefix, mod in (("remote_procedure", "REMOTE_PROC_", "proc"),
                                ("qemu_procedure", "QEMU_PROC_", "qemu_proc")):
             out.append(f"/// The {e} numbers, without the `{prefix}` prefix.")
             out.append(f"pub mod {mod} {{")
             for k, v in p.enums.get(e, []):
-                out.append(f"    pub(crate) const {k[len(prefix):]}: i32 = {v};")
+                out.append(f"    pub const {k[len(prefix):]}: i32 = {v};")
             out.append("}")
             out.append("")
         for name, disc, cases in p.unions:

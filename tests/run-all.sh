@@ -21,12 +21,12 @@ generated_current() {
     need_ref "generated-output check"; case $? in 0) ;; 2) return 0 ;; *) return 1 ;; esac
     python3 gen/generate.py --check && echo "generated files are current"
 }
-suite format cargo fmt --check
+suite format cargo fmt --all --check
 suite generated generated_current
 # The remote protocol's structures from the checked-in gen/reference/*.x (no reference needed).
 suite protocol python3 gen/remote_protocol.py --check
-suite rust-tests cargo test --release
-suite clippy cargo clippy --release --all-targets -- -D warnings
+suite rust-tests cargo test --release --workspace
+suite clippy cargo clippy --release --workspace --all-targets -- -D warnings
 suite library make lib
 suite symbols bash tests/symbols.sh
 suite install bash tests/install.sh

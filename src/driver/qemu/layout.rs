@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 /// The modes the reference gives what it makes for a guest, whatever the umask: a guest's files
 /// (log, status, definition) for its owner only, its runtime directory for the owner and group,
 /// the monitor socket as libvirt binds it.
-pub const PRIVATE_FILE: u32 = 0o600;
-pub const DOMAIN_DIR: u32 = 0o750;
-pub const MONITOR_SOCKET: u32 = 0o775;
+pub(crate) const PRIVATE_FILE: u32 = 0o600;
+pub(crate) const DOMAIN_DIR: u32 = 0o750;
+pub(crate) const MONITOR_SOCKET: u32 = 0o775;
 
 /// Give `path` exactly `mode` (the umask only ever narrows what a create asks for).
 pub fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {

@@ -19,10 +19,10 @@
 
 mod auth;
 mod client;
-mod protocol;
+use oxvirt_rpc::protocol;
 mod sasl;
 mod tls;
-mod xdr;
+use oxvirt_rpc::xdr;
 
 use crate::api::{
     ConnectFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags,
@@ -476,7 +476,7 @@ fn rpc<A: Xdr, R: Xdr>(client: &Client, proc: i32, args: &A) -> Result<R> {
     let mut e = Enc::new();
     args.encode(&mut e);
     let ret = client.call(proc, &e.buf)?;
-    R::decode(&mut Dec::new(&ret))
+    Ok(R::decode(&mut Dec::new(&ret))?)
 }
 
 impl RemoteDriver {
@@ -786,6 +786,17 @@ impl NwFilterDriver for RemoteDriver {}
 impl StreamDriver for RemoteDriver {}
 impl DomainSnapshotDriver for RemoteDriver {}
 impl DomainCheckpointDriver for RemoteDriver {}
+
+/// A reply or event body that does not decode: libvirt's wording for a message it cannot read.
+impl From<oxvirt_rpc::Malformed> for Error {
+    fn from(_: oxvirt_rpc::Malformed) -> Error {
+        Error::with(
+            crate::error::VIR_ERR_RPC,
+            crate::error::VIR_FROM_RPC,
+            "Unable to decode message payload",
+        )
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,10 @@
 //! XDR (RFC 4506) as libvirt's RPC uses it: big-endian 4-byte units, strings and opaques padded
 //! to 4 bytes, optional data as a 0/1 boolean, arrays as a count then the elements.
 
-#[cfg(test)]
-use crate::domain::DomainRef;
-use crate::error::{Error, Result, VIR_ERR_RPC, VIR_FROM_RPC};
+use crate::{Malformed, Result};
 
 /// libvirt's REMOTE_STRING_MAX: no string on the wire is longer.
-pub(super) const STRING_MAX: usize = 4_194_304;
+pub const STRING_MAX: usize = 4_194_304;
 
 /// An encoder appending to a buffer.
 #[derive(Default)]
@@ -58,7 +56,6 @@ impl Enc {
     }
 
     /// remote_string: a pointer to a string, which may be NULL.
-    #[cfg(test)]
     pub fn opt_string(&mut self, s: Option<&str>) -> &mut Self {
         match s {
             Some(s) => self.bool(true).string(s),
@@ -88,13 +85,9 @@ pub struct Dec<'a> {
     pos: usize,
 }
 
-/// A body that does not decode: the reference's wording for a message it cannot read.
-pub fn malformed() -> Error {
-    Error::with(
-        VIR_ERR_RPC,
-        VIR_FROM_RPC,
-        "Unable to decode message payload",
-    )
+/// A body that does not decode.
+pub fn malformed() -> Malformed {
+    Malformed
 }
 
 impl<'a> Dec<'a> {
@@ -153,7 +146,6 @@ impl<'a> Dec<'a> {
         String::from_utf8(b.to_vec()).map_err(|_| malformed())
     }
 
-    #[cfg(test)]
     pub fn opt_string(&mut self) -> Result<Option<String>> {
         if self.bool()? {
             Ok(Some(self.string()?))
@@ -169,11 +161,8 @@ impl<'a> Dec<'a> {
     }
 
     #[cfg(test)]
-    pub fn domain(&mut self) -> Result<DomainRef> {
-        let name = self.string()?;
-        let uuid = self.uuid()?;
-        let id = self.i32()?;
-        Ok(DomainRef { name, uuid, id })
+    fn domain(&mut self) -> Result<(String, [u8; 16], i32)> {
+        Ok((self.string()?, self.uuid()?, self.i32()?))
     }
 }
 
@@ -183,19 +172,15 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let d = DomainRef {
-            name: "abcde".into(),
-            uuid: [7; 16],
-            id: -1,
-        };
+        let d = ("abcde".to_string(), [7u8; 16], -1);
         let mut e = Enc::new();
         e.u32(5)
             .i32(-2)
             .opt_string(None)
             .opt_string(Some("xy"))
-            .string(&d.name)
-            .fixed(&d.uuid)
-            .i32(d.id);
+            .string(&d.0)
+            .fixed(&d.1)
+            .i32(d.2);
         assert_eq!(e.buf.len(), 4 + 4 + 4 + (4 + 4 + 4) + (4 + 8 + 16 + 4));
         let mut r = Dec::new(&e.buf);
         assert_eq!(r.u32().unwrap(), 5);
