@@ -168,6 +168,8 @@ CONNECT_ENTRIES = {
     "virConnectClose": "ConnectDriver::connection_closed",
     "virConnectGetCapabilities": "ConnectDriver::capabilities",
     "virConnectGetHostname": "ConnectDriver::hostname",
+    "virConnectGetMaxVcpus": "ConnectDriver::max_vcpus",
+    "virConnectGetSysinfo": "ConnectDriver::sysinfo",
     "virConnectGetType": "ConnectDriver::type_name",
     "virConnectGetVersion": "ConnectDriver::hypervisor_version",
     "virConnectIsAlive": "ConnectDriver::is_alive",
@@ -177,6 +179,11 @@ CONNECT_ENTRIES = {
 
 NODE_ENTRIES = {
     "virNodeGetInfo": "NodeDriver::node_info",
+    "virNodeGetCellsFreeMemory": "NodeDriver::node_cells_free_memory",
+    "virNodeGetFreeMemory": "NodeDriver::node_free_memory",
+    "virNodeGetCPUMap": "NodeDriver::node_cpu_map",
+    "virNodeGetCPUStats": "NodeDriver::node_cpu_stats",
+    "virNodeGetSecurityModel": "NodeDriver::node_security_model",
 }
 
 DOMAIN_EVENT_ENTRIES = {

@@ -35,6 +35,8 @@ pub use secret::{SecretDriver, SecretRef};
 pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
 pub use storage::{StorageDriver, StoragePoolRef, StorageVolRef};
 pub use stream::StreamDriver;
+// Values of the node and domain families' answers (issue 15's node and domain functions).
+pub use node::{check_cells_range, check_cpu_num, CpuMap, NodeStats, SecurityModel};
 
 use crate::error::{Error, Result};
 

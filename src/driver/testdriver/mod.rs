@@ -5,6 +5,7 @@
 //! and asks for the credentials its `<auth>` section names.
 
 mod default_node;
+mod host;
 mod interface;
 mod network;
 mod node_device;
@@ -22,8 +23,7 @@ use crate::auth::{self, Prompter};
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, NetworkEventDriver, NodeDriver, NwFilterDriver, SecretDriver,
-    StreamDriver,
+    DomainSnapshotDriver, Driver, NetworkEventDriver, NwFilterDriver, SecretDriver, StreamDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -207,6 +207,8 @@ pub struct TestDriver {
     interfaces: interface::Interfaces,
     storage: storage::Storage,
     devices: node_device::NodeDevices,
+    /// The host's NUMA cells (none for a node file's host, as the reference's).
+    cells: Vec<host::Cell>,
 }
 
 /// The host name the reference's test driver names in its credential prompts.
@@ -256,6 +258,7 @@ impl TestDriver {
             interfaces: Default::default(),
             storage: Default::default(),
             devices: Default::default(),
+            cells: Vec::new(),
         }
     }
 
@@ -321,6 +324,7 @@ impl TestDriver {
 
     fn with_default_domain() -> TestDriver {
         let mut d = TestDriver::empty();
+        d.cells = host::default_cells();
         // The reference's default node defines these beside its domain (default_node.rs).
         let defaults = default_node::objects();
         if let Err(e) = d.load_objects(&defaults) {
@@ -428,13 +432,15 @@ impl ConnectDriver for TestDriver {
     }
 
     fn capabilities(&self) -> Result<String> {
-        Ok(CAPABILITIES.to_string())
+        Ok(host::capabilities(&self.cells))
     }
-}
 
-impl NodeDriver for TestDriver {
-    fn node_info(&self) -> Result<NodeInfo> {
-        Ok(self.node_info.clone())
+    fn max_vcpus(&self, _guest_type: Option<String>) -> Result<i32> {
+        Ok(host::MAX_VCPUS)
+    }
+
+    fn sysinfo(&self, flags: u32) -> Result<String> {
+        host::sysinfo(flags)
     }
 }
 
@@ -747,19 +753,3 @@ impl NwFilterDriver for TestDriver {}
 impl StreamDriver for TestDriver {}
 impl DomainSnapshotDriver for TestDriver {}
 impl DomainCheckpointDriver for TestDriver {}
-
-const CAPABILITIES: &str = "<capabilities>
-  <host>
-    <cpu>
-      <arch>i686</arch>
-    </cpu>
-  </host>
-  <guest>
-    <os_type>hvm</os_type>
-    <arch name='i686'>
-      <wordsize>32</wordsize>
-      <domain type='test'/>
-    </arch>
-  </guest>
-</capabilities>
-";

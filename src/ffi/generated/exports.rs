@@ -77,13 +77,13 @@ use std::os::raw::*;
     entry!(Connect(conn), connect::virConnectGetLibVersion(conn, libVer))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetMaxVcpus(conn: virConnectPtr, r#type: *const c_char) -> c_int {
-    entry_stub!(Connect(conn), virConnectGetMaxVcpus, 20, Connect(conn, 20))
+    glue!(Connect(conn), virConnectGetMaxVcpus, 20, |cx| { let this = cx.connect(conn, 20)?; let a_type = arg(&cx, r#type, "type")?; answer(&cx, (), || this.connect().max_vcpus(a_type)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetStoragePoolCapabilities(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
     entry_stub!(Connect(conn), virConnectGetStoragePoolCapabilities, 18, Connect(conn, 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetSysinfo(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectGetSysinfo, 20, Connect(conn, 20))
+    glue!(Connect(conn), virConnectGetSysinfo, 20, |cx| { let this = cx.connect(conn, 20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.connect().sysinfo(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetType(conn: virConnectPtr) -> *const c_char {
     entry!(Connect(conn), connect::virConnectGetType(conn))
@@ -1208,16 +1208,16 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceUndefine, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCPUMap(conn: virConnectPtr, cpumap: *mut *mut c_uchar, online: *mut c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetCPUMap, 20, Connect(conn, 20))
+    glue!(Connect(conn), virNodeGetCPUMap, 20, |cx| { let this = cx.connect(conn, 20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(cpumap, "cpumap"), Out(online, "online"),), || this.node().node_cpu_map(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCPUStats(conn: virConnectPtr, cpuNum: c_int, params: virNodeCPUStatsPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetCPUStats, 20, Connect(conn, 20), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Connect(conn), virNodeGetCPUStats, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_cpuNum = arg(&cx, cpuNum, "cpuNum")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_cpu_stats(a_cpuNum, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCellsFreeMemory(conn: virConnectPtr, freeMems: *mut c_ulonglong, startCell: c_int, maxCells: c_int) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetCellsFreeMemory, 20, Connect(conn, 20), Arg(maxCells == 0, 20, "maxCells", "maxCells in virNodeGetCellsFreeMemory must be greater than zero"))
+    glue!(Connect(conn), virNodeGetCellsFreeMemory, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Arg(maxCells == 0, 20, "maxCells", "maxCells in virNodeGetCellsFreeMemory must be greater than zero"))?; let a_startCell = arg(&cx, startCell, "startCell")?; let a_maxCells = arg(&cx, maxCells, "maxCells")?; answer(&cx, (Out(freeMems, "freeMems"),), || this.node().node_cells_free_memory(a_startCell, a_maxCells)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetFreeMemory(conn: virConnectPtr) -> c_ulonglong {
-    entry_stub!(Connect(conn), virNodeGetFreeMemory, 20, Connect(conn, 20))
+    glue!(Connect(conn), virNodeGetFreeMemory, 20, |cx| { let this = cx.connect(conn, 20)?; answer(&cx, (), || this.node().node_free_memory()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetFreePages(conn: virConnectPtr, npages: c_uint, pages: *mut c_uint, startCell: c_int, cellCount: c_uint, counts: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeGetFreePages, 20, Connect(conn, 20), Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))
@@ -1235,7 +1235,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virNodeGetSEVInfo, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSecurityModel(conn: virConnectPtr, secmodel: virSecurityModelPtr) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetSecurityModel, 20, Connect(conn, 20), Required(secmodel.is_null(), 20, "secmodel"))
+    glue!(Connect(conn), virNodeGetSecurityModel, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(secmodel.is_null(), 20, "secmodel"))?; answer(&cx, (Out(secmodel, "secmodel"),), || this.node().node_security_model()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeListDevices(conn: virConnectPtr, cap: *const c_char, names: *mut *mut c_char, maxnames: c_int, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeListDevices, 22, Connect(conn, 22))

@@ -5,6 +5,8 @@
 //! a new C type shape is one impl here (or in a file of its own beside this one), for every
 //! function that has it.
 
+mod node;
+
 use crate::domain::{uuid, DomainRef};
 use crate::driver::Driver;
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_ERR_NO_SUPPORT, VIR_FROM_DOM};
