@@ -1,0 +1,118 @@
+//! Values the domain family answers with or takes: typed parameters, vcpu information, CPU maps,
+//! the scheduler's name, and the public layer's argument checks that the generated glue does not
+//! make (the reference's libvirt-domain.c).
+
+use crate::error::{Error, Result, VIR_FROM_DOMAIN};
+
+/// One typed parameter's value (virTypedParameter's union).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedValue {
+    Int(i32),
+    UInt(u32),
+    LLong(i64),
+    ULLong(u64),
+    Double(f64),
+    Boolean(bool),
+    String(String),
+}
+
+/// Named typed parameters, in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypedParams(pub Vec<(String, TypedValue)>);
+
+/// One virtual CPU (virVcpuInfo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VcpuInfo {
+    pub number: u32,
+    pub state: i32,
+    pub cpu_time_ns: u64,
+    pub cpu: i32,
+}
+
+/// virDomainGetVcpus's answer: the vcpus, and for each its CPU map of `maplen` bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vcpus {
+    pub info: Vec<VcpuInfo>,
+    pub maps: Vec<Vec<u8>>,
+    /// The caller's map length, which the public layer checks against the array it gave.
+    pub maplen: i32,
+}
+
+/// CPU maps of one length each, written one after the other into the caller's array; the count
+/// is the answer (virDomainGetVcpuPinInfo, virDomainGetEmulatorPinInfo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuMaps(pub Vec<Vec<u8>>);
+
+/// virDomainGetSchedulerType's answer: the scheduler and how many parameters it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedulerType {
+    pub name: String,
+    pub nparams: i32,
+}
+
+/// virReportInvalidArg from the public layer: str1 the function, str2 the argument.
+pub fn public_invalid_arg(function: &str, arg: &str, message: String) -> Error {
+    Error::invalid_arg(VIR_FROM_DOMAIN, function, arg, message)
+}
+
+/// `ARG in FUNCTION must be greater than zero` unless `value > 0`.
+pub fn check_positive(function: &str, arg: &str, value: i64) -> Result<()> {
+    match value > 0 {
+        true => Ok(()),
+        false => Err(public_invalid_arg(
+            function,
+            arg,
+            format!("{arg} in {function} must be greater than zero"),
+        )),
+    }
+}
+
+/// VIR_EXCLUSIVE_FLAGS_GOTO(VIR_DOMAIN_AFFECT_LIVE, VIR_DOMAIN_AFFECT_CONFIG).
+pub fn check_live_config_exclusive(function: &str, flags: u32) -> Result<()> {
+    const LIVE_CONFIG: u32 = crate::api::DomainModificationImpact::LIVE.bits()
+        | crate::api::DomainModificationImpact::CONFIG.bits();
+    match flags & LIVE_CONFIG == LIVE_CONFIG {
+        false => Ok(()),
+        true => Err(public_invalid_arg(
+            function,
+            "ctl",
+            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive"
+                .into(),
+        )),
+    }
+}
+
+/// virDomainGetTime's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuestTime {
+    pub seconds: i64,
+    pub nseconds: u32,
+}
+
+/// virDomainControlInfo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ControlInfo {
+    pub state: u32,
+    pub details: u32,
+    pub state_time_ms: u64,
+}
+
+/// virSecurityLabel: the label and whether it is enforced.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecurityLabel {
+    pub label: String,
+    pub enforcing: bool,
+}
+
+/// Memory statistics as (virDomainMemoryStatTags, value), in the driver's order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemoryStats(pub Vec<(i32, u64)>);
+
+/// virDomainGetMessages's answer: a new array of strings the caller frees.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Messages(pub Vec<String>);
+
+/// The call stopped the domain (virDomainSave, virDomainManagedSave): the caller's handle has no
+/// id any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
