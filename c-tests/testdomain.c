@@ -434,6 +434,66 @@ static void rename_domain(virConnectPtr c)
     virDomainFree(t);
 }
 
+static void devices(virDomainPtr d)
+{
+    virDomainDiskError errs[4];
+    int r = virDomainGetDiskErrors(d, errs, 4, 0);
+    printf("diskerrors=%d", r);
+    for (int i = 0; i < r; i++) {
+        printf(" %s:%d", errs[i].disk, errs[i].error);
+        free(errs[i].disk);
+    }
+    putchar('\n');
+    if (r < 0)
+        show_error("diskerrors");
+    SHOW("diskerrors(count)", virDomainGetDiskErrors(d, NULL, 0, 0));
+    SHOW("diskerrors(NULL, 4)", virDomainGetDiskErrors(d, NULL, 4, 0));
+    SHOW("diskerrors(0)", virDomainGetDiskErrors(d, errs, 0, 0));
+    SHOW("diskerrors(flags 1)", virDomainGetDiskErrors(d, errs, 4, 1));
+
+    virDomainBlockInfo bi;
+    memset(&bi, 0, sizeof bi);
+    r = virDomainGetBlockInfo(d, "vda", &bi, 0);
+    printf("blockinfo=%d %llu %llu %llu\n", r, bi.capacity, bi.allocation, bi.physical);
+    if (r < 0)
+        show_error("blockinfo");
+    SHOW("blockinfo(path)", virDomainGetBlockInfo(d, "/guest/diskimage1", &bi, 0));
+    SHOW("blockinfo(vdz)", virDomainGetBlockInfo(d, "vdz", &bi, 0));
+    SHOW("blockinfo(flags 1)", virDomainGetBlockInfo(d, "vda", &bi, 1));
+    SHOW("blockinfo(NULL)", virDomainGetBlockInfo(d, "vda", NULL, 0));
+
+    virDomainBlockStatsStruct bs;
+    SHOW("blockstats", virDomainBlockStats(d, "vda", &bs, sizeof bs));
+    SHOW("blockstats(path)", virDomainBlockStats(d, "/guest/diskimage1", &bs, sizeof bs));
+    SHOW("blockstats(vdz)", virDomainBlockStats(d, "vdz", &bs, sizeof bs));
+    SHOW("blockstats(empty)", virDomainBlockStats(d, "", &bs, sizeof bs));
+    SHOW("blockstats(big)", virDomainBlockStats(d, "vda", &bs, sizeof bs + 8));
+    SHOW("blockstats(small)", virDomainBlockStats(d, "vda", &bs, 8));
+    SHOW("blockstats(NULL)", virDomainBlockStats(d, "vda", NULL, sizeof bs));
+
+    virDomainInterfaceStatsStruct is;
+    SHOW("ifstats", virDomainInterfaceStats(d, "testnet0", &is, sizeof is));
+    SHOW("ifstats(mac)", virDomainInterfaceStats(d, "aa:bb:cc:dd:ee:ff", &is, sizeof is));
+    SHOW("ifstats(other mac)", virDomainInterfaceStats(d, "aa:bb:cc:dd:ee:00", &is, sizeof is));
+    SHOW("ifstats(eth9)", virDomainInterfaceStats(d, "eth9", &is, sizeof is));
+    SHOW("ifstats(big)", virDomainInterfaceStats(d, "testnet0", &is, sizeof is + 8));
+
+    virDomainFSInfoPtr *fs = NULL;
+    r = virDomainGetFSInfo(d, &fs, 0);
+    printf("fsinfo=%d\n", r);
+    if (r < 0)
+        show_error("fsinfo");
+    for (int i = 0; i < r; i++) {
+        printf("  %s %s %s %zu", fs[i]->mountpoint, fs[i]->name, fs[i]->fstype, fs[i]->ndevAlias);
+        for (size_t k = 0; k < fs[i]->ndevAlias; k++)
+            printf(" %s", fs[i]->devAlias[k]);
+        putchar('\n');
+        virDomainFSInfoFree(fs[i]);
+    }
+    free(fs);
+    SHOW("fsinfo(flags 1)", virDomainGetFSInfo(d, &fs, 1));
+}
+
 static void on(virConnectPtr c, virDomainPtr d, const char *what)
 {
     printf("==== %s\n", what);
@@ -443,6 +503,7 @@ static void on(virConnectPtr c, virDomainPtr d, const char *what)
     memory(d);
     scheduler(d);
     guest(d);
+    devices(d);
     if (!read_only)
         saves(c, d);
     else

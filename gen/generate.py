@@ -269,6 +269,11 @@ DOMAIN_ENTRIES = {
     "virDomainSave": "DomainDriver::domain_save",
     "virDomainSaveFlags": "DomainDriver::domain_save_flags",
     "virDomainRename": "DomainDriver::domain_rename",
+    "virDomainGetDiskErrors": "DomainDriver::domain_disk_errors",
+    "virDomainGetBlockInfo": "DomainDriver::domain_block_info",
+    "virDomainBlockStats": "DomainDriver::domain_block_stats",
+    "virDomainInterfaceStats": "DomainDriver::domain_interface_stats",
+    "virDomainGetFSInfo": "DomainDriver::domain_fs_info",
     "virDomainRestore": "DomainDriver::domain_restore",
     "virDomainRestoreFlags": "DomainDriver::domain_restore_flags",
 }
@@ -613,6 +618,13 @@ def dispatch_target(fn):
     return "Nothing"
 
 
+# Outputs followed by the caller's size of them (an element count or a struct size), by function:
+# the pair goes to the answer (Reply) with the output.
+OUT_WITH_SIZE = {
+    "virDomainGetDiskErrors": "errors", "virDomainBlockStats": "stats",
+    "virDomainInterfaceStats": "stats",
+}
+
 # Calls the reference refuses on a read-only connection only after its first argument check (so
 # the read-only probe, which fails that check, does not see the refusal): name -> error domain.
 READ_ONLY_AFTER_ARGS = {"virDomainSendProcessSignal": 20}
@@ -647,6 +659,11 @@ def glue_args(fn):
         elif ARRAY_INPUTS.get(fn.get("name")) == n and nxt:
             # An array the caller fills and its length: one input, converted as a pair.
             out.append(("in", f"({ident}, {rust_ident(nxt[0])})", n))
+            i += 1
+        elif OUT_WITH_SIZE.get(fn.get("name")) == n and nxt:
+            # An array or struct the caller gives and its size: the answer's checks need both.
+            out.append(("out", f"Out({ident}, \"{n}\")"))
+            out.append(("out", rust_ident(nxt[0])))
             i += 1
         elif nxt and nxt[1].strip() == "int" and nxt[0].startswith("max") and t.endswith("*"):
             out.append(("out", f"Out({ident}, \"{n}\")"))

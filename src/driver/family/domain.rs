@@ -2,8 +2,8 @@
 //! A default body is what a driver that lacks the call answers.
 
 use super::domain_values::{
-    ControlInfo, CpuMaps, GuestTime, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped,
-    TypedParams, Vcpus,
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, DiskErrors, FsInfos, GuestTime, InterfaceStats,
+    MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams, Vcpus,
 };
 use super::unsupported;
 use crate::domain::{DomainInfo, DomainRef};
@@ -388,5 +388,25 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainRestoreFlags")
+    }
+    /// virDomainGetDiskErrors.
+    fn domain_disk_errors(&self, _d: &DomainRef, _flags: u32) -> Result<DiskErrors> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetDiskErrors")
+    }
+    /// virDomainGetBlockInfo.
+    fn domain_block_info(&self, _d: &DomainRef, _disk: String, _flags: u32) -> Result<BlockInfo> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetBlockInfo")
+    }
+    /// virDomainBlockStats.
+    fn domain_block_stats(&self, _d: &DomainRef, _disk: String) -> Result<BlockStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockStats")
+    }
+    /// virDomainInterfaceStats.
+    fn domain_interface_stats(&self, _d: &DomainRef, _device: String) -> Result<InterfaceStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainInterfaceStats")
+    }
+    /// virDomainGetFSInfo.
+    fn domain_fs_info(&self, _d: &DomainRef, _flags: u32) -> Result<FsInfos> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetFSInfo")
     }
 }

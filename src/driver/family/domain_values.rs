@@ -116,3 +116,52 @@ pub struct Messages(pub Vec<String>);
 /// id any more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stopped;
+
+/// Each disk's (target, error code) (virDomainGetDiskErrors); the caller's array takes as many as
+/// it holds, no array asks for the count.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DiskErrors(pub Vec<(String, i32)>);
+
+/// virDomainBlockInfo, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockInfo {
+    pub capacity: u64,
+    pub allocation: u64,
+    pub physical: u64,
+}
+
+/// virDomainBlockStatsStruct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlockStats {
+    pub rd_req: i64,
+    pub rd_bytes: i64,
+    pub wr_req: i64,
+    pub wr_bytes: i64,
+    pub errs: i64,
+}
+
+/// virDomainInterfaceStatsStruct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InterfaceStats {
+    pub rx_bytes: i64,
+    pub rx_packets: i64,
+    pub rx_errs: i64,
+    pub rx_drop: i64,
+    pub tx_bytes: i64,
+    pub tx_packets: i64,
+    pub tx_errs: i64,
+    pub tx_drop: i64,
+}
+
+/// One guest file system (virDomainFSInfo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FsInfo {
+    pub mountpoint: String,
+    pub name: String,
+    pub fstype: String,
+    pub dev_aliases: Vec<String>,
+}
+
+/// virDomainGetFSInfo's answer: a new array the caller frees.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FsInfos(pub Vec<FsInfo>);

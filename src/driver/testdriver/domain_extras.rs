@@ -53,6 +53,10 @@ pub struct Extras {
     pub(super) managed_save: bool,
     /// Whether the definition has a memory balloon (virDomainMemoryStats needs one).
     pub(super) memballoon: bool,
+    /// The disks as (target, source), for the statistics and block calls.
+    pub(super) disks: Vec<(String, String)>,
+    /// The network interfaces as (device name, MAC address).
+    pub(super) nets: Vec<(String, String)>,
     config: DefExtras,
     /// While the domain runs: the live definition's extras (a copy of the persistent ones at start).
     live: Option<DefExtras>,
@@ -66,6 +70,8 @@ impl Extras {
             frozen: [false; 2],
             managed_save: false,
             memballoon: def.unknown_devices.iter().any(|d| d == "memballoon"),
+            disks: disks_of(def),
+            nets: Vec::new(),
             config: DefExtras::of(def),
             live: None,
         }
@@ -86,6 +92,7 @@ impl Extras {
     /// A new persistent definition replaces the old one.
     pub fn define(&mut self, def: &DomainDef) {
         self.config = DefExtras::of(def);
+        self.disks = disks_of(def);
     }
     /// The definition virDomainGetInfo reads: the live one while running.
     pub fn current(&self) -> &DefExtras {
@@ -99,10 +106,20 @@ impl Extras {
 /// The guest clock a domain starts with in the reference (seconds).
 pub const INITIAL_TIME: i64 = 627_319_920;
 
-/// The reference's default domain has a memory balloon.
-pub fn with_balloon(mut x: Extras) -> Extras {
+/// The reference's default domain's devices: a disk, an interface (named as the reference's
+/// driver names it) and a memory balloon, which our definition does not carry.
+pub fn default_devices(mut x: Extras) -> Extras {
     x.memballoon = true;
+    x.disks = vec![("vda".into(), "/guest/diskimage1".into())];
+    x.nets = vec![("testnet0".into(), "aa:bb:cc:dd:ee:ff".into())];
     x
+}
+
+fn disks_of(def: &DomainDef) -> Vec<(String, String)> {
+    def.disks
+        .iter()
+        .map(|d| (d.target.clone(), d.source.clone()))
+        .collect()
 }
 
 /// The host CPUs the reference counts for default pinning: all of the node's topology.

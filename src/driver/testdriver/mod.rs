@@ -5,6 +5,7 @@
 //! and asks for the credentials its `<auth>` section names.
 
 mod default_node;
+mod domain_devices;
 mod domain_extras;
 mod domain_guest;
 mod domain_save;
@@ -26,8 +27,8 @@ use crate::api::{
 use crate::auth::{self, Prompter};
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
-    ControlInfo, CpuMaps, GuestTime, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped,
-    TypedParams, Vcpus,
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, DiskErrors, FsInfos, GuestTime, InterfaceStats,
+    MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams, Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
@@ -365,7 +366,7 @@ impl TestDriver {
         {
             let mut st = d.lock();
             st.insert(Dom {
-                extras: domain_extras::with_balloon(domain_extras::Extras::running(&def)),
+                extras: domain_extras::default_devices(domain_extras::Extras::running(&def)),
                 def,
                 next_def: None,
                 id: 1,
@@ -984,6 +985,23 @@ impl DomainDriver for TestDriver {
     }
     fn domain_rename(&self, d: &DomainRef, new_name: String, flags: u32) -> Result<()> {
         self.rename(d, &new_name, flags)
+    }
+
+    // Disks, interfaces and file systems (domain_devices.rs).
+    fn domain_disk_errors(&self, d: &DomainRef, flags: u32) -> Result<DiskErrors> {
+        self.disk_errors(d, flags)
+    }
+    fn domain_block_info(&self, d: &DomainRef, disk: String, flags: u32) -> Result<BlockInfo> {
+        self.block_info(d, &disk, flags)
+    }
+    fn domain_block_stats(&self, d: &DomainRef, disk: String) -> Result<BlockStats> {
+        self.block_stats(d, &disk)
+    }
+    fn domain_interface_stats(&self, d: &DomainRef, device: String) -> Result<InterfaceStats> {
+        self.interface_stats(d, &device)
+    }
+    fn domain_fs_info(&self, d: &DomainRef, flags: u32) -> Result<FsInfos> {
+        self.fs_info(d, flags)
     }
 }
 

@@ -296,7 +296,7 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainBlockResize, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStats(dom: virDomainPtr, disk: *const c_char, stats: virDomainBlockStatsPtr, size: usize) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockStats, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockStats, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; answer(&cx, (Out(stats, "stats"), size,), || this.driver().domain().domain_block_stats(&this.domain, a_disk)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStatsFlags(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainBlockStatsFlags, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
@@ -407,7 +407,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetBlkioParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockInfo(domain: virDomainPtr, disk: *const c_char, info: virDomainBlockInfoPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetBlockInfo, 20, Domain(domain), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(domain), virDomainGetBlockInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_block_info(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockIoTune(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainGetBlockIoTune, 20, Domain(dom), Required(nparams.is_null(), 20, "nparams"))
@@ -425,13 +425,13 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainGetControlInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(info.is_null(), 20, "info"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_control_info(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetDiskErrors(dom: virDomainPtr, errors: virDomainDiskErrorPtr, maxerrors: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetDiskErrors, 20, Domain(dom))
+    glue!(Domain(dom), virDomainGetDiskErrors, 20, |cx| { let this = cx.domain(dom)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(errors, "errors"), maxerrors,), || this.driver().domain().domain_disk_errors(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetEmulatorPinInfo(domain: virDomainPtr, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainGetEmulatorPinInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(cpumap.is_null(), 20, "cpumap"))?; let a_maplen = arg(&cx, maplen, "maplen")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(cpumap, "cpumap"),), || this.driver().domain().domain_emulator_pin_info(&this.domain, a_maplen, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetFSInfo(dom: virDomainPtr, info: *mut *mut virDomainFSInfoPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetFSInfo, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(info.is_null(), 20, "info"))
+    glue!(Domain(dom), virDomainGetFSInfo, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(info.is_null(), 20, "info"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_fs_info(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetGuestInfo(domain: virDomainPtr, types: c_uint, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainGetGuestInfo, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
@@ -548,7 +548,7 @@ use std::os::raw::*;
     entry!(keep_error, Nothing, util::virDomainInterfaceFree(iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInterfaceStats(dom: virDomainPtr, device: *const c_char, stats: virDomainInterfaceStatsPtr, size: usize) -> c_int {
-    entry_stub!(Domain(dom), virDomainInterfaceStats, 20, Domain(dom), Required(device.is_null(), 20, "device"))
+    glue!(Domain(dom), virDomainInterfaceStats, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(device.is_null(), 20, "device"))?; let a_device = arg(&cx, device, "device")?; answer(&cx, (Out(stats, "stats"), size,), || this.driver().domain().domain_interface_stats(&this.domain, a_device)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
     glue!(Domain(dom), virDomainIsActive, 20, |cx| { let this = cx.domain(dom)?; answer(&cx, (), || this.driver().domain().is_active(&this.domain)) })

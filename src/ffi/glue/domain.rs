@@ -1,21 +1,24 @@
 //! C shapes of the domain family's extra functions: input arrays with their length (CPU maps, typed
-//! parameters, key codes, mount points), vcpu information with CPU maps, CPU maps into the caller's
-//! array, typed parameters into the caller's array, and the scheduler's name with its parameter
-//! count.
+//! parameters, key codes, mount points), vcpu information with CPU maps, CPU maps and typed
+//! parameters into the caller's array, the scheduler's name, and the structs and arrays of the
+//! statistics, block, file-system and guest calls.
 
 use super::{Cx, FromC, Out, Reply};
 use crate::driver::family::{
-    check_positive, public_invalid_arg, ControlInfo, CpuMaps, GuestTime, MemoryStats, Messages,
-    SchedulerType, SecurityLabel, Stopped, TypedParams, TypedValue, Vcpus,
+    check_positive, public_invalid_arg, BlockInfo, BlockStats, ControlInfo, CpuMaps, DiskErrors,
+    FsInfos, GuestTime, InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel,
+    Stopped, TypedParams, TypedValue, Vcpus,
 };
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG};
 use crate::ffi::args;
 use crate::ffi::generated::types::{
-    virDomainControlInfo, virDomainControlInfoPtr, virDomainMemoryStatPtr,
-    virDomainMemoryStatStruct, virSecurityLabelPtr, virTypedParameter, virTypedParameterPtr,
-    virVcpuInfo, virVcpuInfoPtr, VIR_TYPED_PARAM_BOOLEAN, VIR_TYPED_PARAM_DOUBLE,
-    VIR_TYPED_PARAM_FIELD_LENGTH, VIR_TYPED_PARAM_INT, VIR_TYPED_PARAM_LLONG,
-    VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_ULLONG,
+    virDomainBlockInfo, virDomainBlockInfoPtr, virDomainBlockStatsPtr, virDomainBlockStatsStruct,
+    virDomainControlInfo, virDomainControlInfoPtr, virDomainDiskError, virDomainDiskErrorPtr,
+    virDomainFSInfo, virDomainFSInfoPtr, virDomainInterfaceStatsPtr, virDomainInterfaceStatsStruct,
+    virDomainMemoryStatPtr, virDomainMemoryStatStruct, virSecurityLabelPtr, virTypedParameter,
+    virTypedParameterPtr, virVcpuInfo, virVcpuInfoPtr, VIR_TYPED_PARAM_BOOLEAN,
+    VIR_TYPED_PARAM_DOUBLE, VIR_TYPED_PARAM_FIELD_LENGTH, VIR_TYPED_PARAM_INT,
+    VIR_TYPED_PARAM_LLONG, VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_ULLONG,
 };
 use std::os::raw::{c_char, c_int, c_longlong, c_uchar, c_uint};
 
@@ -416,5 +419,186 @@ impl Reply<c_int, ()> for Stopped {
             e.id.store(-1, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(0)
+    }
+}
+
+/// Disk errors into the caller's array of `max` (each disk name a string the caller frees); no
+/// array (and no room) asks for how many disks there are.
+impl Reply<c_int, (Out<virDomainDiskErrorPtr>, c_uint)> for DiskErrors {
+    fn check(outs: &(Out<virDomainDiskErrorPtr>, c_uint), cx: &Cx) -> Result<()> {
+        let (Out(errors, arg), max) = *outs;
+        match errors.is_null() && max > 0 {
+            true => Err(cx.null_arg(arg)),
+            false => Ok(()),
+        }
+    }
+    unsafe fn reply(self, outs: (Out<virDomainDiskErrorPtr>, c_uint), _: &Cx) -> Result<c_int> {
+        let (Out(errors, _), max) = outs;
+        if errors.is_null() {
+            return Ok(self.0.len() as c_int);
+        }
+        let n = self.0.len().min(max as usize);
+        for (i, (disk, error)) in self.0.iter().take(n).enumerate() {
+            let e = virDomainDiskError {
+                disk: args::malloc_str(disk),
+                error: *error,
+            };
+            // SAFETY: the caller's array holds `max` entries; i < n <= max.
+            unsafe { errors.add(i).write(e) };
+        }
+        Ok(n as c_int)
+    }
+}
+
+/// virDomainGetBlockInfo into the caller's struct.
+impl Reply<c_int, (Out<virDomainBlockInfoPtr>,)> for BlockInfo {
+    fn check(outs: &(Out<virDomainBlockInfoPtr>,), cx: &Cx) -> Result<()> {
+        required(outs.0 .0, outs.0 .1, cx)
+    }
+    unsafe fn reply(self, outs: (Out<virDomainBlockInfoPtr>,), _: &Cx) -> Result<c_int> {
+        let c = virDomainBlockInfo {
+            capacity: self.capacity,
+            allocation: self.allocation,
+            physical: self.physical,
+        };
+        // SAFETY: checked non-NULL; writable by the C contract.
+        unsafe { outs.0 .0.write(c) };
+        Ok(0)
+    }
+}
+
+/// The public layer's checks of a statistics struct the caller sized: given, and no bigger than
+/// ours (it may be an older, smaller one).
+fn check_stats_size<P>(
+    stats: *mut P,
+    arg: &'static str,
+    size: usize,
+    ours: usize,
+    cx: &Cx,
+) -> Result<()> {
+    required(stats, arg, cx)?;
+    match size > ours {
+        true => Err(public_invalid_arg(
+            cx.function,
+            "size",
+            format!("size must not exceed {ours}"),
+        )),
+        false => Ok(()),
+    }
+}
+
+/// The first `size` bytes of `value` into the caller's struct.
+///
+/// # Safety
+/// `dst` holds `size` writable bytes, and `size` is at most the size of `T`.
+unsafe fn write_prefix<T>(dst: *mut T, value: &T, size: usize) {
+    // SAFETY: by the caller's promise.
+    unsafe {
+        std::ptr::copy_nonoverlapping((value as *const T).cast::<u8>(), dst.cast::<u8>(), size)
+    };
+}
+
+/// virDomainBlockStats into the caller's struct of `size` bytes.
+impl Reply<c_int, (Out<virDomainBlockStatsPtr>, usize)> for BlockStats {
+    fn check(outs: &(Out<virDomainBlockStatsPtr>, usize), cx: &Cx) -> Result<()> {
+        let (Out(p, arg), size) = *outs;
+        check_stats_size(
+            p,
+            arg,
+            size,
+            std::mem::size_of::<virDomainBlockStatsStruct>(),
+            cx,
+        )
+    }
+    unsafe fn reply(self, outs: (Out<virDomainBlockStatsPtr>, usize), _: &Cx) -> Result<c_int> {
+        let c = virDomainBlockStatsStruct {
+            rd_req: self.rd_req,
+            rd_bytes: self.rd_bytes,
+            wr_req: self.wr_req,
+            wr_bytes: self.wr_bytes,
+            errs: self.errs,
+        };
+        // SAFETY: checked non-NULL and no bigger than the struct; `size` bytes writable.
+        unsafe { write_prefix(outs.0 .0, &c, outs.1) };
+        Ok(0)
+    }
+}
+
+/// virDomainInterfaceStats into the caller's struct of `size` bytes.
+impl Reply<c_int, (Out<virDomainInterfaceStatsPtr>, usize)> for InterfaceStats {
+    fn check(outs: &(Out<virDomainInterfaceStatsPtr>, usize), cx: &Cx) -> Result<()> {
+        let (Out(p, arg), size) = *outs;
+        check_stats_size(
+            p,
+            arg,
+            size,
+            std::mem::size_of::<virDomainInterfaceStatsStruct>(),
+            cx,
+        )
+    }
+    unsafe fn reply(self, outs: (Out<virDomainInterfaceStatsPtr>, usize), _: &Cx) -> Result<c_int> {
+        let c = virDomainInterfaceStatsStruct {
+            rx_bytes: self.rx_bytes,
+            rx_packets: self.rx_packets,
+            rx_errs: self.rx_errs,
+            rx_drop: self.rx_drop,
+            tx_bytes: self.tx_bytes,
+            tx_packets: self.tx_packets,
+            tx_errs: self.tx_errs,
+            tx_drop: self.tx_drop,
+        };
+        // SAFETY: checked non-NULL and no bigger than the struct; `size` bytes writable.
+        unsafe { write_prefix(outs.0 .0, &c, outs.1) };
+        Ok(0)
+    }
+}
+
+/// A C-allocated copy of `n` values, or the allocation error.
+fn c_array<T>(n: usize, cx: &Cx) -> Result<*mut T> {
+    // SAFETY: calloc of n elements (at least one, so that an empty array is not NULL).
+    let p = unsafe { libc::calloc(n.max(1), std::mem::size_of::<T>()) } as *mut T;
+    match p.is_null() {
+        true => Err(Error::system(
+            cx.from,
+            libc::ENOMEM,
+            "cannot allocate memory",
+        )),
+        false => Ok(p),
+    }
+}
+
+/// File systems into a new array of new structs, all C-allocated for virDomainFSInfoFree and
+/// free(3); none leaves the caller's pointer NULL.
+impl Reply<c_int, (Out<*mut *mut virDomainFSInfoPtr>,)> for FsInfos {
+    unsafe fn reply(self, outs: (Out<*mut *mut virDomainFSInfoPtr>,), cx: &Cx) -> Result<c_int> {
+        let dst = outs.0 .0;
+        if self.0.is_empty() {
+            // SAFETY: checked non-NULL by the public layer's check; writable.
+            unsafe { dst.write(std::ptr::null_mut()) };
+            return Ok(0);
+        }
+        let list: *mut virDomainFSInfoPtr = c_array(self.0.len(), cx)?;
+        for (i, fs) in self.0.iter().enumerate() {
+            let aliases: *mut *mut c_char = c_array(fs.dev_aliases.len(), cx)?;
+            for (k, a) in fs.dev_aliases.iter().enumerate() {
+                // SAFETY: `aliases` holds dev_aliases.len() slots.
+                unsafe { aliases.add(k).write(args::malloc_str(a)) };
+            }
+            let one: *mut virDomainFSInfo = c_array(1, cx)?;
+            // SAFETY: `one` is a fresh allocation of one struct; `list` holds len slots.
+            unsafe {
+                one.write(virDomainFSInfo {
+                    mountpoint: args::malloc_str(&fs.mountpoint),
+                    name: args::malloc_str(&fs.name),
+                    fstype: args::malloc_str(&fs.fstype),
+                    ndevAlias: fs.dev_aliases.len(),
+                    devAlias: aliases,
+                });
+                list.add(i).write(one);
+            }
+        }
+        // SAFETY: checked non-NULL by the public layer's check; writable.
+        unsafe { dst.write(list) };
+        Ok(self.0.len() as c_int)
     }
 }
