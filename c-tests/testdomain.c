@@ -494,6 +494,43 @@ static void devices(virDomainPtr d)
     SHOW("fsinfo(flags 1)", virDomainGetFSInfo(d, &fs, 1));
 }
 
+static void cpu_stats(virDomainPtr d, int start, unsigned int ncpus, unsigned int nparams, int with_params)
+{
+    virTypedParameter p[16];
+    memset(p, 0, sizeof p);
+    int r = virDomainGetCPUStats(d, with_params ? p : NULL, nparams, start, ncpus, 0);
+    printf("cpustats(start=%d ncpus=%u nparams=%u)=%d", start, ncpus, nparams, r);
+    for (unsigned int i = 0; r > 0 && with_params && i < nparams * ncpus && i < 16; i++)
+        if (p[i].field[0])
+            printf(" [%u]%s=%llu", i, p[i].field, p[i].value.ul);
+    putchar('\n');
+    if (r < 0)
+        show_error("cpustats");
+}
+
+static void cpu(virDomainPtr d)
+{
+    cpu_stats(d, -1, 1, 0, 0);
+    cpu_stats(d, -1, 1, 3, 1);
+    cpu_stats(d, -1, 1, 2, 1);
+    cpu_stats(d, -1, 1, 5, 1);
+    cpu_stats(d, 0, 0, 0, 0);
+    cpu_stats(d, 0, 1, 0, 0);
+    cpu_stats(d, 0, 2, 2, 1);
+    cpu_stats(d, 1, 2, 1, 1);
+    cpu_stats(d, 1, 8, 2, 1);
+    cpu_stats(d, 9, 1, 2, 1);
+    if (virDomainIsActive(d) == 1) {
+        cpu_stats(d, -1, 2, 3, 1);
+        cpu_stats(d, -2, 1, 3, 1);
+        cpu_stats(d, 0, 1, 3, 0);
+        cpu_stats(d, 0, 1, 0, 1);
+        cpu_stats(d, 0, 0, 2, 1);
+    }
+    virTypedParameter p[4];
+    SHOW("cpustats(flags 1)", virDomainGetCPUStats(d, p, 2, 0, 1, 1));
+}
+
 static void on(virConnectPtr c, virDomainPtr d, const char *what)
 {
     printf("==== %s\n", what);
@@ -504,6 +541,7 @@ static void on(virConnectPtr c, virDomainPtr d, const char *what)
     scheduler(d);
     guest(d);
     devices(d);
+    cpu(d);
     if (!read_only)
         saves(c, d);
     else

@@ -274,6 +274,7 @@ DOMAIN_ENTRIES = {
     "virDomainBlockStats": "DomainDriver::domain_block_stats",
     "virDomainInterfaceStats": "DomainDriver::domain_interface_stats",
     "virDomainGetFSInfo": "DomainDriver::domain_fs_info",
+    "virDomainGetCPUStats": "DomainDriver::domain_cpu_stats",
     "virDomainRestore": "DomainDriver::domain_restore",
     "virDomainRestoreFlags": "DomainDriver::domain_restore_flags",
 }

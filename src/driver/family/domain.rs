@@ -2,8 +2,9 @@
 //! A default body is what a driver that lacks the call answers.
 
 use super::domain_values::{
-    BlockInfo, BlockStats, ControlInfo, CpuMaps, DiskErrors, FsInfos, GuestTime, InterfaceStats,
-    MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams, Vcpus,
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
+    InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
+    Vcpus,
 };
 use super::unsupported;
 use crate::domain::{DomainInfo, DomainRef};
@@ -408,5 +409,17 @@ pub trait DomainDriver: Send + Sync {
     /// virDomainGetFSInfo.
     fn domain_fs_info(&self, _d: &DomainRef, _flags: u32) -> Result<FsInfos> {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetFSInfo")
+    }
+    /// virDomainGetCPUStats: `nparams` parameters for each of `ncpus` CPUs from `start_cpu`, or the
+    /// whole domain's (`start_cpu` -1).
+    fn domain_cpu_stats(
+        &self,
+        _d: &DomainRef,
+        _nparams: u32,
+        _start_cpu: i32,
+        _ncpus: u32,
+        _flags: u32,
+    ) -> Result<CpuStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetCPUStats")
     }
 }

@@ -165,3 +165,14 @@ pub struct FsInfo {
 /// virDomainGetFSInfo's answer: a new array the caller frees.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FsInfos(pub Vec<FsInfo>);
+
+/// virDomainGetCPUStats's answer: the parameters at their places in the caller's array
+/// (`ncpus` groups of `nparams`), the count the driver answers, and the caller's sizes, which the
+/// public layer checks against the array it gave.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CpuStats {
+    pub slots: Vec<(usize, String, TypedValue)>,
+    pub count: i32,
+    pub nparams: u32,
+    pub ncpus: u32,
+}

@@ -27,8 +27,9 @@ use crate::api::{
 use crate::auth::{self, Prompter};
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
-    BlockInfo, BlockStats, ControlInfo, CpuMaps, DiskErrors, FsInfos, GuestTime, InterfaceStats,
-    MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams, Vcpus,
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
+    InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
+    Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
@@ -1002,6 +1003,16 @@ impl DomainDriver for TestDriver {
     }
     fn domain_fs_info(&self, d: &DomainRef, flags: u32) -> Result<FsInfos> {
         self.fs_info(d, flags)
+    }
+    fn domain_cpu_stats(
+        &self,
+        d: &DomainRef,
+        nparams: u32,
+        start_cpu: i32,
+        ncpus: u32,
+        flags: u32,
+    ) -> Result<CpuStats> {
+        self.cpu_stats(d, nparams, start_cpu, ncpus, flags)
     }
 }
 

@@ -416,7 +416,7 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainGetBlockJobInfo, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetCPUStats(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_uint, start_cpu: c_int, ncpus: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetCPUStats, 20, Domain(domain))
+    glue!(Domain(domain), virDomainGetCPUStats, 20, |cx| { let this = cx.domain(domain)?; let a_nparams = arg(&cx, nparams, "nparams")?; let a_start_cpu = arg(&cx, start_cpu, "start_cpu")?; let a_ncpus = arg(&cx, ncpus, "ncpus")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"),), || this.driver().domain().domain_cpu_stats(&this.domain, a_nparams, a_start_cpu, a_ncpus, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr {
     entry!(Domain(dom), domain::virDomainGetConnect(dom))

@@ -5,9 +5,9 @@
 
 use super::{Cx, FromC, Out, Reply};
 use crate::driver::family::{
-    check_positive, public_invalid_arg, BlockInfo, BlockStats, ControlInfo, CpuMaps, DiskErrors,
-    FsInfos, GuestTime, InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel,
-    Stopped, TypedParams, TypedValue, Vcpus,
+    check_positive, public_invalid_arg, BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats,
+    DiskErrors, FsInfos, GuestTime, InterfaceStats, MemoryStats, Messages, SchedulerType,
+    SecurityLabel, Stopped, TypedParams, TypedValue, Vcpus,
 };
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG};
 use crate::ffi::args;
@@ -600,5 +600,31 @@ impl Reply<c_int, (Out<*mut *mut virDomainFSInfoPtr>,)> for FsInfos {
         // SAFETY: checked non-NULL by the public layer's check; writable.
         unsafe { dst.write(list) };
         Ok(self.0.len() as c_int)
+    }
+}
+
+/// virDomainGetCPUStats: the parameters at their places in the caller's array, after the public
+/// layer's rule that an array comes with a count of parameters and CPUs, and none without.
+impl Reply<c_int, (Out<virTypedParameterPtr>,)> for CpuStats {
+    unsafe fn reply(self, outs: (Out<virTypedParameterPtr>,), cx: &Cx) -> Result<c_int> {
+        let Out(params, arg) = outs.0;
+        let must_be_null = || {
+            public_invalid_arg(
+                cx.function,
+                arg,
+                format!("{arg} in {} must be NULL", cx.function),
+            )
+        };
+        if self.nparams > 0 && params.is_null() {
+            return Err(cx.null_arg(arg));
+        }
+        if (self.nparams == 0 || self.ncpus == 0) && !params.is_null() {
+            return Err(must_be_null());
+        }
+        for (at, name, value) in &self.slots {
+            // SAFETY: the driver places parameters below nparams * ncpus, the caller's array size.
+            unsafe { params.add(*at).write(c_param(name, value)) };
+        }
+        Ok(self.count)
     }
 }
