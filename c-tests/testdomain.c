@@ -21,6 +21,30 @@ static void show_str(const char *what, char *s)
     free(s);
 }
 
+/* Lifecycle events, printed as the default event loop dispatches them. */
+static int on_lifecycle(virConnectPtr c, virDomainPtr d, int event, int detail, void *opaque)
+{
+    (void)c;
+    (void)opaque;
+    printf("event %s: %d %d\n", virDomainGetName(d), event, detail);
+    return 0;
+}
+
+static void tick(int timer, void *opaque)
+{
+    (void)opaque;
+    virEventRemoveTimeout(timer);
+}
+
+/* Run the event loop until what is queued has been dispatched (a short timer ends each turn). */
+static void drain(void)
+{
+    for (int i = 0; i < 3; i++) {
+        virEventAddTimeout(1, tick, NULL, NULL);
+        virEventRunDefaultImpl();
+    }
+}
+
 /* Whether the calls go through a read-only connection. */
 static int read_only;
 
@@ -416,18 +440,33 @@ static void saves(virConnectPtr c, virDomainPtr d)
     rmdir(dir);
 }
 
+static const char *rename_xml = "<domain type='test'><name>ren</name>"
+                                "<uuid>11111111-2222-3333-4444-666666666666</uuid>"
+                                "<memory>1048576</memory><vcpu>1</vcpu>"
+                                "<os><type>hvm</type></os></domain>";
+
 static void rename_domain(virConnectPtr c)
 {
-    virDomainPtr d = virDomainLookupByName(c, "idle");
-    SHOW("rename(flags 1)", virDomainRename(d, "idle2", 1));
+    virDomainPtr d = virDomainDefineXML(c, rename_xml);
+    if (!d) {
+        show_error("define ren");
+        d = virDomainLookupByName(c, "ren");
+    }
+    SHOW("rename(flags 1)", virDomainRename(d, "ren2", 1));
     SHOW("rename(slash)", virDomainRename(d, "a/b", 0));
     SHOW("rename(taken)", virDomainRename(d, "test", 0));
     SHOW("rename(NULL)", virDomainRename(d, NULL, 0));
-    SHOW("rename", virDomainRename(d, "idle2", 0));
-    virDomainPtr r = virDomainLookupByName(c, "idle2");
-    printf("renamed found=%d old found=%d\n", r != NULL, virDomainLookupByName(c, "idle") != NULL);
-    SHOW("rename back", virDomainRename(r, "idle", 0));
-    virDomainFree(r);
+    SHOW("rename", virDomainRename(d, "ren2", 0));
+    virDomainPtr r = virDomainLookupByName(c, "ren2");
+    virDomainPtr old = virDomainLookupByName(c, "ren");
+    printf("renamed found=%d old found=%d\n", r != NULL, old != NULL);
+    if (r) {
+        SHOW("rename back", virDomainRename(r, "ren", 0));
+        SHOW("undefine", virDomainUndefine(r));
+        virDomainFree(r);
+    }
+    if (old)
+        virDomainFree(old);
     virDomainFree(d);
     virDomainPtr t = virDomainLookupByName(c, "test");
     SHOW("rename(active)", virDomainRename(t, "x", 0));
@@ -546,12 +585,16 @@ static void on(virConnectPtr c, virDomainPtr d, const char *what)
         saves(c, d);
     else
         rename_domain(c);
+    drain();
 }
 
 int main(void)
 {
     virSetErrorFunc(NULL, quiet_errors);
+    virEventRegisterDefaultImpl();
     virConnectPtr c = virConnectOpen("test:///default");
+    int cb = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), NULL, NULL);
     virDomainPtr d = virDomainLookupByName(c, "test");
     on(c, d, "running");
     virDomainPtr idle = virDomainDefineXML(c, inactive_xml);
@@ -563,6 +606,8 @@ int main(void)
     read_only = 0;
     printf("==== rename\n");
     rename_domain(c);
+    drain();
+    virConnectDomainEventDeregisterAny(c, cb);
     virDomainFree(rd);
     virConnectClose(ro);
     virDomainUndefine(idle);
