@@ -570,6 +570,50 @@ static void cpu(virDomainPtr d)
     SHOW("cpustats(flags 1)", virDomainGetCPUStats(d, p, 2, 0, 1, 1));
 }
 
+/* A domain of a custom node file: its disk, the node's CPU topology for pinning and statistics. */
+static void node_file(void)
+{
+    char dir[] = "/tmp/oxvirt-testdomain-node-XXXXXX";
+    if (!mkdtemp(dir))
+        exit(2);
+    char path[256], uri[300];
+    snprintf(path, sizeof path, "%s/node.xml", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        exit(2);
+    fputs("<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>1</threads></cpu>"
+          "<domain type='test'><name>nd</name><uuid>22222222-2222-3333-4444-555555555555</uuid>"
+          "<memory>524288</memory><vcpu>3</vcpu><os><type>hvm</type></os><devices>"
+          "<disk type='file' device='disk'><source file='/img/a.img'/><target dev='vdb'/></disk>"
+          "</devices></domain></node>\n",
+          f);
+    fclose(f);
+    snprintf(uri, sizeof uri, "test://%s", path);
+    virConnectPtr c = virConnectOpen(uri);
+    virDomainPtr d = virDomainLookupByName(c, "nd");
+    printf("==== node file\n");
+    SHOW("maxvcpus", virDomainGetMaxVcpus(d));
+    virVcpuInfo info[4];
+    unsigned char maps[4];
+    int r = virDomainGetVcpus(d, info, 4, maps, 1);
+    printf("getvcpus=%d", r);
+    for (int i = 0; i < r; i++)
+        printf(" [%u %d %02x]", info[i].number, info[i].cpu, maps[i]);
+    putchar('\n');
+    unsigned char em = 0;
+    SHOW("emulatorpininfo", virDomainGetEmulatorPinInfo(d, &em, 1, 0));
+    printf("emulatorpin=%02x\n", em);
+    devices(d);
+    cpu(d);
+    virDomainMemoryStatStruct ms[16];
+    SHOW("memorystats", virDomainMemoryStats(d, ms, 16, 0));
+    show_str("hostname", virDomainGetHostname(d, 0));
+    virDomainFree(d);
+    virConnectClose(c);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void on(virConnectPtr c, virDomainPtr d, const char *what)
 {
     printf("==== %s\n", what);
@@ -614,5 +658,6 @@ int main(void)
     virDomainFree(idle);
     virDomainFree(d);
     virConnectClose(c);
+    node_file();
     return 0;
 }
