@@ -614,6 +614,47 @@ static void node_file(void)
     rmdir(dir);
 }
 
+/* Core dumps, the memory statistics period and launch security, on the default domain. */
+static void dumps(virConnectPtr c)
+{
+    virDomainPtr d = virDomainLookupByName(c, "test");
+    char dir[] = "/tmp/oxvirt-testdomain-dump-XXXXXX";
+    if (!mkdtemp(dir))
+        exit(2);
+    char core[256];
+    snprintf(core, sizeof core, "%s/core", dir);
+    printf("==== dumps\n");
+    SHOW("period", virDomainSetMemoryStatsPeriod(d, 5, 0));
+    SHOW("period(-1)", virDomainSetMemoryStatsPeriod(d, -1, 0));
+    SHOW("period(flags 4)", virDomainSetMemoryStatsPeriod(d, 5, 4));
+    SHOW("period(config)", virDomainSetMemoryStatsPeriod(d, 5, VIR_DOMAIN_AFFECT_CONFIG));
+    virTypedParameterPtr p = NULL;
+    int n = -1;
+    SHOW("launchsec", virDomainGetLaunchSecurityInfo(d, &p, &n, 0));
+    SHOW("launchsec(NULL)", virDomainGetLaunchSecurityInfo(d, NULL, &n, 0));
+    SHOW("coredump(flags 4)", virDomainCoreDump(d, core, 4));
+    SHOW("coredumpfmt(2)", virDomainCoreDumpWithFormat(d, core, 2, 0));
+    SHOW("coredumpfmt(9)", virDomainCoreDumpWithFormat(d, core, 9, 0));
+    SHOW("coredumpfmt(crash|live)",
+         virDomainCoreDumpWithFormat(d, core, 0, VIR_DUMP_CRASH | VIR_DUMP_LIVE));
+    SHOW("coredump", virDomainCoreDump(d, core, 0));
+    FILE *f = fopen(core, "r");
+    char magic[32] = {0};
+    size_t got = f ? fread(magic, 1, sizeof magic, f) : 0;
+    if (f)
+        fclose(f);
+    printf("core: %zu bytes, %s\n", got, magic);
+    SHOW("coredump(no dir)", virDomainCoreDump(d, "/nonexistent/x", 0));
+    show_state("after", d);
+    SHOW("coredump(crash)", virDomainCoreDump(d, core, VIR_DUMP_CRASH));
+    show_state("after crash", d);
+    SHOW("coredump(inactive)", virDomainCoreDump(d, core, 0));
+    SHOW("create", virDomainCreate(d));
+    unlink(core);
+    rmdir(dir);
+    virDomainFree(d);
+}
+
 static void on(virConnectPtr c, virDomainPtr d, const char *what)
 {
     printf("==== %s\n", what);
@@ -650,6 +691,7 @@ int main(void)
     read_only = 0;
     printf("==== rename\n");
     rename_domain(c);
+    dumps(c);
     drain();
     virConnectDomainEventDeregisterAny(c, cb);
     virDomainFree(rd);

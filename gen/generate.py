@@ -275,6 +275,10 @@ DOMAIN_ENTRIES = {
     "virDomainInterfaceStats": "DomainDriver::domain_interface_stats",
     "virDomainGetFSInfo": "DomainDriver::domain_fs_info",
     "virDomainGetCPUStats": "DomainDriver::domain_cpu_stats",
+    "virDomainSetMemoryStatsPeriod": "DomainDriver::domain_set_memory_stats_period",
+    "virDomainGetLaunchSecurityInfo": "DomainDriver::domain_launch_security_info",
+    "virDomainCoreDump": "DomainDriver::domain_core_dump",
+    "virDomainCoreDumpWithFormat": "DomainDriver::domain_core_dump_with_format",
     "virDomainRestore": "DomainDriver::domain_restore",
     "virDomainRestoreFlags": "DomainDriver::domain_restore_flags",
 }

@@ -422,4 +422,31 @@ pub trait DomainDriver: Send + Sync {
     ) -> Result<CpuStats> {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetCPUStats")
     }
+    /// virDomainSetMemoryStatsPeriod.
+    fn domain_set_memory_stats_period(
+        &self,
+        _d: &DomainRef,
+        _period: i32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetMemoryStatsPeriod")
+    }
+    /// virDomainGetLaunchSecurityInfo.
+    fn domain_launch_security_info(&self, _d: &DomainRef, _flags: u32) -> Result<TypedParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetLaunchSecurityInfo")
+    }
+    /// virDomainCoreDump.
+    fn domain_core_dump(&self, _d: &DomainRef, _to: String, _flags: u32) -> Result<Stopped> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainCoreDump")
+    }
+    /// virDomainCoreDumpWithFormat.
+    fn domain_core_dump_with_format(
+        &self,
+        _d: &DomainRef,
+        _to: String,
+        _format: u32,
+        _flags: u32,
+    ) -> Result<Stopped> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainCoreDumpWithFormat")
+    }
 }

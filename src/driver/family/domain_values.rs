@@ -112,10 +112,10 @@ pub struct MemoryStats(pub Vec<(i32, u64)>);
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Messages(pub Vec<String>);
 
-/// The call stopped the domain (virDomainSave, virDomainManagedSave): the caller's handle has no
-/// id any more.
+/// Whether the call stopped the domain (virDomainSave, virDomainManagedSave, a crashing core
+/// dump): then the caller's handle has no id any more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stopped;
+pub struct Stopped(pub bool);
 
 /// Each disk's (target, error code) (virDomainGetDiskErrors); the caller's array takes as many as
 /// it holds, no array asks for the count.

@@ -761,6 +761,33 @@ impl TestDriver {
         self.with_dom(d, |_| Ok(()))
     }
 
+    pub(super) fn set_memory_stats_period(
+        &self,
+        d: &DomainRef,
+        period: i32,
+        flags: u32,
+    ) -> Result<()> {
+        if period < 0 {
+            return Err(public_invalid_arg(
+                "virDomainSetMemoryStatsPeriod",
+                "period",
+                "period in virDomainSetMemoryStatsPeriod must be zero or greater".into(),
+            ));
+        }
+        check_flags(flags, METADATA_FLAGS, "testDomainSetMemoryStatsPeriod")?;
+        self.with_dom(d, |dom| {
+            one_def(dom, flags)?;
+            // The period lives in the balloon's definition, which ours does not format.
+            match dom.extras.memballoon {
+                true => Ok(()),
+                false => Err(Error::internal(
+                    VIR_FROM_TEST,
+                    "No memory balloon device configured, can not set the collection period",
+                )),
+            }
+        })
+    }
+
     pub(super) fn scheduler_type(&self) -> SchedulerType {
         SchedulerType {
             name: SCHEDULER.into(),

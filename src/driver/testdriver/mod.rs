@@ -958,7 +958,7 @@ impl DomainDriver for TestDriver {
 
     // Saves and rename (domain_save.rs).
     fn domain_managed_save(&self, d: &DomainRef, flags: u32) -> Result<Stopped> {
-        self.managed_save(d, flags).map(|_| Stopped)
+        self.managed_save(d, flags).map(|_| Stopped(true))
     }
     fn domain_has_managed_save(&self, d: &DomainRef, flags: u32) -> Result<bool> {
         self.has_managed_save(d, flags)
@@ -967,7 +967,7 @@ impl DomainDriver for TestDriver {
         self.managed_save_remove(d, flags)
     }
     fn domain_save(&self, d: &DomainRef, to: String) -> Result<Stopped> {
-        self.save(d, &to, None, 0).map(|_| Stopped)
+        self.save(d, &to, None, 0).map(|_| Stopped(true))
     }
     fn domain_save_flags(
         &self,
@@ -976,7 +976,8 @@ impl DomainDriver for TestDriver {
         dxml: Option<String>,
         flags: u32,
     ) -> Result<Stopped> {
-        self.save(d, &to, dxml.as_deref(), flags).map(|_| Stopped)
+        self.save(d, &to, dxml.as_deref(), flags)
+            .map(|_| Stopped(true))
     }
     fn domain_restore(&self, from: String) -> Result<()> {
         self.restore(&from, None, 0)
@@ -1003,6 +1004,28 @@ impl DomainDriver for TestDriver {
     }
     fn domain_fs_info(&self, d: &DomainRef, flags: u32) -> Result<FsInfos> {
         self.fs_info(d, flags)
+    }
+    fn domain_set_memory_stats_period(&self, d: &DomainRef, period: i32, flags: u32) -> Result<()> {
+        self.set_memory_stats_period(d, period, flags)
+    }
+    fn domain_launch_security_info(&self, _d: &DomainRef, flags: u32) -> Result<TypedParams> {
+        // The public layer adds VIR_TYPED_PARAM_STRING_OKAY and the reference's test driver
+        // refuses every flag: the call always fails there, as here.
+        let flags = flags | crate::api::TypedParameterFlags::OKAY.bits();
+        check_flags(flags, NoFlags::empty(), "testDomainGetLaunchSecurityInfo")?;
+        Ok(TypedParams::default())
+    }
+    fn domain_core_dump(&self, d: &DomainRef, to: String, flags: u32) -> Result<Stopped> {
+        self.core_dump(d, &to, 0, flags).map(Stopped)
+    }
+    fn domain_core_dump_with_format(
+        &self,
+        d: &DomainRef,
+        to: String,
+        format: u32,
+        flags: u32,
+    ) -> Result<Stopped> {
+        self.core_dump(d, &to, format, flags).map(Stopped)
     }
     fn domain_cpu_stats(
         &self,

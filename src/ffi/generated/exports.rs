@@ -335,10 +335,10 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::add_ref::<CheckpointRef>("virDomainCheckpointRef", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCoreDump(domain: virDomainPtr, to: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainCoreDump, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
+    glue!(Domain(domain), virDomainCoreDump, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(to.is_null(), 20, "to"))?; let a_to = arg(&cx, to, "to")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_core_dump(&this.domain, a_to, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCoreDumpWithFormat(domain: virDomainPtr, to: *const c_char, dumpformat: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainCoreDumpWithFormat, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
+    glue!(Domain(domain), virDomainCoreDumpWithFormat, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(to.is_null(), 20, "to"))?; let a_to = arg(&cx, to, "to")?; let a_dumpformat = arg(&cx, dumpformat, "dumpformat")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_core_dump_with_format(&this.domain, a_to, a_dumpformat, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreate(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainCreate(domain))
@@ -461,7 +461,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetJobStats, 20, Domain(domain), Required(r#type.is_null(), 20, "type"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetLaunchSecurityInfo(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetLaunchSecurityInfo, 20, Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainGetLaunchSecurityInfo, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_launch_security_info(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMaxMemory(domain: virDomainPtr) -> c_ulong {
     entry!(Domain(domain), domain::virDomainGetMaxMemory(domain))
@@ -758,7 +758,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainSetMemoryParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryStatsPeriod(domain: virDomainPtr, period: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemoryStatsPeriod, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainSetMemoryStatsPeriod, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_period = arg(&cx, period, "period")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_memory_stats_period(&this.domain, a_period, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMetadata(domain: virDomainPtr, r#type: c_int, metadata: *const c_char, key: *const c_char, uri: *const c_char, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainSetMetadata, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_type = arg(&cx, r#type, "type")?; let a_metadata = arg(&cx, metadata, "metadata")?; let a_key = arg(&cx, key, "key")?; let a_uri = arg(&cx, uri, "uri")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_metadata(&this.domain, a_type, a_metadata, a_key, a_uri, a_flags)) })

@@ -413,6 +413,9 @@ impl Reply<c_int, (Out<*mut *mut *mut c_char>,)> for Messages {
 /// The domain stopped: the handle the call came through loses its id, as the reference's does.
 impl Reply<c_int, ()> for Stopped {
     unsafe fn reply(self, _: (), cx: &Cx) -> Result<c_int> {
+        if !self.0 {
+            return Ok(0);
+        }
         if let Some(e) = cx.domain_key.and_then(|k| {
             crate::ffi::handles::domain(k as crate::ffi::generated::types::virDomainPtr)
         }) {
@@ -626,5 +629,32 @@ impl Reply<c_int, (Out<virTypedParameterPtr>,)> for CpuStats {
             unsafe { params.add(*at).write(c_param(name, value)) };
         }
         Ok(self.count)
+    }
+}
+
+/// Typed parameters into a new array the caller frees (virDomainGetLaunchSecurityInfo).
+impl Reply<c_int, (Out<*mut virTypedParameterPtr>, Out<*mut c_int>)> for TypedParams {
+    fn check(outs: &(Out<*mut virTypedParameterPtr>, Out<*mut c_int>), cx: &Cx) -> Result<()> {
+        required(outs.0 .0, outs.0 .1, cx)?;
+        required(outs.1 .0, outs.1 .1, cx)
+    }
+    unsafe fn reply(
+        self,
+        outs: (Out<*mut virTypedParameterPtr>, Out<*mut c_int>),
+        cx: &Cx,
+    ) -> Result<c_int> {
+        let n = self.0.len();
+        if n > 0 {
+            let arr: virTypedParameterPtr = c_array(n, cx)?;
+            for (i, (name, value)) in self.0.iter().enumerate() {
+                // SAFETY: `arr` holds n parameters.
+                unsafe { arr.add(i).write(c_param(name, value)) };
+            }
+            // SAFETY: checked non-NULL; writable by the C contract.
+            unsafe { outs.0 .0.write(arr) };
+        }
+        // SAFETY: checked non-NULL; writable by the C contract.
+        unsafe { outs.1 .0.write(n as c_int) };
+        Ok(0)
     }
 }
