@@ -77,7 +77,7 @@ pub fn check_cells_range(start_cell: i32, max_cells: i32) -> Result<()> {
 }
 
 /// VIR_NODE_CPU_STATS_ALL_CPUS: the only negative CPU number virNodeGetCPUStats accepts.
-pub const ALL_CPUS: i32 = -1;
+const ALL_CPUS: i32 = -1;
 
 /// The public layer's check of virNodeGetCPUStats's CPU number.
 pub fn check_cpu_num(cpu: i32) -> Result<()> {

@@ -104,7 +104,7 @@ impl Extras {
 }
 
 /// The guest clock a domain starts with in the reference (seconds).
-pub const INITIAL_TIME: i64 = 627_319_920;
+const INITIAL_TIME: i64 = 627_319_920;
 
 /// The reference's default domain's devices: a disk, an interface (named as the reference's
 /// driver names it) and a memory balloon, which our definition does not carry.

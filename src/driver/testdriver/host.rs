@@ -35,7 +35,7 @@ const PAGE_SIZES: [u64; 4] = [4, 8, 2048, 1024 * 1024];
 const SECURITY_MODEL: &str = "testSecurity";
 const EMULATOR: &str = "/usr/bin/test-hv";
 /// testConnectGetMaxVcpus, whatever the guest type.
-pub const MAX_VCPUS: i32 = 32;
+pub(super) const MAX_VCPUS: i32 = 32;
 
 const SYSINFO: &str = "<sysinfo type='smbios'>
   <bios>
