@@ -168,6 +168,8 @@ CONNECT_ENTRIES = {
     "virConnectClose": "ConnectDriver::connection_closed",
     "virConnectGetCapabilities": "ConnectDriver::capabilities",
     "virConnectGetHostname": "ConnectDriver::hostname",
+    "virConnectGetMaxVcpus": "ConnectDriver::max_vcpus",
+    "virConnectGetSysinfo": "ConnectDriver::sysinfo",
     "virConnectGetType": "ConnectDriver::type_name",
     "virConnectGetVersion": "ConnectDriver::hypervisor_version",
     "virConnectIsAlive": "ConnectDriver::is_alive",
@@ -177,6 +179,11 @@ CONNECT_ENTRIES = {
 
 NODE_ENTRIES = {
     "virNodeGetInfo": "NodeDriver::node_info",
+    "virNodeGetCellsFreeMemory": "NodeDriver::node_cells_free_memory",
+    "virNodeGetFreeMemory": "NodeDriver::node_free_memory",
+    "virNodeGetCPUMap": "NodeDriver::node_cpu_map",
+    "virNodeGetCPUStats": "NodeDriver::node_cpu_stats",
+    "virNodeGetSecurityModel": "NodeDriver::node_security_model",
 }
 
 DOMAIN_EVENT_ENTRIES = {
@@ -218,6 +225,62 @@ DOMAIN_ENTRIES = {
     "virDomainSuspend": "DomainDriver::suspend",
     "virDomainUndefine": "DomainDriver::undefine",
     "virDomainUndefineFlags": "DomainDriver::undefine",
+    "virDomainGetAutostart": "DomainDriver::domain_autostart",
+    "virDomainSetAutostart": "DomainDriver::domain_set_autostart",
+    "virDomainGetMetadata": "DomainDriver::domain_metadata",
+    "virDomainSetMetadata": "DomainDriver::domain_set_metadata",
+    "virDomainGetMaxVcpus": "DomainDriver::domain_max_vcpus",
+    "virDomainGetVcpusFlags": "DomainDriver::domain_vcpus_flags",
+    "virDomainSetVcpus": "DomainDriver::domain_set_vcpus",
+    "virDomainSetVcpusFlags": "DomainDriver::domain_set_vcpus_flags",
+    "virDomainGetVcpus": "DomainDriver::domain_vcpus",
+    "virDomainPinVcpu": "DomainDriver::domain_pin_vcpu",
+    "virDomainPinVcpuFlags": "DomainDriver::domain_pin_vcpu_flags",
+    "virDomainGetVcpuPinInfo": "DomainDriver::domain_vcpu_pin_info",
+    "virDomainPinEmulator": "DomainDriver::domain_pin_emulator",
+    "virDomainGetEmulatorPinInfo": "DomainDriver::domain_emulator_pin_info",
+    "virDomainSetMemory": "DomainDriver::domain_set_memory",
+    "virDomainSetMaxMemory": "DomainDriver::domain_set_max_memory",
+    "virDomainSetMemoryFlags": "DomainDriver::domain_set_memory_flags",
+    "virDomainGetSchedulerType": "DomainDriver::domain_scheduler_type",
+    "virDomainGetSchedulerParameters": "DomainDriver::domain_scheduler_parameters",
+    "virDomainGetSchedulerParametersFlags": "DomainDriver::domain_scheduler_parameters_flags",
+    "virDomainSetSchedulerParameters": "DomainDriver::domain_set_scheduler_parameters",
+    "virDomainSetSchedulerParametersFlags": "DomainDriver::domain_set_scheduler_parameters_flags",
+    "virDomainGetHostname": "DomainDriver::domain_hostname",
+    "virDomainGetTime": "DomainDriver::domain_time",
+    "virDomainSetTime": "DomainDriver::domain_set_time",
+    "virDomainGetControlInfo": "DomainDriver::domain_control_info",
+    "virDomainReset": "DomainDriver::domain_reset",
+    "virDomainInjectNMI": "DomainDriver::domain_inject_nmi",
+    "virDomainSendKey": "DomainDriver::domain_send_key",
+    "virDomainSendProcessSignal": "DomainDriver::domain_send_process_signal",
+    "virDomainSetUserPassword": "DomainDriver::domain_set_user_password",
+    "virDomainFSFreeze": "DomainDriver::domain_fs_freeze",
+    "virDomainFSThaw": "DomainDriver::domain_fs_thaw",
+    "virDomainFSTrim": "DomainDriver::domain_fs_trim",
+    "virDomainGetSecurityLabel": "DomainDriver::domain_security_label",
+    "virDomainGetMessages": "DomainDriver::domain_messages",
+    "virDomainMemoryStats": "DomainDriver::domain_memory_stats",
+    "virDomainSetLifecycleAction": "DomainDriver::domain_set_lifecycle_action",
+    "virDomainManagedSave": "DomainDriver::domain_managed_save",
+    "virDomainHasManagedSaveImage": "DomainDriver::domain_has_managed_save",
+    "virDomainManagedSaveRemove": "DomainDriver::domain_managed_save_remove",
+    "virDomainSave": "DomainDriver::domain_save",
+    "virDomainSaveFlags": "DomainDriver::domain_save_flags",
+    "virDomainRename": "DomainDriver::domain_rename",
+    "virDomainGetDiskErrors": "DomainDriver::domain_disk_errors",
+    "virDomainGetBlockInfo": "DomainDriver::domain_block_info",
+    "virDomainBlockStats": "DomainDriver::domain_block_stats",
+    "virDomainInterfaceStats": "DomainDriver::domain_interface_stats",
+    "virDomainGetFSInfo": "DomainDriver::domain_fs_info",
+    "virDomainGetCPUStats": "DomainDriver::domain_cpu_stats",
+    "virDomainSetMemoryStatsPeriod": "DomainDriver::domain_set_memory_stats_period",
+    "virDomainGetLaunchSecurityInfo": "DomainDriver::domain_launch_security_info",
+    "virDomainCoreDump": "DomainDriver::domain_core_dump",
+    "virDomainCoreDumpWithFormat": "DomainDriver::domain_core_dump_with_format",
+    "virDomainRestore": "DomainDriver::domain_restore",
+    "virDomainRestoreFlags": "DomainDriver::domain_restore_flags",
 }
 
 NETWORK_ENTRIES = {
@@ -560,6 +623,27 @@ def dispatch_target(fn):
     return "Nothing"
 
 
+# Outputs followed by the caller's size of them (an element count or a struct size), by function:
+# the pair goes to the answer (Reply) with the output.
+OUT_WITH_SIZE = {
+    "virDomainGetDiskErrors": "errors", "virDomainBlockStats": "stats",
+    "virDomainInterfaceStats": "stats",
+}
+
+# Calls the reference refuses on a read-only connection only after its first argument check (so
+# the read-only probe, which fails that check, does not see the refusal): name -> error domain.
+READ_ONLY_AFTER_ARGS = {"virDomainSendProcessSignal": 20}
+
+# Pointer arguments that are inputs (an array and the count after it), by function: the glue
+# converts the pair (FromC<(pointer, count)>).
+ARRAY_INPUTS = {
+    "virDomainPinVcpu": "cpumap", "virDomainPinVcpuFlags": "cpumap",
+    "virDomainPinEmulator": "cpumap",
+    "virDomainSetSchedulerParameters": "params", "virDomainSetSchedulerParametersFlags": "params",
+    "virDomainSendKey": "keycodes",
+    "virDomainFSFreeze": "mountpoints", "virDomainFSThaw": "mountpoints",
+}
+
 IN_TYPES = {"const char *", "int", "unsigned int", "long long", "unsigned long long", "unsigned long",
             "double", "const unsigned char *"}
 
@@ -577,6 +661,15 @@ def glue_args(fn):
         nxt = args[i + 1] if i + 1 < len(args) else None
         if t in IN_TYPES or t in OBJECT_KINDS or t == "virDomainPtr":
             out.append(("in", ident, n))
+        elif ARRAY_INPUTS.get(fn.get("name")) == n and nxt:
+            # An array the caller fills and its length: one input, converted as a pair.
+            out.append(("in", f"({ident}, {rust_ident(nxt[0])})", n))
+            i += 1
+        elif OUT_WITH_SIZE.get(fn.get("name")) == n and nxt:
+            # An array or struct the caller gives and its size: the answer's checks need both.
+            out.append(("out", f"Out({ident}, \"{n}\")"))
+            out.append(("out", rust_ident(nxt[0])))
+            i += 1
         elif nxt and nxt[1].strip() == "int" and nxt[0].startswith("max") and t.endswith("*"):
             out.append(("out", f"Out({ident}, \"{n}\")"))
             out.append(("out", rust_ident(nxt[0])))
@@ -617,11 +710,13 @@ def glue_body(fn, null_probe, read_only, valid_probe, functypes):
             first = ["&parent.domain", "&this.obj"]
     else:
         sys.exit(f"DRIVER_ENTRIES: {name}: no glue for a receiver of type {rtype}")
+    check = arg_check(fn, valid_probe, functypes)
     if name in read_only:
         stmts.append(f"cx.writable({read_only[name]})?;")
-    check = arg_check(fn, valid_probe, functypes)
     if check:
         stmts.append(f"cx.check(Handle::{check})?;")
+    if name in READ_ONLY_AFTER_ARGS:
+        stmts.append(f"cx.writable({READ_ONLY_AFTER_ARGS[name]})?;")
     ins, outs = [], []
     for a in glue_args(fn):
         if a[0] == "in":

@@ -37,6 +37,16 @@ pub trait ConnectDriver: Send + Sync {
         unsupported(VIR_FROM_DOMAIN, "virConnectGetCapabilities")
     }
 
+    /// virConnectGetMaxVcpus: the most virtual CPUs a guest of `guest_type` may have.
+    fn max_vcpus(&self, _guest_type: Option<String>) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetMaxVcpus")
+    }
+
+    /// virConnectGetSysinfo: the host's SMBIOS description as XML.
+    fn sysinfo(&self, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetSysinfo")
+    }
+
     /// virConnectIsAlive: local drivers always are.
     fn is_alive(&self) -> bool {
         true

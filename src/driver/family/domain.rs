@@ -1,6 +1,11 @@
 //! The domain family (libvirt's virHypervisorDriver `domain*` entries and the domain listings).
 //! A default body is what a driver that lacks the call answers.
 
+use super::domain_values::{
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
+    InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
+    Vcpus,
+};
 use super::unsupported;
 use crate::domain::{DomainInfo, DomainRef};
 use crate::driver::Caller;
@@ -97,5 +102,351 @@ pub trait DomainDriver: Send + Sync {
     /// virDomainIsUpdated.
     fn is_updated(&self, _d: &DomainRef) -> Result<bool> {
         unsupported(VIR_FROM_DOMAIN, "virDomainIsUpdated")
+    }
+    /// virDomainGetAutostart.
+    fn domain_autostart(&self, _d: &DomainRef) -> Result<bool> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetAutostart")
+    }
+    /// virDomainSetAutostart.
+    fn domain_set_autostart(&self, _d: &DomainRef, _autostart: bool) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetAutostart")
+    }
+    /// virDomainGetMetadata: the title, description or the element in namespace `uri`.
+    fn domain_metadata(
+        &self,
+        _d: &DomainRef,
+        _kind: i32,
+        _uri: Option<String>,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetMetadata")
+    }
+    /// virDomainSetMetadata: `metadata` None (or empty, for title and description) removes it.
+    fn domain_set_metadata(
+        &self,
+        _d: &DomainRef,
+        _kind: i32,
+        _metadata: Option<String>,
+        _key: Option<String>,
+        _uri: Option<String>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetMetadata")
+    }
+    /// virDomainGetMaxVcpus.
+    fn domain_max_vcpus(&self, _d: &DomainRef) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetMaxVcpus")
+    }
+    /// virDomainGetVcpusFlags.
+    fn domain_vcpus_flags(&self, _d: &DomainRef, _flags: u32) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetVcpusFlags")
+    }
+    /// virDomainSetVcpus.
+    fn domain_set_vcpus(&self, _d: &DomainRef, _n: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetVcpus")
+    }
+    /// virDomainSetVcpusFlags.
+    fn domain_set_vcpus_flags(&self, _d: &DomainRef, _n: u32, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetVcpusFlags")
+    }
+    /// virDomainGetVcpus: at most `maxinfo` vcpus, with maps of `maplen` bytes.
+    fn domain_vcpus(&self, _d: &DomainRef, _maxinfo: i32, _maplen: i32) -> Result<Vcpus> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetVcpus")
+    }
+    /// virDomainPinVcpu.
+    fn domain_pin_vcpu(&self, _d: &DomainRef, _vcpu: u32, _map: Vec<u8>) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainPinVcpu")
+    }
+    /// virDomainPinVcpuFlags.
+    fn domain_pin_vcpu_flags(
+        &self,
+        _d: &DomainRef,
+        _vcpu: u32,
+        _map: Vec<u8>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainPinVcpuFlags")
+    }
+    /// virDomainGetVcpuPinInfo.
+    fn domain_vcpu_pin_info(
+        &self,
+        _d: &DomainRef,
+        _ncpumaps: i32,
+        _maplen: i32,
+        _flags: u32,
+    ) -> Result<CpuMaps> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetVcpuPinInfo")
+    }
+    /// virDomainPinEmulator.
+    fn domain_pin_emulator(&self, _d: &DomainRef, _map: Vec<u8>, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainPinEmulator")
+    }
+    /// virDomainGetEmulatorPinInfo.
+    fn domain_emulator_pin_info(
+        &self,
+        _d: &DomainRef,
+        _maplen: i32,
+        _flags: u32,
+    ) -> Result<CpuMaps> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetEmulatorPinInfo")
+    }
+    /// virDomainSetMemory (KiB).
+    fn domain_set_memory(&self, _d: &DomainRef, _kib: u64) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetMemory")
+    }
+    /// virDomainSetMaxMemory (KiB).
+    fn domain_set_max_memory(&self, _d: &DomainRef, _kib: u64) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetMaxMemory")
+    }
+    /// virDomainSetMemoryFlags (KiB).
+    fn domain_set_memory_flags(&self, _d: &DomainRef, _kib: u64, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetMemoryFlags")
+    }
+    /// virDomainGetSchedulerType.
+    fn domain_scheduler_type(&self, _d: &DomainRef) -> Result<SchedulerType> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetSchedulerType")
+    }
+    /// virDomainGetSchedulerParameters.
+    fn domain_scheduler_parameters(&self, _d: &DomainRef) -> Result<TypedParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetSchedulerParameters")
+    }
+    /// virDomainGetSchedulerParametersFlags.
+    fn domain_scheduler_parameters_flags(
+        &self,
+        _d: &DomainRef,
+        _flags: u32,
+    ) -> Result<TypedParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetSchedulerParametersFlags")
+    }
+    /// virDomainSetSchedulerParameters.
+    fn domain_set_scheduler_parameters(&self, _d: &DomainRef, _params: TypedParams) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetSchedulerParameters")
+    }
+    /// virDomainSetSchedulerParametersFlags.
+    fn domain_set_scheduler_parameters_flags(
+        &self,
+        _d: &DomainRef,
+        _params: TypedParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetSchedulerParametersFlags")
+    }
+    /// virDomainGetHostname.
+    fn domain_hostname(&self, _d: &DomainRef, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetHostname")
+    }
+    /// virDomainGetTime.
+    fn domain_time(&self, _d: &DomainRef, _flags: u32) -> Result<GuestTime> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetTime")
+    }
+    /// virDomainSetTime.
+    fn domain_set_time(
+        &self,
+        _d: &DomainRef,
+        _seconds: i64,
+        _nseconds: u32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetTime")
+    }
+    /// virDomainGetControlInfo.
+    fn domain_control_info(&self, _d: &DomainRef, _flags: u32) -> Result<ControlInfo> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetControlInfo")
+    }
+    /// virDomainReset.
+    fn domain_reset(&self, _d: &DomainRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainReset")
+    }
+    /// virDomainInjectNMI.
+    fn domain_inject_nmi(&self, _d: &DomainRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainInjectNMI")
+    }
+    /// virDomainSendKey.
+    fn domain_send_key(
+        &self,
+        _d: &DomainRef,
+        _codeset: u32,
+        _holdtime: u32,
+        _keycodes: Vec<u32>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSendKey")
+    }
+    /// virDomainSendProcessSignal.
+    fn domain_send_process_signal(
+        &self,
+        _d: &DomainRef,
+        _pid: i64,
+        _signum: u32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSendProcessSignal")
+    }
+    /// virDomainSetUserPassword.
+    fn domain_set_user_password(
+        &self,
+        _d: &DomainRef,
+        _user: String,
+        _password: String,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetUserPassword")
+    }
+    /// virDomainFSFreeze.
+    fn domain_fs_freeze(
+        &self,
+        _d: &DomainRef,
+        _mountpoints: Vec<String>,
+        _flags: u32,
+    ) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainFSFreeze")
+    }
+    /// virDomainFSThaw.
+    fn domain_fs_thaw(
+        &self,
+        _d: &DomainRef,
+        _mountpoints: Vec<String>,
+        _flags: u32,
+    ) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainFSThaw")
+    }
+    /// virDomainFSTrim.
+    fn domain_fs_trim(
+        &self,
+        _d: &DomainRef,
+        _mountpoint: Option<String>,
+        _minimum: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainFSTrim")
+    }
+    /// virDomainGetSecurityLabel.
+    fn domain_security_label(&self, _d: &DomainRef) -> Result<SecurityLabel> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetSecurityLabel")
+    }
+    /// virDomainGetMessages.
+    fn domain_messages(&self, _d: &DomainRef, _flags: u32) -> Result<Messages> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetMessages")
+    }
+    /// virDomainMemoryStats.
+    fn domain_memory_stats(
+        &self,
+        _d: &DomainRef,
+        _nr_stats: u32,
+        _flags: u32,
+    ) -> Result<MemoryStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMemoryStats")
+    }
+    /// virDomainSetLifecycleAction.
+    fn domain_set_lifecycle_action(
+        &self,
+        _d: &DomainRef,
+        _kind: u32,
+        _action: u32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetLifecycleAction")
+    }
+    /// virDomainManagedSave.
+    fn domain_managed_save(&self, _d: &DomainRef, _flags: u32) -> Result<Stopped> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainManagedSave")
+    }
+    /// virDomainHasManagedSaveImage.
+    fn domain_has_managed_save(&self, _d: &DomainRef, _flags: u32) -> Result<bool> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainHasManagedSaveImage")
+    }
+    /// virDomainManagedSaveRemove.
+    fn domain_managed_save_remove(&self, _d: &DomainRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainManagedSaveRemove")
+    }
+    /// virDomainSave.
+    fn domain_save(&self, _d: &DomainRef, _to: String) -> Result<Stopped> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSave")
+    }
+    /// virDomainSaveFlags.
+    fn domain_save_flags(
+        &self,
+        _d: &DomainRef,
+        _to: String,
+        _dxml: Option<String>,
+        _flags: u32,
+    ) -> Result<Stopped> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSaveFlags")
+    }
+    /// virDomainRename.
+    fn domain_rename(&self, _d: &DomainRef, _new_name: String, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainRename")
+    }
+    /// virDomainRestore: start the domain saved in `from`.
+    fn domain_restore(&self, _from: String) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainRestore")
+    }
+    /// virDomainRestoreFlags.
+    fn domain_restore_flags(
+        &self,
+        _from: String,
+        _dxml: Option<String>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainRestoreFlags")
+    }
+    /// virDomainGetDiskErrors.
+    fn domain_disk_errors(&self, _d: &DomainRef, _flags: u32) -> Result<DiskErrors> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetDiskErrors")
+    }
+    /// virDomainGetBlockInfo.
+    fn domain_block_info(&self, _d: &DomainRef, _disk: String, _flags: u32) -> Result<BlockInfo> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetBlockInfo")
+    }
+    /// virDomainBlockStats.
+    fn domain_block_stats(&self, _d: &DomainRef, _disk: String) -> Result<BlockStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockStats")
+    }
+    /// virDomainInterfaceStats.
+    fn domain_interface_stats(&self, _d: &DomainRef, _device: String) -> Result<InterfaceStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainInterfaceStats")
+    }
+    /// virDomainGetFSInfo.
+    fn domain_fs_info(&self, _d: &DomainRef, _flags: u32) -> Result<FsInfos> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetFSInfo")
+    }
+    /// virDomainGetCPUStats: `nparams` parameters for each of `ncpus` CPUs from `start_cpu`, or the
+    /// whole domain's (`start_cpu` -1).
+    fn domain_cpu_stats(
+        &self,
+        _d: &DomainRef,
+        _nparams: u32,
+        _start_cpu: i32,
+        _ncpus: u32,
+        _flags: u32,
+    ) -> Result<CpuStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetCPUStats")
+    }
+    /// virDomainSetMemoryStatsPeriod.
+    fn domain_set_memory_stats_period(
+        &self,
+        _d: &DomainRef,
+        _period: i32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetMemoryStatsPeriod")
+    }
+    /// virDomainGetLaunchSecurityInfo.
+    fn domain_launch_security_info(&self, _d: &DomainRef, _flags: u32) -> Result<TypedParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetLaunchSecurityInfo")
+    }
+    /// virDomainCoreDump.
+    fn domain_core_dump(&self, _d: &DomainRef, _to: String, _flags: u32) -> Result<Stopped> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainCoreDump")
+    }
+    /// virDomainCoreDumpWithFormat.
+    fn domain_core_dump_with_format(
+        &self,
+        _d: &DomainRef,
+        _to: String,
+        _format: u32,
+        _flags: u32,
+    ) -> Result<Stopped> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainCoreDumpWithFormat")
     }
 }

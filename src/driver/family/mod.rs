@@ -11,6 +11,7 @@
 mod checkpoint;
 mod connect;
 mod domain;
+mod domain_values;
 mod event;
 mod interface;
 mod network;
@@ -35,6 +36,9 @@ pub use secret::{SecretDriver, SecretRef};
 pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
 pub use storage::{StorageDriver, StoragePoolRef, StorageVolRef};
 pub use stream::StreamDriver;
+// Values of the node and domain families' answers (issue 15's node and domain functions).
+pub use domain_values::*;
+pub use node::{check_cells_range, check_cpu_num, CpuMap, NodeStats, SecurityModel};
 
 use crate::error::{Error, Result};
 

@@ -2,11 +2,93 @@
 
 use super::unsupported;
 use crate::driver::NodeInfo;
-use crate::error::{Result, VIR_FROM_DOMAIN};
+use crate::error::{Error, Result, VIR_FROM_DOMAIN};
+
+/// virNodeGetCPUMap's answer: the host's CPU count, the online ones as a bitmap (CPU n is bit
+/// n % 8 of byte n / 8), and how many are online.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuMap {
+    pub cpus: i32,
+    pub map: Vec<u8>,
+    pub online: u32,
+}
+
+/// Named counters (virNodeGetCPUStats): every one the driver has, in its order; the C side hands
+/// out as many as the caller's array holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeStats(pub Vec<(&'static str, u64)>);
+
+/// virNodeGetSecurityModel's answer: the model's name and its domain of interpretation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecurityModel {
+    pub model: String,
+    pub doi: String,
+}
 
 pub trait NodeDriver: Send + Sync {
     /// virNodeGetInfo.
     fn node_info(&self) -> Result<NodeInfo> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetInfo")
     }
+    /// virNodeGetCellsFreeMemory: the memory of at most `max_cells` NUMA cells from
+    /// `start_cell` on.
+    fn node_cells_free_memory(&self, _start_cell: i32, _max_cells: i32) -> Result<Vec<u64>> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetCellsFreeMemory")
+    }
+    /// virNodeGetFreeMemory.
+    fn node_free_memory(&self) -> Result<u64> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetFreeMemory")
+    }
+    /// virNodeGetCPUMap.
+    fn node_cpu_map(&self, _flags: u32) -> Result<CpuMap> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetCPUMap")
+    }
+    /// virNodeGetCPUStats.
+    fn node_cpu_stats(&self, _cpu: i32, _flags: u32) -> Result<NodeStats> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetCPUStats")
+    }
+    /// virNodeGetSecurityModel.
+    fn node_security_model(&self) -> Result<SecurityModel> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetSecurityModel")
+    }
+}
+
+/// The public layer's checks of virNodeGetCellsFreeMemory's range (libvirt-host.c), made before
+/// the driver looks at its cells.
+pub fn check_cells_range(start_cell: i32, max_cells: i32) -> Result<()> {
+    const F: &str = "virNodeGetCellsFreeMemory";
+    if max_cells <= 0 {
+        return Err(Error::invalid_arg(
+            VIR_FROM_DOMAIN,
+            F,
+            "maxCells",
+            format!("maxCells in {F} must be greater than zero"),
+        ));
+    }
+    if start_cell < 0 {
+        return Err(Error::invalid_arg(
+            VIR_FROM_DOMAIN,
+            F,
+            "startCell",
+            format!("startCell in {F} must be zero or greater"),
+        ));
+    }
+    Ok(())
+}
+
+/// VIR_NODE_CPU_STATS_ALL_CPUS: the only negative CPU number virNodeGetCPUStats accepts.
+const ALL_CPUS: i32 = -1;
+
+/// The public layer's check of virNodeGetCPUStats's CPU number.
+pub fn check_cpu_num(cpu: i32) -> Result<()> {
+    const F: &str = "virNodeGetCPUStats";
+    if cpu < ALL_CPUS {
+        return Err(Error::invalid_arg(
+            VIR_FROM_DOMAIN,
+            F,
+            "cpuNum",
+            format!("cpuNum in {F} only accepts {ALL_CPUS} as a negative value"),
+        ));
+    }
+    Ok(())
 }

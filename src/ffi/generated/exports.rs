@@ -77,13 +77,13 @@ use std::os::raw::*;
     entry!(Connect(conn), connect::virConnectGetLibVersion(conn, libVer))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetMaxVcpus(conn: virConnectPtr, r#type: *const c_char) -> c_int {
-    entry_stub!(Connect(conn), virConnectGetMaxVcpus, 20, Connect(conn, 20))
+    glue!(Connect(conn), virConnectGetMaxVcpus, 20, |cx| { let this = cx.connect(conn, 20)?; let a_type = arg(&cx, r#type, "type")?; answer(&cx, (), || this.connect().max_vcpus(a_type)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetStoragePoolCapabilities(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
     entry_stub!(Connect(conn), virConnectGetStoragePoolCapabilities, 18, Connect(conn, 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetSysinfo(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectGetSysinfo, 20, Connect(conn, 20))
+    glue!(Connect(conn), virConnectGetSysinfo, 20, |cx| { let this = cx.connect(conn, 20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.connect().sysinfo(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetType(conn: virConnectPtr) -> *const c_char {
     entry!(Connect(conn), connect::virConnectGetType(conn))
@@ -296,7 +296,7 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainBlockResize, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStats(dom: virDomainPtr, disk: *const c_char, stats: virDomainBlockStatsPtr, size: usize) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockStats, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockStats, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; answer(&cx, (Out(stats, "stats"), size,), || this.driver().domain().domain_block_stats(&this.domain, a_disk)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStatsFlags(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainBlockStatsFlags, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
@@ -335,10 +335,10 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::add_ref::<CheckpointRef>("virDomainCheckpointRef", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCoreDump(domain: virDomainPtr, to: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainCoreDump, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
+    glue!(Domain(domain), virDomainCoreDump, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(to.is_null(), 20, "to"))?; let a_to = arg(&cx, to, "to")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_core_dump(&this.domain, a_to, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCoreDumpWithFormat(domain: virDomainPtr, to: *const c_char, dumpformat: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainCoreDumpWithFormat, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
+    glue!(Domain(domain), virDomainCoreDumpWithFormat, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(to.is_null(), 20, "to"))?; let a_to = arg(&cx, to, "to")?; let a_dumpformat = arg(&cx, dumpformat, "dumpformat")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_core_dump_with_format(&this.domain, a_to, a_dumpformat, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreate(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainCreate(domain))
@@ -386,28 +386,28 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainFDAssociate, 20, Arg(nfds == 0, 20, "nfds", "nfds in virDomainFDAssociate must not be zero"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSFreeze(dom: virDomainPtr, mountpoints: *mut *const c_char, nmountpoints: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainFSFreeze, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainFSFreeze, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_mountpoints = arg(&cx, (mountpoints, nmountpoints), "mountpoints")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_fs_freeze(&this.domain, a_mountpoints, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSInfoFree(info: virDomainFSInfoPtr) {
     entry!(keep_error, Nothing, util::virDomainFSInfoFree(info))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSThaw(dom: virDomainPtr, mountpoints: *mut *const c_char, nmountpoints: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainFSThaw, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainFSThaw, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_mountpoints = arg(&cx, (mountpoints, nmountpoints), "mountpoints")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_fs_thaw(&this.domain, a_mountpoints, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSTrim(dom: virDomainPtr, mountPoint: *const c_char, minimum: c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainFSTrim, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainFSTrim, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_mountPoint = arg(&cx, mountPoint, "mountPoint")?; let a_minimum = arg(&cx, minimum, "minimum")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_fs_trim(&this.domain, a_mountPoint, a_minimum, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFree(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainFree(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetAutostart(domain: virDomainPtr, autostart: *mut c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetAutostart, 20, Domain(domain), Required(autostart.is_null(), 20, "autostart"))
+    glue!(Domain(domain), virDomainGetAutostart, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(autostart.is_null(), 20, "autostart"))?; answer(&cx, (Out(autostart, "autostart"),), || this.driver().domain().domain_autostart(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlkioParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainGetBlkioParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockInfo(domain: virDomainPtr, disk: *const c_char, info: virDomainBlockInfoPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetBlockInfo, 20, Domain(domain), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(domain), virDomainGetBlockInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_block_info(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockIoTune(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainGetBlockIoTune, 20, Domain(dom), Required(nparams.is_null(), 20, "nparams"))
@@ -416,22 +416,22 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainGetBlockJobInfo, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetCPUStats(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_uint, start_cpu: c_int, ncpus: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetCPUStats, 20, Domain(domain))
+    glue!(Domain(domain), virDomainGetCPUStats, 20, |cx| { let this = cx.domain(domain)?; let a_nparams = arg(&cx, nparams, "nparams")?; let a_start_cpu = arg(&cx, start_cpu, "start_cpu")?; let a_ncpus = arg(&cx, ncpus, "ncpus")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"),), || this.driver().domain().domain_cpu_stats(&this.domain, a_nparams, a_start_cpu, a_ncpus, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr {
     entry!(Domain(dom), domain::virDomainGetConnect(dom))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetControlInfo(domain: virDomainPtr, info: virDomainControlInfoPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetControlInfo, 20, Domain(domain), Required(info.is_null(), 20, "info"))
+    glue!(Domain(domain), virDomainGetControlInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(info.is_null(), 20, "info"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_control_info(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetDiskErrors(dom: virDomainPtr, errors: virDomainDiskErrorPtr, maxerrors: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetDiskErrors, 20, Domain(dom))
+    glue!(Domain(dom), virDomainGetDiskErrors, 20, |cx| { let this = cx.domain(dom)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(errors, "errors"), maxerrors,), || this.driver().domain().domain_disk_errors(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetEmulatorPinInfo(domain: virDomainPtr, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetEmulatorPinInfo, 20, Domain(domain), Required(cpumap.is_null(), 20, "cpumap"))
+    glue!(Domain(domain), virDomainGetEmulatorPinInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(cpumap.is_null(), 20, "cpumap"))?; let a_maplen = arg(&cx, maplen, "maplen")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(cpumap, "cpumap"),), || this.driver().domain().domain_emulator_pin_info(&this.domain, a_maplen, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetFSInfo(dom: virDomainPtr, info: *mut *mut virDomainFSInfoPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetFSInfo, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(info.is_null(), 20, "info"))
+    glue!(Domain(dom), virDomainGetFSInfo, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(info.is_null(), 20, "info"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_fs_info(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetGuestInfo(domain: virDomainPtr, types: c_uint, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainGetGuestInfo, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
@@ -440,7 +440,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetGuestVcpus, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetHostname(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Domain(domain), virDomainGetHostname, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainGetHostname, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_hostname(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetID(domain: virDomainPtr) -> c_uint {
     entry!(Domain(domain), domain::virDomainGetID(domain))
@@ -461,22 +461,22 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetJobStats, 20, Domain(domain), Required(r#type.is_null(), 20, "type"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetLaunchSecurityInfo(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetLaunchSecurityInfo, 20, Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainGetLaunchSecurityInfo, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_launch_security_info(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMaxMemory(domain: virDomainPtr) -> c_ulong {
     entry!(Domain(domain), domain::virDomainGetMaxMemory(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMaxVcpus(domain: virDomainPtr) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetMaxVcpus, 20, Domain(domain))
+    glue!(Domain(domain), virDomainGetMaxVcpus, 20, |cx| { let this = cx.domain(domain)?; answer(&cx, (), || this.driver().domain().domain_max_vcpus(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMemoryParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainGetMemoryParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMessages(domain: virDomainPtr, msgs: *mut *mut *mut c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetMessages, 20, Domain(domain), Required(msgs.is_null(), 20, "msgs"))
+    glue!(Domain(domain), virDomainGetMessages, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(msgs.is_null(), 20, "msgs"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(msgs, "msgs"),), || this.driver().domain().domain_messages(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMetadata(domain: virDomainPtr, r#type: c_int, uri: *const c_char, flags: c_uint) -> *mut c_char {
-    entry_stub!(Domain(domain), virDomainGetMetadata, 20, Domain(domain))
+    glue!(Domain(domain), virDomainGetMetadata, 20, |cx| { let this = cx.domain(domain)?; let a_type = arg(&cx, r#type, "type")?; let a_uri = arg(&cx, uri, "uri")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_metadata(&this.domain, a_type, a_uri, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetName(domain: virDomainPtr) -> *const c_char {
     entry!(Domain(domain), domain::virDomainGetName(domain))
@@ -491,16 +491,16 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainGetPerfEvents, 20, Domain(domain), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetSchedulerParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetSchedulerParameters, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainGetSchedulerParameters, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_scheduler_parameters(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetSchedulerParametersFlags(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetSchedulerParametersFlags, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainGetSchedulerParametersFlags, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_scheduler_parameters_flags(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetSchedulerType(domain: virDomainPtr, nparams: *mut c_int) -> *mut c_char {
-    entry_stub!(Domain(domain), virDomainGetSchedulerType, 20, Domain(domain))
+    glue!(Domain(domain), virDomainGetSchedulerType, 20, |cx| { let this = cx.domain(domain)?; answer(&cx, (Out(nparams, "nparams"),), || this.driver().domain().domain_scheduler_type(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetSecurityLabel(domain: virDomainPtr, seclabel: virSecurityLabelPtr) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetSecurityLabel, 20, Domain(domain), Required(seclabel.is_null(), 20, "seclabel"))
+    glue!(Domain(domain), virDomainGetSecurityLabel, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(seclabel.is_null(), 20, "seclabel"))?; answer(&cx, (Out(seclabel, "seclabel"),), || this.driver().domain().domain_security_label(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetSecurityLabelList(domain: virDomainPtr, seclabels: *mut virSecurityLabelPtr) -> c_int {
     entry_stub!(Domain(domain), virDomainGetSecurityLabelList, 20, Domain(domain), Required(seclabels.is_null(), 20, "seclabels"))
@@ -509,7 +509,7 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainGetState(domain, state, reason, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetTime(dom: virDomainPtr, seconds: *mut c_longlong, nseconds: *mut c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetTime, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainGetTime, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(seconds, "seconds"), Out(nseconds, "nseconds"),), || this.driver().domain().domain_time(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetUUID(domain: virDomainPtr, uuid: *mut c_uchar) -> c_int {
     entry!(Domain(domain), domain::virDomainGetUUID(domain, uuid))
@@ -518,13 +518,13 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainGetUUIDString(domain, buf))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetVcpuPinInfo(domain: virDomainPtr, ncpumaps: c_int, cpumaps: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetVcpuPinInfo, 20, Domain(domain), Arg(ncpumaps == 0, 20, "ncpumaps", "ncpumaps in virDomainGetVcpuPinInfo must be greater than zero"))
+    glue!(Domain(domain), virDomainGetVcpuPinInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Arg(ncpumaps == 0, 20, "ncpumaps", "ncpumaps in virDomainGetVcpuPinInfo must be greater than zero"))?; let a_ncpumaps = arg(&cx, ncpumaps, "ncpumaps")?; let a_maplen = arg(&cx, maplen, "maplen")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(cpumaps, "cpumaps"),), || this.driver().domain().domain_vcpu_pin_info(&this.domain, a_ncpumaps, a_maplen, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetVcpus(domain: virDomainPtr, info: virVcpuInfoPtr, maxinfo: c_int, cpumaps: *mut c_uchar, maplen: c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetVcpus, 20, Domain(domain), Required(info.is_null(), 20, "info"))
+    glue!(Domain(domain), virDomainGetVcpus, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(info.is_null(), 20, "info"))?; let a_maxinfo = arg(&cx, maxinfo, "maxinfo")?; let a_maplen = arg(&cx, maplen, "maplen")?; answer(&cx, (Out(info, "info"), Out(cpumaps, "cpumaps"),), || this.driver().domain().domain_vcpus(&this.domain, a_maxinfo, a_maplen)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetVcpusFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetVcpusFlags, 20, Domain(domain))
+    glue!(Domain(domain), virDomainGetVcpusFlags, 20, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_vcpus_flags(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetXMLDesc(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     entry!(Domain(domain), domain::virDomainGetXMLDesc(domain, flags))
@@ -533,13 +533,13 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainHasCurrentSnapshot, 35, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainHasManagedSaveImage(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainHasManagedSaveImage, 20, Domain(dom))
+    glue!(Domain(dom), virDomainHasManagedSaveImage, 20, |cx| { let this = cx.domain(dom)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_has_managed_save(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainIOThreadInfoFree(info: virDomainIOThreadInfoPtr) {
     entry!(keep_error, Nothing, util::virDomainIOThreadInfoFree(info))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInjectNMI(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainInjectNMI, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainInjectNMI, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_inject_nmi(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInterfaceAddresses(dom: virDomainPtr, ifaces: *mut *mut virDomainInterfacePtr, source: c_uint, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainInterfaceAddresses, 20, Domain(dom), Required(ifaces.is_null(), 20, "ifaces"))
@@ -548,7 +548,7 @@ use std::os::raw::*;
     entry!(keep_error, Nothing, util::virDomainInterfaceFree(iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInterfaceStats(dom: virDomainPtr, device: *const c_char, stats: virDomainInterfaceStatsPtr, size: usize) -> c_int {
-    entry_stub!(Domain(dom), virDomainInterfaceStats, 20, Domain(dom), Required(device.is_null(), 20, "device"))
+    glue!(Domain(dom), virDomainInterfaceStats, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(device.is_null(), 20, "device"))?; let a_device = arg(&cx, device, "device")?; answer(&cx, (Out(stats, "stats"), size,), || this.driver().domain().domain_interface_stats(&this.domain, a_device)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainIsActive(dom: virDomainPtr) -> c_int {
     glue!(Domain(dom), virDomainIsActive, 20, |cx| { let this = cx.domain(dom)?; answer(&cx, (), || this.driver().domain().is_active(&this.domain)) })
@@ -581,7 +581,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virDomainLookupByUUIDString(conn, uuidstr))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSave(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainManagedSave, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainManagedSave, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_managed_save(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveDefineXML(domain: virDomainPtr, dxml: *const c_char, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainManagedSaveDefineXML, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
@@ -590,13 +590,13 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainManagedSaveGetXMLDesc, 20, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveRemove(dom: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainManagedSaveRemove, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainManagedSaveRemove, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_managed_save_remove(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryPeek(dom: virDomainPtr, start: c_ulonglong, size: usize, buffer: *mut c_void, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainMemoryPeek, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryStats(dom: virDomainPtr, stats: virDomainMemoryStatPtr, nr_stats: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainMemoryStats, 20, Domain(dom))
+    glue!(Domain(dom), virDomainMemoryStats, 20, |cx| { let this = cx.domain(dom)?; let a_nr_stats = arg(&cx, nr_stats, "nr_stats")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(stats, "stats"),), || this.driver().domain().domain_memory_stats(&this.domain, a_nr_stats, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrate(domain: virDomainPtr, dconn: virConnectPtr, flags: c_ulong, dname: *const c_char, uri: *const c_char, bandwidth: c_ulong) -> virDomainPtr {
     entry_stub!(Domain(domain), virDomainMigrate, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
@@ -656,16 +656,16 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainPMWakeup, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinEmulator(domain: virDomainPtr, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainPinEmulator, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
+    glue!(Domain(domain), virDomainPinEmulator, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(cpumap.is_null(), 20, "cpumap"))?; let a_cpumap = arg(&cx, (cpumap, maplen), "cpumap")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_pin_emulator(&this.domain, a_cpumap, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinIOThread(domain: virDomainPtr, iothread_id: c_uint, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainPinIOThread, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinVcpu(domain: virDomainPtr, vcpu: c_uint, cpumap: *mut c_uchar, maplen: c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainPinVcpu, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
+    glue!(Domain(domain), virDomainPinVcpu, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(cpumap.is_null(), 20, "cpumap"))?; let a_vcpu = arg(&cx, vcpu, "vcpu")?; let a_cpumap = arg(&cx, (cpumap, maplen), "cpumap")?; answer(&cx, (), || this.driver().domain().domain_pin_vcpu(&this.domain, a_vcpu, a_cpumap)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinVcpuFlags(domain: virDomainPtr, vcpu: c_uint, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainPinVcpuFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
+    glue!(Domain(domain), virDomainPinVcpuFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(cpumap.is_null(), 20, "cpumap"))?; let a_vcpu = arg(&cx, vcpu, "vcpu")?; let a_cpumap = arg(&cx, (cpumap, maplen), "cpumap")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_pin_vcpu_flags(&this.domain, a_vcpu, a_cpumap, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainReboot(domain: virDomainPtr, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainReboot, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().reboot(&this.domain, a_flags)) })
@@ -674,16 +674,16 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainRef(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRename(dom: virDomainPtr, new_name: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainRename, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(new_name.is_null(), 20, "new_name"))
+    glue!(Domain(dom), virDomainRename, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(new_name.is_null(), 20, "new_name"))?; let a_new_name = arg(&cx, new_name, "new_name")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_rename(&this.domain, a_new_name, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainReset(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainReset, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainReset, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_reset(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestore(conn: virConnectPtr, from: *const c_char) -> c_int {
-    entry_stub!(Connect(conn), virDomainRestore, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(from.is_null(), 20, "from"))
+    glue!(Connect(conn), virDomainRestore, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(from.is_null(), 20, "from"))?; let a_from = arg(&cx, from, "from")?; answer(&cx, (), || this.domain().domain_restore(a_from)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestoreFlags(conn: virConnectPtr, from: *const c_char, dxml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virDomainRestoreFlags, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(from.is_null(), 20, "from"))
+    glue!(Connect(conn), virDomainRestoreFlags, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(from.is_null(), 20, "from"))?; let a_from = arg(&cx, from, "from")?; let a_dxml = arg(&cx, dxml, "dxml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_restore_flags(a_from, a_dxml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestoreParams(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virDomainRestoreParams, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
@@ -695,10 +695,10 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainRevertToSnapshot, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<SnapshotRef>, snapshot as usize)), 35))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSave(domain: virDomainPtr, to: *const c_char) -> c_int {
-    entry_stub!(Domain(domain), virDomainSave, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
+    glue!(Domain(domain), virDomainSave, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(to.is_null(), 20, "to"))?; let a_to = arg(&cx, to, "to")?; answer(&cx, (), || this.driver().domain().domain_save(&this.domain, a_to)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveFlags(domain: virDomainPtr, to: *const c_char, dxml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSaveFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(to.is_null(), 20, "to"))
+    glue!(Domain(domain), virDomainSaveFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(to.is_null(), 20, "to"))?; let a_to = arg(&cx, to, "to")?; let a_dxml = arg(&cx, dxml, "dxml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_save_flags(&this.domain, a_to, a_dxml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveImageDefineXML(conn: virConnectPtr, file: *const c_char, dxml: *const c_char, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virDomainSaveImageDefineXML, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(file.is_null(), 20, "file"))
@@ -713,13 +713,13 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainScreenshot, 20, Domain(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSendKey(domain: virDomainPtr, codeset: c_uint, holdtime: c_uint, keycodes: *mut c_uint, nkeycodes: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSendKey, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(keycodes.is_null(), 20, "keycodes"))
+    glue!(Domain(domain), virDomainSendKey, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(keycodes.is_null(), 20, "keycodes"))?; let a_codeset = arg(&cx, codeset, "codeset")?; let a_holdtime = arg(&cx, holdtime, "holdtime")?; let a_keycodes = arg(&cx, (keycodes, nkeycodes), "keycodes")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_send_key(&this.domain, a_codeset, a_holdtime, a_keycodes, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSendProcessSignal(domain: virDomainPtr, pid_value: c_longlong, signum: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSendProcessSignal, 20, Domain(domain), Arg(pid_value == 0, 20, "pid_value", "pid_value in virDomainSendProcessSignal must not be zero"))
+    glue!(Domain(domain), virDomainSendProcessSignal, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Arg(pid_value == 0, 20, "pid_value", "pid_value in virDomainSendProcessSignal must not be zero"))?; cx.writable(20)?; let a_pid_value = arg(&cx, pid_value, "pid_value")?; let a_signum = arg(&cx, signum, "signum")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_send_process_signal(&this.domain, a_pid_value, a_signum, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetAutostart(domain: virDomainPtr, autostart: c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetAutostart, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainSetAutostart, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_autostart = arg(&cx, autostart, "autostart")?; answer(&cx, (), || this.driver().domain().domain_set_autostart(&this.domain, a_autostart)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlkioParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSetBlkioParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
@@ -743,25 +743,25 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainSetLaunchSecurityState, 20, Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLifecycleAction(domain: virDomainPtr, r#type: c_uint, action: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetLifecycleAction, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainSetLifecycleAction, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_type = arg(&cx, r#type, "type")?; let a_action = arg(&cx, action, "action")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_lifecycle_action(&this.domain, a_type, a_action, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMaxMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMaxMemory, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(memory == 0, 20, "memory", "memory in virDomainSetMaxMemory must not be zero"))
+    glue!(Domain(domain), virDomainSetMaxMemory, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Arg(memory == 0, 20, "memory", "memory in virDomainSetMaxMemory must not be zero"))?; let a_memory = arg(&cx, memory, "memory")?; answer(&cx, (), || this.driver().domain().domain_set_max_memory(&this.domain, a_memory)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemory(domain: virDomainPtr, memory: c_ulong) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemory, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(memory == 0, 20, "memory", "memory in virDomainSetMemory must not be zero"))
+    glue!(Domain(domain), virDomainSetMemory, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Arg(memory == 0, 20, "memory", "memory in virDomainSetMemory must not be zero"))?; let a_memory = arg(&cx, memory, "memory")?; answer(&cx, (), || this.driver().domain().domain_set_memory(&this.domain, a_memory)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryFlags(domain: virDomainPtr, memory: c_ulong, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemoryFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(memory == 0, 20, "memory", "memory in virDomainSetMemoryFlags must not be zero"))
+    glue!(Domain(domain), virDomainSetMemoryFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Arg(memory == 0, 20, "memory", "memory in virDomainSetMemoryFlags must not be zero"))?; let a_memory = arg(&cx, memory, "memory")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_memory_flags(&this.domain, a_memory, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSetMemoryParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryStatsPeriod(domain: virDomainPtr, period: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemoryStatsPeriod, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainSetMemoryStatsPeriod, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_period = arg(&cx, period, "period")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_memory_stats_period(&this.domain, a_period, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMetadata(domain: virDomainPtr, r#type: c_int, metadata: *const c_char, key: *const c_char, uri: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMetadata, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainSetMetadata, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_type = arg(&cx, r#type, "type")?; let a_metadata = arg(&cx, metadata, "metadata")?; let a_key = arg(&cx, key, "key")?; let a_uri = arg(&cx, uri, "uri")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_metadata(&this.domain, a_type, a_metadata, a_key, a_uri, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetNumaParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSetNumaParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
@@ -770,25 +770,25 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainSetPerfEvents, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetSchedulerParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetSchedulerParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetSchedulerParameters, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; answer(&cx, (), || this.driver().domain().domain_set_scheduler_parameters(&this.domain, a_params)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetSchedulerParametersFlags(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetSchedulerParametersFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetSchedulerParametersFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_scheduler_parameters_flags(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetTime(dom: virDomainPtr, seconds: c_longlong, nseconds: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainSetTime, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainSetTime, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_seconds = arg(&cx, seconds, "seconds")?; let a_nseconds = arg(&cx, nseconds, "nseconds")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_time(&this.domain, a_seconds, a_nseconds, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetUserPassword(dom: virDomainPtr, user: *const c_char, password: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainSetUserPassword, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(user.is_null(), 20, "user"))
+    glue!(Domain(dom), virDomainSetUserPassword, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(user.is_null(), 20, "user"))?; let a_user = arg(&cx, user, "user")?; let a_password = arg(&cx, password, "password")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_user_password(&this.domain, a_user, a_password, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpu(domain: virDomainPtr, vcpumap: *const c_char, state: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSetVcpu, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(vcpumap.is_null(), 20, "vcpumap"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpus(domain: virDomainPtr, nvcpus: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetVcpus, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpus must not be zero"))
+    glue!(Domain(domain), virDomainSetVcpus, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpus must not be zero"))?; let a_nvcpus = arg(&cx, nvcpus, "nvcpus")?; answer(&cx, (), || this.driver().domain().domain_set_vcpus(&this.domain, a_nvcpus)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpusFlags(domain: virDomainPtr, nvcpus: c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetVcpusFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpusFlags must not be zero"))
+    glue!(Domain(domain), virDomainSetVcpusFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Arg(nvcpus == 0, 20, "nvcpus", "nvcpus in virDomainSetVcpusFlags must not be zero"))?; let a_nvcpus = arg(&cx, nvcpus, "nvcpus")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_vcpus_flags(&this.domain, a_nvcpus, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainShutdown(domain: virDomainPtr) -> c_int {
     entry!(Domain(domain), domain::virDomainShutdown(domain))
@@ -1208,16 +1208,16 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceUndefine, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCPUMap(conn: virConnectPtr, cpumap: *mut *mut c_uchar, online: *mut c_uint, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetCPUMap, 20, Connect(conn, 20))
+    glue!(Connect(conn), virNodeGetCPUMap, 20, |cx| { let this = cx.connect(conn, 20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(cpumap, "cpumap"), Out(online, "online"),), || this.node().node_cpu_map(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCPUStats(conn: virConnectPtr, cpuNum: c_int, params: virNodeCPUStatsPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetCPUStats, 20, Connect(conn, 20), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Connect(conn), virNodeGetCPUStats, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_cpuNum = arg(&cx, cpuNum, "cpuNum")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_cpu_stats(a_cpuNum, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCellsFreeMemory(conn: virConnectPtr, freeMems: *mut c_ulonglong, startCell: c_int, maxCells: c_int) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetCellsFreeMemory, 20, Connect(conn, 20), Arg(maxCells == 0, 20, "maxCells", "maxCells in virNodeGetCellsFreeMemory must be greater than zero"))
+    glue!(Connect(conn), virNodeGetCellsFreeMemory, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Arg(maxCells == 0, 20, "maxCells", "maxCells in virNodeGetCellsFreeMemory must be greater than zero"))?; let a_startCell = arg(&cx, startCell, "startCell")?; let a_maxCells = arg(&cx, maxCells, "maxCells")?; answer(&cx, (Out(freeMems, "freeMems"),), || this.node().node_cells_free_memory(a_startCell, a_maxCells)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetFreeMemory(conn: virConnectPtr) -> c_ulonglong {
-    entry_stub!(Connect(conn), virNodeGetFreeMemory, 20, Connect(conn, 20))
+    glue!(Connect(conn), virNodeGetFreeMemory, 20, |cx| { let this = cx.connect(conn, 20)?; answer(&cx, (), || this.node().node_free_memory()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetFreePages(conn: virConnectPtr, npages: c_uint, pages: *mut c_uint, startCell: c_int, cellCount: c_uint, counts: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeGetFreePages, 20, Connect(conn, 20), Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))
@@ -1235,7 +1235,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virNodeGetSEVInfo, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSecurityModel(conn: virConnectPtr, secmodel: virSecurityModelPtr) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetSecurityModel, 20, Connect(conn, 20), Required(secmodel.is_null(), 20, "secmodel"))
+    glue!(Connect(conn), virNodeGetSecurityModel, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(secmodel.is_null(), 20, "secmodel"))?; answer(&cx, (Out(secmodel, "secmodel"),), || this.node().node_security_model()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeListDevices(conn: virConnectPtr, cap: *const c_char, names: *mut *mut c_char, maxnames: c_int, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeListDevices, 22, Connect(conn, 22))

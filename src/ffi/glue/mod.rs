@@ -5,6 +5,9 @@
 //! a new C type shape is one impl here (or in a file of its own beside this one), for every
 //! function that has it.
 
+mod domain;
+mod node;
+
 use crate::domain::{uuid, DomainRef};
 use crate::driver::Driver;
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_ERR_NO_SUPPORT, VIR_FROM_DOM};
@@ -215,6 +218,11 @@ pub(crate) trait Reply<R, O>: Sized {
     fn check(_outs: &O, _cx: &Cx) -> Result<()> {
         Ok(())
     }
+    /// The answer the public layer gives without asking the driver, if any (virDomainMemoryStats
+    /// with no array).
+    fn early(_outs: &O) -> Option<R> {
+        None
+    }
     /// # Safety
     /// Every output is NULL or points to what the C prototype says, writable.
     unsafe fn reply(self, outs: O, cx: &Cx) -> Result<R>;
@@ -227,6 +235,9 @@ pub(crate) fn answer<T: Reply<R, O>, R, O>(
     driver_call: impl FnOnce() -> Result<T>,
 ) -> Result<R> {
     T::check(&outs, cx)?;
+    if let Some(r) = T::early(&outs) {
+        return Ok(r);
+    }
     let value = driver_call()?;
     // SAFETY: the outputs are what the C caller passed, as the prototype says.
     unsafe { value.reply(outs, cx) }

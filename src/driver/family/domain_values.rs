@@ -1,0 +1,178 @@
+//! Values the domain family answers with or takes: typed parameters, vcpu information, CPU maps,
+//! the scheduler's name, and the public layer's argument checks that the generated glue does not
+//! make (the reference's libvirt-domain.c).
+
+use crate::error::{Error, Result, VIR_FROM_DOMAIN};
+
+/// One typed parameter's value (virTypedParameter's union).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedValue {
+    Int(i32),
+    UInt(u32),
+    LLong(i64),
+    ULLong(u64),
+    Double(f64),
+    Boolean(bool),
+    String(String),
+}
+
+/// Named typed parameters, in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypedParams(pub Vec<(String, TypedValue)>);
+
+/// One virtual CPU (virVcpuInfo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VcpuInfo {
+    pub number: u32,
+    pub state: i32,
+    pub cpu_time_ns: u64,
+    pub cpu: i32,
+}
+
+/// virDomainGetVcpus's answer: the vcpus, and for each its CPU map of `maplen` bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vcpus {
+    pub info: Vec<VcpuInfo>,
+    pub maps: Vec<Vec<u8>>,
+    /// The caller's map length, which the public layer checks against the array it gave.
+    pub maplen: i32,
+}
+
+/// CPU maps of one length each, written one after the other into the caller's array; the count
+/// is the answer (virDomainGetVcpuPinInfo, virDomainGetEmulatorPinInfo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuMaps(pub Vec<Vec<u8>>);
+
+/// virDomainGetSchedulerType's answer: the scheduler and how many parameters it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedulerType {
+    pub name: String,
+    pub nparams: i32,
+}
+
+/// virReportInvalidArg from the public layer: str1 the function, str2 the argument.
+pub fn public_invalid_arg(function: &str, arg: &str, message: String) -> Error {
+    Error::invalid_arg(VIR_FROM_DOMAIN, function, arg, message)
+}
+
+/// `ARG in FUNCTION must be greater than zero` unless `value > 0`.
+pub fn check_positive(function: &str, arg: &str, value: i64) -> Result<()> {
+    match value > 0 {
+        true => Ok(()),
+        false => Err(public_invalid_arg(
+            function,
+            arg,
+            format!("{arg} in {function} must be greater than zero"),
+        )),
+    }
+}
+
+/// VIR_EXCLUSIVE_FLAGS_GOTO(VIR_DOMAIN_AFFECT_LIVE, VIR_DOMAIN_AFFECT_CONFIG).
+pub fn check_live_config_exclusive(function: &str, flags: u32) -> Result<()> {
+    const LIVE_CONFIG: u32 = crate::api::DomainModificationImpact::LIVE.bits()
+        | crate::api::DomainModificationImpact::CONFIG.bits();
+    match flags & LIVE_CONFIG == LIVE_CONFIG {
+        false => Ok(()),
+        true => Err(public_invalid_arg(
+            function,
+            "ctl",
+            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive"
+                .into(),
+        )),
+    }
+}
+
+/// virDomainGetTime's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuestTime {
+    pub seconds: i64,
+    pub nseconds: u32,
+}
+
+/// virDomainControlInfo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ControlInfo {
+    pub state: u32,
+    pub details: u32,
+    pub state_time_ms: u64,
+}
+
+/// virSecurityLabel: the label and whether it is enforced.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecurityLabel {
+    pub label: String,
+    pub enforcing: bool,
+}
+
+/// Memory statistics as (virDomainMemoryStatTags, value), in the driver's order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemoryStats(pub Vec<(i32, u64)>);
+
+/// virDomainGetMessages's answer: a new array of strings the caller frees.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Messages(pub Vec<String>);
+
+/// Whether the call stopped the domain (virDomainSave, virDomainManagedSave, a crashing core
+/// dump): then the caller's handle has no id any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped(pub bool);
+
+/// Each disk's (target, error code) (virDomainGetDiskErrors); the caller's array takes as many as
+/// it holds, no array asks for the count.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DiskErrors(pub Vec<(String, i32)>);
+
+/// virDomainBlockInfo, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockInfo {
+    pub capacity: u64,
+    pub allocation: u64,
+    pub physical: u64,
+}
+
+/// virDomainBlockStatsStruct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlockStats {
+    pub rd_req: i64,
+    pub rd_bytes: i64,
+    pub wr_req: i64,
+    pub wr_bytes: i64,
+    pub errs: i64,
+}
+
+/// virDomainInterfaceStatsStruct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InterfaceStats {
+    pub rx_bytes: i64,
+    pub rx_packets: i64,
+    pub rx_errs: i64,
+    pub rx_drop: i64,
+    pub tx_bytes: i64,
+    pub tx_packets: i64,
+    pub tx_errs: i64,
+    pub tx_drop: i64,
+}
+
+/// One guest file system (virDomainFSInfo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FsInfo {
+    pub mountpoint: String,
+    pub name: String,
+    pub fstype: String,
+    pub dev_aliases: Vec<String>,
+}
+
+/// virDomainGetFSInfo's answer: a new array the caller frees.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FsInfos(pub Vec<FsInfo>);
+
+/// virDomainGetCPUStats's answer: the parameters at their places in the caller's array
+/// (`ncpus` groups of `nparams`), the count the driver answers, and the caller's sizes, which the
+/// public layer checks against the array it gave.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CpuStats {
+    pub slots: Vec<(usize, String, TypedValue)>,
+    pub count: i32,
+    pub nparams: u32,
+    pub ncpus: u32,
+}
