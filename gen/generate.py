@@ -234,6 +234,17 @@ NETWORK_ENTRIES = {
     "virNetworkIsPersistent": "NetworkDriver::network_is_persistent",
     "virNetworkGetAutostart": "NetworkDriver::network_autostart",
     "virNetworkGetBridgeName": "NetworkDriver::network_bridge_name",
+    "virNetworkCreateXML": "NetworkDriver::network_create_xml",
+    "virNetworkCreateXMLFlags": "NetworkDriver::network_create_xml_flags",
+    "virNetworkDefineXML": "NetworkDriver::network_define_xml",
+    "virNetworkDefineXMLFlags": "NetworkDriver::network_define_xml_flags",
+    "virNetworkUndefine": "NetworkDriver::network_undefine",
+    "virNetworkCreate": "NetworkDriver::network_create",
+    "virNetworkDestroy": "NetworkDriver::network_destroy",
+    "virNetworkSetAutostart": "NetworkDriver::network_set_autostart",
+    "virNetworkUpdate": "NetworkDriver::network_update",
+    "virConnectNetworkEventRegisterAny": "NetworkEventDriver::network_events",
+    "virConnectNetworkEventDeregisterAny": "NetworkEventDriver::network_events",
 }
 
 INTERFACE_ENTRIES = {

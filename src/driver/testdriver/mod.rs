@@ -22,8 +22,7 @@ use crate::auth::{self, Prompter};
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, NetworkEventDriver, NodeDriver, NwFilterDriver, SecretDriver,
-    StreamDriver,
+    DomainSnapshotDriver, Driver, NodeDriver, NwFilterDriver, SecretDriver, StreamDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -737,8 +736,6 @@ impl DomainDriver for TestDriver {
         Ok(false)
     }
 }
-
-impl NetworkEventDriver for TestDriver {}
 
 impl SecretDriver for TestDriver {}
 

@@ -158,10 +158,10 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectListStoragePools, 18, Connect(conn, 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNetworkEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectNetworkEventDeregisterAny, 19, Connect(conn, 19))
+    entry!(Connect(conn), network_event::virConnectNetworkEventDeregisterAny(conn, callbackID))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNetworkEventRegisterAny(conn: virConnectPtr, net: virNetworkPtr, eventID: c_int, cb: virConnectNetworkEventGenericCallback, opaque: *mut c_void, freecb: virFreeCallback) -> c_int {
-    entry_stub!(Connect(conn), virConnectNetworkEventRegisterAny, 19, Connect(conn, 19), Required(cb.is_none(), 19, "cb"))
+    entry!(Connect(conn), network_event::virConnectNetworkEventRegisterAny(conn, net, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNodeDeviceEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
     entry_stub!(Connect(conn), virConnectNodeDeviceEventDeregisterAny, 22, Connect(conn, 22))
@@ -1025,25 +1025,25 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterUndefine, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkCreate, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkCreate, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; answer(&cx, (), || this.driver().network().network_create(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreateXML(conn: virConnectPtr, xmlDesc: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkCreateXML, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
+    glue!(Connect(conn), virNetworkCreateXML, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xmlDesc.is_null(), 19, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; answer(&cx, (), || this.network().network_create_xml(a_xmlDesc)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreateXMLFlags(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkCreateXMLFlags, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
+    glue!(Connect(conn), virNetworkCreateXMLFlags, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xmlDesc.is_null(), 19, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.network().network_create_xml_flags(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDHCPLeaseFree(lease: virNetworkDHCPLeasePtr) {
     entry!(keep_error, Nothing, util::virNetworkDHCPLeaseFree(lease))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDefineXML(conn: virConnectPtr, xml: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkDefineXML, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xml.is_null(), 19, "xml"))
+    glue!(Connect(conn), virNetworkDefineXML, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xml.is_null(), 19, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; answer(&cx, (), || this.network().network_define_xml(a_xml)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDefineXMLFlags(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkDefineXMLFlags, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xml.is_null(), 19, "xml"))
+    glue!(Connect(conn), virNetworkDefineXMLFlags, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xml.is_null(), 19, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.network().network_define_xml_flags(a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkDestroy, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkDestroy, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; answer(&cx, (), || this.driver().network().network_destroy(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkFree(network: virNetworkPtr) -> c_int {
     entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::free::<NetworkRef>("virNetworkFree", network))
@@ -1130,13 +1130,13 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::add_ref::<NetworkRef>("virNetworkRef", network))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostart: c_int) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkSetAutostart, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkSetAutostart, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; let a_autostart = arg(&cx, autostart, "autostart")?; answer(&cx, (), || this.driver().network().network_set_autostart(&this.obj, a_autostart)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkUndefine(network: virNetworkPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUndefine, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUndefine, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; answer(&cx, (), || this.driver().network().network_undefine(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkUpdate(network: virNetworkPtr, command: c_uint, section: c_uint, parentIndex: c_int, xml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUpdate, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19), Required(xml.is_null(), 19, "xml"))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUpdate, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; cx.check(Handle::Required(xml.is_null(), 19, "xml"))?; let a_command = arg(&cx, command, "command")?; let a_section = arg(&cx, section, "section")?; let a_parentIndex = arg(&cx, parentIndex, "parentIndex")?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().network().network_update(&this.obj, a_command, a_section, a_parentIndex, a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeAllocPages(conn: virConnectPtr, npages: c_uint, pageSizes: *mut c_uint, pageCounts: *mut c_ulonglong, startCell: c_int, cellCount: c_uint, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeAllocPages, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Arg(npages == 0, 20, "npages", "npages in virNodeAllocPages must not be zero"))
