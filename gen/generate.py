@@ -248,6 +248,22 @@ NETWORK_ENTRIES = {
 }
 
 INTERFACE_ENTRIES = {
+    "virInterfaceLookupByName": "InterfaceDriver::iface_lookup_by_name",
+    "virInterfaceLookupByMACString": "InterfaceDriver::iface_lookup_by_mac",
+    "virConnectListInterfaces": "InterfaceDriver::iface_active_names",
+    "virConnectNumOfInterfaces": "InterfaceDriver::iface_active_names",
+    "virConnectListDefinedInterfaces": "InterfaceDriver::iface_defined_names",
+    "virConnectNumOfDefinedInterfaces": "InterfaceDriver::iface_defined_names",
+    "virConnectListAllInterfaces": "InterfaceDriver::iface_list_all",
+    "virInterfaceGetXMLDesc": "InterfaceDriver::iface_xml_desc",
+    "virInterfaceDefineXML": "InterfaceDriver::iface_define_xml",
+    "virInterfaceUndefine": "InterfaceDriver::iface_undefine",
+    "virInterfaceCreate": "InterfaceDriver::iface_create",
+    "virInterfaceDestroy": "InterfaceDriver::iface_destroy",
+    "virInterfaceIsActive": "InterfaceDriver::iface_is_active",
+    "virInterfaceChangeBegin": "InterfaceDriver::iface_change_begin",
+    "virInterfaceChangeCommit": "InterfaceDriver::iface_change_commit",
+    "virInterfaceChangeRollback": "InterfaceDriver::iface_change_rollback",
 }
 
 STORAGE_ENTRIES = {
