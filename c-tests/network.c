@@ -319,6 +319,58 @@ static void updates(virConnectPtr c)
     virNetworkFree(t);
 }
 
+/* The other sections: forward interfaces, DNS SRV, host and TXT records, portgroups, and what a
+ * DHCP host or range must say. */
+static void more_updates(virConnectPtr c)
+{
+    printf("---- more updates\n");
+    virNetworkPtr n = virNetworkDefineXML(c, "<network><name>u</name><forward mode='bridge' dev='eth0'/>"
+                                             "<portgroup name='pg0'/></network>");
+    virNetworkPtr m = virNetworkDefineXML(
+        c, "<network><name>u2</name><forward mode='hostdev'><pf dev='eth5'/></forward>"
+           "<ip address='1.2.3.4' prefix='24'/><dns><txt name='t' value='v'/>"
+           "<host ip='1.2.3.5'><hostname>h1</hostname></host></dns></network>");
+    update(c, n, 3, 7, -1, "<interface dev='eth1'/>", 0);
+    update(c, n, 3, 7, -1, "<interface dev='eth1'/>", 0);
+    update(c, n, 2, 7, -1, "<interface dev='eth9'/>", 0);
+    update(c, n, 2, 7, -1, "<interface dev='eth1'/>", 0);
+    update(c, n, 1, 7, -1, "<interface dev='eth1'/>", 0);
+    update(c, m, 3, 8, -1, "<pf dev='eth6'/>", 0);
+    update(c, n, 3, 12, -1, "<srv service='s' protocol='tcp'/>", 0);
+    update(c, n, 3, 12, -1, "<srv service='s' protocol='tcp'/>", 0);
+    update(c, n, 2, 12, -1, "<srv service='s' protocol='tcp'/>", 0);
+    update(c, n, 2, 12, -1, "<srv service='x' protocol='tcp'/>", 0);
+    update(c, n, 1, 12, -1, "<srv service='x' protocol='tcp'/>", 0);
+    update(c, m, 3, 10, -1, "<host ip='1.2.3.5'><hostname>h2</hostname></host>", 0);
+    update(c, m, 3, 10, -1, "<host ip='1.2.3.6'><hostname>h1</hostname></host>", 0);
+    update(c, m, 2, 10, -1, "<host ip='1.2.3.7'><hostname>h9</hostname></host>", 0);
+    update(c, m, 1, 10, -1, "<host ip='1.2.3.7'><hostname>h9</hostname></host>", 0);
+    update(c, m, 4, 10, -1, "<host ip='1.2.3.8'><hostname>h8</hostname></host>", 0);
+    update(c, m, 2, 10, -1, "<host ip='1.2.3.5'/>", 0);
+    update(c, m, 3, 11, -1, "<txt name='t' value='w'/>", 0);
+    update(c, m, 2, 11, -1, "<txt name='q' value='w'/>", 0);
+    update(c, m, 1, 11, -1, "<txt name='t' value='w'/>", 0);
+    update(c, m, 2, 11, -1, "<txt name='t' value='zz'/>", 0);
+    update(c, n, 3, 9, -1, "<portgroup name='pg0'/>", 0);
+    update(c, n, 1, 9, -1, "<portgroup name='pg0' default='yes'/>", 0);
+    update(c, n, 1, 9, -1, "<portgroup name='pgx'/>", 0);
+    update(c, n, 2, 9, -1, "<portgroup name='pgx'/>", 0);
+    update(c, n, 4, 9, -1, "<portgroup name='pga'/>", 0);
+    update(c, n, 3, 4, -1, "<host mac='00:16:3e:77:e2:ed' ip='1.2.3.9'/>", 0);
+    update(c, m, 3, 4, -1, "<host ip='1.2.3.9'/>", 0);
+    update(c, m, 3, 4, -1, "<host mac='00:16:3e:77:e2:ed' ip='9.2.3.9'/>", 0);
+    update(c, m, 3, 4, -1, "<host mac='00:16:3e:77:e2:ed'/>", 0);
+    update(c, m, 1, 4, -1, "<host mac='00:16:3e:77:e2:ee' ip='1.2.3.10'/>", 0);
+    update(c, m, 3, 5, -1, "<range start='1.2.3.100' end='1.2.4.110'/>", 0);
+    update(c, m, 3, 5, -1, "<range start='1.2.3.100'/>", 0);
+    show_xml("u", n);
+    show_xml("u2", m);
+    virNetworkUndefine(n);
+    virNetworkUndefine(m);
+    virNetworkFree(n);
+    virNetworkFree(m);
+}
+
 static void read_only(void)
 {
     printf("---- read-only\n");
@@ -519,6 +571,7 @@ int main(void)
     definitions(c);
     lifecycle(c);
     updates(c);
+    more_updates(c);
     read_only();
     events(c);
     virConnectClose(c);

@@ -1,7 +1,7 @@
 //! virNetworkUpdate on the test driver: libvirt's virNetworkObjUpdate, for the sections a test
-//! harness changes (DHCP hosts and ranges, DNS hosts and TXT records, portgroups). The other
-//! sections answer as the reference's: bridge, domain, ip and forward cannot be updated; forward
-//! interfaces, PFs and DNS SRV records are not carried here and are refused the same way.
+//! harness changes (DHCP hosts and ranges, DNS hosts, TXT and SRV records, portgroups, forward
+//! interfaces). The other sections answer as the reference's: bridge, domain, ip, forward and
+//! forward PF cannot be updated.
 
 use super::xml::{self, DhcpHost, DnsHost, Ip, NetworkDef};
 use super::Net;
@@ -85,6 +85,8 @@ fn updated(mut def: NetworkDef, change: &Change) -> Result<NetworkDef> {
         Some(NetworkUpdateSection::DnsHost) => dns_host,
         Some(NetworkUpdateSection::DnsTxt) => dns_txt,
         Some(NetworkUpdateSection::Portgroup) => portgroup,
+        Some(NetworkUpdateSection::ForwardInterface) => forward_interface,
+        Some(NetworkUpdateSection::DnsSrv) => dns_srv,
         Some(s) if s != NetworkUpdateSection::None => {
             return Err(no_support(format!(
                 "can't update '{}' section of network '{}'",
@@ -112,9 +114,7 @@ fn section_name(s: NetworkUpdateSection) -> &'static str {
         S::Domain => "domain",
         S::Ip => "ip",
         S::Forward => "forward",
-        S::ForwardInterface => "forward interface",
         S::ForwardPf => "forward pf",
-        S::DnsSrv => "dns srv",
         _ => "unrecognized",
     }
 }
@@ -185,6 +185,9 @@ fn dhcp_host(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Re
     let host = xml::parse_dhcp_host(node);
     let cmd = command(change)?;
     let ip = dhcp_ip(def, change.parent_index, "dhcp host")?;
+    if cmd != Command::Delete {
+        check_full_host(&name, ip, &host)?;
+    }
     match cmd {
         Command::AddFirst | Command::AddLast => {
             let clash = ip.hosts.iter().any(|h| {
@@ -207,8 +210,10 @@ fn dhcp_host(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Re
                 .position(|h| same(&host.mac, &h.mac) || (host.mac.is_none() && same(&host.name, &h.name)))
                 .ok_or_else(|| {
                     invalid(format!(
-                        "couldn't locate an existing dhcp host entry with \"mac='{}'\" in network '{name}'",
-                        host.mac.as_deref().unwrap_or("(null)")
+                        "couldn't locate an existing dhcp host entry with \"mac='{}'\" \"name='{}'\" \"ip='{}'\" in network '{name}'",
+                        host.mac.as_deref().unwrap_or("(null)"),
+                        host.name.as_deref().unwrap_or("(null)"),
+                        host.ip.as_deref().unwrap_or("(null)"),
                     ))
                 })?;
             ip.hosts[at] = host;
@@ -230,6 +235,32 @@ fn dhcp_host(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Re
     Ok(())
 }
 
+/// What a host added or modified must name (libvirt's virNetworkDHCPHostDefParseXML when a
+/// partial definition is not enough).
+fn check_full_host(network: &str, ip: &Ip, host: &DhcpHost) -> Result<()> {
+    let v6 = matches!(ip.address, Some(IpAddr::V6(_)));
+    if v6 && host.id.is_none() && host.name.is_none() {
+        return Err(xml_error(format!(
+            "Static host definition in IPv6 network '{network}' must have id or name attribute"
+        )));
+    }
+    if !v6 && host.mac.is_none() && host.name.is_none() {
+        return Err(xml_error(format!(
+            "Static host definition in IPv4 network '{network}' must have mac or name attribute"
+        )));
+    }
+    if host.ip.is_none() {
+        return Err(xml_error(format!(
+            "Missing IP address in static host definition for network '{network}'"
+        )));
+    }
+    Ok(())
+}
+
+fn xml_error(info: String) -> Error {
+    Error::with(VIR_ERR_XML_ERROR, VIR_FROM_NETWORK, info)
+}
+
 fn insert<T>(list: &mut Vec<T>, item: T, cmd: Command) {
     match cmd {
         Command::AddFirst => list.insert(0, item),
@@ -240,10 +271,13 @@ fn insert<T>(list: &mut Vec<T>, item: T, cmd: Command) {
 fn dhcp_range(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Result<()> {
     expect_element(def, node, "range")?;
     let name = def.name.clone();
-    let addr = |k: &str| xml::parse_addr(&name, node.attribute(k).unwrap_or(""));
-    let range = (addr("start")?, addr("end")?);
     let cmd = command(change)?;
     let ip = dhcp_ip(def, change.parent_index, "dhcp range")?;
+    let range = xml::parse_range(&name, node)?;
+    // The range lies within the network of its <ip>, as one read with the definition does.
+    let mut alone = ip.clone();
+    alone.ranges = vec![range];
+    xml::check_ranges(&alone)?;
     let found = ip.ranges.iter().position(|r| *r == range);
     match (cmd, found) {
         (Command::Modify, _) => Err(no_support(
@@ -276,9 +310,14 @@ fn dns_host(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Res
     });
     let cmd = command(change)?;
     let hosts = &mut def.dns.hosts;
-    let found = hosts
-        .iter()
-        .position(|h| h.ip == host.ip || h.hostnames.iter().any(|n| host.hostnames.contains(n)));
+    // A record to add clashes with one of the same address; one to delete names its address
+    // and, if it gives any, its host names.
+    let found = hosts.iter().position(|h| {
+        h.ip == host.ip
+            && (cmd != Command::Delete
+                || host.hostnames.is_empty()
+                || host.hostnames == h.hostnames)
+    });
     match (cmd, found) {
         (Command::Modify, _) => Err(no_support(
             "DNS HOST records cannot be modified, only added or deleted".into(),
@@ -344,7 +383,7 @@ fn portgroup(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Re
     let found = groups.iter().position(|g| g.0 == group.0);
     match (cmd, found) {
         (Command::AddFirst | Command::AddLast, Some(_)) => Err(invalid(format!(
-            "there is already a portgroup named '{}' in network '{name}'",
+            "there is an existing portgroup entry in network '{name}' that matches \"<portgroup name='{}'>\"",
             group.0
         ))),
         (Command::AddFirst | Command::AddLast, None) => {
@@ -361,6 +400,65 @@ fn portgroup(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Re
         }
         (_, Some(at)) => {
             groups.remove(at);
+            Ok(())
+        }
+    }
+}
+
+fn forward_interface(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Result<()> {
+    expect_element(def, node, "interface")?;
+    let name = def.name.clone();
+    let dev = node.attribute("dev").unwrap_or("").to_string();
+    let cmd = command(change)?;
+    let ifs = &mut def.forward_ifs;
+    let found = ifs.iter().position(|i| *i == dev);
+    match (cmd, found) {
+        (Command::Modify, _) => Err(no_support(
+            "forward interface entries cannot be modified, only added or deleted".into(),
+        )),
+        (Command::AddFirst | Command::AddLast, Some(_)) => Err(invalid(format!(
+            "there is an existing interface entry in network '{name}' that matches \"<interface dev='{dev}'>\""
+        ))),
+        (Command::AddFirst | Command::AddLast, None) => {
+            insert(ifs, dev, cmd);
+            Ok(())
+        }
+        (_, None) => Err(invalid(format!(
+            "couldn't find an interface entry in network '{name}' matching <interface dev='{dev}'>"
+        ))),
+        (_, Some(at)) => {
+            ifs.remove(at);
+            Ok(())
+        }
+    }
+}
+
+fn dns_srv(def: &mut NetworkDef, change: &Change, node: roxmltree::Node) -> Result<()> {
+    expect_element(def, node, "srv")?;
+    let name = def.name.clone();
+    let srv = xml::parse_srv(node);
+    let cmd = command(change)?;
+    let srvs = &mut def.dns.srvs;
+    // A record matches when every field the update gives is the same.
+    let found = srvs
+        .iter()
+        .position(|s| srv.iter().all(|field| s.contains(field)));
+    match (cmd, found) {
+        (Command::Modify, _) => Err(no_support(
+            "DNS SRV records cannot be modified, only added or deleted".into(),
+        )),
+        (Command::AddFirst | Command::AddLast, Some(_)) => Err(invalid(format!(
+            "there is already at least one DNS SRV record matching all specified fields in network {name}"
+        ))),
+        (Command::AddFirst | Command::AddLast, None) => {
+            insert(srvs, srv, cmd);
+            Ok(())
+        }
+        (_, None) => Err(invalid(format!(
+            "couldn't locate a matching DNS SRV record in network {name}"
+        ))),
+        (_, Some(at)) => {
+            srvs.remove(at);
             Ok(())
         }
     }

@@ -117,7 +117,7 @@ pub(crate) struct Dns {
     forwarders: Vec<(Option<String>, Option<String>)>,
     pub txts: Vec<(String, String)>,
     /// The attributes of each srv record, in the reference's order.
-    srvs: Vec<Vec<(&'static str, String)>>,
+    pub srvs: Vec<Vec<(&'static str, String)>>,
     pub hosts: Vec<DnsHost>,
 }
 
@@ -130,7 +130,7 @@ pub(crate) struct NetworkDef {
     trust_guest_rx_filters: Option<String>,
     forward: Forward,
     forward_dev: Option<String>,
-    forward_ifs: Vec<String>,
+    pub forward_ifs: Vec<String>,
     forward_pf: Option<String>,
     forward_managed: bool,
     nat: Nat,
@@ -321,9 +321,6 @@ fn parse_forward(def: &mut NetworkDef, f: roxmltree::Node) -> Result<()> {
 }
 
 fn parse_dns(d: roxmltree::Node) -> Dns {
-    let srv_attrs = [
-        "service", "protocol", "domain", "target", "port", "priority", "weight",
-    ];
     Dns {
         enable: attr(d, "enable"),
         forward_plain_names: attr(d, "forwardPlainNames"),
@@ -333,16 +330,19 @@ fn parse_dns(d: roxmltree::Node) -> Dns {
         txts: children(d, "txt")
             .filter_map(|t| Some((attr(t, "name")?, attr(t, "value").unwrap_or_default())))
             .collect(),
-        srvs: children(d, "srv")
-            .map(|s| {
-                srv_attrs
-                    .iter()
-                    .filter_map(|k| s.attribute(*k).map(|v| (*k, v.to_string())))
-                    .collect()
-            })
-            .collect(),
+        srvs: children(d, "srv").map(parse_srv).collect(),
         hosts: children(d, "host").filter_map(parse_dns_host).collect(),
     }
+}
+
+/// The attributes of a DNS SRV record, in the order libvirt writes them.
+pub(crate) fn parse_srv(s: roxmltree::Node) -> Vec<(&'static str, String)> {
+    [
+        "service", "protocol", "domain", "target", "port", "priority", "weight",
+    ]
+    .iter()
+    .filter_map(|k| s.attribute(*k).map(|v| (*k, v.to_string())))
+    .collect()
 }
 
 pub(crate) fn parse_dns_host(h: roxmltree::Node) -> Option<DnsHost> {
@@ -390,8 +390,7 @@ fn parse_ip(network: &str, n: roxmltree::Node) -> Result<Ip> {
     ip.tftp_root = child(n, "tftp").and_then(|t| attr(t, "root"));
     if let Some(dhcp) = child(n, "dhcp") {
         for r in children(dhcp, "range") {
-            let get = |k: &str| parse_addr(network, r.attribute(k).unwrap_or(""));
-            ip.ranges.push((get("start")?, get("end")?));
+            ip.ranges.push(parse_range(network, r)?);
         }
         ip.hosts = children(dhcp, "host").map(|h| parse_dhcp_host(h)).collect();
         ip.bootp =
@@ -399,6 +398,19 @@ fn parse_ip(network: &str, n: roxmltree::Node) -> Result<Ip> {
     }
     check_ranges(&ip)?;
     Ok(ip)
+}
+
+/// A `<range>`: both ends are required.
+pub(crate) fn parse_range(network: &str, r: roxmltree::Node) -> Result<(IpAddr, IpAddr)> {
+    let end = |k: &str| {
+        let text = r.attribute(k).ok_or_else(|| {
+            xml_error(format!(
+                "Missing '{k}' attribute in dhcp range for network '{network}'"
+            ))
+        })?;
+        parse_addr(network, text)
+    };
+    Ok((end("start")?, end("end")?))
 }
 
 pub(crate) fn parse_dhcp_host(h: roxmltree::Node) -> DhcpHost {
@@ -411,7 +423,7 @@ pub(crate) fn parse_dhcp_host(h: roxmltree::Node) -> DhcpHost {
 }
 
 /// Each IPv4 DHCP range lies within the network of its `<ip>` (libvirt's virSocketAddrGetRange).
-fn check_ranges(ip: &Ip) -> Result<()> {
+pub(crate) fn check_ranges(ip: &Ip) -> Result<()> {
     let Some(IpAddr::V4(addr)) = ip.address else {
         return Ok(());
     };
