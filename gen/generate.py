@@ -297,9 +297,36 @@ NETWORK_ENTRIES = {
     "virNetworkIsPersistent": "NetworkDriver::network_is_persistent",
     "virNetworkGetAutostart": "NetworkDriver::network_autostart",
     "virNetworkGetBridgeName": "NetworkDriver::network_bridge_name",
+    "virNetworkCreateXML": "NetworkDriver::network_create_xml",
+    "virNetworkCreateXMLFlags": "NetworkDriver::network_create_xml_flags",
+    "virNetworkDefineXML": "NetworkDriver::network_define_xml",
+    "virNetworkDefineXMLFlags": "NetworkDriver::network_define_xml_flags",
+    "virNetworkUndefine": "NetworkDriver::network_undefine",
+    "virNetworkCreate": "NetworkDriver::network_create",
+    "virNetworkDestroy": "NetworkDriver::network_destroy",
+    "virNetworkSetAutostart": "NetworkDriver::network_set_autostart",
+    "virNetworkUpdate": "NetworkDriver::network_update",
+    "virConnectNetworkEventRegisterAny": "NetworkEventDriver::network_events",
+    "virConnectNetworkEventDeregisterAny": "NetworkEventDriver::network_events",
 }
 
 INTERFACE_ENTRIES = {
+    "virInterfaceLookupByName": "InterfaceDriver::iface_lookup_by_name",
+    "virInterfaceLookupByMACString": "InterfaceDriver::iface_lookup_by_mac",
+    "virConnectListInterfaces": "InterfaceDriver::iface_active_names",
+    "virConnectNumOfInterfaces": "InterfaceDriver::iface_active_names",
+    "virConnectListDefinedInterfaces": "InterfaceDriver::iface_defined_names",
+    "virConnectNumOfDefinedInterfaces": "InterfaceDriver::iface_defined_names",
+    "virConnectListAllInterfaces": "InterfaceDriver::iface_list_all",
+    "virInterfaceGetXMLDesc": "InterfaceDriver::iface_xml_desc",
+    "virInterfaceDefineXML": "InterfaceDriver::iface_define_xml",
+    "virInterfaceUndefine": "InterfaceDriver::iface_undefine",
+    "virInterfaceCreate": "InterfaceDriver::iface_create",
+    "virInterfaceDestroy": "InterfaceDriver::iface_destroy",
+    "virInterfaceIsActive": "InterfaceDriver::iface_is_active",
+    "virInterfaceChangeBegin": "InterfaceDriver::iface_change_begin",
+    "virInterfaceChangeCommit": "InterfaceDriver::iface_change_commit",
+    "virInterfaceChangeRollback": "InterfaceDriver::iface_change_rollback",
 }
 
 STORAGE_ENTRIES = {

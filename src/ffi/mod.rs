@@ -24,6 +24,8 @@ pub(crate) mod glue;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
+#[allow(non_snake_case)]
+pub(crate) mod network_event;
 pub(crate) mod objects;
 pub(crate) mod opaque;
 #[allow(non_snake_case, non_camel_case_types)]

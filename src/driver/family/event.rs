@@ -1,7 +1,7 @@
 //! The event families (libvirt's `connectDomainEvent*`, `connectNetworkEvent*`, ... entries).
 
 use super::unsupported;
-use crate::error::{Result, VIR_FROM_DOMAIN};
+use crate::error::{Result, VIR_FROM_DOMAIN, VIR_FROM_NETWORK};
 use crate::event::Bus;
 use std::sync::Arc;
 
@@ -13,6 +13,12 @@ pub trait DomainEventDriver: Send + Sync {
     }
 }
 
-/// virConnectNetworkEventRegisterAny and the other network events: no driver raises any yet.
-/// Their exports are "not supported" stubs (error domain VIR_FROM_NETWORK) until one does.
-pub trait NetworkEventDriver: Send + Sync {}
+/// virConnectNetworkEventRegisterAny and virConnectNetworkEventDeregisterAny.
+pub trait NetworkEventDriver: Send + Sync {
+    /// The bus this driver raises network lifecycle events on (events shaped as the domain
+    /// bus's: the network's name and UUID, the virNetworkEventLifecycleType, detail 0);
+    /// `function` is the public call that asks.
+    fn network_events(&self, function: &str) -> Result<&Arc<Bus>> {
+        unsupported(VIR_FROM_NETWORK, function)
+    }
+}

@@ -52,4 +52,49 @@ pub trait NetworkDriver: Send + Sync {
     fn network_bridge_name(&self, _net: &NetworkRef) -> Result<String> {
         unsupported(VIR_FROM_NETWORK, "virNetworkGetBridgeName")
     }
+    /// virNetworkCreateXMLFlags: a transient network, started.
+    fn network_create_xml_flags(&self, _xml: String, _flags: u32) -> Result<NetworkRef> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkCreateXMLFlags")
+    }
+    /// virNetworkCreateXML: as virNetworkCreateXMLFlags without flags.
+    fn network_create_xml(&self, xml: String) -> Result<NetworkRef> {
+        self.network_create_xml_flags(xml, 0)
+    }
+    /// virNetworkDefineXMLFlags.
+    fn network_define_xml_flags(&self, _xml: String, _flags: u32) -> Result<NetworkRef> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkDefineXMLFlags")
+    }
+    /// virNetworkDefineXML: as virNetworkDefineXMLFlags without flags.
+    fn network_define_xml(&self, xml: String) -> Result<NetworkRef> {
+        self.network_define_xml_flags(xml, 0)
+    }
+    /// virNetworkUndefine.
+    fn network_undefine(&self, _net: &NetworkRef) -> Result<()> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkUndefine")
+    }
+    /// virNetworkCreate.
+    fn network_create(&self, _net: &NetworkRef) -> Result<()> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkCreate")
+    }
+    /// virNetworkDestroy.
+    fn network_destroy(&self, _net: &NetworkRef) -> Result<()> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkDestroy")
+    }
+    /// virNetworkSetAutostart.
+    fn network_set_autostart(&self, _net: &NetworkRef, _autostart: bool) -> Result<()> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkSetAutostart")
+    }
+    /// virNetworkUpdate: `command` and `section` are virNetworkUpdateCommand and
+    /// virNetworkUpdateSection values.
+    fn network_update(
+        &self,
+        _net: &NetworkRef,
+        _command: u32,
+        _section: u32,
+        _parent_index: i32,
+        _xml: String,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkUpdate")
+    }
 }

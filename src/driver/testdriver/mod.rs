@@ -33,7 +33,7 @@ use crate::driver::family::{
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, NetworkEventDriver, NwFilterDriver, SecretDriver, StreamDriver,
+    DomainSnapshotDriver, Driver, NwFilterDriver, SecretDriver, StreamDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -1038,8 +1038,6 @@ impl DomainDriver for TestDriver {
         self.cpu_stats(d, nparams, start_cpu, ncpus, flags)
     }
 }
-
-impl NetworkEventDriver for TestDriver {}
 
 impl SecretDriver for TestDriver {}
 

@@ -107,7 +107,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virConnectListAllDomains(conn, domains, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllInterfaces(conn: virConnectPtr, ifaces: *mut *mut virInterfacePtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virConnectListAllInterfaces, 26, Connect(conn, 26))
+    glue!(Connect(conn), virConnectListAllInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(ifaces, "ifaces"),), || this.interface().iface_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilterBindings(conn: virConnectPtr, bindings: *mut *mut virNWFilterBindingPtr, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virConnectListAllNWFilterBindings, 33, Connect(conn, 33))
@@ -131,7 +131,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virConnectListDefinedDomains(conn, names, maxnames))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDefinedInterfaces(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectListDefinedInterfaces, 26, Connect(conn, 26))
+    glue!(Connect(conn), virConnectListDefinedInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (Out(names, "names"), maxnames,), || this.interface().iface_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDefinedNetworks(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     glue!(Connect(conn), virConnectListDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (Out(names, "names"), maxnames,), || this.network().network_defined_names()) })
@@ -143,7 +143,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virConnectListDomains(conn, ids, maxids))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListInterfaces(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectListInterfaces, 26, Connect(conn, 26))
+    glue!(Connect(conn), virConnectListInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (Out(names, "names"), maxnames,), || this.interface().iface_active_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListNWFilters(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_stub!(Connect(conn), virConnectListNWFilters, 33, Connect(conn, 33))
@@ -158,10 +158,10 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectListStoragePools, 18, Connect(conn, 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNetworkEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectNetworkEventDeregisterAny, 19, Connect(conn, 19))
+    entry!(Connect(conn), network_event::virConnectNetworkEventDeregisterAny(conn, callbackID))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNetworkEventRegisterAny(conn: virConnectPtr, net: virNetworkPtr, eventID: c_int, cb: virConnectNetworkEventGenericCallback, opaque: *mut c_void, freecb: virFreeCallback) -> c_int {
-    entry_stub!(Connect(conn), virConnectNetworkEventRegisterAny, 19, Connect(conn, 19), Required(cb.is_none(), 19, "cb"))
+    entry!(Connect(conn), network_event::virConnectNetworkEventRegisterAny(conn, net, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNodeDeviceEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
     entry_stub!(Connect(conn), virConnectNodeDeviceEventDeregisterAny, 22, Connect(conn, 22))
@@ -173,7 +173,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virConnectNumOfDefinedDomains(conn))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedInterfaces(conn: virConnectPtr) -> c_int {
-    entry_stub!(Connect(conn), virConnectNumOfDefinedInterfaces, 26, Connect(conn, 26))
+    glue!(Connect(conn), virConnectNumOfDefinedInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (), || this.interface().iface_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedNetworks(conn: virConnectPtr) -> c_int {
     glue!(Connect(conn), virConnectNumOfDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_defined_names()) })
@@ -185,7 +185,7 @@ use std::os::raw::*;
     entry!(Connect(conn), domain::virConnectNumOfDomains(conn))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfInterfaces(conn: virConnectPtr) -> c_int {
-    entry_stub!(Connect(conn), virConnectNumOfInterfaces, 26, Connect(conn, 26))
+    glue!(Connect(conn), virConnectNumOfInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (), || this.interface().iface_active_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNWFilters(conn: virConnectPtr) -> c_int {
     entry_stub!(Connect(conn), virConnectNumOfNWFilters, 33, Connect(conn, 33))
@@ -917,22 +917,22 @@ use std::os::raw::*;
     entry!(Nothing, host::virInitialize())
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceChangeBegin(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virInterfaceChangeBegin, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26))
+    glue!(Connect(conn), virInterfaceChangeBegin, 26, |cx| { let this = cx.connect(conn, 26)?; cx.writable(26)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.interface().iface_change_begin(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceChangeCommit(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virInterfaceChangeCommit, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26))
+    glue!(Connect(conn), virInterfaceChangeCommit, 26, |cx| { let this = cx.connect(conn, 26)?; cx.writable(26)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.interface().iface_change_commit(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceChangeRollback(conn: virConnectPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virInterfaceChangeRollback, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26))
+    glue!(Connect(conn), virInterfaceChangeRollback, 26, |cx| { let this = cx.connect(conn, 26)?; cx.writable(26)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.interface().iface_change_rollback(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceCreate(iface: virInterfacePtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceCreate, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<InterfaceRef>, iface as usize)), 26))
+    glue!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceCreate, 26, |cx| { let this = cx.object::<InterfaceRef>(iface)?; cx.writable(26)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().interface().iface_create(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceDefineXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virInterfacePtr {
-    entry_stub!(Connect(conn), virInterfaceDefineXML, 26, Connect(conn, 26), Writable(entry::is_read_only(&entry::On::Connect(conn)), 26), Required(xml.is_null(), 26, "xml"))
+    glue!(Connect(conn), virInterfaceDefineXML, 26, |cx| { let this = cx.connect(conn, 26)?; cx.writable(26)?; cx.check(Handle::Required(xml.is_null(), 26, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.interface().iface_define_xml(a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceDestroy(iface: virInterfacePtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceDestroy, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<InterfaceRef>, iface as usize)), 26))
+    glue!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceDestroy, 26, |cx| { let this = cx.object::<InterfaceRef>(iface)?; cx.writable(26)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().interface().iface_destroy(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceFree(iface: virInterfacePtr) -> c_int {
     entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::free::<InterfaceRef>("virInterfaceFree", iface))
@@ -947,22 +947,22 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::name::<InterfaceRef>("virInterfaceGetName", iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceGetXMLDesc(iface: virInterfacePtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceGetXMLDesc, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"))
+    glue!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceGetXMLDesc, 26, |cx| { let this = cx.object::<InterfaceRef>(iface)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().interface().iface_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceIsActive(iface: virInterfacePtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceIsActive, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"))
+    glue!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceIsActive, 26, |cx| { let this = cx.object::<InterfaceRef>(iface)?; answer(&cx, (), || this.driver().interface().iface_is_active(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceLookupByMACString(conn: virConnectPtr, macstr: *const c_char) -> virInterfacePtr {
-    entry_stub!(Connect(conn), virInterfaceLookupByMACString, 26, Connect(conn, 26), Required(macstr.is_null(), 26, "macstr"))
+    glue!(Connect(conn), virInterfaceLookupByMACString, 26, |cx| { let this = cx.connect(conn, 26)?; cx.check(Handle::Required(macstr.is_null(), 26, "macstr"))?; let a_macstr = arg(&cx, macstr, "macstr")?; answer(&cx, (), || this.interface().iface_lookup_by_mac(a_macstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceLookupByName(conn: virConnectPtr, name: *const c_char) -> virInterfacePtr {
-    entry_stub!(Connect(conn), virInterfaceLookupByName, 26, Connect(conn, 26), Required(name.is_null(), 26, "name"))
+    glue!(Connect(conn), virInterfaceLookupByName, 26, |cx| { let this = cx.connect(conn, 26)?; cx.check(Handle::Required(name.is_null(), 26, "name"))?; let a_name = arg(&cx, name, "name")?; answer(&cx, (), || this.interface().iface_lookup_by_name(a_name)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceRef(iface: virInterfacePtr) -> c_int {
     entry!(Object(objects::connection_of::<InterfaceRef>, iface as usize), objects::add_ref::<InterfaceRef>("virInterfaceRef", iface))
 }
 #[no_mangle] pub unsafe extern "C" fn virInterfaceUndefine(iface: virInterfacePtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceUndefine, 26, Foreign(objects::exists::<InterfaceRef>(iface), 58, 26, "invalid interface pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<InterfaceRef>, iface as usize)), 26))
+    glue!(Object(objects::connection_of::<InterfaceRef>, iface as usize), virInterfaceUndefine, 26, |cx| { let this = cx.object::<InterfaceRef>(iface)?; cx.writable(26)?; answer(&cx, (), || this.driver().interface().iface_undefine(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingCreateXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virNWFilterBindingPtr {
     entry_stub!(Connect(conn), virNWFilterBindingCreateXML, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xml.is_null(), 33, "xml"))
@@ -1025,25 +1025,25 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterUndefine, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkCreate, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkCreate, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; answer(&cx, (), || this.driver().network().network_create(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreateXML(conn: virConnectPtr, xmlDesc: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkCreateXML, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
+    glue!(Connect(conn), virNetworkCreateXML, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xmlDesc.is_null(), 19, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; answer(&cx, (), || this.network().network_create_xml(a_xmlDesc)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreateXMLFlags(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkCreateXMLFlags, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xmlDesc.is_null(), 19, "xmlDesc"))
+    glue!(Connect(conn), virNetworkCreateXMLFlags, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xmlDesc.is_null(), 19, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.network().network_create_xml_flags(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDHCPLeaseFree(lease: virNetworkDHCPLeasePtr) {
     entry!(keep_error, Nothing, util::virNetworkDHCPLeaseFree(lease))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDefineXML(conn: virConnectPtr, xml: *const c_char) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkDefineXML, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xml.is_null(), 19, "xml"))
+    glue!(Connect(conn), virNetworkDefineXML, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xml.is_null(), 19, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; answer(&cx, (), || this.network().network_define_xml(a_xml)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDefineXMLFlags(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virNetworkPtr {
-    entry_stub!(Connect(conn), virNetworkDefineXMLFlags, 19, Connect(conn, 19), Writable(entry::is_read_only(&entry::On::Connect(conn)), 19), Required(xml.is_null(), 19, "xml"))
+    glue!(Connect(conn), virNetworkDefineXMLFlags, 19, |cx| { let this = cx.connect(conn, 19)?; cx.writable(19)?; cx.check(Handle::Required(xml.is_null(), 19, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.network().network_define_xml_flags(a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkDestroy(network: virNetworkPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkDestroy, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkDestroy, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; answer(&cx, (), || this.driver().network().network_destroy(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkFree(network: virNetworkPtr) -> c_int {
     entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::free::<NetworkRef>("virNetworkFree", network))
@@ -1130,13 +1130,13 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<NetworkRef>, network as usize), objects::add_ref::<NetworkRef>("virNetworkRef", network))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkSetAutostart(network: virNetworkPtr, autostart: c_int) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkSetAutostart, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkSetAutostart, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; let a_autostart = arg(&cx, autostart, "autostart")?; answer(&cx, (), || this.driver().network().network_set_autostart(&this.obj, a_autostart)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkUndefine(network: virNetworkPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUndefine, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUndefine, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; answer(&cx, (), || this.driver().network().network_undefine(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkUpdate(network: virNetworkPtr, command: c_uint, section: c_uint, parentIndex: c_int, xml: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUpdate, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, network as usize)), 19), Required(xml.is_null(), 19, "xml"))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkUpdate, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; cx.writable(19)?; cx.check(Handle::Required(xml.is_null(), 19, "xml"))?; let a_command = arg(&cx, command, "command")?; let a_section = arg(&cx, section, "section")?; let a_parentIndex = arg(&cx, parentIndex, "parentIndex")?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().network().network_update(&this.obj, a_command, a_section, a_parentIndex, a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeAllocPages(conn: virConnectPtr, npages: c_uint, pageSizes: *mut c_uint, pageCounts: *mut c_ulonglong, startCell: c_int, cellCount: c_uint, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeAllocPages, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Arg(npages == 0, 20, "npages", "npages in virNodeAllocPages must not be zero"))

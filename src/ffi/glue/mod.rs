@@ -176,8 +176,10 @@ impl FromC<*const c_char> for [u8; 16] {
     unsafe fn from_c(c: *const c_char, cx: &Cx, arg: &'static str) -> Result<Self> {
         // SAFETY: NULL or a C string, by the C contract.
         let text: String = unsafe { FromC::from_c(c, cx, arg) }?;
-        uuid::parse(&text)
-            .ok_or_else(|| Error::invalid_arg(cx.from, cx.function, arg, "Invalid UUID".into()))
+        uuid::parse(&text).ok_or_else(|| {
+            let message = format!("{arg} in {} must be a valid UUID", cx.function);
+            Error::invalid_arg(cx.from, cx.function, arg, message)
+        })
     }
 }
 
