@@ -15,7 +15,7 @@ PACKAGES=(
     libvirt0 libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu python3-libvirt
     qemu-system-x86 qemu-utils pkg-config
     python3-pytest valgrind gcc g++ make util-linux
-    openssh-server openssh-client netcat-openbsd
+    openssh-server openssh-client netcat-openbsd virtinst
 )
 
 say() { echo "install-deps: $*"; }
