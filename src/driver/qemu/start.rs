@@ -54,14 +54,21 @@ impl QemuDriver {
         flags: DomainCreateFlags,
         caller: Caller,
     ) -> Result<()> {
-        let def = vm.lock().def.clone();
-        command::check_supported(&def)?;
-        let argv = command::args(&def)?;
+        let config = vm.lock().def.clone();
+        command::check_supported(&config)?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let name = def.name.clone();
         let l = &self.layout;
+        let ctx = command::live::Context {
+            channel_dir: l.channel_dir(id, &config.name),
+        };
+        let def = command::live::expand(&config, &ctx);
+        let argv = command::args(&def)?;
+        let name = def.name.clone();
         mkdir(&l.domain_dir(id, &name))?;
         mkdir(&l.log_dir())?;
+        if def.devices.iter().any(|d| d.name == "channel") {
+            mkdir(&ctx.channel_dir)?;
+        }
         let sock_path = l.monitor_socket(id, &name);
         let _ = std::fs::remove_file(&sock_path);
         let listener = std::os::unix::net::UnixListener::bind(&sock_path).map_err(|e| {
@@ -135,6 +142,10 @@ impl QemuDriver {
             let tail = log_tail(&log_path);
             self.cleanup_files(&name, id, false);
             let mut i = vm.lock();
+            i.def = match i.next_def.take() {
+                Some(next) => next,
+                None => config.clone(),
+            };
             i.run = None;
             i.id = -1;
             i.state = DomainState::Shutoff as i32;
@@ -158,6 +169,12 @@ impl QemuDriver {
         }
         {
             let mut i = vm.lock();
+            // The live definition while it runs; a persistent domain's configuration comes back
+            // at stop (the same slot a define while running uses).
+            if i.persistent && i.next_def.is_none() {
+                i.next_def = Some(config.clone());
+            }
+            i.def = def.clone();
             i.run = Some(run.clone());
             i.id = id;
             i.state = DomainState::Paused as i32;

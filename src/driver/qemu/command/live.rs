@@ -1,0 +1,466 @@
+//! The live definition of a guest about to start, as libvirt 9.0 makes it for qemu 7.2: the
+//! machine type expanded, the devices it adds implicitly (USB and PCI root controllers, PS/2
+//! input, memory balloon, audio, the serial behind a console), aliases, PCI and USB addresses,
+//! virtio-serial ports, generated socket paths and MACs, VNC and SPICE ports. The command line is
+//! built from it, and it is what virDomainGetXMLDesc shows while the guest runs.
+
+use super::pci;
+use crate::domain::devices::Element;
+use crate::domain::DomainDef;
+use std::path::PathBuf;
+
+/// What the live definition needs to know about where the guest runs.
+pub struct Context {
+    /// The directory of generated channel sockets (`<root>/lib/qemu/channel/target/domain-...`).
+    pub channel_dir: PathBuf,
+}
+
+/// libvirt's device order in a domain's XML (virDomainDefFormat), by element name.
+const DEVICE_ORDER: &[&str] = &[
+    "disk",
+    "controller",
+    "lease",
+    "filesystem",
+    "interface",
+    "smartcard",
+    "serial",
+    "parallel",
+    "console",
+    "channel",
+    "input",
+    "tpm",
+    "graphics",
+    "sound",
+    "audio",
+    "video",
+    "hostdev",
+    "redirdev",
+    "redirfilter",
+    "hub",
+    "watchdog",
+    "memballoon",
+    "rng",
+    "nvram",
+    "panic",
+    "shmem",
+    "memory",
+    "iommu",
+    "vsock",
+];
+
+pub fn is_q35(def: &DomainDef) -> bool {
+    def.machine
+        .as_deref()
+        .is_some_and(|m| m == "q35" || m.starts_with("pc-q35"))
+}
+
+/// The expanded machine type: qemu 7.2's current i440fx and q35 versions for the aliases.
+fn expand_machine(machine: Option<&str>) -> String {
+    match machine {
+        None | Some("pc") => "pc-i440fx-7.2".into(),
+        Some("q35") => "pc-q35-7.2".into(),
+        Some(m) => m.into(),
+    }
+}
+
+pub fn expand(def: &DomainDef, ctx: &Context) -> DomainDef {
+    let mut live = def.clone();
+    live.machine = Some(expand_machine(def.machine.as_deref()));
+    live.arch = Some(def.arch.clone().unwrap_or_else(|| "x86_64".into()));
+    let q35 = is_q35(&live);
+    controller_indexes(&mut live);
+    console_serials(&mut live);
+    implicit_devices(&mut live, q35);
+    interface_macs(&mut live);
+    graphics_ports(&mut live);
+    let order = |e: &Element| {
+        DEVICE_ORDER
+            .iter()
+            .position(|n| *n == e.name)
+            .unwrap_or(DEVICE_ORDER.len())
+    };
+    live.devices.sort_by_key(order);
+    group_controllers(&mut live.devices);
+    assign_aliases(&mut live);
+    chardev_defaults(&mut live, ctx);
+    pci::assign(&mut live, q35);
+    assign_usb_ports(&mut live);
+    live
+}
+
+fn devices_named<'a>(def: &'a DomainDef, name: &'a str) -> impl Iterator<Item = &'a Element> {
+    def.devices.iter().filter(move |d| d.name == name)
+}
+
+fn has_controller(def: &DomainDef, kind: &str, index: &str) -> bool {
+    devices_named(def, "controller")
+        .any(|c| c.attr("type") == Some(kind) && c.attr("index").unwrap_or("0") == index)
+}
+
+/// A controller written without an index takes the lowest its type does not use yet.
+fn controller_indexes(def: &mut DomainDef) {
+    let mut used: Vec<(String, u32)> = devices_named(def, "controller")
+        .filter_map(|c| Some((c.attr("type")?.to_string(), c.attr("index")?.parse().ok()?)))
+        .collect();
+    for c in def.devices.iter_mut().filter(|d| d.name == "controller") {
+        if c.attr("index").is_some() {
+            continue;
+        }
+        let kind = c.attr("type").unwrap_or("").to_string();
+        let index = (0..)
+            .find(|i| !used.iter().any(|(k, n)| *k == kind && n == i))
+            .unwrap_or(0);
+        used.push((kind, index));
+        c.attrs.insert(1, ("index".into(), index.to_string()));
+    }
+}
+
+/// A console of type serial (the default on x86) with no serial to stand for: libvirt adds the
+/// serial port it is shown on.
+fn console_serials(def: &mut DomainDef) {
+    let has_serial = def.devices.iter().any(|d| d.name == "serial");
+    let Some(first) = def.devices.iter().position(|d| d.name == "console") else {
+        return;
+    };
+    let console = &mut def.devices[first];
+    let target = console.ensure_child("target");
+    if target.attr("type").is_none() {
+        target.set_attr("type", "serial");
+    }
+    if target.attr("type") != Some("serial") {
+        return;
+    }
+    if target.attr("port").is_none() {
+        target.set_attr("port", "0");
+    }
+    if !has_serial {
+        let mut serial = def.devices[first].clone();
+        serial.name = "serial".into();
+        serial.children.retain(|c| c.name != "target");
+        serial
+            .children
+            .push(Element::new("target").with_attr("port", "0"));
+        def.devices.push(serial);
+    }
+}
+
+fn implicit_devices(def: &mut DomainDef, q35: bool) {
+    let mut add = Vec::new();
+    if !has_controller(def, "usb", "0") {
+        let model = if q35 { "qemu-xhci" } else { "piix3-uhci" };
+        add.push(
+            Element::new("controller")
+                .with_attr("type", "usb")
+                .with_attr("index", "0")
+                .with_attr("model", model),
+        );
+    }
+    if !has_controller(def, "pci", "0") {
+        let model = if q35 { "pcie-root" } else { "pci-root" };
+        add.push(
+            Element::new("controller")
+                .with_attr("type", "pci")
+                .with_attr("index", "0")
+                .with_attr("model", model),
+        );
+    }
+    let disk_bus =
+        |bus: &str| devices_named(def, "disk").any(|d| d.child_attr("target", "bus") == Some(bus));
+    if q35 && !has_controller(def, "sata", "0") {
+        add.push(
+            Element::new("controller")
+                .with_attr("type", "sata")
+                .with_attr("index", "0"),
+        );
+    }
+    if !q35 && disk_bus("ide") && !has_controller(def, "ide", "0") {
+        add.push(
+            Element::new("controller")
+                .with_attr("type", "ide")
+                .with_attr("index", "0"),
+        );
+    }
+    if disk_bus("scsi") && !has_controller(def, "scsi", "0") {
+        add.push(
+            Element::new("controller")
+                .with_attr("type", "scsi")
+                .with_attr("index", "0")
+                .with_attr("model", "lsilogic"),
+        );
+    }
+    let virtio_port = def.devices.iter().any(|d| {
+        (d.name == "channel" || d.name == "console")
+            && d.child_attr("target", "type") == Some("virtio")
+    });
+    if virtio_port && !has_controller(def, "virtio-serial", "0") {
+        add.push(
+            Element::new("controller")
+                .with_attr("type", "virtio-serial")
+                .with_attr("index", "0"),
+        );
+    }
+    for (kind, bus) in [("mouse", "ps2"), ("keyboard", "ps2")] {
+        let present = devices_named(def, "input")
+            .any(|i| i.attr("type") == Some(kind) && i.attr("bus") == Some(bus));
+        if !present {
+            add.push(
+                Element::new("input")
+                    .with_attr("type", kind)
+                    .with_attr("bus", bus),
+            );
+        }
+    }
+    let spice = devices_named(def, "graphics").any(|g| g.attr("type") == Some("spice"));
+    let graphics = devices_named(def, "graphics").next().is_some();
+    if graphics && devices_named(def, "video").next().is_none() {
+        let model = if spice { "qxl" } else { "vga" };
+        add.push(Element {
+            name: "video".into(),
+            children: vec![Element::new("model").with_attr("type", model)],
+            ..Element::default()
+        });
+    }
+    if devices_named(def, "audio").next().is_none() {
+        let kind = if spice { "spice" } else { "none" };
+        add.push(
+            Element::new("audio")
+                .with_attr("id", "1")
+                .with_attr("type", kind),
+        );
+    }
+    if devices_named(def, "memballoon").next().is_none() {
+        add.push(Element::new("memballoon").with_attr("model", "virtio"));
+    }
+    def.devices.extend(add);
+}
+
+/// libvirt keeps controllers of one type together, by index (an implicit one joins its kind).
+fn group_controllers(devices: &mut [Element]) {
+    let Some(first) = devices.iter().position(|d| d.name == "controller") else {
+        return;
+    };
+    let count = devices.iter().filter(|d| d.name == "controller").count();
+    let slice = &mut devices[first..first + count];
+    let kinds: Vec<String> = {
+        let mut k: Vec<String> = Vec::new();
+        for c in slice.iter() {
+            let t = c.attr("type").unwrap_or("").to_string();
+            if !k.contains(&t) {
+                k.push(t);
+            }
+        }
+        k
+    };
+    slice.sort_by_key(|c| {
+        let t = c.attr("type").unwrap_or("");
+        let kind = kinds.iter().position(|k| k == t).unwrap_or(0);
+        let index: u32 = c.attr("index").and_then(|i| i.parse().ok()).unwrap_or(0);
+        (kind, index)
+    });
+}
+
+fn set_alias(e: &mut Element, name: &str) {
+    if e.child("alias").is_none() {
+        e.children
+            .push(Element::new("alias").with_attr("name", name));
+    }
+}
+
+/// libvirt's alias of a controller.
+fn controller_alias(c: &Element, q35: bool) -> Option<String> {
+    let index = c.attr("index").unwrap_or("0");
+    let alias = match c.attr("type")? {
+        "usb" if index == "0" => "usb".to_string(),
+        "usb" => format!("usb{index}"),
+        "pci" => format!("pci.{index}"),
+        "ide" if index == "0" => "ide".to_string(),
+        "sata" if q35 && index == "0" => "ide".to_string(),
+        kind => format!("{kind}{index}"),
+    };
+    Some(alias)
+}
+
+/// The alias of a disk from its bus and target (hdc is ide0-1-0, sda on sata is sata0-0-0).
+fn disk_alias(d: &Element, counters: &mut [u32; 3]) -> String {
+    let dev = d.child_attr("target", "dev").unwrap_or("");
+    let index = dev
+        .bytes()
+        .last()
+        .map_or(0, |b| b.wrapping_sub(b'a') as u32);
+    match d.child_attr("target", "bus").unwrap_or("ide") {
+        "virtio" => {
+            counters[0] += 1;
+            format!("virtio-disk{index}")
+        }
+        "ide" => format!("ide0-{}-{}", index / 2, index % 2),
+        "sata" => format!("sata0-0-{index}"),
+        "scsi" => format!("scsi0-0-0-{index}"),
+        "usb" => format!("usb-disk{index}"),
+        other => format!("{other}-disk{index}"),
+    }
+}
+
+fn assign_aliases(def: &mut DomainDef) {
+    let q35 = is_q35(def);
+    let mut n: std::collections::HashMap<&'static str, u32> = Default::default();
+    let mut next = |k: &'static str| {
+        let c = n.entry(k).or_insert(0);
+        *c += 1;
+        *c - 1
+    };
+    let mut disk_counters = [0u32; 3];
+    let serial_count = def.devices.iter().filter(|d| d.name == "serial").count();
+    for d in def.devices.iter_mut() {
+        let alias = match d.name.as_str() {
+            "disk" => Some(disk_alias(d, &mut disk_counters)),
+            "controller" => controller_alias(d, q35),
+            "interface" => Some(format!("net{}", next("net"))),
+            "serial" => Some(format!("serial{}", next("serial"))),
+            "console" if d.child_attr("target", "type") == Some("serial") => Some(format!(
+                "serial{}",
+                d.child_attr("target", "port").unwrap_or("0")
+            )),
+            "console" => Some(format!(
+                "console{}",
+                next("console") as usize + serial_count
+            )),
+            "channel" => Some(format!("channel{}", next("channel"))),
+            "input" => Some(format!("input{}", next("input"))),
+            "sound" => Some(format!("sound{}", next("sound"))),
+            "video" => Some(format!("video{}", next("video"))),
+            "redirdev" => Some(format!("redir{}", next("redir"))),
+            "hub" => Some(format!("hub{}", next("hub"))),
+            "watchdog" => Some(format!("watchdog{}", next("watchdog"))),
+            "memballoon" if d.attr("model") != Some("none") => Some("balloon0".into()),
+            "rng" => Some(format!("rng{}", next("rng"))),
+            _ => None,
+        };
+        if let Some(a) = alias {
+            set_alias(d, &a);
+        }
+    }
+}
+
+/// Serial targets, generated channel paths, virtio-serial port numbers.
+fn chardev_defaults(def: &mut DomainDef, ctx: &Context) {
+    let mut port = 0;
+    let mut serial_port = 0;
+    for d in def.devices.iter_mut() {
+        match d.name.as_str() {
+            "serial" => {
+                let t = d.ensure_child("target");
+                if t.attr("port").is_none() {
+                    t.set_attr("port", &serial_port.to_string());
+                }
+                serial_port += 1;
+                if t.attr("type").is_none() {
+                    t.attrs.insert(0, ("type".into(), "isa-serial".into()));
+                }
+                if t.child("model").is_none() {
+                    t.children
+                        .push(Element::new("model").with_attr("name", "isa-serial"));
+                }
+            }
+            "channel" if d.child_attr("target", "type") == Some("virtio") => {
+                port += 1;
+                if d.attr("type") == Some("unix") {
+                    let name = d.child_attr("target", "name").unwrap_or("").to_string();
+                    let src = d.ensure_child("source");
+                    if src.attr("mode").is_none() {
+                        src.set_attr("mode", "bind");
+                    }
+                    if src.attr("path").is_none() {
+                        let path = ctx.channel_dir.join(&name).display().to_string();
+                        src.set_attr("path", &path);
+                    }
+                }
+                if d.child("address").is_none() {
+                    d.children.push(
+                        Element::new("address")
+                            .with_attr("type", "virtio-serial")
+                            .with_attr("controller", "0")
+                            .with_attr("bus", "0")
+                            .with_attr("port", &port.to_string()),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// USB devices on the first controller's root ports, numbered in order.
+fn assign_usb_ports(def: &mut DomainDef) {
+    let usb_none = devices_named(def, "controller")
+        .any(|c| c.attr("type") == Some("usb") && c.attr("model") == Some("none"));
+    if usb_none {
+        return;
+    }
+    let mut port = 0;
+    for d in def.devices.iter_mut() {
+        let on_usb = match d.name.as_str() {
+            "input" => d.attr("bus") == Some("usb"),
+            "hub" | "redirdev" => true,
+            "disk" => d.child_attr("target", "bus") == Some("usb"),
+            _ => false,
+        };
+        if on_usb && d.child("address").is_none() {
+            port += 1;
+            d.children.push(
+                Element::new("address")
+                    .with_attr("type", "usb")
+                    .with_attr("bus", "0")
+                    .with_attr("port", &port.to_string()),
+            );
+        }
+    }
+}
+
+/// The first port from `from` nobody listens on at `addr` (what libvirt's port allocator gives).
+fn free_port(addr: &str, from: u16) -> u16 {
+    (from..from.saturating_add(100))
+        .find(|p| std::net::TcpListener::bind((addr, *p)).is_ok())
+        .unwrap_or(from)
+}
+
+/// VNC and SPICE: the listen address shown both ways, automatic ports chosen.
+pub fn graphics_ports(def: &mut DomainDef) {
+    for g in def.devices.iter_mut().filter(|d| d.name == "graphics") {
+        let addr = g
+            .attr("listen")
+            .or_else(|| g.child_attr("listen", "address"))
+            .unwrap_or("127.0.0.1")
+            .to_string();
+        let auto = g.attr("autoport") == Some("yes") || g.attr("port").is_none_or(|p| p == "-1");
+        if auto {
+            let port = free_port(&addr, 5900);
+            g.set_attr("port", &port.to_string());
+            g.set_attr("autoport", "yes");
+        }
+        if g.attr("websocket") == Some("-1") {
+            let ws = free_port(&addr, 5700);
+            g.set_attr("websocket", &ws.to_string());
+        }
+        g.set_attr("listen", &addr);
+        if g.child("listen").is_none() {
+            g.children.insert(
+                0,
+                Element::new("listen")
+                    .with_attr("type", "address")
+                    .with_attr("address", &addr),
+            );
+        }
+    }
+}
+
+/// A NIC without a MAC gets one in qemu's locally administered range, as libvirt does.
+pub fn interface_macs(def: &mut DomainDef) {
+    for n in def.devices.iter_mut().filter(|d| d.name == "interface") {
+        if n.child("mac").is_none() {
+            let r = crate::domain::uuid::generate();
+            let mac = format!("52:54:00:{:02x}:{:02x}:{:02x}", r[0], r[1], r[2]);
+            n.children
+                .insert(0, Element::new("mac").with_attr("address", &mac));
+        }
+    }
+}
