@@ -56,6 +56,7 @@ impl QemuDriver {
     ) -> Result<()> {
         let config = vm.lock().def.clone();
         command::check_supported(&config)?;
+        command::check_startable(&config)?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let l = &self.layout;
         let ctx = command::live::Context {
@@ -218,6 +219,20 @@ impl QemuDriver {
             }
         };
         *run.monitor.lock().unwrap_or_else(|p| p.into_inner()) = Some(mon.clone());
+        if def.devices.iter().any(|d| d.attr("type") == Some("pty")) {
+            match mon.execute("query-chardev", None, self.cfg.monitor_timeout) {
+                Ok(answer) => {
+                    command::live::apply_pty_paths(&mut vm.lock().def, &pty_paths(&answer))
+                }
+                Err(e) => {
+                    return Err(abort(monitor_error(
+                        e,
+                        "query-chardev",
+                        self.cfg.monitor_timeout,
+                    )))
+                }
+            }
+        }
         if let Err(e) = self.watch(vm, &run) {
             return Err(abort(e));
         }
@@ -257,4 +272,18 @@ impl QemuDriver {
         }
         Ok(())
     }
+}
+
+/// (label, /dev/pts/N) of every pty in a query-chardev answer.
+fn pty_paths(answer: &serde_json::Value) -> Vec<(String, String)> {
+    answer
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            let label = c.get("label")?.as_str()?;
+            let path = c.get("filename")?.as_str()?.strip_prefix("pty:")?;
+            Some((label.to_string(), path.to_string()))
+        })
+        .collect()
 }

@@ -208,16 +208,19 @@ fn disks(def: &DomainDef, q35: bool, a: &mut Args) {
                     .text(),
             );
             let ro = cdrom || d.child("readonly").is_some();
-            a.opt(
-                "-blockdev",
-                Obj::new()
-                    .s("node-name", &format)
-                    .b("read-only", ro)
-                    .s("driver", d.child_attr("driver", "type").unwrap_or("raw"))
-                    .s("file", &storage)
-                    .null("backing")
-                    .text(),
-            );
+            let fmt = d.child_attr("driver", "type").unwrap_or("raw");
+            let node = Obj::new()
+                .s("node-name", &format)
+                .b("read-only", ro)
+                .s("driver", fmt)
+                .s("file", &storage);
+            // Only formats with a backing chain take `backing` (null: none, not probed).
+            let node = if fmt == "qcow2" {
+                node.null("backing")
+            } else {
+                node
+            };
+            a.opt("-blockdev", node.text());
             format
         });
         let target = d.child_attr("target", "dev").unwrap_or("");

@@ -73,6 +73,8 @@ pub fn expand(def: &DomainDef, ctx: &Context) -> DomainDef {
     implicit_devices(&mut live, q35);
     interface_macs(&mut live);
     graphics_ports(&mut live);
+    video_defaults(&mut live);
+    top_level_defaults(&mut live);
     let order = |e: &Element| {
         DEVICE_ORDER
             .iter()
@@ -462,5 +464,142 @@ pub fn interface_macs(def: &mut DomainDef) {
             n.children
                 .insert(0, Element::new("mac").with_attr("address", &mac));
         }
+    }
+}
+
+fn has_extra(def: &DomainDef, name: &str) -> bool {
+    def.extras.iter().any(|e| e.name == name)
+}
+
+/// What the reference shows of a running guest beyond its devices: the resource partition, the
+/// boot device, the CPU qemu64 stands for under TCG, the clock, and the DAC label it runs with.
+fn top_level_defaults(def: &mut DomainDef) {
+    if !has_extra(def, "resource") {
+        let mut r = Element::new("resource");
+        let mut p = Element::new("partition");
+        p.text = "/machine".into();
+        r.children.push(p);
+        def.extras.push(r);
+    }
+    if !def.os_extras.iter().any(|e| e.name == "boot") {
+        def.os_extras
+            .insert(0, Element::new("boot").with_attr("dev", "hd"));
+    }
+    match def.extras.iter_mut().find(|e| e.name == "cpu") {
+        Some(cpu) => custom_cpu_defaults(cpu),
+        None => {
+            let mut cpu = Element::new("cpu");
+            custom_cpu_defaults(&mut cpu);
+            def.extras.push(cpu);
+        }
+    }
+    if !has_extra(def, "clock") {
+        def.extras
+            .push(Element::new("clock").with_attr("offset", "utc"));
+    }
+    if !has_extra(def, "seclabel") {
+        let mut s = Element::new("seclabel")
+            .with_attr("type", "dynamic")
+            .with_attr("model", "dac")
+            .with_attr("relabel", "yes");
+        for name in ["label", "imagelabel"] {
+            let mut l = Element::new(name);
+            l.text = "+0:+0".into();
+            s.children.push(l);
+        }
+        def.extras.push(s);
+    }
+}
+
+/// A custom CPU as the reference shows it running under TCG: qemu64 by default, checked in
+/// full, with the features qemu64 adds on this host.
+fn custom_cpu_defaults(cpu: &mut Element) {
+    if cpu.attr("mode").unwrap_or("custom") != "custom" {
+        return;
+    }
+    let has_model = cpu.child("model").is_some();
+    if !has_model {
+        let topology = cpu.child("topology").is_some();
+        if topology && cpu.attrs.is_empty() {
+            // A topology alone stays a topology (no model is implied).
+            return;
+        }
+        let mut m = Element::new("model").with_attr("fallback", "forbid");
+        m.text = "qemu64".into();
+        cpu.children.insert(0, m);
+        for f in ["hypervisor", "lahf_lm"] {
+            cpu.children.push(
+                Element::new("feature")
+                    .with_attr("policy", "require")
+                    .with_attr("name", f),
+            );
+        }
+    }
+    let mut attrs = vec![
+        ("mode".to_string(), "custom".to_string()),
+        (
+            "match".to_string(),
+            cpu.attr("match").unwrap_or("exact").to_string(),
+        ),
+        (
+            "check".to_string(),
+            cpu.attr("check").unwrap_or("full").to_string(),
+        ),
+    ];
+    attrs.extend(
+        cpu.attrs
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "mode" | "match" | "check"))
+            .cloned(),
+    );
+    cpu.attrs = attrs;
+}
+
+/// Video models with the sizes and heads the reference fills in; the first is the primary.
+fn video_defaults(def: &mut DomainDef) {
+    let mut first = true;
+    for v in def.devices.iter_mut().filter(|d| d.name == "video") {
+        let m = v.ensure_child("model");
+        let kind = m.attr("type").unwrap_or("vga").to_string();
+        let sizes: &[(&str, &str)] = match kind.as_str() {
+            "qxl" => &[("ram", "65536"), ("vram", "65536"), ("vgamem", "16384")],
+            "vga" | "cirrus" | "bochs" => &[("vram", "16384")],
+            _ => &[],
+        };
+        for (k, v) in sizes {
+            if m.attr(k).is_none() {
+                m.set_attr(k, v);
+            }
+        }
+        if kind != "none" && m.attr("heads").is_none() {
+            m.set_attr("heads", "1");
+        }
+        if first && kind != "none" {
+            m.set_attr("primary", "yes");
+            first = false;
+        }
+    }
+}
+
+/// The pty paths qemu chose (query-chardev: label `charserial0`, filename `pty:/dev/pts/N`)
+/// shown on the serial ports, consoles and channels they belong to.
+pub fn apply_pty_paths(def: &mut DomainDef, ptys: &[(String, String)]) {
+    for d in def.devices.iter_mut() {
+        if d.attr("type") != Some("pty") {
+            continue;
+        }
+        let Some(alias) = d.child_attr("alias", "name").map(str::to_string) else {
+            continue;
+        };
+        let label = format!("char{alias}");
+        let Some((_, path)) = ptys.iter().find(|(l, _)| *l == label) else {
+            continue;
+        };
+        if d.name == "console" {
+            d.set_attr("tty", path);
+        }
+        d.children.retain(|c| c.name != "source");
+        d.children
+            .insert(0, Element::new("source").with_attr("path", path));
     }
 }

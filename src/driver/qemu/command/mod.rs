@@ -27,6 +27,11 @@ pub fn check_supported(def: &DomainDef) -> Result<()> {
     support::check(def)
 }
 
+/// Refuse what is defined but cannot start here (after check_supported).
+pub fn check_startable(def: &DomainDef) -> Result<()> {
+    support::check_startable(def)
+}
+
 /// The reference asks the emulator's capabilities: only TCG (`qemu`) and, where /dev/kvm is
 /// usable, `kvm` are there; `hvf` has no machine at all on Linux, any other type is not offered.
 fn check_virt_type(def: &DomainDef) -> Result<()> {
@@ -143,7 +148,9 @@ mod tests {
             "<domain type='qemu'><name>g</name><memory unit='MiB'>64</memory>{extra}\
              <os><type arch='x86_64'>hvm</type></os></domain>"
         );
-        check_supported(&parse(&xml).unwrap())
+        let def = parse(&xml).unwrap();
+        check_supported(&def)
+            .and_then(|()| super::check_startable(&def))
             .err()
             .map(|e| (e.code, e.message).1)
     }
@@ -178,7 +185,9 @@ mod tests {
         let xml = format!(
             "<domain type='qemu'><name>g</name><memory unit='MiB'>64</memory>{os}</domain>"
         );
-        check_supported(&parse(&xml).unwrap())
+        let def = parse(&xml).unwrap();
+        check_supported(&def)
+            .and_then(|()| super::check_startable(&def))
             .err()
             .map(|e| e.message)
     }
