@@ -289,7 +289,14 @@ pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Err
         extras: root
             .children()
             .filter(|c| c.is_element() && !MODELLED.contains(&c.tag_name().name()))
-            .map(Element::from_node)
+            .map(|c| {
+                let mut e = Element::from_node(c);
+                if e.name == "metadata" {
+                    // libvirt keeps metadata as libxml2 writes it.
+                    e.children = e.children.into_iter().map(Element::double_quoted).collect();
+                }
+                e
+            })
             .collect(),
         devices: Vec::new(),
     };

@@ -10,6 +10,9 @@ pub struct Element {
     pub children: Vec<Element>,
     /// The element's own text (trimmed), for elements such as `<backend>` or `<entry>`.
     pub text: String,
+    /// Attributes written in double quotes: what libvirt copies as libxml2 writes it (the
+    /// children of `<metadata>`).
+    pub dquote: bool,
 }
 
 impl Element {
@@ -20,13 +23,31 @@ impl Element {
         }
     }
 
-    /// The element and everything below it, from the parsed document.
+    /// The element and everything below it, from the parsed document. Names in a namespace
+    /// keep their prefix, and the element that declares a namespace keeps the declaration.
     pub fn from_node(n: roxmltree::Node) -> Element {
+        let qualified = |ns: Option<&str>, local: &str| match ns.and_then(|u| n.lookup_prefix(u)) {
+            Some(p) if !p.is_empty() => format!("{p}:{local}"),
+            _ => local.to_string(),
+        };
+        let inherited: Vec<(Option<&str>, &str)> = n
+            .parent_element()
+            .map(|p| p.namespaces().map(|ns| (ns.name(), ns.uri())).collect())
+            .unwrap_or_default();
+        let declared = n
+            .namespaces()
+            .filter(|ns| !inherited.contains(&(ns.name(), ns.uri())))
+            .map(|ns| match ns.name() {
+                Some(p) => (format!("xmlns:{p}"), ns.uri().to_string()),
+                None => ("xmlns".to_string(), ns.uri().to_string()),
+            });
         Element {
-            name: n.tag_name().name().to_string(),
-            attrs: n
-                .attributes()
-                .map(|a| (a.name().to_string(), a.value().to_string()))
+            name: qualified(n.tag_name().namespace(), n.tag_name().name()),
+            attrs: declared
+                .chain(
+                    n.attributes()
+                        .map(|a| (qualified(a.namespace(), a.name()), a.value().to_string())),
+                )
                 .collect(),
             children: n
                 .children()
@@ -40,7 +61,19 @@ impl Element {
                 .collect::<String>()
                 .trim()
                 .to_string(),
+            dquote: false,
         }
+    }
+
+    /// This element and everything below it written with double quotes.
+    pub fn double_quoted(mut self) -> Element {
+        self.dquote = true;
+        self.children = self
+            .children
+            .into_iter()
+            .map(Element::double_quoted)
+            .collect();
+        self
     }
 
     pub fn attr(&self, name: &str) -> Option<&str> {
@@ -100,7 +133,11 @@ impl Element {
         out.push('<');
         out.push_str(&self.name);
         for (k, v) in &self.attrs {
-            out.push_str(&format!(" {k}='{}'", esc(v)));
+            if self.dquote {
+                out.push_str(&format!(" {k}=\"{}\"", esc(v).replace('"', "&quot;")));
+            } else {
+                out.push_str(&format!(" {k}='{}'", esc(v)));
+            }
         }
         if self.children.is_empty() && self.text.is_empty() {
             out.push_str("/>\n");

@@ -48,15 +48,17 @@ fn rank(name: &str) -> usize {
         .unwrap_or(TOP_ORDER.len())
 }
 
-/// The extras that go before `anchor` in libvirt's order and after the previous anchor.
+/// The extras that go after `from` and before `to` in libvirt's order (unknown ones at the end).
 fn extras_between<'a>(def: &'a DomainDef, from: &str, to: &str) -> Vec<&'a Element> {
-    let (lo, hi) = (rank(from), rank(to));
+    // "" is before everything, "~end" after everything.
+    let lo = if from.is_empty() { 0 } else { rank(from) + 1 };
+    let hi = rank(to);
     let mut v: Vec<&Element> = def
         .extras
         .iter()
         .filter(|e| {
             let r = rank(&e.name);
-            r > lo && r < hi || (to == "~end" && r >= lo)
+            r >= lo && (r < hi || to == "~end")
         })
         .collect();
     v.sort_by_key(|e| rank(&e.name));

@@ -131,6 +131,7 @@ fn controller(c: &Element, q35: bool, a: &mut Args) {
                 .n("chassis", index.into())
                 .id(id)
         }
+        (Some("pci"), Some("pcie-to-pci-bridge")) => Obj::device("pcie-pci-bridge").id(id),
         (Some("usb"), Some("piix3-uhci") | None) if !q35 => Obj::device("piix3-usb-uhci").id(id),
         (Some("usb"), Some("qemu-xhci") | None) => {
             let mut o = Obj::device("qemu-xhci");

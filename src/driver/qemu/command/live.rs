@@ -81,11 +81,13 @@ pub fn expand(def: &DomainDef, ctx: &Context) -> DomainDef {
             .position(|n| *n == e.name)
             .unwrap_or(DEVICE_ORDER.len())
     };
+    // Stable: controllers stay in document order, the implicit ones after them.
     live.devices.sort_by_key(order);
-    group_controllers(&mut live.devices);
     assign_aliases(&mut live);
     chardev_defaults(&mut live, ctx);
     pci::assign(&mut live, q35);
+    controller_details(&mut live);
+    disk_details(&mut live);
     assign_usb_ports(&mut live);
     live
 }
@@ -109,6 +111,11 @@ fn controller_indexes(def: &mut DomainDef) {
             continue;
         }
         let kind = c.attr("type").unwrap_or("").to_string();
+        if c.attr("model").is_some_and(|m| m.starts_with("ich9-uhci")) {
+            // A companion shares its EHCI master's index.
+            c.attrs.insert(1, ("index".into(), "0".into()));
+            continue;
+        }
         let index = (0..)
             .find(|i| !used.iter().any(|(k, n)| *k == kind && n == i))
             .unwrap_or(0);
@@ -122,6 +129,20 @@ fn controller_indexes(def: &mut DomainDef) {
 fn console_serials(def: &mut DomainDef) {
     let has_serial = def.devices.iter().any(|d| d.name == "serial");
     let Some(first) = def.devices.iter().position(|d| d.name == "console") else {
+        // A serial port and no console: the first serial port is the console too.
+        if let Some(serial) = def.devices.iter().find(|d| d.name == "serial") {
+            let mut console = serial.clone();
+            console.name = "console".into();
+            console
+                .children
+                .retain(|c| c.name != "target" && c.name != "address");
+            console.children.push(
+                Element::new("target")
+                    .with_attr("type", "serial")
+                    .with_attr("port", "0"),
+            );
+            def.devices.push(console);
+        }
         return;
     };
     let console = &mut def.devices[first];
@@ -157,6 +178,14 @@ fn implicit_devices(def: &mut DomainDef, q35: bool) {
                 .with_attr("model", model),
         );
     }
+    if q35 && !has_controller(def, "sata", "0") {
+        // The chipset's AHCI.
+        add.push(
+            Element::new("controller")
+                .with_attr("type", "sata")
+                .with_attr("index", "0"),
+        );
+    }
     if !has_controller(def, "pci", "0") {
         let model = if q35 { "pcie-root" } else { "pci-root" };
         add.push(
@@ -168,13 +197,6 @@ fn implicit_devices(def: &mut DomainDef, q35: bool) {
     }
     let disk_bus =
         |bus: &str| devices_named(def, "disk").any(|d| d.child_attr("target", "bus") == Some(bus));
-    if q35 && !has_controller(def, "sata", "0") {
-        add.push(
-            Element::new("controller")
-                .with_attr("type", "sata")
-                .with_attr("index", "0"),
-        );
-    }
     if !q35 && disk_bus("ide") && !has_controller(def, "ide", "0") {
         add.push(
             Element::new("controller")
@@ -236,31 +258,6 @@ fn implicit_devices(def: &mut DomainDef, q35: bool) {
     def.devices.extend(add);
 }
 
-/// libvirt keeps controllers of one type together, by index (an implicit one joins its kind).
-fn group_controllers(devices: &mut [Element]) {
-    let Some(first) = devices.iter().position(|d| d.name == "controller") else {
-        return;
-    };
-    let count = devices.iter().filter(|d| d.name == "controller").count();
-    let slice = &mut devices[first..first + count];
-    let kinds: Vec<String> = {
-        let mut k: Vec<String> = Vec::new();
-        for c in slice.iter() {
-            let t = c.attr("type").unwrap_or("").to_string();
-            if !k.contains(&t) {
-                k.push(t);
-            }
-        }
-        k
-    };
-    slice.sort_by_key(|c| {
-        let t = c.attr("type").unwrap_or("");
-        let kind = kinds.iter().position(|k| k == t).unwrap_or(0);
-        let index: u32 = c.attr("index").and_then(|i| i.parse().ok()).unwrap_or(0);
-        (kind, index)
-    });
-}
-
 fn set_alias(e: &mut Element, name: &str) {
     if e.child("alias").is_none() {
         e.children
@@ -273,6 +270,7 @@ fn controller_alias(c: &Element, q35: bool) -> Option<String> {
     let index = c.attr("index").unwrap_or("0");
     let alias = match c.attr("type")? {
         "usb" if index == "0" => "usb".to_string(),
+        "pci" if c.attr("model") == Some("pcie-root") => "pcie.0".to_string(),
         "usb" => format!("usb{index}"),
         "pci" => format!("pci.{index}"),
         "ide" if index == "0" => "ide".to_string(),
@@ -348,6 +346,13 @@ fn chardev_defaults(def: &mut DomainDef, ctx: &Context) {
     let mut port = 0;
     let mut serial_port = 0;
     for d in def.devices.iter_mut() {
+        if d.attr("type") == Some("tcp") {
+            if let Some(src) = d.child_mut("source") {
+                if src.attr("tls").is_none() {
+                    src.set_attr("tls", "no");
+                }
+            }
+        }
         match d.name.as_str() {
             "serial" => {
                 let t = d.ensure_child("target");
@@ -365,8 +370,16 @@ fn chardev_defaults(def: &mut DomainDef, ctx: &Context) {
             }
             "channel" if d.child_attr("target", "type") == Some("virtio") => {
                 port += 1;
+                if let Some(t) = d.child_mut("target") {
+                    if t.attr("state").is_none() {
+                        t.set_attr("state", "disconnected");
+                    }
+                }
                 if d.attr("type") == Some("unix") {
                     let name = d.child_attr("target", "name").unwrap_or("").to_string();
+                    if d.child("source").is_none() {
+                        d.children.insert(0, Element::new("source"));
+                    }
                     let src = d.ensure_child("source");
                     if src.attr("mode").is_none() {
                         src.set_attr("mode", "bind");
@@ -443,7 +456,20 @@ pub fn graphics_ports(def: &mut DomainDef) {
             let ws = free_port(&addr, 5700);
             g.set_attr("websocket", &ws.to_string());
         }
+        if g.attr("tlsPort") == Some("-1") {
+            // No TLS port is opened without TLS certificates: the reference does not show it.
+            g.attrs.retain(|(k, _)| k != "tlsPort");
+        }
         g.set_attr("listen", &addr);
+        let rank = |k: &str| match k {
+            "type" => 0,
+            "port" => 1,
+            "autoport" => 2,
+            "websocket" => 3,
+            "listen" => 4,
+            _ => 5,
+        };
+        g.attrs.sort_by_key(|(k, _)| rank(k));
         if g.child("listen").is_none() {
             g.children.insert(
                 0,
@@ -455,9 +481,30 @@ pub fn graphics_ports(def: &mut DomainDef) {
     }
 }
 
-/// A NIC without a MAC gets one in qemu's locally administered range, as libvirt does.
+/// The first `vnetN` no interface of the host has (libvirt's name for the taps it makes).
+fn free_tap_name(taken: &[String]) -> String {
+    (0..)
+        .map(|i| format!("vnet{i}"))
+        .find(|n| !taken.contains(n) && !std::path::Path::new("/sys/class/net").join(n).exists())
+        .unwrap_or_else(|| "vnet0".into())
+}
+
+/// A NIC without a MAC gets one in qemu's locally administered range, as libvirt does; an
+/// ethernet NIC without a target gets the tap name qemu will create.
 pub fn interface_macs(def: &mut DomainDef) {
+    let mut taps = Vec::new();
     for n in def.devices.iter_mut().filter(|d| d.name == "interface") {
+        if n.attr("type") == Some("ethernet") && n.child_attr("target", "dev").is_none() {
+            let name = free_tap_name(&taps);
+            taps.push(name.clone());
+            let at = n
+                .children
+                .iter()
+                .position(|c| c.name == "model")
+                .unwrap_or(n.children.len());
+            n.children
+                .insert(at, Element::new("target").with_attr("dev", &name));
+        }
         if n.child("mac").is_none() {
             let r = crate::domain::uuid::generate();
             let mac = format!("52:54:00:{:02x}:{:02x}:{:02x}", r[0], r[1], r[2]);
@@ -493,6 +540,16 @@ fn top_level_defaults(def: &mut DomainDef) {
             def.extras.push(cpu);
         }
     }
+    if let Some(hv) = def
+        .extras
+        .iter_mut()
+        .filter(|e| e.name == "features")
+        .find_map(|f| f.child_mut("hyperv"))
+    {
+        if hv.attr("mode").is_none() {
+            hv.set_attr("mode", "custom");
+        }
+    }
     if !has_extra(def, "clock") {
         def.extras
             .push(Element::new("clock").with_attr("offset", "utc"));
@@ -512,29 +569,40 @@ fn top_level_defaults(def: &mut DomainDef) {
 }
 
 /// A custom CPU as the reference shows it running under TCG: qemu64 by default, checked in
-/// full, with the features qemu64 adds on this host.
+/// full, fallback forbidden, with the features qemu64 adds on this host.
 fn custom_cpu_defaults(cpu: &mut Element) {
     if cpu.attr("mode").unwrap_or("custom") != "custom" {
         return;
     }
-    let has_model = cpu.child("model").is_some();
-    if !has_model {
-        let topology = cpu.child("topology").is_some();
-        if topology && cpu.attrs.is_empty() {
-            // A topology alone stays a topology (no model is implied).
-            return;
-        }
-        let mut m = Element::new("model").with_attr("fallback", "forbid");
+    if cpu.child("model").is_none() {
+        let mut m = Element::new("model");
         m.text = "qemu64".into();
         cpu.children.insert(0, m);
+    }
+    if let Some(m) = cpu.child_mut("model") {
+        m.set_attr("fallback", "forbid");
+    }
+    if cpu.child("model").is_some_and(|m| m.text == "qemu64") {
         for f in ["hypervisor", "lahf_lm"] {
-            cpu.children.push(
-                Element::new("feature")
-                    .with_attr("policy", "require")
-                    .with_attr("name", f),
-            );
+            let present = cpu
+                .children_named("feature")
+                .any(|e| e.attr("name") == Some(f));
+            if !present {
+                cpu.children.push(
+                    Element::new("feature")
+                        .with_attr("policy", "require")
+                        .with_attr("name", f),
+                );
+            }
         }
     }
+    let rank = |e: &Element| match e.name.as_str() {
+        "model" => 0,
+        "vendor" => 1,
+        "topology" => 2,
+        _ => 3,
+    };
+    cpu.children.sort_by_key(rank);
     let mut attrs = vec![
         ("mode".to_string(), "custom".to_string()),
         (
@@ -601,5 +669,97 @@ pub fn apply_pty_paths(def: &mut DomainDef, ptys: &[(String, String)]) {
         d.children.retain(|c| c.name != "source");
         d.children
             .insert(0, Element::new("source").with_attr("path", path));
+    }
+}
+
+/// What the reference shows of a controller once placed: the qemu model of PCI controllers with
+/// their chassis and port, a companion USB controller's start port.
+fn controller_details(def: &mut DomainDef) {
+    for c in def.devices.iter_mut().filter(|d| d.name == "controller") {
+        let index = c.attr("index").unwrap_or("0").to_string();
+        let model = c.attr("model").unwrap_or("").to_string();
+        let at = c
+            .children
+            .iter()
+            .position(|e| e.name == "alias")
+            .unwrap_or(c.children.len());
+        let mut add = Vec::new();
+        match (c.attr("type"), model.as_str()) {
+            (Some("pci"), "pci-bridge") if c.child("model").is_none() => {
+                add.push(Element::new("model").with_attr("name", "pci-bridge"));
+                add.push(Element::new("target").with_attr("chassisNr", &index));
+            }
+            (Some("pci"), "pcie-root-port") if c.child("model").is_none() => {
+                let port = pci::address_of(c).map_or(0, |a| a.slot * 8 + a.function);
+                add.push(Element::new("model").with_attr("name", "pcie-root-port"));
+                add.push(
+                    Element::new("target")
+                        .with_attr("chassis", &index)
+                        .with_attr("port", &format!("{port:#x}")),
+                );
+            }
+            (Some("pci"), "pcie-to-pci-bridge") if c.child("model").is_none() => {
+                add.push(Element::new("model").with_attr("name", "pcie-pci-bridge"));
+            }
+            (Some("usb"), m) if m.starts_with("ich9-uhci") && c.child("master").is_none() => {
+                let n: u32 = m[9..].parse().unwrap_or(1);
+                let master =
+                    Element::new("master").with_attr("startport", &((n - 1) * 2).to_string());
+                // Shown after the alias.
+                c.children.insert((at + 1).min(c.children.len()), master);
+            }
+            _ => {}
+        }
+        for (k, e) in add.into_iter().enumerate() {
+            c.children.insert(at + k, e);
+        }
+    }
+}
+
+/// Disks as the reference shows them running: the source's index and its (empty) backing
+/// chain, an empty cdrom's driver without a format, the drive address of IDE, SATA and SCSI disks.
+fn disk_details(def: &mut DomainDef) {
+    let with_source = def
+        .devices
+        .iter()
+        .filter(|d| d.name == "disk" && d.child_attr("source", "file").is_some())
+        .count();
+    let mut index = with_source;
+    for d in def.devices.iter_mut().filter(|d| d.name == "disk") {
+        let bus = d.child_attr("target", "bus").unwrap_or("ide").to_string();
+        let unit = d
+            .child_attr("target", "dev")
+            .and_then(|t| t.bytes().last())
+            .map_or(0, |b| u32::from(b.wrapping_sub(b'a')));
+        match d.children.iter().position(|c| c.name == "source") {
+            Some(at) if d.children[at].attr("file").is_some() => {
+                d.children[at].set_attr("index", &index.to_string());
+                index = index.saturating_sub(1);
+                if d.child("backingStore").is_none() {
+                    d.children.insert(at + 1, Element::new("backingStore"));
+                }
+            }
+            _ => match d.child_mut("driver") {
+                Some(drv) => drv.attrs.retain(|(k, _)| k != "type"),
+                None => d
+                    .children
+                    .insert(0, Element::new("driver").with_attr("name", "qemu")),
+            },
+        }
+        let (bus_no, unit_no) = match bus.as_str() {
+            "ide" => (unit / 2, unit % 2),
+            "sata" | "scsi" => (0, unit),
+            _ => continue,
+        };
+        if d.child("address").is_none() {
+            d.children.push(
+                Element::new("address")
+                    .with_attr("type", "drive")
+                    .with_attr("controller", "0")
+                    .with_attr("bus", &bus_no.to_string())
+                    .with_attr("target", "0")
+                    .with_attr("unit", &unit_no.to_string()),
+            );
+        }
     }
 }

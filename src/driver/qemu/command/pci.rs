@@ -218,6 +218,35 @@ fn q35_fixed(d: &Element) -> Option<(u32, u32)> {
     }
 }
 
+/// Conventional PCI devices: on q35 libvirt puts them behind a pcie-to-pci-bridge.
+fn conventional_pci(d: &Element) -> bool {
+    match d.name.as_str() {
+        "interface" => matches!(
+            d.child_attr("model", "type"),
+            Some("e1000" | "rtl8139") | None
+        ),
+        "watchdog" => true,
+        "sound" => matches!(d.attr("model"), Some("ac97" | "ich6")),
+        "controller" => {
+            matches!(
+                d.attr("model"),
+                Some("lsilogic" | "pci-bridge" | "piix3-uhci")
+            ) || (d.attr("type") == Some("scsi") && d.attr("model").is_none())
+        }
+        _ => false,
+    }
+}
+
+fn new_controller(index: u32, model: &str) -> Element {
+    let mut c = Element::new("controller")
+        .with_attr("type", "pci")
+        .with_attr("index", &index.to_string())
+        .with_attr("model", model);
+    c.children
+        .push(Element::new("alias").with_attr("name", &format!("pci.{index}")));
+    c
+}
+
 fn assign_q35(def: &mut DomainDef, root: &mut Bus) {
     for d in def.devices.iter_mut() {
         if d.child("address").is_some() {
@@ -229,26 +258,15 @@ fn assign_q35(def: &mut DomainDef, root: &mut Bus) {
         }
     }
     place_primary_video(def, root, 1);
-    // Root ports (explicit ones, then new ones) each hold one device.
-    let needing: Vec<usize> = {
-        let mut v: Vec<usize> = (0..def.devices.len())
-            .filter(|i| {
-                let d = &def.devices[*i];
-                d.child("address").is_none()
-                    && is_pci_device(d, true)
-                    && !(d.name == "controller" && d.attr("type") == Some("pci"))
-            })
-            .collect();
-        v.sort_by_key(|i| pass(&def.devices[*i]));
-        v
+    let unplaced = |d: &Element| {
+        d.child("address").is_none()
+            && is_pci_device(d, true)
+            && !(d.name == "controller" && d.attr("model") == Some("pcie-root-port"))
     };
-    let mut ports: Vec<u32> = def
-        .devices
-        .iter()
-        .filter(|d| d.name == "controller" && d.attr("model") == Some("pcie-root-port"))
-        .filter_map(|d| d.attr("index")?.parse().ok())
+    let mut legacy: Vec<usize> = (0..def.devices.len())
+        .filter(|i| unplaced(&def.devices[*i]) && conventional_pci(&def.devices[*i]))
         .collect();
-    let explicit = ports.len();
+    legacy.sort_by_key(|i| pass(&def.devices[*i]));
     let mut next_index = def
         .devices
         .iter()
@@ -257,50 +275,45 @@ fn assign_q35(def: &mut DomainDef, root: &mut Bus) {
         .max()
         .unwrap_or(0)
         + 1;
-    let want = needing.len() + usize::from(explicit == 0 && !needing.is_empty());
-    while ports.len() < want {
-        let c = Element::new("controller")
-            .with_attr("type", "pci")
-            .with_attr("index", &next_index.to_string())
-            .with_attr("model", "pcie-root-port");
-        let mut c = c;
-        c.children
-            .push(Element::new("alias").with_attr("name", &format!("pci.{next_index}")));
-        def.devices.push(c);
+    let explicit_ports = def
+        .devices
+        .iter()
+        .any(|d| d.name == "controller" && d.attr("model") == Some("pcie-root-port"));
+    // Conventional PCI devices: a root port and a pcie-to-pci-bridge, as libvirt adds them.
+    let mut bridge_bus = None;
+    if !legacy.is_empty() {
+        def.devices
+            .push(new_controller(next_index, "pcie-root-port"));
+        def.devices
+            .push(new_controller(next_index + 1, "pcie-to-pci-bridge"));
+        bridge_bus = Some(next_index + 1);
+        next_index += 2;
+    }
+    // Everything else that is not placed yet sits on a root port of its own.
+    let mut needing: Vec<usize> = (0..def.devices.len())
+        .filter(|i| {
+            let d = &def.devices[*i];
+            unplaced(d) && !legacy.contains(i)
+        })
+        .collect();
+    needing.sort_by_key(|i| pass(&def.devices[*i]));
+    let mut ports: Vec<u32> = def
+        .devices
+        .iter()
+        .filter(|d| d.name == "controller" && d.attr("model") == Some("pcie-root-port"))
+        .filter_map(|d| d.attr("index")?.parse().ok())
+        .collect();
+    let spare = usize::from(!explicit_ports && !needing.is_empty());
+    while ports.len() < needing.len() + spare {
+        def.devices
+            .push(new_controller(next_index, "pcie-root-port"));
         ports.push(next_index);
         next_index += 1;
     }
-    // The ports themselves: on pcie.0, eight functions a slot.
-    let mut slot = None;
-    let mut function = 0;
-    let mut port_positions = Vec::new();
-    for d in def.devices.iter_mut() {
-        if !(d.name == "controller" && d.attr("model") == Some("pcie-root-port")) {
-            continue;
-        }
-        if d.child("address").is_some() {
-            continue;
-        }
-        if slot.is_none() || function == 8 {
-            slot = root.free_slot(1);
-            function = 0;
-        }
-        let Some(s) = slot else { break };
-        root.take(s, function);
-        port_positions.push((s, function));
-        set(d, on_root(s, function), function == 0);
-        function += 1;
-    }
-    // A slot with one function needs no multifunction flag.
-    for d in def.devices.iter_mut() {
-        if let Some(a) = address_of(d) {
-            if a.function == 0 && d.name == "controller" && !port_positions.contains(&(a.slot, 1)) {
-                if let Some(addr) = d.child_mut("address") {
-                    addr.attrs.retain(|(k, _)| k != "multifunction");
-                }
-            }
-        }
-    }
+    place_root_ports(def, root);
+    // Ports are taken in index order.
+    ports.sort_unstable();
+    // The bridge first (a PCI controller), then the rest in libvirt's order.
     for (k, i) in needing.into_iter().enumerate() {
         let Some(port) = ports.get(k) else { break };
         set(
@@ -313,36 +326,78 @@ fn assign_q35(def: &mut DomainDef, root: &mut Bus) {
             false,
         );
     }
+    if let Some(bus) = bridge_bus {
+        for (k, i) in legacy.into_iter().enumerate() {
+            set(
+                &mut def.devices[i],
+                Addr {
+                    bus,
+                    slot: k as u32 + 1,
+                    function: 0,
+                },
+                false,
+            );
+        }
+    }
     group_new_controllers(def);
 }
 
-/// Controllers added here join the other controllers (libvirt keeps them together).
+/// Root ports without an address: the free functions of slots that hold root ports already,
+/// then new slots, eight functions a slot (function 0 marked multifunction when others follow).
+fn place_root_ports(def: &mut DomainDef, root: &mut Bus) {
+    let is_port = |d: &Element| d.name == "controller" && d.attr("model") == Some("pcie-root-port");
+    let mut port_slots: Vec<u32> = def
+        .devices
+        .iter()
+        .filter(|d| is_port(d))
+        .filter_map(address_of)
+        .filter(|a| a.bus == 0)
+        .map(|a| a.slot)
+        .collect();
+    port_slots.dedup();
+    for i in 0..def.devices.len() {
+        if !is_port(&def.devices[i]) || def.devices[i].child("address").is_some() {
+            continue;
+        }
+        let free_in_port_slot = port_slots.iter().find_map(|s| {
+            (0..8)
+                .find(|f| !root.used.contains(&(*s, *f)))
+                .map(|f| (*s, f))
+        });
+        let (s, f) = match free_in_port_slot {
+            Some(at) => at,
+            None => match root.free_slot(1) {
+                Some(s) => {
+                    port_slots.push(s);
+                    (s, 0)
+                }
+                None => break,
+            },
+        };
+        root.take(s, f);
+        set(&mut def.devices[i], on_root(s, f), false);
+    }
+    // Function 0 of a slot with more functions in use is multifunction.
+    for d in def.devices.iter_mut().filter(|d| is_port(d)) {
+        let Some(a) = address_of(d).filter(|a| a.bus == 0 && a.function == 0) else {
+            continue;
+        };
+        if root.used.contains(&(a.slot, 1)) {
+            if let Some(addr) = d.child_mut("address") {
+                addr.set_attr("multifunction", "on");
+            }
+        }
+    }
+}
+
+/// Controllers added here go after the other controllers (libvirt appends them).
 fn group_new_controllers(def: &mut DomainDef) {
-    let (mut controllers, others): (Vec<Element>, Vec<Element>) =
+    let (controllers, others): (Vec<Element>, Vec<Element>) =
         def.devices.drain(..).partition(|d| d.name == "controller");
     let at = others
         .iter()
         .position(|d| d.name != "disk")
         .unwrap_or(others.len());
-    let kinds: Vec<String> = {
-        let mut k: Vec<String> = Vec::new();
-        for c in &controllers {
-            let t = c.attr("type").unwrap_or("").to_string();
-            if !k.contains(&t) {
-                k.push(t);
-            }
-        }
-        k
-    };
-    controllers.sort_by_key(|c| {
-        let t = c.attr("type").unwrap_or("");
-        (
-            kinds.iter().position(|k| k == t).unwrap_or(0),
-            c.attr("index")
-                .and_then(|i| i.parse::<u32>().ok())
-                .unwrap_or(0),
-        )
-    });
     let mut out = others;
     let tail = out.split_off(at);
     out.extend(controllers);
