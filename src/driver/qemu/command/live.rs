@@ -260,8 +260,14 @@ fn implicit_devices(def: &mut DomainDef, q35: bool) {
 
 fn set_alias(e: &mut Element, name: &str) {
     if e.child("alias").is_none() {
+        // The alias comes before a companion controller's <master> and any address.
+        let at = e
+            .children
+            .iter()
+            .position(|c| c.name == "master" || c.name == "address")
+            .unwrap_or(e.children.len());
         e.children
-            .push(Element::new("alias").with_attr("name", name));
+            .insert(at, Element::new("alias").with_attr("name", name));
     }
 }
 
