@@ -15,7 +15,7 @@ PACKAGES=(
     libvirt0 libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu python3-libvirt
     qemu-system-x86 qemu-utils pkg-config
     python3-pytest valgrind gcc g++ make util-linux
-    openssh-server openssh-client netcat-openbsd gnutls-bin sasl2-bin libsasl2-modules
+    openssh-server openssh-client netcat-openbsd gnutls-bin sasl2-bin libsasl2-modules virtinst
 )
 
 say() { echo "install-deps: $*"; }

@@ -34,6 +34,7 @@ suite install bash tests/install.sh
 suite c-tests bash c-tests/run.sh
 [ -f tests/events.sh ] && suite events bash tests/events.sh
 [ -f tests/qemu.sh ] && suite qemu bash tests/qemu.sh
+[ -f tests/xmlcorpus.sh ] && suite xmlcorpus bash tests/xmlcorpus.sh
 [ -f tests/python.sh ] && suite python bash tests/python.sh
 [ -f tests/remote.sh ] && suite remote bash tests/remote.sh
 suite uri bash tests/uri.sh

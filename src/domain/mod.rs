@@ -1,5 +1,6 @@
 //! Domains as drivers keep them: definitions parsed from XML, states and reasons, UUIDs.
 
+pub mod devices;
 pub mod uuid;
 pub mod xml;
 mod xml_diag;

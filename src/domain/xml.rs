@@ -3,6 +3,7 @@
 //! create instead of dropping it silently.
 
 use crate::ctext;
+use crate::domain::devices::Element;
 use crate::domain::uuid;
 use crate::error::{
     Error, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_NO_NAME, VIR_ERR_XML_DETAIL, VIR_ERR_XML_ERROR,
@@ -40,6 +41,15 @@ pub struct DomainDef {
     /// Other elements that would change what the guest is and that we do not act on, as
     /// `<parent><child>` paths, in document order (a driver that runs guests refuses them).
     pub unsupported_elements: Vec<String>,
+    /// `<os firmware=...>`.
+    pub os_firmware: Option<String>,
+    /// The children of `<os>` other than `<type>` (boot, bootmenu, smbios...), as written.
+    pub os_extras: Vec<Element>,
+    /// The top-level elements this module does not model (features, cpu, clock, pm, sysinfo,
+    /// iothreads...), as written, in document order: a driver reads what it acts on from them.
+    pub extras: Vec<Element>,
+    /// Every child of `<devices>` but `<emulator>`, as written, in document order.
+    pub devices: Vec<Element>,
 }
 
 /// Where the XML came from, for libvirt's `(domain_definition):LINE:` prefix.
@@ -267,9 +277,34 @@ pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Err
         serial_log: None,
         unknown_devices: Vec::new(),
         unsupported_elements: unsupported_elements(root),
+        os_firmware: os.and_then(|o| o.attribute("firmware")).map(str::to_string),
+        os_extras: os
+            .map(|o| {
+                o.children()
+                    .filter(|c| c.is_element() && c.tag_name().name() != "type")
+                    .map(Element::from_node)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        extras: root
+            .children()
+            .filter(|c| c.is_element() && !MODELLED.contains(&c.tag_name().name()))
+            .map(|c| {
+                let mut e = Element::from_node(c);
+                if e.name == "metadata" {
+                    // libvirt keeps metadata as libxml2 writes it.
+                    e.children = e.children.into_iter().map(Element::double_quoted).collect();
+                }
+                e
+            })
+            .collect(),
+        devices: Vec::new(),
     };
     if let Some(devs) = child(root, "devices") {
         for d in devs.children().filter(|c| c.is_element()) {
+            if d.tag_name().name() != "emulator" {
+                def.devices.push(Element::from_node(d));
+            }
             match d.tag_name().name() {
                 "emulator" => def.emulator = text_of(Some(d)),
                 "disk" => match parse_disk(d) {
@@ -288,6 +323,20 @@ pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Err
     }
     Ok(def)
 }
+
+/// The top-level elements read into DomainDef's own fields.
+const MODELLED: &[&str] = &[
+    "name",
+    "uuid",
+    "memory",
+    "currentMemory",
+    "vcpu",
+    "os",
+    "on_poweroff",
+    "on_reboot",
+    "on_crash",
+    "devices",
+];
 
 /// Elements outside `<devices>` that change the guest and that we do not act on. Descriptive
 /// elements (title, description, metadata) and what we implement or what is qemu's default anyway

@@ -197,7 +197,7 @@ impl DomainDriver for QemuDriver {
         let (vm, updated) = {
             let mut doms = self.doms_mut();
             let existing = Self::check_clash(&doms, &def, true)?;
-            let text = domain::xml::format(&def, None);
+            let text = domain::devices::format_full(&def, None);
             layout::write_atomic(&self.layout.config_file(&def.name), text.as_bytes())
                 .map_err(|e| sys_err(&e, format!("cannot write definition of '{}'", def.name)))?;
             match existing {
@@ -351,7 +351,7 @@ impl DomainDriver for QemuDriver {
             Some(next) if inactive => next,
             _ => &i.def,
         };
-        Ok(domain::xml::format(def, id))
+        Ok(domain::devices::format_full(def, id))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {

@@ -43,6 +43,12 @@ impl Layout {
     pub fn monitor_socket(&self, id: i32, name: &str) -> PathBuf {
         self.domain_dir(id, name).join("monitor.sock")
     }
+    /// Generated channel sockets: libvirt's short name keeps 20 characters of the guest's name.
+    pub fn channel_dir(&self, id: i32, name: &str) -> PathBuf {
+        let short: String = name.chars().take(20).collect();
+        self.root
+            .join(format!("lib/qemu/channel/target/domain-{id}-{short}"))
+    }
     pub fn log_dir(&self) -> PathBuf {
         self.root.join("log/qemu")
     }

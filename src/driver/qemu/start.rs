@@ -54,17 +54,25 @@ impl QemuDriver {
         flags: DomainCreateFlags,
         caller: Caller,
     ) -> Result<()> {
-        let def = vm.lock().def.clone();
-        command::check_supported(&def)?;
-        let argv = command::args(&def)?;
+        let config = vm.lock().def.clone();
+        command::check_supported(&config)?;
+        command::check_startable(&config)?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let name = def.name.clone();
         let l = &self.layout;
+        let ctx = command::live::Context {
+            channel_dir: l.channel_dir(id, &config.name),
+        };
+        let def = command::live::expand(&config, &ctx);
+        let argv = command::args(&def)?;
+        let name = def.name.clone();
         let domain_dir = l.domain_dir(id, &name);
         mkdir(&domain_dir)?;
         layout::set_mode(&domain_dir, layout::DOMAIN_DIR)
             .map_err(|e| sys_err(&e, format!("cannot set mode of '{}'", domain_dir.display())))?;
         mkdir(&l.log_dir())?;
+        if def.devices.iter().any(|d| d.name == "channel") {
+            mkdir(&ctx.channel_dir)?;
+        }
         let sock_path = l.monitor_socket(id, &name);
         let _ = std::fs::remove_file(&sock_path);
         let listener = std::os::unix::net::UnixListener::bind(&sock_path).map_err(|e| {
@@ -148,6 +156,10 @@ impl QemuDriver {
             let tail = log_tail(&log_path);
             self.cleanup_files(&name, id, false);
             let mut i = vm.lock();
+            i.def = match i.next_def.take() {
+                Some(next) => next,
+                None => config.clone(),
+            };
             i.run = None;
             i.id = -1;
             i.state = DomainState::Shutoff as i32;
@@ -171,6 +183,12 @@ impl QemuDriver {
         }
         {
             let mut i = vm.lock();
+            // The live definition while it runs; a persistent domain's configuration comes back
+            // at stop (the same slot a define while running uses).
+            if i.persistent && i.next_def.is_none() {
+                i.next_def = Some(config.clone());
+            }
+            i.def = def.clone();
             i.run = Some(run.clone());
             i.id = id;
             i.state = DomainState::Paused as i32;
@@ -214,6 +232,20 @@ impl QemuDriver {
             }
         };
         *run.monitor.lock().unwrap_or_else(|p| p.into_inner()) = Some(mon.clone());
+        if def.devices.iter().any(|d| d.attr("type") == Some("pty")) {
+            match mon.execute("query-chardev", None, self.cfg.monitor_timeout) {
+                Ok(answer) => {
+                    command::live::apply_pty_paths(&mut vm.lock().def, &pty_paths(&answer))
+                }
+                Err(e) => {
+                    return Err(abort(monitor_error(
+                        e,
+                        "query-chardev",
+                        self.cfg.monitor_timeout,
+                    )))
+                }
+            }
+        }
         if let Err(e) = self.watch(vm, &run) {
             return Err(abort(e));
         }
@@ -253,4 +285,18 @@ impl QemuDriver {
         }
         Ok(())
     }
+}
+
+/// (label, /dev/pts/N) of every pty in a query-chardev answer.
+fn pty_paths(answer: &serde_json::Value) -> Vec<(String, String)> {
+    answer
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            let label = c.get("label")?.as_str()?;
+            let path = c.get("filename")?.as_str()?.strip_prefix("pty:")?;
+            Some((label.to_string(), path.to_string()))
+        })
+        .collect()
 }

@@ -28,7 +28,7 @@ pub fn format(s: &Status) -> String {
         s.persistent as u8,
         s.autodestroy as u8,
         domain::xml::esc(&s.monitor),
-        domain::xml::format(&s.def, Some(s.id))
+        domain::devices::format_full(&s.def, Some(s.id))
     )
 }
 

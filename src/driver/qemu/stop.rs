@@ -44,6 +44,7 @@ impl QemuDriver {
         let _ = std::fs::remove_file(l.status_file(name));
         let _ = std::fs::remove_file(l.monitor_socket(id, name));
         let _ = std::fs::remove_dir_all(l.domain_dir(id, name));
+        let _ = std::fs::remove_dir_all(l.channel_dir(id, name));
         if remove_logs {
             let _ = std::fs::remove_file(l.log_file(name));
         }

@@ -363,6 +363,10 @@ impl TestDriver {
             serial_log: None,
             unknown_devices: Vec::new(),
             unsupported_elements: Vec::new(),
+            os_firmware: None,
+            os_extras: Vec::new(),
+            extras: Vec::new(),
+            devices: Vec::new(),
         };
         {
             let mut st = d.lock();

@@ -1,6 +1,13 @@
 //! The qemu command line for a domain definition, in the reference's shape: started paused (-S),
 //! the monitor on an inherited listening socket (fd 3), no defaults, nothing the XML did not ask for.
 
+mod devices;
+mod json;
+pub mod live;
+mod machine;
+mod pci;
+mod support;
+
 use crate::domain::{uuid, DomainDef};
 use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_FROM_QEMU};
 
@@ -10,20 +17,6 @@ pub(crate) const MONITOR_FD: i32 = 3;
 /// Refuse what we cannot create, by name, instead of dropping it silently.
 pub fn check_supported(def: &DomainDef) -> Result<()> {
     check_virt_type(def)?;
-    if let Some(el) = def.unsupported_elements.first() {
-        return Err(Error::with(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            VIR_FROM_QEMU,
-            format!("{el} is not supported by this driver"),
-        ));
-    }
-    if let Some(dev) = def.unknown_devices.first() {
-        return Err(Error::with(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            VIR_FROM_QEMU,
-            format!("device <{dev}> is not supported by this driver"),
-        ));
-    }
     if def.os_type != "hvm" {
         return Err(Error::with(
             VIR_ERR_CONFIG_UNSUPPORTED,
@@ -31,7 +24,12 @@ pub fn check_supported(def: &DomainDef) -> Result<()> {
             format!("OS type '{}' is not supported", def.os_type),
         ));
     }
-    Ok(())
+    support::check(def)
+}
+
+/// Refuse what is defined but cannot start here (after check_supported).
+pub fn check_startable(def: &DomainDef) -> Result<()> {
+    support::check_startable(def)
 }
 
 /// The reference asks the emulator's capabilities: only TCG (`qemu`) and, where /dev/kvm is
@@ -102,6 +100,7 @@ pub fn kvm_usable() -> bool {
         .is_ok()
 }
 
+/// The command line of a live definition (live::expand): the reference's options in its order.
 pub fn args(def: &DomainDef) -> Result<Vec<String>> {
     let accel = if def.virt_type == "kvm" {
         if !kvm_usable() {
@@ -115,60 +114,28 @@ pub fn args(def: &DomainDef) -> Result<Vec<String>> {
     } else {
         "tcg"
     };
-    let mem_mib = def
-        .current_memory_kib
-        .max(def.memory_kib)
-        .div_ceil(1024)
-        .max(1);
-    let mut a = vec![
-        "-name".to_string(),
-        format!("guest={},debug-threads=on", def.name.replace(',', ",,")),
-        "-S".into(),
-        "-machine".into(),
-        def.machine.clone().unwrap_or_else(|| "pc".into()),
-        "-accel".into(),
-        accel.into(),
-        "-m".into(),
-        mem_mib.to_string(),
-        "-smp".into(),
-        def.vcpus.to_string(),
-        "-uuid".into(),
-        uuid::format(&def.uuid),
-        "-display".into(),
-        "none".into(),
-        "-no-user-config".into(),
-        "-nodefaults".into(),
-        "-chardev".into(),
+    let mut a = json::Args::default();
+    a.opt(
+        "-name",
+        format!("guest={},debug-threads=on", json::optval(&def.name)),
+    );
+    a.flag("-S");
+    machine::machine(def, accel, &mut a);
+    a.opt("-uuid", uuid::format(&def.uuid));
+    machine::smbios(def, &mut a);
+    if !def.devices.iter().any(|d| d.name == "graphics") {
+        a.opt("-display", "none");
+    }
+    a.flag("-no-user-config");
+    a.flag("-nodefaults");
+    a.opt(
+        "-chardev",
         format!("socket,id=charmonitor,fd={MONITOR_FD},server=on,wait=off"),
-        "-mon".into(),
-        "chardev=charmonitor,id=monitor,mode=control".into(),
-        "-rtc".into(),
-        "base=utc".into(),
-        "-boot".into(),
-        "strict=on".into(),
-    ];
-    for (i, d) in def.disks.iter().enumerate() {
-        let mut drive = format!(
-            "file={},format={},if=virtio,index={i}",
-            d.source.replace(',', ",,"),
-            d.format
-        );
-        if d.readonly {
-            drive.push_str(",readonly=on");
-        }
-        a.push("-drive".into());
-        a.push(drive);
-    }
-    if let Some(path) = &def.serial_log {
-        a.push("-chardev".into());
-        a.push(format!(
-            "file,id=charserial0,path={}",
-            path.replace(',', ",,")
-        ));
-        a.push("-serial".into());
-        a.push("chardev:charserial0".into());
-    }
-    Ok(a)
+    );
+    a.opt("-mon", "chardev=charmonitor,id=monitor,mode=control");
+    machine::clock_pm_boot(def, &mut a);
+    devices::all(def, &mut a);
+    Ok(a.0)
 }
 
 #[cfg(test)]
@@ -181,7 +148,9 @@ mod tests {
             "<domain type='qemu'><name>g</name><memory unit='MiB'>64</memory>{extra}\
              <os><type arch='x86_64'>hvm</type></os></domain>"
         );
-        check_supported(&parse(&xml).unwrap())
+        let def = parse(&xml).unwrap();
+        check_supported(&def)
+            .and_then(|()| super::check_startable(&def))
             .err()
             .map(|e| (e.code, e.message).1)
     }
@@ -190,15 +159,36 @@ mod tests {
     fn what_would_change_the_guest_is_refused_by_name() {
         assert_eq!(refused(""), None);
         assert_eq!(
-            refused("<features><acpi/><apic/></features><clock offset='utc'/>"),
+            refused("<features><acpi/><apic/><vmport state='off'/></features><clock offset='localtime'/>"),
             None
         );
-        let cpu = refused("<cpu mode='host-passthrough'/>").unwrap();
-        assert!(cpu.contains("<cpu>"), "{cpu}");
-        let kernel = refused("<features><hyperv/></features>").unwrap();
-        assert!(kernel.contains("<features><hyperv>"), "{kernel}");
+        let cpu = refused("<cpu mode='host-model'/>").unwrap();
+        assert!(cpu.contains("<cpu mode='host-model'>"), "{cpu}");
+        let passthrough = refused("<cpu mode='host-passthrough'/>").unwrap();
+        assert!(
+            passthrough.contains("not supported by hypervisor"),
+            "{passthrough}"
+        );
+        let smm = refused("<features><smm/></features>").unwrap();
+        assert!(smm.contains("<features><smm>"), "{smm}");
         let nic = refused("<devices><interface type='network'/></devices>").unwrap();
-        assert!(nic.contains("interface"), "{nic}");
-        assert!(refused("<clock offset='localtime'/>").is_some());
+        assert!(nic.contains("virtnetworkd-sock"), "{nic}");
+        let hostdev = refused("<devices><hostdev mode='subsystem' type='pci'/></devices>").unwrap();
+        assert!(hostdev.contains("<hostdev type='pci'>"), "{hostdev}");
+        let efi = refused("").is_none()
+            && parse_refused("<os firmware='efi'><type arch='x86_64'>hvm</type></os>")
+                .is_some_and(|m| m.contains("UEFI requires ACPI"));
+        assert!(efi);
+    }
+
+    fn parse_refused(os: &str) -> Option<String> {
+        let xml = format!(
+            "<domain type='qemu'><name>g</name><memory unit='MiB'>64</memory>{os}</domain>"
+        );
+        let def = parse(&xml).unwrap();
+        check_supported(&def)
+            .and_then(|()| super::check_startable(&def))
+            .err()
+            .map(|e| e.message)
     }
 }
