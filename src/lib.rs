@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_conf;
 pub mod conn;
 pub mod ctext;
 pub mod domain;
