@@ -54,7 +54,7 @@ impl Conf {
     /// Read and parse the file at `path` (virConfReadFile).
     pub fn read(path: &Path) -> Result<Conf> {
         let name = path.display().to_string();
-        let content = read_all(path, &name)?;
+        let content = read_all(path, &name, MAX_CONFIG_FILE_SIZE)?;
         Conf::parse(&name, &content)
     }
 
@@ -109,7 +109,7 @@ impl Conf {
 }
 
 /// virFileReadAll's errors: the open, the read, the size limit.
-fn read_all(path: &Path, name: &str) -> Result<Vec<u8>> {
+pub(crate) fn read_all(path: &Path, name: &str, max: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let errno = |e: &std::io::Error| e.raw_os_error().unwrap_or(libc::EIO);
     let file = std::fs::File::open(path).map_err(|e| {
@@ -120,16 +120,14 @@ fn read_all(path: &Path, name: &str) -> Result<Vec<u8>> {
         )
     })?;
     let mut content = Vec::new();
-    file.take(MAX_CONFIG_FILE_SIZE + 1)
-        .read_to_end(&mut content)
-        .map_err(|e| {
-            Error::system(
-                VIR_FROM_NONE,
-                errno(&e),
-                format!("Failed to read file '{name}'"),
-            )
-        })?;
-    if content.len() as u64 > MAX_CONFIG_FILE_SIZE {
+    file.take(max + 1).read_to_end(&mut content).map_err(|e| {
+        Error::system(
+            VIR_FROM_NONE,
+            errno(&e),
+            format!("Failed to read file '{name}'"),
+        )
+    })?;
+    if content.len() as u64 > max {
         return Err(Error::with(
             crate::error::VIR_ERR_INTERNAL_ERROR,
             VIR_FROM_NONE,

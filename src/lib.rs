@@ -20,5 +20,6 @@ pub mod error;
 pub mod event;
 pub mod ffi;
 pub mod host;
+pub mod keyfile;
 pub mod process;
 pub mod uri;

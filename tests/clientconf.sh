@@ -26,6 +26,8 @@ fi
 [ "${UT_NO_BUILD:-}" = 1 ] || make -s lib >"$out/make.log" 2>&1 || { cat "$out/make.log"; bad build; finish; }
 gcc $CFLAGS -o "$out/clientconf" c-tests/clientconf.c -lvirt || { bad "compile clientconf.c"; finish; }
 gcc $CFLAGS -Iinclude -o "$out/clientconf.ours" c-tests/clientconf.c -L"$lib" -lvirt || { bad "compile clientconf.c against ours"; finish; }
+gcc $CFLAGS -o "$out/authconf" c-tests/authconf.c -lvirt || { bad "compile authconf.c"; finish; }
+gcc $CFLAGS -Iinclude -o "$out/authconf.ours" c-tests/authconf.c -L"$lib" -lvirt || { bad "compile authconf.c against ours"; finish; }
 chmod -R a+rX "$out"
 
 # Run as an unprivileged user when we are root, so the user's configuration directory is read.
@@ -82,6 +84,57 @@ compare alias-bad-chars 'uri_aliases = [ "ok=test:///default", "ha.il=test:///de
 compare bad-number 'n = -\n' test:///default
 compare blank-only '\n\n' test:///default
 compare directory DIRECTORY test:///default
+
+# auth.conf, read by the test driver for a node file with <auth> users (service "test", host
+# "localhost"): from $XDG_CONFIG_HOME/libvirt/auth.conf, $LIBVIRT_AUTH_FILE or the URI's authfile.
+node="$top/$out/authnode.xml"
+printf '<node>\n  <auth>\n    <user password="secret">alice</user>\n    <user>bob</user>\n  </auth>\n</node>\n' > "$node"
+chmod a+r "$node"
+# auth_compare LABEL AUTH_CONF_TEXT [VAR=VALUE...] [-- URI...]: the file as the user's auth.conf.
+auth_compare() {
+    local label=$1 text=$2; shift 2
+    local dir="$out/auth-$label" vars=() uris=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("${1//@DIR@/$top/$dir}"); shift; done
+    [ "${1:-}" = -- ] && shift
+    for u in "$@"; do uris+=("${u//@DIR@/$top/$dir}"); done
+    [ ${#uris[@]} = 0 ] && uris=("test://$node")
+    mkdir -p "$dir/xdg/libvirt" "$dir/home"
+    printf '%b' "$text" > "$dir/xdg/libvirt/auth.conf"
+    chmod -R a+rX "$dir"
+    local run=(env -u LIBVIRT_DEFAULT_URI -u LIBVIRT_AUTH_FILE HOME="$top/$dir/home" XDG_CONFIG_HOME="$top/$dir/xdg" "${vars[@]}")
+    as_user "${run[@]}" "$out/authconf" "${uris[@]}" > "$dir/ref.out" 2>&1
+    as_user "${run[@]}" LD_LIBRARY_PATH="$lib" "$out/authconf" "${uris[@]}" > "$dir/theirs-on-ours.out" 2>&1
+    as_user "${run[@]}" LD_LIBRARY_PATH="$lib" "$out/authconf.ours" "${uris[@]}" > "$dir/ours.out" 2>&1
+    if diff -u "$dir/ref.out" "$dir/theirs-on-ours.out" > "$dir/diff" && diff -u "$dir/ref.out" "$dir/ours.out" >> "$dir/diff"; then
+        ok "auth.conf $label: same credentials as libvirt 9.0"
+    else
+        bad "auth.conf $label: differs from libvirt 9.0"; head -30 "$dir/diff"
+    fi
+}
+creds='[credentials-a]\nusername=alice\npassword=secret\n'
+auth_compare host "# for the test driver\n[auth-test-localhost]\ncredentials=a\n\n$creds"
+auth_compare default "[auth-test-default]\ncredentials=a\n$creds"
+auth_compare host-over-default "[auth-test-default]\ncredentials=b\n[auth-test-localhost]\ncredentials=a\n$creds[credentials-b]\nusername=bob\n"
+auth_compare username-only "[auth-test-default]\ncredentials=u\n[credentials-u]\nusername=alice\n"
+auth_compare password-only "[auth-test-default]\ncredentials=p\n[credentials-p]\npassword=secret\n"
+auth_compare wrong-password "[auth-test-default]\ncredentials=w\n[credentials-w]\nusername=alice\npassword=nope\n"
+auth_compare user-without-password "[auth-test-default]\ncredentials=b\n[credentials-b]\nusername=bob\n"
+auth_compare other-service "[auth-ssh-default]\ncredentials=a\n$creds"
+auth_compare missing-credentials-item "[auth-test-default]\nusername=alice\n"
+auth_compare missing-credentials-group "[auth-test-default]\ncredentials=zz\n$creds"
+auth_compare value-before-group "username=alice\n[auth-test-default]\n"
+auth_compare bad-key "[auth-test-default]\ncred-entials=a\n"
+auth_compare bad-statement "[auth-test-default]\n!x\n"
+auth_compare unclosed-group "[auth-test-default\ncredentials=a\n"
+auth_compare blank-junk "[auth-test-default]\n   x\n"
+auth_compare duplicate-group "[a]\n[a]\n"
+auth_compare escapes "[auth-test-default]\\ncredentials=e\\n[credentials-e]\\nusername = \\\\salice\\nusername=alice\\npassword=sec\\\\qret\\n"
+auth_compare no-final-newline "[auth-test-default]\ncredentials=a\n[credentials-a]\nusername=alice\npassword=secret"
+mkdir -p "$out/auth-env-file"
+printf '[auth-test-default]\ncredentials=a\n[credentials-a]\nusername=alice\npassword=secret\n' > "$out/auth-env-file/env.conf"; chmod a+r "$out/auth-env-file/env.conf"
+auth_compare env-file "[auth-test-default]\ncredentials=w\n[credentials-w]\nusername=alice\npassword=nope\n" LIBVIRT_AUTH_FILE=@DIR@/env.conf
+auth_compare env-missing "$creds" LIBVIRT_AUTH_FILE=@DIR@/nonexistent.conf
+auth_compare uri-authfile "" -- "test://$node?authfile=$top/$out/auth-env-file/env.conf"
 
 # Root reads /etc/libvirt/libvirt.conf, whatever XDG_CONFIG_HOME says.
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
