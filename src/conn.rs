@@ -102,6 +102,15 @@ pub fn open(
             format!("Unable to parse URI {text}"),
         )
     })?;
+    crate::vir_debug!(
+        "libvirt",
+        "virConnectOpenInternal",
+        line!(),
+        "Split \"{text}\" to URI components: scheme {} server {} path {}",
+        uri.scheme(),
+        uri.server.as_deref().unwrap_or("<null>"),
+        uri.path()
+    );
     check_uri(name, &text, &uri)?;
     let driver: Arc<dyn Driver> = match uri.scheme() {
         "test" if uri.server.is_none() => {

@@ -24,3 +24,10 @@ pub fn effective_uid_is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }
 }
+
+/// The calling thread's kernel id (what libvirt's log lines show).
+pub fn thread_id() -> u64 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    let tid = unsafe { libc::gettid() };
+    tid as u64
+}

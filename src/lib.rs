@@ -21,5 +21,6 @@ pub mod event;
 pub mod ffi;
 pub mod host;
 pub mod keyfile;
+pub mod logging;
 pub mod process;
 pub mod uri;

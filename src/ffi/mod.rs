@@ -24,6 +24,7 @@ pub(crate) mod glue;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
+pub(crate) mod init;
 pub(crate) mod objects;
 pub(crate) mod opaque;
 #[allow(non_snake_case, non_camel_case_types)]
