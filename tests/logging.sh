@@ -48,6 +48,16 @@ else
     bad "LIBVIRT_DEBUG=1: public-call lines differ from libvirt 9.0"
 fi
 
+# Our public-call lines name the function:line the reference's data records for them
+# (gen/reference/entry-log-libvirt-9.0.tsv, written by gen/entrylog.py from Debian's library).
+missing=$(grep -oE ": vir[A-Za-z0-9]+:[0-9]+ : " "$out/debug.ours" | sed -E 's/^: (vir[A-Za-z0-9]+):([0-9]+) : $/\1\t\2/' | sort -u |
+    while IFS= read -r fl; do
+        fn=${fl%%$'\t'*}
+        grep -q "^$fn"$'\t' gen/reference/entry-log-libvirt-9.0.tsv || continue
+        grep -q "^$fl"$'\t' gen/reference/entry-log-libvirt-9.0.tsv || echo "$fl"
+    done)
+if [ -z "$missing" ]; then ok "entry lines: every public function:line we log is the reference's"; else bad "entry lines not in the reference's data: $missing"; fi
+
 for who in ref ours; do run $who "$out/off.$who"; done
 if [ ! -s "$out/off.ref" ] && [ ! -s "$out/off.ours" ]; then ok "logging off: nothing written, as libvirt 9.0"; else bad "logging off wrote something"; cat "$out/off.ours"; fi
 
