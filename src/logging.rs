@@ -312,25 +312,39 @@ pub fn init_from_env() {
     }
 }
 
-/// A debug line from `function:line` of libvirt's source `source`, formatted lazily: with logging
-/// off only `log`'s level is read.
+/// A debug line from `function:line` of libvirt's source `source`. With logging off this is one
+/// relaxed load of `log`'s maximum level; the formatting lives out of line, in a cold function, so
+/// that the calling function's code stays as it was.
 #[macro_export]
 macro_rules! vir_debug {
     ($source:expr, $function:expr, $line:expr, $($fmt:tt)+) => {
-        if ::log::log_enabled!(target: $source, ::log::Level::Debug) {
-            $crate::logging::emit($source, ::log::Level::Debug, $function, $line, format_args!($($fmt)+));
+        if ::log::max_level() >= ::log::LevelFilter::Debug {
+            $crate::logging::cold(|| {
+                $crate::logging::emit($source, ::log::Level::Debug, $function, $line, format_args!($($fmt)+))
+            });
         }
     };
 }
 
+/// Runs `f` out of line (the slow path of [`vir_debug!`]).
+#[cold]
+#[inline(never)]
+pub fn cold<F: FnOnce()>(f: F) {
+    f()
+}
+
 /// Hand one line to the logger (the slow path of [`vir_debug!`]).
 pub fn emit(
-    source: &str,
+    source: &'static str,
     level: log::Level,
     function: &'static str,
     line: u32,
     args: std::fmt::Arguments,
 ) {
+    let metadata = log::Metadata::builder().target(source).level(level).build();
+    if !log::logger().enabled(&metadata) {
+        return;
+    }
     log::logger().log(
         &log::Record::builder()
             .target(source)
