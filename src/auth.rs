@@ -2,12 +2,19 @@
 //! through the callback given to `virConnectOpenAuth`: one credential per call, with the
 //! reference's prompts, challenge and errors (domain VIR_FROM_AUTH).
 //!
-//! The reference first looks the credential up in an auth.conf file (`LIBVIRT_AUTH_FILE`, the
-//! `authfile` URI parameter, `$XDG_CONFIG_HOME/libvirt/auth.conf`, `/etc/libvirt/auth.conf`);
-//! that lookup is not implemented here: the callback is always asked.
+//! Before asking, the credential is looked up in an auth.conf key file (`LIBVIRT_AUTH_FILE`, the
+//! `authfile` URI parameter, `$XDG_CONFIG_HOME/libvirt/auth.conf`, `/etc/libvirt/auth.conf`, the
+//! first that applies): group `auth-SERVICE-HOST` (else `auth-SERVICE-default`) names
+//! `credentials=NAME`, and group `credentials-NAME` holds `username` and `password`.
 
 use crate::api::ConnectCredentialType;
-use crate::error::{Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_FROM_AUTH};
+use crate::error::{
+    Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_CONF_SYNTAX, VIR_ERR_INVALID_ARG, VIR_FROM_AUTH,
+    VIR_FROM_NONE,
+};
+use crate::keyfile::KeyFile;
+use crate::uri::Uri;
+use std::path::{Path, PathBuf};
 
 // virConnectCredentialType values, as the C `int` the callback sees.
 const AUTHNAME: i32 = ConnectCredentialType::Authname as i32;
@@ -95,12 +102,79 @@ fn ask(
     }
 }
 
+/// Who asks for credentials: the driver's service name (`test`, `ssh`, ...) and the URI being
+/// opened (its `authfile` parameter names an auth.conf).
+#[derive(Clone, Copy)]
+pub struct Asker<'a> {
+    pub service: &'a str,
+    pub uri: Option<&'a Uri>,
+}
+
+/// virAuthGetConfigFilePathURI: LIBVIRT_AUTH_FILE, the URI's `authfile`, then the first
+/// readable of the user's and the system's auth.conf; None when there is none.
+pub fn auth_file_path(uri: Option<&Uri>) -> Option<PathBuf> {
+    if let Some(env) = std::env::var_os("LIBVIRT_AUTH_FILE") {
+        return Some(PathBuf::from(env));
+    }
+    if let Some(file) = uri.and_then(|u| u.param("authfile")) {
+        return Some(PathBuf::from(file));
+    }
+    let user = crate::client_conf::user_config_dir().map(|d| d.join("libvirt/auth.conf"));
+    user.into_iter()
+        .chain(std::iter::once(PathBuf::from("/etc/libvirt/auth.conf")))
+        .find(|p| readable(p))
+}
+
+/// access(R_OK) as far as std can tell: the file opens for reading.
+fn readable(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok()
+}
+
+/// virAuthGetCredential: `credname` (`username`, `password`) for `hostname` from the auth file,
+/// if one applies and names it.
+fn from_auth_file(asker: Asker, hostname: &str, credname: &str) -> Result<Option<String>> {
+    let Some(path) = auth_file_path(asker.uri) else {
+        return Ok(None);
+    };
+    // The reference reports nothing when the file cannot be loaded: the open fails unexplained.
+    let file = KeyFile::load(&path).ok_or_else(Error::unknown_cause)?;
+    let shown = path.display();
+    let service = asker.service;
+    let mut auth_group = format!("auth-{service}-{hostname}");
+    if !file.has_group(&auth_group) {
+        auth_group = format!("auth-{service}-default");
+    }
+    if !file.has_group(&auth_group) {
+        return Ok(None);
+    }
+    let conf_syntax = |msg: String| Error::with(VIR_ERR_CONF_SYNTAX, VIR_FROM_NONE, msg);
+    let Some(credentials) = file.string(&auth_group, "credentials") else {
+        return Err(conf_syntax(format!(
+            "Missing item 'credentials' in group '{auth_group}' in '{shown}'"
+        )));
+    };
+    let cred_group = format!("credentials-{credentials}");
+    if !file.has_group(&cred_group) {
+        return Err(conf_syntax(format!(
+            "Missing group 'credentials-{credentials}' referenced from group '{auth_group}' in '{shown}'"
+        )));
+    }
+    if !file.has_key(&cred_group, credname) {
+        return Ok(None);
+    }
+    Ok(file.string(&cred_group, credname))
+}
+
 /// virAuthGetUsername: `Enter username for HOST` (`[DEFAULT]` appended when there is one).
 pub fn username(
     prompter: Option<&dyn Prompter>,
+    asker: Asker,
     default: Option<&str>,
     hostname: &str,
 ) -> Result<Option<String>> {
+    if let Some(name) = from_auth_file(asker, hostname, "username")? {
+        return Ok(Some(name));
+    }
     let prompt = match default {
         Some(d) => format!("Enter username for {hostname} [{d}]"),
         None => format!("Enter username for {hostname}"),
@@ -120,9 +194,13 @@ pub fn username(
 /// whichever the application offers first.
 pub fn password(
     prompter: Option<&dyn Prompter>,
+    asker: Asker,
     username: &str,
     hostname: &str,
 ) -> Result<Option<String>> {
+    if let Some(password) = from_auth_file(asker, hostname, "password")? {
+        return Ok(Some(password));
+    }
     ask(
         prompter,
         &[PASSPHRASE, NOECHOPROMPT],
@@ -138,6 +216,12 @@ pub fn password(
 mod tests {
     use super::*;
     use std::cell::RefCell;
+
+    /// A service no auth.conf names.
+    const NOWHERE: Asker = Asker {
+        service: "oxvirt-unit-test-nowhere",
+        uri: None,
+    };
 
     struct Scripted {
         types: Vec<i32>,
@@ -167,7 +251,9 @@ mod tests {
     fn username_prompt_and_answer() {
         let p = scripted(&[AUTHNAME], vec![Answer::Given("alice".into())]);
         assert_eq!(
-            username(Some(&p), None, "localhost").unwrap().as_deref(),
+            username(Some(&p), NOWHERE, None, "localhost")
+                .unwrap()
+                .as_deref(),
             Some("alice")
         );
         let asked = p.asked.borrow();
@@ -179,7 +265,10 @@ mod tests {
     #[test]
     fn password_takes_the_first_offered_type() {
         let p = scripted(&[NOECHOPROMPT, PASSPHRASE], vec![Answer::Nothing]);
-        assert_eq!(password(Some(&p), "bob", "localhost").unwrap(), None);
+        assert_eq!(
+            password(Some(&p), NOWHERE, "bob", "localhost").unwrap(),
+            None
+        );
         assert_eq!(p.asked.borrow()[0].cred_type, NOECHOPROMPT);
         assert_eq!(
             p.asked.borrow()[0].prompt,
@@ -210,16 +299,16 @@ mod tests {
 
     #[test]
     fn errors() {
-        let e = username(None, None, "h").unwrap_err();
+        let e = username(None, NOWHERE, None, "h").unwrap_err();
         assert_eq!((e.code, e.domain), (VIR_ERR_INVALID_ARG, VIR_FROM_AUTH));
         let p = scripted(&[PASSPHRASE], vec![]);
-        let e = username(Some(&p), None, "h").unwrap_err();
+        let e = username(Some(&p), NOWHERE, None, "h").unwrap_err();
         assert_eq!(
             e.str2.as_deref(),
             Some("Missing VIR_CRED_AUTHNAME credential type")
         );
         let p = scripted(&[AUTHNAME], vec![Answer::Failed]);
-        let e = username(Some(&p), None, "h").unwrap_err();
+        let e = username(Some(&p), NOWHERE, None, "h").unwrap_err();
         assert_eq!(e.str2.as_deref(), Some("Username request failed"));
     }
 }

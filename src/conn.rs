@@ -2,6 +2,7 @@
 
 use crate::api::ConnectFlags;
 use crate::auth::Prompter;
+use crate::client_conf::{self, Conf};
 use crate::driver::{self, Caller, Driver};
 use crate::error::{Error, Handler, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, VIR_FROM_URI};
 use crate::uri::Uri;
@@ -44,12 +45,43 @@ impl Connection {
     }
 }
 
-/// The URI `virConnectOpen(NULL)` means: LIBVIRT_DEFAULT_URI, else the session qemu driver.
-pub fn default_uri() -> String {
-    std::env::var("LIBVIRT_DEFAULT_URI")
+/// The URI `virConnectOpen(NULL)` means: LIBVIRT_DEFAULT_URI, else libvirt.conf's `uri_default`,
+/// else what the drivers probe (the session qemu driver).
+pub fn default_uri(conf: Option<&Conf>) -> Result<String> {
+    if let Some(env) = std::env::var("LIBVIRT_DEFAULT_URI")
         .ok()
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "qemu:///session".to_string())
+    {
+        return Ok(env);
+    }
+    if let Some(conf) = conf {
+        if let Some(uri) = conf.get_string("uri_default")? {
+            return Ok(uri.to_string());
+        }
+    }
+    Ok("qemu:///session".to_string())
+}
+
+/// The URI text a name given to virConnectOpen* stands for: the default for NULL or "", the
+/// Xen shorthands, then libvirt.conf's `uri_aliases` unless the caller said
+/// VIR_CONNECT_NO_ALIASES. The file is read (and must be valid) on every open, as the reference
+/// does.
+fn resolve_name(name: Option<&str>, flags: ConnectFlags) -> Result<String> {
+    let conf = client_conf::load_libvirt_conf()?;
+    let text = match name {
+        Some(n) if n.eq_ignore_ascii_case("xen") || n.eq_ignore_ascii_case("xen://") => {
+            "xen:///system".to_string()
+        }
+        Some(n) => n.to_string(),
+        None => default_uri(conf.as_ref())?,
+    };
+    if flags.contains(ConnectFlags::NO_ALIASES) {
+        return Ok(text);
+    }
+    match conf {
+        Some(conf) => Ok(client_conf::resolve_alias(&conf, &text)?.unwrap_or(text)),
+        None => Ok(text),
+    }
 }
 
 /// Open a connection to the driver `name` names. `prompter` is the application's credential
@@ -59,11 +91,10 @@ pub fn open(
     flags: u32,
     prompter: Option<&dyn Prompter>,
 ) -> Result<Arc<Connection>> {
-    let read_only = ConnectFlags::from_bits_retain(flags).contains(ConnectFlags::RO);
-    let text = match name {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => default_uri(),
-    };
+    let open_flags = ConnectFlags::from_bits_retain(flags);
+    let read_only = open_flags.contains(ConnectFlags::RO);
+    let name = name.filter(|n| !n.is_empty());
+    let text = resolve_name(name, open_flags)?;
     let uri = Uri::parse(&text).ok_or_else(|| {
         Error::with(
             VIR_ERR_INTERNAL_ERROR,
@@ -71,7 +102,16 @@ pub fn open(
             format!("Unable to parse URI {text}"),
         )
     })?;
-    check_uri(&text, &uri)?;
+    crate::vir_debug!(
+        "libvirt",
+        "virConnectOpenInternal",
+        line!(),
+        "Split \"{text}\" to URI components: scheme {} server {} path {}",
+        uri.scheme(),
+        uri.server.as_deref().unwrap_or("<null>"),
+        uri.path()
+    );
+    check_uri(name, &text, &uri)?;
     let driver: Arc<dyn Driver> = match uri.scheme() {
         "test" if uri.server.is_none() => {
             let from = crate::error::VIR_FROM_TEST;
@@ -101,12 +141,15 @@ pub fn open(
 }
 
 /// The reference's checks of a parsed URI before any driver sees it.
-fn check_uri(text: &str, uri: &Uri) -> Result<()> {
+/// `name` is what the application gave (its text in the reference's "no driver name" message,
+/// "(null)" when it gave none); `text` is what it resolved to.
+fn check_uri(name: Option<&str>, text: &str, uri: &Uri) -> Result<()> {
     let no_connect =
         |msg: String| Error::with(crate::error::VIR_ERR_NO_CONNECT, VIR_FROM_NONE, msg);
     let Some(scheme) = uri.scheme.as_deref() else {
         return Err(no_connect(format!(
-            "URI '{text}' does not include a driver name"
+            "URI '{}' does not include a driver name",
+            name.unwrap_or("(null)")
         )));
     };
     // `qemu://system` was meant as `qemu:///system`, for the drivers whose paths say that.

@@ -17,3 +17,17 @@ pub fn local_hostname() -> Result<String> {
     let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
     Ok(String::from_utf8_lossy(&buf[..end]).into_owned())
 }
+
+/// Whether this process runs with root's effective uid (the reference then reads its client
+/// configuration from /etc/libvirt rather than the user's directory).
+pub fn effective_uid_is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The calling thread's kernel id (what libvirt's log lines show).
+pub fn thread_id() -> u64 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    let tid = unsafe { libc::gettid() };
+    tid as u64
+}

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_conf;
 pub mod conn;
 pub mod ctext;
 pub mod domain;
@@ -19,5 +20,7 @@ pub mod error;
 pub mod event;
 pub mod ffi;
 pub mod host;
+pub mod keyfile;
+pub mod logging;
 pub mod process;
 pub mod uri;

@@ -38,6 +38,8 @@ suite c-tests bash c-tests/run.sh
 [ -f tests/python.sh ] && suite python bash tests/python.sh
 [ -f tests/remote.sh ] && suite remote bash tests/remote.sh
 suite uri bash tests/uri.sh
+suite clientconf bash tests/clientconf.sh
+suite logging bash tests/logging.sh
 suite fuzz bash tests/fuzz.sh
 [ -f tests/faults.sh ] && suite faults bash tests/faults.sh
 [ -f tests/load.sh ] && suite load bash tests/load.sh

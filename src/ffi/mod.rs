@@ -24,6 +24,7 @@ pub(crate) mod glue;
 pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
+pub(crate) mod init;
 #[allow(non_snake_case)]
 pub(crate) mod network_event;
 pub(crate) mod objects;

@@ -130,6 +130,14 @@ impl std::error::Error for KillError {}
 
 /// Sends `signal`; `Ok(true)` if the process is already gone (ESRCH).
 fn send(p: &Pidfd, signal: Signal) -> Result<bool, KillError> {
+    crate::vir_debug!(
+        "util.process",
+        "virProcessKill",
+        line!(),
+        "pid={} signal={}",
+        p.pid(),
+        signal.name()
+    );
     match p.send_signal(signal.number()) {
         Ok(()) => Ok(false),
         Err(e) if e.raw_os_error() == Some(libc::ESRCH) => Ok(true),

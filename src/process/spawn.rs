@@ -528,6 +528,17 @@ impl Command {
 
         let env = self.final_env();
         let path = self.resolve_program(&env)?;
+        crate::vir_debug!(
+            "util.command",
+            "virCommandRunAsync",
+            line!(),
+            "About to run {} {}",
+            path.display(),
+            {
+                let args: Vec<_> = self.args.iter().map(|a| a.to_string_lossy()).collect();
+                args.join(" ")
+            }
+        );
         let c_path = cstring(path.as_os_str().as_bytes(), "program path")?;
         let mut c_args = Vec::with_capacity(self.args.len() + 1);
         c_args.push(cstring(self.program.as_bytes(), "program")?);

@@ -264,6 +264,15 @@ impl Inner {
             status,
         };
         drop(pidfd);
+        crate::vir_debug!(
+            "util.process",
+            "virProcessWatcherExit",
+            line!(),
+            "pid={} exited status={:?} seen at {:?}",
+            info.pid,
+            info.status,
+            std::time::SystemTime::now()
+        );
         *lock(&slot.info) = Some(info);
         slot.cv.notify_all();
         let _ = catch_unwind(AssertUnwindSafe(move || callback(info)));

@@ -192,6 +192,13 @@ impl Monitor {
         }
         let mut line = msg.to_string();
         line.push('\n');
+        crate::vir_debug!(
+            "qemu.qemu_monitor",
+            "qemuMonitorSend",
+            line!(),
+            "Send command '{}'",
+            line.trim_end()
+        );
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         if w.write_all(line.as_bytes()).is_err() {
             drop(w);
@@ -257,6 +264,13 @@ fn read_loop(mut reader: BufReader<UnixStream>, pending: Pending, on_event: Even
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
+        crate::vir_debug!(
+            "qemu.qemu_monitor",
+            "qemuMonitorIOProcess",
+            line!(),
+            "Line [{}]",
+            line.trim_end()
+        );
         let Some(v) = parse_line(&line) else { continue };
         if let Some(name) = v.get("event").and_then(Value::as_str) {
             let ev = QmpEvent {

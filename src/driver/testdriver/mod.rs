@@ -228,6 +228,8 @@ pub struct TestDriver {
 
 /// The host name the reference's test driver names in its credential prompts.
 const AUTH_HOST: &str = "localhost";
+/// The service the test driver looks its credentials up for in auth.conf.
+const AUTH_SERVICE: &str = "test";
 
 static SHARED_DEFAULT: Mutex<Weak<TestDriver>> = Mutex::new(Weak::new());
 
@@ -248,7 +250,7 @@ pub fn open(uri: &Uri, prompter: Option<&dyn Prompter>) -> Result<Arc<dyn Driver
     } else {
         Arc::new(TestDriver::from_node_file(path)?)
     };
-    driver.authenticate(prompter)?;
+    driver.authenticate(prompter, uri)?;
     Ok(driver)
 }
 
@@ -306,17 +308,23 @@ impl TestDriver {
     /// testConnectAuthenticate: without users, nothing is asked. Otherwise the name, then (unless
     /// the user is known and has no password) the password, even for an unknown user; a callback
     /// that answers without a result fails the open with no cause given, as the reference's does.
-    fn authenticate(&self, prompter: Option<&dyn Prompter>) -> Result<()> {
+    fn authenticate(&self, prompter: Option<&dyn Prompter>, uri: &Uri) -> Result<()> {
         if self.users.is_empty() {
             return Ok(());
         }
-        let name = auth::username(prompter, None, AUTH_HOST)?.ok_or_else(Error::unknown_cause)?;
+        let asker = auth::Asker {
+            service: AUTH_SERVICE,
+            uri: Some(uri),
+        };
+        let name =
+            auth::username(prompter, asker, None, AUTH_HOST)?.ok_or_else(Error::unknown_cause)?;
         let user = self.users.iter().find(|u| u.name == name);
         let password = match user {
             Some(node_file::User { password: None, .. }) => None,
-            _ => {
-                Some(auth::password(prompter, &name, AUTH_HOST)?.ok_or_else(Error::unknown_cause)?)
-            }
+            _ => Some(
+                auth::password(prompter, asker, &name, AUTH_HOST)?
+                    .ok_or_else(Error::unknown_cause)?,
+            ),
         };
         match user {
             Some(u) if password.is_none() || u.password == password => Ok(()),
