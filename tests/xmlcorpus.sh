@@ -184,6 +184,9 @@ for f in "$docs"/*.xml; do
     [ "$oo" = started ] && started_ours=$((started_ours + 1))
     if [ "$ro" = "$oo" ]; then
         ok "$n: $ro on both"
+    elif gap=$(grep "^$n: " tests/data/xml-corpus/known-gaps.txt 2>/dev/null); then
+        # Written down, with its reason, where the issue that owns it stays open.
+        echo "NOTE $n: reference $ro, ours $oo: known gap (${gap#*: })"
     else
         bad "$n: reference $ro, ours $oo"
         grep "^$n: " "$out/ref.out" | sed 's/^/  reference: /' | cut -c1-400
