@@ -35,41 +35,33 @@ type LifecycleFn =
 
 // ---- domain event callbacks ------------------------------------------------------------------
 
-/// A registered C callback: delivers with a domain handle valid for the call, and on release
-/// frees the application's data and gives back the connection reference it held.
-struct CListener {
-    conn_key: usize,
-    cb: Option<LifecycleFn>,
-    opaque: Opaque,
+/// What every C event registration (domain, network, ...) holds besides its callback: the
+/// connection handle it registered on (and holds a reference on), the application's data and the
+/// function that frees it, called once.
+pub(crate) struct Registered {
+    pub conn_key: usize,
+    pub opaque: Opaque,
     freecb: virFreeCallback,
     released: AtomicBool,
 }
 
-impl Listener for CListener {
-    fn lifecycle(&self, ev: &DomainEvent) {
-        let Some(cb) = self.cb else { return };
-        let Some(ce) = handles::connection(self.conn_key as virConnectPtr) else {
-            return;
-        };
-        let dom = handles::new_domain(self.conn_key, &ce, &ev.domain);
-        if dom.is_null() {
-            return;
+impl Registered {
+    pub fn new(conn_key: usize, opaque: *mut c_void, freecb: virFreeCallback) -> Registered {
+        Registered {
+            conn_key,
+            opaque: Opaque::new(opaque),
+            freecb,
+            released: AtomicBool::new(false),
         }
-        // SAFETY: the application's lifecycle callback, with the connection handle it
-        // registered on, a domain handle that stays valid until the call returns, and its data.
-        unsafe {
-            cb(
-                self.conn_key as virConnectPtr,
-                dom,
-                ev.event,
-                ev.detail,
-                self.opaque.as_ptr(),
-            )
-        };
-        handles::unref_domain(dom as usize);
     }
 
-    fn release(&self) {
+    /// The connection handle, while it lives.
+    pub fn connection(&self) -> Option<Arc<ConnEntry>> {
+        handles::connection(self.conn_key as virConnectPtr)
+    }
+
+    /// Listener::release: the free function, once.
+    pub fn release(&self) {
         if self.released.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -79,8 +71,48 @@ impl Listener for CListener {
         }
     }
 
-    fn detach(&self) {
+    /// Listener::detach: give back the connection reference.
+    pub fn detach(&self) {
         handles::unref_connection(self.conn_key);
+    }
+}
+
+/// A registered C callback: delivers with a domain handle valid for the call.
+struct CListener {
+    reg: Registered,
+    cb: Option<LifecycleFn>,
+}
+
+impl Listener for CListener {
+    fn lifecycle(&self, ev: &DomainEvent) {
+        let Some(cb) = self.cb else { return };
+        let Some(ce) = self.reg.connection() else {
+            return;
+        };
+        let dom = handles::new_domain(self.reg.conn_key, &ce, &ev.domain);
+        if dom.is_null() {
+            return;
+        }
+        // SAFETY: the application's lifecycle callback, with the connection handle it
+        // registered on, a domain handle that stays valid until the call returns, and its data.
+        unsafe {
+            cb(
+                self.reg.conn_key as virConnectPtr,
+                dom,
+                ev.event,
+                ev.detail,
+                self.reg.opaque.as_ptr(),
+            )
+        };
+        handles::unref_domain(dom as usize);
+    }
+
+    fn release(&self) {
+        self.reg.release()
+    }
+
+    fn detach(&self) {
+        self.reg.detach()
     }
 }
 
@@ -100,11 +132,8 @@ fn register(
     let bus = e.conn.driver.domain_event().domain_events(function)?;
     handles::ref_connection(e);
     let listener = Arc::new(CListener {
-        conn_key: c as usize,
+        reg: Registered::new(c as usize, opaque, freecb),
         cb,
-        opaque: Opaque::new(opaque),
-        freecb,
-        released: AtomicBool::new(false),
     });
     bus.register(reg, listener).inspect_err(|_| {
         handles::unref_connection(c as usize);

@@ -7,14 +7,13 @@ use crate::driver::NetworkRef;
 use crate::error::{Error, Result, VIR_FROM_NETWORK};
 use crate::event::{DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
 use crate::ffi::connect::fail;
+use crate::ffi::event::Registered;
 use crate::ffi::generated::types::{
     virConnectNetworkEventGenericCallback, virConnectPtr, virFreeCallback, virNetworkPtr,
 };
 use crate::ffi::handles::{self, require_connection};
 use crate::ffi::objects;
-use crate::ffi::opaque::Opaque;
 use std::os::raw::{c_int, c_void};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// VIR_NETWORK_EVENT_ID_LAST in libvirt 9.0.
@@ -26,50 +25,41 @@ type LifecycleFn = unsafe extern "C" fn(virConnectPtr, virNetworkPtr, c_int, c_i
 /// A registered C callback; on release it frees the application's data and gives back the
 /// connection reference it held.
 struct NetListener {
-    conn_key: usize,
+    reg: Registered,
     cb: Option<LifecycleFn>,
-    opaque: Opaque,
-    freecb: virFreeCallback,
-    released: AtomicBool,
 }
 
 impl Listener for NetListener {
     fn lifecycle(&self, ev: &DomainEvent) {
         let Some(cb) = self.cb else { return };
-        let Some(ce) = handles::connection(self.conn_key as virConnectPtr) else {
+        let Some(ce) = self.reg.connection() else {
             return;
         };
         let net = NetworkRef {
             name: ev.domain.name.clone(),
             uuid: ev.domain.uuid,
         };
-        let handle = objects::new_handle(self.conn_key, &ce, net, None);
+        let handle = objects::new_handle(self.reg.conn_key, &ce, net, None);
         // SAFETY: the application's lifecycle callback, with the connection handle it
         // registered on, a network handle that stays valid until the call returns, and its data.
         unsafe {
             cb(
-                self.conn_key as virConnectPtr,
+                self.reg.conn_key as virConnectPtr,
                 handle,
                 ev.event,
                 ev.detail,
-                self.opaque.as_ptr(),
+                self.reg.opaque.as_ptr(),
             )
         };
         objects::free::<NetworkRef>("virNetworkFree", handle);
     }
 
     fn release(&self) {
-        if self.released.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        if let Some(f) = self.freecb {
-            // SAFETY: the application's free callback for the data it registered, called once.
-            unsafe { f(self.opaque.as_ptr()) }
-        }
+        self.reg.release()
     }
 
     fn detach(&self) {
-        handles::unref_connection(self.conn_key);
+        self.reg.detach()
     }
 }
 
@@ -129,11 +119,8 @@ fn register(
     let bus = e.conn.driver.network_event().network_events(F)?;
     handles::ref_connection(&e);
     let listener = Arc::new(NetListener {
-        conn_key: conn as usize,
+        reg: Registered::new(conn as usize, opaque, freecb),
         cb: Some(lifecycle),
-        opaque: Opaque::new(opaque),
-        freecb,
-        released: AtomicBool::new(false),
     });
     let reg = Registration {
         conn_key: conn as usize,
