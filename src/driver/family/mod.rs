@@ -33,7 +33,10 @@ pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef};
 pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
-pub use storage::{StorageDriver, StoragePoolRef, StorageVolRef};
+pub use storage::{
+    StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
+    StorageVolRef,
+};
 pub use stream::StreamDriver;
 
 use crate::error::{Error, Result};
