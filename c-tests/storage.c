@@ -524,6 +524,126 @@ static void node_file(void)
     virConnectClose(c);
 }
 
+static void on_pool_lifecycle(virConnectPtr c, virStoragePoolPtr p, int event, int detail,
+                              void *opaque)
+{
+    (void)c;
+    printf("event %s: lifecycle %s event=%d detail=%d\n", (const char *)opaque,
+           virStoragePoolGetName(p), event, detail);
+}
+
+static void on_pool_refresh(virConnectPtr c, virStoragePoolPtr p, void *opaque)
+{
+    (void)c;
+    printf("event %s: refresh %s\n", (const char *)opaque, virStoragePoolGetName(p));
+}
+
+static int on_domain(virConnectPtr c, virDomainPtr d, int event, int detail, void *opaque)
+{
+    (void)c;
+    (void)opaque;
+    printf("event: domain %s event=%d detail=%d\n", virDomainGetName(d), event, detail);
+    return 0;
+}
+
+static void on_free(void *opaque)
+{
+    printf("free %s\n", (const char *)opaque);
+}
+
+static void tick(int timer, void *opaque)
+{
+    (void)timer;
+    (void)opaque;
+}
+
+/* Run the default loop until it has had nothing but the tick timer for a few rounds. */
+static void pump(void)
+{
+    int t = virEventAddTimeout(10, tick, NULL, NULL);
+    for (int i = 0; i < 4; i++)
+        virEventRunDefaultImpl();
+    virEventRemoveTimeout(t);
+}
+
+static void events(void)
+{
+    virConnectPtr c = virConnectOpen("test:///default");
+    virStoragePoolPtr dp = virStoragePoolLookupByName(c, "default-pool");
+    show_int("register before loop",
+             virConnectStoragePoolEventRegisterAny(
+                 c, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                 VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), "early", NULL));
+    virEventRegisterDefaultImpl();
+    int dom = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                               VIR_DOMAIN_EVENT_CALLBACK(on_domain), NULL, NULL);
+    show_int("domain callback", dom);
+    int all = virConnectStoragePoolEventRegisterAny(c, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                                    VIR_STORAGE_POOL_EVENT_CALLBACK(
+                                                        on_pool_lifecycle),
+                                                    "all", on_free);
+    show_int("lifecycle callback", all);
+    int one = virConnectStoragePoolEventRegisterAny(c, dp, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+                                                    VIR_STORAGE_POOL_EVENT_CALLBACK(
+                                                        on_pool_refresh),
+                                                    "default-pool", on_free);
+    show_int("refresh callback", one);
+    int any = virConnectStoragePoolEventRegisterAny(c, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+                                                    VIR_STORAGE_POOL_EVENT_CALLBACK(
+                                                        on_pool_refresh),
+                                                    "any", NULL);
+    show_int("refresh any callback", any);
+    show_int("duplicate", virConnectStoragePoolEventRegisterAny(
+                              c, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                              VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), "dup", NULL));
+    show_int("bad id", virConnectStoragePoolEventRegisterAny(
+                           c, NULL, 2, VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), NULL,
+                           NULL));
+    show_int("negative id", virConnectStoragePoolEventRegisterAny(
+                                c, NULL, -1, VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh),
+                                NULL, NULL));
+    show_int("NULL cb",
+             virConnectStoragePoolEventRegisterAny(c, NULL, 0, NULL, NULL, NULL));
+    virConnectPtr other = virConnectOpen("test:///default");
+    virStoragePoolPtr op = virStoragePoolLookupByName(other, "default-pool");
+    show_int("pool of another connection",
+             virConnectStoragePoolEventRegisterAny(
+                 c, op, 0, VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), NULL, NULL));
+    virStoragePoolFree(op);
+    virConnectClose(other);
+
+    virStoragePoolPtr e = virStoragePoolDefineXML(
+        c, "<pool type='dir'><name>ev</name><target><path>/ev</path></target></pool>", 0);
+    virStoragePoolBuild(e, 0);
+    virStoragePoolCreate(e, 0);
+    virStoragePoolRefresh(e, 0);
+    virStoragePoolRefresh(dp, 0);
+    virStoragePoolDestroy(e);
+    virStoragePoolDelete(e, 0);
+    virStoragePoolUndefine(e);
+    virStoragePoolFree(e);
+    virStoragePoolPtr t = virStoragePoolCreateXML(
+        c, "<pool type='dir'><name>tr</name><target><path>/tr</path></target></pool>", 0);
+    virStoragePoolDestroy(t);
+    virStoragePoolFree(t);
+    virDomainPtr d = virDomainLookupByName(c, "test");
+    virDomainSuspend(d);
+    virDomainResume(d);
+    virDomainFree(d);
+    pump();
+
+    show_int("deregister refresh", virConnectStoragePoolEventDeregisterAny(c, one));
+    show_int("deregister again", virConnectStoragePoolEventDeregisterAny(c, one));
+    show_int("deregister negative", virConnectStoragePoolEventDeregisterAny(c, -1));
+    show_int("deregister domain's id", virConnectStoragePoolEventDeregisterAny(c, dom));
+    virStoragePoolRefresh(dp, 0);
+    pump();
+    show_int("deregister lifecycle", virConnectStoragePoolEventDeregisterAny(c, all));
+    show_int("deregister any", virConnectStoragePoolEventDeregisterAny(c, any));
+    virStoragePoolFree(dp);
+    show_int("close", virConnectClose(c));
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -538,5 +658,6 @@ int main(void)
     read_only();
     node_file();
     virConnectClose(c);
+    events();
     return 0;
 }

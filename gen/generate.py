@@ -276,6 +276,8 @@ STORAGE_ENTRIES = {
     "virStorageVolGetInfo": "StorageDriver::vol_info",
     "virStorageVolGetXMLDesc": "StorageDriver::vol_xml_desc",
     "virStorageVolGetPath": "StorageDriver::vol_path",
+    "virConnectStoragePoolEventRegisterAny": "StorageDriver::pool_events",
+    "virConnectStoragePoolEventDeregisterAny": "StorageDriver::pool_events",
 }
 
 # Read-only refusals the probe cannot see: the reference checks a second handle (which the probe

@@ -3,6 +3,12 @@
 
 use super::unsupported;
 use crate::error::{Result, VIR_FROM_STORAGE};
+use crate::event::Bus;
+use std::sync::Arc;
+
+/// The event ids of storage pool registrations on a driver's bus: virStoragePoolEventID offset
+/// past the domain's, so that one bus numbers every callback, as the reference's one event state.
+pub(crate) const POOL_EVENT_BASE: i32 = 0x100;
 
 /// What a virStoragePoolPtr names, as libvirt's virStoragePool holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +54,11 @@ pub struct StoragePoolListing {
 }
 
 pub trait StorageDriver: Send + Sync {
+    /// The bus this driver raises storage pool events on (virConnectStoragePoolEventRegisterAny
+    /// and DeregisterAny); `function` is the public call that asks.
+    fn pool_events(&self, function: &str) -> Result<&Arc<Bus>> {
+        unsupported(VIR_FROM_STORAGE, function)
+    }
     /// virStoragePoolLookupByName.
     fn pool_lookup_by_name(&self, _name: String) -> Result<StoragePoolRef> {
         unsupported(VIR_FROM_STORAGE, "virStoragePoolLookupByName")

@@ -6,16 +6,19 @@ mod xml;
 
 use super::TestDriver;
 use crate::api::{
-    ConnectListAllStoragePoolsFlags as ListFlags, NoFlags, StoragePoolDefineFlags, StoragePoolState,
+    ConnectListAllStoragePoolsFlags as ListFlags, NoFlags, StoragePoolDefineFlags,
+    StoragePoolEventID, StoragePoolEventLifecycleType as Lifecycle, StoragePoolState,
 };
-use crate::domain::uuid;
-use crate::driver::family::{StoragePoolInfo, StoragePoolListing, StorageVolInfo};
+use crate::domain::{uuid, DomainRef};
+use crate::driver::family::{StoragePoolInfo, StoragePoolListing, StorageVolInfo, POOL_EVENT_BASE};
 use crate::driver::{StorageDriver, StoragePoolRef, StorageVolRef};
 use crate::error::{
     Error, Result, VIR_ERR_INTERNAL_ERROR, VIR_ERR_INVALID_ARG, VIR_ERR_NO_STORAGE_POOL,
     VIR_ERR_NO_STORAGE_VOL, VIR_ERR_NO_SUPPORT, VIR_ERR_OPERATION_FAILED,
     VIR_ERR_OPERATION_INVALID, VIR_FROM_NONE, VIR_FROM_STORAGE, VIR_FROM_TEST,
 };
+use crate::event::Bus;
+use std::sync::Arc;
 use std::sync::{Mutex, MutexGuard};
 use xml::{PoolDef, VolDef};
 
@@ -334,6 +337,21 @@ fn matches(p: &Pool, f: ListFlags) -> bool {
 }
 
 impl TestDriver {
+    /// A pool's lifecycle event, to the callbacks registered for it.
+    fn pool_event(&self, pool: &StoragePoolRef, event: Lifecycle) {
+        self.pool_event_of(pool, StoragePoolEventID::Lifecycle, event as i32);
+    }
+
+    fn pool_event_of(&self, pool: &StoragePoolRef, id: StoragePoolEventID, event: i32) {
+        let object = DomainRef {
+            name: pool.name.clone(),
+            uuid: pool.uuid,
+            id: -1,
+        };
+        self.bus
+            .emit_for(POOL_EVENT_BASE + id as i32, &object, event, 0);
+    }
+
     fn pools(&self) -> MutexGuard<'_, Vec<Pool>> {
         self.storage.lock()
     }
@@ -405,6 +423,10 @@ impl TestDriver {
 }
 
 impl StorageDriver for TestDriver {
+    fn pool_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
+    }
+
     fn pool_lookup_by_name(&self, name: String) -> Result<StoragePoolRef> {
         Ok(find(&mut self.pools(), &name)?.pool_ref())
     }
@@ -483,7 +505,10 @@ impl StorageDriver for TestDriver {
         // A created pool is transient, even one that was defined before.
         p.persistent = false;
         p.active = true;
-        Ok(p.pool_ref())
+        let r = p.pool_ref();
+        drop(pools);
+        self.pool_event(&r, Lifecycle::Started);
+        Ok(r)
     }
 
     fn pool_define_xml(&self, xml: String, flags: u32) -> Result<StoragePoolRef> {
@@ -493,12 +518,16 @@ impl StorageDriver for TestDriver {
         let at = add(&mut pools, def, false)?;
         let p = &mut pools[at];
         p.set_defaults();
-        Ok(p.pool_ref())
+        let r = p.pool_ref();
+        drop(pools);
+        self.pool_event(&r, Lifecycle::Defined);
+        Ok(r)
     }
 
     fn pool_build(&self, pool: &StoragePoolRef, flags: u32) -> Result<()> {
         check_flags(flags, NO_FLAGS, "testStoragePoolBuild")?;
         find_inactive(&mut self.pools(), &pool.name)?;
+        self.pool_event(pool, Lifecycle::Created);
         Ok(())
     }
 
@@ -506,12 +535,15 @@ impl StorageDriver for TestDriver {
         let mut pools = self.pools();
         find_inactive(&mut pools, &pool.name)?;
         pools.retain(|p| p.def.name != pool.name);
+        drop(pools);
+        self.pool_event(pool, Lifecycle::Undefined);
         Ok(())
     }
 
     fn pool_create(&self, pool: &StoragePoolRef, flags: u32) -> Result<()> {
         check_flags(flags, NO_FLAGS, "testStoragePoolCreate")?;
         find_inactive(&mut self.pools(), &pool.name)?.active = true;
+        self.pool_event(pool, Lifecycle::Started);
         Ok(())
     }
 
@@ -519,21 +551,27 @@ impl StorageDriver for TestDriver {
         let mut pools = self.pools();
         let p = find_active(&mut pools, &pool.name)?;
         p.active = false;
+        // The event names the pool as it is, not as the handle does.
+        let r = p.pool_ref();
         if !p.persistent {
             pools.retain(|p| p.def.name != pool.name);
         }
+        drop(pools);
+        self.pool_event(&r, Lifecycle::Stopped);
         Ok(())
     }
 
     fn pool_delete(&self, pool: &StoragePoolRef, flags: u32) -> Result<()> {
         check_flags(flags, NO_FLAGS, "testStoragePoolDelete")?;
         find_inactive(&mut self.pools(), &pool.name)?;
+        self.pool_event(pool, Lifecycle::Deleted);
         Ok(())
     }
 
     fn pool_refresh(&self, pool: &StoragePoolRef, flags: u32) -> Result<()> {
         check_flags(flags, NO_FLAGS, "testStoragePoolRefresh")?;
         find_active(&mut self.pools(), &pool.name)?;
+        self.pool_event_of(pool, StoragePoolEventID::Refresh, 0);
         Ok(())
     }
 

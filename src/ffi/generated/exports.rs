@@ -227,10 +227,10 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectSetKeepAlive, 20, Connect(conn, 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectStoragePoolEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectStoragePoolEventDeregisterAny, 18, Connect(conn, 18))
+    entry!(Connect(conn), storage_event::virConnectStoragePoolEventDeregisterAny(conn, callbackID))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectStoragePoolEventRegisterAny(conn: virConnectPtr, pool: virStoragePoolPtr, eventID: c_int, cb: virConnectStoragePoolEventGenericCallback, opaque: *mut c_void, freecb: virFreeCallback) -> c_int {
-    entry_stub!(Connect(conn), virConnectStoragePoolEventRegisterAny, 18, Connect(conn, 18), Required(cb.is_none(), 18, "cb"))
+    entry!(Connect(conn), storage_event::virConnectStoragePoolEventRegisterAny(conn, pool, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectUnregisterCloseCallback(conn: virConnectPtr, cb: virConnectCloseFunc) -> c_int {
     entry!(Connect(conn), event::virConnectUnregisterCloseCallback(conn, cb))
