@@ -405,6 +405,27 @@ static void xml_errors(virConnectPtr c)
         "<pool type='dir'><name>x</name><target><path>/a</path></target><refresh><volume "
         "allocation='x'/></refresh></pool>",
         "<pool type='dir'><name>x</name>",
+        "<pool type='iscsi'><name>x</name><source><host name='h'/><device path='iqn.x'/><auth "
+        "type='chap' username='u&amp;'><secret usage='libvirtiscsi'/></auth></source><target>"
+        "<path>/d</path></target></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "username='admin' type='ceph'><secret uuid='2ec115d73a883cebbc120ac909a6fd87'/></auth>"
+        "</source></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "username='admin'><secret usage='u'/></auth></source></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "type='ceph'><secret usage='u'/></auth></source></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "type='ceph' username='a'/></source></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "type='bogus' username='a'><secret usage='u'/></auth></source></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "type='ceph' username='a'><secret uuid='zz'/></auth></source></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "type='ceph' username='a'><secret/></auth></source></pool>",
+        "<pool type='rbd'><name>x</name><source><host name='h'/><name>rb</name><auth "
+        "type='ceph' username='a'><secret uuid='2ec115d7-3a88-3ceb-bc12-0ac909a6fd87' "
+        "usage='u'/></auth></source></pool>",
     };
     for (size_t i = 0; i < sizeof(pools) / sizeof(*pools); i++)
         try_pool(c, pools[i], 0);

@@ -163,12 +163,27 @@ pub struct Source {
     pub dir: Option<String>,
     /// The SCSI host adapter's name.
     adapter: Option<String>,
+    auth: Option<Auth>,
     pub name: Option<String>,
     iqn: Option<String>,
     format: usize,
     protocol_ver: u32,
     vendor: Option<String>,
     product: Option<String>,
+}
+
+/// A source's `<auth>`: its type (chap or ceph), user, and the secret by UUID or by usage.
+#[derive(Clone, Debug, PartialEq)]
+struct Auth {
+    kind: &'static str,
+    username: String,
+    secret: Secret,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Secret {
+    Uuid([u8; 16]),
+    Usage(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -435,6 +450,9 @@ fn parse_source(n: Node, kind: usize, source: &mut Source) -> Result<()> {
     if let Some(a) = child(n, "adapter") {
         source.adapter = a.attribute("name").map(str::to_string);
     }
+    if let Some(a) = child(n, "auth") {
+        source.auth = Some(parse_auth(a)?);
+    }
     if let Some(ver) = attr_at(n, &["protocol"], "ver") {
         // libvirt compares the format with the netfs formats whatever the pool type.
         if source.format > 1 {
@@ -452,6 +470,45 @@ fn parse_source(n: Node, kind: usize, source: &mut Source) -> Result<()> {
     source.vendor = attr_at(n, &["vendor"], "name");
     source.product = attr_at(n, &["product"], "name");
     Ok(())
+}
+
+/// virStorageAuthDefParse and virSecretLookupParseSecret; a pool's auth needs a type.
+fn parse_auth(a: Node) -> Result<Auth> {
+    let username = a
+        .attribute("username")
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| storage_xml_error("missing username for auth"))?;
+    let kind = match a.attribute("type").filter(|t| !t.is_empty()) {
+        None | Some("none") => None,
+        Some("chap") => Some("chap"),
+        Some("ceph") => Some("ceph"),
+        Some(t) => return Err(unsupported_config(format!("unknown auth type '{t}'"))),
+    };
+    let secret =
+        child(a, "secret").ok_or_else(|| storage_xml_error("Missing <secret> element in auth"))?;
+    let plain_xml_error = |info: String| Error::with(VIR_ERR_XML_ERROR, VIR_FROM_NONE, info);
+    let secret = match (secret.attribute("uuid"), secret.attribute("usage")) {
+        (None, None) => {
+            return Err(plain_xml_error(
+                "missing secret uuid or usage attribute".into(),
+            ))
+        }
+        (Some(_), Some(_)) => {
+            return Err(plain_xml_error(
+                "either secret uuid or usage expected".into(),
+            ))
+        }
+        (Some(u), None) => Secret::Uuid(
+            uuid::parse(u).ok_or_else(|| plain_xml_error(format!("invalid secret uuid '{u}'")))?,
+        ),
+        (None, Some(usage)) => Secret::Usage(usage.to_string()),
+    };
+    let kind = kind.ok_or_else(|| unsupported_config("storage pool missing auth type"))?;
+    Ok(Auth {
+        kind,
+        username: username.to_string(),
+        secret,
+    })
 }
 
 /// virStoragePoolDefParseString (the test driver's pools).
@@ -675,6 +732,19 @@ fn format_source(out: &mut String, kind: usize, s: &Source) {
     }
     if let Some(f) = formats {
         line(out, 4, &format!("<format type='{}'/>", f.names[s.format]));
+    }
+    if let Some(a) = &s.auth {
+        line(
+            out,
+            4,
+            &format!("<auth type='{}' username='{}'>", a.kind, esc(&a.username)),
+        );
+        let secret = match &a.secret {
+            Secret::Uuid(u) => format!("uuid='{}'", uuid::format(u)),
+            Secret::Usage(u) => format!("usage='{}'", esc(u)),
+        };
+        line(out, 6, &format!("<secret {secret}/>"));
+        line(out, 4, "</auth>");
     }
     if s.protocol_ver != 0 {
         line(out, 4, &format!("<protocol ver='{}'/>", s.protocol_ver));
