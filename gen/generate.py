@@ -330,7 +330,49 @@ INTERFACE_ENTRIES = {
 }
 
 STORAGE_ENTRIES = {
+    "virStoragePoolLookupByName": "StorageDriver::pool_lookup_by_name",
+    "virStoragePoolLookupByUUID": "StorageDriver::pool_lookup_by_uuid",
+    "virStoragePoolLookupByUUIDString": "StorageDriver::pool_lookup_by_uuid",
+    "virStoragePoolLookupByVolume": "StorageDriver::pool_lookup_by_volume",
+    "virConnectListStoragePools": "StorageDriver::pool_active_names",
+    "virConnectNumOfStoragePools": "StorageDriver::pool_active_names",
+    "virConnectListDefinedStoragePools": "StorageDriver::pool_defined_names",
+    "virConnectNumOfDefinedStoragePools": "StorageDriver::pool_defined_names",
+    "virConnectListAllStoragePools": "StorageDriver::pool_list_all",
+    "virConnectFindStoragePoolSources": "StorageDriver::pool_find_sources",
+    "virStoragePoolCreateXML": "StorageDriver::pool_create_xml",
+    "virStoragePoolDefineXML": "StorageDriver::pool_define_xml",
+    "virStoragePoolBuild": "StorageDriver::pool_build",
+    "virStoragePoolUndefine": "StorageDriver::pool_undefine",
+    "virStoragePoolCreate": "StorageDriver::pool_create",
+    "virStoragePoolDestroy": "StorageDriver::pool_destroy",
+    "virStoragePoolDelete": "StorageDriver::pool_delete",
+    "virStoragePoolRefresh": "StorageDriver::pool_refresh",
+    "virStoragePoolGetInfo": "StorageDriver::pool_info",
+    "virStoragePoolGetXMLDesc": "StorageDriver::pool_xml_desc",
+    "virStoragePoolGetAutostart": "StorageDriver::pool_autostart",
+    "virStoragePoolSetAutostart": "StorageDriver::pool_set_autostart",
+    "virStoragePoolNumOfVolumes": "StorageDriver::pool_volume_names",
+    "virStoragePoolListVolumes": "StorageDriver::pool_volume_names",
+    "virStoragePoolListAllVolumes": "StorageDriver::pool_list_all_volumes",
+    "virStoragePoolIsActive": "StorageDriver::pool_is_active",
+    "virStoragePoolIsPersistent": "StorageDriver::pool_is_persistent",
+    "virStorageVolLookupByName": "StorageDriver::vol_lookup_by_name",
+    "virStorageVolLookupByKey": "StorageDriver::vol_lookup_by_key",
+    "virStorageVolLookupByPath": "StorageDriver::vol_lookup_by_path",
+    "virStorageVolCreateXML": "StorageDriver::vol_create_xml",
+    "virStorageVolCreateXMLFrom": "StorageDriver::vol_create_xml_from",
+    "virStorageVolDelete": "StorageDriver::vol_delete",
+    "virStorageVolGetInfo": "StorageDriver::vol_info",
+    "virStorageVolGetXMLDesc": "StorageDriver::vol_xml_desc",
+    "virStorageVolGetPath": "StorageDriver::vol_path",
+    "virConnectStoragePoolEventRegisterAny": "StorageDriver::pool_events",
+    "virConnectStoragePoolEventDeregisterAny": "StorageDriver::pool_events",
 }
+
+# Read-only refusals the probe cannot see: the reference checks a second handle (which the probe
+# passes as NULL) before refusing. Name -> the refusal's error domain.
+STORAGE_READ_ONLY = {"virStorageVolCreateXMLFrom": 18}
 
 NODE_DEVICE_ENTRIES = {
 }
@@ -404,6 +446,7 @@ def load_read_only_probe():
         m = re.match(r"^(\S+) ret=\S+ code=29 domain=(\d+) ", line)  # VIR_ERR_OPERATION_DENIED
         if m:
             out[m.group(1)] = int(m.group(2))
+    out.update(STORAGE_READ_ONLY)
     return out
 
 

@@ -31,6 +31,10 @@ pub struct DomainEvent {
     pub domain: DomainRef,
     pub event: i32,
     pub detail: i32,
+    /// The registrations' event id this event is for: EVENT_ID_LIFECYCLE for a domain's; the
+    /// other families' ids are offset (their objects share the driver's callback ids, as the
+    /// reference's one virObjectEventState per driver).
+    pub event_id: i32,
 }
 
 // Written as its value, not as `DomainEventID::Lifecycle as i32`: cbindgen copies this constant
@@ -80,7 +84,7 @@ struct Entry {
 impl Entry {
     fn wants(&self, ev: &DomainEvent) -> bool {
         !self.deleted
-            && self.reg.event_id == EVENT_ID_LIFECYCLE
+            && self.reg.event_id == ev.event_id
             && self.reg.filter.is_none_or(|u| u == ev.domain.uuid)
     }
 }
@@ -233,12 +237,19 @@ impl Bus {
 
     /// A driver raises an event. Queued only while someone listens; delivered from the loop.
     pub fn emit(&self, domain: &DomainRef, event: i32, detail: i32) {
+        self.emit_for(EVENT_ID_LIFECYCLE, domain, event, detail);
+    }
+
+    /// An event for the registrations of `event_id` (another family's object named as a domain
+    /// is: its name and UUID).
+    pub fn emit_for(&self, event_id: i32, object: &DomainRef, event: i32, detail: i32) {
         let mut st = self.lock();
         let Some(timer) = st.timer else { return };
         st.queue.push_back(DomainEvent {
-            domain: domain.clone(),
+            domain: object.clone(),
             event,
             detail,
+            event_id,
         });
         if st.queue.len() == 1 {
             hooks::update_timeout(timer, 0);

@@ -32,6 +32,8 @@ pub(crate) mod opaque;
 #[allow(non_snake_case, non_camel_case_types)]
 pub mod qemu_process;
 #[allow(non_snake_case)]
+pub(crate) mod storage_event;
+#[allow(non_snake_case)]
 pub(crate) mod typed_params;
 #[allow(non_snake_case)]
 pub(crate) mod util;

@@ -34,7 +34,11 @@ pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef};
 pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
-pub use storage::{StorageDriver, StoragePoolRef, StorageVolRef};
+pub(crate) use storage::POOL_EVENT_BASE;
+pub use storage::{
+    StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
+    StorageVolRef,
+};
 pub use stream::StreamDriver;
 // Values of the node and domain families' answers (issue 15's node and domain functions).
 pub use domain_values::*;

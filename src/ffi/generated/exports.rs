@@ -56,7 +56,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectDomainXMLToNative, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nativeFormat.is_null(), 20, "nativeFormat"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectFindStoragePoolSources(conn: virConnectPtr, r#type: *const c_char, srcSpec: *const c_char, flags: c_uint) -> *mut c_char {
-    entry_stub!(Connect(conn), virConnectFindStoragePoolSources, 18, Connect(conn, 18), Writable(entry::is_read_only(&entry::On::Connect(conn)), 18), Required(r#type.is_null(), 18, "type"))
+    glue!(Connect(conn), virConnectFindStoragePoolSources, 18, |cx| { let this = cx.connect(conn, 18)?; cx.writable(18)?; cx.check(Handle::Required(r#type.is_null(), 18, "type"))?; let a_type = arg(&cx, r#type, "type")?; let a_srcSpec = arg(&cx, srcSpec, "srcSpec")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.storage().pool_find_sources(a_type, a_srcSpec, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetAllDomainStats(conn: virConnectPtr, stats: c_uint, retStats: *mut *mut virDomainStatsRecordPtr, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virConnectGetAllDomainStats, 20, Connect(conn, 20), Required(retStats.is_null(), 20, "retStats"))
@@ -125,7 +125,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectListAllSecrets, 30, Connect(conn, 30))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllStoragePools(conn: virConnectPtr, pools: *mut *mut virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virConnectListAllStoragePools, 18, Connect(conn, 18))
+    glue!(Connect(conn), virConnectListAllStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(pools, "pools"),), || this.storage().pool_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDefinedDomains(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry!(Connect(conn), domain::virConnectListDefinedDomains(conn, names, maxnames))
@@ -137,7 +137,7 @@ use std::os::raw::*;
     glue!(Connect(conn), virConnectListDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (Out(names, "names"), maxnames,), || this.network().network_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDefinedStoragePools(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectListDefinedStoragePools, 18, Connect(conn, 18))
+    glue!(Connect(conn), virConnectListDefinedStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (Out(names, "names"), maxnames,), || this.storage().pool_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDomains(conn: virConnectPtr, ids: *mut c_int, maxids: c_int) -> c_int {
     entry!(Connect(conn), domain::virConnectListDomains(conn, ids, maxids))
@@ -155,7 +155,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectListSecrets, 30, Connect(conn, 30))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListStoragePools(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectListStoragePools, 18, Connect(conn, 18))
+    glue!(Connect(conn), virConnectListStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (Out(names, "names"), maxnames,), || this.storage().pool_active_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNetworkEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
     entry!(Connect(conn), network_event::virConnectNetworkEventDeregisterAny(conn, callbackID))
@@ -179,7 +179,7 @@ use std::os::raw::*;
     glue!(Connect(conn), virConnectNumOfDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedStoragePools(conn: virConnectPtr) -> c_int {
-    entry_stub!(Connect(conn), virConnectNumOfDefinedStoragePools, 18, Connect(conn, 18))
+    glue!(Connect(conn), virConnectNumOfDefinedStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (), || this.storage().pool_defined_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDomains(conn: virConnectPtr) -> c_int {
     entry!(Connect(conn), domain::virConnectNumOfDomains(conn))
@@ -197,7 +197,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectNumOfSecrets, 30, Connect(conn, 30))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfStoragePools(conn: virConnectPtr) -> c_int {
-    entry_stub!(Connect(conn), virConnectNumOfStoragePools, 18, Connect(conn, 18))
+    glue!(Connect(conn), virConnectNumOfStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (), || this.storage().pool_active_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectOpen(name: *const c_char) -> virConnectPtr {
     entry!(Nothing, connect::virConnectOpen(name))
@@ -227,10 +227,10 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectSetKeepAlive, 20, Connect(conn, 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectStoragePoolEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectStoragePoolEventDeregisterAny, 18, Connect(conn, 18))
+    entry!(Connect(conn), storage_event::virConnectStoragePoolEventDeregisterAny(conn, callbackID))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectStoragePoolEventRegisterAny(conn: virConnectPtr, pool: virStoragePoolPtr, eventID: c_int, cb: virConnectStoragePoolEventGenericCallback, opaque: *mut c_void, freecb: virFreeCallback) -> c_int {
-    entry_stub!(Connect(conn), virConnectStoragePoolEventRegisterAny, 18, Connect(conn, 18), Required(cb.is_none(), 18, "cb"))
+    entry!(Connect(conn), storage_event::virConnectStoragePoolEventRegisterAny(conn, pool, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectUnregisterCloseCallback(conn: virConnectPtr, cb: virConnectCloseFunc) -> c_int {
     entry!(Connect(conn), event::virConnectUnregisterCloseCallback(conn, cb))
@@ -1307,34 +1307,34 @@ use std::os::raw::*;
     entry!(keep_error, Nothing, error::virSetErrorFunc(userData, handler))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolBuild(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolBuild, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolBuild, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().pool_build(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolCreate(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolCreate, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolCreate, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().pool_create(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolCreateXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virStoragePoolPtr {
-    entry_stub!(Connect(conn), virStoragePoolCreateXML, 18, Connect(conn, 18), Writable(entry::is_read_only(&entry::On::Connect(conn)), 18), Required(xmlDesc.is_null(), 18, "xmlDesc"))
+    glue!(Connect(conn), virStoragePoolCreateXML, 18, |cx| { let this = cx.connect(conn, 18)?; cx.writable(18)?; cx.check(Handle::Required(xmlDesc.is_null(), 18, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.storage().pool_create_xml(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolDefineXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virStoragePoolPtr {
-    entry_stub!(Connect(conn), virStoragePoolDefineXML, 18, Connect(conn, 18), Writable(entry::is_read_only(&entry::On::Connect(conn)), 18), Required(xml.is_null(), 18, "xml"))
+    glue!(Connect(conn), virStoragePoolDefineXML, 18, |cx| { let this = cx.connect(conn, 18)?; cx.writable(18)?; cx.check(Handle::Required(xml.is_null(), 18, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.storage().pool_define_xml(a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolDelete(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolDelete, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolDelete, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().pool_delete(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolDestroy(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolDestroy, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolDestroy, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; answer(&cx, (), || this.driver().storage().pool_destroy(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolFree(pool: virStoragePoolPtr) -> c_int {
     entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::free::<StoragePoolRef>("virStoragePoolFree", pool))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetAutostart(pool: virStoragePoolPtr, autostart: *mut c_int) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetAutostart, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Required(autostart.is_null(), 18, "autostart"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetAutostart, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.check(Handle::Required(autostart.is_null(), 18, "autostart"))?; answer(&cx, (Out(autostart, "autostart"),), || this.driver().storage().pool_autostart(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetConnect(pool: virStoragePoolPtr) -> virConnectPtr {
     entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::connect::<StoragePoolRef>("virStoragePoolGetConnect", pool))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetInfo(pool: virStoragePoolPtr, info: virStoragePoolInfoPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetInfo, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Required(info.is_null(), 18, "info"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetInfo, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.check(Handle::Required(info.is_null(), 18, "info"))?; answer(&cx, (Out(info, "info"),), || this.driver().storage().pool_info(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetName(pool: virStoragePoolPtr) -> *const c_char {
     entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::name::<StoragePoolRef>("virStoragePoolGetName", pool))
@@ -1346,58 +1346,58 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::uuid_string::<StoragePoolRef>("virStoragePoolGetUUIDString", pool, buf))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolGetXMLDesc(pool: virStoragePoolPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetXMLDesc, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolGetXMLDesc, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().pool_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolIsActive(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolIsActive, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolIsActive, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; answer(&cx, (), || this.driver().storage().pool_is_active(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolIsPersistent(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolIsPersistent, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolIsPersistent, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; answer(&cx, (), || this.driver().storage().pool_is_persistent(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolListAllVolumes(pool: virStoragePoolPtr, vols: *mut *mut virStorageVolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListAllVolumes, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListAllVolumes, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(vols, "vols"),), || this.driver().storage().pool_list_all_volumes(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolListVolumes(pool: virStoragePoolPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListVolumes, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListVolumes, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; answer(&cx, (Out(names, "names"), maxnames,), || this.driver().storage().pool_volume_names(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByName(conn: virConnectPtr, name: *const c_char) -> virStoragePoolPtr {
-    entry_stub!(Connect(conn), virStoragePoolLookupByName, 18, Connect(conn, 18), Required(name.is_null(), 18, "name"))
+    glue!(Connect(conn), virStoragePoolLookupByName, 18, |cx| { let this = cx.connect(conn, 18)?; cx.check(Handle::Required(name.is_null(), 18, "name"))?; let a_name = arg(&cx, name, "name")?; answer(&cx, (), || this.storage().pool_lookup_by_name(a_name)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByTargetPath(conn: virConnectPtr, path: *const c_char) -> virStoragePoolPtr {
     entry_stub!(Connect(conn), virStoragePoolLookupByTargetPath, 18, Connect(conn, 18), Required(path.is_null(), 18, "path"))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByUUID(conn: virConnectPtr, uuid: *const c_uchar) -> virStoragePoolPtr {
-    entry_stub!(Connect(conn), virStoragePoolLookupByUUID, 18, Connect(conn, 18), Required(uuid.is_null(), 18, "uuid"))
+    glue!(Connect(conn), virStoragePoolLookupByUUID, 18, |cx| { let this = cx.connect(conn, 18)?; cx.check(Handle::Required(uuid.is_null(), 18, "uuid"))?; let a_uuid = arg(&cx, uuid, "uuid")?; answer(&cx, (), || this.storage().pool_lookup_by_uuid(a_uuid)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virStoragePoolPtr {
-    entry_stub!(Connect(conn), virStoragePoolLookupByUUIDString, 18, Connect(conn, 18), Required(uuidstr.is_null(), 18, "uuidstr"))
+    glue!(Connect(conn), virStoragePoolLookupByUUIDString, 18, |cx| { let this = cx.connect(conn, 18)?; cx.check(Handle::Required(uuidstr.is_null(), 18, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.storage().pool_lookup_by_uuid(a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> virStoragePoolPtr {
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStoragePoolLookupByVolume, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStoragePoolLookupByVolume, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; answer(&cx, (), || this.driver().storage().pool_lookup_by_volume(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolNumOfVolumes, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolNumOfVolumes, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; answer(&cx, (), || this.driver().storage().pool_volume_names(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolRef(pool: virStoragePoolPtr) -> c_int {
     entry!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), objects::add_ref::<StoragePoolRef>("virStoragePoolRef", pool))
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolRefresh(pool: virStoragePoolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolRefresh, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolRefresh, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().pool_refresh(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolSetAutostart(pool: virStoragePoolPtr, autostart: c_int) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolSetAutostart, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolSetAutostart, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; let a_autostart = arg(&cx, autostart, "autostart")?; answer(&cx, (), || this.driver().storage().pool_set_autostart(&this.obj, a_autostart)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolUndefine(pool: virStoragePoolPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolUndefine, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolUndefine, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; answer(&cx, (), || this.driver().storage().pool_undefine(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolCreateXML(pool: virStoragePoolPtr, xmlDesc: *const c_char, flags: c_uint) -> virStorageVolPtr {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXML, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StoragePoolRef>, pool as usize)), 18), Required(xmlDesc.is_null(), 18, "xmlDesc"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXML, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; cx.check(Handle::Required(xmlDesc.is_null(), 18, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_create_xml(&this.obj, a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolCreateXMLFrom(pool: virStoragePoolPtr, xmlDesc: *const c_char, clonevol: virStorageVolPtr, flags: c_uint) -> virStorageVolPtr {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXMLFrom, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXMLFrom, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_clonevol = arg(&cx, clonevol, "clonevol")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_create_xml_from(&this.obj, a_xmlDesc, a_clonevol, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolDelete, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolDelete, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; cx.writable(18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_delete(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolDownload(vol: virStorageVolPtr, stream: virStreamPtr, offset: c_ulonglong, length: c_ulonglong, flags: c_uint) -> c_int {
     entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolDownload, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
@@ -1409,7 +1409,7 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::connect::<StorageVolRef>("virStorageVolGetConnect", vol))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetInfo(vol: virStorageVolPtr, info: virStorageVolInfoPtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetInfo, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Required(info.is_null(), 18, "info"))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetInfo, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; cx.check(Handle::Required(info.is_null(), 18, "info"))?; answer(&cx, (Out(info, "info"),), || this.driver().storage().vol_info(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetInfoFlags(vol: virStorageVolPtr, info: virStorageVolInfoPtr, flags: c_uint) -> c_int {
     entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetInfoFlags, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Required(info.is_null(), 18, "info"))
@@ -1421,19 +1421,19 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::name::<StorageVolRef>("virStorageVolGetName", vol))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetPath(vol: virStorageVolPtr) -> *mut c_char {
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetPath, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetPath, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; answer(&cx, (), || this.driver().storage().vol_path(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetXMLDesc(vol: virStorageVolPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetXMLDesc, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetXMLDesc, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolLookupByKey(conn: virConnectPtr, key: *const c_char) -> virStorageVolPtr {
-    entry_stub!(Connect(conn), virStorageVolLookupByKey, 18, Connect(conn, 18), Required(key.is_null(), 18, "key"))
+    glue!(Connect(conn), virStorageVolLookupByKey, 18, |cx| { let this = cx.connect(conn, 18)?; cx.check(Handle::Required(key.is_null(), 18, "key"))?; let a_key = arg(&cx, key, "key")?; answer(&cx, (), || this.storage().vol_lookup_by_key(a_key)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolLookupByName(pool: virStoragePoolPtr, name: *const c_char) -> virStorageVolPtr {
-    entry_stub!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolLookupByName, 18, Foreign(objects::exists::<StoragePoolRef>(pool), 46, 18, "invalid storage pool pointer in %s"), Required(name.is_null(), 18, "name"))
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolLookupByName, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.check(Handle::Required(name.is_null(), 18, "name"))?; let a_name = arg(&cx, name, "name")?; answer(&cx, (), || this.driver().storage().vol_lookup_by_name(&this.obj, a_name)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolLookupByPath(conn: virConnectPtr, path: *const c_char) -> virStorageVolPtr {
-    entry_stub!(Connect(conn), virStorageVolLookupByPath, 18, Connect(conn, 18), Required(path.is_null(), 18, "path"))
+    glue!(Connect(conn), virStorageVolLookupByPath, 18, |cx| { let this = cx.connect(conn, 18)?; cx.check(Handle::Required(path.is_null(), 18, "path"))?; let a_path = arg(&cx, path, "path")?; answer(&cx, (), || this.storage().vol_lookup_by_path(a_path)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolRef(vol: virStorageVolPtr) -> c_int {
     entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), objects::add_ref::<StorageVolRef>("virStorageVolRef", vol))

@@ -7,6 +7,7 @@
 
 mod domain;
 mod node;
+mod storage;
 
 use crate::domain::{uuid, DomainRef};
 use crate::driver::Driver;
@@ -112,9 +113,11 @@ impl Cx {
     /// A family method's default answers for the function it is named after; a public function
     /// that shares the method (virConnectNumOfNetworks and virConnectListNetworks) is named in
     /// its own "not supported", as the reference's.
+    /// A driver's own "not supported" with its reason (not a function's name) stays as it is.
     pub fn named(&self, e: Error) -> Error {
+        let names_a_function = e.str2.as_deref().is_some_and(|s| s.starts_with("vir"));
         match e.code {
-            VIR_ERR_NO_SUPPORT => Error::no_support(e.domain, self.function),
+            VIR_ERR_NO_SUPPORT if names_a_function => Error::no_support(e.domain, self.function),
             _ => e,
         }
     }
@@ -176,10 +179,9 @@ impl FromC<*const c_char> for [u8; 16] {
     unsafe fn from_c(c: *const c_char, cx: &Cx, arg: &'static str) -> Result<Self> {
         // SAFETY: NULL or a C string, by the C contract.
         let text: String = unsafe { FromC::from_c(c, cx, arg) }?;
-        uuid::parse(&text).ok_or_else(|| {
-            let message = format!("{arg} in {} must be a valid UUID", cx.function);
-            Error::invalid_arg(cx.from, cx.function, arg, message)
-        })
+        // Only virDomainLookupByUUIDString says "Invalid UUID"; the other families name the call.
+        let message = || format!("{arg} in {} must be a valid UUID", cx.function);
+        uuid::parse(&text).ok_or_else(|| Error::invalid_arg(cx.from, cx.function, arg, message()))
     }
 }
 
@@ -309,10 +311,7 @@ impl Reply<c_int, (Out<*mut *mut c_char>, c_int)> for Vec<String> {
                 cx.from,
                 cx.function,
                 "maxnames",
-                format!(
-                    "maxnames in {} must be greater than or equal to zero",
-                    cx.function
-                ),
+                format!("maxnames in {} must be zero or greater", cx.function),
             ));
         }
         match names.is_null() && max > 0 {
