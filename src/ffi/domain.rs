@@ -165,7 +165,7 @@ fn check_max(function: &str, arg: &str, max: c_int, array_null: bool) -> Result<
             VIR_FROM_DOMAIN,
             function,
             arg,
-            format!("{arg} in {function} must be greater than or equal to zero"),
+            format!("{arg} in {function} must be zero or greater"),
         ));
     }
     if array_null && max > 0 {
