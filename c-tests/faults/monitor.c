@@ -57,9 +57,9 @@ static int monitor_fds(virDomainPtr d, int *fd)
     return n;
 }
 
-static virDomainPtr start(const char *name, int persistent, const char *extra)
+/* Start `name` from `xml` (freed here), transient or defined then started. */
+static virDomainPtr start_xml(const char *name, int persistent, char *xml)
 {
-    char *xml = qt_xml(name, NULL, NULL, extra);
     virDomainPtr d;
     if (persistent) {
         d = virDomainDefineXML(conn, xml);
@@ -74,6 +74,11 @@ static virDomainPtr start(const char *name, int persistent, const char *extra)
     free(xml);
     CHECK(d != NULL, "%s: started (%s)", name, d ? "ok" : qt_err_msg());
     return d;
+}
+
+static virDomainPtr start(const char *name, int persistent, const char *extra)
+{
+    return start_xml(name, persistent, qt_xml(name, NULL, NULL, extra));
 }
 
 static void nothing_left(const char *what, pid_t pid)
@@ -181,7 +186,15 @@ static void poweroff(int persistent)
              "<target dev='vda' bus='virtio'/></disk>",
              img ? img : "/nonexistent");
     qt_events_clear();
-    virDomainPtr d = start(name, persistent, disk);
+    /* ACPI on, as libvirt gives it only with <features><acpi/>: without it qemu runs -no-acpi and
+     * the firmware sets up no PM block for the boot sector to power off through. */
+    char *xml = qt_xml(name, NULL, NULL, disk);
+    char *devices = strstr(xml, "<devices>");
+    char with_acpi[4600];
+    snprintf(with_acpi, sizeof(with_acpi), "%.*s<features><acpi/></features>%s",
+             (int)(devices - xml), xml, devices);
+    free(xml);
+    virDomainPtr d = start_xml(name, persistent, strdup(with_acpi));
     if (!d)
         return;
     pid_t pid = qt_read_pidfile(root, name);
