@@ -162,7 +162,7 @@ common:;
         virDomainFree(list[i]);
     free(list);
     CHECK(!virDomainCreateXML(c, "<domain type='qemu'><name>x</name", 0), "bad XML refused");
-    char *xml = qt_xml("vg-dev", NULL, NULL, "<graphics type='vnc'/>");
+    char *xml = qt_xml("vg-dev", NULL, NULL, "<graphics type='rdp'/>");
     CHECK(!virDomainCreateXML(c, xml, 0), "unsupported device refused");
     free(xml);
     xml = qt_xml("vg-noemu", NULL, "/nonexistent/qemu", NULL);
