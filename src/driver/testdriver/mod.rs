@@ -15,6 +15,7 @@ mod network;
 mod node_device;
 mod node_file;
 mod storage;
+mod xml_nodes;
 
 pub use node_file::NodeInfo;
 

@@ -2,6 +2,7 @@
 //! and vlan interfaces, their start mode, mtu, protocols, link state and MAC address.
 
 use crate::domain::xml::{esc, not_well_formed};
+use crate::driver::testdriver::xml_nodes::{attr, child, children};
 use crate::error::{Error, Result, VIR_ERR_XML_ERROR, VIR_FROM_INTERFACE, VIR_FROM_XML};
 use std::fmt::Write;
 
@@ -104,23 +105,6 @@ fn xml_error(info: impl AsRef<str>) -> Error {
 
 fn prop_error(info: impl AsRef<str>) -> Error {
     Error::with(VIR_ERR_XML_ERROR, VIR_FROM_XML, info)
-}
-
-fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
-    n.children()
-        .find(|c| c.is_element() && c.tag_name().name() == name)
-}
-
-fn children<'a, 'i: 'a>(
-    n: roxmltree::Node<'a, 'i>,
-    name: &'static str,
-) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + 'a {
-    n.children()
-        .filter(move |c| c.is_element() && c.tag_name().name() == name)
-}
-
-fn attr(n: roxmltree::Node, name: &str) -> Option<String> {
-    n.attribute(name).map(str::to_string)
 }
 
 /// One of `names`, as libvirt's virXMLPropEnum reads an attribute.

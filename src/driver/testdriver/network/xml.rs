@@ -5,6 +5,7 @@
 
 use crate::domain::uuid;
 use crate::domain::xml::{esc, not_well_formed};
+use crate::driver::testdriver::xml_nodes::{attr, child, children};
 use crate::error::{
     Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_NO_NAME, VIR_ERR_XML_DETAIL,
     VIR_ERR_XML_ERROR, VIR_FROM_NETWORK, VIR_FROM_NONE, VIR_FROM_XML,
@@ -149,23 +150,6 @@ pub(crate) struct NetworkDef {
 
 fn xml_error(info: impl AsRef<str>) -> Error {
     Error::with(VIR_ERR_XML_ERROR, VIR_FROM_NETWORK, info)
-}
-
-fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
-    n.children()
-        .find(|c| c.is_element() && c.tag_name().name() == name)
-}
-
-fn children<'a, 'i: 'a>(
-    n: roxmltree::Node<'a, 'i>,
-    name: &'static str,
-) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + 'a {
-    n.children()
-        .filter(move |c| c.is_element() && c.tag_name().name() == name)
-}
-
-fn attr(n: roxmltree::Node, name: &str) -> Option<String> {
-    n.attribute(name).map(str::to_string)
 }
 
 /// A network definition from the text of a `<network>` document.

@@ -3,6 +3,7 @@
 //! and the XML written back byte for byte as the reference's.
 
 use crate::domain::uuid;
+use crate::driver::testdriver::xml_nodes::{child, children};
 use crate::error::{
     Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INTERNAL_ERROR, VIR_ERR_INVALID_ARG,
     VIR_ERR_NO_SUPPORT, VIR_ERR_OVERFLOW, VIR_ERR_XML_ERROR, VIR_FROM_NONE, VIR_FROM_STORAGE,
@@ -252,16 +253,6 @@ pub fn parse_doc<'t>(text: &'t str, source: &str, root: &str) -> Result<roxmltre
         ));
     }
     Ok(doc)
-}
-
-fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-    n.children()
-        .find(|c| c.is_element() && c.has_tag_name(name))
-}
-
-fn children<'a, 'i: 'a>(n: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> {
-    n.children()
-        .filter(move |c| c.is_element() && c.has_tag_name(name))
 }
 
 /// The node at `path` below `n` (the first match at each step).
