@@ -10,42 +10,6 @@
  */
 #define EVENT_ID_LIFECYCLE 0
 
-#define DEFINED 0
-
-#define UNDEFINED 1
-
-#define STARTED 2
-
-#define SUSPENDED 3
-
-#define RESUMED 4
-
-#define STOPPED 5
-
-#define SHUTDOWN 6
-
-#define DEFINED_ADDED 0
-
-#define DEFINED_UPDATED 1
-
-#define UNDEFINED_REMOVED 0
-
-#define STARTED_BOOTED 0
-
-#define SUSPENDED_PAUSED 0
-
-#define RESUMED_UNPAUSED 0
-
-#define STOPPED_SHUTDOWN 0
-
-#define STOPPED_DESTROYED 1
-
-#define STOPPED_FAILED 5
-
-#define SHUTDOWN_FINISHED 0
-
-#define SHUTDOWN_HOST 2
-
 /**
  * A domain object as the C harness holds it (opaque).
  */

@@ -1,10 +1,12 @@
 //! Domains as drivers keep them: definitions parsed from XML, states and reasons, UUIDs.
 
 pub mod devices;
+mod state;
 pub mod uuid;
 pub mod xml;
 mod xml_diag;
 
+pub use state::StateReason;
 pub use xml::DomainDef;
 
 /// What a domain handle records about its domain (libvirt's virDomain: name, UUID, id).
@@ -18,7 +20,7 @@ pub struct DomainRef {
 /// A snapshot of one domain's public facts, for info/state calls.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DomainInfo {
-    pub state: i32,
+    pub state: crate::api::DomainState,
     pub max_mem_kib: u64,
     pub memory_kib: u64,
     pub vcpus: u32,

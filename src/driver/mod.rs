@@ -172,7 +172,7 @@ pub fn list_filter(
     flags: ConnectListAllDomainsFlags,
     active: bool,
     persistent: bool,
-    state: i32,
+    state: DomainState,
 ) -> bool {
     use ConnectListAllDomainsFlags as F;
     let group = |yes: F, no: F, is: bool| {
@@ -182,10 +182,9 @@ pub fn list_filter(
             || (is && flags.intersects(yes))
             || (!is && flags.intersects(no))
     };
-    let state = DomainState::try_from(state);
-    let running = state == Ok(DomainState::Running);
-    let paused = state == Ok(DomainState::Paused);
-    let shutoff = state == Ok(DomainState::Shutoff);
+    let running = state == DomainState::Running;
+    let paused = state == DomainState::Paused;
+    let shutoff = state == DomainState::Shutoff;
     let state_ok = !flags.intersects(F::RUNNING | F::PAUSED | F::SHUTOFF | F::OTHER)
         || (flags.contains(F::RUNNING) && running)
         || (flags.contains(F::PAUSED) && paused)
@@ -205,9 +204,9 @@ mod tests {
     use super::*;
     use ConnectListAllDomainsFlags as F;
 
-    const RUNNING: i32 = DomainState::Running as i32;
-    const PAUSED: i32 = DomainState::Paused as i32;
-    const CRASHED: i32 = DomainState::Crashed as i32;
+    const RUNNING: DomainState = DomainState::Running;
+    const PAUSED: DomainState = DomainState::Paused;
+    const CRASHED: DomainState = DomainState::Crashed;
 
     #[test]
     fn list_filter_groups_as_virconnectlistalldomains() {

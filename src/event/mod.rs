@@ -18,6 +18,9 @@
 pub(crate) mod hooks;
 pub(crate) mod poll;
 
+mod lifecycle;
+pub use lifecycle::Lifecycle;
+
 use crate::api::DomainEventID;
 use crate::domain::DomainRef;
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_NONE};
@@ -42,6 +45,28 @@ pub struct DomainEvent {
 /// VIR_DOMAIN_EVENT_ID_LIFECYCLE: the only event id drivers raise.
 pub const EVENT_ID_LIFECYCLE: i32 = 0;
 const _: () = assert!(EVENT_ID_LIFECYCLE == DomainEventID::Lifecycle as i32);
+
+/// The event families whose callbacks share a driver's bus, numbered from one counter as the
+/// reference's one event state per driver numbers them. A registration's event id on the bus is
+/// its family's id offset past the other families' ([`Family::bus_id`]); domains' are as is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Domain = 0,
+    Network = 1,
+    StoragePool = 2,
+    NodeDevice = 3,
+    Secret = 4,
+}
+
+impl Family {
+    /// Room for each family's ids (libvirt 9.0's largest, the domain's, has 27).
+    const STRIDE: i32 = 0x100;
+
+    /// The bus's event id for this family's `event_id`.
+    pub fn bus_id(self, event_id: i32) -> i32 {
+        self as i32 * Self::STRIDE + event_id
+    }
+}
 
 /// A registered callback's receiving end (the C callback and its data, in `ffi::event`).
 pub trait Listener: Send + Sync {
@@ -236,7 +261,14 @@ impl Bus {
     }
 
     /// A driver raises an event. Queued only while someone listens; delivered from the loop.
-    pub fn emit(&self, domain: &DomainRef, event: i32, detail: i32) {
+    pub fn emit(&self, domain: &DomainRef, event: Lifecycle) {
+        let (event, detail) = event.codes();
+        self.emit_for(EVENT_ID_LIFECYCLE, domain, event, detail);
+    }
+
+    /// A lifecycle event another libvirt raised (a daemon's, through the remote driver), passed
+    /// on as its integers: it may be newer than the types this library knows.
+    pub fn forward(&self, domain: &DomainRef, event: i32, detail: i32) {
         self.emit_for(EVENT_ID_LIFECYCLE, domain, event, detail);
     }
 
@@ -310,53 +342,4 @@ impl Drop for Bus {
             hooks::remove_timeout(t);
         }
     }
-}
-
-/// virDomainEventType values and the details drivers raise.
-pub mod kind {
-    pub const DEFINED: i32 = 0;
-    pub const UNDEFINED: i32 = 1;
-    pub const STARTED: i32 = 2;
-    pub const SUSPENDED: i32 = 3;
-    pub const RESUMED: i32 = 4;
-    pub const STOPPED: i32 = 5;
-    pub const SHUTDOWN: i32 = 6;
-
-    pub const DEFINED_ADDED: i32 = 0;
-    pub const DEFINED_UPDATED: i32 = 1;
-    pub const UNDEFINED_REMOVED: i32 = 0;
-    pub const STARTED_BOOTED: i32 = 0;
-    pub const SUSPENDED_PAUSED: i32 = 0;
-    pub const RESUMED_UNPAUSED: i32 = 0;
-    pub const STOPPED_SHUTDOWN: i32 = 0;
-    pub const STOPPED_DESTROYED: i32 = 1;
-    pub const STOPPED_FAILED: i32 = 5;
-    pub const SHUTDOWN_FINISHED: i32 = 0;
-    pub const SHUTDOWN_HOST: i32 = 2;
-
-    // Written as values because cbindgen copies these constants into qemu_process.h and cannot
-    // evaluate `DomainEventType::Defined as i32`; each is tied to the generated enums here.
-    use crate::api::{
-        DomainEventDefinedDetailType as Defined, DomainEventResumedDetailType as Resumed,
-        DomainEventShutdownDetailType as Shutdown, DomainEventStartedDetailType as Started,
-        DomainEventStoppedDetailType as Stopped, DomainEventSuspendedDetailType as Suspended,
-        DomainEventType as Kind, DomainEventUndefinedDetailType as Undefined,
-    };
-    const _: () = {
-        assert!(DEFINED == Kind::Defined as i32 && UNDEFINED == Kind::Undefined as i32);
-        assert!(STARTED == Kind::Started as i32 && SUSPENDED == Kind::Suspended as i32);
-        assert!(RESUMED == Kind::Resumed as i32 && STOPPED == Kind::Stopped as i32);
-        assert!(SHUTDOWN == Kind::Shutdown as i32);
-        assert!(DEFINED_ADDED == Defined::Added as i32);
-        assert!(DEFINED_UPDATED == Defined::Updated as i32);
-        assert!(UNDEFINED_REMOVED == Undefined::Removed as i32);
-        assert!(STARTED_BOOTED == Started::Booted as i32);
-        assert!(SUSPENDED_PAUSED == Suspended::Paused as i32);
-        assert!(RESUMED_UNPAUSED == Resumed::Unpaused as i32);
-        assert!(STOPPED_SHUTDOWN == Stopped::Shutdown as i32);
-        assert!(STOPPED_DESTROYED == Stopped::Destroyed as i32);
-        assert!(STOPPED_FAILED == Stopped::Failed as i32);
-        assert!(SHUTDOWN_FINISHED == Shutdown::Finished as i32);
-        assert!(SHUTDOWN_HOST == Shutdown::Host as i32);
-    };
 }

@@ -496,7 +496,7 @@ pub(crate) unsafe fn virDomainGetInfo(d: virDomainPtr, info: virDomainInfoPtr) -
         }
         let i = e.conn.driver.domain().info(&e.domain_ref())?;
         let out = virDomainInfo {
-            state: i.state as u8,
+            state: i32::from(i.state) as u8,
             maxMem: i.max_mem_kib as c_ulong,
             memory: i.memory_kib as c_ulong,
             nrVirtCpu: i.vcpus as u16,
@@ -523,7 +523,12 @@ pub(crate) unsafe fn virDomainGetState(
             ));
         }
         // The driver makes its own virCheckFlags(0, -1), named after its function.
-        let (s, r) = e.conn.driver.domain().state(&e.domain_ref(), flags)?;
+        let (s, r) = e
+            .conn
+            .driver
+            .domain()
+            .state(&e.domain_ref(), flags)?
+            .codes();
         // SAFETY: `state` is non-NULL, `reason` NULL or writable, by the C contract.
         unsafe {
             args::write_out(state, s);

@@ -124,7 +124,7 @@ fn register(
     });
     let reg = Registration {
         conn_key: conn as usize,
-        event_id,
+        event_id: crate::event::Family::Network.bus_id(event_id),
         legacy: false,
         filter,
         func: crate::event::CallbackIdentity(generic as usize),

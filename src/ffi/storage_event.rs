@@ -2,10 +2,9 @@
 //! ride on the driver's event bus beside the domain's, numbered with them, as the reference's
 //! callbacks share one event state per driver.
 
-use crate::driver::family::POOL_EVENT_BASE;
 use crate::driver::StoragePoolRef;
 use crate::error::{Error, VIR_FROM_STORAGE};
-use crate::event::{CallbackIdentity, DomainEvent, Listener, Registration};
+use crate::event::{CallbackIdentity, DomainEvent, Family, Listener, Registration};
 use crate::ffi::connect::fail;
 use crate::ffi::event::Registered;
 use crate::ffi::generated::types::{
@@ -125,7 +124,7 @@ pub(crate) unsafe fn virConnectStoragePoolEventRegisterAny(
         let bus = e.conn.driver.storage().pool_events(F)?;
         let reg = Registration {
             conn_key: conn as usize,
-            event_id: POOL_EVENT_BASE + eventID,
+            event_id: Family::StoragePool.bus_id(eventID),
             legacy: false,
             filter,
             func: CallbackIdentity(generic as usize),

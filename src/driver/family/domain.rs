@@ -7,6 +7,7 @@ use super::domain_values::{
     Vcpus,
 };
 use super::unsupported;
+use crate::domain::StateReason;
 use crate::domain::{DomainInfo, DomainRef};
 use crate::driver::Caller;
 use crate::error::{Result, VIR_FROM_DOMAIN};
@@ -75,8 +76,8 @@ pub trait DomainDriver: Send + Sync {
         unsupported(VIR_FROM_DOMAIN, "virDomainReboot")
     }
 
-    /// virDomainGetState: (state, reason); the driver checks `flags` itself.
-    fn state(&self, _d: &DomainRef, _flags: u32) -> Result<(i32, i32)> {
+    /// virDomainGetState; the driver checks `flags` itself.
+    fn state(&self, _d: &DomainRef, _flags: u32) -> Result<StateReason> {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetState")
     }
     /// virDomainGetInfo (and virDomainGetMaxMemory).

@@ -2,6 +2,7 @@
 //! the scheduler's name, and the public layer's argument checks that the generated glue does not
 //! make (the reference's libvirt-domain.c).
 
+use crate::api::VcpuState;
 use crate::error::{Error, Result, VIR_FROM_DOMAIN};
 
 /// One typed parameter's value (virTypedParameter's union).
@@ -24,7 +25,7 @@ pub struct TypedParams(pub Vec<(String, TypedValue)>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VcpuInfo {
     pub number: u32,
-    pub state: i32,
+    pub state: VcpuState,
     pub cpu_time_ns: u64,
     pub cpu: i32,
 }

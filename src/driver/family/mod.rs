@@ -34,7 +34,6 @@ pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef};
 pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
-pub(crate) use storage::POOL_EVENT_BASE;
 pub use storage::{
     StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
     StorageVolRef,

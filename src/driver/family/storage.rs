@@ -2,13 +2,10 @@
 //! virStorageDriver). A default body is what a driver that lacks the call answers.
 
 use super::unsupported;
+use crate::api::StoragePoolState;
 use crate::error::{Result, VIR_FROM_STORAGE};
 use crate::event::Bus;
 use std::sync::Arc;
-
-/// The event ids of storage pool registrations on a driver's bus: virStoragePoolEventID offset
-/// past the domain's, so that one bus numbers every callback, as the reference's one event state.
-pub(crate) const POOL_EVENT_BASE: i32 = 0x100;
 
 /// What a virStoragePoolPtr names, as libvirt's virStoragePool holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,8 +26,7 @@ pub struct StorageVolRef {
 /// virStoragePoolInfo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StoragePoolInfo {
-    /// A virStoragePoolState.
-    pub state: i32,
+    pub state: StoragePoolState,
     pub capacity: u64,
     pub allocation: u64,
     pub available: u64,

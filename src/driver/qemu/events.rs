@@ -1,6 +1,10 @@
 //! qemu's own events (QMP) as state changes and libvirt lifecycle events.
 
 use super::*;
+use crate::api::DomainEventResumedDetailType;
+use crate::api::DomainEventShutdownDetailType;
+use crate::api::DomainEventSuspendedDetailType;
+use crate::domain::StateReason;
 
 impl QemuDriver {
     /// Hand qemu's events to the domain: state changes and the lifecycle events they mean.
@@ -30,23 +34,25 @@ impl QemuDriver {
                     if let Some(r) = &i.run {
                         r.guest_shutdown.store(true, Ordering::Relaxed);
                     }
-                    Some((kind::SHUTDOWN, if guest { 1 } else { kind::SHUTDOWN_HOST }))
+                    Some(Lifecycle::Shutdown(if guest {
+                        DomainEventShutdownDetailType::Guest
+                    } else {
+                        DomainEventShutdownDetailType::Host
+                    }))
                 }
                 "STOP" => {
-                    i.state = DomainState::Paused as i32;
-                    i.reason = DomainPausedReason::User as i32;
-                    Some((kind::SUSPENDED, kind::SUSPENDED_PAUSED))
+                    i.state = StateReason::Paused(DomainPausedReason::User);
+                    Some(Lifecycle::Suspended(DomainEventSuspendedDetailType::Paused))
                 }
                 "RESUME" => {
-                    i.state = DomainState::Running as i32;
-                    i.reason = DomainRunningReason::Unpaused as i32;
-                    Some((kind::RESUMED, kind::RESUMED_UNPAUSED))
+                    i.state = StateReason::Running(DomainRunningReason::Unpaused);
+                    Some(Lifecycle::Resumed(DomainEventResumedDetailType::Unpaused))
                 }
                 _ => None,
             }
         };
-        if let Some((e, detail)) = emit {
-            self.bus.emit(&vm.domain_ref(), e, detail);
+        if let Some(event) = emit {
+            self.bus.emit(&vm.domain_ref(), event);
         }
     }
 }

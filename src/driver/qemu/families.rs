@@ -2,6 +2,9 @@
 //! supported).
 
 use super::*;
+use crate::api::DomainEventDefinedDetailType;
+use crate::api::DomainEventUndefinedDetailType;
+use crate::domain::StateReason;
 use crate::driver::{DomainCheckpointDriver, DomainSnapshotDriver};
 
 impl ConnectDriver for QemuDriver {
@@ -125,7 +128,7 @@ impl DomainDriver for QemuDriver {
             .iter()
             .filter(|vm| {
                 let i = vm.lock();
-                crate::driver::list_filter(flags, i.run.is_some(), i.persistent, i.state)
+                crate::driver::list_filter(flags, i.run.is_some(), i.persistent, i.state.state())
             })
             .map(|vm| vm.domain_ref())
             .collect())
@@ -224,12 +227,11 @@ impl DomainDriver for QemuDriver {
         let r = vm.domain_ref();
         self.bus.emit(
             &r,
-            kind::DEFINED,
-            if updated {
-                kind::DEFINED_UPDATED
+            Lifecycle::Defined(if updated {
+                DomainEventDefinedDetailType::Updated
             } else {
-                kind::DEFINED_ADDED
-            },
+                DomainEventDefinedDetailType::Added
+            }),
         );
         Ok(r)
     }
@@ -260,8 +262,10 @@ impl DomainDriver for QemuDriver {
         } else {
             self.remove(&vm);
         }
-        self.bus
-            .emit(&vm.domain_ref(), kind::UNDEFINED, kind::UNDEFINED_REMOVED);
+        self.bus.emit(
+            &vm.domain_ref(),
+            Lifecycle::Undefined(DomainEventUndefinedDetailType::Removed),
+        );
         Ok(())
     }
 
@@ -282,26 +286,24 @@ impl DomainDriver for QemuDriver {
 
     fn suspend(&self, d: &DomainRef) -> Result<()> {
         self.with_job(d, |vm, mon| {
-            if vm.lock().state == DomainState::Paused as i32 {
+            if vm.lock().state.state() == DomainState::Paused {
                 return Ok(());
             }
             mon.run("stop")?;
             let mut i = vm.lock();
-            i.state = DomainState::Paused as i32;
-            i.reason = DomainPausedReason::User as i32;
+            i.state = StateReason::Paused(DomainPausedReason::User);
             Ok(())
         })
     }
 
     fn resume(&self, d: &DomainRef) -> Result<()> {
         self.with_job(d, |vm, mon| {
-            if vm.lock().state != DomainState::Paused as i32 {
+            if vm.lock().state.state() != DomainState::Paused {
                 return Err(already_running());
             }
             mon.run("cont")?;
             let mut i = vm.lock();
-            i.state = DomainState::Running as i32;
-            i.reason = DomainRunningReason::Unpaused as i32;
+            i.state = StateReason::Running(DomainRunningReason::Unpaused);
             Ok(())
         })
     }
@@ -322,18 +324,18 @@ impl DomainDriver for QemuDriver {
         })
     }
 
-    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<StateReason> {
         check_flags(flags, GET_STATE_FLAGS, "qemuDomainGetState")?;
         let vm = self.vm_of(d)?;
         let i = vm.lock();
-        Ok((i.state, i.reason))
+        Ok(i.state)
     }
 
     fn info(&self, d: &DomainRef) -> Result<DomainInfo> {
         let vm = self.vm_of(d)?;
         let i = vm.lock();
         Ok(DomainInfo {
-            state: i.state,
+            state: i.state.state(),
             max_mem_kib: i.def.memory_kib,
             memory_kib: i.def.current_memory_kib,
             vcpus: i.def.vcpus,

@@ -26,6 +26,7 @@ use crate::api::{
     DomainPausedReason, DomainRebootFlags, DomainRunningReason, DomainShutdownFlags,
     DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, NoFlags,
 };
+use crate::domain::StateReason;
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::{
     Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, HarnessGuest, InterfaceDriver,
@@ -36,7 +37,7 @@ use crate::error::{
     Error, Result, VIR_ERR_NO_DOMAIN, VIR_ERR_OPERATION_FAILED, VIR_ERR_OPERATION_INVALID,
     VIR_FROM_NONE, VIR_FROM_QEMU,
 };
-use crate::event::{kind, Bus};
+use crate::event::{Bus, Lifecycle};
 use crate::process::{self, KillFlags, Pidfd, WatchHandle, Watcher};
 use crate::uri::Uri;
 use config::Config;
@@ -344,8 +345,7 @@ impl QemuDriver {
                 def,
                 next_def: None,
                 persistent,
-                state: DomainState::Shutoff as i32,
-                reason: DomainShutoffReason::Unknown as i32,
+                state: StateReason::Shutoff(DomainShutoffReason::Unknown),
                 id: -1,
                 run: None,
                 autodestroy: None,

@@ -2,6 +2,7 @@
 //! process (or this one before a restart) started, checked against their recorded start time.
 
 use super::*;
+use crate::domain::StateReason;
 
 impl QemuDriver {
     /// Persistent definitions from `etc/qemu/*.xml`.
@@ -56,8 +57,7 @@ impl QemuDriver {
                     let mut i = vm.lock();
                     i.run = None;
                     i.id = -1;
-                    i.state = DomainState::Shutoff as i32;
-                    i.reason = DomainShutoffReason::Crashed as i32;
+                    i.state = StateReason::Shutoff(DomainShutoffReason::Crashed);
                 } else {
                     self.remove(&vm);
                 }
@@ -117,7 +117,6 @@ impl QemuDriver {
             }
             i.persistent = st.persistent || i.persistent;
             i.state = st.state;
-            i.reason = st.reason;
             i.id = st.id;
             i.run = Some(run.clone());
         }

@@ -2,6 +2,9 @@
 //! status file, and the exit watch.
 
 use super::*;
+use crate::api::DomainEventStartedDetailType;
+use crate::api::DomainEventSuspendedDetailType;
+use crate::domain::StateReason;
 
 impl QemuDriver {
     /// Watch the process: an exit nobody is waiting for is reported at once.
@@ -30,7 +33,6 @@ impl QemuDriver {
                 start_time: run.start_time,
                 id: i.id,
                 state: i.state,
-                reason: i.reason,
                 persistent: i.persistent,
                 autodestroy: i.autodestroy.is_some(),
                 monitor: run.monitor_path.display().to_string(),
@@ -162,8 +164,7 @@ impl QemuDriver {
             };
             i.run = None;
             i.id = -1;
-            i.state = DomainState::Shutoff as i32;
-            i.reason = DomainShutoffReason::Failed as i32;
+            i.state = StateReason::Shutoff(DomainShutoffReason::Failed);
             drop(i);
             if tail.is_empty() {
                 e
@@ -191,8 +192,7 @@ impl QemuDriver {
             i.def = def.clone();
             i.run = Some(run.clone());
             i.id = id;
-            i.state = DomainState::Paused as i32;
-            i.reason = DomainPausedReason::StartingUp as i32;
+            i.state = StateReason::Paused(DomainPausedReason::StartingUp);
             if flags.contains(DomainCreateFlags::START_AUTODESTROY) {
                 i.autodestroy = Some(caller.conn_id);
             }
@@ -260,28 +260,32 @@ impl QemuDriver {
             }
             {
                 let mut i = vm.lock();
-                i.state = DomainState::Running as i32;
-                i.reason = DomainRunningReason::Booted as i32;
+                i.state = StateReason::Running(DomainRunningReason::Booted);
             }
             if let Err(e) = self.write_status(vm) {
                 return Err(abort(e));
             }
             self.note(&name, &format!("running, pid {}", run.pid));
-            self.bus
-                .emit(&vm.domain_ref(), kind::STARTED, kind::STARTED_BOOTED);
+            self.bus.emit(
+                &vm.domain_ref(),
+                Lifecycle::Started(DomainEventStartedDetailType::Booted),
+            );
         } else {
             {
                 let mut i = vm.lock();
-                i.state = DomainState::Paused as i32;
-                i.reason = DomainPausedReason::User as i32;
+                i.state = StateReason::Paused(DomainPausedReason::User);
             }
             if let Err(e) = self.write_status(vm) {
                 return Err(abort(e));
             }
             self.note(&name, &format!("started paused, pid {}", run.pid));
             let r = vm.domain_ref();
-            self.bus.emit(&r, kind::STARTED, kind::STARTED_BOOTED);
-            self.bus.emit(&r, kind::SUSPENDED, kind::SUSPENDED_PAUSED);
+            self.bus
+                .emit(&r, Lifecycle::Started(DomainEventStartedDetailType::Booted));
+            self.bus.emit(
+                &r,
+                Lifecycle::Suspended(DomainEventSuspendedDetailType::Paused),
+            );
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! the same root (or this one after a restart) to find the guest again and prove it is the same
 //! process (pid and start time), plus the definition it runs.
 
+use crate::domain::StateReason;
 use crate::domain::{self, DomainDef};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -9,8 +10,7 @@ pub struct Status {
     pub pid: i32,
     pub start_time: u64,
     pub id: i32,
-    pub state: i32,
-    pub reason: i32,
+    pub state: StateReason,
     pub persistent: bool,
     pub autodestroy: bool,
     pub monitor: String,
@@ -20,8 +20,8 @@ pub struct Status {
 pub fn format(s: &Status) -> String {
     format!(
         "<domstatus state='{}' reason='{}' pid='{}' starttime='{}' id='{}' persistent='{}' autodestroy='{}'>\n  <monitor path='{}'/>\n{}</domstatus>\n",
-        s.state,
-        s.reason,
+        s.state.codes().0,
+        s.state.codes().1,
         s.pid,
         s.start_time,
         s.id,
@@ -50,8 +50,7 @@ pub fn parse(text: &str) -> Option<Status> {
         pid: num("pid")? as i32,
         start_time: num("starttime")? as u64,
         id: num("id")? as i32,
-        state: num("state")? as i32,
-        reason: num("reason")? as i32,
+        state: StateReason::from_codes(num("state")? as i32, num("reason")? as i32)?,
         persistent: num("persistent")? != 0,
         autodestroy: num("autodestroy").unwrap_or(0) != 0,
         monitor,
@@ -71,8 +70,7 @@ mod tests {
             pid: 42,
             start_time: 12345,
             id: 3,
-            state: crate::api::DomainState::Running.into(),
-            reason: crate::api::DomainRunningReason::Booted.into(),
+            state: crate::domain::StateReason::Running(crate::api::DomainRunningReason::Booted),
             persistent: false,
             autodestroy: true,
             monitor: "/r/lib/qemu/domain-3-g/monitor.sock".into(),

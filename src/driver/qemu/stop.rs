@@ -2,6 +2,8 @@
 //! files, log note, the STOPPED event), run off the exit watcher's thread.
 
 use super::*;
+use crate::api::DomainEventStoppedDetailType;
+use crate::domain::StateReason;
 
 impl QemuDriver {
     /// qemu exited without a destroy: the guest shut down (it asked qemu to), or it died.
@@ -22,7 +24,7 @@ impl QemuDriver {
                 &vm,
                 &run,
                 DomainShutoffReason::Shutdown,
-                kind::STOPPED_SHUTDOWN,
+                DomainEventStoppedDetailType::Shutdown,
                 false,
             );
         } else {
@@ -32,7 +34,7 @@ impl QemuDriver {
                 &vm,
                 &run,
                 DomainShutoffReason::Crashed,
-                kind::STOPPED_FAILED,
+                DomainEventStoppedDetailType::Failed,
                 false,
             );
         }
@@ -71,7 +73,7 @@ impl QemuDriver {
         vm: &Arc<Vm>,
         run: &Arc<Running>,
         why: DomainShutoffReason,
-        detail: i32,
+        detail: DomainEventStoppedDetailType,
         remove_logs: bool,
     ) -> bool {
         if run.stopped.swap(true, Ordering::SeqCst) {
@@ -102,8 +104,7 @@ impl QemuDriver {
             if i.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, run)) {
                 i.run = None;
             }
-            i.state = DomainState::Shutoff as i32;
-            i.reason = why.into();
+            i.state = StateReason::Shutoff(why);
             i.id = -1;
             i.autodestroy = None;
             // A definition made while it ran takes over now.
@@ -117,7 +118,7 @@ impl QemuDriver {
                 uuid: vm.uuid,
                 id: -1,
             };
-            self.bus.emit(&r, kind::STOPPED, detail);
+            self.bus.emit(&r, Lifecycle::Stopped(detail));
             i.persistent
         };
         self.doms_mut().by_id.remove(&id);
@@ -184,7 +185,7 @@ impl QemuDriver {
             &vm,
             &run,
             DomainShutoffReason::Destroyed,
-            kind::STOPPED_DESTROYED,
+            DomainEventStoppedDetailType::Destroyed,
             flags.contains(DomainDestroyFlags::REMOVE_LOGS),
         );
         run.destroying.fetch_sub(1, Ordering::SeqCst);

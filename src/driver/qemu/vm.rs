@@ -2,6 +2,7 @@
 //! that serialises the calls talking to its monitor.
 
 use super::*;
+use crate::domain::StateReason;
 
 /// A running qemu: the process (through its pidfd), its monitor, and who is stopping it.
 pub struct Running {
@@ -36,8 +37,7 @@ pub(super) struct VmInner {
     /// newDef): a define while running, or the one a create with new XML set aside.
     pub(super) next_def: Option<DomainDef>,
     pub(super) persistent: bool,
-    pub(super) state: i32,
-    pub(super) reason: i32,
+    pub(super) state: StateReason,
     pub(super) id: i32,
     pub(super) run: Option<Arc<Running>>,
     /// The connection that started it with VIR_DOMAIN_START_AUTODESTROY.

@@ -19,6 +19,7 @@
 
 mod auth;
 mod client;
+use crate::domain::StateReason;
 use oxvirt_rpc::protocol;
 mod sasl;
 mod tls;
@@ -493,7 +494,7 @@ impl RemoteDriver {
                 return;
             }
             if let Ok(m) = protocol::DomainEventCallbackLifecycleMsg::decode(&mut Dec::new(body)) {
-                bus.emit(&m.msg.dom.into(), m.msg.event, m.msg.detail);
+                bus.forward(&m.msg.dom.into(), m.msg.event, m.msg.detail);
             }
         }));
         let args = protocol::ConnectDomainEventCallbackRegisterAnyArgs {
@@ -711,7 +712,7 @@ impl DomainDriver for RemoteDriver {
         self.rpc(proc::DOMAIN_REBOOT, &args)
     }
 
-    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<StateReason> {
         // Checked here, under the name of the daemon's driver function, as before the call.
         let function = format!("{}DomainGetState", self.kind.to_ascii_lowercase());
         crate::api::check_flags(&function, flags, NoFlags::empty(), self.error_domain())?;
@@ -720,14 +721,14 @@ impl DomainDriver for RemoteDriver {
             flags: NoFlags::empty().bits(),
         };
         let r: protocol::DomainGetStateRet = self.rpc(proc::DOMAIN_GET_STATE, &args)?;
-        Ok((r.state, r.reason))
+        Ok(StateReason::from_codes_lenient(r.state, r.reason))
     }
 
     fn info(&self, d: &DomainRef) -> Result<DomainInfo> {
         let args = protocol::DomainGetInfoArgs { dom: nonnull(d) };
         let r: protocol::DomainGetInfoRet = self.rpc(proc::DOMAIN_GET_INFO, &args)?;
         Ok(DomainInfo {
-            state: r.state as i32,
+            state: StateReason::from_codes_lenient(r.state as i32, 0).state(),
             max_mem_kib: r.maxMem,
             memory_kib: r.memory,
             vcpus: r.nrVirtCpu as u32,

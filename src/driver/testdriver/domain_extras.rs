@@ -601,7 +601,7 @@ impl TestDriver {
                 let map = x.vcpu_pins.get(i).cloned().flatten().unwrap_or(all.clone());
                 out.info.push(VcpuInfo {
                     number: i as u32,
-                    state: VcpuState::Running.into(),
+                    state: VcpuState::Running,
                     cpu_time_ns: now / 10,
                     cpu: last_set_bit(&map),
                 });

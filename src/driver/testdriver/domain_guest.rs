@@ -119,7 +119,7 @@ impl TestDriver {
         check_flags(flags, NoFlags::empty(), "testDomainGetTime")?;
         self.with_dom(d, |dom| {
             // Paused is not running here.
-            if dom.state != DomainState::Running as i32 {
+            if dom.state.state() != DomainState::Running {
                 return Err(test_operation_invalid("domain is not running"));
             }
             let (seconds, nseconds) = dom.extras.time;

@@ -9,10 +9,11 @@ use crate::api::{
     DomainEventUndefinedDetailType as Undefined, DomainRunningReason, DomainSaveRestoreFlags,
     DomainShutoffReason, NoFlags,
 };
+use crate::domain::StateReason;
 use crate::domain::{self, DomainRef};
 use crate::driver::family::public_invalid_arg;
 use crate::error::{Error, Result, VIR_ERR_ARGUMENT_UNSUPPORTED, VIR_ERR_XML_ERROR, VIR_FROM_TEST};
-use crate::event::kind;
+use crate::event::Lifecycle;
 use std::io::{Read, Write};
 
 /// The save image's magic, with its NUL, as the reference writes it.
@@ -225,7 +226,7 @@ impl TestDriver {
             st.stop(&d.uuid, DomainShutoffReason::Crashed);
             r
         };
-        self.bus.emit(&r, kind::STOPPED, Stopped::Crashed as i32);
+        self.bus.emit(&r, Lifecycle::Stopped(Stopped::Crashed));
         Ok(true)
     }
 
@@ -240,7 +241,7 @@ impl TestDriver {
             st.stop(&d.uuid, DomainShutoffReason::Saved);
             r
         };
-        self.bus.emit(&r, kind::STOPPED, Stopped::Saved as i32);
+        self.bus.emit(&r, Lifecycle::Stopped(Stopped::Saved));
         Ok(())
     }
 
@@ -308,10 +309,10 @@ impl TestDriver {
             }
             st.start(&uuid);
             let dom = st.doms.get_mut(&uuid).ok_or_else(super::not_found)?;
-            dom.reason = DomainRunningReason::Restored as i32;
+            dom.state = StateReason::Running(DomainRunningReason::Restored);
             dom.domain_ref()
         };
-        self.bus.emit(&r, kind::STARTED, Started::Restored as i32);
+        self.bus.emit(&r, Lifecycle::Started(Started::Restored));
         Ok(())
     }
 
@@ -346,8 +347,8 @@ impl TestDriver {
             (old, dom.domain_ref())
         };
         self.bus
-            .emit(&old, kind::UNDEFINED, Undefined::Renamed as i32);
-        self.bus.emit(&new, kind::DEFINED, Defined::Renamed as i32);
+            .emit(&old, Lifecycle::Undefined(Undefined::Renamed));
+        self.bus.emit(&new, Lifecycle::Defined(Defined::Renamed));
         Ok(())
     }
 }

@@ -19,6 +19,12 @@ mod xml_nodes;
 
 pub use node_file::NodeInfo;
 
+use crate::api::DomainEventDefinedDetailType;
+use crate::api::DomainEventResumedDetailType;
+use crate::api::DomainEventStartedDetailType;
+use crate::api::DomainEventStoppedDetailType;
+use crate::api::DomainEventSuspendedDetailType;
+use crate::api::DomainEventUndefinedDetailType;
 use crate::api::{
     ConnectListAllDomainsFlags, DomainCreateFlags, DomainDefineFlags, DomainDestroyFlags,
     DomainMemoryModFlags, DomainPausedReason, DomainRebootFlags, DomainRunningReason,
@@ -26,6 +32,7 @@ use crate::api::{
     DomainXMLFlags, NoFlags,
 };
 use crate::auth::{self, Prompter};
+use crate::domain::StateReason;
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
@@ -39,7 +46,7 @@ use crate::driver::{
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
 };
-use crate::event::{kind, Bus};
+use crate::event::{Bus, Lifecycle};
 use crate::uri::Uri;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::{Arc, Mutex, Weak};
@@ -70,8 +77,7 @@ struct Dom {
     /// newDef): defined while running, or set aside by a create with new XML.
     next_def: Option<DomainDef>,
     id: i32,
-    state: i32,
-    reason: i32,
+    state: StateReason,
     persistent: bool,
     /// What the definition holds beyond DomainDef (domain_extras.rs).
     extras: domain_extras::Extras,
@@ -85,14 +91,13 @@ impl Dom {
             def,
             next_def: None,
             id: -1,
-            state: DomainState::Shutoff as i32,
-            reason: DomainShutoffReason::Unknown as i32,
+            state: StateReason::Shutoff(DomainShutoffReason::Unknown),
             persistent,
         }
     }
 
     fn active(&self) -> bool {
-        self.state != DomainState::Shutoff as i32
+        !self.state.is_shutoff()
     }
     fn domain_ref(&self) -> DomainRef {
         DomainRef {
@@ -141,8 +146,7 @@ impl State {
         let id = self.next_id;
         if let Some(d) = self.doms.get_mut(uuid) {
             d.id = id;
-            d.state = DomainState::Running as i32;
-            d.reason = DomainRunningReason::Booted as i32;
+            d.state = StateReason::Running(DomainRunningReason::Booted);
             d.extras.start();
             if d.persistent {
                 self.newdef.insert(*uuid);
@@ -170,8 +174,7 @@ impl State {
         };
         let id = d.id;
         d.id = -1;
-        d.state = DomainState::Shutoff as i32;
-        d.reason = why.into();
+        d.state = StateReason::Shutoff(why);
         d.extras.stop();
         let persistent = d.persistent;
         if let Some(next) = d.next_def.take() {
@@ -299,7 +302,7 @@ impl TestDriver {
                 st.start(&uuid);
                 if let Some(d) = st.doms.get_mut(&uuid) {
                     // The reference sets the state again without a reason.
-                    d.reason = 0;
+                    d.state = StateReason::Running(DomainRunningReason::Unknown);
                 }
             }
         }
@@ -384,8 +387,7 @@ impl TestDriver {
                 def,
                 next_def: None,
                 id: 1,
-                state: DomainState::Running as i32,
-                reason: DomainRunningReason::Unknown as i32,
+                state: StateReason::Running(DomainRunningReason::Unknown),
                 persistent: true,
             });
             st.next_id = 1;
@@ -397,29 +399,29 @@ impl TestDriver {
     fn pause_or_resume(
         &self,
         d: &DomainRef,
-        from: i32,
+        from: DomainState,
         not_in_from: &str,
-        to: (i32, i32),
+        to: StateReason,
     ) -> Result<()> {
         let r = {
             let mut st = self.lock();
             let dom = st.get(d)?;
             check_active(dom)?;
-            if dom.state != from {
+            if dom.state.state() != from {
                 return Err(Error::internal(
                     VIR_FROM_TEST,
                     format!("domain '{}' {not_in_from}", d.name),
                 ));
             }
-            (dom.state, dom.reason) = to;
+            dom.state = to;
             dom.domain_ref()
         };
-        let (event, detail) = if to.0 == DomainState::Paused as i32 {
-            (kind::SUSPENDED, kind::SUSPENDED_PAUSED)
+        let event = if to.state() == DomainState::Paused {
+            Lifecycle::Suspended(DomainEventSuspendedDetailType::Paused)
         } else {
-            (kind::RESUMED, kind::RESUMED_UNPAUSED)
+            Lifecycle::Resumed(DomainEventResumedDetailType::Unpaused)
         };
-        self.bus.emit(&r, event, detail);
+        self.bus.emit(&r, event);
         Ok(())
     }
 
@@ -512,7 +514,7 @@ impl DomainDriver for TestDriver {
         Ok(st
             .doms
             .values()
-            .filter(|d| super::list_filter(flags, d.active(), d.persistent, d.state))
+            .filter(|d| super::list_filter(flags, d.active(), d.persistent, d.state.state()))
             .map(Dom::domain_ref)
             .collect())
     }
@@ -559,7 +561,8 @@ impl DomainDriver for TestDriver {
                 .map(Dom::domain_ref)
                 .ok_or_else(not_found)?
         };
-        self.bus.emit(&r, kind::STARTED, kind::STARTED_BOOTED);
+        self.bus
+            .emit(&r, Lifecycle::Started(DomainEventStartedDetailType::Booted));
         Ok(r)
     }
 
@@ -598,11 +601,11 @@ impl DomainDriver for TestDriver {
             )
         };
         let detail = if updated {
-            kind::DEFINED_UPDATED
+            DomainEventDefinedDetailType::Updated
         } else {
-            kind::DEFINED_ADDED
+            DomainEventDefinedDetailType::Added
         };
-        self.bus.emit(&r, kind::DEFINED, detail);
+        self.bus.emit(&r, Lifecycle::Defined(detail));
         Ok(r)
     }
 
@@ -625,7 +628,10 @@ impl DomainDriver for TestDriver {
             }
             r
         };
-        self.bus.emit(&r, kind::UNDEFINED, kind::UNDEFINED_REMOVED);
+        self.bus.emit(
+            &r,
+            Lifecycle::Undefined(DomainEventUndefinedDetailType::Removed),
+        );
         Ok(())
     }
 
@@ -643,7 +649,8 @@ impl DomainDriver for TestDriver {
             st.start(&d.uuid);
             st.get(d)?.domain_ref()
         };
-        self.bus.emit(&r, kind::STARTED, kind::STARTED_BOOTED);
+        self.bus
+            .emit(&r, Lifecycle::Started(DomainEventStartedDetailType::Booted));
         Ok(r)
     }
 
@@ -657,16 +664,19 @@ impl DomainDriver for TestDriver {
             st.stop(&d.uuid, DomainShutoffReason::Destroyed);
             r
         };
-        self.bus.emit(&r, kind::STOPPED, kind::STOPPED_DESTROYED);
+        self.bus.emit(
+            &r,
+            Lifecycle::Stopped(DomainEventStoppedDetailType::Destroyed),
+        );
         Ok(())
     }
 
     fn suspend(&self, d: &DomainRef) -> Result<()> {
         self.pause_or_resume(
             d,
-            DomainState::Running as i32,
+            DomainState::Running,
             "not running",
-            (DomainState::Paused as i32, DomainPausedReason::User as i32),
+            StateReason::Paused(DomainPausedReason::User),
         )?;
         Ok(())
     }
@@ -674,12 +684,9 @@ impl DomainDriver for TestDriver {
     fn resume(&self, d: &DomainRef) -> Result<()> {
         self.pause_or_resume(
             d,
-            DomainState::Paused as i32,
+            DomainState::Paused,
             "not paused",
-            (
-                DomainState::Running as i32,
-                DomainRunningReason::Unpaused as i32,
-            ),
+            StateReason::Running(DomainRunningReason::Unpaused),
         )?;
         Ok(())
     }
@@ -689,7 +696,7 @@ impl DomainDriver for TestDriver {
         let r = {
             let mut st = self.lock();
             let dom = st.get(d)?;
-            if dom.state == DomainState::Shutoff as i32 {
+            if dom.state.is_shutoff() {
                 return Err(Error::internal(
                     VIR_FROM_TEST,
                     format!("domain '{}' not running", d.name),
@@ -699,7 +706,10 @@ impl DomainDriver for TestDriver {
             st.stop(&d.uuid, DomainShutoffReason::Shutdown);
             r
         };
-        self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
+        self.bus.emit(
+            &r,
+            Lifecycle::Stopped(DomainEventStoppedDetailType::Shutdown),
+        );
         Ok(())
     }
 
@@ -712,30 +722,32 @@ impl DomainDriver for TestDriver {
             // The reference restarts only for on_reboot restart/rename-restart; any other action
             // shuts the domain off, with a STOPPED/SHUTDOWN event.
             if matches!(dom.def.on_reboot.as_str(), "restart" | "rename-restart") {
-                dom.state = DomainState::Running as i32;
-                dom.reason = DomainRunningReason::Booted as i32;
+                dom.state = StateReason::Running(DomainRunningReason::Booted);
                 return Ok(());
             }
             let r = st.stopped_ref(d)?;
             st.stop(&d.uuid, DomainShutoffReason::Shutdown);
             r
         };
-        self.bus.emit(&r, kind::STOPPED, kind::STOPPED_SHUTDOWN);
+        self.bus.emit(
+            &r,
+            Lifecycle::Stopped(DomainEventStoppedDetailType::Shutdown),
+        );
         Ok(())
     }
 
-    fn state(&self, d: &DomainRef, flags: u32) -> Result<(i32, i32)> {
+    fn state(&self, d: &DomainRef, flags: u32) -> Result<StateReason> {
         check_flags(flags, GET_STATE_FLAGS, "testDomainGetState")?;
         let mut st = self.lock();
         let dom = st.get(d)?;
-        Ok((dom.state, dom.reason))
+        Ok(dom.state)
     }
 
     fn info(&self, d: &DomainRef) -> Result<DomainInfo> {
         let mut st = self.lock();
         let dom = st.get(d)?;
         Ok(DomainInfo {
-            state: dom.state,
+            state: dom.state.state(),
             max_mem_kib: dom.def.memory_kib,
             memory_kib: dom.def.current_memory_kib,
             vcpus: dom.extras.current_vcpus(),

@@ -1,24 +1,23 @@
 //! The test driver's networks (libvirt's test driver `NetworkDriver` entries): definitions kept
 //! in memory, started and stopped by flipping a flag, with the reference's errors and events.
 
-mod events;
 mod update;
 mod xml;
 
-use events::NetworkEvents;
-
 use super::TestDriver;
+use crate::api::NetworkEventID;
 use crate::api::{
     ConnectListAllNetworksFlags, NetworkCreateFlags, NetworkDefineFlags, NetworkEventLifecycleType,
     NoFlags,
 };
 use crate::domain::uuid;
+use crate::domain::DomainRef;
 use crate::driver::{NetworkDriver, NetworkEventDriver, NetworkRef};
 use crate::error::{
     Error, Result, VIR_ERR_NO_NETWORK, VIR_ERR_OPERATION_FAILED, VIR_ERR_OPERATION_INVALID,
     VIR_FROM_NETWORK, VIR_FROM_TEST,
 };
-use crate::event::Bus;
+use crate::event::{Bus, Family};
 use std::sync::Arc;
 use std::sync::{Mutex, MutexGuard};
 use xml::NetworkDef;
@@ -79,11 +78,10 @@ enum Add {
     Live,
 }
 
-/// The networks of one test connection, and the bus their events travel on.
+/// The networks of one test connection.
 #[derive(Default)]
 pub(super) struct Networks {
     nets: Mutex<Vec<Net>>,
-    events: NetworkEvents,
 }
 
 fn no_such_name(name: &str) -> Error {
@@ -230,7 +228,14 @@ fn list_filter(flags: ConnectListAllNetworksFlags, n: &Net) -> bool {
 
 impl TestDriver {
     fn emit_network(&self, r: &NetworkRef, event: NetworkEventLifecycleType) {
-        self.networks.events.emit(r, event);
+        // The object as the bus carries it; the reference's network events have detail 0.
+        let object = DomainRef {
+            name: r.name.clone(),
+            uuid: r.uuid,
+            id: -1,
+        };
+        let id = Family::Network.bus_id(NetworkEventID::Lifecycle.into());
+        self.bus.emit_for(id, &object, event.into(), 0);
     }
 }
 
@@ -398,7 +403,7 @@ impl NetworkDriver for TestDriver {
 
 impl NetworkEventDriver for TestDriver {
     fn network_events(&self, _function: &str) -> Result<&Arc<Bus>> {
-        Ok(self.networks.events.bus())
+        Ok(&self.bus)
     }
 }
 

@@ -10,14 +10,14 @@ use crate::api::{
     StoragePoolEventID, StoragePoolEventLifecycleType as Lifecycle, StoragePoolState,
 };
 use crate::domain::{uuid, DomainRef};
-use crate::driver::family::{StoragePoolInfo, StoragePoolListing, StorageVolInfo, POOL_EVENT_BASE};
+use crate::driver::family::{StoragePoolInfo, StoragePoolListing, StorageVolInfo};
 use crate::driver::{StorageDriver, StoragePoolRef, StorageVolRef};
 use crate::error::{
     Error, Result, VIR_ERR_INTERNAL_ERROR, VIR_ERR_INVALID_ARG, VIR_ERR_NO_STORAGE_POOL,
     VIR_ERR_NO_STORAGE_VOL, VIR_ERR_NO_SUPPORT, VIR_ERR_OPERATION_FAILED,
     VIR_ERR_OPERATION_INVALID, VIR_FROM_NONE, VIR_FROM_STORAGE, VIR_FROM_TEST,
 };
-use crate::event::Bus;
+use crate::event::{Bus, Family};
 use std::sync::Arc;
 use std::sync::{Mutex, MutexGuard};
 use xml::{PoolDef, VolDef};
@@ -349,7 +349,7 @@ impl TestDriver {
             id: -1,
         };
         self.bus
-            .emit_for(POOL_EVENT_BASE + id as i32, &object, event, 0);
+            .emit_for(Family::StoragePool.bus_id(id as i32), &object, event, 0);
     }
 
     fn pools(&self) -> MutexGuard<'_, Vec<Pool>> {
@@ -583,7 +583,7 @@ impl StorageDriver for TestDriver {
             false => StoragePoolState::Inactive,
         };
         Ok(StoragePoolInfo {
-            state: state as i32,
+            state,
             capacity: p.def.capacity,
             allocation: p.def.allocation,
             available: p.def.available,

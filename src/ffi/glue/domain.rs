@@ -274,7 +274,7 @@ impl Reply<c_int, (Out<virVcpuInfoPtr>, Out<*mut c_uchar>)> for Vcpus {
         for (i, v) in self.info.iter().enumerate() {
             let c = virVcpuInfo {
                 number: v.number,
-                state: v.state,
+                state: v.state.into(),
                 cpuTime: v.cpu_time_ns,
                 cpu: v.cpu,
             };

@@ -11,7 +11,7 @@ use std::os::raw::c_int;
 impl Reply<c_int, (Out<*mut virStoragePoolInfo>,)> for StoragePoolInfo {
     unsafe fn reply(self, outs: (Out<*mut virStoragePoolInfo>,), _: &Cx) -> Result<c_int> {
         let info = virStoragePoolInfo {
-            state: self.state,
+            state: self.state.into(),
             capacity: self.capacity,
             allocation: self.allocation,
             available: self.available,
