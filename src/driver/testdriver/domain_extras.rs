@@ -30,6 +30,8 @@ pub struct DefExtras {
     /// Each vcpu's pinning (a CPU bitmap), when set.
     vcpu_pins: Vec<Option<Vec<u8>>>,
     emulator_pin: Option<Vec<u8>>,
+    /// The typed-parameter tunables (domain_params.rs).
+    pub(super) tune: super::domain_params::Tunables,
 }
 
 impl DefExtras {
@@ -71,7 +73,7 @@ impl Extras {
             managed_save: false,
             memballoon: def.unknown_devices.iter().any(|d| d == "memballoon"),
             disks: disks_of(def),
-            nets: Vec::new(),
+            nets: nets_of(def),
             config: DefExtras::of(def),
             live: None,
         }
@@ -93,6 +95,7 @@ impl Extras {
     pub fn define(&mut self, def: &DomainDef) {
         self.config = DefExtras::of(def);
         self.disks = disks_of(def);
+        self.nets = nets_of(def);
     }
     /// The definition virDomainGetInfo reads: the live one while running.
     pub fn current(&self) -> &DefExtras {
@@ -113,6 +116,23 @@ pub fn default_devices(mut x: Extras) -> Extras {
     x.disks = vec![("vda".into(), "/guest/diskimage1".into())];
     x.nets = vec![("testnet0".into(), "aa:bb:cc:dd:ee:ff".into())];
     x
+}
+
+/// The network interfaces as (target device name, MAC address).
+fn nets_of(def: &DomainDef) -> Vec<(String, String)> {
+    let attr = |e: Option<&crate::domain::devices::Element>, name: &str| {
+        e.and_then(|e| e.attrs.iter().find(|(k, _)| k == name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    def.devices
+        .iter()
+        .filter(|d| d.name == "interface")
+        .map(|d| {
+            let child = |name: &str| d.children.iter().find(|c| c.name == name);
+            (attr(child("target"), "dev"), attr(child("mac"), "address"))
+        })
+        .collect()
 }
 
 fn disks_of(def: &DomainDef) -> Vec<(String, String)> {
@@ -205,13 +225,13 @@ fn one_def(dom: &Dom, flags: u32) -> Result<bool> {
 }
 
 impl Dom {
-    fn extras_of(&mut self, live: bool) -> &mut DefExtras {
+    pub(super) fn extras_of(&mut self, live: bool) -> &mut DefExtras {
         match (&mut self.extras.live, live) {
             (Some(l), true) => l,
             _ => &mut self.extras.config,
         }
     }
-    fn extras_ref(&self, live: bool) -> &DefExtras {
+    pub(super) fn extras_ref(&self, live: bool) -> &DefExtras {
         match (&self.extras.live, live) {
             (Some(l), true) => l,
             _ => &self.extras.config,
