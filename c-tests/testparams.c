@@ -346,6 +346,7 @@ static void xml_after_changes(virConnectPtr c)
 {
     printf("==== xml after changes\n");
     virDomainPtr d = virDomainDefineXML(c, "<domain type='test'><name>x1</name>"
+                                           "<uuid>22222222-2222-3333-4444-555555555555</uuid>"
                                            "<memory>1048576</memory><vcpu>4</vcpu>"
                                            "<os><type>hvm</type></os></domain>");
     if (!d) {
@@ -374,6 +375,13 @@ static void xml_after_changes(virConnectPtr c)
     xml("x1 inactive", d, VIR_DOMAIN_XML_INACTIVE);
     virDomainDestroy(d);
     xml("x1 stopped", d, 0);
+    /* The old handle keeps the name it was made with, as the reference's does. */
+    SHOW("rename", virDomainRename(d, "x2", 0));
+    printf("old handle name=%s\n", virDomainGetName(d));
+    virDomainPtr renamed = virDomainLookupByName(c, "x2");
+    printf("new handle name=%s\n", renamed ? virDomainGetName(renamed) : "(none)");
+    if (renamed)
+        virDomainFree(renamed);
     virDomainUndefine(d);
     virDomainFree(d);
 }

@@ -7,6 +7,7 @@ use crate::api::{
     DomainMemoryModFlags, DomainMetadataType, DomainModificationImpact, DomainVcpuFlags, NoFlags,
     TypedParameterFlags, VcpuState,
 };
+use crate::domain::xml::Shown;
 use crate::domain::{DomainDef, DomainRef};
 use crate::driver::family::{
     check_live_config_exclusive, check_positive, public_invalid_arg, CpuMaps, SchedulerType,
@@ -433,6 +434,106 @@ fn write_node(out: &mut String, n: roxmltree::Node) {
     out.push('>');
     for c in n.children() {
         write_node(out, c);
+    }
+    out.push_str(&format!("</{name}>"));
+}
+
+impl DefExtras {
+    /// What the definition's XML shows of these (xml::format_shown).
+    pub(super) fn shown(&self) -> Shown {
+        let cpuset = |map: &[u8]| {
+            let bits: Vec<u32> = (0..map.len() * 8)
+                .filter(|&b| map[b / 8] & (1 << (b % 8)) != 0)
+                .map(|b| b as u32)
+                .collect();
+            super::domain_params::format_bitmap(&bits)
+        };
+        let mut cputune: Vec<String> = self
+            .vcpu_pins
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pin)| pin.as_ref().map(|m| (i, m)))
+            .map(|(i, m)| format!("    <vcpupin vcpu='{i}' cpuset='{}'/>\n", cpuset(m)))
+            .collect();
+        if let Some(m) = &self.emulator_pin {
+            cputune.push(format!("    <emulatorpin cpuset='{}'/>\n", cpuset(m)));
+        }
+        Shown {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            metadata: self
+                .elements
+                .iter()
+                .map(|(uri, prefix, text)| metadata_element(uri, prefix, text))
+                .collect(),
+            max_vcpus: Some(self.max_vcpus),
+            current_vcpus: Some(self.vcpus),
+            cputune,
+            default_arch: Some(DEFAULT_ARCH.into()),
+            boot_and_clock: true,
+        }
+    }
+}
+
+/// The architecture the reference's test driver gives a definition that names none.
+const DEFAULT_ARCH: &str = "i686";
+
+/// A metadata element as libvirt shows it inside `<metadata>`: in its namespace under its
+/// prefix, one element a line where it has only elements inside.
+fn metadata_element(uri: &str, prefix: &str, text: &str) -> String {
+    let mut out = String::new();
+    if let Ok(doc) = roxmltree::Document::parse(text) {
+        let ns = format!(" xmlns:{prefix}=\"{}\"", escape(uri, true));
+        write_pretty(&mut out, doc.root_element(), prefix, &ns, 4);
+    }
+    out
+}
+
+fn write_pretty(out: &mut String, n: roxmltree::Node, prefix: &str, ns: &str, indent: usize) {
+    let name = format!("{prefix}:{}", n.tag_name().name());
+    out.push_str(&" ".repeat(indent));
+    out.push_str(&format!("<{name}{ns}"));
+    for a in n.attributes() {
+        out.push_str(&format!(" {}=\"{}\"", a.name(), escape(a.value(), true)));
+    }
+    let children: Vec<roxmltree::Node> = n.children().collect();
+    if children.is_empty() {
+        out.push_str("/>\n");
+    } else if children.iter().all(|c| c.is_element()) {
+        out.push_str(">\n");
+        for c in children {
+            write_pretty(out, c, prefix, "", indent + 2);
+        }
+        out.push_str(&format!("{}</{name}>\n", " ".repeat(indent)));
+    } else {
+        out.push('>');
+        for c in children {
+            write_inline(out, c, prefix);
+        }
+        out.push_str(&format!("</{name}>\n"));
+    }
+}
+
+fn write_inline(out: &mut String, n: roxmltree::Node, prefix: &str) {
+    if n.is_text() {
+        out.push_str(&escape(n.text().unwrap_or(""), false));
+        return;
+    }
+    if !n.is_element() {
+        return;
+    }
+    let name = format!("{prefix}:{}", n.tag_name().name());
+    out.push_str(&format!("<{name}"));
+    for a in n.attributes() {
+        out.push_str(&format!(" {}=\"{}\"", a.name(), escape(a.value(), true)));
+    }
+    if n.children().next().is_none() {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    for c in n.children() {
+        write_inline(out, c, prefix);
     }
     out.push_str(&format!("</{name}>"));
 }

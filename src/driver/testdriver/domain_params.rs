@@ -277,7 +277,7 @@ fn parse_bitmap(text: &str) -> Option<Vec<u32>> {
 }
 
 /// virBitmapFormat: ranges, "0-2,5".
-fn format_bitmap(bits: &[u32]) -> String {
+pub(super) fn format_bitmap(bits: &[u32]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < bits.len() {

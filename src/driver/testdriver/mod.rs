@@ -757,7 +757,8 @@ impl DomainDriver for TestDriver {
             Some(next) if inactive => next,
             _ => &dom.def,
         };
-        Ok(domain::xml::format(def, id))
+        let shown = dom.extras_ref(id.is_some()).shown();
+        Ok(domain::xml::format_shown(def, id, &shown))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {
