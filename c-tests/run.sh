@@ -158,6 +158,8 @@ else
     bad "nullprobe-valid: compile"
 fi
 
+[ $have_api = 1 ] && [ -s "$out/nullprobe.ours.out" ] && { python3 gen/coverage.py --check "$out/nullprobe.ours.out" "$out/nullprobe-valid.ours.out" && ok "testdriver coverage table (gen/reference/testdriver-coverage.md) is current" || bad "testdriver coverage table is stale: python3 gen/coverage.py $out/nullprobe.ours.out $out/nullprobe-valid.ours.out"; }
+
 # Read-only connections: every call the reference's public layer refuses there (before any argument
 # check the probe's non-NULL arguments could trip), ours refuses with the same error.
 if [ $have_api = 0 ]; then
