@@ -307,6 +307,33 @@ static void perf(virDomainPtr d)
     SHOW("getperf(NULL)", virDomainGetPerfEvents(d, NULL, &n, 0));
 }
 
+/* virDomainMemoryPeek: the test driver's fake memory, the flags and the buffer rules. */
+static void peek(virDomainPtr d, unsigned long long start, size_t size, int with_buffer,
+                 unsigned int flags)
+{
+    unsigned char b[32];
+    memset(b, 0xee, sizeof(b));
+    int r = virDomainMemoryPeek(d, start, size, with_buffer ? b : NULL, flags);
+    printf("peek(start=%llu size=%zu buffer=%d flags=%u)=%d", start, size, with_buffer, flags, r);
+    for (size_t i = 0; i < 20; i++)
+        printf(" %02x", b[i]);
+    printf("\n");
+    if (r < 0)
+        show_error("peek");
+}
+
+static void memory_peek(virDomainPtr d)
+{
+    peek(d, 0, 16, 1, VIR_MEMORY_VIRTUAL);
+    peek(d, 100, 16, 1, VIR_MEMORY_PHYSICAL);
+    peek(d, ~0ULL, 16, 1, VIR_MEMORY_VIRTUAL);
+    peek(d, 0, 16, 1, 0);
+    peek(d, 0, 16, 1, VIR_MEMORY_VIRTUAL | VIR_MEMORY_PHYSICAL);
+    peek(d, 0, 16, 1, 4);
+    peek(d, 0, 0, 1, VIR_MEMORY_VIRTUAL);
+    peek(d, 0, 16, 0, VIR_MEMORY_VIRTUAL);
+}
+
 static void xml(const char *what, virDomainPtr d, unsigned int flags)
 {
     char *x = virDomainGetXMLDesc(d, flags);
@@ -325,6 +352,7 @@ static void all(const char *what, virDomainPtr d, const char *dev, const char *d
     blkio(d);
     iotune(d, disk);
     perf(d);
+    memory_peek(d);
 }
 
 static const char *idle_xml = "<domain type='test'><name>idle</name>"

@@ -388,6 +388,7 @@ DOMAIN_PARAMS_ENTRIES = {
     "virDomainSetBlockIoTune": "DomainDriver::domain_set_block_io_tune",
     "virDomainGetPerfEvents": "DomainDriver::domain_perf_events",
     "virDomainSetPerfEvents": "DomainDriver::domain_set_perf_events",
+    "virDomainMemoryPeek": "DomainDriver::domain_memory_peek",
 }
 # Their setters' arrays (inputs with their count), and their getters' arrays that the caller sizes
 # by `*nparams` (0 asks for the count): the pair is both an input (the room) and the outputs.
@@ -396,6 +397,9 @@ DOMAIN_PARAMS_ARRAY_INPUTS = {
     ("BlkioParameters", "MemoryParameters", "NumaParameters", "InterfaceParameters", "BlockIoTune",
      "PerfEvents")
 }
+# A buffer the caller sizes by an earlier argument: function -> (size argument, buffer argument);
+# the size is an input and goes with the buffer to the answer.
+SIZED_BUFFERS = {"virDomainMemoryPeek": ("size", "buffer")}
 PARAMS_INTO = {
     f"virDomainGet{n}": "params" for n in
     ("BlkioParameters", "MemoryParameters", "NumaParameters", "InterfaceParameters", "BlockIoTune")
@@ -757,7 +761,13 @@ def glue_args(fn):
         t = re.sub(r"\s*\bconst$", "", re.sub(r"\s+", " ", t.strip()))
         ident = rust_ident(n)
         nxt = args[i + 1] if i + 1 < len(args) else None
-        if t in IN_TYPES or t in OBJECT_KINDS or t == "virDomainPtr":
+        sized = SIZED_BUFFERS.get(fn.get("name"))
+        if sized and n == sized[0]:
+            out.append(("in", ident, n))
+        elif sized and n == sized[1]:
+            out.append(("out", f"Out({ident}, \"{n}\")"))
+            out.append(("out", rust_ident(sized[0])))
+        elif t in IN_TYPES or t in OBJECT_KINDS or t == "virDomainPtr":
             out.append(("in", ident, n))
         elif ARRAY_INPUTS.get(fn.get("name")) == n and nxt:
             # An array the caller fills and its length: one input, converted as a pair.

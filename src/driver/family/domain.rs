@@ -1,7 +1,7 @@
 //! The domain family (libvirt's virHypervisorDriver `domain*` entries and the domain listings).
 //! A default body is what a driver that lacks the call answers.
 
-use super::domain_params::{ParamRoom, ParamsAnswer, SetParams};
+use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 use super::domain_values::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
     InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
@@ -556,5 +556,15 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainSetPerfEvents")
+    }
+    /// virDomainMemoryPeek: `size` bytes of the guest's memory from `start`.
+    fn domain_memory_peek(
+        &self,
+        _d: &DomainRef,
+        _start: u64,
+        _size: u64,
+        _flags: u32,
+    ) -> Result<MemoryBytes> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMemoryPeek")
     }
 }

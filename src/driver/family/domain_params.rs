@@ -29,3 +29,7 @@ pub enum ParamsAnswer {
 /// Parameters a setter takes: the public layer wants at least one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetParams(pub TypedParams);
+
+/// Bytes of a guest's memory (virDomainMemoryPeek), for the caller's buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryBytes(pub Vec<u8>);

@@ -4,10 +4,11 @@
 
 use super::domain_extras::{affected, test_invalid_arg, test_operation_invalid};
 use super::{check_flags, Dom, TestDriver};
-use crate::api::{DomainModificationImpact, TypedParameterFlags};
+use crate::api::{DomainMemoryFlags, DomainModificationImpact, TypedParameterFlags};
 use crate::domain::DomainRef;
 use crate::driver::family::{
-    check_live_config_exclusive, ParamRoom, ParamsAnswer, SetParams, TypedParams, TypedValue,
+    check_live_config_exclusive, public_invalid_arg, MemoryBytes, ParamRoom, ParamsAnswer,
+    SetParams, TypedParams, TypedValue,
 };
 use crate::error::{
     Error, Result, VIR_ERR_ARGUMENT_UNSUPPORTED, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INVALID_ARG,
@@ -790,6 +791,41 @@ impl TestDriver {
                 }
             }
             Ok(())
+        })
+    }
+}
+
+impl TestDriver {
+    /// The reference's fake guest memory: each byte is the low byte of its address.
+    pub(super) fn memory_peek(
+        &self,
+        d: &DomainRef,
+        start: u64,
+        size: u64,
+        flags: u32,
+    ) -> Result<MemoryBytes> {
+        let f = DomainMemoryFlags::from_bits_truncate(flags);
+        if f.contains(DomainMemoryFlags::VIRTUAL | DomainMemoryFlags::PHYSICAL) {
+            return Err(public_invalid_arg(
+                "virDomainMemoryPeek",
+                "ctl",
+                "Flags 'VIR_MEMORY_VIRTUAL' and 'VIR_MEMORY_PHYSICAL' are mutually exclusive"
+                    .into(),
+            ));
+        }
+        check_flags(flags, DomainMemoryFlags::all(), "testDomainMemoryPeek")?;
+        if f.is_empty() {
+            return Err(test_invalid_arg(
+                "flags parameter must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL".into(),
+            ));
+        }
+        self.with_dom(d, |dom| {
+            if !dom.active() {
+                return Err(Error::operation_invalid("domain is not running"));
+            }
+            Ok(MemoryBytes(
+                (0..size).map(|i| start.wrapping_add(i) as u8).collect(),
+            ))
         })
     }
 }

@@ -30,8 +30,8 @@ use crate::auth::{self, Prompter};
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
-    InterfaceStats, MemoryStats, Messages, ParamRoom, ParamsAnswer, SchedulerType, SecurityLabel,
-    SetParams, Stopped, TypedParams, Vcpus,
+    InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom, ParamsAnswer, SchedulerType,
+    SecurityLabel, SetParams, Stopped, TypedParams, Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
@@ -1128,6 +1128,15 @@ impl DomainDriver for TestDriver {
     }
     fn domain_set_perf_events(&self, d: &DomainRef, p: SetParams, flags: u32) -> Result<()> {
         self.set_perf_events(d, p, flags)
+    }
+    fn domain_memory_peek(
+        &self,
+        d: &DomainRef,
+        start: u64,
+        size: u64,
+        flags: u32,
+    ) -> Result<MemoryBytes> {
+        self.memory_peek(d, start, size, flags)
     }
 }
 

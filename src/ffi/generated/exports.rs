@@ -593,7 +593,7 @@ use std::os::raw::*;
     glue!(Domain(dom), virDomainManagedSaveRemove, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_managed_save_remove(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryPeek(dom: virDomainPtr, start: c_ulonglong, size: usize, buffer: *mut c_void, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainMemoryPeek, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainMemoryPeek, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_start = arg(&cx, start, "start")?; let a_size = arg(&cx, size, "size")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(buffer, "buffer"), size,), || this.driver().domain().domain_memory_peek(&this.domain, a_start, a_size, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryStats(dom: virDomainPtr, stats: virDomainMemoryStatPtr, nr_stats: c_uint, flags: c_uint) -> c_int {
     glue!(Domain(dom), virDomainMemoryStats, 20, |cx| { let this = cx.domain(dom)?; let a_nr_stats = arg(&cx, nr_stats, "nr_stats")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(stats, "stats"),), || this.driver().domain().domain_memory_stats(&this.domain, a_nr_stats, a_flags)) })

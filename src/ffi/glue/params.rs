@@ -4,10 +4,12 @@
 
 use super::domain::c_param;
 use super::{Cx, FromC, Out, Reply};
-use crate::driver::family::{public_invalid_arg, ParamRoom, ParamsAnswer, SetParams, TypedParams};
+use crate::driver::family::{
+    public_invalid_arg, MemoryBytes, ParamRoom, ParamsAnswer, SetParams, TypedParams,
+};
 use crate::error::Result;
 use crate::ffi::generated::types::virTypedParameterPtr;
-use std::os::raw::c_int;
+use std::os::raw::{c_int, c_void};
 
 /// The public layer's checks of a getter's array and count: the count is given and not
 /// negative, and an array comes with a room above 0.
@@ -88,5 +90,34 @@ impl FromC<(virTypedParameterPtr, c_int)> for SetParams {
         }
         // SAFETY: handed on under the caller's promise.
         Ok(SetParams(unsafe { TypedParams::from_c(c, cx, arg) }?))
+    }
+}
+
+/// A byte count (virDomainMemoryPeek's `size`).
+impl FromC<usize> for u64 {
+    unsafe fn from_c(c: usize, _cx: &Cx, _arg: &'static str) -> Result<Self> {
+        Ok(c as u64)
+    }
+}
+
+/// Bytes into the caller's buffer of `size` bytes: the public layer wants a buffer when `size` is
+/// above 0.
+impl Reply<c_int, (Out<*mut c_void>, usize)> for MemoryBytes {
+    fn check(outs: &(Out<*mut c_void>, usize), cx: &Cx) -> Result<()> {
+        let (Out(buffer, arg), size) = *outs;
+        match buffer.is_null() && size > 0 {
+            true => Err(cx.null_arg(arg)),
+            false => Ok(()),
+        }
+    }
+    unsafe fn reply(self, outs: (Out<*mut c_void>, usize), _: &Cx) -> Result<c_int> {
+        let (Out(buffer, _), size) = outs;
+        let n = self.0.len().min(size);
+        if n > 0 {
+            // SAFETY: the caller's buffer holds `size` bytes (checked non-NULL when size > 0);
+            // n <= size.
+            unsafe { std::ptr::copy_nonoverlapping(self.0.as_ptr(), buffer as *mut u8, n) };
+        }
+        Ok(0)
     }
 }
