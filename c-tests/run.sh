@@ -36,7 +36,7 @@ else
 fi
 
 # Programs compared with the reference, and what each needs to link.
-differential="lifecycle errprobe threads typedparams errown errhandler closefree testauth bytes newdef testnode testdomain network interface storage listmax callbackids"
+differential="lifecycle errprobe threads typedparams errown errhandler closefree testauth bytes newdef testnode testdomain network interface storage listmax callbackids testparams"
 for prog in $differential; do
     src="c-tests/$prog.c"
     if ! gcc $CFLAGS -Iinclude -o "$out/$prog.ours" "$src" -L"$lib" -lvirt -lpthread; then
@@ -157,6 +157,8 @@ PY
 else
     bad "nullprobe-valid: compile"
 fi
+
+[ $have_api = 1 ] && [ -s "$out/nullprobe.ours.out" ] && { python3 gen/coverage.py --check "$out/nullprobe.ours.out" "$out/nullprobe-valid.ours.out" && ok "testdriver coverage table (gen/reference/testdriver-coverage.md) is current" || bad "testdriver coverage table is stale: python3 gen/coverage.py $out/nullprobe.ours.out $out/nullprobe-valid.ours.out"; }
 
 # Read-only connections: every call the reference's public layer refuses there (before any argument
 # check the probe's non-NULL arguments could trip), ours refuses with the same error.

@@ -374,6 +374,37 @@ STORAGE_ENTRIES = {
 # passes as NULL) before refusing. Name -> the refusal's error domain.
 STORAGE_READ_ONLY = {"virStorageVolCreateXMLFrom": 18}
 
+# The domain's typed-parameter functions (blkio, memory, NUMA, interface, block I/O tune, perf).
+DOMAIN_PARAMS_ENTRIES = {
+    "virDomainGetBlkioParameters": "DomainDriver::domain_blkio_parameters",
+    "virDomainSetBlkioParameters": "DomainDriver::domain_set_blkio_parameters",
+    "virDomainGetMemoryParameters": "DomainDriver::domain_memory_parameters",
+    "virDomainSetMemoryParameters": "DomainDriver::domain_set_memory_parameters",
+    "virDomainGetNumaParameters": "DomainDriver::domain_numa_parameters",
+    "virDomainSetNumaParameters": "DomainDriver::domain_set_numa_parameters",
+    "virDomainGetInterfaceParameters": "DomainDriver::domain_interface_parameters",
+    "virDomainSetInterfaceParameters": "DomainDriver::domain_set_interface_parameters",
+    "virDomainGetBlockIoTune": "DomainDriver::domain_block_io_tune",
+    "virDomainSetBlockIoTune": "DomainDriver::domain_set_block_io_tune",
+    "virDomainGetPerfEvents": "DomainDriver::domain_perf_events",
+    "virDomainSetPerfEvents": "DomainDriver::domain_set_perf_events",
+    "virDomainMemoryPeek": "DomainDriver::domain_memory_peek",
+}
+# Their setters' arrays (inputs with their count), and their getters' arrays that the caller sizes
+# by `*nparams` (0 asks for the count): the pair is both an input (the room) and the outputs.
+DOMAIN_PARAMS_ARRAY_INPUTS = {
+    f"virDomainSet{n}": "params" for n in
+    ("BlkioParameters", "MemoryParameters", "NumaParameters", "InterfaceParameters", "BlockIoTune",
+     "PerfEvents")
+}
+# A buffer the caller sizes by an earlier argument: function -> (size argument, buffer argument);
+# the size is an input and goes with the buffer to the answer.
+SIZED_BUFFERS = {"virDomainMemoryPeek": ("size", "buffer")}
+PARAMS_INTO = {
+    f"virDomainGet{n}": "params" for n in
+    ("BlkioParameters", "MemoryParameters", "NumaParameters", "InterfaceParameters", "BlockIoTune")
+}
+
 NODE_DEVICE_ENTRIES = {
 }
 
@@ -393,7 +424,7 @@ STREAM_ENTRIES = {
 }
 
 # One table per family, so that work on one family touches its own.
-DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES}
+DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES}
 
 
 # The family accessor of a driver (src/driver/mod.rs's Driver) for each family trait.
@@ -712,6 +743,7 @@ ARRAY_INPUTS = {
     "virDomainSetSchedulerParameters": "params", "virDomainSetSchedulerParametersFlags": "params",
     "virDomainSendKey": "keycodes",
     "virDomainFSFreeze": "mountpoints", "virDomainFSThaw": "mountpoints",
+    **DOMAIN_PARAMS_ARRAY_INPUTS,
 }
 
 IN_TYPES = {"const char *", "int", "unsigned int", "long long", "unsigned long long", "unsigned long",
@@ -729,11 +761,23 @@ def glue_args(fn):
         t = re.sub(r"\s*\bconst$", "", re.sub(r"\s+", " ", t.strip()))
         ident = rust_ident(n)
         nxt = args[i + 1] if i + 1 < len(args) else None
-        if t in IN_TYPES or t in OBJECT_KINDS or t == "virDomainPtr":
+        sized = SIZED_BUFFERS.get(fn.get("name"))
+        if sized and n == sized[0]:
+            out.append(("in", ident, n))
+        elif sized and n == sized[1]:
+            out.append(("out", f"Out({ident}, \"{n}\")"))
+            out.append(("out", rust_ident(sized[0])))
+        elif t in IN_TYPES or t in OBJECT_KINDS or t == "virDomainPtr":
             out.append(("in", ident, n))
         elif ARRAY_INPUTS.get(fn.get("name")) == n and nxt:
             # An array the caller fills and its length: one input, converted as a pair.
             out.append(("in", f"({ident}, {rust_ident(nxt[0])})", n))
+            i += 1
+        elif PARAMS_INTO.get(fn.get("name")) == n and nxt:
+            # The caller's array and its room: the room goes in, the array and count come out.
+            out.append(("in", f"({ident}, {rust_ident(nxt[0])})", n))
+            out.append(("out", f"Out({ident}, \"{n}\")"))
+            out.append(("out", f"Out({rust_ident(nxt[0])}, \"{nxt[0]}\")"))
             i += 1
         elif OUT_WITH_SIZE.get(fn.get("name")) == n and nxt:
             # An array or struct the caller gives and its size: the answer's checks need both.

@@ -412,8 +412,34 @@ pub fn esc(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
+/// What a driver keeps beside a definition and shows in its XML (the test driver's title,
+/// description, metadata, vcpu counts and pinning, and the defaults its parser fills in).
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The children of `<metadata>`, each written already (indented by four spaces).
+    pub metadata: Vec<String>,
+    /// The maximum vcpus when the driver keeps them apart from the definition.
+    pub max_vcpus: Option<u32>,
+    /// The vcpus online when fewer than the maximum.
+    pub current_vcpus: Option<u32>,
+    /// The children of `<cputune>`, each written already (indented by four spaces).
+    pub cputune: Vec<String>,
+    /// The architecture when the definition names none.
+    pub default_arch: Option<String>,
+    /// `<boot dev='hd'/>` and `<clock offset='utc'/>` when the definition has none, as libvirt's
+    /// parser adds them.
+    pub boot_and_clock: bool,
+}
+
 /// The definition written back as libvirt-style XML; `id` is the live id (None when inactive).
 pub fn format(def: &DomainDef, id: Option<i32>) -> String {
+    format_shown(def, id, &Shown::default())
+}
+
+/// [`format`] with what a driver keeps beside the definition.
+pub fn format_shown(def: &DomainDef, id: Option<i32>, shown: &Shown) -> String {
     let mut x = String::new();
     match id {
         Some(id) => x.push_str(&format!(
@@ -425,6 +451,17 @@ pub fn format(def: &DomainDef, id: Option<i32>) -> String {
     }
     x.push_str(&format!("  <name>{}</name>\n", esc(&def.name)));
     x.push_str(&format!("  <uuid>{}</uuid>\n", uuid::format(&def.uuid)));
+    if let Some(t) = &shown.title {
+        x.push_str(&format!("  <title>{}</title>\n", esc(t)));
+    }
+    if let Some(d) = &shown.description {
+        x.push_str(&format!("  <description>{}</description>\n", esc(d)));
+    }
+    if !shown.metadata.is_empty() {
+        x.push_str("  <metadata>\n");
+        shown.metadata.iter().for_each(|m| x.push_str(m));
+        x.push_str("  </metadata>\n");
+    }
     x.push_str(&format!(
         "  <memory unit='KiB'>{}</memory>\n",
         def.memory_kib
@@ -433,18 +470,41 @@ pub fn format(def: &DomainDef, id: Option<i32>) -> String {
         "  <currentMemory unit='KiB'>{}</currentMemory>\n",
         def.current_memory_kib
     ));
+    let max = shown.max_vcpus.unwrap_or(def.vcpus);
+    let current = match shown.current_vcpus {
+        Some(n) if n != max => format!(" current='{n}'"),
+        _ => String::new(),
+    };
     x.push_str(&format!(
-        "  <vcpu placement='static'>{}</vcpu>\n",
-        def.vcpus
+        "  <vcpu placement='static'{current}>{max}</vcpu>\n"
     ));
+    if !shown.cputune.is_empty() {
+        x.push_str("  <cputune>\n");
+        shown.cputune.iter().for_each(|m| x.push_str(m));
+        x.push_str("  </cputune>\n");
+    }
     x.push_str("  <os>\n    <type");
-    if let Some(a) = &def.arch {
+    if let Some(a) = def.arch.as_ref().or(shown.default_arch.as_ref()) {
         x.push_str(&format!(" arch='{}'", esc(a)));
     }
     if let Some(m) = &def.machine {
         x.push_str(&format!(" machine='{}'", esc(m)));
     }
-    x.push_str(&format!(">{}</type>\n  </os>\n", esc(&def.os_type)));
+    x.push_str(&format!(">{}</type>\n", esc(&def.os_type)));
+    if shown.boot_and_clock {
+        let boots: Vec<&Element> = def.os_extras.iter().filter(|e| e.name == "boot").collect();
+        match boots.is_empty() {
+            true => x.push_str("    <boot dev='hd'/>\n"),
+            false => boots.iter().for_each(|b| b.write(&mut x, 4)),
+        }
+    }
+    x.push_str("  </os>\n");
+    if shown.boot_and_clock {
+        match def.extras.iter().find(|e| e.name == "clock") {
+            Some(c) => c.write(&mut x, 2),
+            None => x.push_str("  <clock offset='utc'/>\n"),
+        }
+    }
     x.push_str(&format!(
         "  <on_poweroff>{}</on_poweroff>\n",
         esc(&def.on_poweroff)

@@ -1,6 +1,7 @@
 //! The domain family (libvirt's virHypervisorDriver `domain*` entries and the domain listings).
 //! A default body is what a driver that lacks the call answers.
 
+use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 use super::domain_values::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
     InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
@@ -449,5 +450,122 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<Stopped> {
         unsupported(VIR_FROM_DOMAIN, "virDomainCoreDumpWithFormat")
+    }
+    /// virDomainGetBlkioParameters.
+    fn domain_blkio_parameters(
+        &self,
+        _d: &DomainRef,
+        _room: ParamRoom,
+        _flags: u32,
+    ) -> Result<ParamsAnswer> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetBlkioParameters")
+    }
+    /// virDomainSetBlkioParameters.
+    fn domain_set_blkio_parameters(
+        &self,
+        _d: &DomainRef,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetBlkioParameters")
+    }
+    /// virDomainGetMemoryParameters.
+    fn domain_memory_parameters(
+        &self,
+        _d: &DomainRef,
+        _room: ParamRoom,
+        _flags: u32,
+    ) -> Result<ParamsAnswer> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetMemoryParameters")
+    }
+    /// virDomainSetMemoryParameters.
+    fn domain_set_memory_parameters(
+        &self,
+        _d: &DomainRef,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetMemoryParameters")
+    }
+    /// virDomainGetNumaParameters.
+    fn domain_numa_parameters(
+        &self,
+        _d: &DomainRef,
+        _room: ParamRoom,
+        _flags: u32,
+    ) -> Result<ParamsAnswer> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetNumaParameters")
+    }
+    /// virDomainSetNumaParameters.
+    fn domain_set_numa_parameters(
+        &self,
+        _d: &DomainRef,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetNumaParameters")
+    }
+    /// virDomainGetInterfaceParameters: `device` is an interface's name or MAC address.
+    fn domain_interface_parameters(
+        &self,
+        _d: &DomainRef,
+        _device: Option<String>,
+        _room: ParamRoom,
+        _flags: u32,
+    ) -> Result<ParamsAnswer> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetInterfaceParameters")
+    }
+    /// virDomainSetInterfaceParameters.
+    fn domain_set_interface_parameters(
+        &self,
+        _d: &DomainRef,
+        _device: Option<String>,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetInterfaceParameters")
+    }
+    /// virDomainGetBlockIoTune: `disk` is a disk's target or source path.
+    fn domain_block_io_tune(
+        &self,
+        _d: &DomainRef,
+        _disk: Option<String>,
+        _room: ParamRoom,
+        _flags: u32,
+    ) -> Result<ParamsAnswer> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetBlockIoTune")
+    }
+    /// virDomainSetBlockIoTune.
+    fn domain_set_block_io_tune(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetBlockIoTune")
+    }
+    /// virDomainGetPerfEvents.
+    fn domain_perf_events(&self, _d: &DomainRef, _flags: u32) -> Result<TypedParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetPerfEvents")
+    }
+    /// virDomainSetPerfEvents.
+    fn domain_set_perf_events(
+        &self,
+        _d: &DomainRef,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetPerfEvents")
+    }
+    /// virDomainMemoryPeek: `size` bytes of the guest's memory from `start`.
+    fn domain_memory_peek(
+        &self,
+        _d: &DomainRef,
+        _start: u64,
+        _size: u64,
+        _flags: u32,
+    ) -> Result<MemoryBytes> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMemoryPeek")
     }
 }

@@ -11,6 +11,7 @@
 mod checkpoint;
 mod connect;
 mod domain;
+mod domain_params;
 mod domain_values;
 mod event;
 mod interface;
@@ -40,6 +41,7 @@ pub use storage::{
 };
 pub use stream::StreamDriver;
 // Values of the node and domain families' answers (issue 15's node and domain functions).
+pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 pub use domain_values::*;
 pub use node::{check_cells_range, check_cpu_num, CpuMap, NodeStats, SecurityModel};
 

@@ -7,6 +7,7 @@ use crate::api::{
     DomainMemoryModFlags, DomainMetadataType, DomainModificationImpact, DomainVcpuFlags, NoFlags,
     TypedParameterFlags, VcpuState,
 };
+use crate::domain::xml::Shown;
 use crate::domain::{DomainDef, DomainRef};
 use crate::driver::family::{
     check_live_config_exclusive, check_positive, public_invalid_arg, CpuMaps, SchedulerType,
@@ -30,6 +31,8 @@ pub struct DefExtras {
     /// Each vcpu's pinning (a CPU bitmap), when set.
     vcpu_pins: Vec<Option<Vec<u8>>>,
     emulator_pin: Option<Vec<u8>>,
+    /// The typed-parameter tunables (domain_params.rs).
+    pub(super) tune: super::domain_params::Tunables,
 }
 
 impl DefExtras {
@@ -71,7 +74,7 @@ impl Extras {
             managed_save: false,
             memballoon: def.unknown_devices.iter().any(|d| d == "memballoon"),
             disks: disks_of(def),
-            nets: Vec::new(),
+            nets: nets_of(def),
             config: DefExtras::of(def),
             live: None,
         }
@@ -93,6 +96,7 @@ impl Extras {
     pub fn define(&mut self, def: &DomainDef) {
         self.config = DefExtras::of(def);
         self.disks = disks_of(def);
+        self.nets = nets_of(def);
     }
     /// The definition virDomainGetInfo reads: the live one while running.
     pub fn current(&self) -> &DefExtras {
@@ -113,6 +117,23 @@ pub fn default_devices(mut x: Extras) -> Extras {
     x.disks = vec![("vda".into(), "/guest/diskimage1".into())];
     x.nets = vec![("testnet0".into(), "aa:bb:cc:dd:ee:ff".into())];
     x
+}
+
+/// The network interfaces as (target device name, MAC address).
+fn nets_of(def: &DomainDef) -> Vec<(String, String)> {
+    let attr = |e: Option<&crate::domain::devices::Element>, name: &str| {
+        e.and_then(|e| e.attrs.iter().find(|(k, _)| k == name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    def.devices
+        .iter()
+        .filter(|d| d.name == "interface")
+        .map(|d| {
+            let child = |name: &str| d.children.iter().find(|c| c.name == name);
+            (attr(child("target"), "dev"), attr(child("mac"), "address"))
+        })
+        .collect()
 }
 
 fn disks_of(def: &DomainDef) -> Vec<(String, String)> {
@@ -205,13 +226,13 @@ fn one_def(dom: &Dom, flags: u32) -> Result<bool> {
 }
 
 impl Dom {
-    fn extras_of(&mut self, live: bool) -> &mut DefExtras {
+    pub(super) fn extras_of(&mut self, live: bool) -> &mut DefExtras {
         match (&mut self.extras.live, live) {
             (Some(l), true) => l,
             _ => &mut self.extras.config,
         }
     }
-    fn extras_ref(&self, live: bool) -> &DefExtras {
+    pub(super) fn extras_ref(&self, live: bool) -> &DefExtras {
         match (&self.extras.live, live) {
             (Some(l), true) => l,
             _ => &self.extras.config,
@@ -413,6 +434,106 @@ fn write_node(out: &mut String, n: roxmltree::Node) {
     out.push('>');
     for c in n.children() {
         write_node(out, c);
+    }
+    out.push_str(&format!("</{name}>"));
+}
+
+impl DefExtras {
+    /// What the definition's XML shows of these (xml::format_shown).
+    pub(super) fn shown(&self) -> Shown {
+        let cpuset = |map: &[u8]| {
+            let bits: Vec<u32> = (0..map.len() * 8)
+                .filter(|&b| map[b / 8] & (1 << (b % 8)) != 0)
+                .map(|b| b as u32)
+                .collect();
+            super::domain_params::format_bitmap(&bits)
+        };
+        let mut cputune: Vec<String> = self
+            .vcpu_pins
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pin)| pin.as_ref().map(|m| (i, m)))
+            .map(|(i, m)| format!("    <vcpupin vcpu='{i}' cpuset='{}'/>\n", cpuset(m)))
+            .collect();
+        if let Some(m) = &self.emulator_pin {
+            cputune.push(format!("    <emulatorpin cpuset='{}'/>\n", cpuset(m)));
+        }
+        Shown {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            metadata: self
+                .elements
+                .iter()
+                .map(|(uri, prefix, text)| metadata_element(uri, prefix, text))
+                .collect(),
+            max_vcpus: Some(self.max_vcpus),
+            current_vcpus: Some(self.vcpus),
+            cputune,
+            default_arch: Some(DEFAULT_ARCH.into()),
+            boot_and_clock: true,
+        }
+    }
+}
+
+/// The architecture the reference's test driver gives a definition that names none.
+const DEFAULT_ARCH: &str = "i686";
+
+/// A metadata element as libvirt shows it inside `<metadata>`: in its namespace under its
+/// prefix, one element a line where it has only elements inside.
+fn metadata_element(uri: &str, prefix: &str, text: &str) -> String {
+    let mut out = String::new();
+    if let Ok(doc) = roxmltree::Document::parse(text) {
+        let ns = format!(" xmlns:{prefix}=\"{}\"", escape(uri, true));
+        write_pretty(&mut out, doc.root_element(), prefix, &ns, 4);
+    }
+    out
+}
+
+fn write_pretty(out: &mut String, n: roxmltree::Node, prefix: &str, ns: &str, indent: usize) {
+    let name = format!("{prefix}:{}", n.tag_name().name());
+    out.push_str(&" ".repeat(indent));
+    out.push_str(&format!("<{name}{ns}"));
+    for a in n.attributes() {
+        out.push_str(&format!(" {}=\"{}\"", a.name(), escape(a.value(), true)));
+    }
+    let children: Vec<roxmltree::Node> = n.children().collect();
+    if children.is_empty() {
+        out.push_str("/>\n");
+    } else if children.iter().all(|c| c.is_element()) {
+        out.push_str(">\n");
+        for c in children {
+            write_pretty(out, c, prefix, "", indent + 2);
+        }
+        out.push_str(&format!("{}</{name}>\n", " ".repeat(indent)));
+    } else {
+        out.push('>');
+        for c in children {
+            write_inline(out, c, prefix);
+        }
+        out.push_str(&format!("</{name}>\n"));
+    }
+}
+
+fn write_inline(out: &mut String, n: roxmltree::Node, prefix: &str) {
+    if n.is_text() {
+        out.push_str(&escape(n.text().unwrap_or(""), false));
+        return;
+    }
+    if !n.is_element() {
+        return;
+    }
+    let name = format!("{prefix}:{}", n.tag_name().name());
+    out.push_str(&format!("<{name}"));
+    for a in n.attributes() {
+        out.push_str(&format!(" {}=\"{}\"", a.name(), escape(a.value(), true)));
+    }
+    if n.children().next().is_none() {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    for c in n.children() {
+        write_inline(out, c, prefix);
     }
     out.push_str(&format!("</{name}>"));
 }

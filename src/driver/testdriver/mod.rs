@@ -8,6 +8,7 @@ mod default_node;
 mod domain_devices;
 mod domain_extras;
 mod domain_guest;
+mod domain_params;
 mod domain_save;
 mod host;
 mod interface;
@@ -36,8 +37,8 @@ use crate::domain::StateReason;
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
-    InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
-    Vcpus,
+    InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom, ParamsAnswer, SchedulerType,
+    SecurityLabel, SetParams, Stopped, TypedParams, Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
@@ -768,7 +769,8 @@ impl DomainDriver for TestDriver {
             Some(next) if inactive => next,
             _ => &dom.def,
         };
-        Ok(domain::xml::format(def, id))
+        let shown = dom.extras_ref(id.is_some()).shown();
+        Ok(domain::xml::format_shown(def, id, &shown))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {
@@ -1061,6 +1063,92 @@ impl DomainDriver for TestDriver {
         flags: u32,
     ) -> Result<CpuStats> {
         self.cpu_stats(d, nparams, start_cpu, ncpus, flags)
+    }
+
+    // The typed-parameter functions live in domain_params.rs.
+    fn domain_blkio_parameters(
+        &self,
+        d: &DomainRef,
+        room: ParamRoom,
+        flags: u32,
+    ) -> Result<ParamsAnswer> {
+        self.blkio_parameters(d, room, flags)
+    }
+    fn domain_set_blkio_parameters(&self, d: &DomainRef, p: SetParams, flags: u32) -> Result<()> {
+        self.set_blkio_parameters(d, p, flags)
+    }
+    fn domain_memory_parameters(
+        &self,
+        d: &DomainRef,
+        room: ParamRoom,
+        flags: u32,
+    ) -> Result<ParamsAnswer> {
+        self.memory_parameters(d, room, flags)
+    }
+    fn domain_set_memory_parameters(&self, d: &DomainRef, p: SetParams, flags: u32) -> Result<()> {
+        self.set_memory_parameters(d, p, flags)
+    }
+    fn domain_numa_parameters(
+        &self,
+        d: &DomainRef,
+        room: ParamRoom,
+        flags: u32,
+    ) -> Result<ParamsAnswer> {
+        self.numa_parameters(d, room, flags)
+    }
+    fn domain_set_numa_parameters(&self, d: &DomainRef, p: SetParams, flags: u32) -> Result<()> {
+        self.set_numa_parameters(d, p, flags)
+    }
+    fn domain_interface_parameters(
+        &self,
+        d: &DomainRef,
+        device: Option<String>,
+        room: ParamRoom,
+        flags: u32,
+    ) -> Result<ParamsAnswer> {
+        self.interface_parameters(d, device, room, flags)
+    }
+    fn domain_set_interface_parameters(
+        &self,
+        d: &DomainRef,
+        device: Option<String>,
+        p: SetParams,
+        flags: u32,
+    ) -> Result<()> {
+        self.set_interface_parameters(d, device, p, flags)
+    }
+    fn domain_block_io_tune(
+        &self,
+        d: &DomainRef,
+        disk: Option<String>,
+        room: ParamRoom,
+        flags: u32,
+    ) -> Result<ParamsAnswer> {
+        self.block_io_tune(d, disk, room, flags)
+    }
+    fn domain_set_block_io_tune(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        p: SetParams,
+        flags: u32,
+    ) -> Result<()> {
+        self.set_block_io_tune(d, disk, p, flags)
+    }
+    fn domain_perf_events(&self, d: &DomainRef, flags: u32) -> Result<TypedParams> {
+        self.perf_events(d, flags)
+    }
+    fn domain_set_perf_events(&self, d: &DomainRef, p: SetParams, flags: u32) -> Result<()> {
+        self.set_perf_events(d, p, flags)
+    }
+    fn domain_memory_peek(
+        &self,
+        d: &DomainRef,
+        start: u64,
+        size: u64,
+        flags: u32,
+    ) -> Result<MemoryBytes> {
+        self.memory_peek(d, start, size, flags)
     }
 }
 

@@ -404,13 +404,13 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainGetAutostart, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(autostart.is_null(), 20, "autostart"))?; answer(&cx, (Out(autostart, "autostart"),), || this.driver().domain().domain_autostart(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlkioParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetBlkioParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Domain(domain), virDomainGetBlkioParameters, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_blkio_parameters(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockInfo(domain: virDomainPtr, disk: *const c_char, info: virDomainBlockInfoPtr, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainGetBlockInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_block_info(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockIoTune(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainGetBlockIoTune, 20, Domain(dom), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Domain(dom), virDomainGetBlockIoTune, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_disk = arg(&cx, disk, "disk")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_block_io_tune(&this.domain, a_disk, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockJobInfo(dom: virDomainPtr, disk: *const c_char, info: virDomainBlockJobInfoPtr, flags: c_uint) -> c_int {
     entry_stub!(Domain(dom), virDomainGetBlockJobInfo, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
@@ -452,7 +452,7 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainGetInfo(domain, info))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetInterfaceParameters(domain: virDomainPtr, device: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetInterfaceParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Domain(domain), virDomainGetInterfaceParameters, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_device = arg(&cx, device, "device")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_interface_parameters(&this.domain, a_device, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetJobInfo(domain: virDomainPtr, info: virDomainJobInfoPtr) -> c_int {
     entry_stub!(Domain(domain), virDomainGetJobInfo, 20, Domain(domain), Required(info.is_null(), 20, "info"))
@@ -470,7 +470,7 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainGetMaxVcpus, 20, |cx| { let this = cx.domain(domain)?; answer(&cx, (), || this.driver().domain().domain_max_vcpus(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMemoryParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetMemoryParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Domain(domain), virDomainGetMemoryParameters, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_memory_parameters(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetMessages(domain: virDomainPtr, msgs: *mut *mut *mut c_char, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainGetMessages, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(msgs.is_null(), 20, "msgs"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(msgs, "msgs"),), || this.driver().domain().domain_messages(&this.domain, a_flags)) })
@@ -482,13 +482,13 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainGetName(domain))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetNumaParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetNumaParameters, 20, Domain(domain), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Domain(domain), virDomainGetNumaParameters, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_numa_parameters(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetOSType(domain: virDomainPtr) -> *mut c_char {
     glue!(Domain(domain), virDomainGetOSType, 20, |cx| { let this = cx.domain(domain)?; answer(&cx, (), || this.driver().domain().os_type(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetPerfEvents(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetPerfEvents, 20, Domain(domain), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainGetPerfEvents, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_perf_events(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetSchedulerParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: *mut c_int) -> c_int {
     glue!(Domain(domain), virDomainGetSchedulerParameters, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_scheduler_parameters(&this.domain)) })
@@ -593,7 +593,7 @@ use std::os::raw::*;
     glue!(Domain(dom), virDomainManagedSaveRemove, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_managed_save_remove(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryPeek(dom: virDomainPtr, start: c_ulonglong, size: usize, buffer: *mut c_void, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainMemoryPeek, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainMemoryPeek, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_start = arg(&cx, start, "start")?; let a_size = arg(&cx, size, "size")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(buffer, "buffer"), size,), || this.driver().domain().domain_memory_peek(&this.domain, a_start, a_size, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMemoryStats(dom: virDomainPtr, stats: virDomainMemoryStatPtr, nr_stats: c_uint, flags: c_uint) -> c_int {
     glue!(Domain(dom), virDomainMemoryStats, 20, |cx| { let this = cx.domain(dom)?; let a_nr_stats = arg(&cx, nr_stats, "nr_stats")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(stats, "stats"),), || this.driver().domain().domain_memory_stats(&this.domain, a_nr_stats, a_flags)) })
@@ -722,10 +722,10 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainSetAutostart, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_autostart = arg(&cx, autostart, "autostart")?; answer(&cx, (), || this.driver().domain().domain_set_autostart(&this.domain, a_autostart)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlkioParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetBlkioParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetBlkioParameters, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_blkio_parameters(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlockIoTune(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainSetBlockIoTune, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainSetBlockIoTune, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_block_io_tune(&this.domain, a_disk, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlockThreshold(domain: virDomainPtr, dev: *const c_char, threshold: c_ulonglong, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSetBlockThreshold, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(dev.is_null(), 20, "dev"))
@@ -737,7 +737,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainSetIOThreadParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetInterfaceParameters(domain: virDomainPtr, device: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetInterfaceParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetInterfaceParameters, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_device = arg(&cx, device, "device")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_interface_parameters(&this.domain, a_device, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLaunchSecurityState(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_stub!(Domain(domain), virDomainSetLaunchSecurityState, 20, Required(params.is_null(), 20, "params"))
@@ -755,7 +755,7 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainSetMemoryFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Arg(memory == 0, 20, "memory", "memory in virDomainSetMemoryFlags must not be zero"))?; let a_memory = arg(&cx, memory, "memory")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_memory_flags(&this.domain, a_memory, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetMemoryParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetMemoryParameters, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_memory_parameters(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetMemoryStatsPeriod(domain: virDomainPtr, period: c_int, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainSetMemoryStatsPeriod, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_period = arg(&cx, period, "period")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_memory_stats_period(&this.domain, a_period, a_flags)) })
@@ -764,10 +764,10 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainSetMetadata, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_type = arg(&cx, r#type, "type")?; let a_metadata = arg(&cx, metadata, "metadata")?; let a_key = arg(&cx, key, "key")?; let a_uri = arg(&cx, uri, "uri")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_metadata(&this.domain, a_type, a_metadata, a_key, a_uri, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetNumaParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetNumaParameters, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetNumaParameters, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_numa_parameters(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetPerfEvents(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSetPerfEvents, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetPerfEvents, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_perf_events(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetSchedulerParameters(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int) -> c_int {
     glue!(Domain(domain), virDomainSetSchedulerParameters, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; answer(&cx, (), || this.driver().domain().domain_set_scheduler_parameters(&this.domain, a_params)) })

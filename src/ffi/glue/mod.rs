@@ -7,6 +7,7 @@
 
 mod domain;
 mod node;
+mod params;
 mod storage;
 
 use crate::domain::{uuid, DomainRef};
