@@ -40,6 +40,10 @@ impl Layout {
     pub fn domain_dir(&self, id: i32, name: &str) -> PathBuf {
         self.root.join(format!("lib/qemu/domain-{id}-{name}"))
     }
+    /// The guest's master key (random bytes qemu reads through its `masterKey0` secret object).
+    pub fn master_key(&self, id: i32, name: &str) -> PathBuf {
+        self.domain_dir(id, name).join("master-key.aes")
+    }
     pub fn monitor_socket(&self, id: i32, name: &str) -> PathBuf {
         self.domain_dir(id, name).join("monitor.sock")
     }
