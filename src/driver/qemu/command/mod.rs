@@ -9,8 +9,8 @@ mod pci;
 mod support;
 
 use crate::domain::{uuid, DomainDef};
-use std::path::Path;
 use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_FROM_QEMU};
+use std::path::Path;
 
 /// The fd number the monitor's listening socket has in qemu.
 pub(crate) const MONITOR_FD: i32 = 3;

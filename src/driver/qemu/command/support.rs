@@ -3,9 +3,7 @@
 
 use crate::domain::devices::Element;
 use crate::domain::DomainDef;
-use crate::error::{
-    Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_SYSTEM_ERROR, VIR_FROM_QEMU, VIR_FROM_RPC,
-};
+use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_FROM_QEMU, VIR_FROM_RPC};
 
 fn unsupported(what: String) -> Error {
     Error::with(
@@ -276,14 +274,12 @@ pub fn check_startable(def: &DomainDef) -> Result<()> {
     Ok(())
 }
 
-/// The reference's error when it cannot reach one of libvirt's daemons.
+/// The reference's error when it cannot reach one of libvirt's daemons (errno ENOENT in int1).
 fn daemon_missing(daemon: &str) -> Error {
-    Error::with(
-        VIR_ERR_SYSTEM_ERROR,
+    Error::system(
         VIR_FROM_RPC,
-        format!(
-            "Failed to connect socket to '/var/run/libvirt/{daemon}-sock': No such file or directory"
-        ),
+        libc::ENOENT,
+        format!("Failed to connect socket to '/var/run/libvirt/{daemon}-sock'"),
     )
 }
 
