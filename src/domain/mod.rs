@@ -1,6 +1,7 @@
 //! Domains as drivers keep them: definitions parsed from XML, states and reasons, UUIDs.
 
 pub mod devices;
+pub mod graphics_auth;
 mod state;
 pub mod uuid;
 pub mod xml;

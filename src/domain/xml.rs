@@ -321,6 +321,7 @@ pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Err
             }
         }
     }
+    super::graphics_auth::normalize(&mut def)?;
     Ok(def)
 }
 

@@ -353,7 +353,12 @@ impl DomainDriver for QemuDriver {
             Some(next) if inactive => next,
             _ => &i.def,
         };
-        Ok(domain::devices::format_full(def, id))
+        if flags.contains(DomainXMLFlags::SECURE) {
+            return Ok(domain::devices::format_full(def, id));
+        }
+        let mut shown = def.clone();
+        domain::graphics_auth::hide_passwords(&mut shown);
+        Ok(domain::devices::format_full(&shown, id))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {

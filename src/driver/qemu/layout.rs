@@ -37,17 +37,24 @@ impl Layout {
     pub fn status_file(&self, name: &str) -> PathBuf {
         self.run_dir().join(format!("{name}.xml"))
     }
+    /// The guest's private directory: libvirt's short name keeps 20 characters of its name.
     pub fn domain_dir(&self, id: i32, name: &str) -> PathBuf {
-        self.root.join(format!("lib/qemu/domain-{id}-{name}"))
+        self.root
+            .join(format!("lib/qemu/domain-{id}-{}", short_name(name)))
+    }
+    /// The guest's master key (random bytes qemu reads through its `masterKey0` secret object).
+    pub fn master_key(&self, id: i32, name: &str) -> PathBuf {
+        self.domain_dir(id, name).join("master-key.aes")
     }
     pub fn monitor_socket(&self, id: i32, name: &str) -> PathBuf {
         self.domain_dir(id, name).join("monitor.sock")
     }
     /// Generated channel sockets: libvirt's short name keeps 20 characters of the guest's name.
     pub fn channel_dir(&self, id: i32, name: &str) -> PathBuf {
-        let short: String = name.chars().take(20).collect();
-        self.root
-            .join(format!("lib/qemu/channel/target/domain-{id}-{short}"))
+        self.root.join(format!(
+            "lib/qemu/channel/target/domain-{id}-{}",
+            short_name(name)
+        ))
     }
     pub fn log_dir(&self) -> PathBuf {
         self.root.join("log/qemu")
@@ -65,6 +72,11 @@ impl Layout {
     pub fn config_file(&self, name: &str) -> PathBuf {
         self.config_dir().join(format!("{name}.xml"))
     }
+}
+
+/// libvirt's short name of a guest in its directories' names: its first 20 characters.
+fn short_name(name: &str) -> String {
+    name.chars().take(20).collect()
 }
 
 /// Write a file atomically: a temporary file beside it, fsync, rename. Readable by its owner only

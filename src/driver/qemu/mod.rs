@@ -16,6 +16,7 @@ mod harness;
 pub mod layout;
 pub mod qmp;
 mod reconnect;
+mod secrets;
 mod start;
 pub mod status;
 mod stop;

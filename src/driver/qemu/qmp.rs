@@ -197,7 +197,7 @@ impl Monitor {
             "qemuMonitorSend",
             line!(),
             "Send command '{}'",
-            line.trim_end()
+            shown(&msg)
         );
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         if w.write_all(line.as_bytes()).is_err() {
@@ -248,6 +248,22 @@ impl Monitor {
         true
     }
 }
+
+/// A command as the debug log shows it: a password argument (`set_password`) is hidden, since
+/// the log is no place for secrets (the reference logs it; we deliberately do not).
+fn shown(msg: &Value) -> String {
+    match msg.get("arguments").and_then(|a| a.get("password")) {
+        Some(_) => {
+            let mut m = msg.clone();
+            m["arguments"]["password"] = Value::String(HIDDEN.into());
+            m.to_string()
+        }
+        None => msg.to_string(),
+    }
+}
+
+/// What a hidden secret shows as in the log.
+const HIDDEN: &str = "<hidden>";
 
 fn close_pending(pending: &Pending) {
     let waiters = pending.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -313,6 +329,16 @@ fn read_loop(mut reader: BufReader<UnixStream>, pending: Pending, on_event: Even
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        let m = json!({ "execute": "set_password", "arguments": { "protocol": "vnc", "password": "s3cr3t", "connected": "keep" }, "id": 4 });
+        let text = shown(&m);
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("\"password\":\"<hidden>\""), "{text}");
+        let cont = json!({ "execute": "cont", "id": 5 });
+        assert_eq!(shown(&cont), cont.to_string());
+    }
 
     /// A fake qemu on one end of a socket pair: greets, answers the capabilities negotiation,
     /// then runs `after` on its stream.

@@ -58,19 +58,29 @@ impl QemuDriver {
     ) -> Result<()> {
         let config = vm.lock().def.clone();
         command::check_supported(&config)?;
-        command::check_startable(&config)?;
+        // The reference gives the start its id before it looks for the daemons a guest needs: a
+        // start refused for want of one still uses up an id.
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        command::check_startable(&config)?;
         let l = &self.layout;
         let ctx = command::live::Context {
             channel_dir: l.channel_dir(id, &config.name),
         };
         let def = command::live::expand(&config, &ctx);
-        let argv = command::args(&def)?;
         let name = def.name.clone();
+        let master_key = l.master_key(id, &name);
+        let argv = command::args(&def, &master_key)?;
         let domain_dir = l.domain_dir(id, &name);
         mkdir(&domain_dir)?;
         layout::set_mode(&domain_dir, layout::DOMAIN_DIR)
             .map_err(|e| sys_err(&e, format!("cannot set mode of '{}'", domain_dir.display())))?;
+        secrets::write_master_key(&master_key).map_err(|e| {
+            self.cleanup_files(&name, id, false);
+            sys_err(
+                &e,
+                format!("failed to write master key file '{}'", master_key.display()),
+            )
+        })?;
         mkdir(&l.log_dir())?;
         if def.devices.iter().any(|d| d.name == "channel") {
             mkdir(&ctx.channel_dir)?;
@@ -245,6 +255,9 @@ impl QemuDriver {
                     )))
                 }
             }
+        }
+        if let Err(e) = self.set_graphics_passwords(&def, &mon) {
+            return Err(abort(e));
         }
         if let Err(e) = self.watch(vm, &run) {
             return Err(abort(e));

@@ -394,11 +394,20 @@ fn graphics(g: &Element, a: &mut Args) {
             if let Some(ws) = g.attr("websocket") {
                 v.push_str(&format!(",websocket={ws}"));
             }
+            // The password itself goes over the monitor (set_password) before the guest runs:
+            // /proc/PID/cmdline is readable by every local user.
+            if g.attr("passwd").is_some() {
+                v.push_str(",password=on");
+            }
             v.push_str(",audiodev=audio1");
             a.opt("-vnc", v);
         }
         Some("spice") => {
-            let mut s = format!("port={port},addr={addr},disable-ticketing=on");
+            let mut s = format!("port={port},addr={addr}");
+            // With a password, tickets stay on and the password comes over the monitor.
+            if g.attr("passwd").is_none() {
+                s.push_str(",disable-ticketing=on");
+            }
             if g.child_attr("image", "compression") == Some("off") {
                 s.push_str(",image-compression=off");
             }

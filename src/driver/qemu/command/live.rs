@@ -437,29 +437,50 @@ fn assign_usb_ports(def: &mut DomainDef) {
     }
 }
 
-/// The first port from `from` nobody listens on at `addr` (what libvirt's port allocator gives).
-fn free_port(addr: &str, from: u16) -> u16 {
-    (from..from.saturating_add(100))
+/// The first port from `from` nobody listens on at `addr` and this guest has not taken yet (what
+/// libvirt's port allocator gives); it is then taken.
+fn free_port(addr: &str, from: u16, taken: &mut Vec<u16>) -> u16 {
+    let port = (from..from.saturating_add(100))
+        .filter(|p| !taken.contains(p))
         .find(|p| std::net::TcpListener::bind((addr, *p)).is_ok())
-        .unwrap_or(from)
+        .unwrap_or(from);
+    taken.push(port);
+    port
+}
+
+/// Does the graphics device ask for a port chosen for it?
+fn auto_port(g: &Element) -> bool {
+    g.attr("autoport") == Some("yes") || g.attr("port").is_none_or(|p| p == "-1")
 }
 
 /// VNC and SPICE: the listen address shown both ways, automatic ports chosen.
 pub fn graphics_ports(def: &mut DomainDef) {
+    // Two graphics with automatic ports (VNC and SPICE) get two ports, as in the reference.
+    let mut taken: Vec<u16> = def
+        .devices
+        .iter()
+        .filter(|d| d.name == "graphics")
+        .flat_map(|g| {
+            [
+                g.attr("port").filter(|_| !auto_port(g)),
+                g.attr("websocket"),
+            ]
+        })
+        .filter_map(|p| p?.parse().ok())
+        .collect();
     for g in def.devices.iter_mut().filter(|d| d.name == "graphics") {
         let addr = g
             .attr("listen")
             .or_else(|| g.child_attr("listen", "address"))
             .unwrap_or("127.0.0.1")
             .to_string();
-        let auto = g.attr("autoport") == Some("yes") || g.attr("port").is_none_or(|p| p == "-1");
-        if auto {
-            let port = free_port(&addr, 5900);
+        if auto_port(g) {
+            let port = free_port(&addr, 5900, &mut taken);
             g.set_attr("port", &port.to_string());
             g.set_attr("autoport", "yes");
         }
         if g.attr("websocket") == Some("-1") {
-            let ws = free_port(&addr, 5700);
+            let ws = free_port(&addr, 5700, &mut taken);
             g.set_attr("websocket", &ws.to_string());
         }
         if g.attr("tlsPort") == Some("-1") {
@@ -473,6 +494,10 @@ pub fn graphics_ports(def: &mut DomainDef) {
             "autoport" => 2,
             "websocket" => 3,
             "listen" => 4,
+            // The password's attributes come last, as the reference writes them.
+            "passwd" => 6,
+            "passwdValidTo" => 7,
+            "connected" => 8,
             _ => 5,
         };
         g.attrs.sort_by_key(|(k, _)| rank(k));

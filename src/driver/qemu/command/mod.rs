@@ -10,9 +10,12 @@ mod support;
 
 use crate::domain::{uuid, DomainDef};
 use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_FROM_QEMU};
+use std::path::Path;
 
 /// The fd number the monitor's listening socket has in qemu.
 pub(crate) const MONITOR_FD: i32 = 3;
+/// The id of the secret object holding the guest's master key (the reference's name).
+const MASTER_KEY_ALIAS: &str = "masterKey0";
 
 /// Refuse what we cannot create, by name, instead of dropping it silently.
 pub fn check_supported(def: &DomainDef) -> Result<()> {
@@ -101,7 +104,8 @@ pub fn kvm_usable() -> bool {
 }
 
 /// The command line of a live definition (live::expand): the reference's options in its order.
-pub fn args(def: &DomainDef) -> Result<Vec<String>> {
+/// `master_key` is the guest's key file (libvirt's `masterKey0`, for secrets qemu is given).
+pub fn args(def: &DomainDef, master_key: &Path) -> Result<Vec<String>> {
     let accel = if def.virt_type == "kvm" {
         if !kvm_usable() {
             return Err(Error::with(
@@ -120,6 +124,13 @@ pub fn args(def: &DomainDef) -> Result<Vec<String>> {
         format!("guest={},debug-threads=on", json::optval(&def.name)),
     );
     a.flag("-S");
+    a.object(
+        json::Obj::new()
+            .s("qom-type", "secret")
+            .s("id", MASTER_KEY_ALIAS)
+            .s("format", "raw")
+            .s("file", &master_key.display().to_string()),
+    );
     machine::machine(def, accel, &mut a);
     a.opt("-uuid", uuid::format(&def.uuid));
     machine::smbios(def, &mut a);
@@ -173,6 +184,13 @@ mod tests {
         assert!(smm.contains("<features><smm>"), "{smm}");
         let nic = refused("<devices><interface type='network'/></devices>").unwrap();
         assert!(nic.contains("virtnetworkd-sock"), "{nic}");
+        let luks = refused(
+            "<devices><disk type='file' device='disk'><source file='/d.qcow2'>\
+             <encryption format='luks'><secret type='passphrase' uuid='0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f'/>\
+             </encryption></source><target dev='vda' bus='virtio'/></disk></devices>",
+        )
+        .unwrap();
+        assert!(luks.contains("virtsecretd-sock"), "{luks}");
         let hostdev = refused("<devices><hostdev mode='subsystem' type='pci'/></devices>").unwrap();
         assert!(hostdev.contains("<hostdev type='pci'>"), "{hostdev}");
         let efi = refused("").is_none()

@@ -3,9 +3,7 @@
 
 use crate::domain::devices::Element;
 use crate::domain::DomainDef;
-use crate::error::{
-    Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_SYSTEM_ERROR, VIR_FROM_QEMU, VIR_FROM_RPC,
-};
+use crate::error::{Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_FROM_QEMU, VIR_FROM_RPC};
 
 fn unsupported(what: String) -> Error {
     Error::with(
@@ -266,11 +264,27 @@ pub fn check_startable(def: &DomainDef) -> Result<()> {
         .iter()
         .any(|d| d.name == "interface" && d.attr("type") == Some("network"));
     if network {
-        return Err(Error::with(
-            VIR_ERR_SYSTEM_ERROR,
-            VIR_FROM_RPC,
-            "Failed to connect socket to '/var/run/libvirt/virtnetworkd-sock': No such file or directory",
-        ));
+        return Err(daemon_missing("virtnetworkd"));
+    }
+    // A disk's encryption passphrase or login lives in a libvirt secret, which the secret daemon
+    // keeps; the reference fails the start the same way without it.
+    if def.devices.iter().any(needs_secret) {
+        return Err(daemon_missing("virtsecretd"));
     }
     Ok(())
+}
+
+/// The reference's error when it cannot reach one of libvirt's daemons (errno ENOENT in int1).
+fn daemon_missing(daemon: &str) -> Error {
+    Error::system(
+        VIR_FROM_RPC,
+        libc::ENOENT,
+        format!("Failed to connect socket to '/var/run/libvirt/{daemon}-sock'"),
+    )
+}
+
+/// A disk whose encryption or authentication refers to a libvirt secret.
+fn needs_secret(d: &Element) -> bool {
+    let refers = |e: &Element| e.child("encryption").is_some() || e.child("auth").is_some();
+    d.name == "disk" && (refers(d) || d.child("source").is_some_and(refers))
 }
