@@ -375,6 +375,18 @@ STORAGE_ENTRIES = {
 STORAGE_READ_ONLY = {"virStorageVolCreateXMLFrom": 18}
 
 NODE_DEVICE_ENTRIES = {
+    "virNodeNumOfDevices": "NodeDeviceDriver::nodedev_count",
+    "virNodeListDevices": "NodeDeviceDriver::nodedev_names",
+    "virConnectListAllNodeDevices": "NodeDeviceDriver::nodedev_list_all",
+    "virNodeDeviceLookupByName": "NodeDeviceDriver::nodedev_lookup_by_name",
+    "virNodeDeviceGetXMLDesc": "NodeDeviceDriver::nodedev_xml_desc",
+    "virNodeDeviceGetParent": "NodeDeviceDriver::nodedev_parent",
+    "virNodeDeviceNumOfCaps": "NodeDeviceDriver::nodedev_num_of_caps",
+    "virNodeDeviceListCaps": "NodeDeviceDriver::nodedev_caps",
+    "virNodeDeviceCreateXML": "NodeDeviceDriver::nodedev_create_xml",
+    "virNodeDeviceDestroy": "NodeDeviceDriver::nodedev_destroy",
+    "virConnectNodeDeviceEventRegisterAny": "NodeDeviceDriver::nodedev_events",
+    "virConnectNodeDeviceEventDeregisterAny": "NodeDeviceDriver::nodedev_events",
 }
 
 SNAPSHOT_ENTRIES = {

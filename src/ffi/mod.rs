@@ -27,6 +27,8 @@ pub(crate) mod host;
 pub(crate) mod init;
 #[allow(non_snake_case)]
 pub(crate) mod network_event;
+#[allow(non_snake_case)]
+pub(crate) mod nodedev;
 pub(crate) mod objects;
 pub(crate) mod opaque;
 #[allow(non_snake_case, non_camel_case_types)]
