@@ -161,7 +161,8 @@ static void defaults(virConnectPtr c)
     virNodeDevicePtr none = virNodeDeviceLookupByName(c, NULL);
     printf("lookup NULL: %p told=%d\n", (void *)none, told);
     show_error("lookup NULL");
-    printf("parent of NULL: %s told=%d\n", virNodeDeviceGetParent(NULL) ? "set" : "(null)", told);
+    const char *no_parent = virNodeDeviceGetParent(NULL);
+    printf("parent of NULL: %s told=%d\n", no_parent ? "set" : "(null)", told);
     show_error("parent of NULL");
     show_int("num caps of NULL", virNodeDeviceNumOfCaps(NULL));
     show_text("xml of NULL", virNodeDeviceGetXMLDesc(NULL, 0));

@@ -402,6 +402,7 @@ NWFILTER_ENTRIES = {
 }
 
 STREAM_ENTRIES = {
+    "virDomainScreenshot": "StreamDriver::stream_screenshot",
 }
 
 # One table per family, so that work on one family touches its own.
@@ -702,6 +703,8 @@ def dispatch_target(fn):
         return f"Domain({rust_ident(args[0][0])})"
     if args and args[0][1] in OBJECT_KINDS:
         return f"Object(objects::connection_of::<{OBJECT_KINDS[args[0][1]]}>, {rust_ident(args[0][0])} as usize)"
+    if args and args[0][1] == "virStreamPtr":
+        return f"Object(crate::ffi::stream::connection_of, {rust_ident(args[0][0])} as usize)"
     return "Nothing"
 
 

@@ -36,6 +36,8 @@ pub mod qemu_process;
 #[allow(non_snake_case)]
 pub(crate) mod storage_event;
 #[allow(non_snake_case)]
+pub(crate) mod stream;
+#[allow(non_snake_case)]
 pub(crate) mod typed_params;
 #[allow(non_snake_case)]
 pub(crate) mod util;

@@ -40,7 +40,7 @@ pub use storage::{
     StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
     StorageVolRef,
 };
-pub use stream::StreamDriver;
+pub use stream::{Screenshot, StreamDriver};
 // Values of the node and domain families' answers (issue 15's node and domain functions).
 pub use domain_values::*;
 pub use node::{check_cells_range, check_cpu_num, CpuMap, NodeStats, SecurityModel};

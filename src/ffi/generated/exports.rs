@@ -710,7 +710,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainSaveParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainScreenshot(domain: virDomainPtr, stream: virStreamPtr, screen: c_uint, flags: c_uint) -> *mut c_char {
-    entry_stub!(Domain(domain), virDomainScreenshot, 20, Domain(domain))
+    entry!(Domain(domain), stream::virDomainScreenshot(domain, stream, screen, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSendKey(domain: virDomainPtr, codeset: c_uint, holdtime: c_uint, keycodes: *mut c_uint, nkeycodes: c_int, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainSendKey, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(keycodes.is_null(), 20, "keycodes"))?; let a_codeset = arg(&cx, codeset, "codeset")?; let a_holdtime = arg(&cx, holdtime, "holdtime")?; let a_keycodes = arg(&cx, (keycodes, nkeycodes), "keycodes")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_send_key(&this.domain, a_codeset, a_holdtime, a_keycodes, a_flags)) })
@@ -1451,55 +1451,55 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipePattern, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamAbort, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamAbort(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventAddCallback(stream: virStreamPtr, events: c_int, cb: virStreamEventCallback, opaque: *mut c_void, ff: virFreeCallback) -> c_int {
-    entry_stub!(Nothing, virStreamEventAddCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamEventAddCallback(stream, events, cb, opaque, ff))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventRemoveCallback(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamEventRemoveCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamEventRemoveCallback(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventUpdateCallback(stream: virStreamPtr, events: c_int) -> c_int {
-    entry_stub!(Nothing, virStreamEventUpdateCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamEventUpdateCallback(stream, events))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamFinish, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamFinish(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamFree, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamFree(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamNew(conn: virConnectPtr, flags: c_uint) -> virStreamPtr {
-    entry_stub!(Connect(conn), virStreamNew, 38, Connect(conn, 38))
+    entry!(Connect(conn), stream::virStreamNew(conn, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecv(stream: virStreamPtr, data: *mut c_char, nbytes: usize) -> c_int {
-    entry_stub!(Nothing, virStreamRecv, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecv(stream, data, nbytes))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvAll(stream: virStreamPtr, handler: virStreamSinkFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamRecvAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecvAll(stream, handler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvFlags(stream: virStreamPtr, data: *mut c_char, nbytes: usize, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamRecvFlags, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecvFlags(stream, data, nbytes, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvHole(stream: virStreamPtr, length: *mut c_longlong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamRecvHole, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecvHole(stream, length, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRef(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamRef, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRef(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSend(stream: virStreamPtr, data: *const c_char, nbytes: usize) -> c_int {
-    entry_stub!(Nothing, virStreamSend, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSend(stream, data, nbytes))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSendAll(stream: virStreamPtr, handler: virStreamSourceFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSendAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSendAll(stream, handler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSendHole(stream: virStreamPtr, length: c_longlong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamSendHole, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSendHole(stream, length, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSparseRecvAll(stream: virStreamPtr, handler: virStreamSinkFunc, holeHandler: virStreamSinkHoleFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSparseRecvAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSparseRecvAll(stream, handler, holeHandler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSparseSendAll(stream: virStreamPtr, handler: virStreamSourceFunc, holeHandler: virStreamSourceHoleFunc, skipHandler: virStreamSourceSkipFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSparseSendAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSparseSendAll(stream, handler, holeHandler, skipHandler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virTypedParamsAddBoolean(params: *mut virTypedParameterPtr, nparams: *mut c_int, maxparams: *mut c_int, name: *const c_char, value: c_int) -> c_int {
     entry!(Nothing, typed_params::virTypedParamsAddBoolean(params, nparams, maxparams, name, value))
