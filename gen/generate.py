@@ -406,6 +406,18 @@ PARAMS_INTO = {
 }
 
 NODE_DEVICE_ENTRIES = {
+    "virNodeNumOfDevices": "NodeDeviceDriver::nodedev_count",
+    "virNodeListDevices": "NodeDeviceDriver::nodedev_names",
+    "virConnectListAllNodeDevices": "NodeDeviceDriver::nodedev_list_all",
+    "virNodeDeviceLookupByName": "NodeDeviceDriver::nodedev_lookup_by_name",
+    "virNodeDeviceGetXMLDesc": "NodeDeviceDriver::nodedev_xml_desc",
+    "virNodeDeviceGetParent": "NodeDeviceDriver::nodedev_parent",
+    "virNodeDeviceNumOfCaps": "NodeDeviceDriver::nodedev_num_of_caps",
+    "virNodeDeviceListCaps": "NodeDeviceDriver::nodedev_caps",
+    "virNodeDeviceCreateXML": "NodeDeviceDriver::nodedev_create_xml",
+    "virNodeDeviceDestroy": "NodeDeviceDriver::nodedev_destroy",
+    "virConnectNodeDeviceEventRegisterAny": "NodeDeviceDriver::nodedev_events",
+    "virConnectNodeDeviceEventDeregisterAny": "NodeDeviceDriver::nodedev_events",
 }
 
 SNAPSHOT_ENTRIES = {
@@ -421,6 +433,7 @@ NWFILTER_ENTRIES = {
 }
 
 STREAM_ENTRIES = {
+    "virDomainScreenshot": "StreamDriver::stream_screenshot",
 }
 
 # One table per family, so that work on one family touches its own.
@@ -721,6 +734,8 @@ def dispatch_target(fn):
         return f"Domain({rust_ident(args[0][0])})"
     if args and args[0][1] in OBJECT_KINDS:
         return f"Object(objects::connection_of::<{OBJECT_KINDS[args[0][1]]}>, {rust_ident(args[0][0])} as usize)"
+    if args and args[0][1] == "virStreamPtr":
+        return f"Object(crate::ffi::stream::connection_of, {rust_ident(args[0][0])} as usize)"
     return "Nothing"
 
 

@@ -12,6 +12,7 @@ pub mod testdriver;
 use crate::api::{ConnectListAllDomainsFlags, DomainState};
 use crate::domain::{self, DomainDef, DomainRef};
 use crate::error::{Error, Result, VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN};
+pub use family::Screenshot;
 pub use family::{
     CheckpointRef, CloseSink, ConnectDriver, DomainCheckpointDriver, DomainDriver,
     DomainEventDriver, DomainSnapshotDriver, InterfaceDriver, InterfaceRef, NetworkDriver,

@@ -198,6 +198,14 @@ pub fn report(e: Error) {
     changed();
 }
 
+/// Record `e` as the thread's last error without raising it: the call still succeeds and no
+/// error function hears of it, as a reference driver that sets an error and answers success
+/// (the test driver's virNodeDeviceDestroy).
+pub fn leave(e: Error) {
+    LAST.with(|l| l.borrow_mut().0 = Some(e));
+    changed();
+}
+
 /// The start of a public call, in one thread-local access (the hot path of every call): clear
 /// the last error when `reset`, and give how many errors this thread has raised so far.
 pub fn begin_call(reset: bool) -> u64 {

@@ -27,12 +27,16 @@ pub(crate) mod host;
 pub(crate) mod init;
 #[allow(non_snake_case)]
 pub(crate) mod network_event;
+#[allow(non_snake_case)]
+pub(crate) mod nodedev;
 pub(crate) mod objects;
 pub(crate) mod opaque;
 #[allow(non_snake_case, non_camel_case_types)]
 pub mod qemu_process;
 #[allow(non_snake_case)]
 pub(crate) mod storage_event;
+#[allow(non_snake_case)]
+pub(crate) mod stream;
 #[allow(non_snake_case)]
 pub(crate) mod typed_params;
 #[allow(non_snake_case)]

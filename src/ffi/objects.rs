@@ -19,7 +19,7 @@ use crate::ffi::handles::{self, ConnEntry, Registry};
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_uchar};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 /// A kind of object handle: what its C pointer type is, how the reference reports a bad one,
 /// and what C reads back from it without asking the driver.
@@ -60,6 +60,9 @@ pub(crate) struct Obj<K> {
     pub domain_key: Option<usize>,
     c_name: CString,
     c_extra: CString,
+    /// A text a driver gave for the handle once and C keeps reading (virNodeDeviceGetParent's
+    /// answer for a handle made without its parent's name, as libvirt caches parentName).
+    pub fetched: OnceLock<CString>,
     refs: AtomicUsize,
 }
 
@@ -119,6 +122,7 @@ pub(crate) fn new_handle<K: Kind>(
             domain_key,
             c_name,
             c_extra,
+            fetched: OnceLock::new(),
             refs: AtomicUsize::new(1),
         }),
     );
@@ -158,6 +162,11 @@ macro_rules! kind {
     (@extra of_domain $value:tt) => {
         const OF_DOMAIN: bool = $value;
     };
+    (@extra extra_opt $field:ident) => {
+        fn c_extra(&self) -> &str {
+            self.$field.as_deref().unwrap_or_default()
+        }
+    };
     (@extra extra $field:ident) => {
         fn c_extra(&self) -> &str {
             &self.$field
@@ -179,7 +188,7 @@ kind!(StoragePoolRef, virStoragePool, (e::VIR_ERR_INVALID_STORAGE_POOL, e::VIR_F
 kind!(StorageVolRef, virStorageVol, (e::VIR_ERR_INVALID_STORAGE_VOL, e::VIR_FROM_STORAGE, "invalid storage volume pointer in %s"),
       name: name, uuid: |_| None, extra: key);
 kind!(NodeDeviceRef, virNodeDevice, (e::VIR_ERR_INVALID_NODE_DEVICE, e::VIR_FROM_NODEDEV, "invalid node device pointer in %s"),
-      name: name, uuid: |_| None);
+      name: name, uuid: |_| None, extra_opt: parent);
 kind!(SecretRef, virSecret, (e::VIR_ERR_INVALID_SECRET, e::VIR_FROM_SECRET, "Invalid secret: %s"),
       name: usage_id, uuid: |o| Some(o.uuid), usage_type: usage_type);
 kind!(NwFilterRef, virNWFilter, (e::VIR_ERR_INVALID_NWFILTER, e::VIR_FROM_NWFILTER, "Invalid network filter: %s"),

@@ -31,6 +31,7 @@ pub use event::{DomainEventDriver, NetworkEventDriver};
 pub use interface::{InterfaceDriver, InterfaceRef};
 pub use network::{NetworkDriver, NetworkRef};
 pub use node::NodeDriver;
+pub(crate) use node_device::NODE_DEVICE_EVENT_BASE;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef};
@@ -39,7 +40,7 @@ pub use storage::{
     StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
     StorageVolRef,
 };
-pub use stream::StreamDriver;
+pub use stream::{Screenshot, StreamDriver};
 // Values of the node and domain families' answers (issue 15's node and domain functions).
 pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 pub use domain_values::*;

@@ -1,10 +1,95 @@
 //! The node device family: virNodeDevice* and virNodeListDevices (libvirt's virNodeDeviceDriver).
 //! A default body is what a driver that lacks the call answers.
 
+use super::unsupported;
+use crate::error::{Result, VIR_FROM_NODEDEV};
+use crate::event::Bus;
+use std::sync::Arc;
+
+/// The event ids of node device registrations on a driver's bus: virNodeDeviceEventID offset
+/// past the domain's and the storage pools', so that one bus numbers every callback, as the
+/// reference's one event state per driver.
+pub(crate) const NODE_DEVICE_EVENT_BASE: i32 = 0x200;
+
 /// What a virNodeDevicePtr names, as libvirt's virNodeDevice holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeDeviceRef {
     pub name: String,
+    /// The parent's name the handle was made with (libvirt's parentName): set by lookups and
+    /// listings, none on the handles events carry, which ask the driver instead.
+    pub parent: Option<String>,
 }
 
-pub trait NodeDeviceDriver: Send + Sync {}
+impl NodeDeviceRef {
+    /// A device's handle named as its definition says.
+    pub fn new(name: &str, parent: Option<&str>) -> NodeDeviceRef {
+        NodeDeviceRef {
+            name: name.to_string(),
+            parent: parent.map(str::to_string),
+        }
+    }
+
+    /// What filters a registration on this device on an event bus, which knows objects by
+    /// UUID: 16 bytes derived from the name (the reference compares names).
+    pub fn event_key(name: &str) -> [u8; 16] {
+        use std::hash::{Hash, Hasher};
+        let mut key = [0u8; 16];
+        for (half, seed) in key.chunks_mut(8).zip([0x6e64_u64, 0x6576_u64]) {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            seed.hash(&mut h);
+            name.hash(&mut h);
+            half.copy_from_slice(&h.finish().to_le_bytes());
+        }
+        key
+    }
+}
+
+pub trait NodeDeviceDriver: Send + Sync {
+    /// virNodeListDevices: the names of the devices that have the capability `cap` (all with
+    /// none).
+    fn nodedev_names(&self, _cap: Option<String>, _flags: u32) -> Result<Vec<String>> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeListDevices")
+    }
+    /// virNodeNumOfDevices: the same names, counted (a call of its own: the reference's flag
+    /// errors name it).
+    fn nodedev_count(&self, _cap: Option<String>, _flags: u32) -> Result<Vec<String>> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeNumOfDevices")
+    }
+    /// virConnectListAllNodeDevices.
+    fn nodedev_list_all(&self, _flags: u32) -> Result<Vec<NodeDeviceRef>> {
+        unsupported(VIR_FROM_NODEDEV, "virConnectListAllNodeDevices")
+    }
+    /// virNodeDeviceLookupByName.
+    fn nodedev_lookup_by_name(&self, _name: String) -> Result<NodeDeviceRef> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceLookupByName")
+    }
+    /// virNodeDeviceGetXMLDesc.
+    fn nodedev_xml_desc(&self, _dev: &NodeDeviceRef, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceGetXMLDesc")
+    }
+    /// virNodeDeviceGetParent, for a handle made without its parent's name.
+    fn nodedev_parent(&self, _dev: &NodeDeviceRef) -> Result<Option<String>> {
+        Ok(None)
+    }
+    /// virNodeDeviceNumOfCaps.
+    fn nodedev_num_of_caps(&self, _dev: &NodeDeviceRef) -> Result<i32> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceNumOfCaps")
+    }
+    /// virNodeDeviceListCaps.
+    fn nodedev_caps(&self, _dev: &NodeDeviceRef) -> Result<Vec<String>> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceListCaps")
+    }
+    /// virNodeDeviceCreateXML.
+    fn nodedev_create_xml(&self, _xml: String, _flags: u32) -> Result<NodeDeviceRef> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceCreateXML")
+    }
+    /// virNodeDeviceDestroy.
+    fn nodedev_destroy(&self, _dev: &NodeDeviceRef) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceDestroy")
+    }
+    /// The bus this driver raises node device events on (virConnectNodeDeviceEventRegisterAny
+    /// and DeregisterAny); `function` is the public call that asks.
+    fn nodedev_events(&self, function: &str) -> Result<&Arc<Bus>> {
+        unsupported(VIR_FROM_NODEDEV, function)
+    }
+}

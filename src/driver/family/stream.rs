@@ -1,7 +1,20 @@
-//! The stream family: virStream* (libvirt's stream callbacks).
+//! The stream family: what a driver opens a stream on (libvirt's drivers attach a stream driver,
+//! its fd stream over a local file, to the application's stream). The stream calls themselves
+//! (virStream*) are the C boundary's (src/ffi/stream.rs); a driver only says what a stream reads.
 
-/// No driver serves this family yet: its exports are "not supported" stubs under VIR_FROM_STREAMS, the
-/// error domain the reference's public layer uses for it. A driver that comes to serve it adds
-/// the method here, with a default body returning `super::unsupported(VIR_FROM_STREAMS, "virFunctionName")`
-/// as those stubs do, and the export calls it.
-pub trait StreamDriver: Send + Sync {}
+use super::unsupported;
+use crate::domain::DomainRef;
+use crate::error::{Result, VIR_FROM_DOMAIN};
+
+/// virDomainScreenshot's answer: the image's MIME type and the file the stream then reads.
+pub struct Screenshot {
+    pub mime: String,
+    pub file: std::fs::File,
+}
+
+pub trait StreamDriver: Send + Sync {
+    /// virDomainScreenshot of `screen`.
+    fn stream_screenshot(&self, _dom: &DomainRef, _screen: u32, _flags: u32) -> Result<Screenshot> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainScreenshot")
+    }
+}

@@ -16,6 +16,7 @@ mod network;
 mod node_device;
 mod node_file;
 mod storage;
+mod stream;
 mod xml_nodes;
 
 pub use node_file::NodeInfo;
@@ -42,7 +43,7 @@ use crate::driver::family::{
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, NwFilterDriver, SecretDriver, StreamDriver,
+    DomainSnapshotDriver, Driver, NwFilterDriver, SecretDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -1156,6 +1157,5 @@ impl SecretDriver for TestDriver {}
 
 impl NwFilterDriver for TestDriver {}
 
-impl StreamDriver for TestDriver {}
 impl DomainSnapshotDriver for TestDriver {}
 impl DomainCheckpointDriver for TestDriver {}

@@ -119,7 +119,7 @@ use std::os::raw::*;
     glue!(Connect(conn), virConnectListAllNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(nets, "nets"),), || this.network().network_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNodeDevices(conn: virConnectPtr, devices: *mut *mut virNodeDevicePtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virConnectListAllNodeDevices, 22, Connect(conn, 22))
+    glue!(Connect(conn), virConnectListAllNodeDevices, 22, |cx| { let this = cx.connect(conn, 22)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(devices, "devices"),), || this.node_device().nodedev_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllSecrets(conn: virConnectPtr, secrets: *mut *mut virSecretPtr, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virConnectListAllSecrets, 30, Connect(conn, 30))
@@ -164,10 +164,10 @@ use std::os::raw::*;
     entry!(Connect(conn), network_event::virConnectNetworkEventRegisterAny(conn, net, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNodeDeviceEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
-    entry_stub!(Connect(conn), virConnectNodeDeviceEventDeregisterAny, 22, Connect(conn, 22))
+    entry!(Connect(conn), nodedev::virConnectNodeDeviceEventDeregisterAny(conn, callbackID))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNodeDeviceEventRegisterAny(conn: virConnectPtr, dev: virNodeDevicePtr, eventID: c_int, cb: virConnectNodeDeviceEventGenericCallback, opaque: *mut c_void, freecb: virFreeCallback) -> c_int {
-    entry_stub!(Connect(conn), virConnectNodeDeviceEventRegisterAny, 22, Connect(conn, 22), Required(cb.is_none(), 22, "cb"))
+    entry!(Connect(conn), nodedev::virConnectNodeDeviceEventRegisterAny(conn, dev, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedDomains(conn: virConnectPtr) -> c_int {
     entry!(Connect(conn), domain::virConnectNumOfDefinedDomains(conn))
@@ -710,7 +710,7 @@ use std::os::raw::*;
     entry_stub!(Domain(domain), virDomainSaveParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainScreenshot(domain: virDomainPtr, stream: virStreamPtr, screen: c_uint, flags: c_uint) -> *mut c_char {
-    entry_stub!(Domain(domain), virDomainScreenshot, 20, Domain(domain))
+    entry!(Domain(domain), stream::virDomainScreenshot(domain, stream, screen, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSendKey(domain: virDomainPtr, codeset: c_uint, holdtime: c_uint, keycodes: *mut c_uint, nkeycodes: c_int, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainSendKey, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(keycodes.is_null(), 20, "keycodes"))?; let a_codeset = arg(&cx, codeset, "codeset")?; let a_holdtime = arg(&cx, holdtime, "holdtime")?; let a_keycodes = arg(&cx, (keycodes, nkeycodes), "keycodes")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_send_key(&this.domain, a_codeset, a_holdtime, a_keycodes, a_flags)) })
@@ -1145,13 +1145,13 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceCreate, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceCreateXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNodeDevicePtr {
-    entry_stub!(Connect(conn), virNodeDeviceCreateXML, 22, Connect(conn, 22), Writable(entry::is_read_only(&entry::On::Connect(conn)), 22), Required(xmlDesc.is_null(), 22, "xmlDesc"))
+    glue!(Connect(conn), virNodeDeviceCreateXML, 22, |cx| { let this = cx.connect(conn, 22)?; cx.writable(22)?; cx.check(Handle::Required(xmlDesc.is_null(), 22, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node_device().nodedev_create_xml(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDefineXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNodeDevicePtr {
     entry_stub!(Connect(conn), virNodeDeviceDefineXML, 22, Connect(conn, 22), Writable(entry::is_read_only(&entry::On::Connect(conn)), 22), Required(xmlDesc.is_null(), 22, "xmlDesc"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDestroy(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDestroy, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDestroy, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; answer(&cx, (), || this.driver().node_device().nodedev_destroy(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDetachFlags(dev: virNodeDevicePtr, driverName: *const c_char, flags: c_uint) -> c_int {
     entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDetachFlags, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
@@ -1169,10 +1169,10 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), objects::name::<NodeDeviceRef>("virNodeDeviceGetName", dev))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetParent(dev: virNodeDevicePtr) -> *const c_char {
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetParent, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
+    entry!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), nodedev::virNodeDeviceGetParent(dev))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetXMLDesc(dev: virNodeDevicePtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetXMLDesc, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetXMLDesc, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().node_device().nodedev_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceIsActive(dev: virNodeDevicePtr) -> c_int {
     entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsActive, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
@@ -1181,16 +1181,16 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsPersistent, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceListCaps(dev: virNodeDevicePtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceListCaps, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceListCaps, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; answer(&cx, (Out(names, "names"), maxnames,), || this.driver().node_device().nodedev_caps(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceLookupByName(conn: virConnectPtr, name: *const c_char) -> virNodeDevicePtr {
-    entry_stub!(Connect(conn), virNodeDeviceLookupByName, 22, Connect(conn, 22), Required(name.is_null(), 22, "name"))
+    glue!(Connect(conn), virNodeDeviceLookupByName, 22, |cx| { let this = cx.connect(conn, 22)?; cx.check(Handle::Required(name.is_null(), 22, "name"))?; let a_name = arg(&cx, name, "name")?; answer(&cx, (), || this.node_device().nodedev_lookup_by_name(a_name)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceLookupSCSIHostByWWN(conn: virConnectPtr, wwnn: *const c_char, wwpn: *const c_char, flags: c_uint) -> virNodeDevicePtr {
     entry_stub!(Connect(conn), virNodeDeviceLookupSCSIHostByWWN, 22, Connect(conn, 22), Required(wwnn.is_null(), 22, "wwnn"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceNumOfCaps(dev: virNodeDevicePtr) -> c_int {
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceNumOfCaps, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceNumOfCaps, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; answer(&cx, (), || this.driver().node_device().nodedev_num_of_caps(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceReAttach(dev: virNodeDevicePtr) -> c_int {
     entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceReAttach, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
@@ -1238,10 +1238,10 @@ use std::os::raw::*;
     glue!(Connect(conn), virNodeGetSecurityModel, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(secmodel.is_null(), 20, "secmodel"))?; answer(&cx, (Out(secmodel, "secmodel"),), || this.node().node_security_model()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeListDevices(conn: virConnectPtr, cap: *const c_char, names: *mut *mut c_char, maxnames: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeListDevices, 22, Connect(conn, 22))
+    glue!(Connect(conn), virNodeListDevices, 22, |cx| { let this = cx.connect(conn, 22)?; let a_cap = arg(&cx, cap, "cap")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(names, "names"), maxnames,), || this.node_device().nodedev_names(a_cap, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeNumOfDevices(conn: virConnectPtr, cap: *const c_char, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeNumOfDevices, 22, Connect(conn, 22))
+    glue!(Connect(conn), virNodeNumOfDevices, 22, |cx| { let this = cx.connect(conn, 22)?; let a_cap = arg(&cx, cap, "cap")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node_device().nodedev_count(a_cap, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeSetMemoryParameters(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeSetMemoryParameters, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(params.is_null(), 20, "params"))
@@ -1451,55 +1451,55 @@ use std::os::raw::*;
     entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipePattern, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamAbort, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamAbort(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventAddCallback(stream: virStreamPtr, events: c_int, cb: virStreamEventCallback, opaque: *mut c_void, ff: virFreeCallback) -> c_int {
-    entry_stub!(Nothing, virStreamEventAddCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamEventAddCallback(stream, events, cb, opaque, ff))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventRemoveCallback(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamEventRemoveCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamEventRemoveCallback(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamEventUpdateCallback(stream: virStreamPtr, events: c_int) -> c_int {
-    entry_stub!(Nothing, virStreamEventUpdateCallback, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamEventUpdateCallback(stream, events))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamFinish(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamFinish, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamFinish(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamFree(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamFree, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamFree(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamNew(conn: virConnectPtr, flags: c_uint) -> virStreamPtr {
-    entry_stub!(Connect(conn), virStreamNew, 38, Connect(conn, 38))
+    entry!(Connect(conn), stream::virStreamNew(conn, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecv(stream: virStreamPtr, data: *mut c_char, nbytes: usize) -> c_int {
-    entry_stub!(Nothing, virStreamRecv, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecv(stream, data, nbytes))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvAll(stream: virStreamPtr, handler: virStreamSinkFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamRecvAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecvAll(stream, handler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvFlags(stream: virStreamPtr, data: *mut c_char, nbytes: usize, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamRecvFlags, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecvFlags(stream, data, nbytes, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRecvHole(stream: virStreamPtr, length: *mut c_longlong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamRecvHole, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRecvHole(stream, length, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamRef(stream: virStreamPtr) -> c_int {
-    entry_stub!(Nothing, virStreamRef, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamRef(stream))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSend(stream: virStreamPtr, data: *const c_char, nbytes: usize) -> c_int {
-    entry_stub!(Nothing, virStreamSend, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSend(stream, data, nbytes))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSendAll(stream: virStreamPtr, handler: virStreamSourceFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSendAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSendAll(stream, handler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSendHole(stream: virStreamPtr, length: c_longlong, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virStreamSendHole, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSendHole(stream, length, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSparseRecvAll(stream: virStreamPtr, handler: virStreamSinkFunc, holeHandler: virStreamSinkHoleFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSparseRecvAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSparseRecvAll(stream, handler, holeHandler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamSparseSendAll(stream: virStreamPtr, handler: virStreamSourceFunc, holeHandler: virStreamSourceHoleFunc, skipHandler: virStreamSourceSkipFunc, opaque: *mut c_void) -> c_int {
-    entry_stub!(Nothing, virStreamSparseSendAll, 38, Foreign(false, 73, 38, "invalid stream pointer in %s"))
+    entry!(Object(crate::ffi::stream::connection_of, stream as usize), stream::virStreamSparseSendAll(stream, handler, holeHandler, skipHandler, opaque))
 }
 #[no_mangle] pub unsafe extern "C" fn virTypedParamsAddBoolean(params: *mut virTypedParameterPtr, nparams: *mut c_int, maxparams: *mut c_int, name: *const c_char, value: c_int) -> c_int {
     entry!(Nothing, typed_params::virTypedParamsAddBoolean(params, nparams, maxparams, name, value))
