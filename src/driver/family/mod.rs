@@ -33,7 +33,7 @@ pub use node::NodeDriver;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef};
-pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
+pub use snapshot::{DomainSnapshotDriver, MomentNames, SnapshotRef, XmlFlags};
 pub(crate) use storage::POOL_EVENT_BASE;
 pub use storage::{
     StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,

@@ -4,6 +4,7 @@
 //! `test:///ABSOLUTE/PATH.xml` loads a node file of its own for each connection (`node_file`),
 //! and asks for the credentials its `<auth>` section names.
 
+mod checkpoint;
 mod default_node;
 mod domain_devices;
 mod domain_extras;
@@ -11,9 +12,11 @@ mod domain_guest;
 mod domain_save;
 mod host;
 mod interface;
+mod moments;
 mod network;
 mod node_device;
 mod node_file;
+mod snapshot;
 mod storage;
 mod xml_nodes;
 
@@ -33,8 +36,8 @@ use crate::driver::family::{
     Vcpus,
 };
 use crate::driver::{
-    Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, NwFilterDriver, SecretDriver, StreamDriver,
+    Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, NwFilterDriver, SecretDriver,
+    StreamDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -75,6 +78,8 @@ struct Dom {
     persistent: bool,
     /// What the definition holds beyond DomainDef (domain_extras.rs).
     extras: domain_extras::Extras,
+    /// Its snapshots and checkpoints (moments.rs).
+    moments: moments::Moments,
 }
 
 impl Dom {
@@ -88,6 +93,7 @@ impl Dom {
             state: DomainState::Shutoff as i32,
             reason: DomainShutoffReason::Unknown as i32,
             persistent,
+            moments: Default::default(),
         }
     }
 
@@ -290,12 +296,14 @@ impl TestDriver {
         driver.load_objects(&file.objects)?;
         {
             let mut st = driver.lock();
-            for def in file.domains {
+            for (def, snapshots) in file.domains.into_iter().zip(file.snapshots) {
                 Self::check_clash(&st, &def, true)?;
                 let uuid = def.uuid;
                 // The same domain twice: the later definition replaces the earlier.
                 st.remove(&uuid);
-                st.insert(Dom::inactive(def, true));
+                let mut dom = Dom::inactive(def, true);
+                snapshot::load_node_file_snapshots(&mut dom, snapshots)?;
+                st.insert(dom);
                 st.start(&uuid);
                 if let Some(d) = st.doms.get_mut(&uuid) {
                     // The reference sets the state again without a reason.
@@ -387,6 +395,7 @@ impl TestDriver {
                 state: DomainState::Running as i32,
                 reason: DomainRunningReason::Unknown as i32,
                 persistent: true,
+                moments: Default::default(),
             });
             st.next_id = 1;
         }
@@ -615,6 +624,16 @@ impl DomainDriver for TestDriver {
                 return Err(domain_extras::test_operation_invalid(
                     "Refusing to undefine while domain managed save image exists",
                 ));
+            }
+            // The reference refuses only an inactive domain with snapshots (as qemu does).
+            let snapshots = dom.moments.snapshots.len();
+            if !dom.active()
+                && snapshots > 0
+                && !flags.contains(DomainUndefineFlags::SNAPSHOTS_METADATA)
+            {
+                return Err(domain_extras::test_operation_invalid(&format!(
+                    "cannot delete inactive domain with {snapshots} snapshots"
+                )));
             }
             dom.extras.managed_save = false;
             let r = dom.domain_ref();
@@ -1057,5 +1076,3 @@ impl SecretDriver for TestDriver {}
 impl NwFilterDriver for TestDriver {}
 
 impl StreamDriver for TestDriver {}
-impl DomainSnapshotDriver for TestDriver {}
-impl DomainCheckpointDriver for TestDriver {}
