@@ -40,6 +40,14 @@ static void drain(void)
     }
 }
 
+/* Whether a call gave a string (which it frees). */
+static int got(char *s)
+{
+    int ok = s ? 0 : -1;
+    free(s);
+    return ok;
+}
+
 static int cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -118,10 +126,11 @@ static void show_moment_xml(const char *what, char *x, const char *dom)
     free(x);
 }
 
-static void show_names(const char *what, char **names, int n, int sorted)
+/* `n` names matched; at most `room` of them were copied. */
+static void show_names_in(const char *what, char **names, int n, int room, int sorted)
 {
     printf("%s: %d [", what, n);
-    int shown = n < 0 ? 0 : n > 16 ? 16 : n;
+    int shown = n < 0 ? 0 : n > room ? room : n;
     if (sorted && shown > 0)
         qsort(names, shown, sizeof(char *), cmp);
     for (int i = 0; i < shown; i++) {
@@ -131,6 +140,11 @@ static void show_names(const char *what, char **names, int n, int sorted)
     printf("]\n");
     if (n < 0)
         show_error(what);
+}
+
+static void show_names(const char *what, char **names, int n, int sorted)
+{
+    show_names_in(what, names, n, 64, sorted);
 }
 
 static void show_snaps(const char *what, virDomainSnapshotPtr *list, int n, int sorted)
@@ -284,7 +298,7 @@ static void delete(virDomainPtr d, const char *name, unsigned int flags)
     snprintf(what, sizeof(what), "delete %s 0x%x", name, flags);
     SHOW(what, virDomainSnapshotDelete(s, flags));
     if (s) {
-        SHOW("  stale xml", virDomainSnapshotGetXMLDesc(s, 0) ? 0 : -1);
+        SHOW("  stale xml", got(virDomainSnapshotGetXMLDesc(s, 0)));
         virDomainSnapshotFree(s);
     }
 }
@@ -368,8 +382,9 @@ static void wrong_args(virDomainPtr d)
     SHOW("names NULL", virDomainSnapshotListNames(d, NULL, 3, 0));
     SHOW("names NULL 0", virDomainSnapshotListNames(d, NULL, 0, 0));
     SHOW("names 0", virDomainSnapshotListNames(d, names, 0, 0));
-    show_names("names short (topological)", names,
-               virDomainSnapshotListNames(d, names, 2, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), 0);
+    show_names_in("names short (topological)", names,
+                  virDomainSnapshotListNames(d, names, 2, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), 2,
+                  0);
     SHOW("list all NULL", virDomainListAllSnapshots(d, NULL, 0));
     show_snap("lookup nope", virDomainSnapshotLookupByName(d, "nope", 0));
     show_snap("lookup NULL", virDomainSnapshotLookupByName(d, NULL, 0));
@@ -380,8 +395,8 @@ static void wrong_args(virDomainPtr d)
     show_snap("parent flags", virDomainSnapshotGetParent(s, 1));
     SHOW("is current flags", virDomainSnapshotIsCurrent(s, 1));
     SHOW("has metadata flags", virDomainSnapshotHasMetadata(s, 1));
-    SHOW("xml flags", virDomainSnapshotGetXMLDesc(s, 2) ? 0 : -1);
-    SHOW("xml secure", virDomainSnapshotGetXMLDesc(s, VIR_DOMAIN_SNAPSHOT_XML_SECURE) ? 0 : -1);
+    SHOW("xml flags", got(virDomainSnapshotGetXMLDesc(s, 2)));
+    SHOW("xml secure", got(virDomainSnapshotGetXMLDesc(s, VIR_DOMAIN_SNAPSHOT_XML_SECURE)));
     SHOW("children NULL", virDomainSnapshotListChildrenNames(s, NULL, 2, 0));
     SHOW("children negative", virDomainSnapshotListChildrenNames(s, names, -2, 0));
     SHOW("revert bad flags", virDomainRevertToSnapshot(s, 1u << 30));
@@ -389,9 +404,9 @@ static void wrong_args(virDomainPtr d)
     SHOW("delete metadata only", virDomainSnapshotDelete(s, VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY));
     SHOW("delete bad flags", virDomainSnapshotDelete(s, 1u << 30));
     virDomainSnapshotFree(s);
-    SHOW("xml NULL handle", virDomainSnapshotGetXMLDesc(NULL, 0) ? 0 : -1);
+    SHOW("xml NULL handle", got(virDomainSnapshotGetXMLDesc(NULL, 0)));
     SHOW("revert NULL handle", virDomainRevertToSnapshot(NULL, 0));
-    SHOW("cp xml NULL handle", virDomainCheckpointGetXMLDesc(NULL, 0) ? 0 : -1);
+    SHOW("cp xml NULL handle", got(virDomainCheckpointGetXMLDesc(NULL, 0)));
     SHOW("cp list NULL domain", virDomainListAllCheckpoints(NULL, NULL, 0));
     SHOW("num NULL domain", virDomainSnapshotNum(NULL, 0));
     printf("name NULL handle=%s\n", virDomainSnapshotGetName(NULL) ? "set" : "(null)");
@@ -404,8 +419,9 @@ static void read_only(void)
     virConnectPtr ro = virConnectOpenReadOnly("test:///default");
     virDomainPtr d = virDomainLookupByName(ro, "test");
     char *names[8];
-    show_names("ro names", names,
-               virDomainSnapshotListNames(d, names, 8, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), 0);
+    show_names_in("ro names", names,
+                  virDomainSnapshotListNames(d, names, 8, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), 8,
+                  0);
     show_current(d);
     virDomainSnapshotPtr s = virDomainSnapshotLookupByName(d, "s1", 0);
     show_moment_xml("ro xml", virDomainSnapshotGetXMLDesc(s, 0), NULL);
@@ -665,7 +681,7 @@ static void cp_delete(virDomainPtr d, const char *name, unsigned int flags)
     snprintf(what, sizeof(what), "cp delete %s 0x%x", name, flags);
     SHOW(what, virDomainCheckpointDelete(k, flags));
     if (k) {
-        SHOW("  stale xml", virDomainCheckpointGetXMLDesc(k, 0) ? 0 : -1);
+        SHOW("  stale xml", got(virDomainCheckpointGetXMLDesc(k, 0)));
         virDomainCheckpointFree(k);
     }
 }
@@ -757,6 +773,7 @@ static void checkpoints(virConnectPtr c, virDomainPtr test)
     virDomainCheckpointFree(rk);
     virDomainFree(rd);
     virConnectClose(ro);
+    virDomainCheckpointFree(c1);
     c1 = virDomainCheckpointLookupByName(d, "c3", 0);
     SHOW("destroy", virDomainDestroy(d));
     show_cp_xml("size inactive", c1, VIR_DOMAIN_CHECKPOINT_XML_SIZE, dom);
@@ -855,8 +872,9 @@ static void node_file(void)
         show_state("state", d);
         show_current(d);
         char *names[8];
-        show_names("names", names,
-                   virDomainSnapshotListNames(d, names, 8, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), 0);
+        show_names_in("names", names,
+                      virDomainSnapshotListNames(d, names, 8, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL),
+                      8, 0);
         static const char *const all[] = {"base", "top", "leaf", NULL};
         children(d, all);
         xml_of(d, "base", NULL);
@@ -868,8 +886,9 @@ static void node_file(void)
         SHOW("delete current", virDomainSnapshotDelete(cur, 0));
         if (cur)
             virDomainSnapshotFree(cur);
-        show_names("names", names,
-                   virDomainSnapshotListNames(d, names, 8, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), 0);
+        show_names_in("names", names,
+                      virDomainSnapshotListNames(d, names, 8, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL),
+                      8, 0);
         virDomainFree(d);
         virConnectClose(c);
     }

@@ -209,9 +209,9 @@ impl<D: MomentDef> MomentTree<D> {
                 let Some(n) = self.objs.get(k) else {
                     return false;
                 };
-                !(l.leaves && !n.children.is_empty())
-                    && !(l.no_leaves && n.children.is_empty())
-                    && keep(&n.def)
+                let leaf = n.children.is_empty();
+                let unwanted = (l.leaves && !leaf) || (l.no_leaves && leaf);
+                !unwanted && keep(&n.def)
             })
             .collect()
     }

@@ -490,7 +490,7 @@ fn align_disks(def: &mut SnapshotDef, default: u8, require_match: bool) -> Resul
 /// virDomainSnapshotDefAssignExternalNames: an external disk without a file gets its source's
 /// name with the snapshot's, which needs the source to be a regular file.
 fn assign_external_names(def: &mut SnapshotDef, dom_disks: &[(String, String)]) -> Result<()> {
-    for i in 0..def.disks.len() {
+    for (i, (_, source)) in dom_disks.iter().enumerate().take(def.disks.len()) {
         let d = &def.disks[i];
         if d.snapshot != LOC_EXTERNAL || d.path.is_some() {
             continue;
@@ -501,7 +501,6 @@ fn assign_external_names(def: &mut SnapshotDef, dom_disks: &[(String, String)]) 
                 d.name, d.disk_type
             )));
         }
-        let source = &dom_disks[i].1;
         if source.is_empty() {
             return Err(unsupported(format!(
                 "cannot generate external snapshot name for disk '{}' without source",
