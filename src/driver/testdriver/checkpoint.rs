@@ -3,13 +3,15 @@
 //! with disks and no snapshots gets bitmaps named after the checkpoint, in the tree of
 //! moments.rs.
 
-use super::moments::{self, child_text, escape, indent, Listing, MomentDef, MomentTree};
+use super::moments::{
+    self, child_text, escape, indent, Listing, MomentDef, MomentDomain, MomentTree,
+};
 use super::{check_active, check_flags, TestDriver};
 use crate::api::{
     DomainCheckpointCreateFlags, DomainCheckpointDeleteFlags, DomainCheckpointListFlags,
     DomainCheckpointXMLFlags, NoFlags,
 };
-use crate::domain::{self, DomainDef, DomainRef};
+use crate::domain::{self, DomainRef};
 use crate::driver::{CheckpointRef, DomainCheckpointDriver, XmlFlags};
 use crate::error::{
     Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INTERNAL_ERROR, VIR_ERR_INVALID_ARG,
@@ -44,7 +46,7 @@ pub(super) struct CheckpointDef {
     creation_time: i64,
     disks: Vec<CheckpointDisk>,
     /// The domain as it was, and its disks as (target, source).
-    dom: Option<(DomainDef, Vec<(String, String)>)>,
+    dom: Option<MomentDomain>,
 }
 
 impl MomentDef for CheckpointDef {
@@ -103,13 +105,7 @@ fn parse(xml: &str, redefine: bool) -> Result<CheckpointDef> {
             })?;
         def.parent = element(root, "parent").and_then(|p| child_text(p, "name"));
         if let Some(d) = element(root, "domain") {
-            let parsed = domain::xml::parse_element(d)?;
-            let disks = parsed
-                .disks
-                .iter()
-                .map(|k| (k.target.clone(), k.source.clone()))
-                .collect();
-            def.dom = Some((parsed, disks));
+            def.dom = Some(MomentDomain::parsed(domain::xml::parse_element(d)?));
         }
     } else {
         def.creation_time = moments::now();
@@ -138,7 +134,10 @@ fn unsupported(text: impl AsRef<str>) -> Error {
 /// virDomainCheckpointAlignDisks: one entry per disk of the domain; without a `<disks>` list,
 /// a bitmap on every disk with a source.
 fn align_disks(def: &mut CheckpointDef) -> Result<()> {
-    let Some((_, dom_disks)) = &def.dom else {
+    let Some(MomentDomain {
+        disks: dom_disks, ..
+    }) = &def.dom
+    else {
         return Err(cp_error(
             VIR_ERR_INTERNAL_ERROR,
             "missing domain in checkpoint",
@@ -236,9 +235,9 @@ fn format(def: &CheckpointDef, flags: DomainCheckpointXMLFlags) -> String {
         }
         out.push_str("  </disks>\n");
     }
-    if let Some((dom, _)) = &def.dom {
+    if let Some(dom) = &def.dom {
         if !flags.contains(DomainCheckpointXMLFlags::NO_DOMAIN) {
-            out.push_str(&indent(&domain::xml::format(dom, None)));
+            out.push_str(&indent(&dom.xml));
         }
     }
     out.push_str("</domaincheckpoint>\n");
@@ -254,7 +253,7 @@ fn redefine_prep(
 ) -> Result<bool> {
     tree.check_cycles(def)?;
     match &def.dom {
-        Some((dom, _)) if &dom.uuid != uuid => {
+        Some(dom) if &dom.def.uuid != uuid => {
             return Err(cp_error(
                 VIR_ERR_INVALID_ARG,
                 format!(
@@ -352,6 +351,7 @@ impl DomainCheckpointDriver for TestDriver {
         }
         let mut def = parse(&xml, redefine)?;
         let name = def.name.clone();
+        let here = (!redefine).then(|| MomentDomain::of(dom));
         let tree = &mut dom.moments.checkpoints;
         let update_current = if redefine {
             let update = redefine_prep(tree, &mut def, &d.uuid)?;
@@ -361,7 +361,7 @@ impl DomainCheckpointDriver for TestDriver {
             }
             update
         } else {
-            def.dom = Some((dom.def.clone(), dom.extras.disks.clone()));
+            def.dom = here;
             align_disks(&mut def)?;
             tree.assign(def)?;
             true

@@ -100,6 +100,11 @@ impl Dom {
     fn active(&self) -> bool {
         self.state != DomainState::Shutoff as i32
     }
+    /// The definition as a snapshot or checkpoint shows it: the live one, formatted as inactive
+    /// (virDomainDefFormat with VIR_DOMAIN_DEF_FORMAT_INACTIVE). It formats as xml_desc does.
+    fn moment_xml(&self) -> String {
+        domain::xml::format(&self.def, None)
+    }
     fn domain_ref(&self) -> DomainRef {
         DomainRef {
             name: self.def.name.clone(),

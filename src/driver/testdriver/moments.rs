@@ -4,6 +4,7 @@
 //! relinking on delete and the cycle checks of redefinitions follow libvirt's
 //! src/conf/virdomainmomentobjlist.c.
 
+use crate::domain::DomainDef;
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -333,6 +334,39 @@ fn invalid_arg(text: String) -> Error {
     Error::with(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN, text)
 }
 
+/// The domain a moment keeps: the definition a revert restores, its disks as (target, source),
+/// and its XML as the moment shows it.
+#[derive(Clone, Debug)]
+pub(super) struct MomentDomain {
+    pub def: DomainDef,
+    pub disks: Vec<(String, String)>,
+    pub xml: String,
+}
+
+impl MomentDomain {
+    /// The domain as it is now (virDomainDefCopy of the live definition).
+    pub fn of(dom: &super::Dom) -> MomentDomain {
+        MomentDomain {
+            def: dom.def.clone(),
+            disks: dom.extras.disks.clone(),
+            xml: dom.moment_xml(),
+        }
+    }
+
+    /// A domain a redefinition carries.
+    pub fn parsed(def: DomainDef) -> MomentDomain {
+        MomentDomain {
+            disks: def
+                .disks
+                .iter()
+                .map(|k| (k.target.clone(), k.source.clone()))
+                .collect(),
+            xml: crate::domain::xml::format(&def, None),
+            def,
+        }
+    }
+}
+
 /// A domain's snapshots and checkpoints.
 #[derive(Default)]
 pub(super) struct Moments {
@@ -420,5 +454,99 @@ pub(super) fn required(
             format!("Flag '{}' is required by flag '{}'", needed.1, by.1),
         )),
         false => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct M(String, Option<String>);
+
+    impl MomentDef for M {
+        fn name(&self) -> &str {
+            &self.0
+        }
+        fn parent_name(&self) -> Option<&str> {
+            self.1.as_deref()
+        }
+        fn set_parent_name(&mut self, parent: Option<String>) {
+            self.1 = parent;
+        }
+    }
+
+    /// a <- b <- c, a <- d: children newest first, as libvirt links them.
+    fn tree() -> MomentTree<M> {
+        let mut t = MomentTree::default();
+        for (name, parent) in [
+            ("a", None),
+            ("b", Some("a")),
+            ("c", Some("b")),
+            ("d", Some("a")),
+        ] {
+            t.assign(M(name.into(), parent.map(str::to_string)))
+                .unwrap();
+            t.link_parent(name);
+        }
+        t.set_current(Some("d"));
+        t
+    }
+
+    fn all(t: &MomentTree<M>) -> Vec<String> {
+        t.names(None, Listing::default(), |_| true)
+    }
+
+    #[test]
+    fn topological_order_lists_newest_siblings_first() {
+        assert_eq!(all(&tree()), ["a", "d", "b", "c"]);
+        let roots = Listing {
+            roots_or_descendants: true,
+            ..Default::default()
+        };
+        assert_eq!(tree().names(None, roots, |_| true), ["a"]);
+        let leaves = Listing {
+            leaves: true,
+            ..Default::default()
+        };
+        assert_eq!(tree().names(None, leaves, |_| true), ["d", "c"]);
+    }
+
+    #[test]
+    fn delete_moves_children_to_the_parent_and_current_up() {
+        let mut t = tree();
+        t.delete("b", false, false);
+        assert_eq!(all(&t), ["a", "c", "d"]);
+        assert_eq!(t.get("c").unwrap().1.as_deref(), Some("a"));
+        t.delete("d", false, false);
+        assert_eq!(t.current(), Some("a"));
+    }
+
+    #[test]
+    fn delete_children_only_keeps_the_moment_and_takes_current() {
+        let mut t = tree();
+        t.delete("a", false, true);
+        assert_eq!(all(&t), ["a"]);
+        assert_eq!(t.current(), Some("a"));
+    }
+
+    #[test]
+    fn redefinitions_may_not_close_a_cycle() {
+        let t = tree();
+        let err = |m: M| t.check_cycles(&m).unwrap_err().message;
+        assert!(err(M("a".into(), Some("c".into()))).contains("parent b would create cycle to a"));
+        assert!(err(M("x".into(), Some("x".into()))).contains("as its own parent"));
+        assert!(err(M("x".into(), Some("y".into()))).contains("parent y for moment x not found"));
+        assert!(t.check_cycles(&M("x".into(), Some("c".into()))).is_ok());
+    }
+
+    #[test]
+    fn inconsistent_relations_leave_no_current() {
+        let mut t = MomentTree::default();
+        t.assign(M("a".into(), Some("ghost".into()))).unwrap();
+        t.set_current(Some("a"));
+        assert!(!t.update_relations(&["a".to_string()]));
+        assert_eq!(t.current(), None);
+        assert_eq!(all(&t), ["a"]);
     }
 }

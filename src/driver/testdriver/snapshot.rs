@@ -3,7 +3,7 @@
 //! and formatted as the reference's, the tree of moments.rs, reverts that move the domain between
 //! states with the reference's events (and its quirks), deletes that relink children.
 
-use super::moments::{self, child_text, escape, indent, Listing, MomentDef};
+use super::moments::{self, child_text, escape, indent, Listing, MomentDef, MomentDomain};
 use super::{check_flags, State, TestDriver};
 use crate::api::{
     DomainEventStartedDetailType, DomainEventStoppedDetailType, DomainEventSuspendedDetailType,
@@ -95,7 +95,7 @@ pub(super) struct SnapshotDef {
     memory_file: Option<String>,
     disks: Vec<SnapDisk>,
     /// The domain as it was, and its disks as (target, source).
-    dom: Option<(DomainDef, Vec<(String, String)>)>,
+    dom: Option<MomentDomain>,
 }
 
 impl MomentDef for SnapshotDef {
@@ -266,13 +266,7 @@ fn parse_redefined(root: roxmltree::Node, def: &mut SnapshotDef) -> Result<()> {
         .children()
         .find(|c| c.is_element() && c.has_tag_name("domain"));
     if let Some(d) = dom.filter(|d| d.attribute("type").is_some()) {
-        let parsed = domain::xml::parse_element(d)?;
-        let disks = parsed
-            .disks
-            .iter()
-            .map(|k| (k.target.clone(), k.source.clone()))
-            .collect();
-        def.dom = Some((parsed, disks));
+        def.dom = Some(MomentDomain::parsed(domain::xml::parse_element(d)?));
     }
     Ok(())
 }
@@ -434,7 +428,10 @@ fn unsupported(text: impl AsRef<str>) -> Error {
 /// One entry per disk of the domain, in its order: the requested ones checked and named by
 /// target, the others with the default location.
 fn align_disks(def: &mut SnapshotDef, default: u8, require_match: bool) -> Result<()> {
-    let Some((_, dom_disks)) = &def.dom else {
+    let Some(MomentDomain {
+        disks: dom_disks, ..
+    }) = &def.dom
+    else {
         return Err(snap_error(
             VIR_ERR_INTERNAL_ERROR,
             "missing domain in snapshot",
@@ -615,7 +612,7 @@ fn format(def: &SnapshotDef, uuid: &[u8; 16]) -> String {
         out.push_str("  </disks>\n");
     }
     match &def.dom {
-        Some((dom, _)) => out.push_str(&indent(&domain::xml::format(dom, None))),
+        Some(dom) => out.push_str(&indent(&dom.xml)),
         None => out.push_str(&format!(
             "  <domain>\n    <uuid>{}</uuid>\n  </domain>\n",
             domain::uuid::format(uuid)
@@ -854,6 +851,7 @@ impl DomainSnapshotDriver for TestDriver {
             }
             let mut def = parse(&xml, redefine)?;
             let name = def.name.clone();
+            let here = (!redefine).then(|| MomentDomain::of(dom));
             let tree = &mut dom.moments.snapshots;
             if redefine {
                 known_disks(&mut def, &dom.def, &dom.extras.disks);
@@ -863,7 +861,7 @@ impl DomainSnapshotDriver for TestDriver {
                     None => tree.assign(def)?,
                 }
             } else {
-                def.dom = Some((dom.def.clone(), dom.extras.disks.clone()));
+                def.dom = here;
                 align_new(&mut def, dom.state)?;
                 def.parent = tree.current().map(str::to_string);
                 tree.assign(def)?;
@@ -1053,7 +1051,7 @@ impl DomainSnapshotDriver for TestDriver {
                 ));
             }
             dom.moments.snapshots.set_current(None);
-            let Some((config, _)) = snap.dom.clone() else {
+            let Some(MomentDomain { def: config, .. }) = snap.dom.clone() else {
                 return Err(Error::internal(VIR_FROM_TEST, "missing domain in snapshot"));
             };
             let events = match snap.online() {
@@ -1099,9 +1097,9 @@ impl DomainSnapshotDriver for TestDriver {
 /// A redefinition that carries this domain's own definition gets the disks the driver knows it
 /// has (the default domain's definition does not list its devices; the driver keeps them apart).
 fn known_disks(def: &mut SnapshotDef, own: &DomainDef, own_disks: &[(String, String)]) {
-    if let Some((dom, disks)) = &mut def.dom {
-        if disks.is_empty() && dom == own {
-            *disks = own_disks.to_vec();
+    if let Some(dom) = &mut def.dom {
+        if dom.disks.is_empty() && dom.def == *own {
+            dom.disks = own_disks.to_vec();
         }
     }
 }
@@ -1115,8 +1113,8 @@ fn redefine_prep(
     uuid: &[u8; 16],
 ) -> Result<()> {
     tree.check_cycles(def)?;
-    if let Some((dom, _)) = &def.dom {
-        if &dom.uuid != uuid {
+    if let Some(dom) = &def.dom {
+        if &dom.def.uuid != uuid {
             return Err(snap_error(
                 VIR_ERR_INVALID_ARG,
                 format!(
