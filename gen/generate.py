@@ -421,9 +421,32 @@ NODE_DEVICE_ENTRIES = {
 }
 
 SNAPSHOT_ENTRIES = {
+    "virDomainSnapshotCreateXML": "DomainSnapshotDriver::snapshot_create_xml",
+    "virDomainSnapshotGetXMLDesc": "DomainSnapshotDriver::snapshot_xml_desc",
+    "virDomainSnapshotNum": "DomainSnapshotDriver::snapshot_num",
+    "virDomainSnapshotListNames": "DomainSnapshotDriver::snapshot_names",
+    "virDomainListAllSnapshots": "DomainSnapshotDriver::snapshot_list_all",
+    "virDomainSnapshotNumChildren": "DomainSnapshotDriver::snapshot_num_children",
+    "virDomainSnapshotListChildrenNames": "DomainSnapshotDriver::snapshot_children_names",
+    "virDomainSnapshotListAllChildren": "DomainSnapshotDriver::snapshot_list_all_children",
+    "virDomainSnapshotLookupByName": "DomainSnapshotDriver::snapshot_lookup_by_name",
+    "virDomainHasCurrentSnapshot": "DomainSnapshotDriver::snapshot_has_current",
+    "virDomainSnapshotCurrent": "DomainSnapshotDriver::snapshot_current",
+    "virDomainSnapshotGetParent": "DomainSnapshotDriver::snapshot_parent",
+    "virDomainSnapshotIsCurrent": "DomainSnapshotDriver::snapshot_is_current",
+    "virDomainSnapshotHasMetadata": "DomainSnapshotDriver::snapshot_has_metadata",
+    "virDomainRevertToSnapshot": "DomainSnapshotDriver::snapshot_revert",
+    "virDomainSnapshotDelete": "DomainSnapshotDriver::snapshot_delete",
 }
 
 CHECKPOINT_ENTRIES = {
+    "virDomainCheckpointCreateXML": "DomainCheckpointDriver::checkpoint_create_xml",
+    "virDomainCheckpointGetXMLDesc": "DomainCheckpointDriver::checkpoint_xml_desc",
+    "virDomainListAllCheckpoints": "DomainCheckpointDriver::checkpoint_list_all",
+    "virDomainCheckpointListAllChildren": "DomainCheckpointDriver::checkpoint_list_all_children",
+    "virDomainCheckpointLookupByName": "DomainCheckpointDriver::checkpoint_lookup_by_name",
+    "virDomainCheckpointGetParent": "DomainCheckpointDriver::checkpoint_parent",
+    "virDomainCheckpointDelete": "DomainCheckpointDriver::checkpoint_delete",
 }
 
 SECRET_ENTRIES = {
@@ -799,7 +822,8 @@ def glue_args(fn):
             out.append(("out", f"Out({ident}, \"{n}\")"))
             out.append(("out", rust_ident(nxt[0])))
             i += 1
-        elif nxt and nxt[1].strip() == "int" and nxt[0].startswith("max") and t.endswith("*"):
+        elif nxt and nxt[1].strip() == "int" and (nxt[0].startswith("max") or nxt[0] == "nameslen") \
+                and t.endswith("*"):
             out.append(("out", f"Out({ident}, \"{n}\")"))
             out.append(("out", rust_ident(nxt[0])))
             i += 1

@@ -15,10 +15,10 @@ use crate::error::{Error, Result, VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN};
 pub use family::Screenshot;
 pub use family::{
     CheckpointRef, CloseSink, ConnectDriver, DomainCheckpointDriver, DomainDriver,
-    DomainEventDriver, DomainSnapshotDriver, InterfaceDriver, InterfaceRef, NetworkDriver,
-    NetworkEventDriver, NetworkRef, NodeDeviceDriver, NodeDeviceRef, NodeDriver, NwFilterDriver,
-    NwFilterRef, SecretDriver, SecretRef, SnapshotRef, StorageDriver, StoragePoolRef,
-    StorageVolRef, StreamDriver,
+    DomainEventDriver, DomainSnapshotDriver, InterfaceDriver, InterfaceRef, MomentNames,
+    NetworkDriver, NetworkEventDriver, NetworkRef, NodeDeviceDriver, NodeDeviceRef, NodeDriver,
+    NwFilterDriver, NwFilterRef, SecretDriver, SecretRef, SnapshotRef, StorageDriver,
+    StoragePoolRef, StorageVolRef, StreamDriver, XmlFlags,
 };
 pub use harness::{HarnessGuest, ProcessKillHarness};
 

@@ -3,7 +3,6 @@
 //! which ride on the driver's event bus beside the domain's and the pools', numbered with them,
 //! as the reference's callbacks share one event state per driver.
 
-use crate::driver::family::NODE_DEVICE_EVENT_BASE;
 use crate::driver::NodeDeviceRef;
 use crate::error::{Error, VIR_FROM_NODEDEV};
 use crate::event::{CallbackIdentity, DomainEvent, Listener, Registration};
@@ -167,7 +166,7 @@ pub(crate) unsafe fn virConnectNodeDeviceEventRegisterAny(
         let bus = e.conn.driver.node_device().nodedev_events(F)?;
         let reg = Registration {
             conn_key: conn as usize,
-            event_id: NODE_DEVICE_EVENT_BASE + eventID,
+            event_id: crate::event::Family::NodeDevice.bus_id(eventID),
             legacy: false,
             filter,
             func: CallbackIdentity(generic as usize),

@@ -31,11 +31,10 @@ pub use event::{DomainEventDriver, NetworkEventDriver};
 pub use interface::{InterfaceDriver, InterfaceRef};
 pub use network::{NetworkDriver, NetworkRef};
 pub use node::NodeDriver;
-pub(crate) use node_device::NODE_DEVICE_EVENT_BASE;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef};
-pub use snapshot::{DomainSnapshotDriver, SnapshotRef};
+pub use snapshot::{DomainSnapshotDriver, MomentNames, SnapshotRef, XmlFlags};
 pub use storage::{
     StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
     StorageVolRef,

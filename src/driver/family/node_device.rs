@@ -6,11 +6,6 @@ use crate::error::{Result, VIR_FROM_NODEDEV};
 use crate::event::Bus;
 use std::sync::Arc;
 
-/// The event ids of node device registrations on a driver's bus: virNodeDeviceEventID offset
-/// past the domain's and the storage pools', so that one bus numbers every callback, as the
-/// reference's one event state per driver.
-pub(crate) const NODE_DEVICE_EVENT_BASE: i32 = 0x200;
-
 /// What a virNodeDevicePtr names, as libvirt's virNodeDevice holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeDeviceRef {

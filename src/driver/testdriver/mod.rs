@@ -4,6 +4,7 @@
 //! `test:///ABSOLUTE/PATH.xml` loads a node file of its own for each connection (`node_file`),
 //! and asks for the credentials its `<auth>` section names.
 
+mod checkpoint;
 mod default_node;
 mod domain_devices;
 mod domain_extras;
@@ -12,9 +13,11 @@ mod domain_params;
 mod domain_save;
 mod host;
 mod interface;
+mod moments;
 mod network;
 mod node_device;
 mod node_file;
+mod snapshot;
 mod storage;
 mod stream;
 mod xml_nodes;
@@ -42,8 +45,7 @@ use crate::driver::family::{
     SecurityLabel, SetParams, Stopped, TypedParams, Vcpus,
 };
 use crate::driver::{
-    Caller, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, NwFilterDriver, SecretDriver,
+    Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, NwFilterDriver, SecretDriver,
 };
 use crate::error::{
     Error, Result, VIR_ERR_AUTH_FAILED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN, VIR_FROM_TEST,
@@ -83,6 +85,8 @@ struct Dom {
     persistent: bool,
     /// What the definition holds beyond DomainDef (domain_extras.rs).
     extras: domain_extras::Extras,
+    /// Its snapshots and checkpoints (moments.rs).
+    moments: moments::Moments,
 }
 
 impl Dom {
@@ -95,11 +99,20 @@ impl Dom {
             id: -1,
             state: StateReason::Shutoff(DomainShutoffReason::Unknown),
             persistent,
+            moments: Default::default(),
         }
     }
 
     fn active(&self) -> bool {
         !self.state.is_shutoff()
+    }
+    /// The definition as a snapshot or checkpoint shows it: the live one, formatted as inactive
+    /// (virDomainDefFormat with VIR_DOMAIN_DEF_FORMAT_INACTIVE). It formats as xml_desc does.
+    /// The domain as a snapshot or checkpoint keeps it: its current definition, formatted as
+    /// its inactive XML is.
+    fn moment_xml(&self) -> String {
+        let shown = self.extras_ref(self.active()).shown();
+        domain::xml::format_shown(&self.def, None, &shown)
     }
     fn domain_ref(&self) -> DomainRef {
         DomainRef {
@@ -295,12 +308,14 @@ impl TestDriver {
         driver.load_objects(&file.objects)?;
         {
             let mut st = driver.lock();
-            for def in file.domains {
+            for (def, snapshots) in file.domains.into_iter().zip(file.snapshots) {
                 Self::check_clash(&st, &def, true)?;
                 let uuid = def.uuid;
                 // The same domain twice: the later definition replaces the earlier.
                 st.remove(&uuid);
-                st.insert(Dom::inactive(def, true));
+                let mut dom = Dom::inactive(def, true);
+                snapshot::load_node_file_snapshots(&mut dom, snapshots)?;
+                st.insert(dom);
                 st.start(&uuid);
                 if let Some(d) = st.doms.get_mut(&uuid) {
                     // The reference sets the state again without a reason.
@@ -391,6 +406,7 @@ impl TestDriver {
                 id: 1,
                 state: StateReason::Running(DomainRunningReason::Unknown),
                 persistent: true,
+                moments: Default::default(),
             });
             st.next_id = 1;
         }
@@ -620,6 +636,16 @@ impl DomainDriver for TestDriver {
                 return Err(domain_extras::test_operation_invalid(
                     "Refusing to undefine while domain managed save image exists",
                 ));
+            }
+            // The reference refuses only an inactive domain with snapshots (as qemu does).
+            let snapshots = dom.moments.snapshots.len();
+            if !dom.active()
+                && snapshots > 0
+                && !flags.contains(DomainUndefineFlags::SNAPSHOTS_METADATA)
+            {
+                return Err(domain_extras::test_operation_invalid(&format!(
+                    "cannot delete inactive domain with {snapshots} snapshots"
+                )));
             }
             dom.extras.managed_save = false;
             let r = dom.domain_ref();
@@ -1156,6 +1182,3 @@ impl DomainDriver for TestDriver {
 impl SecretDriver for TestDriver {}
 
 impl NwFilterDriver for TestDriver {}
-
-impl DomainSnapshotDriver for TestDriver {}
-impl DomainCheckpointDriver for TestDriver {}

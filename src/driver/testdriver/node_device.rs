@@ -11,10 +11,9 @@ use crate::api::{
     NodeDeviceEventID,
 };
 use crate::domain::DomainRef;
-use crate::driver::family::NODE_DEVICE_EVENT_BASE;
 use crate::driver::{NodeDeviceDriver, NodeDeviceRef};
 use crate::error::{Error, Result, VIR_ERR_NO_NODE_DEVICE, VIR_FROM_NODEDEV, VIR_FROM_TEST};
-use crate::event::Bus;
+use crate::event::{Bus, Family};
 use std::sync::{Arc, Mutex, MutexGuard};
 use xml::{DeviceDef, Mode};
 
@@ -216,7 +215,7 @@ impl TestDriver {
             uuid: NodeDeviceRef::event_key(name),
             id: -1,
         };
-        let id = NODE_DEVICE_EVENT_BASE + NodeDeviceEventID::Lifecycle as i32;
+        let id = Family::NodeDevice.bus_id(NodeDeviceEventID::Lifecycle.into());
         self.bus.emit_for(id, &object, event as i32, 0);
     }
 

@@ -48,6 +48,8 @@ pub struct User {
 pub struct NodeFile {
     pub node_info: NodeInfo,
     pub domains: Vec<DomainDef>,
+    /// Each domain's `<test:domainsnapshot>` definitions (snapshot.rs), beside `domains`.
+    pub(super) snapshots: Vec<Vec<super::snapshot::NodeSnapshot>>,
     pub objects: NodeObjects,
     pub users: Vec<User>,
 }
@@ -116,7 +118,7 @@ pub fn load(path: &str) -> Result<NodeFile> {
     }
     // The reference's order: the host, the domains, (the other objects,) the users.
     let node_info = parse_node_info(root)?;
-    let domains = parse_domains(path, root)?;
+    let (domains, snapshots) = parse_domains(path, root)?;
     let objects = NodeObjects {
         networks: element_texts(path, &text, root, "network")?,
         interfaces: element_texts(path, &text, root, "interface")?,
@@ -127,6 +129,7 @@ pub fn load(path: &str) -> Result<NodeFile> {
     Ok(NodeFile {
         node_info,
         domains,
+        snapshots,
         objects,
         users,
     })
@@ -228,20 +231,54 @@ fn parse_node_info(root: roxmltree::Node) -> Result<NodeInfo> {
     Ok(info)
 }
 
-/// testParseDomains: each `<domain>`, or the file its `file` attribute names.
-fn parse_domains(path: &str, root: roxmltree::Node) -> Result<Vec<DomainDef>> {
-    let mut out = Vec::new();
+/// The test driver's namespace for what its domains carry beyond libvirt's schema.
+const TEST_NAMESPACE: &str = "http://libvirt.org/schemas/domain/test/1.0";
+
+type Domains = (Vec<DomainDef>, Vec<Vec<super::snapshot::NodeSnapshot>>);
+
+/// testParseDomains: each `<domain>`, or the file its `file` attribute names, with its snapshots.
+fn parse_domains(path: &str, root: roxmltree::Node) -> Result<Domains> {
+    let (mut defs, mut snapshots) = (Vec::new(), Vec::new());
     for node in elements(root, "domain") {
-        let def = match node.attribute("file") {
+        let (def, snaps) = match node.attribute("file") {
             Some(file) => {
                 let referenced = beside(path, file);
                 let text = read(&referenced)?;
                 let doc = parse(&referenced, &text)?;
-                domain::xml::parse_element(doc.root_element())?
+                let def = domain::xml::parse_element(doc.root_element())?;
+                (def, parse_snapshots(path, doc.root_element())?)
             }
-            None => domain::xml::parse_element(node)?,
+            None => (
+                domain::xml::parse_element(node)?,
+                parse_snapshots(path, node)?,
+            ),
         };
-        out.push(def);
+        defs.push(def);
+        snapshots.push(snaps);
+    }
+    Ok((defs, snapshots))
+}
+
+/// A domain's `<test:domainsnapshot>` elements, inline or from the file their `file` names.
+fn parse_snapshots(
+    path: &str,
+    domain: roxmltree::Node,
+) -> Result<Vec<super::snapshot::NodeSnapshot>> {
+    let nodes = domain
+        .children()
+        .filter(|c| c.is_element() && c.has_tag_name((TEST_NAMESPACE, "domainsnapshot")));
+    let mut out = Vec::new();
+    for node in nodes {
+        let snapshot = match node.attribute("file") {
+            Some(file) => {
+                let referenced = beside(path, file);
+                let text = read(&referenced)?;
+                let doc = parse(&referenced, &text)?;
+                super::snapshot::parse_node_file_snapshot(doc.root_element())?
+            }
+            None => super::snapshot::parse_node_file_snapshot(node)?,
+        };
+        out.push(snapshot);
     }
     Ok(out)
 }

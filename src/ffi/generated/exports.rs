@@ -302,10 +302,10 @@ use std::os::raw::*;
     entry_stub!(Domain(dom), virDomainBlockStatsFlags, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointCreateXML(domain: virDomainPtr, xmlDesc: *const c_char, flags: c_uint) -> virDomainCheckpointPtr {
-    entry_stub!(Domain(domain), virDomainCheckpointCreateXML, 69, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 69), Required(xmlDesc.is_null(), 69, "xmlDesc"))
+    glue!(Domain(domain), virDomainCheckpointCreateXML, 69, |cx| { let this = cx.domain(domain)?; cx.writable(69)?; cx.check(Handle::Required(xmlDesc.is_null(), 69, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().checkpoint().checkpoint_create_xml(&this.domain, a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointDelete(checkpoint: virDomainCheckpointPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointDelete, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<CheckpointRef>, checkpoint as usize)), 69))
+    glue!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointDelete, 69, |cx| { let this = cx.object::<CheckpointRef>(checkpoint)?; let parent = cx.parent_domain(&this)?; cx.writable(69)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().checkpoint().checkpoint_delete(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointFree(checkpoint: virDomainCheckpointPtr) -> c_int {
     entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::free::<CheckpointRef>("virDomainCheckpointFree", checkpoint))
@@ -320,16 +320,16 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::name::<CheckpointRef>("virDomainCheckpointGetName", checkpoint))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointGetParent(checkpoint: virDomainCheckpointPtr, flags: c_uint) -> virDomainCheckpointPtr {
-    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointGetParent, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"))
+    glue!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointGetParent, 69, |cx| { let this = cx.object::<CheckpointRef>(checkpoint)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().checkpoint().checkpoint_parent(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointGetXMLDesc(checkpoint: virDomainCheckpointPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointGetXMLDesc, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"))
+    glue!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointGetXMLDesc, 69, |cx| { let this = cx.object::<CheckpointRef>(checkpoint)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().checkpoint().checkpoint_xml_desc(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointListAllChildren(checkpoint: virDomainCheckpointPtr, children: *mut *mut virDomainCheckpointPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointListAllChildren, 69, Foreign(objects::exists::<CheckpointRef>(checkpoint), 102, 69, "Invalid domain checkpoint: %s"))
+    glue!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointListAllChildren, 69, |cx| { let this = cx.object::<CheckpointRef>(checkpoint)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(children, "children"),), || this.driver().checkpoint().checkpoint_list_all_children(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointLookupByName(domain: virDomainPtr, name: *const c_char, flags: c_uint) -> virDomainCheckpointPtr {
-    entry_stub!(Domain(domain), virDomainCheckpointLookupByName, 69, Domain(domain), Required(name.is_null(), 69, "name"))
+    glue!(Domain(domain), virDomainCheckpointLookupByName, 69, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(name.is_null(), 69, "name"))?; let a_name = arg(&cx, name, "name")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().checkpoint().checkpoint_lookup_by_name(&this.domain, a_name, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointRef(checkpoint: virDomainCheckpointPtr) -> c_int {
     entry!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), objects::add_ref::<CheckpointRef>("virDomainCheckpointRef", checkpoint))
@@ -530,7 +530,7 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainGetXMLDesc(domain, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainHasCurrentSnapshot(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainHasCurrentSnapshot, 35, Domain(domain))
+    glue!(Domain(domain), virDomainHasCurrentSnapshot, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_has_current(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainHasManagedSaveImage(dom: virDomainPtr, flags: c_uint) -> c_int {
     glue!(Domain(dom), virDomainHasManagedSaveImage, 20, |cx| { let this = cx.domain(dom)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_has_managed_save(&this.domain, a_flags)) })
@@ -560,10 +560,10 @@ use std::os::raw::*;
     glue!(Domain(dom), virDomainIsUpdated, 20, |cx| { let this = cx.domain(dom)?; answer(&cx, (), || this.driver().domain().is_updated(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListAllCheckpoints(domain: virDomainPtr, checkpoints: *mut *mut virDomainCheckpointPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainListAllCheckpoints, 69, Domain(domain))
+    glue!(Domain(domain), virDomainListAllCheckpoints, 69, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(checkpoints, "checkpoints"),), || this.driver().checkpoint().checkpoint_list_all(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListAllSnapshots(domain: virDomainPtr, snaps: *mut *mut virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainListAllSnapshots, 35, Domain(domain))
+    glue!(Domain(domain), virDomainListAllSnapshots, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(snaps, "snaps"),), || this.driver().snapshot().snapshot_list_all(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListGetStats(doms: *mut virDomainPtr, stats: c_uint, retStats: *mut *mut virDomainStatsRecordPtr, flags: c_uint) -> c_int {
     entry_stub!(Nothing, virDomainListGetStats, 20, Required(doms.is_null(), 20, "doms"))
@@ -692,7 +692,7 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainResume, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; answer(&cx, (), || this.driver().domain().resume(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRevertToSnapshot(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainRevertToSnapshot, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<SnapshotRef>, snapshot as usize)), 35))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainRevertToSnapshot, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; cx.writable(35)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_revert(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSave(domain: virDomainPtr, to: *const c_char) -> c_int {
     glue!(Domain(domain), virDomainSave, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(to.is_null(), 20, "to"))?; let a_to = arg(&cx, to, "to")?; answer(&cx, (), || this.driver().domain().domain_save(&this.domain, a_to)) })
@@ -797,13 +797,13 @@ use std::os::raw::*;
     entry!(Domain(domain), domain::virDomainShutdownFlags(domain, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotCreateXML(domain: virDomainPtr, xmlDesc: *const c_char, flags: c_uint) -> virDomainSnapshotPtr {
-    entry_stub!(Domain(domain), virDomainSnapshotCreateXML, 35, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 35), Required(xmlDesc.is_null(), 35, "xmlDesc"))
+    glue!(Domain(domain), virDomainSnapshotCreateXML, 35, |cx| { let this = cx.domain(domain)?; cx.writable(35)?; cx.check(Handle::Required(xmlDesc.is_null(), 35, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_create_xml(&this.domain, a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotCurrent(domain: virDomainPtr, flags: c_uint) -> virDomainSnapshotPtr {
-    entry_stub!(Domain(domain), virDomainSnapshotCurrent, 35, Domain(domain))
+    glue!(Domain(domain), virDomainSnapshotCurrent, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_current(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotDelete(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotDelete, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<SnapshotRef>, snapshot as usize)), 35))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotDelete, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; cx.writable(35)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_delete(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotFree(snapshot: virDomainSnapshotPtr) -> c_int {
     entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::free::<SnapshotRef>("virDomainSnapshotFree", snapshot))
@@ -818,34 +818,34 @@ use std::os::raw::*;
     entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::name::<SnapshotRef>("virDomainSnapshotGetName", snapshot))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotGetParent(snapshot: virDomainSnapshotPtr, flags: c_uint) -> virDomainSnapshotPtr {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotGetParent, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotGetParent, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_parent(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotGetXMLDesc(snapshot: virDomainSnapshotPtr, flags: c_uint) -> *mut c_char {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotGetXMLDesc, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotGetXMLDesc, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_xml_desc(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotHasMetadata(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotHasMetadata, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotHasMetadata, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_has_metadata(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotIsCurrent(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotIsCurrent, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotIsCurrent, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_is_current(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListAllChildren(snapshot: virDomainSnapshotPtr, snaps: *mut *mut virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListAllChildren, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListAllChildren, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(snaps, "snaps"),), || this.driver().snapshot().snapshot_list_all_children(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(snapshot: virDomainSnapshotPtr, names: *mut *mut c_char, nameslen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListChildrenNames, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListChildrenNames, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(names, "names"), nameslen,), || this.driver().snapshot().snapshot_children_names(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListNames(domain: virDomainPtr, names: *mut *mut c_char, nameslen: c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSnapshotListNames, 35, Domain(domain))
+    glue!(Domain(domain), virDomainSnapshotListNames, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(names, "names"), nameslen,), || this.driver().snapshot().snapshot_names(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotLookupByName(domain: virDomainPtr, name: *const c_char, flags: c_uint) -> virDomainSnapshotPtr {
-    entry_stub!(Domain(domain), virDomainSnapshotLookupByName, 35, Domain(domain), Required(name.is_null(), 35, "name"))
+    glue!(Domain(domain), virDomainSnapshotLookupByName, 35, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(name.is_null(), 35, "name"))?; let a_name = arg(&cx, name, "name")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_lookup_by_name(&this.domain, a_name, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotNum(domain: virDomainPtr, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainSnapshotNum, 35, Domain(domain))
+    glue!(Domain(domain), virDomainSnapshotNum, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_num(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotNumChildren(snapshot: virDomainSnapshotPtr, flags: c_uint) -> c_int {
-    entry_stub!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotNumChildren, 35, Foreign(objects::exists::<SnapshotRef>(snapshot), 71, 35, "Invalid domain snapshot: %s"))
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotNumChildren, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().snapshot().snapshot_num_children(&parent.domain, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotRef(snapshot: virDomainSnapshotPtr) -> c_int {
     entry!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), objects::add_ref::<SnapshotRef>("virDomainSnapshotRef", snapshot))

@@ -6,6 +6,7 @@
 //! function that has it.
 
 mod domain;
+mod moments;
 mod node;
 mod params;
 mod storage;
