@@ -11,6 +11,7 @@
 mod checkpoint;
 mod connect;
 mod domain;
+mod domain_stats;
 mod domain_values;
 mod event;
 mod interface;
@@ -41,8 +42,11 @@ pub use storage::{
 };
 pub use stream::StreamDriver;
 // Values of the node and domain families' answers (issue 15's node and domain functions).
+pub use domain_stats::{JobInfo, JobStats, StatsRecord};
 pub use domain_values::*;
-pub use node::{check_cells_range, check_cpu_num, CpuMap, NodeStats, SecurityModel};
+pub use node::{
+    check_cell_num, check_cells_range, check_cpu_num, CpuMap, ExactCount, NodeStats, SecurityModel,
+};
 
 use crate::error::{Error, Result};
 

@@ -246,6 +246,9 @@ impl QemuDriver {
                 }
             }
         }
+        if let Some(period) = stats::balloon_period(&def) {
+            self.set_balloon_period(&name, &mon, period);
+        }
         if let Err(e) = self.watch(vm, &run) {
             return Err(abort(e));
         }

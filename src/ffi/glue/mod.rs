@@ -6,7 +6,9 @@
 //! function that has it.
 
 mod domain;
+pub(crate) mod domain_stats;
 mod node;
+mod node_stats;
 mod storage;
 
 use crate::domain::{uuid, DomainRef};
