@@ -404,6 +404,7 @@ STREAM_ENTRIES = {
 DOMAIN_STATS_ENTRIES = {
     "virNodeGetMemoryStats": "NodeDriver::node_memory_stats",
     "virDomainGetJobInfo": "DomainDriver::domain_job_info",
+    "virDomainBlockStatsFlags": "DomainDriver::domain_block_stats_flags",
     "virDomainGetJobStats": "DomainDriver::domain_job_stats",
     "virConnectGetAllDomainStats": "DomainDriver::domain_list_stats",
     "virDomainListGetStats": "DomainDriver::domain_list_stats",

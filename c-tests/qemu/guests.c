@@ -450,6 +450,26 @@ static void devices(const char *tag, virDomainPtr d)
         if (r < 0)
             show_error(what);
     }
+    struct {
+        const char *disk;
+        int n;
+        int with_params;
+        unsigned int flags;
+    } bsf[] = {{"", 0, 0, 0}, {"", 4, 1, 0}, {"vda", 0, 0, 0}, {"", -1, 0, 0}, {"", 2, 0, 0},
+               {"", 0, 0, 1}, {"", 0, 0, VIR_TYPED_PARAM_STRING_OKAY}};
+    for (size_t i = 0; i < sizeof(bsf) / sizeof(bsf[0]); i++) {
+        virTypedParameter bp[4];
+        int n = bsf[i].n;
+        snprintf(what, sizeof(what), "%s block stats flags '%s' nparams=%d params=%d flags=0x%x", tag,
+                 bsf[i].disk, bsf[i].n, bsf[i].with_params, bsf[i].flags);
+        int r = virDomainBlockStatsFlags(d, bsf[i].disk, bsf[i].with_params ? bp : NULL, &n,
+                                         bsf[i].flags);
+        printf("%s: %d n=%d\n", what, r, n);
+        if (r < 0)
+            show_error(what);
+        else if (bsf[i].with_params)
+            show_params("", bp, n);
+    }
     virDomainBlockInfo bi;
     snprintf(what, sizeof(what), "%s block info vda", tag);
     show_result(what, virDomainGetBlockInfo(d, "vda", &bi, 0));

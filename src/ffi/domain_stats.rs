@@ -1,12 +1,20 @@
 //! virConnectGetAllDomainStats and virDomainListGetStats (issue 17): the public layer's checks,
 //! then the driver's records as new C records (src/ffi/glue/domain_stats.rs).
 
-use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN};
+use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN};
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr, virDomainStatsRecordPtr};
 use crate::ffi::glue::domain_stats::c_records;
 use crate::ffi::handles::{self, conn_of};
 use std::os::raw::{c_int, c_uint};
+
+/// A driver without the call: the public function is named, as the reference's public layer does.
+fn named(e: Error, function: &str) -> Error {
+    match e.code {
+        VIR_ERR_NO_SUPPORT => Error::no_support(e.domain, function),
+        _ => e,
+    }
+}
 
 fn required_out(ret: *mut *mut virDomainStatsRecordPtr, function: &str) -> Result<()> {
     match ret.is_null() {
@@ -29,7 +37,8 @@ pub(crate) unsafe fn virConnectGetAllDomainStats(
             .conn
             .driver
             .domain()
-            .domain_list_stats(None, stats, flags)?;
+            .domain_list_stats(None, stats, flags)
+            .map_err(|e| named(e, F))?;
         let list = c_records(&records, conn as usize, &e, F)?;
         // SAFETY: checked non-NULL; writable by the C contract.
         unsafe { ret.write(list) };
@@ -46,14 +55,14 @@ pub(crate) unsafe fn virDomainListGetStats(
 ) -> c_int {
     const F: &str = "virDomainListGetStats";
     let r = (|| {
+        if doms.is_null() {
+            return Err(Error::null_arg(VIR_FROM_DOMAIN, F, "doms"));
+        }
         required_out(ret, F)?;
         // SAFETY: checked non-NULL; writable by the C contract.
         unsafe { ret.write(std::ptr::null_mut()) };
-        let first = match doms.is_null() {
-            true => std::ptr::null_mut(),
-            // SAFETY: `doms` is a NULL-terminated array, by the C contract.
-            false => unsafe { *doms },
-        };
+        // SAFETY: `doms` is non-NULL and a NULL-terminated array, by the C contract.
+        let first = unsafe { *doms };
         if first.is_null() {
             return Err(Error::with(
                 VIR_ERR_INVALID_ARG,
@@ -87,7 +96,8 @@ pub(crate) unsafe fn virDomainListGetStats(
             .conn
             .driver
             .domain()
-            .domain_list_stats(Some(refs), stats, flags)?;
+            .domain_list_stats(Some(refs), stats, flags)
+            .map_err(|e| named(e, F))?;
         let list = c_records(&records, conn_key, &ce, F)?;
         // SAFETY: checked non-NULL; writable by the C contract.
         unsafe { ret.write(list) };

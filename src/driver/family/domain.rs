@@ -1,7 +1,7 @@
 //! The domain family (libvirt's virHypervisorDriver `domain*` entries and the domain listings).
 //! A default body is what a driver that lacks the call answers.
 
-use super::domain_stats::{JobInfo, JobStats, StatsRecord};
+use super::domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 use super::domain_values::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
     InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
@@ -488,5 +488,14 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<String> {
         unsupported(VIR_FROM_NONE, "virDomainQemuAgentCommand")
+    }
+    /// virDomainBlockStatsFlags: a disk's counters (`disk` empty: every disk's together).
+    fn domain_block_stats_flags(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _flags: u32,
+    ) -> Result<BlockParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockStatsFlags")
     }
 }

@@ -36,3 +36,12 @@ pub struct StatsRecord {
     pub domain: DomainRef,
     pub params: TypedParams,
 }
+
+/// virDomainBlockStatsFlags's answer: a disk's counters as typed parameters, in order, and the
+/// count a caller asking with 0 learns (the reference's count of counters qemu reported, which
+/// need not be the number it hands out).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BlockParams {
+    pub count: i32,
+    pub params: TypedParams,
+}

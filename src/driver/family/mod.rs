@@ -42,7 +42,7 @@ pub use storage::{
 };
 pub use stream::StreamDriver;
 // Values of the node and domain families' answers (issue 15's node and domain functions).
-pub use domain_stats::{JobInfo, JobStats, StatsRecord};
+pub use domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 pub use domain_values::*;
 pub use node::{
     check_cell_num, check_cells_range, check_cpu_num, CpuMap, ExactCount, NodeStats, SecurityModel,

@@ -85,8 +85,8 @@ impl QemuDriver {
             let i = vm.lock();
             crate::driver::list_filter(list_flags, i.run.is_some(), i.persistent, i.state)
         });
-        // The reference walks its domain table sorted by UUID (virHashForEachSorted).
-        vms.sort_by_key(|vm| vm.uuid);
+        // The reference's records come in descending UUID order (measured with three domains).
+        vms.sort_by_key(|vm| std::cmp::Reverse(vm.uuid));
         Ok(vms
             .iter()
             .map(|vm| StatsRecord {

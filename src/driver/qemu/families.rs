@@ -485,6 +485,14 @@ impl DomainDriver for QemuDriver {
     fn domain_block_stats(&self, d: &DomainRef, disk: String) -> Result<BlockStats> {
         self.block_stats_of(d, &disk)
     }
+    fn domain_block_stats_flags(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        flags: u32,
+    ) -> Result<crate::driver::family::BlockParams> {
+        self.block_stats_flags_of(d, &disk, flags)
+    }
     fn domain_block_info(&self, d: &DomainRef, disk: String, flags: u32) -> Result<BlockInfo> {
         self.block_info_of(d, &disk, flags)
     }

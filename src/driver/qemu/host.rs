@@ -103,10 +103,10 @@ impl Host {
         self.read("proc/cpuinfo")
             .unwrap_or_default()
             .lines()
+            .rev()
             .filter(|l| l.starts_with("cpu MHz"))
             .filter_map(|l| l.split(':').nth(1))
-            .filter_map(|v| v.trim().split('.').next()?.parse().ok())
-            .last()
+            .find_map(|v| v.trim().split('.').next()?.parse().ok())
             .unwrap_or(0)
     }
 

@@ -299,7 +299,7 @@ use std::os::raw::*;
     glue!(Domain(dom), virDomainBlockStats, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; answer(&cx, (Out(stats, "stats"), size,), || this.driver().domain().domain_block_stats(&this.domain, a_disk)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStatsFlags(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockStatsFlags, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockStatsFlags, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_block_stats_flags(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointCreateXML(domain: virDomainPtr, xmlDesc: *const c_char, flags: c_uint) -> virDomainCheckpointPtr {
     entry_stub!(Domain(domain), virDomainCheckpointCreateXML, 69, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 69), Required(xmlDesc.is_null(), 69, "xmlDesc"))

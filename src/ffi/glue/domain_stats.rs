@@ -4,7 +4,7 @@
 
 use super::domain::{c_array, c_param, required};
 use super::{Cx, Out, Reply};
-use crate::driver::family::{JobInfo, JobStats, StatsRecord};
+use crate::driver::family::{BlockParams, JobInfo, JobStats, StatsRecord};
 use crate::error::{Result, VIR_FROM_DOMAIN};
 use crate::ffi::generated::types::{
     virDomainJobInfo, virDomainJobInfoPtr, virDomainStatsRecord, virDomainStatsRecordPtr,
@@ -68,6 +68,51 @@ impl Reply<c_int, JobStatsOuts> for JobStats {
             outs.0 .0.write(self.kind);
             outs.2 .0.write(n as c_int);
         }
+        Ok(0)
+    }
+}
+
+/// A disk's counters into the caller's array (virDomainBlockStatsFlags): a count of 0 asks how
+/// many there are (the driver's count); else as many as fit, and that count.
+impl Reply<c_int, (Out<virTypedParameterPtr>, Out<*mut c_int>)> for BlockParams {
+    fn check(outs: &(Out<virTypedParameterPtr>, Out<*mut c_int>), cx: &Cx) -> Result<()> {
+        let (Out(params, params_arg), Out(n, n_arg)) = *outs;
+        required(n, n_arg, cx)?;
+        // SAFETY: non-NULL, readable by the C contract.
+        let count = unsafe { n.read() };
+        if count < 0 {
+            return Err(crate::driver::family::public_invalid_arg(
+                cx.function,
+                "*nparams",
+                format!("*nparams in {} must be zero or greater", cx.function),
+            ));
+        }
+        match count {
+            0 => Ok(()),
+            _ => required(params, params_arg, cx),
+        }
+    }
+    unsafe fn reply(
+        self,
+        outs: (Out<virTypedParameterPtr>, Out<*mut c_int>),
+        _: &Cx,
+    ) -> Result<c_int> {
+        let (Out(params, _), Out(n, _)) = outs;
+        let all = self.params.0;
+        // SAFETY: checked non-NULL and non-negative before the call.
+        let room = unsafe { n.read() } as usize;
+        let written = match room {
+            0 => self.count as usize,
+            _ => {
+                for (i, (name, value)) in all.iter().take(room).enumerate() {
+                    // SAFETY: the caller's array holds `room` parameters; i < room.
+                    unsafe { params.add(i).write(c_param(name, value)) };
+                }
+                all.len().min(room)
+            }
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { n.write(written as c_int) };
         Ok(0)
     }
 }
