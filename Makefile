@@ -16,7 +16,7 @@ VERSION := 9000.0.0
 
 all: lib
 
-lib: $(OUT)/$(SONAME)
+lib: $(OUT)/$(SONAME) $(OUT)/libvirt-qemu.so.0 $(OUT)/libvirt-lxc.so.0
 
 $(STATICLIB): FORCE
 	$(CARGO) build --$(PROFILE) --lib
@@ -29,6 +29,15 @@ $(OUT)/$(SONAME): $(STATICLIB) link/libvirt.map
 	    -Wl,-z,defs -Wl,--gc-sections -lpthread -ldl -lm -lc -lgcc_s
 	ln -sf libvirt.so.$(VERSION) $(OUT)/$(SONAME)
 	ln -sf $(SONAME) $(OUT)/libvirt.so
+
+# libvirt0's other libraries: shims whose functions live in libvirt.so.0 under its private node
+# OXVIRT_LIBS_0.1.0 (src/ffi/qemu_libs.rs), with libvirt 9.0's version nodes and SONAMEs.
+$(OUT)/libvirt-%.so.0: link/libvirt-%.c link/libvirt-%.map $(OUT)/$(SONAME)
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -Werror -Iinclude -o $(OUT)/libvirt-$*.so.$(VERSION) \
+	    link/libvirt-$*.c -Wl,--version-script=link/libvirt-$*.map -Wl,-soname,libvirt-$*.so.0 \
+	    -Wl,-z,defs -L$(OUT) -lvirt
+	ln -sf libvirt-$*.so.$(VERSION) $@
+	ln -sf libvirt-$*.so.0 $(OUT)/libvirt-$*.so
 
 # Regenerate the checked-in tables from Debian's libvirt-api.xml, then the headers.
 generate:
@@ -76,6 +85,10 @@ install: lib
 	install -m 0755 $(OUT)/libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/
 	ln -sf libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so
+	for l in qemu lxc; do \
+	    install -m 0755 $(OUT)/libvirt-$$l.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/ && \
+	    ln -sf libvirt-$$l.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-$$l.so.0; \
+	done
 	install -m 0644 include/libvirt/*.h $(DESTDIR)$(INCLUDEDIR)/libvirt/
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(OXVIRT_LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    libvirt.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt.pc
@@ -85,7 +98,9 @@ install: lib
 uninstall:
 	rm -f $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt.pc \
-	    $(DESTDIR)$(BINDIR)/oxvirt-run
+	    $(DESTDIR)$(BINDIR)/oxvirt-run \
+	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-qemu.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-qemu.so.0 \
+	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-lxc.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-lxc.so.0
 	cd include/libvirt && for h in *.h; do rm -f $(DESTDIR)$(INCLUDEDIR)/libvirt/$$h; done
 	-rmdir $(DESTDIR)$(LIBDIR)/oxvirt $(DESTDIR)$(INCLUDEDIR)/libvirt 2>/dev/null
 

@@ -20,6 +20,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apixml import Api, reexec_main  # noqa: E402
 
 FLAG_VALUES = ["0x80000000u", "0xffffffffu"]
+# Implemented functions this probe leaves to their own differential tests: the statistics records
+# (tests/qemu.sh guests), whose arguments (a stats mask, a domain array, a records list) it has no
+# values for.
+NOT_PROBED = {"virConnectGetAllDomainStats", "virDomainListGetStats"}
 XML = ("<domain type='test'><name>flagsprobe</name><memory>1024</memory>"
        "<os><type>hvm</type></os></domain>")
 QEMU_XML = ("<domain type='qemu'><name>flagsprobe</name><memory unit='MiB'>64</memory>"
@@ -94,7 +98,8 @@ def main():
     qemu = "--env-uri" in sys.argv[1:]
     api = Api(args[0] if args else None)
     ours = implemented(os.path.join(top, "src/ffi/generated/exports.rs"))
-    fns = sorted((f for f in api.functions if f.get("name") in ours and flags_arg(f)),
+    fns = sorted((f for f in api.functions
+                  if f.get("name") in ours and f.get("name") not in NOT_PROBED and flags_arg(f)),
                  key=lambda f: f.get("name"))
     where = "$FLAGSPROBE_URI" if qemu else "test:///default"
     out = [

@@ -31,3 +31,43 @@ pub fn thread_id() -> u64 {
     let tid = unsafe { libc::gettid() };
     tid as u64
 }
+
+/// The kernel's clock ticks per second (the unit of /proc/stat's CPU times).
+pub fn clock_ticks_per_second() -> u64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    hz.max(1) as u64
+}
+
+/// The most vCPUs KVM gives a guest (the reference's virHostCPUGetKVMMaxVCPUs): KVM_CAP_MAX_VCPUS,
+/// else the recommended KVM_CAP_NR_VCPUS, else the 4 the kernel's documentation says to assume.
+pub fn kvm_max_vcpus() -> std::io::Result<i32> {
+    use std::os::fd::AsRawFd;
+    /// _IO(KVMIO, 0x03).
+    const KVM_CHECK_EXTENSION: libc::c_ulong = 0xAE03;
+    const KVM_CAP_NR_VCPUS: libc::c_ulong = 9;
+    const KVM_CAP_MAX_VCPUS: libc::c_ulong = 66;
+    const KERNEL_DEFAULT: i32 = 4;
+    let kvm = std::fs::File::open("/dev/kvm")?;
+    for cap in [KVM_CAP_MAX_VCPUS, KVM_CAP_NR_VCPUS] {
+        // SAFETY: KVM_CHECK_EXTENSION takes an integer argument and only reads it.
+        let n = unsafe { libc::ioctl(kvm.as_raw_fd(), KVM_CHECK_EXTENSION, cap) };
+        if n > 0 {
+            return Ok(n);
+        }
+    }
+    Ok(KERNEL_DEFAULT)
+}
+
+/// The size of a memory page in bytes (the unit of /proc/PID/stat's resident set).
+pub fn page_size() -> u64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    size.max(1) as u64
+}
+
+/// This process's real user and group ids.
+pub fn ids() -> (u32, u32) {
+    // SAFETY: getuid and getgid have no preconditions and cannot fail.
+    unsafe { (libc::getuid(), libc::getgid()) }
+}

@@ -13,6 +13,8 @@ pub(crate) mod args;
 pub(crate) mod connect;
 #[allow(non_snake_case)]
 pub(crate) mod domain;
+#[allow(non_snake_case)]
+pub(crate) mod domain_stats;
 pub(crate) mod entry;
 #[allow(non_snake_case)]
 pub(crate) mod error;
@@ -31,6 +33,7 @@ pub(crate) mod network_event;
 pub(crate) mod nodedev;
 pub(crate) mod objects;
 pub(crate) mod opaque;
+pub(crate) mod qemu_libs;
 #[allow(non_snake_case, non_camel_case_types)]
 pub mod qemu_process;
 #[allow(non_snake_case)]

@@ -2,6 +2,7 @@
 //! A default body is what a driver that lacks the call answers.
 
 use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
+use super::domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 use super::domain_values::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
     InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
@@ -11,7 +12,7 @@ use super::unsupported;
 use crate::domain::StateReason;
 use crate::domain::{DomainInfo, DomainRef};
 use crate::driver::Caller;
-use crate::error::{Result, VIR_FROM_DOMAIN};
+use crate::error::{Result, VIR_FROM_DOMAIN, VIR_FROM_NONE};
 
 pub trait DomainDriver: Send + Sync {
     /// virDomainLookupByName.
@@ -567,5 +568,53 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<MemoryBytes> {
         unsupported(VIR_FROM_DOMAIN, "virDomainMemoryPeek")
+    }
+    /// virDomainGetJobInfo.
+    fn domain_job_info(&self, _d: &DomainRef) -> Result<JobInfo> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetJobInfo")
+    }
+    /// virDomainGetJobStats.
+    fn domain_job_stats(&self, _d: &DomainRef, _flags: u32) -> Result<JobStats> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetJobStats")
+    }
+    /// virConnectGetAllDomainStats (`doms` None: every domain the flags select) and
+    /// virDomainListGetStats: the `stats` groups (VIR_DOMAIN_STATS_*) of each domain.
+    fn domain_list_stats(
+        &self,
+        _doms: Option<Vec<DomainRef>>,
+        _stats: u32,
+        _flags: u32,
+    ) -> Result<Vec<StatsRecord>> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetAllDomainStats")
+    }
+    /// virDomainQemuMonitorCommand (libvirt-qemu): a QMP command, or with
+    /// VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP a human monitor command line, passed to the guest's
+    /// monitor; the reply as text.
+    fn domain_qemu_monitor_command(
+        &self,
+        _d: &DomainRef,
+        _cmd: String,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_NONE, "virDomainQemuMonitorCommand")
+    }
+    /// virDomainQemuAgentCommand (libvirt-qemu): a command for the guest agent.
+    fn domain_qemu_agent_command(
+        &self,
+        _d: &DomainRef,
+        _cmd: String,
+        _timeout: i32,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_NONE, "virDomainQemuAgentCommand")
+    }
+    /// virDomainBlockStatsFlags: a disk's counters (`disk` empty: every disk's together).
+    fn domain_block_stats_flags(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _flags: u32,
+    ) -> Result<BlockParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockStatsFlags")
     }
 }

@@ -13,10 +13,21 @@ pub struct CpuMap {
     pub online: u32,
 }
 
-/// Named counters (virNodeGetCPUStats): every one the driver has, in its order; the C side hands
-/// out as many as the caller's array holds.
+/// Named counters (virNodeGetCPUStats, virNodeGetMemoryStats): every one the driver has, in its
+/// order; the C side hands out as many as the caller's array holds, unless the driver asks for an
+/// exact count.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeStats(pub Vec<(&'static str, u64)>);
+pub struct NodeStats(pub Vec<(&'static str, u64)>, pub Option<ExactCount>);
+
+/// The Linux host's strict count (the reference's virHostCPUGetStatsLinux and
+/// virHostMemGetStatsLinux): a caller's count other than 0 (asking how many) or exactly the
+/// number of counters is refused with `refusal`; past that check `deferred`, an error found while
+/// reading, is the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactCount {
+    pub refusal: Error,
+    pub deferred: Option<Error>,
+}
 
 /// virNodeGetSecurityModel's answer: the model's name and its domain of interpretation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -50,6 +61,10 @@ pub trait NodeDriver: Send + Sync {
     /// virNodeGetSecurityModel.
     fn node_security_model(&self) -> Result<SecurityModel> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetSecurityModel")
+    }
+    /// virNodeGetMemoryStats: the host's (`cell` -1) or one NUMA cell's memory counters, in KiB.
+    fn node_memory_stats(&self, _cell: i32, _flags: u32) -> Result<NodeStats> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetMemoryStats")
     }
 }
 
@@ -88,6 +103,24 @@ pub fn check_cpu_num(cpu: i32) -> Result<()> {
             F,
             "cpuNum",
             format!("cpuNum in {F} only accepts {ALL_CPUS} as a negative value"),
+        ));
+    }
+    Ok(())
+}
+
+/// VIR_NODE_MEMORY_STATS_ALL_CELLS: the only negative cell virNodeGetMemoryStats accepts.
+const ALL_CELLS: i32 = -1;
+
+/// The public layer's check of virNodeGetMemoryStats's cell number (whose error names the
+/// argument `cpuNum`, as the reference's does).
+pub fn check_cell_num(cell: i32) -> Result<()> {
+    const F: &str = "virNodeGetMemoryStats";
+    if cell < ALL_CELLS {
+        return Err(Error::invalid_arg(
+            VIR_FROM_DOMAIN,
+            F,
+            "cpuNum",
+            format!("cellNum in {F} only accepts {ALL_CELLS} as a negative value"),
         ));
     }
     Ok(())

@@ -8,16 +8,21 @@
 //! `families` (the API entries it serves), `harness` (qemuProcessKill), and `command`, `config`,
 //! `layout`, `qmp`, `status` (command line, qemu.conf, paths, monitor client, status files).
 
+mod all_stats;
+mod capabilities;
 pub mod command;
 pub mod config;
 mod events;
 mod families;
 mod harness;
+mod host;
 pub mod layout;
+mod passthrough;
 pub mod qmp;
 mod reconnect;
 mod secrets;
 mod start;
+mod stats;
 pub mod status;
 mod stop;
 mod vm;

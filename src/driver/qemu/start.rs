@@ -259,6 +259,9 @@ impl QemuDriver {
         if let Err(e) = self.set_graphics_passwords(&def, &mon) {
             return Err(abort(e));
         }
+        if let Some(period) = stats::balloon_period(&def) {
+            self.set_balloon_period(&name, &mon, period);
+        }
         if let Err(e) = self.watch(vm, &run) {
             return Err(abort(e));
         }

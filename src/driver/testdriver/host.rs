@@ -169,7 +169,7 @@ impl NodeDriver for TestDriver {
     fn node_cpu_stats(&self, cpu: i32, flags: u32) -> Result<NodeStats> {
         check_cpu_num(cpu)?;
         check_flags(flags, NoFlags::empty(), "testNodeGetCPUStats")?;
-        Ok(NodeStats(CPU_STATS.to_vec()))
+        Ok(NodeStats(CPU_STATS.to_vec(), None))
     }
 
     fn node_security_model(&self) -> Result<SecurityModel> {

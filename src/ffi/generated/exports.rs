@@ -59,7 +59,7 @@ use std::os::raw::*;
     glue!(Connect(conn), virConnectFindStoragePoolSources, 18, |cx| { let this = cx.connect(conn, 18)?; cx.writable(18)?; cx.check(Handle::Required(r#type.is_null(), 18, "type"))?; let a_type = arg(&cx, r#type, "type")?; let a_srcSpec = arg(&cx, srcSpec, "srcSpec")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.storage().pool_find_sources(a_type, a_srcSpec, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetAllDomainStats(conn: virConnectPtr, stats: c_uint, retStats: *mut *mut virDomainStatsRecordPtr, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virConnectGetAllDomainStats, 20, Connect(conn, 20), Required(retStats.is_null(), 20, "retStats"))
+    entry!(Connect(conn), domain_stats::virConnectGetAllDomainStats(conn, stats, retStats, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetCPUModelNames(conn: virConnectPtr, arch: *const c_char, models: *mut *mut *mut c_char, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virConnectGetCPUModelNames, 20, Connect(conn, 20), Required(arch.is_null(), 20, "arch"))
@@ -299,7 +299,7 @@ use std::os::raw::*;
     glue!(Domain(dom), virDomainBlockStats, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; answer(&cx, (Out(stats, "stats"), size,), || this.driver().domain().domain_block_stats(&this.domain, a_disk)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStatsFlags(dom: virDomainPtr, disk: *const c_char, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(dom), virDomainBlockStatsFlags, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockStatsFlags, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_block_stats_flags(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointCreateXML(domain: virDomainPtr, xmlDesc: *const c_char, flags: c_uint) -> virDomainCheckpointPtr {
     glue!(Domain(domain), virDomainCheckpointCreateXML, 69, |cx| { let this = cx.domain(domain)?; cx.writable(69)?; cx.check(Handle::Required(xmlDesc.is_null(), 69, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().checkpoint().checkpoint_create_xml(&this.domain, a_xmlDesc, a_flags)) })
@@ -455,10 +455,10 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainGetInterfaceParameters, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_device = arg(&cx, device, "device")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_interface_parameters(&this.domain, a_device, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetJobInfo(domain: virDomainPtr, info: virDomainJobInfoPtr) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetJobInfo, 20, Domain(domain), Required(info.is_null(), 20, "info"))
+    glue!(Domain(domain), virDomainGetJobInfo, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(info.is_null(), 20, "info"))?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_job_info(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetJobStats(domain: virDomainPtr, r#type: *mut c_int, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Domain(domain), virDomainGetJobStats, 20, Domain(domain), Required(r#type.is_null(), 20, "type"))
+    glue!(Domain(domain), virDomainGetJobStats, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(r#type.is_null(), 20, "type"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(r#type, "type"), Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_job_stats(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetLaunchSecurityInfo(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     glue!(Domain(domain), virDomainGetLaunchSecurityInfo, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_launch_security_info(&this.domain, a_flags)) })
@@ -566,7 +566,7 @@ use std::os::raw::*;
     glue!(Domain(domain), virDomainListAllSnapshots, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(snaps, "snaps"),), || this.driver().snapshot().snapshot_list_all(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListGetStats(doms: *mut virDomainPtr, stats: c_uint, retStats: *mut *mut virDomainStatsRecordPtr, flags: c_uint) -> c_int {
-    entry_stub!(Nothing, virDomainListGetStats, 20, Required(doms.is_null(), 20, "doms"))
+    entry!(Nothing, domain_stats::virDomainListGetStats(doms, stats, retStats, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainLookupByID(conn: virConnectPtr, id: c_int) -> virDomainPtr {
     entry!(Connect(conn), domain::virDomainLookupByID(conn, id))
@@ -1229,7 +1229,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virNodeGetMemoryParameters, 20, Connect(conn, 20), Required(nparams.is_null(), 20, "nparams"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetMemoryStats(conn: virConnectPtr, cellNum: c_int, params: virNodeMemoryStatsPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetMemoryStats, 20, Connect(conn, 20), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Connect(conn), virNodeGetMemoryStats, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_cellNum = arg(&cx, cellNum, "cellNum")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_memory_stats(a_cellNum, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSEVInfo(conn: virConnectPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_stub!(Connect(conn), virNodeGetSEVInfo, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nparams.is_null(), 20, "nparams"))

@@ -297,7 +297,7 @@ impl FromC<c_longlong> for i64 {
 }
 
 /// A required output pointer.
-fn required<P>(p: *mut P, arg: &'static str, cx: &Cx) -> Result<()> {
+pub(super) fn required<P>(p: *mut P, arg: &'static str, cx: &Cx) -> Result<()> {
     match p.is_null() {
         true => Err(cx.null_arg(arg)),
         false => Ok(()),
@@ -557,7 +557,7 @@ impl Reply<c_int, (Out<virDomainInterfaceStatsPtr>, usize)> for InterfaceStats {
 }
 
 /// A C-allocated copy of `n` values, or the allocation error.
-fn c_array<T>(n: usize, cx: &Cx) -> Result<*mut T> {
+pub(super) fn c_array<T>(n: usize, cx: &Cx) -> Result<*mut T> {
     // SAFETY: calloc of n elements (at least one, so that an empty array is not NULL).
     let p = unsafe { libc::calloc(n.max(1), std::mem::size_of::<T>()) } as *mut T;
     match p.is_null() {

@@ -6,8 +6,10 @@
 //! function that has it.
 
 mod domain;
+pub(crate) mod domain_stats;
 mod moments;
 mod node;
+mod node_stats;
 mod params;
 mod storage;
 

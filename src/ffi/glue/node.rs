@@ -5,10 +5,8 @@
 
 use super::{Cx, Out, Reply};
 use crate::driver::family::{CpuMap, NodeStats, SecurityModel};
-use crate::error::{Error, Result, VIR_ERR_INTERNAL_ERROR};
-use crate::ffi::generated::types::{
-    virNodeCPUStats, virNodeCPUStatsPtr, virSecurityModelPtr, VIR_NODE_CPU_STATS_FIELD_LENGTH,
-};
+use crate::error::{Error, Result};
+use crate::ffi::generated::types::{virNodeCPUStats, virNodeCPUStatsPtr, virSecurityModelPtr};
 use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_ulonglong};
 
 /// An `unsigned long long` answer (0 on failure, as the reference's).
@@ -70,7 +68,7 @@ impl Reply<c_int, (Out<*mut *mut c_uchar>, Out<*mut c_uint>)> for CpuMap {
 }
 
 /// Copy `s` into a fixed C buffer, NUL-terminated; false when it does not fit.
-fn copy_field(dst: &mut [c_char], s: &str) -> bool {
+pub(super) fn copy_field(dst: &mut [c_char], s: &str) -> bool {
     if s.len() >= dst.len() {
         return false;
     }
@@ -84,23 +82,7 @@ fn copy_field(dst: &mut [c_char], s: &str) -> bool {
 /// and that count.
 impl Reply<c_int, (Out<virNodeCPUStatsPtr>, Out<*mut c_int>)> for NodeStats {
     fn check(outs: &(Out<virNodeCPUStatsPtr>, Out<*mut c_int>), cx: &Cx) -> Result<()> {
-        let Out(n, arg) = outs.1;
-        // The count is checked before the array (virNodeGetCPUStats).
-        if n.is_null() {
-            return Err(cx.null_arg(arg));
-        }
-        // SAFETY: non-NULL, and readable by the C contract.
-        let count = unsafe { n.read() };
-        if count < 0 {
-            // The reference names the count itself.
-            return Err(Error::invalid_arg(
-                cx.from,
-                cx.function,
-                "*nparams",
-                format!("*nparams in {} must be zero or greater", cx.function),
-            ));
-        }
-        Ok(())
+        super::node_stats::check_count(outs.1, cx)
     }
     unsafe fn reply(
         self,
@@ -108,33 +90,13 @@ impl Reply<c_int, (Out<virNodeCPUStatsPtr>, Out<*mut c_int>)> for NodeStats {
         _: &Cx,
     ) -> Result<c_int> {
         let (Out(params, _), Out(n, _)) = outs;
-        if params.is_null() {
-            // SAFETY: checked non-NULL.
-            unsafe { n.write(self.0.len() as c_int) };
-            return Ok(0);
+        // SAFETY: `n` was checked non-NULL and non-negative; `params` holds `*n` entries.
+        unsafe {
+            super::node_stats::write_named(self, params, n, |field, value| virNodeCPUStats {
+                field,
+                value,
+            })
         }
-        // SAFETY: checked non-NULL and non-negative before the call.
-        let room = unsafe { n.read() } as usize;
-        let mut written = 0;
-        for (field, value) in self.0.iter().take(room) {
-            let mut p = virNodeCPUStats {
-                field: [0; VIR_NODE_CPU_STATS_FIELD_LENGTH],
-                value: *value,
-            };
-            if !copy_field(&mut p.field, field) {
-                return Err(Error::with(
-                    VIR_ERR_INTERNAL_ERROR,
-                    0,
-                    "field name too long",
-                ));
-            }
-            // SAFETY: the caller's array holds `room` entries; written < room.
-            unsafe { params.add(written).write(p) };
-            written += 1;
-        }
-        // SAFETY: checked non-NULL.
-        unsafe { n.write(written as c_int) };
-        Ok(0)
     }
 }
 
