@@ -43,10 +43,12 @@ def main():
     else:
         logs = [probe_log(["--valid-handles"]), probe_log([])]
     public = {fn.get("name") for fn in Api().functions}
-    entry = entry_lines(logs[1], public)
-    # The live probe's line wins: its arguments show more (a domain's name and UUID).
+    nulls = entry_lines(logs[1], public)
+    entry = dict(nulls)
+    # The live probe's line wins: its arguments show more (a domain's name and UUID). The all-NULL
+    # line stays beside it: it shows how a NULL string prints (NULLSTR's `<null>` or `(null)`).
     entry.update(entry_lines(logs[0], public))
-    write(entry, len(public))
+    write(entry, nulls, len(public))
 
 
 def entry_lines(lines, public):
@@ -63,11 +65,13 @@ def entry_lines(lines, public):
     return entry
 
 
-def write(entry, public_count):
+def write(entry, nulls, public_count):
     with open(OUT + ".tmp", "w") as f:
-        f.write("# function\tline\tmessage (gen/entrylog.py: Debian's libvirt 9.0, live-handle probe, else the all-NULL one)\n")
+        f.write("# function\tline\tmessage\tmessage with every argument NULL/0 (gen/entrylog.py: Debian's "
+                "libvirt 9.0, live-handle probe, else the all-NULL one)\n")
         for name in sorted(entry):
-            f.write(f"{name}\t{entry[name][0]}\t{entry[name][1]}\n")
+            null = nulls.get(name, (0, ""))[1]
+            f.write(f"{name}\t{entry[name][0]}\t{entry[name][1]}\t{null}\n")
     os.replace(OUT + ".tmp", OUT)
     print(f"{len(entry)} of {public_count} public functions log an entry line", file=sys.stderr)
 
