@@ -941,7 +941,7 @@ def nested_entry_log(fn, entry_lines):
             else f"objects::exists::<{OBJECT_KINDS[rtype]}>({rust_ident(recv)})")
     line, msg, _ = entry_lines[m.group(1)]
     key = msg.split("=", 1)[0]
-    return (f"entry_log!(when {live} && unsafe {{ log_args::parsed_uuid({rust_ident(text)}) }}.is_some(), "
+    return (f"entry_log!(when {live} && log_args::parsed_uuid({rust_ident(text)}).is_some(), "
             f"\"{entry_log_source(fn)}\", {m.group(1)}, {line}, \"{key}={{}}, uuid={{}}\", "
             f"log_args::ptr({rust_ident(recv)}), log_args::uuid_of(log_args::parsed_uuid({rust_ident(text)})));")
 

@@ -218,10 +218,8 @@ mod tests {
             0x3f,
         ];
         // SAFETY: 16 bytes.
-        assert_eq!(
-            unsafe { uuid(u.as_ptr()) }.to_string(),
-            "6695eb01-f6a4-8304-79aa-97f2502e193f"
-        );
+        let shown = unsafe { uuid(u.as_ptr()) }.to_string();
+        assert_eq!(shown, "6695eb01-f6a4-8304-79aa-97f2502e193f");
         assert_eq!(
             dom("dom", std::ptr::null_mut()).to_string(),
             "dom=(nil), (VM: name=<null>, uuid=)"

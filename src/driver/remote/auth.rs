@@ -358,10 +358,19 @@ mod tests {
 
     #[test]
     fn credentials_asked_with_cyrus_prompts() {
-        let c = credentials(&Offers(vec![USERNAME, AUTHNAME, PASSPHRASE])).unwrap();
+        let asked = |types: Vec<i32>| {
+            let offers = Offers(types);
+            credentials(&Context {
+                prompter: Some(&offers),
+                uri: None,
+                authtype: None,
+                secure: true,
+            })
+        };
+        let c = asked(vec![USERNAME, AUTHNAME, PASSPHRASE]).unwrap();
         assert_eq!(c.authzid.as_deref(), Some("1"));
         assert_eq!((c.authcid.as_str(), c.password.as_str()), ("2", "5"));
-        let c = credentials(&Offers(vec![AUTHNAME, PASSPHRASE])).unwrap();
+        let c = asked(vec![AUTHNAME, PASSPHRASE]).unwrap();
         assert_eq!(c.authzid, None);
     }
 }

@@ -761,7 +761,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virDomainPtr {
     entry_log!("libvirt.domain", virDomainLookupByUUIDString, 411, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
-    entry_log!(when crate::ffi::handles::connection(conn).is_some() && unsafe { log_args::parsed_uuid(uuidstr) }.is_some(), "libvirt.domain", virDomainLookupByUUID, 369, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
+    entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.domain", virDomainLookupByUUID, 369, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
     entry!(Connect(conn), domain::virDomainLookupByUUIDString(conn, uuidstr))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSave(dom: virDomainPtr, flags: c_uint) -> c_int {
@@ -1332,7 +1332,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterLookupByUUIDString, 259, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
-    entry_log!(when crate::ffi::handles::connection(conn).is_some() && unsafe { log_args::parsed_uuid(uuidstr) }.is_some(), "libvirt.nwfilter", virNWFilterLookupByUUID, 217, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
+    entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.nwfilter", virNWFilterLookupByUUID, 217, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
     entry_stub!(Connect(conn), virNWFilterLookupByUUIDString, 33, Connect(conn, 33), Required(uuidstr.is_null(), 33, "uuidstr"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterRef(nwfilter: virNWFilterPtr) -> c_int {
@@ -1428,7 +1428,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virNetworkPtr {
     entry_log!("libvirt.network", virNetworkLookupByUUIDString, 386, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
-    entry_log!(when crate::ffi::handles::connection(conn).is_some() && unsafe { log_args::parsed_uuid(uuidstr) }.is_some(), "libvirt.network", virNetworkLookupByUUID, 347, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
+    entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.network", virNetworkLookupByUUID, 347, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
     glue!(Connect(conn), virNetworkLookupByUUIDString, 19, |cx| { let this = cx.connect(conn, 19)?; cx.check(Handle::Required(uuidstr.is_null(), 19, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.network().network_lookup_by_uuid(a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortCreateXML(net: virNetworkPtr, xmldesc: *const c_char, flags: c_uint) -> virNetworkPortPtr {
@@ -1469,7 +1469,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortLookupByUUIDString(net: virNetworkPtr, uuidstr: *const c_char) -> virNetworkPortPtr {
     entry_log!("libvirt.network", virNetworkPortLookupByUUIDString, 1479, "net={}, uuidstr={}", log_args::ptr(net), log_args::str_or(uuidstr, "<null>"));
-    entry_log!(when objects::exists::<NetworkRef>(net) && unsafe { log_args::parsed_uuid(uuidstr) }.is_some(), "libvirt.network", virNetworkPortLookupByUUID, 1439, "conn={}, uuid={}", log_args::ptr(net), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
+    entry_log!(when objects::exists::<NetworkRef>(net) && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.network", virNetworkPortLookupByUUID, 1439, "conn={}, uuid={}", log_args::ptr(net), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
     entry_stub!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortLookupByUUIDString, 19, Foreign(objects::exists::<NetworkRef>(net), 36, 19, "invalid network pointer in %s"), Required(uuidstr.is_null(), 19, "uuidstr"))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortRef(port: virNetworkPortPtr) -> c_int {
@@ -1695,7 +1695,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virSecretPtr {
     entry_log!("libvirt.secret", virSecretLookupByUUIDString, 263, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
-    entry_log!(when crate::ffi::handles::connection(conn).is_some() && unsafe { log_args::parsed_uuid(uuidstr) }.is_some(), "libvirt.secret", virSecretLookupByUUID, 219, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
+    entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.secret", virSecretLookupByUUID, 219, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
     entry_stub!(Connect(conn), virSecretLookupByUUIDString, 30, Connect(conn, 30), Required(uuidstr.is_null(), 30, "uuidstr"))
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretLookupByUsage(conn: virConnectPtr, usageType: c_int, usageID: *const c_char) -> virSecretPtr {
@@ -1803,7 +1803,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virStoragePoolPtr {
     entry_log!("libvirt.storage", virStoragePoolLookupByUUIDString, 468, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
-    entry_log!(when crate::ffi::handles::connection(conn).is_some() && unsafe { log_args::parsed_uuid(uuidstr) }.is_some(), "libvirt.storage", virStoragePoolLookupByUUID, 426, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
+    entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.storage", virStoragePoolLookupByUUID, 426, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
     glue!(Connect(conn), virStoragePoolLookupByUUIDString, 18, |cx| { let this = cx.connect(conn, 18)?; cx.check(Handle::Required(uuidstr.is_null(), 18, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.storage().pool_lookup_by_uuid(a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByVolume(vol: virStorageVolPtr) -> virStoragePoolPtr {
