@@ -901,19 +901,169 @@ def glue_body(fn, null_probe, read_only, valid_probe, functypes):
     return f"glue!({dispatch_target(fn)}, {name}, {from_this}, |cx| {{ {' '.join(stmts)} }})"
 
 
+# Entry lines (gen/reference/entry-log-libvirt-9.0.tsv): the message's keys that are not the C
+# argument's name in libvirt-api.xml, by function.
+ENTRY_LOG_KEYS = {
+    "virConnectDomainXMLFromNative": {"format": "nativeFormat", "config": "nativeConfig"},
+    "virConnectDomainXMLToNative": {"format": "nativeFormat", "xml": "domainXml"},
+    "virConnectFindStoragePoolSources": {"src": "srcSpec"},
+    "virConnectGetLibVersion": {"libVir": "libVer"},
+    "virGetVersion": {"libVir": "libVer"},
+    "virConnectNodeDeviceEventRegisterAny": {"nodeDevice": "dev"},
+    "virDomainMigrate3": {"nparms": "nparams"},
+    "virDomainMigrateToURI3": {"nparms": "nparams"},
+    "virDomainSendProcessSignal": {"pid": "pid_value"},
+    "virNWFilterBindingLookupByPortDev": {"name": "portdev"},
+    "virNetworkPortLookupByUUID": {"conn": "net"},
+}
+# The public functions implemented in libvirt.c, whose log source is `libvirt`; the others log
+# under `libvirt.<header>` (libvirt-domain.c: `libvirt.domain`), as VIR_LOG_INIT names them.
+LIBVIRT_C_FUNCTIONS = {"virInitialize", "virGetVersion", "virConnectOpen", "virConnectOpenReadOnly",
+                       "virConnectOpenAuth", "virConnectClose"}
+
+
+# Old names that call the new function (whose entry line they write, with the same arguments).
+ENTRY_LOG_CALLS = {"virDomainCreateLinux": "virDomainCreateXML"}
+
+# The functions that initialize the library (virInitialize) before their entry line.
+INIT_FIRST = {"virGetVersion", "virConnectOpen", "virConnectOpenReadOnly", "virConnectOpenAuth"}
+
+
+def load_entry_log():
+    """function -> (line, message, message with NULL arguments) from the reference's entry lines."""
+    out = {}
+    for line in open(os.path.join(REF, "entry-log-libvirt-9.0.tsv")):
+        if line.startswith("#"):
+            continue
+        name, num, msg, null_msg = (line.rstrip("\n").split("\t") + [""])[:4]
+        out[name] = (int(num), msg, null_msg)
+    return out
+
+
+def entry_log_source(fn):
+    if fn.get("name") in LIBVIRT_C_FUNCTIONS:
+        return "libvirt"
+    return "libvirt." + fn.get("file").removeprefix("libvirt-")
+
+
+def entry_log_value(fn, key, ident, ctype, value, functypes):
+    """The format directive and the Rust expression (src/ffi/log_args.rs) that show one argument
+    as the reference's message shows it (`value` is what the probe's argument printed as)."""
+    t = re.sub(r"\s+", " ", ctype.strip())
+    if key == "conn" and ident is None:
+        # dev->conn: the connection of the node device handle.
+        dev = rust_ident(Api.args(fn)[0][0])
+        return "{}", f"log_args::conn_of::<{OBJECT_KINDS[Api.args(fn)[0][1]]}>({dev})"
+    if t in functypes:
+        return "{}", f"log_args::Addr({ident}.map_or(0, |f| f as usize))"
+    if t in ("const char *", "char *") and value not in ("ADDR", "(nil)"):
+        null = {"(null)": "(null)", "(default)": "(default)"}.get(value, "<null>")
+        return "{}", f"log_args::str_or({ident}, \"{null}\")"
+    if t == "const unsigned char *" and value == "(null)":
+        return "{}", f"log_args::uuid({ident})"
+    if value in ("ADDR", "(nil)") or value.startswith("0x") and (t.endswith("*") or t.endswith("Ptr")):
+        return "{}", f"log_args::ptr({ident})"
+    if value.startswith("0x"):
+        return "{:#x}" if value != "0x0" else "0x{:x}", ident
+    if t.endswith("*") and re.fullmatch(r"-?\d+", value):
+        # `nparams=%d` of `nparams ? *nparams : -1`: the value the pointer holds.
+        return "{}", f"log_args::value_or({ident}.cast_const(), {value})"
+    if re.fullmatch(r"-?\d+\.\d+", value):
+        return "{:.6}", ident
+    if re.fullmatch(r"-?\d+", value):
+        return "{}", ident
+    sys.exit(f"entry log: {fn.get('name')}: cannot show {key}={value} ({ctype})")
+
+
+def entry_log(fn, row, functypes):
+    """The entry_log! line of an export: its message rebuilt as a format with the C arguments."""
+    name = fn.get("name")
+    line, msg, null_msg = row
+    args = Api.args(fn)
+    by_name = dict(args)
+    keys = {n: n for n in by_name}
+    keys.update(ENTRY_LOG_KEYS.get(name, {}))
+    if name.startswith("virNodeDevice") and "conn" not in by_name:
+        keys["conn"] = None
+    fmt, exprs, pos = [], [], 0
+    vm_debug = r"(\w+)=(ADDR|\(nil\)), \(VM: name=[^,]*, uuid=[^)]*\)"
+    vm = re.match(vm_debug, msg)
+    null_args = re.sub("^" + vm_debug, "", null_msg)
+    if vm:
+        dom = [n for n, t in args if t.strip() == "virDomainPtr"][0]
+        fmt.append("{}")
+        exprs.append(f"log_args::dom(\"{vm.group(1)}\", {rust_ident(dom)})")
+        pos = vm.end()
+    found = [m for m in re.finditer(r"(?:^|(?<=[ ,]))(\w+)( = |=)", msg) if m.start() >= pos and m.group(1) in keys]
+    # A key appears once; a later `key=` (inside an XML value) is part of the value.
+    seen, marks = set(), []
+    for m in found:
+        if m.group(1) not in seen:
+            seen.add(m.group(1))
+            marks.append(m)
+    esc = lambda text: text.replace("{", "{{").replace("}", "}}").replace("\\", "\\\\").replace('"', '\\"')
+    for i, m in enumerate(marks):
+        fmt.append(esc(msg[pos:m.start()]) + m.group(1) + m.group(2))
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(msg)
+        value = msg[m.end():end]
+        sep = re.search(r"(, | )$", value) if i + 1 < len(marks) else None
+        if sep:
+            value = value[:sep.start()]
+        param = keys[m.group(1)]
+        ident = rust_ident(param) if param else None
+        quote = "'" if len(value) >= 2 and value[0] == value[-1] == "'" else ""
+        shown = value[1:-1] if quote else value
+        if shown not in ("ADDR", "(nil)"):
+            # How NULL prints, where the all-NULL probe shows it.
+            null = re.search(r"(?:^|[ ,])" + m.group(1) + r"='?(\(null\)|<null>|\(default\))'?(?:[ ,]|$)",
+                             null_args)
+            shown = null.group(1) if null else shown
+        f, e = entry_log_value(fn, m.group(1), ident, by_name.get(param, ""), shown, functypes)
+        fmt.append(quote + f + quote)
+        exprs.append(e)
+        pos = m.end() + len(value)
+    fmt.append(esc(msg[pos:]))
+    if not marks and not vm and "ADDR" in msg:
+        sys.exit(f"entry log: {name}: no argument found in {msg!r}")
+    text = "".join(fmt)
+    init = "init, " if name in INIT_FIRST else ""
+    return (f"entry_log!({init}\"{entry_log_source(fn)}\", {name}, {line}, \"{text}\""
+            + "".join(", " + e for e in exprs) + ");")
+
+
+def nested_entry_log(fn, entry_lines):
+    """virXLookupByUUIDString parses its argument and calls virXLookupByUUID, whose entry line
+    follows its own when the receiver is live and the text a UUID."""
+    m = re.fullmatch(r"(vir\w+LookupByUUID)String", fn.get("name"))
+    if not m or m.group(1) not in entry_lines:
+        return None
+    (recv, rtype), (text, _) = Api.args(fn)[:2]
+    live = (f"crate::ffi::handles::connection({rust_ident(recv)}).is_some()" if rtype == "virConnectPtr"
+            else f"objects::exists::<{OBJECT_KINDS[rtype]}>({rust_ident(recv)})")
+    line, msg, _ = entry_lines[m.group(1)]
+    key = msg.split("=", 1)[0]
+    return (f"entry_log!(when {live} && log_args::parsed_uuid({rust_ident(text)}).is_some(), "
+            f"\"{entry_log_source(fn)}\", {m.group(1)}, {line}, \"{key}={{}}, uuid={{}}\", "
+            f"log_args::ptr({rust_ident(recv)}), log_args::uuid_of(log_args::parsed_uuid({rust_ident(text)})));")
+
+
 def gen_exports(api, impl, null_probe):
     """Every export as its C signature (a written item, so that cbindgen sees the prototype) around
     one entry!/entry_stub! invocation (src/ffi/entry.rs) that writes the body."""
     valid_probe = load_valid_probe()
     read_only = load_read_only_probe()
+    entry_lines = load_entry_log()
     functypes = {f.get("name") for f in api.functypes}
+    by_name = {f.get("name"): f for f in api.functions}
     lines = [HEADER_RS,
-             "// Three lines an export, not rustfmt's layout (src/ffi/mod.rs skips this file): the",
-             "// signature on one line, the body, the brace.",
+             "// Three or four lines an export, not rustfmt's layout (src/ffi/mod.rs skips this file):",
+             "// the signature on one line, the reference's entry line where it logs one",
+             "// (gen/reference/entry-log-libvirt-9.0.tsv), the body, the brace.",
              "#![allow(non_snake_case, unused_variables, clippy::all)]",
              "use super::types::*;",
              "use crate::ffi::entry::{self, entry, entry_stub, glue, Handle};",
              "use crate::ffi::glue::{answer, arg, Out};",
+             "use crate::ffi::log_args::{self, entry_log};",
              "use crate::ffi::objects;",
              "use crate::driver::*;",
              "use std::os::raw::*;", ""]
@@ -944,6 +1094,12 @@ def gen_exports(api, impl, null_probe):
             from_this = str(FROM_THIS.get(fn.get("file"), 0))
             body = f"entry_stub!({', '.join(keep + [name, from_this] + checks)})"
         lines.append(f"#[no_mangle] pub unsafe extern \"C\" fn {name}({params}){ret} {{")
+        logged = ENTRY_LOG_CALLS.get(name, name)
+        if logged in entry_lines:
+            lines.append(f"    {entry_log(by_name[logged], entry_lines[logged], functypes)}")
+            nested = nested_entry_log(fn, entry_lines)
+            if nested:
+                lines.append(f"    {nested}")
         lines.append(f"    {body}")
         lines.append("}")
     return "\n".join(lines) + "\n"

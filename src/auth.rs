@@ -130,9 +130,11 @@ fn readable(path: &Path) -> bool {
     std::fs::File::open(path).is_ok()
 }
 
-/// virAuthGetCredential: `credname` (`username`, `password`) for `hostname` from the auth file,
-/// if one applies and names it.
-fn from_auth_file(asker: Asker, hostname: &str, credname: &str) -> Result<Option<String>> {
+/// virAuthGetCredential (virAuthConfigLookup): `credname` (`username`, `authname`, `password`)
+/// for `hostname` from the auth file, if one applies and names it: group
+/// `auth-SERVICE-HOSTNAME`, else `auth-SERVICE-default`, whose `credentials` names the group
+/// `credentials-NAME` that holds the value.
+pub fn from_auth_file(asker: Asker, hostname: &str, credname: &str) -> Result<Option<String>> {
     let Some(path) = auth_file_path(asker.uri) else {
         return Ok(None);
     };

@@ -102,35 +102,17 @@ pub fn open(
             format!("Unable to parse URI {text}"),
         )
     })?;
-    crate::vir_debug!(
-        "libvirt",
-        "virConnectOpenInternal",
-        line!(),
-        "Split \"{text}\" to URI components: scheme {} server {} path {}",
-        uri.scheme(),
-        uri.server.as_deref().unwrap_or("<null>"),
-        uri.path()
-    );
+    crate::conn_log::split(&text, &uri);
+    let embed = uri.path() == "/embed";
+    if embed {
+        let scheme = uri.scheme.as_deref().unwrap_or("");
+        crate::conn_log::embedded(scheme, !driver::qemu::embedded_opened());
+    }
     check_uri(name, &text, &uri)?;
-    let driver: Arc<dyn Driver> = match uri.scheme() {
-        "test" if uri.server.is_none() => {
-            let from = crate::error::VIR_FROM_TEST;
-            crate::api::check_flags("testConnectOpen", flags, OPEN_FLAGS, from)?;
-            driver::testdriver::open(&uri, prompter)?
-        }
-        "qemu" if uri.server.is_none() && matches!(uri.path(), "/embed" | "/session") => {
-            let from = crate::error::VIR_FROM_QEMU;
-            crate::api::check_flags("qemuConnectOpen", flags, OPEN_FLAGS, from)?;
-            driver::qemu::open(&uri)?
-        }
-        "qemu" if uri.server.is_none() && driver::qemu::embedded_opened() => {
-            return Err(driver::qemu::embedded_only(&uri))
-        }
-        _ if driver::remote::serves(&uri, read_only) => {
-            driver::remote::open(&uri, read_only, prompter)?
-        }
-        _ => return Err(no_driver(&uri, read_only)),
-    };
+    let chosen = crate::conn_log::scan(&uri, embed, embed || driver::qemu::embedded_opened());
+    let driver = open_driver(&uri, flags, read_only, prompter);
+    crate::conn_log::outcome(chosen, driver.is_ok());
+    let driver = driver?;
     Ok(Arc::new(Connection {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         uri: uri.format(),
@@ -138,6 +120,34 @@ pub fn open(
         driver,
         error_handler: Mutex::new(None),
     }))
+}
+
+/// The driver that serves `uri`, opened.
+fn open_driver(
+    uri: &Uri,
+    flags: u32,
+    read_only: bool,
+    prompter: Option<&dyn Prompter>,
+) -> Result<Arc<dyn Driver>> {
+    Ok(match uri.scheme() {
+        "test" if uri.server.is_none() => {
+            let from = crate::error::VIR_FROM_TEST;
+            crate::api::check_flags("testConnectOpen", flags, OPEN_FLAGS, from)?;
+            driver::testdriver::open(uri, prompter)?
+        }
+        "qemu" if uri.server.is_none() && matches!(uri.path(), "/embed" | "/session") => {
+            let from = crate::error::VIR_FROM_QEMU;
+            crate::api::check_flags("qemuConnectOpen", flags, OPEN_FLAGS, from)?;
+            driver::qemu::open(uri)?
+        }
+        "qemu" if uri.server.is_none() && driver::qemu::embedded_opened() => {
+            return Err(driver::qemu::embedded_only(uri))
+        }
+        _ if driver::remote::serves(uri, read_only) => {
+            driver::remote::open(uri, read_only, prompter)?
+        }
+        _ => return Err(no_driver(uri, read_only)),
+    })
 }
 
 /// The reference's checks of a parsed URI before any driver sees it.

@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod client_conf;
 pub mod conn;
+pub mod conn_log;
 pub mod ctext;
 pub mod domain;
 pub mod driver;

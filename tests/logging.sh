@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Logging compared with Debian's libvirt 9.0: c-tests/logsession.c (open test:///default, lookup,
-# getinfo, free, close) runs with LIBVIRT_DEBUG=1 on both libraries; the public calls' entry lines
-# (function:line, level, message, with times, thread ids and addresses normalized) must be the
-# same. Also: logging off writes nothing, LIBVIRT_LOG_OUTPUTS=N:file:PATH writes there, and
+# Logging compared with Debian's libvirt 9.0: c-tests/logsession.c (open test:///default, lookups,
+# getinfo, generated and stub calls, refused calls, free, close, a remote URI nobody serves) runs
+# on both libraries; the public calls' debug lines (function:line, level, message, with times,
+# thread ids and addresses normalized) must be the same, with LIBVIRT_DEBUG=1 and with
+# LIBVIRT_LOG_FILTERS=1:libvirt limiting the log to the public layer's source (which then also
+# shows virConnectOpen's URI split and driver walk, compared for several URIs). The all-NULL probe
+# (gen/nullprobe.py) compares every public function's entry line. Also: logging off writes nothing, LIBVIRT_LOG_OUTPUTS=N:file:PATH writes there, and
 # LIBVIRT_LOG_FILTERS raises a source's priority. Without the reference the comparison is
 # skipped loudly (a failure under CI=true).
 set -uo pipefail
@@ -25,9 +28,9 @@ fi
 gcc -std=gnu11 -Wall -Wextra -Werror -O1 -g -o "$out/session" c-tests/logsession.c -lvirt || { bad "compile logsession.c"; finish; }
 
 # The session's public calls, and the line normalization.
-public='virConnectOpen|virDomainLookupByName|virDomainGetInfo|virDomainFree|virConnectClose'
+public='virConnectOpen|virDomainLookupBy(Name|ID|UUID|UUIDString)|virDomainGet(Info|Name|ID|UUID)|virConnectNumOfDomains|virNetwork(LookupByName|IsActive|Free)|virStoragePool(LookupByName|GetInfo|Free)|virDomainAbortJob|virDomainFree|virConnectClose'
 public_lines() {
-    grep -E "^[0-9-]+ [0-9:.]+\+0000: [0-9]+: [a-z]+ : ($public):[0-9]+ : " "$1" |
+    grep -E "^[0-9-]+ [0-9:.]+\+0000: [0-9]+: debug : ($public):[0-9]+ : " "$1" |
         sed -E 's/^[0-9-]+ [0-9:.]+\+0000: [0-9]+: /TIME: TID: /; s/0x[0-9a-f]+/ADDR/g'
 }
 run() { # run WHO OUTFILE VAR=VALUE...
@@ -79,5 +82,63 @@ if diff -u "$out/filter.ref.public" "$out/filter.ours.public" && [ ! -s "$out/fi
     ok "LIBVIRT_LOG_FILTERS=4:libvirt silences the public calls' debug lines, as libvirt 9.0"
 else
     bad "LIBVIRT_LOG_FILTERS differs from libvirt 9.0"
+fi
+# Every debug line of the public layer's source (libvirt, libvirt.domain, ...), continuation lines
+# of a multi-line message included.
+debug_lines() {
+    awk '/^[0-9-]+ [0-9:.]+\+0000: [0-9]+: / { keep = ($0 ~ /: debug : /) } keep' "$1" |
+        sed -E 's/^[0-9-]+ [0-9:.]+\+0000: [0-9]+: /TIME: TID: /; s/0x[0-9a-f]+/ADDR/g'
+}
+public_source=(LIBVIRT_DEBUG=4 LIBVIRT_LOG_FILTERS=1:libvirt LIBVIRT_LOG_OUTPUTS=1:stderr)
+for who in ref ours; do
+    run $who "$out/source.$who" "${public_source[@]}"
+    debug_lines "$out/source.$who" > "$out/source.$who.debug"
+done
+if [ -s "$out/source.ref.debug" ] && diff -u "$out/source.ref.debug" "$out/source.ours.debug"; then
+    ok "LIBVIRT_LOG_FILTERS=1:libvirt: the session's public-layer lines are libvirt 9.0's ($(wc -l < "$out/source.ref.debug") lines)"
+else
+    bad "LIBVIRT_LOG_FILTERS=1:libvirt: the session's public-layer lines differ from libvirt 9.0"
+fi
+
+# virConnectOpen's URI split and driver walk, for a local driver, remote transports that fail, a
+# daemon that is not there and a scheme no driver has.
+for uri in test:///default test+tcp://127.0.0.1:1/default qemu+ssh://nobody@127.0.0.1:1/system \
+    qemu:///system foo:///bar; do
+    for who in ref ours; do
+        if [ "$who" = ours ]; then
+            env -u LIBVIRT_DEBUG "${public_source[@]}" LD_LIBRARY_PATH="$lib" timeout 60 "$out/session" "$uri" > "$out/open.$who" 2>&1 </dev/null
+        else
+            env -u LIBVIRT_DEBUG "${public_source[@]}" timeout 60 "$out/session" "$uri" > "$out/open.$who" 2>&1 </dev/null
+        fi
+        debug_lines "$out/open.$who" > "$out/open.$who.debug"
+    done
+    if grep -q "trying driver" "$out/open.ref.debug" && diff -u "$out/open.ref.debug" "$out/open.ours.debug"; then
+        ok "virConnectOpen($uri): the URI split and the driver walk are libvirt 9.0's"
+    else
+        bad "virConnectOpen($uri): the driver-choice lines differ from libvirt 9.0"
+    fi
+done
+
+# Every public function's entry line: the all-NULL probe, each case in its own process.
+python3 gen/nullprobe.py > "$out/probe.c" && gcc -std=gnu11 -w -o "$out/probe" "$out/probe.c" -lvirt ||
+    { bad "build the all-NULL probe"; finish; }
+names=$(python3 -c 'import sys; sys.path.insert(0, "gen"); from apixml import Api; print("|".join(f.get("name") for f in Api().functions))')
+for who in ref ours; do
+    if [ "$who" = ours ]; then
+        env -u LIBVIRT_LOG_FILTERS LIBVIRT_DEBUG=1 LIBVIRT_LOG_OUTPUTS=1:stderr LD_LIBRARY_PATH="$lib" timeout 600 "$out/probe" > /dev/null 2> "$out/probe.$who"
+    else
+        env -u LIBVIRT_LOG_FILTERS LIBVIRT_DEBUG=1 LIBVIRT_LOG_OUTPUTS=1:stderr timeout 600 "$out/probe" > /dev/null 2> "$out/probe.$who"
+    fi
+    grep -E "^[0-9-]+ [0-9:.]+\+0000: [0-9]+: debug : ($names):[0-9]+ : " "$out/probe.$who" |
+        sed -E 's/^[0-9-]+ [0-9:.]+\+0000: [0-9]+: //; s/0x[0-9a-f]+/ADDR/g' > "$out/probe.$who.entry"
+done
+# The reference's virDomainGetLaunchSecurityInfo and virDomainSetLaunchSecurityState crash on a
+# NULL domain before they log: their cases are not compared.
+grep -v "LaunchSecurity" "$out/probe.ours.entry" > "$out/probe.ours.cmp"
+grep -v "LaunchSecurity" "$out/probe.ref.entry" > "$out/probe.ref.cmp"
+if [ "$(wc -l < "$out/probe.ref.cmp")" -gt 400 ] && diff -u "$out/probe.ref.cmp" "$out/probe.ours.cmp"; then
+    ok "all-NULL probe: every public function's entry line is libvirt 9.0's ($(wc -l < "$out/probe.ref.cmp") lines)"
+else
+    bad "all-NULL probe: entry lines differ from libvirt 9.0"
 fi
 finish

@@ -437,7 +437,22 @@ elif [ $have_pki = 1 ]; then
             sasl_run nobody "$sasl_password" ap "$t"
             sasl_run "$sasl_user" "$sasl_password" fail "$t"
             sasl_run "$sasl_user" "$sasl_password" none "$t"
+            # Credentials from auth.conf (LIBVIRT_AUTH_FILE): the group for the URI's host, the
+            # `default` group, a wrong password, and a file that does not name the host.
+            LIBVIRT_AUTH_FILE="$out/auth-host.conf" sasl_run - - conf "$t" "$t&auth=sasl.PLAIN"
+            LIBVIRT_AUTH_FILE="$out/auth-default.conf" sasl_run - - conf "$t"
+            LIBVIRT_AUTH_FILE="$out/auth-wrong.conf" sasl_run - - conf "$t"
+            LIBVIRT_AUTH_FILE="$out/auth-other.conf" sasl_run - - conf "$t"
         }
+        sasl_host=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).hostname)' "$t")
+        auth_conf() { # FILE GROUP PASSWORD
+            printf '[credentials-sasl]\nauthname=%s\npassword=%s\n\n[%s]\ncredentials=sasl\n' \
+                "$sasl_user" "$3" "$2" > "$out/$1"
+        }
+        auth_conf auth-host.conf "auth-libvirt-$sasl_host" "$sasl_password"
+        auth_conf auth-default.conf auth-libvirt-default "$sasl_password"
+        auth_conf auth-wrong.conf "auth-libvirt-$sasl_host" wrong
+        auth_conf auth-other.conf auth-libvirt-elsewhere "$sasl_password"
         flavour=ours sasl_runs > "$out/sasl.ours.out"
         if [ $have_ref = 1 ]; then
             flavour=ref sasl_runs > "$out/sasl.ref.out"

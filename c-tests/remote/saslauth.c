@@ -1,7 +1,8 @@
 /* SASL through virConnectOpenAuth: argv[1] and argv[2] are the name and password the callback
  * answers, argv[3] what the application offers ("ap": VIR_CRED_AUTHNAME and VIR_CRED_PASSPHRASE,
- * "uap": VIR_CRED_USERNAME too, "fail": a callback that fails, "none": virConnectOpen), the
- * rest URIs. Prints each credential asked for and what came of each open. */
+ * "uap": VIR_CRED_USERNAME too, "fail": a callback that fails, "none": virConnectOpen, "conf":
+ * VIR_CRED_AUTHNAME and VIR_CRED_PASSPHRASE offered but a callback that answers nothing, for
+ * credentials that come from auth.conf), the rest URIs. Prints each credential asked for and what came of each open. */
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 static const char *user, *password;
-static int fail_callback;
+static int fail_callback, answer_nothing;
 
 static void quiet(void *u, virErrorPtr e)
 {
@@ -26,6 +27,8 @@ static int answer(virConnectCredentialPtr cred, unsigned int n, void *data)
                cred[i].challenge ? cred[i].challenge : "(null)",
                cred[i].defresult ? cred[i].defresult : "(null)");
         const char *v = NULL;
+        if (answer_nothing)
+            continue;
         if (cred[i].type == VIR_CRED_AUTHNAME || cred[i].type == VIR_CRED_USERNAME)
             v = user;
         else if (cred[i].type == VIR_CRED_PASSPHRASE)
@@ -54,6 +57,7 @@ int main(int argc, char **argv)
         auth.ncredtype = 3;
     }
     fail_callback = strcmp(mode, "fail") == 0;
+    answer_nothing = strcmp(mode, "conf") == 0;
     for (int i = 4; i < argc; i++) {
         virConnectPtr c = strcmp(mode, "none") == 0 ? virConnectOpen(argv[i])
                                                     : virConnectOpenAuth(argv[i], &auth, 0);

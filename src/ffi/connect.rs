@@ -6,19 +6,11 @@ use crate::conn;
 use crate::error::{self, Error, VIR_FROM_DOMAIN, VIR_FROM_NONE};
 use crate::ffi::args;
 use crate::ffi::generated::types::{virConnectAuthPtr, virConnectCredential, virConnectPtr};
-use crate::ffi::init;
 // `connection` keeps its call sites' name (the typed lookup itself is handles::require_connection).
 use crate::ffi::handles::{self, require_connection as connection, ConnEntry};
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_uint, c_ulong};
 use std::ptr;
-
-/// A C string argument for a log line.
-fn log_str(p: *const c_char) -> String {
-    // SAFETY: `p` is NULL or a C string, by the C contract of the call that logs it.
-    let s = unsafe { args::optional_str(p) };
-    init::shown(s.as_deref()).to_string()
-}
 
 /// Report and give the failure value, for the bodies below.
 pub(crate) fn fail<T>(e: Error, value: T) -> T {
@@ -40,19 +32,11 @@ unsafe fn open(
 }
 
 pub(crate) unsafe fn virConnectOpen(name: *const c_char) -> virConnectPtr {
-    crate::vir_debug!("libvirt", "virConnectOpen", 1196, "name={}", log_str(name));
     // SAFETY: handed on unchanged.
     unsafe { open(name, ConnectFlags::empty().bits(), None) }
 }
 
 pub(crate) unsafe fn virConnectOpenReadOnly(name: *const c_char) -> virConnectPtr {
-    crate::vir_debug!(
-        "libvirt",
-        "virConnectOpenReadOnly",
-        1231,
-        "name={}",
-        log_str(name)
-    );
     // SAFETY: handed on unchanged.
     unsafe { open(name, ConnectFlags::RO.bits(), None) }
 }
@@ -62,14 +46,6 @@ pub(crate) unsafe fn virConnectOpenAuth(
     auth: virConnectAuthPtr,
     flags: c_uint,
 ) -> virConnectPtr {
-    crate::vir_debug!(
-        "libvirt",
-        "virConnectOpenAuth",
-        1269,
-        "name={}, auth={}, flags=0x{flags:x}",
-        log_str(name),
-        init::pointer(auth)
-    );
     let prompter = (!auth.is_null()).then_some(AuthCallback(auth));
     // SAFETY: `name` is handed on unchanged; `auth` is non-NULL inside the prompter and, by the C
     // contract, points to a virConnectAuth that outlives this call.
@@ -137,13 +113,6 @@ impl Prompter for AuthCallback {
 }
 
 pub(crate) unsafe fn virConnectClose(c: virConnectPtr) -> c_int {
-    crate::vir_debug!(
-        "libvirt",
-        "virConnectClose",
-        1312,
-        "conn={}",
-        init::pointer(c)
-    );
     if let Err(e) = handles::require_connection(c, VIR_FROM_NONE, "virConnectClose") {
         return fail(e, -1);
     }

@@ -11,7 +11,6 @@ use crate::ffi::args;
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{virConnectPtr, virDomainInfo, virDomainInfoPtr, virDomainPtr};
 use crate::ffi::handles::{self, conn_of, ConnEntry, DomainEntry};
-use crate::ffi::init;
 use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_ulong};
 use std::ptr;
 use std::sync::atomic::Ordering;
@@ -53,18 +52,6 @@ fn ptr_result(r: Result<virDomainPtr>) -> virDomainPtr {
 // ---- lookups -------------------------------------------------------------------------------
 
 pub(crate) unsafe fn virDomainLookupByName(c: virConnectPtr, name: *const c_char) -> virDomainPtr {
-    crate::vir_debug!(
-        "libvirt",
-        "virDomainLookupByName",
-        449,
-        "conn={}, name={}",
-        init::pointer(c),
-        {
-            // SAFETY: `name` is NULL or a C string, by the C contract.
-            let n = unsafe { args::optional_str(name) };
-            init::shown(n.as_deref()).to_string()
-        }
-    );
     ptr_result((|| {
         let e = conn_of(c, "virDomainLookupByName")?;
         // SAFETY: `name` is NULL or a C string, by the C contract.
@@ -397,13 +384,6 @@ pub(crate) unsafe fn virDomainRef(d: virDomainPtr) -> c_int {
 }
 
 pub(crate) unsafe fn virDomainFree(d: virDomainPtr) -> c_int {
-    crate::vir_debug!(
-        "libvirt",
-        "virDomainFree",
-        610,
-        "{}",
-        init::domain_shown(d.cast(), handles::domain(d).as_deref())
-    );
     if handles::unref_domain(d as usize) {
         0
     } else {
@@ -482,14 +462,6 @@ pub(crate) unsafe fn virDomainGetXMLDesc(d: virDomainPtr, flags: c_uint) -> *mut
 }
 
 pub(crate) unsafe fn virDomainGetInfo(d: virDomainPtr, info: virDomainInfoPtr) -> c_int {
-    crate::vir_debug!(
-        "libvirt",
-        "virDomainGetInfo",
-        2663,
-        "{}, info={}",
-        init::domain_shown(d.cast(), handles::domain(d).as_deref()),
-        init::pointer(info)
-    );
     int_result(dom_of(d, "virDomainGetInfo").and_then(|e| {
         if info.is_null() {
             return Err(Error::null_arg(VIR_FROM_DOMAIN, "virDomainGetInfo", "info"));

@@ -295,6 +295,20 @@ pub(crate) unsafe fn virEventRegisterDefaultImpl() -> c_int {
     // Like the reference's one-time GLib registration: only the first call tries (and warns
     // if an application loop is already there).
     static TRIED: AtomicBool = AtomicBool::new(false);
+    // The reference registers its implementation through virEventRegisterImpl on every call,
+    // whose entry line follows.
+    crate::vir_debug!(
+        "libvirt.event",
+        "virEventRegisterImpl",
+        257,
+        "addHandle={:p} updateHandle={:p} removeHandle={:p} addTimeout={:p} updateTimeout={:p} removeTimeout={:p}",
+        default_add_handle as *const (),
+        default_update_handle as *const (),
+        default_remove_handle as *const (),
+        default_add_timeout as *const (),
+        default_update_timeout as *const (),
+        default_remove_timeout as *const ()
+    );
     if TRIED.swap(true, Ordering::AcqRel) {
         return 0;
     }

@@ -27,6 +27,7 @@ pub(crate) mod handles;
 #[allow(non_snake_case)]
 pub(crate) mod host;
 pub(crate) mod init;
+pub(crate) mod log_args;
 #[allow(non_snake_case)]
 pub(crate) mod network_event;
 #[allow(non_snake_case)]

@@ -2,21 +2,25 @@
 //! the daemon lists the types it accepts (REMOTE_PROC_AUTH_LIST); the URI's `auth` parameter
 //! (`sasl`, `sasl.MECH`, `polkit`) picks one, else the daemon's first; then "none" needs nothing,
 //! polkit one call, and SASL the exchange of REMOTE_PROC_AUTH_SASL_INIT/START/STEP with a
-//! mechanism of ours (see `sasl`), its credentials asked of the application's callback
-//! (virConnectOpenAuth) all at once with Cyrus SASL's prompts.
+//! mechanism of ours (see `sasl`), its credentials taken from auth.conf where it has them
+//! (`auth-libvirt-HOST` / `credentials-NAME`: `username`, `authname`, `password`) and the rest
+//! asked of the application's callback (virConnectOpenAuth) all at once with Cyrus SASL's prompts.
 
 use super::client::Client;
 use super::protocol::{self, proc};
 use super::rpc;
 use super::sasl::{self, Credentials, Failure, Mechanism, Turn};
 use crate::api::ConnectCredentialType;
-use crate::auth::{Answer, Prompter, Request};
+use crate::auth::{Answer, Asker, Prompter, Request};
 use crate::error::{Error, Result, VIR_ERR_AUTH_FAILED, VIR_FROM_REMOTE, VIR_FROM_RPC};
+use crate::uri::Uri;
 
 use protocol::{REMOTE_AUTH_NONE as AUTH_NONE, REMOTE_AUTH_POLKIT as AUTH_POLKIT};
 use protocol::{REMOTE_AUTH_SASL as AUTH_SASL, REMOTE_AUTH_SASL_DATA_MAX as SASL_DATA_MAX};
 /// Cyrus SASL's SASL_NOMECH.
 const SASL_NOMECH: i32 = -4;
+/// Cyrus SASL's SASL_BADPARAM.
+const SASL_BADPARAM: i32 = -7;
 
 const USERNAME: i32 = ConnectCredentialType::Username as i32;
 const AUTHNAME: i32 = ConnectCredentialType::Authname as i32;
@@ -25,6 +29,8 @@ const PASSPHRASE: i32 = ConnectCredentialType::Passphrase as i32;
 /// What authentication may use of the connection.
 pub(super) struct Context<'a> {
     pub prompter: Option<&'a dyn Prompter>,
+    /// The URI opened: its server names the auth.conf group, its `authfile` the file.
+    pub uri: Option<&'a Uri>,
     /// The URI's `auth` parameter.
     pub authtype: Option<&'a str>,
     /// Whether the channel is already secure (TLS, a unix socket, ssh): the reference allows
@@ -134,49 +140,111 @@ fn choose(ctx: &Context, offered: &str, wanted: Option<&str>) -> Result<&'static
         .ok_or_else(no_worthy_mechanism)
 }
 
-/// Ask the application for what the mechanisms need, with Cyrus SASL's prompts, in one go.
-fn credentials(prompter: &dyn Prompter) -> Result<Credentials> {
-    let offers_username = prompter.cred_types().contains(&USERNAME);
-    let request = |cred_type, prompt: &str, challenge: &str| Request {
-        cred_type,
-        prompt: prompt.to_string(),
-        challenge: challenge.to_string(),
-        default: None,
+/// One credential a mechanism needs: Cyrus SASL's interaction as the reference fills it.
+struct Need {
+    cred_type: i32,
+    /// Its key in an auth.conf `credentials-NAME` group.
+    conf_key: &'static str,
+    prompt: &'static str,
+    challenge: &'static str,
+}
+
+const AUTHZ: Need = Need {
+    cred_type: USERNAME,
+    conf_key: "username",
+    prompt: "Please enter your authorization name",
+    challenge: "Authorization Name",
+};
+const AUTHN: Need = Need {
+    cred_type: AUTHNAME,
+    conf_key: "authname",
+    prompt: "Please enter your authentication name",
+    challenge: "Authentication Name",
+};
+const PASS: Need = Need {
+    cred_type: PASSPHRASE,
+    conf_key: "password",
+    prompt: "Please enter your password",
+    challenge: "Password",
+};
+
+/// What the mechanisms need (the authorization name only where the application offers
+/// VIR_CRED_USERNAME), as remoteAuthInteract gets it: from auth.conf first (service `libvirt`,
+/// the URI's server or `localhost`), then what is still missing from the application's
+/// callback, in one go. Nothing missing: the callback is not called.
+fn credentials(ctx: &Context) -> Result<Credentials> {
+    let offers_username = ctx
+        .prompter
+        .is_some_and(|p| p.cred_types().contains(&USERNAME));
+    let needs: Vec<&Need> = [&AUTHZ, &AUTHN, &PASS]
+        .into_iter()
+        .filter(|n| n.cred_type != USERNAME || offers_username)
+        .collect();
+    let asker = Asker {
+        service: "libvirt",
+        uri: ctx.uri,
     };
-    let mut requests = Vec::new();
-    if offers_username {
-        requests.push(request(
-            USERNAME,
-            "Please enter your authorization name",
-            "Authorization Name",
-        ));
+    let host = ctx
+        .uri
+        .and_then(|u| u.server.as_deref())
+        .unwrap_or("localhost");
+    let mut values = needs
+        .iter()
+        .map(|n| crate::auth::from_auth_file(asker, host, n.conf_key))
+        .collect::<Result<Vec<Option<String>>>>()?;
+    let missing: Vec<Request> = needs
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| v.is_none())
+        .map(|(n, _)| Request {
+            cred_type: n.cred_type,
+            prompt: n.prompt.to_string(),
+            challenge: n.challenge.to_string(),
+            default: None,
+        })
+        .collect();
+    if !missing.is_empty() {
+        let prompter = ctx.prompter.ok_or_else(|| {
+            failed(
+                VIR_FROM_REMOTE,
+                "No authentication callback available".into(),
+            )
+        })?;
+        let answers = prompter
+            .ask_all(&missing)
+            .ok_or_else(|| failed(VIR_FROM_REMOTE, "Failed to collect auth credentials".into()))?;
+        let mut answers = answers.into_iter().map(|a| match a {
+            Answer::Given(s) => Some(s),
+            Answer::Nothing | Answer::Failed => None,
+        });
+        for v in values.iter_mut().filter(|v| v.is_none()) {
+            *v = answers.next().flatten();
+        }
     }
-    requests.push(request(
-        AUTHNAME,
-        "Please enter your authentication name",
-        "Authentication Name",
-    ));
-    requests.push(request(
-        PASSPHRASE,
-        "Please enter your password",
-        "Password",
-    ));
-    let answers = prompter
-        .ask_all(&requests)
-        .ok_or_else(|| failed(VIR_FROM_REMOTE, "Failed to collect auth credentials".into()))?;
-    let mut values = answers.into_iter().map(|a| match a {
-        Answer::Given(s) => s,
-        Answer::Nothing | Answer::Failed => String::new(),
-    });
+    let mut values = values.into_iter();
     let authzid = if offers_username {
-        values.next().filter(|s| !s.is_empty())
+        values.next().flatten().filter(|s| !s.is_empty())
     } else {
         None
     };
+    // A required credential the callback left without a result: Cyrus SASL's mechanism refuses
+    // to start (the authorization name is optional).
+    let (authcid, password) = (values.next().flatten(), values.next().flatten());
+    let missing = |getter: &str| {
+        mechanism_failed(
+            true,
+            Failure {
+                code: SASL_BADPARAM,
+                text: format!(
+                    "SASL(-7): invalid parameter supplied: Unexpectedly missing a prompt result in {getter}"
+                ),
+            },
+        )
+    };
     Ok(Credentials {
         authzid,
-        authcid: values.next().unwrap_or_default(),
-        password: values.next().unwrap_or_default(),
+        authcid: authcid.ok_or_else(|| missing("_plug_get_simple"))?,
+        password: password.ok_or_else(|| missing("_plug_get_password"))?,
     })
 }
 
@@ -205,8 +273,7 @@ fn chars_of(data: &Option<Vec<u8>>) -> Result<(i32, Vec<i8>)> {
 fn sasl_exchange(client: &Client, ctx: &Context, wanted: Option<&str>) -> Result<()> {
     let init: protocol::AuthSaslInitRet = rpc(client, proc::AUTH_SASL_INIT, &())?;
     let name = choose(ctx, &init.mechlist, wanted)?;
-    let prompter = ctx.prompter.ok_or_else(no_worthy_mechanism)?;
-    let creds = credentials(prompter)?;
+    let creds = credentials(ctx)?;
     let mut mech: Box<dyn Mechanism + Send> =
         sasl::mechanism(name, creds, sasl::nonce()).ok_or_else(no_worthy_mechanism)?;
     let Turn { data, mut done } = mech.start().map_err(|f| mechanism_failed(true, f))?;
@@ -259,6 +326,7 @@ mod tests {
         let both = Offers(vec![AUTHNAME, PASSPHRASE]);
         let ctx = |p: &'static Offers, secure| Context {
             prompter: Some(p),
+            uri: None,
             authtype: None,
             secure,
         };
@@ -290,10 +358,19 @@ mod tests {
 
     #[test]
     fn credentials_asked_with_cyrus_prompts() {
-        let c = credentials(&Offers(vec![USERNAME, AUTHNAME, PASSPHRASE])).unwrap();
+        let asked = |types: Vec<i32>| {
+            let offers = Offers(types);
+            credentials(&Context {
+                prompter: Some(&offers),
+                uri: None,
+                authtype: None,
+                secure: true,
+            })
+        };
+        let c = asked(vec![USERNAME, AUTHNAME, PASSPHRASE]).unwrap();
         assert_eq!(c.authzid.as_deref(), Some("1"));
         assert_eq!((c.authcid.as_str(), c.password.as_str()), ("2", "5"));
-        let c = credentials(&Offers(vec![AUTHNAME, PASSPHRASE])).unwrap();
+        let c = asked(vec![AUTHNAME, PASSPHRASE]).unwrap();
         assert_eq!(c.authzid, None);
     }
 }

@@ -418,6 +418,7 @@ pub fn open(
             &client,
             &auth::Context {
                 prompter,
+                uri: Some(uri),
                 authtype: uri.param("auth"),
                 // Mechanisms without a security layer only where the channel is secure.
                 secure: transport != "tcp",
