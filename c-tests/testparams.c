@@ -414,6 +414,37 @@ static void xml_after_changes(virConnectPtr c)
     virDomainFree(d);
 }
 
+/* virConnectGetCPUModelNames: the models of the CPU map in its order (x86, ppc64), none for the
+ * CPU drivers without a list (arm, s390), the refusals of unknown and unsupported architectures,
+ * the count-only call, flags, and the NULL the public layer leaves in the output on failure. */
+static void cpu_models(virConnectPtr c)
+{
+    static const char *arches[] = {"x86_64", "i686", "ppc64", "ppc64le", "aarch64", "armv7l",
+                                   "s390x", "mips", "riscv64", "x86", "X86_64", "bogus", "", NULL};
+    for (int i = 0; arches[i]; i++) {
+        char **models = (char **)&models;
+        int n = virConnectGetCPUModelNames(c, arches[i], &models, 0);
+        printf("cpu models %s=%d array=%s\n", arches[i], n,
+               !models ? "NULL" : models == (char **)&models ? "untouched" : "set");
+        if (n < 0)
+            show_error("cpu models");
+        for (int j = 0; models && n >= 0 && j <= n; j++) {
+            printf("  %s\n", models[j] ? models[j] : "(end)");
+            free(models[j]);
+        }
+        free(n >= 0 ? models : NULL);
+        SHOW("cpu models count", virConnectGetCPUModelNames(c, arches[i], NULL, 0));
+    }
+    char **models = (char **)&models;
+    SHOW("cpu models NULL arch", virConnectGetCPUModelNames(c, NULL, &models, 0));
+    printf("array=%s\n", models ? "set" : "NULL");
+    models = (char **)&models;
+    SHOW("cpu models bad conn", virConnectGetCPUModelNames(NULL, "x86_64", &models, 0));
+    printf("array=%s\n", models ? "set" : "NULL");
+    SHOW("cpu models flags", virConnectGetCPUModelNames(c, "x86_64", NULL, 1));
+    SHOW("cpu models flags bogus", virConnectGetCPUModelNames(c, "bogus", NULL, 4));
+}
+
 int main(void)
 {
     virSetErrorFunc(NULL, quiet_errors);
@@ -442,10 +473,12 @@ int main(void)
     }
 
     xml_after_changes(c);
+    cpu_models(c);
 
     virConnectPtr ro = virConnectOpenReadOnly("test:///default");
     virDomainPtr rt = virDomainLookupByName(ro, "test");
     all("read-only", rt, "testnet0", "vda");
+    cpu_models(ro);
     virDomainFree(rt);
     virConnectClose(ro);
 

@@ -51,6 +51,10 @@ pub trait NodeDriver: Send + Sync {
     fn node_security_model(&self) -> Result<SecurityModel> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetSecurityModel")
     }
+    /// virConnectGetCPUModelNames: the CPU models libvirt knows for architecture `arch`.
+    fn cpu_model_names(&self, _arch: String, _flags: u32) -> Result<CpuModels> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetCPUModelNames")
+    }
 }
 
 /// The public layer's checks of virNodeGetCellsFreeMemory's range (libvirt-host.c), made before
@@ -92,3 +96,8 @@ pub fn check_cpu_num(cpu: i32) -> Result<()> {
     }
     Ok(())
 }
+
+/// virConnectGetCPUModelNames' answer: the architecture's CPU models in the CPU map's order, or
+/// None when its CPU driver keeps no model list (the caller's array stays NULL, the count 0).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CpuModels(pub Option<Vec<String>>);

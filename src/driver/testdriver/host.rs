@@ -4,7 +4,9 @@
 
 use super::{check_flags, TestDriver};
 use crate::api::NoFlags;
-use crate::driver::family::{check_cells_range, check_cpu_num, CpuMap, NodeStats, SecurityModel};
+use crate::driver::family::{
+    check_cells_range, check_cpu_num, CpuMap, CpuModels, NodeStats, SecurityModel,
+};
 use crate::driver::{NodeDriver, NodeInfo};
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_TEST};
 use std::fmt::Write;
@@ -124,6 +126,10 @@ pub fn sysinfo(flags: u32) -> Result<String> {
 }
 
 impl NodeDriver for TestDriver {
+    fn cpu_model_names(&self, arch: String, flags: u32) -> Result<CpuModels> {
+        TestDriver::cpu_model_names(self, &arch, flags)
+    }
+
     fn node_info(&self) -> Result<NodeInfo> {
         Ok(self.node_info.clone())
     }

@@ -4,6 +4,7 @@
 //! `test:///ABSOLUTE/PATH.xml` loads a node file of its own for each connection (`node_file`),
 //! and asks for the credentials its `<auth>` section names.
 
+mod cpu_models;
 mod default_node;
 mod domain_devices;
 mod domain_extras;

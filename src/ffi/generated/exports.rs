@@ -62,7 +62,7 @@ use std::os::raw::*;
     entry_stub!(Connect(conn), virConnectGetAllDomainStats, 20, Connect(conn, 20), Required(retStats.is_null(), 20, "retStats"))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetCPUModelNames(conn: virConnectPtr, arch: *const c_char, models: *mut *mut *mut c_char, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virConnectGetCPUModelNames, 20, Connect(conn, 20), Required(arch.is_null(), 20, "arch"))
+    glue!(Connect(conn), virConnectGetCPUModelNames, 20, |cx| { if !models.is_null() { models.write(std::ptr::null_mut()); } let this = cx.connect(conn, 20)?; cx.check(Handle::Required(arch.is_null(), 20, "arch"))?; let a_arch = arg(&cx, arch, "arch")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(models, "models"),), || this.node().cpu_model_names(a_arch, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetCapabilities(conn: virConnectPtr) -> *mut c_char {
     entry!(Connect(conn), connect::virConnectGetCapabilities(conn))
