@@ -445,6 +445,50 @@ static void cpu_models(virConnectPtr c)
     SHOW("cpu models flags bogus", virConnectGetCPUModelNames(c, "bogus", NULL, 4));
 }
 
+/* virStorageVolCreateXMLFrom's public checks in the reference's order: the volume to clone, then
+ * xmlDesc, then the read-only refusal. */
+static const char *clone_source_xml =
+    "<volume><name>clone-source</name><capacity>1</capacity></volume>";
+
+static void vol_clone_checks(virConnectPtr c)
+{
+    static const char *xml = "<volume><name>clone-check</name><capacity>1</capacity></volume>";
+    virStoragePoolPtr pool = virStoragePoolLookupByName(c, "default-pool");
+    if (!pool) {
+        show_error("pool");
+        return;
+    }
+    virStorageVolPtr vol = NULL;
+    char *names[1];
+    if (virStoragePoolListVolumes(pool, names, 1) == 1) {
+        vol = virStorageVolLookupByName(pool, names[0]);
+        free(names[0]);
+    }
+    printf("clone source=%s\n", vol ? "found" : "none");
+    virStorageVolPtr v = virStorageVolCreateXMLFrom(pool, NULL, NULL, 0);
+    printf("clone NULL NULL=%s\n", v ? "vol" : "NULL");
+    if (!v)
+        show_error("clone NULL NULL");
+    v = virStorageVolCreateXMLFrom(pool, xml, NULL, 0);
+    printf("clone xml NULL=%s\n", v ? "vol" : "NULL");
+    if (!v)
+        show_error("clone xml NULL");
+    if (vol) {
+        v = virStorageVolCreateXMLFrom(pool, NULL, vol, 0);
+        printf("clone NULL vol=%s\n", v ? "vol" : "NULL");
+        if (!v)
+            show_error("clone NULL vol");
+        v = virStorageVolCreateXMLFrom(pool, xml, vol, 0);
+        printf("clone xml vol=%s\n", v ? virStorageVolGetName(v) : "NULL");
+        if (!v)
+            show_error("clone xml vol");
+        else
+            virStorageVolFree(v);
+        virStorageVolFree(vol);
+    }
+    virStoragePoolFree(pool);
+}
+
 int main(void)
 {
     virSetErrorFunc(NULL, quiet_errors);
@@ -474,11 +518,21 @@ int main(void)
 
     xml_after_changes(c);
     cpu_models(c);
+    virStoragePoolPtr pool = virStoragePoolLookupByName(c, "default-pool");
+    virStorageVolPtr src = pool ? virStorageVolCreateXML(pool, clone_source_xml, 0) : NULL;
+    if (!src)
+        show_error("clone source");
+    else
+        virStorageVolFree(src);
+    if (pool)
+        virStoragePoolFree(pool);
+    vol_clone_checks(c);
 
     virConnectPtr ro = virConnectOpenReadOnly("test:///default");
     virDomainPtr rt = virDomainLookupByName(ro, "test");
     all("read-only", rt, "testnet0", "vda");
     cpu_models(ro);
+    vol_clone_checks(ro);
     virDomainFree(rt);
     virConnectClose(ro);
 

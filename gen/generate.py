@@ -431,6 +431,11 @@ TESTGAPS_ENTRIES = {
 # Outputs the public layer sets to NULL before any check (`if (models) *models = NULL;`), so the
 # caller finds NULL whatever fails: function -> argument.
 CLEARED_FIRST = {"virConnectGetCPUModelNames": "models"}
+# Arguments the public layer checks, in this order, right after the receiver and before its
+# read-only refusal, where that order is not the generic one (read-only, then the arguments as
+# declared): virStorageVolCreateXMLFrom checks the volume to clone (an invalid-handle error, which
+# load_valid_probe's invalid-argument pattern does not see) before xmlDesc, then read-only.
+ARGS_BEFORE_READ_ONLY = {"virStorageVolCreateXMLFrom": ("clonevol", "xmlDesc")}
 
 DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **TESTGAPS_ENTRIES}
 
@@ -836,6 +841,10 @@ def glue_body(fn, null_probe, read_only, valid_probe, functypes):
     else:
         sys.exit(f"DRIVER_ENTRIES: {name}: no glue for a receiver of type {rtype}")
     check = arg_check(fn, valid_probe, functypes)
+    early = ARGS_BEFORE_READ_ONLY.get(name, ())
+    args_in = {a[2]: a for a in glue_args(fn) if a[0] == "in"}
+    for n in early:
+        stmts.append(f"let a_{n} = arg(&cx, {args_in[n][1]}, \"{n}\")?;")
     if name in read_only:
         stmts.append(f"cx.writable({read_only[name]})?;")
     if check:
@@ -845,7 +854,8 @@ def glue_body(fn, null_probe, read_only, valid_probe, functypes):
     ins, outs = [], []
     for a in glue_args(fn):
         if a[0] == "in":
-            stmts.append(f"let a_{a[2]} = arg(&cx, {a[1]}, \"{a[2]}\")?;")
+            if a[2] not in early:
+                stmts.append(f"let a_{a[2]} = arg(&cx, {a[1]}, \"{a[2]}\")?;")
             ins.append(f"a_{a[2]}")
         else:
             outs.append(a[1])
