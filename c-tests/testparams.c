@@ -489,6 +489,36 @@ static void vol_clone_checks(virConnectPtr c)
     virStoragePoolFree(pool);
 }
 
+/* virNodeGetFreePages: the reference's fake counts (the same whatever the sizes and cells, wrapping
+ * as a C int after the 26th), its return value, and the public checks in order. */
+static void free_pages_call(virConnectPtr c, unsigned int npages, int start, unsigned int cells,
+                            int with_pages, int with_counts, unsigned int flags)
+{
+    unsigned int pages[8] = {4, 2048, 1048576, 8, 16, 32, 64, 128};
+    unsigned long long counts[80] = {0};
+    int r = virNodeGetFreePages(c, npages, with_pages ? pages : NULL, start, cells,
+                                with_counts ? counts : NULL, flags);
+    printf("free pages(npages=%u start=%d cells=%u pages=%d counts=%d flags=%u)=%d\n", npages,
+           start, cells, with_pages, with_counts, flags, r);
+    if (r < 0)
+        show_error("free pages");
+    for (unsigned int i = 0; r >= 0 && i < npages * cells && i < 80; i++)
+        printf(" %llu", counts[i]);
+    printf("\n");
+}
+
+static void free_pages(virConnectPtr c)
+{
+    free_pages_call(c, 1, 0, 1, 1, 1, 0);
+    free_pages_call(c, 3, 1, 2, 1, 1, 0);
+    free_pages_call(c, 8, -5, 10, 1, 1, 0);
+    free_pages_call(c, 0, 0, 0, 0, 0, 0);
+    free_pages_call(c, 2, 0, 0, 0, 0, 0);
+    free_pages_call(c, 2, 0, 0, 1, 0, 0);
+    free_pages_call(c, 2, 0, 1, 1, 0, 0);
+    free_pages_call(c, 2, 0, 1, 1, 1, 1);
+}
+
 int main(void)
 {
     virSetErrorFunc(NULL, quiet_errors);
@@ -527,12 +557,14 @@ int main(void)
     if (pool)
         virStoragePoolFree(pool);
     vol_clone_checks(c);
+    free_pages(c);
 
     virConnectPtr ro = virConnectOpenReadOnly("test:///default");
     virDomainPtr rt = virDomainLookupByName(ro, "test");
     all("read-only", rt, "testnet0", "vda");
     cpu_models(ro);
     vol_clone_checks(ro);
+    free_pages(ro);
     virDomainFree(rt);
     virConnectClose(ro);
 

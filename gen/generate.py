@@ -427,7 +427,11 @@ STREAM_ENTRIES = {
 # Issue 15's remaining test-driver gaps (gen/reference/testdriver-coverage.md).
 TESTGAPS_ENTRIES = {
     "virConnectGetCPUModelNames": "NodeDriver::cpu_model_names",
+    "virNodeGetFreePages": "NodeDriver::node_free_pages",
 }
+# Inputs the answer's checks need too, in their place among the outputs (virNodeGetFreePages
+# checks pages, then cellCount, then counts): function -> argument.
+INPUTS_TO_ANSWER = {"virNodeGetFreePages": "cellCount"}
 # Outputs the public layer sets to NULL before any check (`if (models) *models = NULL;`), so the
 # caller finds NULL whatever fails: function -> argument.
 CLEARED_FIRST = {"virConnectGetCPUModelNames": "models"}
@@ -780,6 +784,9 @@ def glue_args(fn):
         elif sized and n == sized[1]:
             out.append(("out", f"Out({ident}, \"{n}\")"))
             out.append(("out", rust_ident(sized[0])))
+        elif INPUTS_TO_ANSWER.get(fn.get("name")) == n:
+            out.append(("in", ident, n))
+            out.append(("out", ident))
         elif t in IN_TYPES or t in OBJECT_KINDS or t == "virDomainPtr":
             out.append(("in", ident, n))
         elif ARRAY_INPUTS.get(fn.get("name")) == n and nxt:

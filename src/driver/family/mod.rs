@@ -43,7 +43,9 @@ pub use stream::StreamDriver;
 // Values of the node and domain families' answers (issue 15's node and domain functions).
 pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 pub use domain_values::*;
-pub use node::{check_cells_range, check_cpu_num, CpuMap, CpuModels, NodeStats, SecurityModel};
+pub use node::{
+    check_cells_range, check_cpu_num, CpuMap, CpuModels, FreePages, NodeStats, SecurityModel,
+};
 
 use crate::error::{Error, Result};
 

@@ -1220,7 +1220,7 @@ use std::os::raw::*;
     glue!(Connect(conn), virNodeGetFreeMemory, 20, |cx| { let this = cx.connect(conn, 20)?; answer(&cx, (), || this.node().node_free_memory()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetFreePages(conn: virConnectPtr, npages: c_uint, pages: *mut c_uint, startCell: c_int, cellCount: c_uint, counts: *mut c_ulonglong, flags: c_uint) -> c_int {
-    entry_stub!(Connect(conn), virNodeGetFreePages, 20, Connect(conn, 20), Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))
+    glue!(Connect(conn), virNodeGetFreePages, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))?; let a_npages = arg(&cx, npages, "npages")?; let a_startCell = arg(&cx, startCell, "startCell")?; let a_cellCount = arg(&cx, cellCount, "cellCount")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(pages, "pages"), cellCount, Out(counts, "counts"),), || this.node().node_free_pages(a_npages, a_startCell, a_cellCount, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
     entry!(Connect(conn), host::virNodeGetInfo(conn, info))

@@ -2,10 +2,10 @@
 //! a `char ***` the caller may leave NULL (then only the count is asked for).
 
 use super::{Cx, Out, Reply};
-use crate::driver::family::CpuModels;
+use crate::driver::family::{CpuModels, FreePages};
 use crate::error::{Error, Result};
 use crate::ffi::args;
-use std::os::raw::{c_char, c_int};
+use std::os::raw::{c_char, c_int, c_uint, c_ulonglong};
 
 impl Reply<c_int, (Out<*mut *mut *mut c_char>,)> for CpuModels {
     unsafe fn reply(self, outs: (Out<*mut *mut *mut c_char>,), cx: &Cx) -> Result<c_int> {
@@ -38,5 +38,41 @@ impl Reply<c_int, (Out<*mut *mut *mut c_char>,)> for CpuModels {
             unsafe { dst.write(arr) };
         }
         Ok(models.len() as c_int)
+    }
+}
+
+/// virNodeGetFreePages: the public layer wants `pages`, a cellCount above 0 and `counts` (in that
+/// order); the counts go into the caller's array of npages x cellCount.
+impl Reply<c_int, (Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>)> for FreePages {
+    fn check(outs: &(Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>), cx: &Cx) -> Result<()> {
+        let (Out(pages, pages_arg), cell_count, Out(counts, counts_arg)) = *outs;
+        if pages.is_null() {
+            return Err(Error::null_arg(cx.from, cx.function, pages_arg));
+        }
+        if cell_count == 0 {
+            return Err(Error::invalid_arg(
+                cx.from,
+                cx.function,
+                "cellCount",
+                format!("cellCount in {} must not be zero", cx.function),
+            ));
+        }
+        match counts.is_null() {
+            true => Err(Error::null_arg(cx.from, cx.function, counts_arg)),
+            false => Ok(()),
+        }
+    }
+    unsafe fn reply(
+        self,
+        outs: (Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>),
+        _: &Cx,
+    ) -> Result<c_int> {
+        let dst = outs.2 .0;
+        for (i, v) in self.counts.iter().enumerate() {
+            // SAFETY: checked non-NULL; the driver answers npages x cellCount values, the size of
+            // the caller's array by the C contract.
+            unsafe { dst.add(i).write(*v) };
+        }
+        Ok(self.returned)
     }
 }
