@@ -197,6 +197,23 @@ impl NodeDriver for TestDriver {
     }
 }
 
+/// testNodeGetFreePages' fake counts: whatever the page sizes and cells, the n-th is the next of
+/// an `int` sequence from 6 (each twice the last plus 7, wrapping as C's int, sign-extended into
+/// the unsigned long long); the reference returns 0, not the count written.
+fn fake_free_pages(n: usize) -> FreePages {
+    let mut v: i32 = 6;
+    let counts = (0..n)
+        .map(|_| {
+            v = v.wrapping_mul(2).wrapping_add(7);
+            i64::from(v) as u64
+        })
+        .collect();
+    FreePages {
+        counts,
+        returned: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,22 +230,5 @@ mod tests {
             "{x}"
         );
         assert!(capabilities(&[]).contains("<cells num='0'>\n      </cells>"));
-    }
-}
-
-/// testNodeGetFreePages' fake counts: whatever the page sizes and cells, the n-th is the next of
-/// an `int` sequence from 6 (each twice the last plus 7, wrapping as C's int, sign-extended into
-/// the unsigned long long); the reference returns 0, not the count written.
-fn fake_free_pages(n: usize) -> FreePages {
-    let mut v: i32 = 6;
-    let counts = (0..n)
-        .map(|_| {
-            v = v.wrapping_mul(2).wrapping_add(7);
-            i64::from(v) as u64
-        })
-        .collect();
-    FreePages {
-        counts,
-        returned: 0,
     }
 }
