@@ -414,6 +414,111 @@ static void xml_after_changes(virConnectPtr c)
     virDomainFree(d);
 }
 
+/* virConnectGetCPUModelNames: the models of the CPU map in its order (x86, ppc64), none for the
+ * CPU drivers without a list (arm, s390), the refusals of unknown and unsupported architectures,
+ * the count-only call, flags, and the NULL the public layer leaves in the output on failure. */
+static void cpu_models(virConnectPtr c)
+{
+    static const char *arches[] = {"x86_64", "i686", "ppc64", "ppc64le", "aarch64", "armv7l",
+                                   "s390x", "mips", "riscv64", "x86", "X86_64", "bogus", "", NULL};
+    for (int i = 0; arches[i]; i++) {
+        char **models = (char **)&models;
+        int n = virConnectGetCPUModelNames(c, arches[i], &models, 0);
+        printf("cpu models %s=%d array=%s\n", arches[i], n,
+               !models ? "NULL" : models == (char **)&models ? "untouched" : "set");
+        if (n < 0)
+            show_error("cpu models");
+        for (int j = 0; models && n >= 0 && j <= n; j++) {
+            printf("  %s\n", models[j] ? models[j] : "(end)");
+            free(models[j]);
+        }
+        free(n >= 0 ? models : NULL);
+        SHOW("cpu models count", virConnectGetCPUModelNames(c, arches[i], NULL, 0));
+    }
+    char **models = (char **)&models;
+    SHOW("cpu models NULL arch", virConnectGetCPUModelNames(c, NULL, &models, 0));
+    printf("array=%s\n", models ? "set" : "NULL");
+    models = (char **)&models;
+    SHOW("cpu models bad conn", virConnectGetCPUModelNames(NULL, "x86_64", &models, 0));
+    printf("array=%s\n", models ? "set" : "NULL");
+    SHOW("cpu models flags", virConnectGetCPUModelNames(c, "x86_64", NULL, 1));
+    SHOW("cpu models flags bogus", virConnectGetCPUModelNames(c, "bogus", NULL, 4));
+}
+
+/* virStorageVolCreateXMLFrom's public checks in the reference's order: the volume to clone, then
+ * xmlDesc, then the read-only refusal. */
+static const char *clone_source_xml =
+    "<volume><name>clone-source</name><capacity>1</capacity></volume>";
+
+static void vol_clone_checks(virConnectPtr c)
+{
+    static const char *xml = "<volume><name>clone-check</name><capacity>1</capacity></volume>";
+    virStoragePoolPtr pool = virStoragePoolLookupByName(c, "default-pool");
+    if (!pool) {
+        show_error("pool");
+        return;
+    }
+    virStorageVolPtr vol = NULL;
+    char *names[1];
+    if (virStoragePoolListVolumes(pool, names, 1) == 1) {
+        vol = virStorageVolLookupByName(pool, names[0]);
+        free(names[0]);
+    }
+    printf("clone source=%s\n", vol ? "found" : "none");
+    virStorageVolPtr v = virStorageVolCreateXMLFrom(pool, NULL, NULL, 0);
+    printf("clone NULL NULL=%s\n", v ? "vol" : "NULL");
+    if (!v)
+        show_error("clone NULL NULL");
+    v = virStorageVolCreateXMLFrom(pool, xml, NULL, 0);
+    printf("clone xml NULL=%s\n", v ? "vol" : "NULL");
+    if (!v)
+        show_error("clone xml NULL");
+    if (vol) {
+        v = virStorageVolCreateXMLFrom(pool, NULL, vol, 0);
+        printf("clone NULL vol=%s\n", v ? "vol" : "NULL");
+        if (!v)
+            show_error("clone NULL vol");
+        v = virStorageVolCreateXMLFrom(pool, xml, vol, 0);
+        printf("clone xml vol=%s\n", v ? virStorageVolGetName(v) : "NULL");
+        if (!v)
+            show_error("clone xml vol");
+        else
+            virStorageVolFree(v);
+        virStorageVolFree(vol);
+    }
+    virStoragePoolFree(pool);
+}
+
+/* virNodeGetFreePages: the reference's fake counts (the same whatever the sizes and cells, wrapping
+ * as a C int after the 26th), its return value, and the public checks in order. */
+static void free_pages_call(virConnectPtr c, unsigned int npages, int start, unsigned int cells,
+                            int with_pages, int with_counts, unsigned int flags)
+{
+    unsigned int pages[8] = {4, 2048, 1048576, 8, 16, 32, 64, 128};
+    unsigned long long counts[80] = {0};
+    int r = virNodeGetFreePages(c, npages, with_pages ? pages : NULL, start, cells,
+                                with_counts ? counts : NULL, flags);
+    printf("free pages(npages=%u start=%d cells=%u pages=%d counts=%d flags=%u)=%d\n", npages,
+           start, cells, with_pages, with_counts, flags, r);
+    if (r < 0)
+        show_error("free pages");
+    for (unsigned int i = 0; r >= 0 && i < npages * cells && i < 80; i++)
+        printf(" %llu", counts[i]);
+    printf("\n");
+}
+
+static void free_pages(virConnectPtr c)
+{
+    free_pages_call(c, 1, 0, 1, 1, 1, 0);
+    free_pages_call(c, 3, 1, 2, 1, 1, 0);
+    free_pages_call(c, 8, -5, 10, 1, 1, 0);
+    free_pages_call(c, 0, 0, 0, 0, 0, 0);
+    free_pages_call(c, 2, 0, 0, 0, 0, 0);
+    free_pages_call(c, 2, 0, 0, 1, 0, 0);
+    free_pages_call(c, 2, 0, 1, 1, 0, 0);
+    free_pages_call(c, 2, 0, 1, 1, 1, 1);
+}
+
 int main(void)
 {
     virSetErrorFunc(NULL, quiet_errors);
@@ -442,10 +547,24 @@ int main(void)
     }
 
     xml_after_changes(c);
+    cpu_models(c);
+    virStoragePoolPtr pool = virStoragePoolLookupByName(c, "default-pool");
+    virStorageVolPtr src = pool ? virStorageVolCreateXML(pool, clone_source_xml, 0) : NULL;
+    if (!src)
+        show_error("clone source");
+    else
+        virStorageVolFree(src);
+    if (pool)
+        virStoragePoolFree(pool);
+    vol_clone_checks(c);
+    free_pages(c);
 
     virConnectPtr ro = virConnectOpenReadOnly("test:///default");
     virDomainPtr rt = virDomainLookupByName(ro, "test");
     all("read-only", rt, "testnet0", "vda");
+    cpu_models(ro);
+    vol_clone_checks(ro);
+    free_pages(ro);
     virDomainFree(rt);
     virConnectClose(ro);
 

@@ -66,6 +66,21 @@ pub trait NodeDriver: Send + Sync {
     fn node_memory_stats(&self, _cell: i32, _flags: u32) -> Result<NodeStats> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetMemoryStats")
     }
+    /// virConnectGetCPUModelNames: the CPU models libvirt knows for architecture `arch`.
+    fn cpu_model_names(&self, _arch: String, _flags: u32) -> Result<CpuModels> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetCPUModelNames")
+    }
+    /// virNodeGetFreePages: the free pages of each of `npages` sizes in `cell_count` cells from
+    /// `start_cell` on, cell by cell.
+    fn node_free_pages(
+        &self,
+        _npages: u32,
+        _start_cell: i32,
+        _cell_count: u32,
+        _flags: u32,
+    ) -> Result<FreePages> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetFreePages")
+    }
 }
 
 /// The public layer's checks of virNodeGetCellsFreeMemory's range (libvirt-host.c), made before
@@ -124,4 +139,17 @@ pub fn check_cell_num(cell: i32) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// virConnectGetCPUModelNames' answer: the architecture's CPU models in the CPU map's order, or
+/// None when its CPU driver keeps no model list (the caller's array stays NULL, the count 0).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CpuModels(pub Option<Vec<String>>);
+
+/// virNodeGetFreePages' answer: the counts written into the caller's array (npages x cellCount
+/// of them) and the value returned.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FreePages {
+    pub counts: Vec<u64>,
+    pub returned: i32,
 }

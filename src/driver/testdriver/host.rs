@@ -4,7 +4,9 @@
 
 use super::{check_flags, TestDriver};
 use crate::api::NoFlags;
-use crate::driver::family::{check_cells_range, check_cpu_num, CpuMap, NodeStats, SecurityModel};
+use crate::driver::family::{
+    check_cells_range, check_cpu_num, CpuMap, CpuModels, FreePages, NodeStats, SecurityModel,
+};
 use crate::driver::{NodeDriver, NodeInfo};
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_TEST};
 use std::fmt::Write;
@@ -124,6 +126,21 @@ pub fn sysinfo(flags: u32) -> Result<String> {
 }
 
 impl NodeDriver for TestDriver {
+    fn cpu_model_names(&self, arch: String, flags: u32) -> Result<CpuModels> {
+        TestDriver::cpu_model_names(self, &arch, flags)
+    }
+
+    fn node_free_pages(
+        &self,
+        npages: u32,
+        _start_cell: i32,
+        cell_count: u32,
+        flags: u32,
+    ) -> Result<FreePages> {
+        check_flags(flags, NoFlags::empty(), "testNodeGetFreePages")?;
+        Ok(fake_free_pages(npages as usize * cell_count as usize))
+    }
+
     fn node_info(&self) -> Result<NodeInfo> {
         Ok(self.node_info.clone())
     }
@@ -177,6 +194,23 @@ impl NodeDriver for TestDriver {
             model: SECURITY_MODEL.into(),
             doi: String::new(),
         })
+    }
+}
+
+/// testNodeGetFreePages' fake counts: whatever the page sizes and cells, the n-th is the next of
+/// an `int` sequence from 6 (each twice the last plus 7, wrapping as C's int, sign-extended into
+/// the unsigned long long); the reference returns 0, not the count written.
+fn fake_free_pages(n: usize) -> FreePages {
+    let mut v: i32 = 6;
+    let counts = (0..n)
+        .map(|_| {
+            v = v.wrapping_mul(2).wrapping_add(7);
+            i64::from(v) as u64
+        })
+        .collect();
+    FreePages {
+        counts,
+        returned: 0,
     }
 }
 

@@ -5,6 +5,7 @@
 //! and asks for the credentials its `<auth>` section names.
 
 mod checkpoint;
+mod cpu_models;
 mod default_node;
 mod domain_devices;
 mod domain_extras;

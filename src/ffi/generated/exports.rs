@@ -78,7 +78,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetCPUModelNames(conn: virConnectPtr, arch: *const c_char, models: *mut *mut *mut c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectGetCPUModelNames, 1209, "conn={}, arch={}, models={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(arch, "<null>"), log_args::ptr(models), flags);
-    entry_stub!(Connect(conn), virConnectGetCPUModelNames, 20, Connect(conn, 20), Required(arch.is_null(), 20, "arch"))
+    glue!(Connect(conn), virConnectGetCPUModelNames, 20, |cx| { if !models.is_null() { models.write(std::ptr::null_mut()); } let this = cx.connect(conn, 20)?; cx.check(Handle::Required(arch.is_null(), 20, "arch"))?; let a_arch = arg(&cx, arch, "arch")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(models, "models"),), || this.node().cpu_model_names(a_arch, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetCapabilities(conn: virConnectPtr) -> *mut c_char {
     entry_log!("libvirt.host", virConnectGetCapabilities, 481, "conn={}", log_args::ptr(conn));
@@ -1606,7 +1606,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetFreePages(conn: virConnectPtr, npages: c_uint, pages: *mut c_uint, startCell: c_int, cellCount: c_uint, counts: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetFreePages, 1685, "conn={}, npages={}, pages={}, startCell={}, cellCount={}, counts={}, flags=0x{:x}", log_args::ptr(conn), npages, log_args::ptr(pages), startCell, cellCount, log_args::ptr(counts), flags);
-    entry_stub!(Connect(conn), virNodeGetFreePages, 20, Connect(conn, 20), Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))
+    glue!(Connect(conn), virNodeGetFreePages, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))?; let a_npages = arg(&cx, npages, "npages")?; let a_startCell = arg(&cx, startCell, "startCell")?; let a_cellCount = arg(&cx, cellCount, "cellCount")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(pages, "pages"), cellCount, Out(counts, "counts"),), || this.node().node_free_pages(a_npages, a_startCell, a_cellCount, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
     entry_log!("libvirt.host", virNodeGetInfo, 443, "conn={}, info={}", log_args::ptr(conn), log_args::ptr(info));
@@ -1836,7 +1836,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolCreateXMLFrom(pool: virStoragePoolPtr, xmlDesc: *const c_char, clonevol: virStorageVolPtr, flags: c_uint) -> virStorageVolPtr {
     entry_log!("libvirt.storage", virStorageVolCreateXMLFrom, 1638, "pool={}, xmlDesc={}, clonevol={}, flags=0x{:x}", log_args::ptr(pool), log_args::str_or(xmlDesc, "<null>"), log_args::ptr(clonevol), flags);
-    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXMLFrom, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; cx.writable(18)?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_clonevol = arg(&cx, clonevol, "clonevol")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_create_xml_from(&this.obj, a_xmlDesc, a_clonevol, a_flags)) })
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStorageVolCreateXMLFrom, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; let a_clonevol = arg(&cx, clonevol, "clonevol")?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; cx.writable(18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_create_xml_from(&this.obj, a_xmlDesc, a_clonevol, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolDelete(vol: virStorageVolPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolDelete, 1843, "vol={}, flags=0x{:x}", log_args::ptr(vol), flags);

@@ -5,6 +5,7 @@
 //! a new C type shape is one impl here (or in a file of its own beside this one), for every
 //! function that has it.
 
+mod cpu;
 mod domain;
 pub(crate) mod domain_stats;
 mod moments;
