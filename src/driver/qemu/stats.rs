@@ -281,7 +281,7 @@ impl QemuDriver {
             let (time, cpu) = thread_stat(run.pid, t.tid);
             out.info.push(VcpuInfo {
                 number: t.index,
-                state: VcpuState::Running.into(),
+                state: VcpuState::Running,
                 cpu_time_ns: time,
                 cpu,
             });
