@@ -83,6 +83,15 @@ pub fn check_live_config_exclusive(function: &str, flags: u32) -> Result<()> {
     }
 }
 
+/// virDomainGetVcpuPinInfo's public-layer checks, in the reference's order, made by every driver
+/// before its own: positive `ncpumaps` and `maplen`, not both LIVE and CONFIG.
+pub fn check_vcpu_pin_info_args(ncpumaps: i32, maplen: i32, flags: u32) -> Result<()> {
+    const F: &str = "virDomainGetVcpuPinInfo";
+    check_positive(F, "ncpumaps", i64::from(ncpumaps))?;
+    check_positive(F, "maplen", i64::from(maplen))?;
+    check_live_config_exclusive(F, flags)
+}
+
 /// virDomainGetTime's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GuestTime {

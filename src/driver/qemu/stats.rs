@@ -10,9 +10,9 @@ use crate::api::{
     TypedParameterFlags, VcpuState,
 };
 use crate::driver::family::{
-    check_live_config_exclusive, check_positive, BlockInfo, BlockParams, BlockStats, ControlInfo,
-    CpuMaps, CpuStats, InterfaceStats, MemoryStats, SchedulerType, TypedParams, TypedValue,
-    VcpuInfo, Vcpus,
+    check_live_config_exclusive, check_positive, check_vcpu_pin_info_args, BlockInfo, BlockParams,
+    BlockStats, ControlInfo, CpuMaps, CpuStats, InterfaceStats, MemoryStats, SchedulerType,
+    TypedParams, TypedValue, VcpuInfo, Vcpus,
 };
 use crate::error::{VIR_ERR_ARGUMENT_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN};
 use serde_json::{json, Value};
@@ -298,10 +298,7 @@ impl QemuDriver {
         maplen: i32,
         flags: u32,
     ) -> Result<CpuMaps> {
-        const F: &str = "virDomainGetVcpuPinInfo";
-        check_positive(F, "ncpumaps", i64::from(ncpumaps))?;
-        check_positive(F, "maplen", i64::from(maplen))?;
-        check_live_config_exclusive(F, flags)?;
+        check_vcpu_pin_info_args(ncpumaps, maplen, flags)?;
         check_flags(flags, PIN_INFO_FLAGS, "qemuDomainGetVcpuPinInfo")?;
         let vm = self.vm_of(d)?;
         let (_, def) = Self::chosen_def(&vm, flags)?;

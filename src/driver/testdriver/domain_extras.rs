@@ -10,8 +10,8 @@ use crate::api::{
 use crate::domain::xml::Shown;
 use crate::domain::{DomainDef, DomainRef};
 use crate::driver::family::{
-    check_live_config_exclusive, check_positive, public_invalid_arg, CpuMaps, SchedulerType,
-    TypedParams, TypedValue, VcpuInfo, Vcpus,
+    check_live_config_exclusive, check_positive, check_vcpu_pin_info_args, public_invalid_arg,
+    CpuMaps, SchedulerType, TypedParams, TypedValue, VcpuInfo, Vcpus,
 };
 use crate::error::{
     Error, Result, VIR_ERR_ARGUMENT_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN_METADATA,
@@ -767,10 +767,7 @@ impl TestDriver {
         maplen: i32,
         flags: u32,
     ) -> Result<CpuMaps> {
-        const F: &str = "virDomainGetVcpuPinInfo";
-        check_positive(F, "ncpumaps", i64::from(ncpumaps))?;
-        check_positive(F, "maplen", i64::from(maplen))?;
-        check_live_config_exclusive(F, flags)?;
+        check_vcpu_pin_info_args(ncpumaps, maplen, flags)?;
         let all = all_cpus(host_cpus(self));
         self.with_dom(d, |dom| {
             let live = one_def(dom, flags)?;
