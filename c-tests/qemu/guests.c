@@ -259,15 +259,19 @@ static void host(const char *root)
 
 static void show_params(const char *what, virTypedParameterPtr p, int n)
 {
+    /* A stopped domain's CPU times are the calling process's own (the reference's quirk), which
+     * a quick process may not have used yet: only their sum is checked. */
+    int state = -1;
+    virTypedParamsGetInt(p, n, "state.state", &state);
+    int stopped = state == VIR_DOMAIN_SHUTOFF;
     for (int i = 0; i < n; i++) {
         const char *f = p[i].field;
         printf("  %s %s type=%d", what, f, p[i].type);
         /* Counters that move are shown as whether they are set; the rest as they are. */
         int moving = strstr(f, ".time") || strstr(f, ".delay") || strstr(f, ".wait") ||
                      strcmp(f, "balloon.rss") == 0;
-        /* A stopped domain's CPU times are the calling process's own (the reference's quirk):
-         * only their sum is checked. */
-        if (strcmp(f, "cpu.user") == 0 || strcmp(f, "cpu.system") == 0) {
+        if (strcmp(f, "cpu.user") == 0 || strcmp(f, "cpu.system") == 0 ||
+            (stopped && strcmp(f, "cpu.time") == 0)) {
             printf(" ~\n");
             continue;
         }
@@ -297,7 +301,15 @@ static void show_params(const char *what, virTypedParameterPtr p, int n)
     }
 }
 
-/* `list` is read after the call that filled it (an argument's order of evaluation is not). */
+static int by_domain_name(const void *a, const void *b)
+{
+    const virDomainStatsRecordPtr *x = a, *y = b;
+    return strcmp(virDomainGetName((*x)->dom), virDomainGetName((*y)->dom));
+}
+
+/* `list` is read after the call that filled it (an argument's order of evaluation is not). The
+ * reference's order is its domain hash table's, which changes from process to process: records
+ * are printed by domain name. */
 static void records(const char *what, int r, virDomainStatsRecordPtr **list)
 {
     virDomainStatsRecordPtr *recs = *list;
@@ -306,6 +318,7 @@ static void records(const char *what, int r, virDomainStatsRecordPtr **list)
         show_error(what);
         return;
     }
+    qsort(recs, (size_t)r, sizeof(*recs), by_domain_name);
     for (int i = 0; i < r; i++) {
         printf(" record %s nparams=%d\n", virDomainGetName(recs[i]->dom), recs[i]->nparams);
         unsigned long long t = 0, u = 0, s = 0;

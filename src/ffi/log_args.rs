@@ -89,10 +89,41 @@ pub(crate) struct Str<'a>(Option<&'a CStr>, &'static str);
 impl fmt::Display for Str<'_> {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self.0 {
-            Some(s) => f.write_str(&s.to_string_lossy()),
+            Some(s) => f.write_str(&hide_passwords(&s.to_string_lossy())),
             None => f.write_str(self.1),
         }
     }
+}
+
+/// The text with every `passwd='...'` (or `"..."`) value replaced by `<hidden>`: domain XML passed
+/// to a public call can carry graphics passwords, which our log never shows (the reference's
+/// does; issue 19 keeps secrets out of logs).
+fn hide_passwords(text: &str) -> std::borrow::Cow<'_, str> {
+    const ATTR: &str = "passwd=";
+    if !text.contains(ATTR) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(ATTR) {
+        let value = at + ATTR.len();
+        out.push_str(&rest[..value]);
+        rest = &rest[value..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+            continue;
+        };
+        match rest[1..].find(quote) {
+            Some(end) => {
+                out.push(quote);
+                out.push_str("<hidden>");
+                out.push(quote);
+                rest = &rest[end + 2..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// # Safety
@@ -224,5 +255,24 @@ mod tests {
             dom("dom", std::ptr::null_mut()).to_string(),
             "dom=(nil), (VM: name=<null>, uuid=)"
         );
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::hide_passwords;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            hide_passwords("<graphics type='vnc' passwd='s3cret' port='-1'/>"),
+            "<graphics type='vnc' passwd='<hidden>' port='-1'/>"
+        );
+        assert_eq!(
+            hide_passwords(r#"<g passwd="a"/><g passwd="b"/>"#),
+            r#"<g passwd="<hidden>"/><g passwd="<hidden>"/>"#
+        );
+        assert_eq!(hide_passwords("no secret"), "no secret");
+        assert_eq!(hide_passwords("passwd='open"), "passwd=");
     }
 }
