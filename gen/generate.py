@@ -1291,11 +1291,11 @@ def gen_cbindgen(api, values, virterror):
                        if (f.get("file") == "virterror") == virterror)
     if virterror:
         fname, guard, includes = "virterror.h", HEADER_GUARDS["virterror"], '["libvirt/libvirt.h"]'
-        exclude = sorted(other_items) + enum_typedefs + OXVIRT_HEADER_ITEMS
+        exclude = sorted(other_items) + enum_typedefs + OXVIRT_HEADER_ITEMS + OXVIRT_LIBS_SYMBOLS
         preamble = ""
     else:
         fname, guard, includes = "libvirt.h", HEADER_GUARDS["libvirt"], '["sys/types.h"]'
-        exclude = sorted(virterror_items) + enum_typedefs + OXVIRT_HEADER_ITEMS
+        exclude = sorted(virterror_items) + enum_typedefs + OXVIRT_HEADER_ITEMS + OXVIRT_LIBS_SYMBOLS
         sub_guards = [g for f, g in sorted(HEADER_GUARDS.items()) if f not in ("libvirt", "virterror")]
         preamble = ("/* The guards of the libvirt-*.h files libvirt 9.0's libvirt.h includes. */\n"
                     + "".join(f"# define {g}\n" for g in sub_guards) + "\n" + COMMON_MACROS + "\n\n")
@@ -1382,7 +1382,7 @@ sort_by = "None"
 
 [export]
 include = {toml_list(OXVIRT_HEADER_ITEMS)}
-exclude = {toml_list(sorted(libvirt_items))}
+exclude = {toml_list(sorted(libvirt_items) + OXVIRT_LIBS_SYMBOLS)}
 
 [const]
 allow_static_const = false
