@@ -155,7 +155,10 @@ pub fn clock_pm_boot(def: &DomainDef, a: &mut Args) {
                 .and_then(|c| c.attr("adjustment"))
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
-            format!("base={}", utc_datetime(now_secs() + adj))
+            format!(
+                "base={}",
+                crate::domain::graphics_auth::format_utc(now_secs() + adj)
+            )
         }
         _ => "base=utc".to_string(),
     };
@@ -203,32 +206,17 @@ fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// `YYYY-MM-DDTHH:MM:SS` in UTC for seconds since the epoch (civil-from-days).
-fn utc_datetime(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn utc_datetime_is_civil() {
-        assert_eq!(super::utc_datetime(0), "1970-01-01T00:00:00");
-        assert_eq!(super::utc_datetime(1_709_210_096), "2024-02-29T12:34:56");
+        assert_eq!(
+            crate::domain::graphics_auth::format_utc(0),
+            "1970-01-01T00:00:00"
+        );
+        assert_eq!(
+            crate::domain::graphics_auth::format_utc(1_709_210_096),
+            "2024-02-29T12:34:56"
+        );
     }
 }
