@@ -245,7 +245,7 @@ impl Dom {
             return &mut self.def;
         }
         let running = self.def.clone();
-        self.next_def.get_or_insert(running)
+        self.next_def.get_or_insert_with(|| Box::new(running))
     }
 }
 

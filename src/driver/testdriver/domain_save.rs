@@ -303,7 +303,7 @@ impl TestDriver {
                 // A defined domain runs the saved definition; its own comes back when it stops.
                 Some(existing) => {
                     let persistent_def = std::mem::replace(&mut existing.def, def);
-                    existing.next_def = Some(persistent_def);
+                    existing.next_def = Some(Box::new(persistent_def));
                 }
                 None => st.insert(Dom::inactive(def, false)),
             }

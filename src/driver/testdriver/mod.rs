@@ -80,7 +80,8 @@ struct Dom {
     def: DomainDef,
     /// The persistent definition that takes over when the running domain stops (libvirt's
     /// newDef): defined while running, or set aside by a create with new XML.
-    next_def: Option<DomainDef>,
+    /// Boxed: most domains never have one, and a DomainDef is some 450 bytes.
+    next_def: Option<Box<DomainDef>>,
     id: i32,
     state: StateReason,
     persistent: bool,
@@ -126,7 +127,9 @@ impl Dom {
 
 #[derive(Default)]
 struct State {
-    doms: HashMap<[u8; 16], Dom>,
+    /// Boxed: the map's table then holds a pointer per slot, not a whole domain (a resize of
+    /// 10,000 inline domains held both tables, tens of MiB, at once).
+    doms: HashMap<[u8; 16], Box<Dom>>,
     by_name: HashMap<String, [u8; 16]>,
     by_id: HashMap<i32, [u8; 16]>,
     next_id: i32,
@@ -141,7 +144,7 @@ impl State {
         if d.id > 0 {
             self.by_id.insert(d.id, d.def.uuid);
         }
-        self.doms.insert(d.def.uuid, d);
+        self.doms.insert(d.def.uuid, Box::new(d));
     }
 
     fn remove(&mut self, uuid: &[u8; 16]) {
@@ -154,7 +157,10 @@ impl State {
 
     /// The domain behind a handle, or the reference's error for a stale one.
     fn get(&mut self, d: &DomainRef) -> Result<&mut Dom> {
-        self.doms.get_mut(&d.uuid).ok_or_else(|| stale(d))
+        self.doms
+            .get_mut(&d.uuid)
+            .map(|b| &mut **b)
+            .ok_or_else(|| stale(d))
     }
 
     fn start(&mut self, uuid: &[u8; 16]) -> i32 {
@@ -195,7 +201,7 @@ impl State {
         let persistent = d.persistent;
         if let Some(next) = d.next_def.take() {
             if persistent {
-                d.def = next;
+                d.def = *next;
             }
         }
         self.by_id.remove(&id);
@@ -506,7 +512,7 @@ impl DomainDriver for TestDriver {
         st.by_name
             .get(name)
             .and_then(|u| st.doms.get(u))
-            .map(Dom::domain_ref)
+            .map(|d| d.domain_ref())
             .ok_or_else(not_found)
     }
 
@@ -514,7 +520,7 @@ impl DomainDriver for TestDriver {
         self.lock()
             .doms
             .get(uuid)
-            .map(Dom::domain_ref)
+            .map(|d| d.domain_ref())
             .ok_or_else(not_found)
     }
 
@@ -523,7 +529,7 @@ impl DomainDriver for TestDriver {
         st.by_id
             .get(&id)
             .and_then(|u| st.doms.get(u))
-            .map(Dom::domain_ref)
+            .map(|d| d.domain_ref())
             .ok_or_else(not_found)
     }
 
@@ -534,7 +540,7 @@ impl DomainDriver for TestDriver {
             .doms
             .values()
             .filter(|d| super::list_filter(flags, d.active(), d.persistent, d.state.state()))
-            .map(Dom::domain_ref)
+            .map(|d| d.domain_ref())
             .collect())
     }
 
@@ -570,14 +576,14 @@ impl DomainDriver for TestDriver {
                 // one comes back when it stops.
                 Some(existing) => {
                     let persistent_def = std::mem::replace(&mut existing.def, def);
-                    existing.next_def = Some(persistent_def);
+                    existing.next_def = Some(Box::new(persistent_def));
                 }
                 None => st.insert(Dom::inactive(def, false)),
             }
             st.start(&uuid);
             st.doms
                 .get(&uuid)
-                .map(Dom::domain_ref)
+                .map(|d| d.domain_ref())
                 .ok_or_else(not_found)?
         };
         self.bus
@@ -596,7 +602,7 @@ impl DomainDriver for TestDriver {
                 Some(existing) => {
                     existing.extras.define(&def);
                     if existing.active() {
-                        existing.next_def = Some(def);
+                        existing.next_def = Some(Box::new(def));
                     } else {
                         existing.def = def;
                     }
@@ -608,13 +614,13 @@ impl DomainDriver for TestDriver {
                     false
                 }
             };
-            if updated && st.doms.get(&uuid).is_some_and(Dom::active) {
+            if updated && st.doms.get(&uuid).is_some_and(|d| d.active()) {
                 st.newdef.insert(uuid);
             }
             (
                 st.doms
                     .get(&uuid)
-                    .map(Dom::domain_ref)
+                    .map(|d| d.domain_ref())
                     .ok_or_else(not_found)?,
                 updated,
             )

@@ -699,7 +699,7 @@ fn shut_off(st: &mut State, uuid: &[u8; 16]) {
     d.state = StateReason::Shutoff(DomainShutoffReason::FromSnapshot);
     d.extras.stop();
     if let Some(next) = d.next_def.take() {
-        d.def = next;
+        d.def = *next;
     }
     st.by_id.remove(&id);
     st.newdef.remove(uuid);
@@ -712,7 +712,7 @@ fn assign_def(st: &mut State, uuid: &[u8; 16], config: DomainDef) {
         return;
     };
     if d.active() {
-        d.next_def = Some(config);
+        d.next_def = Some(Box::new(config));
         st.newdef.insert(*uuid);
     } else {
         d.def = config;
