@@ -340,8 +340,7 @@ impl TestDriver {
                 ));
             }
             let old = dom.domain_ref();
-            st.by_name.remove(&old.name);
-            st.by_name.insert(new_name.to_string(), d.uuid);
+            st.rename_index(&old.name, new_name);
             let dom = st.get(d)?;
             dom.def.name = new_name.to_string();
             (old, dom.domain_ref())

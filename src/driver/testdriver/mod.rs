@@ -53,6 +53,7 @@ use crate::error::{
 };
 use crate::event::{Bus, Lifecycle};
 use crate::uri::Uri;
+use compact_str::CompactString;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -125,12 +126,22 @@ impl Dom {
     }
 }
 
+/// A domain's uuid and id, as the name index keeps them.
+#[derive(Clone, Copy)]
+struct NameEntry {
+    uuid: [u8; 16],
+    id: i32,
+}
+
 #[derive(Default)]
 struct State {
     /// Boxed: the map's table then holds a pointer per slot, not a whole domain (a resize of
     /// 10,000 inline domains held both tables, tens of MiB, at once).
     doms: HashMap<[u8; 16], Box<Dom>>,
-    by_name: HashMap<String, [u8; 16]>,
+    /// By name, with what a handle needs beside the name, so that a lookup by name reads this
+    /// table only: short names are stored inline, and among 10,000 domains every pointer chased
+    /// to a domain or a string is a cache miss.
+    by_name: HashMap<CompactString, NameEntry>,
     by_id: HashMap<i32, [u8; 16]>,
     next_id: i32,
     /// Running domains that keep a persistent definition beside the live one (libvirt's
@@ -140,7 +151,11 @@ struct State {
 
 impl State {
     fn insert(&mut self, d: Dom) {
-        self.by_name.insert(d.def.name.clone(), d.def.uuid);
+        let entry = NameEntry {
+            uuid: d.def.uuid,
+            id: d.id,
+        };
+        self.by_name.insert(d.def.name.as_str().into(), entry);
         if d.id > 0 {
             self.by_id.insert(d.id, d.def.uuid);
         }
@@ -149,7 +164,7 @@ impl State {
 
     fn remove(&mut self, uuid: &[u8; 16]) {
         if let Some(d) = self.doms.remove(uuid) {
-            self.by_name.remove(&d.def.name);
+            self.by_name.remove(d.def.name.as_str());
             self.by_id.remove(&d.id);
         }
         self.newdef.remove(uuid);
@@ -166,16 +181,39 @@ impl State {
     fn start(&mut self, uuid: &[u8; 16]) -> i32 {
         self.next_id += 1;
         let id = self.next_id;
+        self.set_id(uuid, id);
         if let Some(d) = self.doms.get_mut(uuid) {
-            d.id = id;
             d.state = StateReason::Running(DomainRunningReason::Booted);
             d.extras.start();
             if d.persistent {
                 self.newdef.insert(*uuid);
             }
         }
-        self.by_id.insert(id, *uuid);
         id
+    }
+
+    /// The name index after a rename (the caller renames the definition).
+    fn rename_index(&mut self, old: &str, new: &str) {
+        if let Some(entry) = self.by_name.remove(old) {
+            self.by_name.insert(new.into(), entry);
+        }
+    }
+
+    /// A domain's id changed (started: its new id; stopped: -1), everywhere it is kept.
+    fn set_id(&mut self, uuid: &[u8; 16], id: i32) {
+        let Some(d) = self.doms.get_mut(uuid) else {
+            return;
+        };
+        let old = std::mem::replace(&mut d.id, id);
+        if old > 0 {
+            self.by_id.remove(&old);
+        }
+        if id > 0 {
+            self.by_id.insert(id, *uuid);
+        }
+        if let Some(entry) = self.by_name.get_mut(d.def.name.as_str()) {
+            entry.id = id;
+        }
     }
 
     /// The domain as the reference's STOPPED event names it: by its persistent definition (id -1)
@@ -191,11 +229,10 @@ impl State {
 
     /// The domain stopped: shut off with `why`; a transient one is gone.
     fn stop(&mut self, uuid: &[u8; 16], why: DomainShutoffReason) {
+        self.set_id(uuid, -1);
         let Some(d) = self.doms.get_mut(uuid) else {
             return;
         };
-        let id = d.id;
-        d.id = -1;
         d.state = StateReason::Shutoff(why);
         d.extras.stop();
         let persistent = d.persistent;
@@ -204,7 +241,6 @@ impl State {
                 d.def = *next;
             }
         }
-        self.by_id.remove(&id);
         self.newdef.remove(uuid);
         if !persistent {
             self.remove(uuid);
@@ -460,7 +496,7 @@ impl TestDriver {
         crate::driver::check_clash(
             def,
             same_uuid.map(|d| (d.def.name.as_str(), d.active())),
-            st.by_name.get(&def.name),
+            st.by_name.get(def.name.as_str()).map(|e| &e.uuid),
             allow_active,
         )
     }
@@ -510,9 +546,12 @@ impl DomainDriver for TestDriver {
     fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
         let st = self.lock();
         st.by_name
-            .get(name)
-            .and_then(|u| st.doms.get(u))
-            .map(|d| d.domain_ref())
+            .get_key_value(name)
+            .map(|(name, e)| DomainRef {
+                name: name.to_string(),
+                uuid: e.uuid,
+                id: e.id,
+            })
             .ok_or_else(not_found)
     }
 

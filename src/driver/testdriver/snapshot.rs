@@ -691,17 +691,15 @@ impl TestDriver {
 /// The domain shut off by a snapshot: its persistent definition takes over; unlike a destroy, a
 /// transient domain stays listed (testDomainShutdownState).
 fn shut_off(st: &mut State, uuid: &[u8; 16]) {
+    st.set_id(uuid, -1);
     let Some(d) = st.doms.get_mut(uuid) else {
         return;
     };
-    let id = d.id;
-    d.id = -1;
     d.state = StateReason::Shutoff(DomainShutoffReason::FromSnapshot);
     d.extras.stop();
     if let Some(next) = d.next_def.take() {
         d.def = *next;
     }
-    st.by_id.remove(&id);
     st.newdef.remove(uuid);
 }
 
