@@ -3,6 +3,7 @@
 use crate::api::ConnectFlags;
 use crate::auth::Prompter;
 use crate::client_conf::{self, Conf};
+use crate::conn_log::{self, DefaultUriSource};
 use crate::driver::{self, Caller, Driver};
 use crate::error::{Error, Handler, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE, VIR_FROM_URI};
 use crate::uri::Uri;
@@ -52,14 +53,18 @@ pub fn default_uri(conf: Option<&Conf>) -> Result<String> {
         .ok()
         .filter(|s| !s.is_empty())
     {
+        conn_log::default_uri(DefaultUriSource::Environment, &env);
         return Ok(env);
     }
     if let Some(conf) = conf {
         if let Some(uri) = conf.get_string("uri_default")? {
+            conn_log::default_uri(DefaultUriSource::Config, uri);
             return Ok(uri.to_string());
         }
     }
-    Ok("qemu:///session".to_string())
+    let probed = "qemu:///session";
+    conn_log::default_uri(DefaultUriSource::Probe, probed);
+    Ok(probed.to_string())
 }
 
 /// The URI text a name given to virConnectOpen* stands for: the default for NULL or "", the

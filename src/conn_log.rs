@@ -95,6 +95,36 @@ pub fn global_init() {
     });
 }
 
+/// Where virConnectOpen(NULL)'s URI came from: the environment, libvirt.conf, or the probe
+/// (which the reference asks of the drivers that probe; ours is the session qemu driver).
+pub fn default_uri(from: DefaultUriSource, uri: &str) {
+    match from {
+        DefaultUriSource::Environment => crate::vir_debug!(
+            SOURCE,
+            "virConnectGetDefaultURI",
+            838,
+            "Using LIBVIRT_DEFAULT_URI '{uri}'"
+        ),
+        DefaultUriSource::Config => crate::vir_debug!(
+            SOURCE,
+            "virConnectGetDefaultURI",
+            845,
+            "Using config file uri '{uri}'"
+        ),
+        DefaultUriSource::Probe => {
+            crate::vir_debug!(SOURCE, OPEN, 925, "Trying to probe for default URI");
+            crate::vir_debug!(SOURCE, OPEN, 930, "QEMU driver URI probe returned '{uri}'");
+        }
+    }
+}
+
+/// What gave virConnectOpen(NULL) its URI.
+pub enum DefaultUriSource {
+    Environment,
+    Config,
+    Probe,
+}
+
 /// The URI as virConnectOpenInternal splits it.
 pub fn split(text: &str, uri: &Uri) {
     crate::vir_debug!(

@@ -86,6 +86,10 @@ pub struct Config {
     pub default: Priority,
     pub filters: Vec<Filter>,
     pub outputs: Vec<Output>,
+    /// Whether LIBVIRT_LOG_OUTPUTS named the outputs. Only then are raised errors logged too:
+    /// the reference keeps them off the implicit stderr output, where its default error
+    /// printer already shows them.
+    pub errors_logged: bool,
 }
 
 /// `N:match` items separated by blanks; a malformed item is skipped (the reference warns).
@@ -139,6 +143,7 @@ impl Config {
         let mut outputs = var("LIBVIRT_LOG_OUTPUTS")
             .map(|v| parse_outputs(&v))
             .unwrap_or_default();
+        let errors_logged = !outputs.is_empty();
         // LIBVIRT_DEBUG alone logs to stderr at its priority.
         if outputs.is_empty() {
             if let Some(priority) = debug {
@@ -152,6 +157,7 @@ impl Config {
             default: debug.unwrap_or(Priority::Warning),
             filters,
             outputs,
+            errors_logged,
         }
     }
 
@@ -226,6 +232,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 struct Logger {
     config: Config,
     files: Mutex<Vec<(String, std::fs::File)>>,
+    /// Per output: whether its first lines, the version and host name, are written.
+    headed: Vec<std::sync::atomic::AtomicBool>,
 }
 
 static LOGGER: std::sync::OnceLock<Logger> = std::sync::OnceLock::new();
@@ -250,12 +258,13 @@ impl log::Log for Logger {
             record.line().unwrap_or(0),
             &record.args().to_string(),
         );
-        for output in self
-            .config
-            .outputs
-            .iter()
-            .filter(|o| priority >= o.priority)
-        {
+        for (i, output) in self.config.outputs.iter().enumerate() {
+            if priority < output.priority {
+                continue;
+            }
+            if !self.headed[i].swap(true, std::sync::atomic::Ordering::Relaxed) {
+                self.write(&output.destination, &header());
+            }
             self.write(&output.destination, &text);
         }
     }
@@ -296,6 +305,33 @@ impl Logger {
     }
 }
 
+/// The first lines the reference writes to each output (virLogVMessage's init message).
+fn header() -> String {
+    let now = timestamp(std::time::SystemTime::now());
+    let thread = crate::host::thread_id();
+    let host = crate::host::local_hostname().unwrap_or_default();
+    format!(
+        "{now}: {thread}: info : libvirt version: 9.0.0, package: oxvirt {}\n\
+         {now}: {thread}: info : hostname: {host}\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// A raised error, logged as the reference's virRaiseErrorFull logs it (source `util.error`,
+/// error or warning priority), where outputs were named. `function` is the public call that
+/// raised it: the reference names its internal function there.
+pub fn raised(function: &'static str, warning: bool, message: &str) {
+    let level = if warning {
+        log::Level::Warn
+    } else {
+        log::Level::Error
+    };
+    if log::max_level() < level || !LOGGER.get().is_some_and(|l| l.config.errors_logged) {
+        return;
+    }
+    cold(|| emit("util.error", level, function, 0, format_args!("{message}")));
+}
+
 /// Read the environment and install the logger (once, when the library loads). Logging off
 /// leaves `log`'s maximum level at Off.
 pub fn init_from_env() {
@@ -304,6 +340,7 @@ pub fn init_from_env() {
         return;
     };
     let logger = LOGGER.get_or_init(|| Logger {
+        headed: config.outputs.iter().map(|_| Default::default()).collect(),
         config,
         files: Mutex::new(Vec::new()),
     });
@@ -405,6 +442,7 @@ mod tests {
             default: Priority::Warning,
             filters: parse_filters("1:qemu"),
             outputs: parse_outputs("1:stderr"),
+            errors_logged: true,
         };
         assert_eq!(c.source_priority("qemu.qemu_driver"), Priority::Debug);
         assert_eq!(c.source_priority("libvirt"), Priority::Warning);

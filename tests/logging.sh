@@ -4,7 +4,8 @@
 # on both libraries; the public calls' debug lines (function:line, level, message, with times,
 # thread ids and addresses normalized) must be the same, with LIBVIRT_DEBUG=1 and with
 # LIBVIRT_LOG_FILTERS=1:libvirt limiting the log to the public layer's source (which then also
-# shows virConnectOpen's URI split and driver walk, compared for several URIs). The all-NULL probe
+# shows virConnectOpen's URI split and driver walk, compared for several URIs), the raised
+# errors' lines and each output's first lines, virConnectOpen(NULL)'s default-URI lines. The all-NULL probe
 # (gen/nullprobe.py) compares every public function's entry line. Also: logging off writes nothing, LIBVIRT_LOG_OUTPUTS=N:file:PATH writes there, and
 # LIBVIRT_LOG_FILTERS raises a source's priority. Without the reference the comparison is
 # skipped loudly (a failure under CI=true).
@@ -118,6 +119,80 @@ for uri in test:///default test+tcp://127.0.0.1:1/default qemu+ssh://nobody@127.
         bad "virConnectOpen($uri): the driver-choice lines differ from libvirt 9.0"
     fi
 done
+
+# Raised errors: logged at error level (source util.error) only where LIBVIRT_LOG_OUTPUTS names
+# the outputs, after each output's first lines (version, host name); with LIBVIRT_DEBUG alone the
+# default error printer is their only trace. The reference names its internal function there.
+with_errors() {
+    sed -E 's/^[0-9-]+ [0-9:.]+\+0000: [0-9]+: /TIME: TID: /; s/(: (error|warning) : )[A-Za-z0-9_]+:[0-9]+ : /\1FUNC : /; s/package: .*/package: PACKAGE/; s/0x[0-9a-f]+/ADDR/g' "$1"
+}
+# The whole session (its refused and failing calls), then opens that fail.
+for uri in session test+tcp://127.0.0.1:1/default foo:///bar; do
+    args=("$uri"); [ "$uri" = session ] && args=()
+    for level in 1 4; do
+        for who in ref ours; do
+            libpath=; [ $who = ours ] && libpath=$lib
+            env -u LIBVIRT_DEBUG -u LIBVIRT_LOG_FILTERS LIBVIRT_LOG_OUTPUTS="$level:stderr" LD_LIBRARY_PATH="$libpath" \
+                timeout 60 "$out/session" "${args[@]}" > "$out/errors.$who" 2>&1 </dev/null
+            with_errors "$out/errors.$who" > "$out/errors.$who.norm"
+        done
+        if grep -q ": error : FUNC : " "$out/errors.ref.norm" && diff -u "$out/errors.ref.norm" "$out/errors.ours.norm"; then
+            ok "LIBVIRT_LOG_OUTPUTS=$level:stderr, $uri: the header and the raised errors' lines are libvirt 9.0's"
+        else
+            bad "LIBVIRT_LOG_OUTPUTS=$level:stderr, $uri: error lines differ from libvirt 9.0"
+        fi
+    done
+done
+for who in ref ours; do grep -c ": error : " "$out/debug.$who" > "$out/debug.$who.errors"; done
+if [ "$(cat "$out/debug.ref.errors")" = 0 ] && diff -q "$out/debug.ref.errors" "$out/debug.ours.errors" >/dev/null &&
+    [ "$(head -2 "$out/debug.ours" | with_errors /dev/stdin | cut -d: -f4-5)" = "$(head -2 "$out/debug.ref" | with_errors /dev/stdin | cut -d: -f4-5)" ]; then
+    ok "LIBVIRT_DEBUG=1 alone: the header first, no error-level lines, as libvirt 9.0"
+else
+    bad "LIBVIRT_DEBUG=1 alone: header or error lines differ from libvirt 9.0"
+fi
+
+# virConnectOpen(NULL): where the URI came from (LIBVIRT_DEFAULT_URI; a user's libvirt.conf
+# uri_default, as an unprivileged user since root reads /etc/libvirt).
+cat > "$out/opennull.c" <<'C'
+#include <stdio.h>
+#include <libvirt/libvirt.h>
+int main(void)
+{
+    virConnectPtr c = virConnectOpen(NULL);
+    printf("%s\n", c ? "opened" : "failed");
+    if (c)
+        virConnectClose(c);
+    return 0;
+}
+C
+gcc -std=gnu11 -Wall -Wextra -Werror -o "$out/opennull" "$out/opennull.c" -lvirt || bad "compile opennull.c"
+mkdir -p "$out/xdg/libvirt" && echo 'uri_default = "test:///default"' > "$out/xdg/libvirt/libvirt.conf"
+chmod -R a+rX "$out/xdg" "$out/opennull"
+default_lines() { grep -E "virConnectGetDefaultURI|Split " "$1" | sed -E 's/^[0-9-]+ [0-9:.]+\+0000: [0-9]+: //'; }
+for who in ref ours; do
+    libpath=; [ $who = ours ] && libpath=$lib
+    env -u LIBVIRT_LOG_OUTPUTS -u LIBVIRT_LOG_FILTERS LIBVIRT_DEBUG=1 LIBVIRT_DEFAULT_URI=test:///default LD_LIBRARY_PATH="$libpath" "$out/opennull" > "$out/env.$who" 2>&1
+    default_lines "$out/env.$who" > "$out/env.$who.lines"
+    if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+        setpriv --reuid=65534 --regid=65534 --clear-groups env -i HOME=/nonexistent XDG_CONFIG_HOME="$top/$out/xdg" \
+            LIBVIRT_DEBUG=1 LD_LIBRARY_PATH="$libpath" "$out/opennull" > "$out/conf.$who" 2>&1
+        default_lines "$out/conf.$who" > "$out/conf.$who.lines"
+    fi
+done
+if grep -q "Using LIBVIRT_DEFAULT_URI" "$out/env.ref.lines" && diff -u "$out/env.ref.lines" "$out/env.ours.lines"; then
+    ok "virConnectOpen(NULL) with LIBVIRT_DEFAULT_URI: the reference's lines"
+else
+    bad "virConnectOpen(NULL) with LIBVIRT_DEFAULT_URI: lines differ from libvirt 9.0"
+fi
+if [ -f "$out/conf.ref.lines" ]; then
+    if grep -q "Using config file uri" "$out/conf.ref.lines" && diff -u "$out/conf.ref.lines" "$out/conf.ours.lines"; then
+        ok "virConnectOpen(NULL) with uri_default in the user's libvirt.conf: the reference's lines"
+    else
+        bad "virConnectOpen(NULL) with uri_default: lines differ from libvirt 9.0"
+    fi
+else
+    echo "NOTE: not root or no setpriv: the user's libvirt.conf case is not run"
+fi
 
 # Every public function's entry line: the all-NULL probe, each case in its own process.
 python3 gen/nullprobe.py > "$out/probe.c" && gcc -std=gnu11 -w -o "$out/probe" "$out/probe.c" -lvirt ||

@@ -155,6 +155,8 @@ thread_local! {
     /// The last error and how many errors this thread has raised, in one thread-local (every
     /// public call touches both).
     static LAST: RefCell<(Option<Error>, u64)> = const { RefCell::new((None, 0)) };
+    /// The public call running on this thread, which the log names for the errors it raises.
+    static CALL: std::cell::Cell<&'static str> = const { std::cell::Cell::new("") };
 }
 
 /// The thread's last error (a copy).
@@ -190,6 +192,7 @@ pub fn reset_last() {
 /// Record `e` as the thread's last error. The public call that raised it hands it to the error
 /// function (or the default printer) when it returns, once, as libvirt's virDispatchError.
 pub fn report(e: Error) {
+    crate::logging::raised(CALL.get(), e.level == VIR_ERR_WARNING, &e.message);
     LAST.with(|l| {
         let mut l = l.borrow_mut();
         l.0 = Some(e);
@@ -208,7 +211,8 @@ pub fn leave(e: Error) {
 
 /// The start of a public call, in one thread-local access (the hot path of every call): clear
 /// the last error when `reset`, and give how many errors this thread has raised so far.
-pub fn begin_call(reset: bool) -> u64 {
+pub fn begin_call(name: &'static str, reset: bool) -> u64 {
+    CALL.set(name);
     let (had, count) = LAST.with(|l| {
         let mut l = l.borrow_mut();
         // Drop in place: taking the error out would move the whole struct.

@@ -185,7 +185,7 @@ pub(crate) fn call<R>(
     body: impl FnOnce() -> R,
 ) -> R {
     crate::ffi::error::observe_thread_errors();
-    let before = error::begin_call(reset);
+    let before = error::begin_call(name, reset);
     let out = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
         Err(panic) => {
