@@ -377,19 +377,32 @@ FORWARD_OUTPUT = "src/driver/remote/generated.rs"
 # Trait methods whose procedure is not the one their default body names.
 METHOD_PROC = {
     "create": "DOMAIN_CREATE_WITH_FLAGS",
-    "nodedev_count": "NODE_LIST_DEVICES",
-    "snapshot_num": "DOMAIN_SNAPSHOT_LIST_NAMES",
-    "snapshot_num_children": "DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES",
     "nodedev_caps": "NODE_DEVICE_LIST_CAPS",
-    "domain_scheduler_parameters": "DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS",
-    "domain_set_scheduler_parameters": "DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS",
+    "nodedev_parent": "NODE_DEVICE_GET_PARENT",
+}
+
+# The reference's public layer checks these arguments before any driver (ours leaves them to
+# the driver): the same checks, before the call.
+PRECHECK = {
+    "domain_memory_parameters": 'check_live_config_exclusive("virDomainGetMemoryParameters", flags)?;',
+    "domain_blkio_parameters": 'check_live_config_exclusive("virDomainGetBlkioParameters", flags)?;',
+    "domain_block_io_tune": 'check_live_config_exclusive("virDomainGetBlockIoTune", flags)?;',
+    "domain_vcpus_flags": 'check_live_config_exclusive("virDomainGetVcpusFlags", flags)?;',
+    "node_cells_free_memory": "check_cells_range(start_cell, max_cells)?;",
+    "node_cpu_stats": "check_cpu_num(cpu)?;",
+    "node_memory_stats": "check_cell_num(cell)?;",
+}
+
+# The reference's public layer adds VIR_TYPED_PARAM_STRING_OKAY to the flags of these getters
+# (the remote driver takes string parameters).
+STRING_OKAY = {
+    "domain_memory_parameters", "domain_numa_parameters", "domain_blkio_parameters",
+    "domain_scheduler_parameters_flags", "domain_block_stats_flags",
+    "domain_interface_parameters", "domain_block_io_tune",
 }
 
 # Trait methods not forwarded (yet), and why.
 NOT_FORWARDED = {
-    "domain_vcpus": "the answer's shape depends on maxinfo and maplen",
-    "domain_vcpu_pin_info": "the answer's shape depends on ncpumaps and maplen",
-    "domain_emulator_pin_info": "the answer's shape depends on maplen",
     "domain_cpu_stats": "the answer's shape depends on start_cpu and ncpus",
     "node_free_pages": "the trait has no page sizes to send",
     "stream_screenshot": "streams over RPC",
@@ -567,12 +580,14 @@ class Forwarder:
             if not queue:
                 return self.skip(method, f"{proc}: argument '{name}' has no parameter")
             a, _ = queue.pop(0)
+            if name == "flags" and method in STRING_OKAY:
+                a = f"{a} | TypedParameterFlags::OKAY.bits()"
             inits.append((name, f"ToWire::to_wire({a})"))
         if queue:
             return self.skip(method, f"{proc}: parameters {[n for n, _ in queue]} have no field")
         if ret is None or not ret.startswith("Result<"):
             return self.skip(method, "does not answer a Result")
-        lines = []
+        lines = [PRECHECK[method]] if method in PRECHECK else []
         if arg_fields:
             fields = ", ".join(f"{field_name(n)}: {v}" for n, v in inits)
             lines.append(f"let args = protocol::{camel(args_name)} {{ {fields} }};")
@@ -611,6 +626,7 @@ class Forwarder:
             "",
             "use super::convert::{FromWire, ToWire};",
             "use super::{manual, RemoteDriver};",
+            "use crate::api::TypedParameterFlags;",
             "use crate::domain::*;",
             "use crate::driver::family::*;",
             "use crate::driver::*;",

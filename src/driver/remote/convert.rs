@@ -608,16 +608,6 @@ impl FromWire<(Vec<wire::NodeGetMemoryStats>, i32)> for NodeStats {
     }
 }
 
-impl FromWire<Vec<wire::NonnullStoragePool>> for StoragePoolListing {
-    fn from_wire(w: Vec<wire::NonnullStoragePool>) -> Result<StoragePoolListing> {
-        let matching: Vec<StoragePoolRef> = FromWire::from_wire(w)?;
-        Ok(StoragePoolListing {
-            total: matching.len(),
-            matching,
-        })
-    }
-}
-
 impl FromWire<(u8, u64, u64, u64)> for StoragePoolInfo {
     fn from_wire(w: (u8, u64, u64, u64)) -> Result<StoragePoolInfo> {
         Ok(StoragePoolInfo {
@@ -644,5 +634,18 @@ impl FromWire<(i8, u64, u64)> for StorageVolInfo {
 impl ToWire<String> for &NodeDeviceRef {
     fn to_wire(self) -> String {
         self.name.clone()
+    }
+}
+
+/// A Num procedure's count, where the trait answers the names (only counted by the caller).
+impl FromWire<i32> for Vec<String> {
+    fn from_wire(n: i32) -> Result<Vec<String>> {
+        Ok(vec![String::new(); usize::try_from(n).map_err(|_| malformed())?])
+    }
+}
+
+impl FromWire<i32> for MomentNames {
+    fn from_wire(n: i32) -> Result<MomentNames> {
+        Vec::from_wire(n).map(MomentNames)
     }
 }

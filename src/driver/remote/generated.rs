@@ -2,12 +2,13 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 187 generated of 443 (the hand-written ones in manual.rs come on top).
-//! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); domain_emulator_pin_info (the answer's shape depends on maplen); domain_qemu_agent_command (no procedure); domain_qemu_monitor_command (no procedure); domain_vcpu_pin_info (the answer's shape depends on ncpumaps and maplen); domain_vcpus (the answer's shape depends on maxinfo and maplen); network_events (no procedure); node_free_pages (the trait has no page sizes to send); nodedev_events (no procedure); pool_events (no procedure); stream_screenshot (streams over RPC).
+//! Procedures forwarded: 192 generated of 443 (the hand-written ones in manual.rs come on top).
+//! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); domain_qemu_agent_command (no procedure); domain_qemu_monitor_command (no procedure); network_events (no procedure); node_free_pages (the trait has no page sizes to send); nodedev_events (no procedure); pool_events (no procedure); stream_screenshot (streams over RPC).
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
 use super::{manual, RemoteDriver};
+use crate::api::TypedParameterFlags;
 use crate::domain::*;
 use crate::driver::family::*;
 use crate::driver::*;
@@ -399,6 +400,7 @@ impl DomainDriver for RemoteDriver {
     }
 
     fn domain_vcpus_flags(&self, d: &DomainRef, flags: u32) -> Result<i32> {
+        check_live_config_exclusive("virDomainGetVcpusFlags", flags)?;
         let args = protocol::DomainGetVcpusFlagsArgs {
             dom: ToWire::to_wire(d),
             flags: ToWire::to_wire(flags),
@@ -424,6 +426,10 @@ impl DomainDriver for RemoteDriver {
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_VCPUS_FLAGS, &args)?;
         FromWire::from_wire(())
+    }
+
+    fn domain_vcpus(&self, d: &DomainRef, maxinfo: i32, maplen: i32) -> Result<Vcpus> {
+        manual::domain_vcpus(self, d, maxinfo, maplen)
     }
 
     fn domain_pin_vcpu(&self, d: &DomainRef, vcpu: u32, map: Vec<u8>) -> Result<()> {
@@ -453,6 +459,16 @@ impl DomainDriver for RemoteDriver {
         FromWire::from_wire(())
     }
 
+    fn domain_vcpu_pin_info(
+        &self,
+        d: &DomainRef,
+        ncpumaps: i32,
+        maplen: i32,
+        flags: u32,
+    ) -> Result<CpuMaps> {
+        manual::domain_vcpu_pin_info(self, d, ncpumaps, maplen, flags)
+    }
+
     fn domain_pin_emulator(&self, d: &DomainRef, map: Vec<u8>, flags: u32) -> Result<()> {
         let args = protocol::DomainPinEmulatorArgs {
             dom: ToWire::to_wire(d),
@@ -461,6 +477,10 @@ impl DomainDriver for RemoteDriver {
         };
         self.rpc::<_, ()>(proc::DOMAIN_PIN_EMULATOR, &args)?;
         FromWire::from_wire(())
+    }
+
+    fn domain_emulator_pin_info(&self, d: &DomainRef, maplen: i32, flags: u32) -> Result<CpuMaps> {
+        manual::domain_emulator_pin_info(self, d, maplen, flags)
     }
 
     fn domain_set_memory(&self, d: &DomainRef, kib: u64) -> Result<()> {
@@ -501,13 +521,12 @@ impl DomainDriver for RemoteDriver {
     }
 
     fn domain_scheduler_parameters(&self, d: &DomainRef) -> Result<TypedParams> {
-        let args = protocol::DomainGetSchedulerParametersFlagsArgs {
+        let args = protocol::DomainGetSchedulerParametersArgs {
             dom: ToWire::to_wire(d),
             nparams: protocol::REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX as _,
-            flags: 0,
         };
-        let r: protocol::DomainGetSchedulerParametersFlagsRet =
-            self.rpc(proc::DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, &args)?;
+        let r: protocol::DomainGetSchedulerParametersRet =
+            self.rpc(proc::DOMAIN_GET_SCHEDULER_PARAMETERS, &args)?;
         FromWire::from_wire(r.params)
     }
 
@@ -515,7 +534,7 @@ impl DomainDriver for RemoteDriver {
         let args = protocol::DomainGetSchedulerParametersFlagsArgs {
             dom: ToWire::to_wire(d),
             nparams: protocol::REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX as _,
-            flags: ToWire::to_wire(flags),
+            flags: ToWire::to_wire(flags | TypedParameterFlags::OKAY.bits()),
         };
         let r: protocol::DomainGetSchedulerParametersFlagsRet =
             self.rpc(proc::DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, &args)?;
@@ -523,12 +542,11 @@ impl DomainDriver for RemoteDriver {
     }
 
     fn domain_set_scheduler_parameters(&self, d: &DomainRef, params: TypedParams) -> Result<()> {
-        let args = protocol::DomainSetSchedulerParametersFlagsArgs {
+        let args = protocol::DomainSetSchedulerParametersArgs {
             dom: ToWire::to_wire(d),
             params: ToWire::to_wire(params),
-            flags: 0,
         };
-        self.rpc::<_, ()>(proc::DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, &args)?;
+        self.rpc::<_, ()>(proc::DOMAIN_SET_SCHEDULER_PARAMETERS, &args)?;
         FromWire::from_wire(())
     }
 
@@ -936,10 +954,11 @@ impl DomainDriver for RemoteDriver {
         room: ParamRoom,
         flags: u32,
     ) -> Result<ParamsAnswer> {
+        check_live_config_exclusive("virDomainGetBlkioParameters", flags)?;
         let args = protocol::DomainGetBlkioParametersArgs {
             dom: ToWire::to_wire(d),
             nparams: ToWire::to_wire(room),
-            flags: ToWire::to_wire(flags),
+            flags: ToWire::to_wire(flags | TypedParameterFlags::OKAY.bits()),
         };
         let r: protocol::DomainGetBlkioParametersRet =
             self.rpc(proc::DOMAIN_GET_BLKIO_PARAMETERS, &args)?;
@@ -967,10 +986,11 @@ impl DomainDriver for RemoteDriver {
         room: ParamRoom,
         flags: u32,
     ) -> Result<ParamsAnswer> {
+        check_live_config_exclusive("virDomainGetMemoryParameters", flags)?;
         let args = protocol::DomainGetMemoryParametersArgs {
             dom: ToWire::to_wire(d),
             nparams: ToWire::to_wire(room),
-            flags: ToWire::to_wire(flags),
+            flags: ToWire::to_wire(flags | TypedParameterFlags::OKAY.bits()),
         };
         let r: protocol::DomainGetMemoryParametersRet =
             self.rpc(proc::DOMAIN_GET_MEMORY_PARAMETERS, &args)?;
@@ -1001,7 +1021,7 @@ impl DomainDriver for RemoteDriver {
         let args = protocol::DomainGetNumaParametersArgs {
             dom: ToWire::to_wire(d),
             nparams: ToWire::to_wire(room),
-            flags: ToWire::to_wire(flags),
+            flags: ToWire::to_wire(flags | TypedParameterFlags::OKAY.bits()),
         };
         let r: protocol::DomainGetNumaParametersRet =
             self.rpc(proc::DOMAIN_GET_NUMA_PARAMETERS, &args)?;
@@ -1034,7 +1054,7 @@ impl DomainDriver for RemoteDriver {
             dom: ToWire::to_wire(d),
             device: ToWire::to_wire(device),
             nparams: ToWire::to_wire(room),
-            flags: ToWire::to_wire(flags),
+            flags: ToWire::to_wire(flags | TypedParameterFlags::OKAY.bits()),
         };
         let r: protocol::DomainGetInterfaceParametersRet =
             self.rpc(proc::DOMAIN_GET_INTERFACE_PARAMETERS, &args)?;
@@ -1065,11 +1085,12 @@ impl DomainDriver for RemoteDriver {
         room: ParamRoom,
         flags: u32,
     ) -> Result<ParamsAnswer> {
+        check_live_config_exclusive("virDomainGetBlockIoTune", flags)?;
         let args = protocol::DomainGetBlockIoTuneArgs {
             dom: ToWire::to_wire(d),
             disk: ToWire::to_wire(disk),
             nparams: ToWire::to_wire(room),
-            flags: ToWire::to_wire(flags),
+            flags: ToWire::to_wire(flags | TypedParameterFlags::OKAY.bits()),
         };
         let r: protocol::DomainGetBlockIoTuneRet =
             self.rpc(proc::DOMAIN_GET_BLOCK_IO_TUNE, &args)?;
@@ -1185,7 +1206,7 @@ impl DomainDriver for RemoteDriver {
             dom: ToWire::to_wire(d),
             path: ToWire::to_wire(disk),
             nparams: protocol::REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX as _,
-            flags: ToWire::to_wire(flags),
+            flags: ToWire::to_wire(flags | TypedParameterFlags::OKAY.bits()),
         };
         let r: protocol::DomainBlockStatsFlagsRet =
             self.rpc(proc::DOMAIN_BLOCK_STATS_FLAGS, &args)?;
@@ -1495,6 +1516,7 @@ impl NodeDriver for RemoteDriver {
     }
 
     fn node_cells_free_memory(&self, start_cell: i32, max_cells: i32) -> Result<Vec<u64>> {
+        check_cells_range(start_cell, max_cells)?;
         let args = protocol::NodeGetCellsFreeMemoryArgs {
             startCell: ToWire::to_wire(start_cell),
             maxcells: ToWire::to_wire(max_cells),
@@ -1520,6 +1542,7 @@ impl NodeDriver for RemoteDriver {
     }
 
     fn node_cpu_stats(&self, cpu: i32, flags: u32) -> Result<NodeStats> {
+        check_cpu_num(cpu)?;
         let args = protocol::NodeGetCpuStatsArgs {
             cpuNum: ToWire::to_wire(cpu),
             nparams: protocol::REMOTE_NODE_CPU_STATS_MAX as _,
@@ -1535,6 +1558,7 @@ impl NodeDriver for RemoteDriver {
     }
 
     fn node_memory_stats(&self, cell: i32, flags: u32) -> Result<NodeStats> {
+        check_cell_num(cell)?;
         let args = protocol::NodeGetMemoryStatsArgs {
             nparams: protocol::REMOTE_NODE_MEMORY_STATS_MAX as _,
             cellNum: ToWire::to_wire(cell),
@@ -1568,13 +1592,12 @@ impl NodeDeviceDriver for RemoteDriver {
     }
 
     fn nodedev_count(&self, cap: Option<String>, flags: u32) -> Result<Vec<String>> {
-        let args = protocol::NodeListDevicesArgs {
+        let args = protocol::NodeNumOfDevicesArgs {
             cap: ToWire::to_wire(cap),
-            maxnames: protocol::REMOTE_NODE_DEVICE_LIST_MAX as _,
             flags: ToWire::to_wire(flags),
         };
-        let r: protocol::NodeListDevicesRet = self.rpc(proc::NODE_LIST_DEVICES, &args)?;
-        FromWire::from_wire(r.names)
+        let r: protocol::NodeNumOfDevicesRet = self.rpc(proc::NODE_NUM_OF_DEVICES, &args)?;
+        FromWire::from_wire(r.num)
     }
 
     fn nodedev_list_all(&self, flags: u32) -> Result<Vec<NodeDeviceRef>> {
@@ -1604,6 +1627,14 @@ impl NodeDeviceDriver for RemoteDriver {
         let r: protocol::NodeDeviceGetXmlDescRet =
             self.rpc(proc::NODE_DEVICE_GET_XML_DESC, &args)?;
         FromWire::from_wire(r.xml)
+    }
+
+    fn nodedev_parent(&self, dev: &NodeDeviceRef) -> Result<Option<String>> {
+        let args = protocol::NodeDeviceGetParentArgs {
+            name: ToWire::to_wire(dev),
+        };
+        let r: protocol::NodeDeviceGetParentRet = self.rpc(proc::NODE_DEVICE_GET_PARENT, &args)?;
+        FromWire::from_wire(r.parentName)
     }
 
     fn nodedev_num_of_caps(&self, dev: &NodeDeviceRef) -> Result<i32> {
@@ -1679,14 +1710,12 @@ impl DomainSnapshotDriver for RemoteDriver {
     }
 
     fn snapshot_num(&self, d: &DomainRef, flags: u32) -> Result<MomentNames> {
-        let args = protocol::DomainSnapshotListNamesArgs {
+        let args = protocol::DomainSnapshotNumArgs {
             dom: ToWire::to_wire(d),
-            maxnames: protocol::REMOTE_DOMAIN_SNAPSHOT_LIST_MAX as _,
             flags: ToWire::to_wire(flags),
         };
-        let r: protocol::DomainSnapshotListNamesRet =
-            self.rpc(proc::DOMAIN_SNAPSHOT_LIST_NAMES, &args)?;
-        FromWire::from_wire(r.names)
+        let r: protocol::DomainSnapshotNumRet = self.rpc(proc::DOMAIN_SNAPSHOT_NUM, &args)?;
+        FromWire::from_wire(r.num)
     }
 
     fn snapshot_list_all(&self, d: &DomainRef, flags: u32) -> Result<Vec<SnapshotRef>> {
@@ -1706,14 +1735,13 @@ impl DomainSnapshotDriver for RemoteDriver {
         s: &SnapshotRef,
         flags: u32,
     ) -> Result<MomentNames> {
-        let args = protocol::DomainSnapshotListChildrenNamesArgs {
+        let args = protocol::DomainSnapshotNumChildrenArgs {
             snap: ToWire::to_wire((d, s)),
-            maxnames: protocol::REMOTE_DOMAIN_SNAPSHOT_LIST_MAX as _,
             flags: ToWire::to_wire(flags),
         };
-        let r: protocol::DomainSnapshotListChildrenNamesRet =
-            self.rpc(proc::DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES, &args)?;
-        FromWire::from_wire(r.names)
+        let r: protocol::DomainSnapshotNumChildrenRet =
+            self.rpc(proc::DOMAIN_SNAPSHOT_NUM_CHILDREN, &args)?;
+        FromWire::from_wire(r.num)
     }
 
     fn snapshot_children_names(
@@ -1880,13 +1908,7 @@ impl StorageDriver for RemoteDriver {
     }
 
     fn pool_list_all(&self, flags: u32) -> Result<StoragePoolListing> {
-        let args = protocol::ConnectListAllStoragePoolsArgs {
-            need_results: 1,
-            flags: ToWire::to_wire(flags),
-        };
-        let r: protocol::ConnectListAllStoragePoolsRet =
-            self.rpc(proc::CONNECT_LIST_ALL_STORAGE_POOLS, &args)?;
-        FromWire::from_wire(r.pools)
+        manual::pool_list_all(self, flags)
     }
 
     fn pool_find_sources(&self, kind: String, spec: Option<String>, flags: u32) -> Result<String> {

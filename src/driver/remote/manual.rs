@@ -2,12 +2,16 @@
 //! and calls whose procedure depends on the arguments. gen/remote_protocol.py makes the trait
 //! method of each function here call it (a function is found by its name: the trait method's).
 
-use super::convert::FromWire;
+use super::convert::{FromWire, ToWire};
 use super::RemoteDriver;
 use crate::api::{
     DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags, NoFlags,
 };
+use crate::api::VcpuState;
 use crate::domain::{DomainInfo, DomainRef, StateReason};
+use crate::driver::family::{
+    check_live_config_exclusive, check_positive, check_vcpu_pin_info_args, CpuMaps, VcpuInfo, Vcpus,
+};
 use crate::driver::{CloseSink, ConnectDriver};
 use crate::error::Result;
 use crate::event::Bus;
@@ -73,7 +77,7 @@ pub(super) fn define_xml(d: &RemoteDriver, xml: &str, flags: u32) -> Result<Doma
 }
 
 pub(super) fn undefine(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<()> {
-    let dom = super::convert::ToWire::to_wire(dom);
+    let dom = ToWire::to_wire(dom);
     if DomainUndefineFlags::from_bits_retain(flags).is_empty() {
         return d.rpc(proc::DOMAIN_UNDEFINE, &protocol::DomainUndefineArgs { dom });
     }
@@ -82,7 +86,7 @@ pub(super) fn undefine(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<
 }
 
 pub(super) fn destroy(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<()> {
-    let dom = super::convert::ToWire::to_wire(dom);
+    let dom = ToWire::to_wire(dom);
     if flags == DomainDestroyFlags::DEFAULT.bits() {
         return d.rpc(proc::DOMAIN_DESTROY, &protocol::DomainDestroyArgs { dom });
     }
@@ -91,7 +95,7 @@ pub(super) fn destroy(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<(
 }
 
 pub(super) fn shutdown(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<()> {
-    let dom = super::convert::ToWire::to_wire(dom);
+    let dom = ToWire::to_wire(dom);
     if flags == DomainShutdownFlags::DEFAULT.bits() {
         return d.rpc(proc::DOMAIN_SHUTDOWN, &protocol::DomainShutdownArgs { dom });
     }
@@ -104,7 +108,7 @@ pub(super) fn state(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<Sta
     let function = format!("{}DomainGetState", d.kind.to_ascii_lowercase());
     crate::api::check_flags(&function, flags, NoFlags::empty(), d.error_domain())?;
     let args = protocol::DomainGetStateArgs {
-        dom: super::convert::ToWire::to_wire(dom),
+        dom: ToWire::to_wire(dom),
         flags: NoFlags::empty().bits(),
     };
     let r: protocol::DomainGetStateRet = d.rpc(proc::DOMAIN_GET_STATE, &args)?;
@@ -113,7 +117,7 @@ pub(super) fn state(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<Sta
 
 pub(super) fn info(d: &RemoteDriver, dom: &DomainRef) -> Result<DomainInfo> {
     let args = protocol::DomainGetInfoArgs {
-        dom: super::convert::ToWire::to_wire(dom),
+        dom: ToWire::to_wire(dom),
     };
     let r: protocol::DomainGetInfoRet = d.rpc(proc::DOMAIN_GET_INFO, &args)?;
     Ok(DomainInfo {
@@ -123,4 +127,107 @@ pub(super) fn info(d: &RemoteDriver, dom: &DomainRef) -> Result<DomainInfo> {
         vcpus: r.nrVirtCpu as u32,
         cpu_time_ns: r.cpuTime,
     })
+}
+
+/// virConnectListAllStoragePools: the matching pools, and the count the reference's client gets
+/// when it passes no array (need_results 0: the daemon's driver answers its own count).
+pub(super) fn pool_list_all(
+    d: &RemoteDriver,
+    flags: u32,
+) -> Result<crate::driver::family::StoragePoolListing> {
+    let call = |need_results| -> Result<protocol::ConnectListAllStoragePoolsRet> {
+        let args = protocol::ConnectListAllStoragePoolsArgs {
+            need_results,
+            flags,
+        };
+        d.rpc(proc::CONNECT_LIST_ALL_STORAGE_POOLS, &args)
+    };
+    let total = call(0)?.ret;
+    Ok(crate::driver::family::StoragePoolListing {
+        matching: FromWire::from_wire(call(1)?.pools)?,
+        total: total as usize,
+    })
+}
+
+/// The reference's public checks of virDomainGetVcpus, then the daemon's vCPUs and their maps
+/// (`maplen` bytes each, one after the other in the reply).
+pub(super) fn domain_vcpus(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    maxinfo: i32,
+    maplen: i32,
+) -> Result<Vcpus> {
+    check_positive("virDomainGetVcpus", "maxinfo", i64::from(maxinfo))?;
+    let args = protocol::DomainGetVcpusArgs {
+        dom: ToWire::to_wire(dom),
+        maxinfo,
+        maplen,
+    };
+    let r: protocol::DomainGetVcpusRet = d.rpc(proc::DOMAIN_GET_VCPUS, &args)?;
+    let info = r
+        .info
+        .into_iter()
+        .map(|v| {
+            Ok(VcpuInfo {
+                number: v.number,
+                state: VcpuState::try_from(v.state).map_err(|_| super::convert::malformed())?,
+                cpu_time_ns: v.cpu_time,
+                cpu: v.cpu,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Vcpus {
+        maps: split_maps(&r.cpumaps, maplen),
+        info,
+        maplen,
+    })
+}
+
+/// CPU maps sent one after the other, `maplen` bytes each.
+fn split_maps(maps: &[u8], maplen: i32) -> Vec<Vec<u8>> {
+    match usize::try_from(maplen) {
+        Ok(n) if n > 0 => maps.chunks(n).map(<[u8]>::to_vec).collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn domain_vcpu_pin_info(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    ncpumaps: i32,
+    maplen: i32,
+    flags: u32,
+) -> Result<CpuMaps> {
+    check_vcpu_pin_info_args(ncpumaps, maplen, flags)?;
+    let args = protocol::DomainGetVcpuPinInfoArgs {
+        dom: ToWire::to_wire(dom),
+        ncpumaps,
+        maplen,
+        flags,
+    };
+    let r: protocol::DomainGetVcpuPinInfoRet = d.rpc(proc::DOMAIN_GET_VCPU_PIN_INFO, &args)?;
+    let mut maps = split_maps(&r.cpumaps, maplen);
+    maps.truncate(usize::try_from(r.num).unwrap_or(0));
+    Ok(CpuMaps(maps))
+}
+
+pub(super) fn domain_emulator_pin_info(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    maplen: i32,
+    flags: u32,
+) -> Result<CpuMaps> {
+    const F: &str = "virDomainGetEmulatorPinInfo";
+    check_positive(F, "maplen", i64::from(maplen))?;
+    check_live_config_exclusive(F, flags)?;
+    let args = protocol::DomainGetEmulatorPinInfoArgs {
+        dom: ToWire::to_wire(dom),
+        maplen,
+        flags,
+    };
+    let r: protocol::DomainGetEmulatorPinInfoRet =
+        d.rpc(proc::DOMAIN_GET_EMULATOR_PIN_INFO, &args)?;
+    let mut maps = split_maps(&r.cpumaps, maplen);
+    maps.truncate(usize::try_from(r.ret).unwrap_or(0));
+    Ok(CpuMaps(maps))
 }
