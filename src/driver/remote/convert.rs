@@ -640,7 +640,10 @@ impl ToWire<String> for &NodeDeviceRef {
 /// A Num procedure's count, where the trait answers the names (only counted by the caller).
 impl FromWire<i32> for Vec<String> {
     fn from_wire(n: i32) -> Result<Vec<String>> {
-        Ok(vec![String::new(); usize::try_from(n).map_err(|_| malformed())?])
+        Ok(vec![
+            String::new();
+            usize::try_from(n).map_err(|_| malformed())?
+        ])
     }
 }
 

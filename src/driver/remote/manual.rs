@@ -4,10 +4,10 @@
 
 use super::convert::{FromWire, ToWire};
 use super::RemoteDriver;
+use crate::api::VcpuState;
 use crate::api::{
     DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags, NoFlags,
 };
-use crate::api::VcpuState;
 use crate::domain::{DomainInfo, DomainRef, StateReason};
 use crate::driver::family::{
     check_live_config_exclusive, check_positive, check_vcpu_pin_info_args, CpuMaps, VcpuInfo, Vcpus,
@@ -230,4 +230,16 @@ pub(super) fn domain_emulator_pin_info(
     let mut maps = split_maps(&r.cpumaps, maplen);
     maps.truncate(usize::try_from(r.ret).unwrap_or(0));
     Ok(CpuMaps(maps))
+}
+
+pub(super) fn network_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
+    super::events::family_bus(d, crate::event::Family::Network, function)
+}
+
+pub(super) fn pool_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
+    super::events::family_bus(d, crate::event::Family::StoragePool, function)
+}
+
+pub(super) fn nodedev_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
+    super::events::family_bus(d, crate::event::Family::NodeDevice, function)
 }

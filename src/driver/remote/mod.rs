@@ -20,6 +20,7 @@
 mod auth;
 mod client;
 mod convert;
+mod events;
 mod generated;
 mod manual;
 use oxvirt_rpc::protocol;
@@ -342,6 +343,8 @@ pub struct RemoteDriver {
     bus: Arc<Bus>,
     kind: &'static str,
     closed: AtomicBool,
+    /// The event families the daemon sends us (by `event::Family`), asked for on first use.
+    subscribed: Mutex<[bool; 5]>,
 }
 
 /// Open a connection to the daemon `uri` names; `prompter` answers for the application when the
@@ -433,6 +436,7 @@ pub fn open(
             bus: Bus::new(),
             kind: intern(kind),
             closed: AtomicBool::new(false),
+            subscribed: Mutex::new([false; 5]),
         })
     })();
     let driver = match opened {
@@ -465,14 +469,7 @@ impl RemoteDriver {
     fn listen_for_events(&self) -> Result<()> {
         let bus = self.bus.clone();
         self.client.set_event_sink(Box::new(move |proc, body| {
-            if proc != proc::DOMAIN_EVENT_CALLBACK_LIFECYCLE {
-                return;
-            }
-            if let Ok(m) = protocol::DomainEventCallbackLifecycleMsg::decode(&mut Dec::new(body)) {
-                if let Ok(dom) = convert::FromWire::from_wire(m.msg.dom) {
-                    bus.forward(&dom, m.msg.event, m.msg.detail);
-                }
-            }
+            events::deliver(&bus, proc, body)
         }));
         let args = protocol::ConnectDomainEventCallbackRegisterAnyArgs {
             eventID: crate::event::EVENT_ID_LIFECYCLE,
