@@ -408,6 +408,10 @@ NOT_FORWARDED = {
     "stream_screenshot": "streams over RPC",
 }
 
+# Calls that stop the domain whenever they succeed: the caller's handle loses its id, as the
+# reference's client's does.
+ALWAYS_STOPS = {"domain_managed_save", "domain_save", "domain_save_flags"}
+
 # Argument fields the public function has no parameter for: what the reference's client sends.
 # `{bound}` is the reply list's bound in remote_protocol.x.
 FILLERS = {
@@ -517,6 +521,19 @@ def manual_functions():
         return set(re.findall(r"pub\(super\) fn (\w+)", fh.read()))
 
 
+def hand_written_procedures():
+    """The procedures the remote driver's hand-written files call (as `remote:NAME`)."""
+    found = set()
+    folder = os.path.dirname(os.path.join(TOP, FORWARD_OUTPUT))
+    for fn in sorted(os.listdir(folder)):
+        if fn.endswith(".rs") and fn != os.path.basename(FORWARD_OUTPUT):
+            with open(os.path.join(folder, fn)) as fh:
+                text = fh.read()
+            found |= {"remote:" + p for p in re.findall(r"\bproc::([A-Z0-9_]+)", text)}
+            found |= {"qemu:" + p for p in re.findall(r"\bqemu_proc::([A-Z0-9_]+)", text)}
+    return found
+
+
 def norm(name):
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -527,6 +544,10 @@ class Forwarder:
         self.structs = dict(proto.structs)
         self.procs = {k[len("REMOTE_PROC_"):]: v for k, v in proto.enums["remote_procedure"]}
         self.by_public = {norm(k): k for k in self.procs}
+        # libvirt-qemu's functions (virDomainQemuMonitorCommand -> QEMU_PROC_DOMAIN_MONITOR_COMMAND).
+        self.qemu_procs = {k[len("QEMU_PROC_"):]: v for k, v in proto.enums["qemu_procedure"]}
+        self.by_qemu_public = {norm(k.replace("DOMAIN_", "DOMAIN_QEMU_", 1)): k
+                               for k in self.qemu_procs}
         self.skipped = []   # (method, why)
         self.forwarded = set()
 
@@ -538,7 +559,10 @@ class Forwarder:
         m = re.search(r'unsupported\(\s*\w+\s*,\s*"vir(\w+)"', default)
         if not m:
             return None
-        return self.by_public.get(norm(m.group(1)))
+        public = norm(m.group(1))
+        if public in self.by_qemu_public:
+            return "QEMU:" + self.by_qemu_public[public]
+        return self.by_public.get(public)
 
     def list_bound(self, ret_fields):
         for f in ret_fields or []:
@@ -548,8 +572,12 @@ class Forwarder:
 
     def body(self, method, params, ret, proc):
         """The generated body of `method`, or None (with the reason kept) when it does not fit."""
-        args_name = f"remote_{proc.lower()}_args"
-        ret_name = f"remote_{proc.lower()}_ret"
+        prefix, call, consts = "remote", "self.rpc", "proc"
+        if proc.startswith("QEMU:"):
+            proc = proc[len("QEMU:"):]
+            prefix, call, consts = "qemu", "self.rpc_qemu", "qemu_proc"
+        args_name = f"{prefix}_{proc.lower()}_args"
+        ret_name = f"{prefix}_{proc.lower()}_ret"
         arg_fields = self.structs.get(args_name, [])
         ret_fields = self.structs.get(ret_name)
         sent = [(n, t) for n, t in params if t not in LOCAL_ONLY]
@@ -595,10 +623,10 @@ class Forwarder:
         else:
             argref = "&()"
         if ret_fields is None:
-            lines.append(f"self.rpc::<_, ()>(proc::{proc}, {argref})?;")
-            lines.append("FromWire::from_wire(())")
+            lines.append(f"{call}::<_, ()>({consts}::{proc}, {argref})?;")
+            lines.append("Ok(Stopped(true))" if method in ALWAYS_STOPS else "FromWire::from_wire(())")
         else:
-            lines.append(f"let r: protocol::{camel(ret_name)} = self.rpc(proc::{proc}, {argref})?;")
+            lines.append(f"let r: protocol::{camel(ret_name)} = {call}({consts}::{proc}, {argref})?;")
             # A list's count (`ret`) beside the list is the list's length.
             kept = [f for f in ret_fields if not (f["name"] == "ret" and len(ret_fields) == 2)]
             if len(kept) == 1:
@@ -609,7 +637,7 @@ class Forwarder:
                 lines.append(f"FromWire::from_wire(({fields}))")
         if any(n == "flags" for n, _ in sent) and not any(f["name"] == "flags" for f in arg_fields):
             return self.skip(method, f"{proc} takes no flags")
-        self.forwarded.add(proc)
+        self.forwarded.add(f"{prefix}:{proc}")
         return "\n".join(lines)
 
     def skip(self, method, why):
@@ -632,7 +660,7 @@ class Forwarder:
             "use crate::driver::*;",
             "use crate::error::Result;",
             "use crate::event::Bus;",
-            "use oxvirt_rpc::protocol::{self, proc};",
+            "use oxvirt_rpc::protocol::{self, proc, qemu_proc};",
             "use std::ffi::CStr;",
             "use std::sync::Arc;",
             "",
@@ -665,9 +693,11 @@ class Forwarder:
                 items.append(f"{head} {{\n{body}\n}}")
             impls.append(f"impl {trait} for RemoteDriver {{\n" + "\n\n".join(items) + "\n}\n")
         unforwarded += [f"{m} ({why})" for m, why in self.skipped]
-        total = len(self.procs)
-        out.insert(4, f"//! Procedures forwarded: {len(self.forwarded)} generated of {total}"
-                   " (the hand-written ones in manual.rs come on top).")
+        total = len(self.procs) + len(self.qemu_procs)
+        by_hand = hand_written_procedures()
+        both = self.forwarded | by_hand
+        out.insert(4, f"//! Procedures forwarded: {len(both)} of {total} (remote_protocol.x and"
+                   f" qemu_protocol.x): {len(self.forwarded)} generated here, the others by hand.")
         if unforwarded:
             out.insert(5, "//! Trait methods left unsupported: " + "; ".join(sorted(unforwarded)) + ".")
         return "\n".join(out + impls)

@@ -652,3 +652,54 @@ impl FromWire<i32> for MomentNames {
         Vec::from_wire(n).map(MomentNames)
     }
 }
+
+/// A reply the daemon may leave NULL where the trait answers a string (the qemu agent's).
+impl FromWire<Option<String>> for String {
+    fn from_wire(w: Option<String>) -> Result<String> {
+        Ok(w.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_parameters_both_ways_and_the_two_step_idiom() {
+        let ours = TypedParams(vec![
+            ("a".into(), TypedValue::ULLong(7)),
+            ("b".into(), TypedValue::Boolean(true)),
+            ("c".into(), TypedValue::String("x".into())),
+        ]);
+        let sent: Vec<wire::TypedParam> = ours.clone().to_wire();
+        assert_eq!(sent[1].value, V::Case6(1));
+        assert_eq!(TypedParams::from_wire(sent.clone()).unwrap(), ours);
+        // No room asked: the daemon answers the count alone.
+        match ParamsAnswer::from_wire((Vec::new(), 3)).unwrap() {
+            ParamsAnswer::Count(3) => {}
+            other => panic!("{other:?}"),
+        }
+        match ParamsAnswer::from_wire((sent, 3)).unwrap() {
+            ParamsAnswer::Params(p) => assert_eq!(p, ours),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn handles_fixed_strings_and_counts() {
+        let d = DomainRef {
+            name: "t".into(),
+            uuid: [3; 16],
+            id: 4,
+        };
+        let w: wire::NonnullDomain = (&d).to_wire();
+        assert_eq!(DomainRef::from_wire(w).unwrap(), d);
+        let snap: wire::NonnullDomainSnapshot = (&d, &SnapshotRef { name: "s".into() }).to_wire();
+        assert_eq!((snap.name.as_str(), snap.dom.id), ("s", 4));
+        assert_eq!(c_chars(vec![b'a' as i8, b'b' as i8, 0, b'c' as i8]), "ab");
+        assert_eq!(Vec::<String>::from_wire(2).unwrap().len(), 2);
+        assert!(Vec::<String>::from_wire(-1).is_err());
+        let v: String = None::<String>.to_wire();
+        assert_eq!(v, "");
+    }
+}

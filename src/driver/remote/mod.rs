@@ -464,6 +464,15 @@ impl RemoteDriver {
         rpc(&self.client, proc, args)
     }
 
+    /// One procedure of the qemu program (libvirt-qemu's functions).
+    fn rpc_qemu<A: Xdr, R: Xdr>(&self, proc: i32, args: &A) -> Result<R> {
+        let mut e = Enc::new();
+        args.encode(&mut e);
+        let (program, version) = (protocol::QEMU_PROGRAM, protocol::QEMU_PROTOCOL_VERSION);
+        let ret = self.client.call_program(program, version, proc, &e.buf)?;
+        Ok(R::decode(&mut Dec::new(&ret))?)
+    }
+
     /// Lifecycle events of every domain, from the daemon onto our bus (where callbacks registered
     /// on the connection pick them up); the bus drops them while nobody listens.
     fn listen_for_events(&self) -> Result<()> {
