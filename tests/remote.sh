@@ -327,7 +327,8 @@ kill_tls() { start_daemon a tls >&2 && echo "$(tls_uri a) $(pid_of a)"; }
 via_daemon="interface typedparams listmax"
 # testparams: virDomainRename leaves the reference's handle renamed; virNodeGetFreePages.
 # network, storage, nodedev: deregistering an unknown id or another family's id (the reference's
-#   client's own errors); the daemon (as nobody) cannot read the programs' temporary node files.
+#   client's own errors); the daemon (as nobody) cannot read the programs' temporary node files;
+#   nodedev: the daemon's default state is reset once more in our run (device count 4, not 3).
 # snapshot: the reference's client makes the daemon crash (virDomainSnapshotListNames, no array).
 # testnode: virNodeGetCPUStats with the caller's nparams.
 # testdomain: virDomainGetCPUStats, virDomainGetSecurityLabelList, the caller's maxerrors.
