@@ -11,6 +11,7 @@ Debian's libvirt 9.0.0 source package. The output holds, for the remote and qemu
   bounds-checked decoder over the driver's own codec (`xdr::Enc`, `xdr::Dec`).
 
 usage: gen/remote_protocol.py [--check]   (--check: fail when the checked-in output differs)
+It also generates src/driver/remote/generated.rs, the remote driver's family traits (see below).
 """
 import os
 import re
@@ -358,28 +359,381 @@ class Emitter:
         return "\n".join(out)
 
 
+# ---------------------------------------------------------------------------------------------
+# The remote driver's family trait implementations (src/driver/remote/generated.rs).
+#
+# Every method of the family traits (src/driver/family/*.rs) whose default body names a public
+# function (`unsupported(VIR_FROM_X, "virName")`) is forwarded to the procedure of the same name
+# (virNetworkGetXMLDesc -> REMOTE_PROC_NETWORK_GET_XML_DESC): its parameters fill the argument
+# structure's fields in order (ToWire), the reply's field (or the whole reply) becomes the return
+# value (FromWire). A method written by hand is a function of the same name in
+# src/driver/remote/manual.rs, which the generated method calls. A method with no procedure, or
+# whose shape does not fit, keeps its default (not supported) and is listed in the output's header.
+
+FAMILY_DIR = "src/driver/family"
+MANUAL = "src/driver/remote/manual.rs"
+FORWARD_OUTPUT = "src/driver/remote/generated.rs"
+
+# Trait methods whose procedure is not the one their default body names.
+METHOD_PROC = {
+    "create": "DOMAIN_CREATE_WITH_FLAGS",
+    "nodedev_caps": "NODE_DEVICE_LIST_CAPS",
+    "nodedev_parent": "NODE_DEVICE_GET_PARENT",
+}
+
+# The reference's public layer checks these arguments before any driver (ours leaves them to
+# the driver): the same checks, before the call.
+PRECHECK = {
+    "domain_memory_parameters": 'check_live_config_exclusive("virDomainGetMemoryParameters", flags)?;',
+    "domain_blkio_parameters": 'check_live_config_exclusive("virDomainGetBlkioParameters", flags)?;',
+    "domain_block_io_tune": 'check_live_config_exclusive("virDomainGetBlockIoTune", flags)?;',
+    "domain_vcpus_flags": 'check_live_config_exclusive("virDomainGetVcpusFlags", flags)?;',
+    "node_cells_free_memory": "check_cells_range(start_cell, max_cells)?;",
+    "node_cpu_stats": "check_cpu_num(cpu)?;",
+    "node_memory_stats": "check_cell_num(cell)?;",
+}
+
+# The reference's public layer adds VIR_TYPED_PARAM_STRING_OKAY to the flags of these getters
+# (the remote driver takes string parameters).
+STRING_OKAY = {
+    "domain_memory_parameters", "domain_numa_parameters", "domain_blkio_parameters",
+    "domain_scheduler_parameters_flags", "domain_block_stats_flags",
+    "domain_interface_parameters", "domain_block_io_tune",
+}
+
+# Trait methods not forwarded (yet), and why.
+NOT_FORWARDED = {
+    "domain_cpu_stats": "the answer's shape depends on start_cpu and ncpus",
+    "node_free_pages": "the trait has no page sizes to send",
+    "stream_screenshot": "streams over RPC",
+}
+
+# Calls that stop the domain whenever they succeed: the caller's handle loses its id, as the
+# reference's client's does.
+ALWAYS_STOPS = {"domain_managed_save", "domain_save", "domain_save_flags"}
+
+# Argument fields the public function has no parameter for: what the reference's client sends.
+# `{bound}` is the reply list's bound in remote_protocol.x.
+FILLERS = {
+    "need_results": "1",
+    "maxnames": "protocol::{bound} as _",
+    "maxids": "protocol::{bound} as _",
+    "maxerrors": "protocol::{bound} as _",
+    "nparams": "protocol::{bound} as _",
+    "need_map": "1",
+    "need_online": "1",
+}
+
+# Argument structures that name two parameters of the trait (the domain, then the moment).
+PAIRED = {"remote_nonnull_domain_snapshot", "remote_nonnull_domain_checkpoint"}
+
+# Parameter types that are the caller's context, never sent.
+LOCAL_ONLY = {"Caller"}
+
+
+def block(text, open_at):
+    """The text between the brace at `open_at` and its match, and the index after it."""
+    depth = 0
+    for i in range(open_at, len(text)):
+        c = text[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return text[open_at + 1:i], i + 1
+    raise SystemExit("remote_protocol.py: unbalanced braces")
+
+
+def split_top(s):
+    """`s` split at the commas outside brackets."""
+    parts, depth, cur = [], 0, ""
+    for c in s:
+        if c in "<([":
+            depth += 1
+        elif c in ">)]":
+            depth -= 1
+        if c == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += c
+    parts.append(cur)
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def local_type(t):
+    """A type as the generated module names it (module paths of the family files dropped)."""
+    return re.sub(r"\b(?:super|self)::(?:\w+::)*", "", t)
+
+
+def parse_trait_methods(body):
+    """(name, [(param, type)], return type or None, default body or None) of a trait body."""
+    methods = []
+    pos = 0
+    while True:
+        m = re.compile(r"\bfn\s+(\w+)\s*\(").search(body, pos)
+        if not m:
+            return methods
+        depth, i = 0, m.end() - 1
+        while True:
+            if body[i] == "(":
+                depth += 1
+            elif body[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        params = split_top(body[m.end():i])
+        rest = re.compile(r"\s*(?:->\s*([^{;]+?))?\s*([{;])").match(body, i + 1)
+        ret = " ".join(rest.group(1).split()) if rest.group(1) else None
+        default = None
+        pos = rest.end()
+        if rest.group(2) == "{":
+            default, pos = block(body, rest.end() - 1)
+        plist = []
+        for prm in params:
+            if prm in ("&self", "&mut self", "self"):
+                continue
+            name, ty = (s.strip() for s in prm.split(":", 1))
+            name = name.lstrip("_") or "arg"
+            if name in RUST_KEYWORDS:
+                name += "_"
+            plist.append((name, local_type(ty)))
+        methods.append((m.group(1), plist, local_type(ret) if ret else None, default))
+
+
+def parse_traits():
+    traits = []
+    for fn in sorted(os.listdir(os.path.join(TOP, FAMILY_DIR))):
+        if not fn.endswith(".rs"):
+            continue
+        with open(os.path.join(TOP, FAMILY_DIR, fn)) as fh:
+            text = fh.read()
+        for m in re.finditer(r"pub trait (\w+Driver)\b[^{]*\{", text):
+            body, _ = block(text, m.end() - 1)
+            traits.append((m.group(1), parse_trait_methods(body)))
+    return traits
+
+
+def manual_functions():
+    with open(os.path.join(TOP, MANUAL)) as fh:
+        return set(re.findall(r"pub\(super\) fn (\w+)", fh.read()))
+
+
+def hand_written_procedures():
+    """The procedures the remote driver's hand-written files call (as `remote:NAME`)."""
+    found = set()
+    folder = os.path.dirname(os.path.join(TOP, FORWARD_OUTPUT))
+    for fn in sorted(os.listdir(folder)):
+        if fn.endswith(".rs") and fn != os.path.basename(FORWARD_OUTPUT):
+            with open(os.path.join(folder, fn)) as fh:
+                text = fh.read()
+            found |= {"remote:" + p for p in re.findall(r"\bproc::([A-Z0-9_]+)", text)}
+            found |= {"qemu:" + p for p in re.findall(r"\bqemu_proc::([A-Z0-9_]+)", text)}
+    return found
+
+
+def norm(name):
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+class Forwarder:
+    def __init__(self, proto):
+        self.p = proto
+        self.structs = dict(proto.structs)
+        self.procs = {k[len("REMOTE_PROC_"):]: v for k, v in proto.enums["remote_procedure"]}
+        self.by_public = {norm(k): k for k in self.procs}
+        # libvirt-qemu's functions (virDomainQemuMonitorCommand -> QEMU_PROC_DOMAIN_MONITOR_COMMAND).
+        self.qemu_procs = {k[len("QEMU_PROC_"):]: v for k, v in proto.enums["qemu_procedure"]}
+        self.by_qemu_public = {norm(k.replace("DOMAIN_", "DOMAIN_QEMU_", 1)): k
+                               for k in self.qemu_procs}
+        self.skipped = []   # (method, why)
+        self.forwarded = set()
+
+    def procedure(self, method, default):
+        if method in METHOD_PROC:
+            return METHOD_PROC[method]
+        if default is None:
+            return None
+        m = re.search(r'unsupported\(\s*\w+\s*,\s*"vir(\w+)"', default)
+        if not m:
+            return None
+        public = norm(m.group(1))
+        if public in self.by_qemu_public:
+            return "QEMU:" + self.by_qemu_public[public]
+        return self.by_public.get(public)
+
+    def list_bound(self, ret_fields):
+        for f in ret_fields or []:
+            if f["kind"] == "var" and f["bound"] and not f["bound"].isdigit():
+                return f["bound"]
+        return None
+
+    def body(self, method, params, ret, proc):
+        """The generated body of `method`, or None (with the reason kept) when it does not fit."""
+        prefix, call, consts = "remote", "self.rpc", "proc"
+        if proc.startswith("QEMU:"):
+            proc = proc[len("QEMU:"):]
+            prefix, call, consts = "qemu", "self.rpc_qemu", "qemu_proc"
+        args_name = f"{prefix}_{proc.lower()}_args"
+        ret_name = f"{prefix}_{proc.lower()}_ret"
+        arg_fields = self.structs.get(args_name, [])
+        ret_fields = self.structs.get(ret_name)
+        sent = [(n, t) for n, t in params if t not in LOCAL_ONLY]
+        has_flags = any(n == "flags" for n, _ in sent)
+        inits = []
+        queue = list(sent)
+        for i, f in enumerate(arg_fields):
+            name = f["name"]
+            # A field is filled in only where the parameters left are too few for the fields.
+            wanted = sum(2 if g["base"] in PAIRED else 1 for g in arg_fields[i:]
+                         if has_flags or g["name"] != "flags")
+            if name in FILLERS and len(queue) < wanted:
+                bound = self.list_bound(ret_fields)
+                if "{bound}" in FILLERS[name] and not bound:
+                    return self.skip(method, f"no list bound for {name}")
+                inits.append((name, FILLERS[name].format(bound=bound)))
+                continue
+            if name == "flags" and not has_flags:
+                inits.append((name, "0"))
+                continue
+            if f["base"] in PAIRED and f["kind"] == "plain":
+                if len(queue) < 2:
+                    return self.skip(method, f"{proc}: too few parameters")
+                (a, _), (b, _) = queue[0], queue[1]
+                queue = queue[2:]
+                inits.append((name, f"ToWire::to_wire(({a}, {b}))"))
+                continue
+            if not queue:
+                return self.skip(method, f"{proc}: argument '{name}' has no parameter")
+            a, _ = queue.pop(0)
+            if name == "flags" and method in STRING_OKAY:
+                a = f"{a} | TypedParameterFlags::OKAY.bits()"
+            inits.append((name, f"ToWire::to_wire({a})"))
+        if queue:
+            return self.skip(method, f"{proc}: parameters {[n for n, _ in queue]} have no field")
+        if ret is None or not ret.startswith("Result<"):
+            return self.skip(method, "does not answer a Result")
+        lines = [PRECHECK[method]] if method in PRECHECK else []
+        if arg_fields:
+            fields = ", ".join(f"{field_name(n)}: {v}" for n, v in inits)
+            lines.append(f"let args = protocol::{camel(args_name)} {{ {fields} }};")
+            argref = "&args"
+        else:
+            argref = "&()"
+        if ret_fields is None:
+            lines.append(f"{call}::<_, ()>({consts}::{proc}, {argref})?;")
+            lines.append("Ok(Stopped(true))" if method in ALWAYS_STOPS else "FromWire::from_wire(())")
+        else:
+            lines.append(f"let r: protocol::{camel(ret_name)} = {call}({consts}::{proc}, {argref})?;")
+            # A list's count (`ret`) beside the list is the list's length.
+            kept = [f for f in ret_fields if not (f["name"] == "ret" and len(ret_fields) == 2)]
+            if len(kept) == 1:
+                lines.append(f"FromWire::from_wire(r.{field_name(kept[0]['name'])})")
+            else:
+                # Several fields as a tuple: one conversion serves every reply of that shape.
+                fields = ", ".join(f"r.{field_name(f['name'])}" for f in kept)
+                lines.append(f"FromWire::from_wire(({fields}))")
+        if any(n == "flags" for n, _ in sent) and not any(f["name"] == "flags" for f in arg_fields):
+            return self.skip(method, f"{proc} takes no flags")
+        self.forwarded.add(f"{prefix}:{proc}")
+        return "\n".join(lines)
+
+    def skip(self, method, why):
+        self.skipped.append((method, why))
+        return None
+
+    def emit(self, traits, manual):
+        out = [
+            "// Generated by gen/remote_protocol.py from the family traits (src/driver/family/*.rs)",
+            "// and gen/reference/remote_protocol.x: do not edit.",
+            "//! The remote driver's family traits: each method forwards to its procedure, or calls",
+            "//! its hand-written function in manual.rs.",
+            "#![allow(clippy::all, unused_imports)]",
+            "",
+            "use super::convert::{FromWire, ToWire};",
+            "use super::{manual, RemoteDriver};",
+            "use crate::api::TypedParameterFlags;",
+            "use crate::domain::*;",
+            "use crate::driver::family::*;",
+            "use crate::driver::*;",
+            "use crate::error::Result;",
+            "use crate::event::Bus;",
+            "use oxvirt_rpc::protocol::{self, proc, qemu_proc};",
+            "use std::ffi::CStr;",
+            "use std::sync::Arc;",
+            "",
+        ]
+        impls = []
+        unforwarded = []
+        for trait, methods in traits:
+            items = []
+            for name, params, ret, default in methods:
+                # The caller's context is not sent: unused in a forwarded method.
+                unused = set() if name in manual else {n for n, t in params if t in LOCAL_ONLY}
+                sig = ", ".join(["&self"] + [f"{'_' if n in unused else ''}{n}: {t}"
+                                             for n, t in params])
+                head = f"fn {name}({sig})" + (f" -> {ret}" if ret else "")
+                if name in manual:
+                    call = ", ".join(["self"] + [n for n, _ in params])
+                    items.append(f"{head} {{ manual::{name}({call}) }}")
+                    continue
+                if name in NOT_FORWARDED:
+                    unforwarded.append(f"{name} ({NOT_FORWARDED[name]})")
+                    continue
+                proc = self.procedure(name, default)
+                if proc is None:
+                    if default is not None and "unsupported(" in default:
+                        unforwarded.append(f"{name} (no procedure)")
+                    continue
+                body = self.body(name, params, ret, proc)
+                if body is None:
+                    continue
+                items.append(f"{head} {{\n{body}\n}}")
+            impls.append(f"impl {trait} for RemoteDriver {{\n" + "\n\n".join(items) + "\n}\n")
+        unforwarded += [f"{m} ({why})" for m, why in self.skipped]
+        total = len(self.procs) + len(self.qemu_procs)
+        by_hand = hand_written_procedures()
+        both = self.forwarded | by_hand
+        out.insert(4, f"//! Procedures forwarded: {len(both)} of {total} (remote_protocol.x and"
+                   f" qemu_protocol.x): {len(self.forwarded)} generated here, the others by hand.")
+        if unforwarded:
+            out.insert(5, "//! Trait methods left unsupported: " + "; ".join(sorted(unforwarded)) + ".")
+        return "\n".join(out + impls)
+
+
+def rustfmt(text):
+    import subprocess
+    return subprocess.run(["rustfmt", "--edition", "2021", "--emit", "stdout"],
+                          input=text, capture_output=True, text=True, check=True).stdout
+
+
+def forward_text(proto):
+    return rustfmt(Forwarder(proto).emit(parse_traits(), manual_functions()))
+
 def main():
     proto = Protocol()
     for path in INPUTS:
         with open(os.path.join(TOP, path)) as fh:
             proto.parse(fh.read())
-    text = Emitter(proto).emit()
-    target = os.path.join(TOP, OUTPUT)
+    # The checked-in files are rustfmt's layout of the generator's output.
+    outputs = [(OUTPUT, rustfmt(Emitter(proto).emit())), (FORWARD_OUTPUT, forward_text(proto))]
     if "--check" in sys.argv[1:]:
-        with open(target) as fh:
-            current = fh.read()
-        # The checked-in file is rustfmt's layout of the generator's output.
-        import subprocess
-        formatted = subprocess.run(["rustfmt", "--edition", "2021", "--emit", "stdout"],
-                                   input=text, capture_output=True, text=True, check=True).stdout
-        if formatted != current:
-            print(f"{OUTPUT} is not what gen/remote_protocol.py generates: run it", file=sys.stderr)
-            return 1
-        return 0
-    tmp = target + ".tmp"
-    with open(tmp, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, target)
+        status = 0
+        for path, text in outputs:
+            with open(os.path.join(TOP, path)) as fh:
+                if fh.read() != text:
+                    print(f"{path} is not what gen/remote_protocol.py generates: run it",
+                          file=sys.stderr)
+                    status = 1
+        return status
+    for path, text in outputs:
+        target = os.path.join(TOP, path)
+        tmp = target + ".tmp"
+        with open(tmp, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
     return 0
 
 

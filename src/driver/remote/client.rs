@@ -29,6 +29,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub(super) const REMOTE_PROGRAM: u32 = super::protocol::REMOTE_PROGRAM;
+const QEMU_PROGRAM: u32 = super::protocol::QEMU_PROGRAM;
 pub(super) const REMOTE_VERSION: u32 = super::protocol::REMOTE_PROTOCOL_VERSION;
 pub(super) const KEEPALIVE_PROGRAM: u32 = 0x6b65_6570;
 pub(super) const KEEPALIVE_VERSION: u32 = 1;
@@ -421,6 +422,17 @@ impl Client {
 
     /// One call of the remote program: its reply body, or the daemon's error unchanged.
     pub fn call(&self, proc: i32, args: &[u8]) -> Result<Vec<u8>> {
+        self.call_program(REMOTE_PROGRAM, REMOTE_VERSION, proc, args)
+    }
+
+    /// One call of `program` (the remote program, or the qemu program of libvirt-qemu).
+    pub fn call_program(
+        &self,
+        program: u32,
+        version: u32,
+        proc: i32,
+        args: &[u8],
+    ) -> Result<Vec<u8>> {
         let serial = self.serial.fetch_add(1, Ordering::Relaxed);
         let slot = Arc::new(Slot::default());
         let unnoticed = {
@@ -434,14 +446,7 @@ impl Client {
             }
             u
         };
-        let msg = frame(
-            REMOTE_PROGRAM,
-            REMOTE_VERSION,
-            proc,
-            TYPE_CALL,
-            serial,
-            args,
-        );
+        let msg = frame(program, version, proc, TYPE_CALL, serial, args);
         let sent = self.send(&msg);
         if let Some((seen, _)) = unnoticed {
             // This call notices the end the reader saw: a peer that is gone refuses the
@@ -650,7 +655,9 @@ impl Client {
             }
             return;
         }
-        if prog != REMOTE_PROGRAM {
+        // Replies of the qemu program come back as the remote program's; its events are not
+        // asked for.
+        if prog != REMOTE_PROGRAM && !(prog == QEMU_PROGRAM && kind == TYPE_REPLY) {
             return;
         }
         match kind {

@@ -19,22 +19,17 @@
 
 mod auth;
 mod client;
-use crate::domain::StateReason;
+mod convert;
+mod events;
+mod generated;
+mod manual;
 use oxvirt_rpc::protocol;
 mod sasl;
 mod tls;
 use oxvirt_rpc::xdr;
 
-use crate::api::{
-    ConnectFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags,
-    NoFlags,
-};
-use crate::domain::{DomainInfo, DomainRef};
-use crate::driver::{
-    Caller, CloseSink, ConnectDriver, DomainCheckpointDriver, DomainDriver, DomainEventDriver,
-    DomainSnapshotDriver, Driver, InterfaceDriver, NetworkDriver, NetworkEventDriver,
-    NodeDeviceDriver, NodeDriver, NwFilterDriver, SecretDriver, StorageDriver, StreamDriver,
-};
+use crate::api::ConnectFlags;
+use crate::driver::Driver;
 use crate::error::{
     Error, Result, VIR_ERR_INVALID_ARG, VIR_ERR_NO_SUPPORT, VIR_FROM_REMOTE, VIR_FROM_RPC,
 };
@@ -48,7 +43,6 @@ use xdr::{Dec, Enc, Xdr};
 /// Procedure numbers, generated from remote_protocol.x.
 use protocol::proc;
 
-const DOMAIN_LIST_MAX: i32 = protocol::REMOTE_DOMAIN_LIST_MAX as i32;
 const DEFAULT_TCP_PORT: i32 = 16509;
 const LOCAL_SOCKET: &str = "/var/run/libvirt/libvirt-sock";
 const LOCAL_SOCKET_RO: &str = "/var/run/libvirt/libvirt-sock-ro";
@@ -349,6 +343,8 @@ pub struct RemoteDriver {
     bus: Arc<Bus>,
     kind: &'static str,
     closed: AtomicBool,
+    /// The event families the daemon sends us (by `event::Family`), asked for on first use.
+    subscribed: Mutex<[bool; 5]>,
 }
 
 /// Open a connection to the daemon `uri` names; `prompter` answers for the application when the
@@ -440,6 +436,7 @@ pub fn open(
             bus: Bus::new(),
             kind: intern(kind),
             closed: AtomicBool::new(false),
+            subscribed: Mutex::new([false; 5]),
         })
     })();
     let driver = match opened {
@@ -452,25 +449,6 @@ pub fn open(
     driver.listen_for_events()?;
     let driver: Arc<dyn Driver> = Arc::new(driver);
     Ok(driver)
-}
-
-impl From<protocol::NonnullDomain> for DomainRef {
-    fn from(d: protocol::NonnullDomain) -> DomainRef {
-        DomainRef {
-            name: d.name,
-            uuid: d.uuid,
-            id: d.id,
-        }
-    }
-}
-
-/// remote_nonnull_domain for a domain of ours.
-fn nonnull(d: &DomainRef) -> protocol::NonnullDomain {
-    protocol::NonnullDomain {
-        name: d.name.clone(),
-        uuid: d.uuid,
-        id: d.id,
-    }
 }
 
 /// One procedure with its generated argument and reply structures.
@@ -486,17 +464,21 @@ impl RemoteDriver {
         rpc(&self.client, proc, args)
     }
 
+    /// One procedure of the qemu program (libvirt-qemu's functions).
+    fn rpc_qemu<A: Xdr, R: Xdr>(&self, proc: i32, args: &A) -> Result<R> {
+        let mut e = Enc::new();
+        args.encode(&mut e);
+        let (program, version) = (protocol::QEMU_PROGRAM, protocol::QEMU_PROTOCOL_VERSION);
+        let ret = self.client.call_program(program, version, proc, &e.buf)?;
+        Ok(R::decode(&mut Dec::new(&ret))?)
+    }
+
     /// Lifecycle events of every domain, from the daemon onto our bus (where callbacks registered
     /// on the connection pick them up); the bus drops them while nobody listens.
     fn listen_for_events(&self) -> Result<()> {
         let bus = self.bus.clone();
         self.client.set_event_sink(Box::new(move |proc, body| {
-            if proc != proc::DOMAIN_EVENT_CALLBACK_LIFECYCLE {
-                return;
-            }
-            if let Ok(m) = protocol::DomainEventCallbackLifecycleMsg::decode(&mut Dec::new(body)) {
-                bus.forward(&m.msg.dom.into(), m.msg.event, m.msg.detail);
-            }
+            events::deliver(&bus, proc, body)
         }));
         let args = protocol::ConnectDomainEventCallbackRegisterAnyArgs {
             eventID: crate::event::EVENT_ID_LIFECYCLE,
@@ -522,272 +504,6 @@ impl Drop for RemoteDriver {
         self.shut();
     }
 }
-
-impl ConnectDriver for RemoteDriver {
-    fn kind(&self) -> &'static str {
-        self.kind
-    }
-
-    /// The daemon's driver type, when it is one whose name we hold as a static string.
-    fn type_name(&self) -> &'static std::ffi::CStr {
-        match self.kind {
-            "TEST" => c"TEST",
-            "QEMU" => c"QEMU",
-            _ => c"",
-        }
-    }
-
-    fn error_domain(&self) -> i32 {
-        match self.kind {
-            "QEMU" => crate::error::VIR_FROM_QEMU,
-            _ => crate::error::VIR_FROM_TEST,
-        }
-    }
-
-    /// A connection to a daemon is alive while its socket is.
-    fn is_alive(&self) -> bool {
-        self.client.is_alive()
-    }
-
-    fn can_close(&self) -> bool {
-        true
-    }
-
-    /// On the event loop's thread when the connection ended idle and a loop was registered when
-    /// it was opened, as the reference's; at once if the daemon has already gone.
-    fn on_close(&self, f: CloseSink) {
-        self.client.on_close(f);
-    }
-
-    fn hypervisor_version(&self) -> Result<u64> {
-        let r: protocol::ConnectGetVersionRet = self.rpc(proc::CONNECT_GET_VERSION, &())?;
-        Ok(r.hv_ver)
-    }
-
-    fn hostname(&self) -> Result<String> {
-        let r: protocol::ConnectGetHostnameRet = self.rpc(proc::CONNECT_GET_HOSTNAME, &())?;
-        Ok(r.hostname)
-    }
-
-    fn capabilities(&self) -> Result<String> {
-        let r: protocol::ConnectGetCapabilitiesRet =
-            self.rpc(proc::CONNECT_GET_CAPABILITIES, &())?;
-        Ok(r.capabilities)
-    }
-
-    fn connection_closed(&self, _caller: Caller) {
-        self.shut();
-    }
-}
-
-impl NodeDriver for RemoteDriver {}
-
-impl DomainEventDriver for RemoteDriver {
-    fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
-        Ok(&self.bus)
-    }
-}
-
-impl DomainDriver for RemoteDriver {
-    fn lookup_by_name(&self, name: &str) -> Result<DomainRef> {
-        let args = protocol::DomainLookupByNameArgs { name: name.into() };
-        let r: protocol::DomainLookupByNameRet = self.rpc(proc::DOMAIN_LOOKUP_BY_NAME, &args)?;
-        Ok(r.dom.into())
-    }
-
-    fn lookup_by_uuid(&self, uuid: &[u8; 16]) -> Result<DomainRef> {
-        let args = protocol::DomainLookupByUuidArgs { uuid: *uuid };
-        let r: protocol::DomainLookupByUuidRet = self.rpc(proc::DOMAIN_LOOKUP_BY_UUID, &args)?;
-        Ok(r.dom.into())
-    }
-
-    fn lookup_by_id(&self, id: i32) -> Result<DomainRef> {
-        let args = protocol::DomainLookupByIdArgs { id };
-        let r: protocol::DomainLookupByIdRet = self.rpc(proc::DOMAIN_LOOKUP_BY_ID, &args)?;
-        Ok(r.dom.into())
-    }
-
-    fn list_all(&self, flags: u32) -> Result<Vec<DomainRef>> {
-        let args = protocol::ConnectListAllDomainsArgs {
-            need_results: 1,
-            flags,
-        };
-        let r: protocol::ConnectListAllDomainsRet =
-            self.rpc(proc::CONNECT_LIST_ALL_DOMAINS, &args)?;
-        Ok(r.domains.into_iter().map(DomainRef::from).collect())
-    }
-
-    fn active_ids(&self) -> Result<Vec<i32>> {
-        let args = protocol::ConnectListDomainsArgs {
-            maxids: DOMAIN_LIST_MAX,
-        };
-        let r: protocol::ConnectListDomainsRet = self.rpc(proc::CONNECT_LIST_DOMAINS, &args)?;
-        Ok(r.ids)
-    }
-
-    fn defined_names(&self) -> Result<Vec<String>> {
-        let args = protocol::ConnectListDefinedDomainsArgs {
-            maxnames: DOMAIN_LIST_MAX,
-        };
-        let r: protocol::ConnectListDefinedDomainsRet =
-            self.rpc(proc::CONNECT_LIST_DEFINED_DOMAINS, &args)?;
-        Ok(r.names)
-    }
-
-    fn create_xml(&self, _caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
-        let args = protocol::DomainCreateXmlArgs {
-            xml_desc: xml.into(),
-            flags,
-        };
-        let r: protocol::DomainCreateXmlRet = self.rpc(proc::DOMAIN_CREATE_XML, &args)?;
-        Ok(r.dom.into())
-    }
-
-    fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
-        if DomainDefineFlags::from_bits_retain(flags).is_empty() {
-            let args = protocol::DomainDefineXmlArgs { xml: xml.into() };
-            let r: protocol::DomainDefineXmlRet = self.rpc(proc::DOMAIN_DEFINE_XML, &args)?;
-            return Ok(r.dom.into());
-        }
-        let args = protocol::DomainDefineXmlFlagsArgs {
-            xml: xml.into(),
-            flags,
-        };
-        let r: protocol::DomainDefineXmlFlagsRet =
-            self.rpc(proc::DOMAIN_DEFINE_XML_FLAGS, &args)?;
-        Ok(r.dom.into())
-    }
-
-    fn undefine(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        let dom = nonnull(d);
-        if DomainUndefineFlags::from_bits_retain(flags).is_empty() {
-            return self.rpc(proc::DOMAIN_UNDEFINE, &protocol::DomainUndefineArgs { dom });
-        }
-        let args = protocol::DomainUndefineFlagsArgs { dom, flags };
-        self.rpc(proc::DOMAIN_UNDEFINE_FLAGS, &args)
-    }
-
-    fn create(&self, _caller: Caller, d: &DomainRef, flags: u32) -> Result<DomainRef> {
-        let args = protocol::DomainCreateWithFlagsArgs {
-            dom: nonnull(d),
-            flags,
-        };
-        let r: protocol::DomainCreateWithFlagsRet =
-            self.rpc(proc::DOMAIN_CREATE_WITH_FLAGS, &args)?;
-        Ok(r.dom.into())
-    }
-
-    fn destroy(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        let dom = nonnull(d);
-        if flags == DomainDestroyFlags::DEFAULT.bits() {
-            return self.rpc(proc::DOMAIN_DESTROY, &protocol::DomainDestroyArgs { dom });
-        }
-        let args = protocol::DomainDestroyFlagsArgs { dom, flags };
-        self.rpc(proc::DOMAIN_DESTROY_FLAGS, &args)
-    }
-
-    fn suspend(&self, d: &DomainRef) -> Result<()> {
-        let args = protocol::DomainSuspendArgs { dom: nonnull(d) };
-        self.rpc(proc::DOMAIN_SUSPEND, &args)
-    }
-
-    fn resume(&self, d: &DomainRef) -> Result<()> {
-        let args = protocol::DomainResumeArgs { dom: nonnull(d) };
-        self.rpc(proc::DOMAIN_RESUME, &args)
-    }
-
-    fn shutdown(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        let dom = nonnull(d);
-        if flags == DomainShutdownFlags::DEFAULT.bits() {
-            return self.rpc(proc::DOMAIN_SHUTDOWN, &protocol::DomainShutdownArgs { dom });
-        }
-        let args = protocol::DomainShutdownFlagsArgs { dom, flags };
-        self.rpc(proc::DOMAIN_SHUTDOWN_FLAGS, &args)
-    }
-
-    fn reboot(&self, d: &DomainRef, flags: u32) -> Result<()> {
-        let args = protocol::DomainRebootArgs {
-            dom: nonnull(d),
-            flags,
-        };
-        self.rpc(proc::DOMAIN_REBOOT, &args)
-    }
-
-    fn state(&self, d: &DomainRef, flags: u32) -> Result<StateReason> {
-        // Checked here, under the name of the daemon's driver function, as before the call.
-        let function = format!("{}DomainGetState", self.kind.to_ascii_lowercase());
-        crate::api::check_flags(&function, flags, NoFlags::empty(), self.error_domain())?;
-        let args = protocol::DomainGetStateArgs {
-            dom: nonnull(d),
-            flags: NoFlags::empty().bits(),
-        };
-        let r: protocol::DomainGetStateRet = self.rpc(proc::DOMAIN_GET_STATE, &args)?;
-        Ok(StateReason::from_codes_lenient(r.state, r.reason))
-    }
-
-    fn info(&self, d: &DomainRef) -> Result<DomainInfo> {
-        let args = protocol::DomainGetInfoArgs { dom: nonnull(d) };
-        let r: protocol::DomainGetInfoRet = self.rpc(proc::DOMAIN_GET_INFO, &args)?;
-        Ok(DomainInfo {
-            state: StateReason::from_codes_lenient(r.state as i32, 0).state(),
-            max_mem_kib: r.maxMem,
-            memory_kib: r.memory,
-            vcpus: r.nrVirtCpu as u32,
-            cpu_time_ns: r.cpuTime,
-        })
-    }
-
-    fn xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String> {
-        let args = protocol::DomainGetXmlDescArgs {
-            dom: nonnull(d),
-            flags,
-        };
-        let r: protocol::DomainGetXmlDescRet = self.rpc(proc::DOMAIN_GET_XML_DESC, &args)?;
-        Ok(r.xml)
-    }
-
-    fn os_type(&self, d: &DomainRef) -> Result<String> {
-        let args = protocol::DomainGetOsTypeArgs { dom: nonnull(d) };
-        let r: protocol::DomainGetOsTypeRet = self.rpc(proc::DOMAIN_GET_OS_TYPE, &args)?;
-        Ok(r.r#type)
-    }
-
-    fn is_active(&self, d: &DomainRef) -> Result<bool> {
-        let args = protocol::DomainIsActiveArgs { dom: nonnull(d) };
-        let r: protocol::DomainIsActiveRet = self.rpc(proc::DOMAIN_IS_ACTIVE, &args)?;
-        Ok(r.active != 0)
-    }
-
-    fn is_persistent(&self, d: &DomainRef) -> Result<bool> {
-        let args = protocol::DomainIsPersistentArgs { dom: nonnull(d) };
-        let r: protocol::DomainIsPersistentRet = self.rpc(proc::DOMAIN_IS_PERSISTENT, &args)?;
-        Ok(r.persistent != 0)
-    }
-
-    fn is_updated(&self, d: &DomainRef) -> Result<bool> {
-        let args = protocol::DomainIsUpdatedArgs { dom: nonnull(d) };
-        let r: protocol::DomainIsUpdatedRet = self.rpc(proc::DOMAIN_IS_UPDATED, &args)?;
-        Ok(r.updated != 0)
-    }
-}
-
-impl NetworkDriver for RemoteDriver {}
-
-impl NetworkEventDriver for RemoteDriver {}
-
-impl InterfaceDriver for RemoteDriver {}
-
-impl StorageDriver for RemoteDriver {}
-
-impl NodeDeviceDriver for RemoteDriver {}
-
-impl SecretDriver for RemoteDriver {}
-
-impl NwFilterDriver for RemoteDriver {}
-
-impl StreamDriver for RemoteDriver {}
-impl DomainSnapshotDriver for RemoteDriver {}
-impl DomainCheckpointDriver for RemoteDriver {}
 
 /// A reply or event body that does not decode: libvirt's wording for a message it cannot read.
 impl From<oxvirt_rpc::Malformed> for Error {
