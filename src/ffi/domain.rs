@@ -337,6 +337,40 @@ pub(crate) unsafe fn virDomainCreateWithFlags(d: virDomainPtr, flags: c_uint) ->
     start(d, flags, "virDomainCreateWithFlags")
 }
 
+/// The files are the driver's to use; the test driver ignores them, as its reference does.
+pub(crate) unsafe fn virDomainCreateWithFiles(
+    d: virDomainPtr,
+    _nfiles: c_uint,
+    _files: *mut c_int,
+    flags: c_uint,
+) -> c_int {
+    change(d, "virDomainCreateWithFiles", |e, r| {
+        let driver = e.conn.driver.domain();
+        let started = driver.domain_create_with_files(e.conn.caller(), r, flags)?;
+        e.id.store(started.id, Ordering::Relaxed);
+        Ok(())
+    })
+}
+
+/// As virDomainCreateXML, the files handed to the driver (which the test driver ignores).
+pub(crate) unsafe fn virDomainCreateXMLWithFiles(
+    c: virConnectPtr,
+    xml: *const c_char,
+    _nfiles: c_uint,
+    _files: *mut c_int,
+    flags: c_uint,
+) -> virDomainPtr {
+    const F: &str = "virDomainCreateXMLWithFiles";
+    ptr_result((|| {
+        let e = writable_conn(c, F)?;
+        // SAFETY: `xml` is NULL or a C string, by the C contract.
+        let xml = unsafe { args::required_str(xml, VIR_FROM_DOMAIN, F, "xmlDesc") }?;
+        let driver = e.conn.driver.domain();
+        let r = driver.domain_create_xml_with_files(e.conn.caller(), &xml, flags)?;
+        Ok(new_handle(c, &e, &r))
+    })())
+}
+
 // ---- lifecycle -------------------------------------------------------------------------------
 
 fn destroy(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {

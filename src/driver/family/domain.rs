@@ -1,6 +1,7 @@
 //! The domain family (libvirt's virHypervisorDriver `domain*` entries and the domain listings).
 //! A default body is what a driver that lacks the call answers.
 
+use super::domain_ifaces::{AddressSource, GuestInterfaces};
 use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 use super::domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 use super::domain_values::{
@@ -616,5 +617,45 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<BlockParams> {
         unsupported(VIR_FROM_DOMAIN, "virDomainBlockStatsFlags")
+    }
+    /// virDomainInterfaceAddresses: the guest's interfaces and their addresses, from `source`.
+    fn domain_interface_addresses(
+        &self,
+        _d: &DomainRef,
+        _source: AddressSource,
+        _flags: u32,
+    ) -> Result<GuestInterfaces> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainInterfaceAddresses")
+    }
+    /// virDomainSaveImageGetXMLDesc: the definition a save image holds.
+    fn domain_save_image_xml_desc(&self, _file: String, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSaveImageGetXMLDesc")
+    }
+    /// virDomainSaveImageDefineXML: a new definition into a save image.
+    fn domain_save_image_define_xml(
+        &self,
+        _file: String,
+        _dxml: String,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSaveImageDefineXML")
+    }
+    /// virDomainCreateWithFiles: start a defined domain, handing it the caller's open files.
+    fn domain_create_with_files(
+        &self,
+        _caller: Caller,
+        _d: &DomainRef,
+        _flags: u32,
+    ) -> Result<DomainRef> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainCreateWithFiles")
+    }
+    /// virDomainCreateXMLWithFiles: create and start a domain, handing it the caller's files.
+    fn domain_create_xml_with_files(
+        &self,
+        _caller: Caller,
+        _xml: &str,
+        _flags: u32,
+    ) -> Result<DomainRef> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainCreateXMLWithFiles")
     }
 }

@@ -11,6 +11,7 @@
 mod checkpoint;
 mod connect;
 mod domain;
+mod domain_ifaces;
 mod domain_params;
 mod domain_stats;
 mod domain_values;
@@ -42,12 +43,13 @@ pub use storage::{
 };
 pub use stream::{Screenshot, StreamDriver};
 // Values of the node and domain families' answers (issue 15's node and domain functions).
+pub use domain_ifaces::{AddressSource, GuestInterface, GuestInterfaces, IpAddress};
 pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 pub use domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 pub use domain_values::*;
 pub use node::{
-    check_cell_num, check_cells_range, check_cpu_num, CpuMap, CpuModels, ExactCount, FreePages,
-    NodeStats, SecurityModel,
+    check_cell_num, check_cells_range, check_cpu_num, CpuMap, CpuModels, CpuXmls, ExactCount,
+    FreePages, NodeStats, SecurityModel,
 };
 
 use crate::error::{Error, Result};

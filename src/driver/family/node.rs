@@ -81,6 +81,10 @@ pub trait NodeDriver: Send + Sync {
     ) -> Result<FreePages> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetFreePages")
     }
+    /// virConnectBaselineCPU: the guest CPU every one of the host CPUs `cpus` can run.
+    fn baseline_cpu(&self, _cpus: CpuXmls, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectBaselineCPU")
+    }
 }
 
 /// The public layer's checks of virNodeGetCellsFreeMemory's range (libvirt-host.c), made before
@@ -153,3 +157,8 @@ pub struct FreePages {
     pub counts: Vec<u64>,
     pub returned: i32,
 }
+
+/// virConnectBaselineCPU's CPUs as the caller gives them: each an XML document, or NULL (which
+/// the CPU parser refuses in its turn).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CpuXmls(pub Vec<Option<String>>);

@@ -11,10 +11,10 @@ use crate::error::{
 use std::path::Path;
 
 /// Where libvirt's CPU map lives (its package data directory).
-const CPU_MAP_DIR: &str = "/usr/share/libvirt/cpu_map";
+pub(super) const CPU_MAP_DIR: &str = "/usr/share/libvirt/cpu_map";
 
 /// Every architecture name libvirt knows (virArchFromString's table, without "none").
-const ARCHES: [&str; 37] = [
+pub(super) const ARCHES: [&str; 37] = [
     "alpha",
     "armv6l",
     "armv7l",
@@ -55,7 +55,7 @@ const ARCHES: [&str; 37] = [
 ];
 
 /// What libvirt's CPU driver for an architecture answers for its models.
-enum CpuDriver {
+pub(super) enum CpuDriver {
     /// The models of this `<arch>` section of the CPU map (the x86 and ppc64 drivers).
     Map(&'static str),
     /// A driver without a model list (arm, s390).
@@ -63,7 +63,7 @@ enum CpuDriver {
 }
 
 /// The CPU driver that serves `arch`, if any (libvirt's cpuGetSubDriver).
-fn cpu_driver(arch: &str) -> Option<CpuDriver> {
+pub(super) fn cpu_driver(arch: &str) -> Option<CpuDriver> {
     match arch {
         "i686" | "x86_64" => Some(CpuDriver::Map("x86")),
         "ppc64" | "ppc64le" => Some(CpuDriver::Map("ppc64")),
@@ -96,24 +96,28 @@ impl TestDriver {
     }
 }
 
-/// The `<model name=...>` of every file the `<arch name=section>` part of the map's index
-/// includes, in the index's order.
-fn map_models(dir: &Path, section: &str) -> Result<Vec<String>> {
+/// The files the `<arch name=section>` part of the map's index includes, in its order.
+pub(super) fn map_files(dir: &Path, section: &str) -> Result<Vec<String>> {
     let index = read_map_file(dir, "index.xml")?;
     let doc = parse_map_file(&index, "index.xml")?;
     let arch = doc
         .root_element()
         .children()
         .find(|n| n.has_tag_name("arch") && n.attribute("name") == Some(section));
-    let mut models = Vec::new();
-    for include in arch
+    Ok(arch
         .iter()
         .flat_map(|a| a.children())
         .filter(|n| n.has_tag_name("include"))
-    {
-        let Some(file) = include.attribute("filename") else {
-            continue;
-        };
+        .filter_map(|n| n.attribute("filename").map(str::to_string))
+        .collect())
+}
+
+/// The `<model name=...>` of every file the `<arch name=section>` part of the map's index
+/// includes, in the index's order.
+fn map_models(dir: &Path, section: &str) -> Result<Vec<String>> {
+    let mut models = Vec::new();
+    for file in map_files(dir, section)? {
+        let file = file.as_str();
         let text = read_map_file(dir, file)?;
         let part = parse_map_file(&text, file)?;
         models.extend(
@@ -125,7 +129,7 @@ fn map_models(dir: &Path, section: &str) -> Result<Vec<String>> {
     Ok(models)
 }
 
-fn read_map_file(dir: &Path, file: &str) -> Result<String> {
+pub(super) fn read_map_file(dir: &Path, file: &str) -> Result<String> {
     let path = dir.join(file);
     std::fs::read_to_string(&path).map_err(|e| {
         Error::system(
@@ -136,7 +140,7 @@ fn read_map_file(dir: &Path, file: &str) -> Result<String> {
     })
 }
 
-fn parse_map_file<'a>(text: &'a str, file: &str) -> Result<roxmltree::Document<'a>> {
+pub(super) fn parse_map_file<'a>(text: &'a str, file: &str) -> Result<roxmltree::Document<'a>> {
     roxmltree::Document::parse(text)
         .map_err(|_| Error::internal(VIR_FROM_CPU, format!("cannot parse CPU map file '{file}'")))
 }

@@ -36,8 +36,17 @@ pub struct DefExtras {
 }
 
 impl DefExtras {
-    fn of(def: &DomainDef) -> DefExtras {
+    pub(super) fn of(def: &DomainDef) -> DefExtras {
+        let text = |name: &str| {
+            def.extras
+                .iter()
+                .find(|e| e.name == name)
+                .map(|e| e.text.clone())
+                .filter(|t| !t.is_empty())
+        };
         DefExtras {
+            title: text("title"),
+            description: text("description"),
             max_vcpus: def.vcpus,
             vcpus: def.vcpus,
             ..Default::default()
@@ -98,6 +107,12 @@ impl Extras {
         self.disks = disks_of(def);
         self.nets = nets_of(def);
     }
+    /// A running domain runs `def` (a definition it was started with, not its persistent one).
+    pub fn run(&mut self, def: &DomainDef) {
+        self.live = Some(DefExtras::of(def));
+        self.disks = disks_of(def);
+        self.nets = nets_of(def);
+    }
     /// The definition virDomainGetInfo reads: the live one while running.
     pub fn current(&self) -> &DefExtras {
         self.live.as_ref().unwrap_or(&self.config)
@@ -109,15 +124,6 @@ impl Extras {
 
 /// The guest clock a domain starts with in the reference (seconds).
 const INITIAL_TIME: i64 = 627_319_920;
-
-/// The reference's default domain's devices: a disk, an interface (named as the reference's
-/// driver names it) and a memory balloon, which our definition does not carry.
-pub fn default_devices(mut x: Extras) -> Extras {
-    x.memballoon = true;
-    x.disks = vec![("vda".into(), "/guest/diskimage1".into())];
-    x.nets = vec![("testnet0".into(), "aa:bb:cc:dd:ee:ff".into())];
-    x
-}
 
 /// The network interfaces as (target device name, MAC address).
 fn nets_of(def: &DomainDef) -> Vec<(String, String)> {
@@ -241,6 +247,10 @@ impl Dom {
     /// The definition (memory sizes) `live` names: the persistent one of a running domain is kept
     /// apart once it is changed.
     pub(super) fn def_of(&mut self, live: bool) -> &mut DomainDef {
+        if live && self.active() && self.persistent && self.next_def.is_none() {
+            // The live definition changes alone: the persistent one is kept apart first.
+            self.next_def = Some(self.def.clone());
+        }
         if live || !self.active() {
             return &mut self.def;
         }
@@ -471,6 +481,11 @@ impl DefExtras {
             cputune,
             default_arch: Some(DEFAULT_ARCH.into()),
             boot_and_clock: true,
+            devices: None,
+            after_memory: self.tune.after_memory_xml(),
+            after_cputune: self.tune.numatune_xml(),
+            after_os: String::new(),
+            after_lifecycle: self.tune.perf_xml(),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! parameters, perf events) as the reference's test driver answers them (src/test/test_driver.c),
 //! and the tunables they keep in each definition (live and persistent apart).
 
+mod tune_xml;
+
 use super::domain_extras::{affected, test_invalid_arg, test_operation_invalid};
 use super::{check_flags, Dom, TestDriver};
 use crate::api::{DomainMemoryFlags, DomainModificationImpact, TypedParameterFlags};
@@ -133,6 +135,8 @@ pub struct Tunables {
     /// By disk target.
     iotune: Vec<(String, IoTune)>,
     perf: [bool; 22],
+    /// Which perf events were ever set (the XML shows those, enabled or not).
+    perf_set: [bool; 22],
 }
 
 impl Default for Tunables {
@@ -146,6 +150,7 @@ impl Default for Tunables {
             bandwidth: Vec::new(),
             iotune: Vec::new(),
             perf: [false; 22],
+            perf_set: [false; 22],
         }
     }
 }
@@ -788,6 +793,7 @@ impl TestDriver {
                     (PERF_EVENTS.iter().position(|n| n == name), value)
                 {
                     t.perf[i] = *on;
+                    t.perf_set[i] = true;
                 }
             }
             Ok(())

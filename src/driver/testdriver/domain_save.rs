@@ -2,12 +2,13 @@
 //! format: a magic string, the XML's length as a native int, the XML) and restore, and rename.
 
 use super::domain_extras::test_operation_invalid;
+use super::domain_extras::DefExtras;
 use super::{check_active, check_flags, stale, Dom, TestDriver};
 use crate::api::{
     DomainCoreDumpFlags, DomainCoreDumpFormat, DomainEventDefinedDetailType as Defined,
     DomainEventStartedDetailType as Started, DomainEventStoppedDetailType as Stopped,
-    DomainEventUndefinedDetailType as Undefined, DomainRunningReason, DomainSaveRestoreFlags,
-    DomainShutoffReason, NoFlags,
+    DomainEventUndefinedDetailType as Undefined, DomainRunningReason, DomainSaveImageXMLFlags,
+    DomainSaveRestoreFlags, DomainShutoffReason, NoFlags,
 };
 use crate::domain::StateReason;
 use crate::domain::{self, DomainRef};
@@ -20,6 +21,8 @@ use std::io::{Read, Write};
 const SAVE_MAGIC: &[u8; 15] = b"TestGuestMagic\0";
 /// The longest domain XML the reference reads back from an image.
 const MAX_SAVED_XML: i32 = 8192;
+const IMAGE_DEFINE_FLAGS: DomainSaveRestoreFlags =
+    DomainSaveRestoreFlags::RUNNING.union(DomainSaveRestoreFlags::PAUSED);
 const MANAGED_SAVE_FLAGS: DomainSaveRestoreFlags = DomainSaveRestoreFlags::BYPASS_CACHE
     .union(DomainSaveRestoreFlags::RUNNING)
     .union(DomainSaveRestoreFlags::PAUSED);
@@ -136,6 +139,11 @@ fn read_image(path: &str) -> Result<domain::DomainDef> {
         )
     })?;
     domain::xml::parse(&String::from_utf8_lossy(&xml))
+}
+
+/// A definition as an image keeps it (and as virDomainSaveImageGetXMLDesc shows it).
+fn image_xml(def: &domain::DomainDef, extras: &super::domain_extras::DefExtras) -> String {
+    super::domain_xml::format(def, None, extras)
 }
 
 /// The public layer's checks of a core dump's format and flags.
@@ -285,7 +293,8 @@ impl TestDriver {
             return Err(xml_modification_unsupported());
         }
         self.stop_saved(d, |dom| {
-            write_image(&dom.def.name, to, &domain::xml::format(&dom.def, None))
+            let xml = image_xml(&dom.def, dom.extras_ref(true));
+            write_image(&dom.def.name, to, &xml)
         })
     }
 
@@ -294,7 +303,8 @@ impl TestDriver {
         if dxml.is_some() {
             return Err(xml_modification_unsupported());
         }
-        let def = read_image(from)?;
+        let mut def = read_image(from)?;
+        super::domain_xml::prepare(&mut def);
         let uuid = def.uuid;
         let r = {
             let mut st = self.lock();
@@ -309,11 +319,33 @@ impl TestDriver {
             }
             st.start(&uuid);
             let dom = st.doms.get_mut(&uuid).ok_or_else(super::not_found)?;
+            dom.extras.run(&dom.def);
             dom.state = StateReason::Running(DomainRunningReason::Restored);
             dom.domain_ref()
         };
         self.bus.emit(&r, Lifecycle::Started(Started::Restored));
         Ok(())
+    }
+
+    /// testDomainSaveImageGetXMLDesc: the definition an image holds.
+    pub(super) fn save_image_xml_desc(&self, path: &str, flags: u32) -> Result<String> {
+        check_flags(
+            flags,
+            DomainSaveImageXMLFlags::SECURE,
+            "testDomainSaveImageGetXMLDesc",
+        )?;
+        let def = read_image(path)?;
+        Ok(image_xml(&def, &DefExtras::of(&def)))
+    }
+
+    /// testDomainSaveImageDefineXML: the image (which must be readable) gets the new definition,
+    /// whatever domain it names.
+    pub(super) fn save_image_define_xml(&self, path: &str, dxml: &str, flags: u32) -> Result<()> {
+        check_flags(flags, IMAGE_DEFINE_FLAGS, "testDomainSaveImageDefineXML")?;
+        read_image(path)?;
+        // As written: the names the driver gives interfaces come when the image is restored.
+        let def = domain::xml::parse(dxml)?;
+        write_image(&def.name, path, &image_xml(&def, &DefExtras::of(&def)))
     }
 
     pub(super) fn rename(&self, d: &DomainRef, new_name: &str, flags: u32) -> Result<()> {

@@ -5,7 +5,8 @@
 use super::{check_flags, TestDriver};
 use crate::api::NoFlags;
 use crate::driver::family::{
-    check_cells_range, check_cpu_num, CpuMap, CpuModels, FreePages, NodeStats, SecurityModel,
+    check_cells_range, check_cpu_num, CpuMap, CpuModels, CpuXmls, FreePages, NodeStats,
+    SecurityModel,
 };
 use crate::driver::{NodeDriver, NodeInfo};
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_TEST};
@@ -128,6 +129,9 @@ pub fn sysinfo(flags: u32) -> Result<String> {
 impl NodeDriver for TestDriver {
     fn cpu_model_names(&self, arch: String, flags: u32) -> Result<CpuModels> {
         TestDriver::cpu_model_names(self, &arch, flags)
+    }
+    fn baseline_cpu(&self, cpus: CpuXmls, flags: u32) -> Result<String> {
+        TestDriver::baseline_cpu(self, cpus, flags)
     }
 
     fn node_free_pages(

@@ -5,6 +5,7 @@
 //! and asks for the credentials its `<auth>` section names.
 
 mod checkpoint;
+mod cpu_baseline;
 mod cpu_models;
 mod default_node;
 mod domain_devices;
@@ -12,6 +13,8 @@ mod domain_extras;
 mod domain_guest;
 mod domain_params;
 mod domain_save;
+mod domain_xml;
+mod guest_addresses;
 mod host;
 mod interface;
 mod moments;
@@ -41,9 +44,9 @@ use crate::auth::{self, Prompter};
 use crate::domain::StateReason;
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
-    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
-    InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom, ParamsAnswer, SchedulerType,
-    SecurityLabel, SetParams, Stopped, TypedParams, Vcpus,
+    AddressSource, BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos,
+    GuestInterfaces, GuestTime, InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom,
+    ParamsAnswer, SchedulerType, SecurityLabel, SetParams, Stopped, TypedParams, Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, NwFilterDriver, SecretDriver,
@@ -57,9 +60,32 @@ use compact_str::CompactString;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::{Arc, Mutex, Weak};
 
-const DEFAULT_UUID: [u8; 16] = [
-    0x66, 0x95, 0xeb, 0x01, 0xf6, 0xa4, 0x83, 0x04, 0x79, 0xaa, 0x97, 0xf2, 0x50, 0x2e, 0x19, 0x3f,
-];
+/// The reference's default domain (defaultConnXML in src/test/test_driver.c).
+const DEFAULT_DOMAIN_XML: &str = "<domain type='test'>
+  <name>test</name>
+  <uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>
+  <memory>8388608</memory>
+  <currentMemory>2097152</currentMemory>
+  <vcpu>2</vcpu>
+  <os>
+    <type>hvm</type>
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/guest/diskimage1'/>
+      <target dev='vda' bus='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
+    </disk>
+    <interface type='network'>
+      <mac address='aa:bb:cc:dd:ee:ff'/>
+      <source network='default' bridge='virbr0'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x1' function='0x0'/>
+    </interface>
+    <memballoon model='virtio'>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x2' function='0x0'/>
+    </memballoon>
+  </devices>
+</domain>";
 
 // The flags the reference's test driver accepts, per call.
 const CREATE_XML_FLAGS: DomainCreateFlags = DomainCreateFlags::START_VALIDATE;
@@ -114,8 +140,7 @@ impl Dom {
     /// The domain as a snapshot or checkpoint keeps it: its current definition, formatted as
     /// its inactive XML is.
     fn moment_xml(&self) -> String {
-        let shown = self.extras_ref(self.active()).shown();
-        domain::xml::format_shown(&self.def, None, &shown)
+        domain_xml::format(&self.def, None, self.extras_ref(self.active()))
     }
     fn domain_ref(&self) -> DomainRef {
         DomainRef {
@@ -361,7 +386,8 @@ impl TestDriver {
         driver.load_objects(&file.objects)?;
         {
             let mut st = driver.lock();
-            for (def, snapshots) in file.domains.into_iter().zip(file.snapshots) {
+            for (mut def, snapshots) in file.domains.into_iter().zip(file.snapshots) {
+                domain_xml::prepare(&mut def);
                 Self::check_clash(&st, &def, true)?;
                 let uuid = def.uuid;
                 // The same domain twice: the later definition replaces the earlier.
@@ -427,33 +453,18 @@ impl TestDriver {
         if let Err(e) = d.load_objects(&defaults) {
             crate::error::report(e);
         }
-        let def = DomainDef {
-            virt_type: "test".into(),
-            name: "test".into(),
-            uuid: DEFAULT_UUID,
-            memory_kib: 8_388_608,
-            current_memory_kib: 2_097_152,
-            vcpus: 2,
-            os_type: "hvm".into(),
-            arch: Some("i686".into()),
-            machine: None,
-            emulator: None,
-            on_poweroff: "destroy".into(),
-            on_reboot: "restart".into(),
-            on_crash: "destroy".into(),
-            disks: Vec::new(),
-            serial_log: None,
-            unknown_devices: Vec::new(),
-            unsupported_elements: Vec::new(),
-            os_firmware: None,
-            os_extras: Vec::new(),
-            extras: Vec::new(),
-            devices: Vec::new(),
+        let mut def = match domain::xml::parse(DEFAULT_DOMAIN_XML) {
+            Ok(def) => def,
+            Err(e) => {
+                crate::error::report(e);
+                return d;
+            }
         };
+        domain_xml::prepare(&mut def);
         {
             let mut st = d.lock();
             st.insert(Dom {
-                extras: domain_extras::default_devices(domain_extras::Extras::running(&def)),
+                extras: domain_extras::Extras::running(&def),
                 def,
                 next_def: None,
                 id: 1,
@@ -619,7 +630,8 @@ impl DomainDriver for TestDriver {
 
     fn create_xml(&self, _caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
         check_flags(flags, CREATE_XML_FLAGS, "testDomainCreateXML")?;
-        let def = domain::xml::parse(xml)?;
+        let mut def = domain::xml::parse(xml)?;
+        domain_xml::prepare(&mut def);
         let uuid = def.uuid;
         let r = {
             let mut st = self.lock();
@@ -646,7 +658,8 @@ impl DomainDriver for TestDriver {
 
     fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
         check_flags(flags, DEFINE_FLAGS, "testDomainDefineXMLFlags")?;
-        let def = domain::xml::parse(xml)?;
+        let mut def = domain::xml::parse(xml)?;
+        domain_xml::prepare(&mut def);
         let uuid = def.uuid;
         let (r, updated) = {
             let mut st = self.lock();
@@ -856,8 +869,7 @@ impl DomainDriver for TestDriver {
             Some(next) if inactive => next,
             _ => &dom.def,
         };
-        let shown = dom.extras_ref(id.is_some()).shown();
-        Ok(domain::xml::format_shown(def, id, &shown))
+        Ok(domain_xml::format(def, id, dom.extras_ref(id.is_some())))
     }
 
     fn os_type(&self, d: &DomainRef) -> Result<String> {
@@ -1236,6 +1248,39 @@ impl DomainDriver for TestDriver {
         flags: u32,
     ) -> Result<MemoryBytes> {
         self.memory_peek(d, start, size, flags)
+    }
+    // Issue 15's last gaps (guest_addresses.rs, domain_save.rs).
+    fn domain_interface_addresses(
+        &self,
+        d: &DomainRef,
+        source: AddressSource,
+        flags: u32,
+    ) -> Result<GuestInterfaces> {
+        self.interface_addresses(d, source, flags)
+    }
+    fn domain_save_image_xml_desc(&self, file: String, flags: u32) -> Result<String> {
+        self.save_image_xml_desc(&file, flags)
+    }
+    fn domain_save_image_define_xml(&self, file: String, dxml: String, flags: u32) -> Result<()> {
+        self.save_image_define_xml(&file, &dxml, flags)
+    }
+    fn domain_create_with_files(
+        &self,
+        caller: Caller,
+        d: &DomainRef,
+        flags: u32,
+    ) -> Result<DomainRef> {
+        // testDomainCreateWithFiles: the files are ignored.
+        self.create(caller, d, flags)
+    }
+    fn domain_create_xml_with_files(
+        &self,
+        caller: Caller,
+        xml: &str,
+        flags: u32,
+    ) -> Result<DomainRef> {
+        // testDomainCreateXMLWithFiles: the files are ignored.
+        self.create_xml(caller, xml, flags)
     }
 }
 

@@ -126,6 +126,18 @@ impl Networks {
         Ok(networks)
     }
 
+    /// The address the test driver gives the guest's interface on network `name`, `offset`
+    /// addresses into its first `<ip>` (testDomainInterfaceAddressFromNet).
+    pub(super) fn guest_address(&self, name: &str, offset: u64) -> Result<(std::net::IpAddr, u32)> {
+        let mut nets = self.lock();
+        let net = Self::by_name(&mut nets, name)?;
+        let ip = net.def.ips.first();
+        ip.and_then(|ip| Some((ip.offset_address(offset)?, ip.prefix_len())))
+            .ok_or_else(|| {
+                Error::internal(VIR_FROM_TEST, format!("network '{name}' has no IP address"))
+            })
+    }
+
     fn lock(&self) -> MutexGuard<'_, Vec<Net>> {
         self.nets.lock().unwrap_or_else(|p| p.into_inner())
     }

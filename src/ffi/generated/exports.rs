@@ -26,7 +26,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectBaselineCPU(conn: virConnectPtr, xmlCPUs: *mut *const c_char, ncpus: c_uint, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.host", virConnectBaselineCPU, 1271, "conn={}, xmlCPUs={}, ncpus={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(xmlCPUs), ncpus, flags);
-    entry_stub!(Connect(conn), virConnectBaselineCPU, 20, Connect(conn, 20), Required(xmlCPUs.is_null(), 20, "xmlCPUs"))
+    glue!(Connect(conn), virConnectBaselineCPU, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(xmlCPUs.is_null(), 20, "xmlCPUs"))?; let a_xmlCPUs = arg(&cx, (xmlCPUs, ncpus), "xmlCPUs")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node().baseline_cpu(a_xmlCPUs, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectBaselineHypervisorCPU(conn: virConnectPtr, emulator: *const c_char, arch: *const c_char, machine: *const c_char, virttype: *const c_char, xmlCPUs: *mut *const c_char, ncpus: c_uint, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.host", virConnectBaselineHypervisorCPU, 1355, "conn={}, emulator={}, arch={}, machine={}, virttype={}, xmlCPUs={}, ncpus={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(emulator, "<null>"), log_args::str_or(arch, "<null>"), log_args::str_or(machine, "<null>"), log_args::str_or(virttype, "<null>"), log_args::ptr(xmlCPUs), ncpus, flags);
@@ -456,7 +456,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreateWithFiles(domain: virDomainPtr, nfiles: c_uint, files: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainCreateWithFiles, 7153, "{}, nfiles={}, files={}, flags=0x{:x}", log_args::dom("dom", domain), nfiles, log_args::ptr(files), flags);
-    entry_stub!(Domain(domain), virDomainCreateWithFiles, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    entry!(Domain(domain), domain::virDomainCreateWithFiles(domain, nfiles, files, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreateWithFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainCreateWithFlags, 7074, "{}, flags=0x{:x}", log_args::dom("dom", domain), flags);
@@ -468,7 +468,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCreateXMLWithFiles(conn: virConnectPtr, xmlDesc: *const c_char, nfiles: c_uint, files: *mut c_int, flags: c_uint) -> virDomainPtr {
     entry_log!("libvirt.domain", virDomainCreateXMLWithFiles, 248, "conn={}, xmlDesc={}, nfiles={}, files={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"), nfiles, log_args::ptr(files), flags);
-    entry_stub!(Connect(conn), virDomainCreateXMLWithFiles, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(xmlDesc.is_null(), 20, "xmlDesc"))
+    entry!(Connect(conn), domain::virDomainCreateXMLWithFiles(conn, xmlDesc, nfiles, files, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDefineXML(conn: virConnectPtr, xml: *const c_char) -> virDomainPtr {
     entry_log!("libvirt.domain", virDomainDefineXML, 6611, "conn={}, xml={}", log_args::ptr(conn), log_args::str_or(xml, "<null>"));
@@ -714,7 +714,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInterfaceAddresses(dom: virDomainPtr, ifaces: *mut *mut virDomainInterfacePtr, source: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainInterfaceAddresses, 12892, "{}, ifaces={}, source={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::ptr(ifaces), source, flags);
-    entry_stub!(Domain(dom), virDomainInterfaceAddresses, 20, Domain(dom), Required(ifaces.is_null(), 20, "ifaces"))
+    glue!(Domain(dom), virDomainInterfaceAddresses, 20, |cx| { if !ifaces.is_null() { ifaces.write(std::ptr::null_mut()); } let this = cx.domain(dom)?; cx.check(Handle::Required(ifaces.is_null(), 20, "ifaces"))?; let a_source = arg(&cx, source, "source")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(ifaces, "ifaces"),), || this.driver().domain().domain_interface_addresses(&this.domain, a_source, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainInterfaceFree(iface: virDomainInterfacePtr) {
     entry!(keep_error, Nothing, util::virDomainInterfaceFree(iface))
@@ -926,11 +926,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveImageDefineXML(conn: virConnectPtr, file: *const c_char, dxml: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSaveImageDefineXML, 1325, "conn={}, file={}, dxml={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(file, "<null>"), log_args::str_or(dxml, "<null>"), flags);
-    entry_stub!(Connect(conn), virDomainSaveImageDefineXML, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(file.is_null(), 20, "file"))
+    glue!(Connect(conn), virDomainSaveImageDefineXML, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(file.is_null(), 20, "file"))?; let a_file = arg(&cx, file, "file")?; let a_dxml = arg(&cx, dxml, "dxml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_save_image_define_xml(a_file, a_dxml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveImageGetXMLDesc(conn: virConnectPtr, file: *const c_char, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virDomainSaveImageGetXMLDesc, 1255, "conn={}, file={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(file, "<null>"), flags);
-    entry_stub!(Connect(conn), virDomainSaveImageGetXMLDesc, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(file.is_null(), 20, "file"))
+    glue!(Connect(conn), virDomainSaveImageGetXMLDesc, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(file.is_null(), 20, "file"))?; let a_file = arg(&cx, file, "file")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_save_image_xml_desc(a_file, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveParams(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSaveParams, 1024, "{}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, flags);

@@ -1,8 +1,8 @@
 //! C shape of virConnectGetCPUModelNames' answer: a new NULL-terminated array of strings through
 //! a `char ***` the caller may leave NULL (then only the count is asked for).
 
-use super::{Cx, Out, Reply};
-use crate::driver::family::{CpuModels, FreePages};
+use super::{Cx, FromC, Out, Reply};
+use crate::driver::family::{CpuModels, CpuXmls, FreePages};
 use crate::error::{Error, Result};
 use crate::ffi::args;
 use std::os::raw::{c_char, c_int, c_uint, c_ulonglong};
@@ -74,5 +74,23 @@ impl Reply<c_int, (Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>)> for FreePag
             unsafe { dst.add(i).write(*v) };
         }
         Ok(self.returned)
+    }
+}
+
+/// virConnectBaselineCPU's documents: the public layer wants the array (a NULL one with a count
+/// is refused before this), a NULL document is the parser's to refuse.
+impl FromC<(*mut *const c_char, c_uint)> for CpuXmls {
+    unsafe fn from_c(c: (*mut *const c_char, c_uint), cx: &Cx, arg: &'static str) -> Result<Self> {
+        let (list, n) = c;
+        if n > 0 && list.is_null() {
+            return Err(cx.null_arg(arg));
+        }
+        Ok(CpuXmls(
+            (0..n as usize)
+                // SAFETY: `n` readable pointers at `list`, each NULL or a C string by the C
+                // contract.
+                .map(|i| unsafe { args::optional_str(list.add(i).read()) }.map(|s| s.into_owned()))
+                .collect(),
+        ))
     }
 }

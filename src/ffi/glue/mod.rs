@@ -8,6 +8,7 @@
 mod cpu;
 mod domain;
 pub(crate) mod domain_stats;
+mod iface_addrs;
 mod moments;
 mod node;
 mod node_stats;

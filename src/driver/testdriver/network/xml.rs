@@ -407,6 +407,44 @@ pub(crate) fn parse_dhcp_host(h: roxmltree::Node) -> DhcpHost {
 }
 
 /// Each IPv4 DHCP range lies within the network of its `<ip>` (libvirt's virSocketAddrGetRange).
+impl Ip {
+    /// The prefix length libvirt reads from the element (virSocketAddrGetIPPrefix): the prefix,
+    /// else the netmask's bits, else the IPv4 address's class (A, B, C) or 64 for IPv6.
+    pub(crate) fn prefix_len(&self) -> u32 {
+        if let Some(p) = self.prefix.filter(|p| *p > 0) {
+            return p;
+        }
+        if let Some(m) = self.netmask {
+            return u32::from(m).count_ones();
+        }
+        match self.address {
+            Some(IpAddr::V4(a)) => match a.octets()[0] {
+                0..=127 => 8,
+                128..=191 => 16,
+                192..=223 => 24,
+                _ => 0,
+            },
+            Some(IpAddr::V6(a)) if a.is_unspecified() => 0,
+            Some(IpAddr::V6(_)) => 64,
+            None => 0,
+        }
+    }
+
+    /// The address `offset` past the first DHCP range's start (or past the network's address):
+    /// the test driver's guest address. IPv6 adds to the last byte only, as the reference does.
+    pub(crate) fn offset_address(&self, offset: u64) -> Option<IpAddr> {
+        let base = self.ranges.first().map(|r| r.0).or(self.address)?;
+        Some(match base {
+            IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a).wrapping_add(offset as u32))),
+            IpAddr::V6(a) => {
+                let mut o = a.octets();
+                o[15] = o[15].wrapping_add(offset as u8);
+                IpAddr::V6(o.into())
+            }
+        })
+    }
+}
+
 pub(crate) fn check_ranges(ip: &Ip) -> Result<()> {
     let Some(IpAddr::V4(addr)) = ip.address else {
         return Ok(());
