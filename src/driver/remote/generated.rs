@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 227 of 450 (remote_protocol.x and qemu_protocol.x): 194 generated here, the others by hand.
+//! Procedures forwarded: 233 of 450 (remote_protocol.x and qemu_protocol.x): 200 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send); stream_screenshot (streams over RPC).
 #![allow(clippy::all, unused_imports)]
 
@@ -1246,6 +1246,72 @@ impl DomainDriver for RemoteDriver {
             self.rpc(proc::DOMAIN_BLOCK_STATS_FLAGS, &args)?;
         FromWire::from_wire((r.params, r.nparams))
     }
+
+    fn domain_interface_addresses(
+        &self,
+        d: &DomainRef,
+        source: AddressSource,
+        flags: u32,
+    ) -> Result<GuestInterfaces> {
+        let args = protocol::DomainInterfaceAddressesArgs {
+            dom: ToWire::to_wire(d),
+            source: ToWire::to_wire(source),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainInterfaceAddressesRet =
+            self.rpc(proc::DOMAIN_INTERFACE_ADDRESSES, &args)?;
+        FromWire::from_wire(r.ifaces)
+    }
+
+    fn domain_save_image_xml_desc(&self, file: String, flags: u32) -> Result<String> {
+        let args = protocol::DomainSaveImageGetXmlDescArgs {
+            file: ToWire::to_wire(file),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainSaveImageGetXmlDescRet =
+            self.rpc(proc::DOMAIN_SAVE_IMAGE_GET_XML_DESC, &args)?;
+        FromWire::from_wire(r.xml)
+    }
+
+    fn domain_save_image_define_xml(&self, file: String, dxml: String, flags: u32) -> Result<()> {
+        let args = protocol::DomainSaveImageDefineXmlArgs {
+            file: ToWire::to_wire(file),
+            dxml: ToWire::to_wire(dxml),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_SAVE_IMAGE_DEFINE_XML, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_create_with_files(
+        &self,
+        _caller: Caller,
+        d: &DomainRef,
+        flags: u32,
+    ) -> Result<DomainRef> {
+        let args = protocol::DomainCreateWithFilesArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainCreateWithFilesRet =
+            self.rpc(proc::DOMAIN_CREATE_WITH_FILES, &args)?;
+        FromWire::from_wire(r.dom)
+    }
+
+    fn domain_create_xml_with_files(
+        &self,
+        _caller: Caller,
+        xml: &str,
+        flags: u32,
+    ) -> Result<DomainRef> {
+        let args = protocol::DomainCreateXmlWithFilesArgs {
+            xml_desc: ToWire::to_wire(xml),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainCreateXmlWithFilesRet =
+            self.rpc(proc::DOMAIN_CREATE_XML_WITH_FILES, &args)?;
+        FromWire::from_wire(r.dom)
+    }
 }
 
 impl DomainEventDriver for RemoteDriver {
@@ -1615,6 +1681,15 @@ impl NodeDriver for RemoteDriver {
         let r: protocol::ConnectGetCpuModelNamesRet =
             self.rpc(proc::CONNECT_GET_CPU_MODEL_NAMES, &args)?;
         FromWire::from_wire(r.models)
+    }
+
+    fn baseline_cpu(&self, cpus: CpuXmls, flags: u32) -> Result<String> {
+        let args = protocol::ConnectBaselineCpuArgs {
+            xmlCPUs: ToWire::to_wire(cpus),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectBaselineCpuRet = self.rpc(proc::CONNECT_BASELINE_CPU, &args)?;
+        FromWire::from_wire(r.cpu)
     }
 }
 

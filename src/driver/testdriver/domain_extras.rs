@@ -249,7 +249,7 @@ impl Dom {
     pub(super) fn def_of(&mut self, live: bool) -> &mut DomainDef {
         if live && self.active() && self.persistent && self.next_def.is_none() {
             // The live definition changes alone: the persistent one is kept apart first.
-            self.next_def = Some(self.def.clone());
+            self.next_def = Some(Box::new(self.def.clone()));
         }
         if live || !self.active() {
             return &mut self.def;
