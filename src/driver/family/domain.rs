@@ -617,4 +617,8 @@ pub trait DomainDriver: Send + Sync {
     ) -> Result<BlockParams> {
         unsupported(VIR_FROM_DOMAIN, "virDomainBlockStatsFlags")
     }
+    /// virDomainSaveImageGetXMLDesc: the definition kept in a save image.
+    fn domain_save_image_xml_desc(&self, _file: String, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSaveImageGetXMLDesc")
+    }
 }

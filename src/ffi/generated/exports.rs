@@ -930,7 +930,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveImageGetXMLDesc(conn: virConnectPtr, file: *const c_char, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virDomainSaveImageGetXMLDesc, 1255, "conn={}, file={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(file, "<null>"), flags);
-    entry_stub!(Connect(conn), virDomainSaveImageGetXMLDesc, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(file.is_null(), 20, "file"))
+    glue!(Connect(conn), virDomainSaveImageGetXMLDesc, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(file.is_null(), 20, "file"))?; let a_file = arg(&cx, file, "file")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_save_image_xml_desc(a_file, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveParams(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSaveParams, 1024, "{}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, flags);
