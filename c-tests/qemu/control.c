@@ -8,6 +8,53 @@
 
 static const char *root_dir;
 
+/* Events beyond the lifecycle go into qt.h's list as 100+ID/ARG: reboot 101/0, balloon change
+ * 113/(KiB), metadata change 123/TYPE. */
+static void note_event(virDomainPtr d, int event, int detail)
+{
+    pthread_mutex_lock(&qt_ev_lock);
+    if (qt_nevents < QT_MAX_EVENTS) {
+        snprintf(qt_events[qt_nevents].name, sizeof(qt_events[0].name), "%s", virDomainGetName(d));
+        qt_events[qt_nevents].event = event;
+        qt_events[qt_nevents].detail = detail;
+        qt_nevents++;
+    }
+    pthread_mutex_unlock(&qt_ev_lock);
+}
+
+static void on_reboot(virConnectPtr c, virDomainPtr d, void *opaque)
+{
+    (void)c;
+    (void)opaque;
+    note_event(d, 100 + VIR_DOMAIN_EVENT_ID_REBOOT, 0);
+}
+
+static void on_balloon(virConnectPtr c, virDomainPtr d, unsigned long long actual, void *opaque)
+{
+    (void)c;
+    (void)opaque;
+    note_event(d, 100 + VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, (int)actual);
+}
+
+static void on_metadata(virConnectPtr c, virDomainPtr d, int type, const char *nsuri, void *opaque)
+{
+    (void)c;
+    (void)opaque;
+    note_event(d, 100 + VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, type * 10 + (nsuri != NULL));
+}
+
+static void watch_more(virConnectPtr c)
+{
+    if (!qt_events_on)
+        return;
+    virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                     VIR_DOMAIN_EVENT_CALLBACK(on_reboot), NULL, NULL);
+    virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE,
+                                     VIR_DOMAIN_EVENT_CALLBACK(on_balloon), NULL, NULL);
+    virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                                     VIR_DOMAIN_EVENT_CALLBACK(on_metadata), NULL, NULL);
+}
+
 static void result(const char *what, int r)
 {
     printf("%s: %d\n", what, r);
@@ -219,6 +266,7 @@ static char *guest_xml(const char *name, const char *uuid, const char *extra)
 static void control(const char *root)
 {
     virConnectPtr c = qt_open(root);
+    watch_more(c);
     virDomainPtr off = virDomainDefineXML(c, guest_xml("ctl-off", "cccccccc-0000-4000-8000-000000000017", NULL));
     printf("define ctl-off: %s\n", off ? "ok" : "NULL");
     if (!off) {
@@ -278,6 +326,7 @@ static void save(const char *root)
     snprintf(img2, sizeof(img2), "%s/paused.img", root);
     snprintf(bad, sizeof(bad), "%s/garbage.img", root);
     virConnectPtr c = qt_open(root);
+    watch_more(c);
     virDomainPtr d = virDomainDefineXML(c, guest_xml("sv", "eeeeeeee-0000-4000-8000-000000000017", NULL));
     printf("define sv: %s\n", d ? "ok" : "NULL");
     if (!d) {

@@ -57,5 +57,6 @@ impl QemuDriver {
         if let Some(event) = emit {
             self.bus.emit(&vm.domain_ref(), event);
         }
+        self.on_guest_event(&vm, ev);
     }
 }

@@ -365,6 +365,12 @@ impl QemuDriver {
         }
         drop(i);
         let _ = self.write_status(&vm);
+        let nsuri = (kind_t == DomainMetadataType::Element).then_some(uri);
+        self.bus.emit_payload(
+            crate::api::DomainEventID::MetadataChange as i32,
+            &vm.domain_ref(),
+            crate::event::Payload::Metadata { kind, nsuri },
+        );
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ pub mod config;
 mod control;
 mod events;
 mod families;
+mod guest_events;
 mod harness;
 mod host;
 pub mod layout;
