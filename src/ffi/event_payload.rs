@@ -52,8 +52,8 @@ pub(crate) unsafe fn deliver(
 ) {
     let id = ev.event_id;
     let is = |e: DomainEventID| id == e as i32;
-    // SAFETY (each arm): the callback type libvirt-domain.h gives this event id, cast back from
-    // the generic type the application registered it as; strings live until the call returns.
+    // SAFETY: each arm casts the callback back to the type libvirt-domain.h gives this event id
+    // (the application registered it cast to the generic type); strings live until it returns.
     unsafe {
         match &ev.payload {
             Payload::None if is(DomainEventID::Reboot) => cb(conn, dom, opaque),
