@@ -962,6 +962,73 @@ static int mode_qemu_raw_par(const char *dir, int n)
 
 /* ------------------------------------------------------------------ main */
 
+/* ---- scenario 8: watching and controlling running guests (issue 17) */
+
+static int mode_watch(const char *uri, const char *root, int n)
+{
+    open_qemu(uri, root);
+    warm_up("watch");
+    struct guest *g = calloc(n, sizeof(*g));
+    for (int i = 0; i < n; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "watch-%d-%d", getpid(), i);
+        start_guest(&g[i], name);
+    }
+    sleep_ms(300);
+    enum { STATS_CALLS = 20, INFO_CALLS = 2000, SAVES = 3 };
+    double v[INFO_CALLS];
+    for (int i = 0; i < STATS_CALLS; i++) {
+        virDomainStatsRecordPtr *recs = NULL;
+        double t0 = now_ms();
+        int r = virConnectGetAllDomainStats(g_conn, 0, &recs, 0);
+        v[i] = now_ms() - t0;
+        if (r < n)
+            die("virConnectGetAllDomainStats: %d records: %s", r, last_error());
+        virDomainStatsRecordListFree(recs);
+    }
+    result("watch_allstats_ms", median(v, STATS_CALLS));
+    for (int i = 0; i < INFO_CALLS; i++) {
+        virDomainInfo di;
+        double t0 = now_ms();
+        if (virDomainGetInfo(g[0].dom, &di) < 0)
+            die("virDomainGetInfo: %s", last_error());
+        v[i] = (now_ms() - t0) * 1000.0;
+    }
+    result("watch_getinfo_us", median(v, INFO_CALLS));
+    /* Save and restore of one guest, its image under the root. */
+    char img[4096];
+    snprintf(img, sizeof(img), "%s/watch.img", root);
+    double sv[SAVES], rs[SAVES];
+    for (int i = 0; i < SAVES; i++) {
+        untrack(g[0].dom);
+        double t0 = now_ms();
+        if (virDomainSave(g[0].dom, img) < 0)
+            die("virDomainSave: %s", last_error());
+        sv[i] = now_ms() - t0;
+        t0 = now_ms();
+        if (virDomainRestore(g_conn, img) < 0)
+            die("virDomainRestore: %s", last_error());
+        rs[i] = now_ms() - t0;
+        virDomainFree(g[0].dom);
+        g[0].dom = virDomainLookupByName(g_conn, g[0].name);
+        if (!g[0].dom)
+            die("lookup after restore: %s", last_error());
+        track(g[0].dom, guest_pid(g[0].name));
+        unlink(img);
+    }
+    result("watch_save_ms", median(sv, SAVES));
+    result("watch_restore_ms", median(rs, SAVES));
+    for (int i = 0; i < n; i++) {
+        if (virDomainDestroyFlags(g[i].dom, 0) < 0)
+            die("destroy: %s", last_error());
+        untrack(g[i].dom);
+        virDomainFree(g[i].dom);
+        close(g[i].pidfd);
+    }
+    free(g);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -974,6 +1041,8 @@ int main(int argc, char **argv)
         virSetErrorFunc(NULL, quiet);
         report_library();
     }
+    if (strcmp(mode, "watch") == 0 && argc == 5)
+        return mode_watch(argv[2], argv[3], atoi(argv[4]));
     if (strcmp(mode, "lifecycle") == 0 && argc == 5)
         return mode_lifecycle(argv[2], argv[3], atoi(argv[4]));
     if (strcmp(mode, "graceful-stopped") == 0 && argc == 4)

@@ -453,6 +453,20 @@ def main():
     rows.append(("7", "  (peak − baseline) per domain", f"{ref_b.med:.0f} B" if ref_b.n else "n/a",
                  f"{ours_b.med:.0f} B" if ours_b.n else "n/a", fratio(ratio(ref_b.med, ours_b.med)), "—", "—"))
 
+    # 8: watching and controlling running guests (issue 17)
+    ref, ours = st("watch", "ref", "watch_allstats_ms"), st("watch", "ours", "watch_allstats_ms")
+    rr = ratio(ref.med, ours.med)
+    row("8", "virConnectGetAllDomainStats, all groups, over 20 running guests", ref, ours, "ms",
+        "≥5x faster", None if rr is None else rr >= 5)
+    ref, ours = st("watch", "ref", "watch_getinfo_us"), st("watch", "ours", "watch_getinfo_us")
+    rr = ratio(ref.med, ours.med)
+    row("8", "virDomainGetInfo on a running guest", ref, ours, "us", "≥10x faster", None if rr is None else rr >= 10)
+    for what, metric in (("virDomainSave of a running 64 MiB guest", "watch_save_ms"),
+                         ("virDomainRestore of that image to running", "watch_restore_ms")):
+        ref, ours = st("watch", "ref", metric), st("watch", "ours", metric)
+        rr = ratio(ref.med, ours.med)
+        row("8", what, ref, ours, "ms", "no slower than the reference", None if rr is None else rr >= 1)
+
     P.append("## Results")
     P.append("")
     P.append("| # | scenario | reference | ours | ref/ours | goal | met? |")

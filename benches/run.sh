@@ -21,7 +21,7 @@ S4_ROUNDS=${BENCH_S4_ROUNDS:-3}
 BIG_ROUNDS=${BENCH_BIG_ROUNDS:-3}
 MAX_GUESTS=${BENCH_MAX_GUESTS:-50}
 PROFILE=${BENCH_PROFILE:-1}
-SCENARIOS=${BENCH_SCENARIOS:-"raw lifecycle gstop fstop par testdrv mem"}
+SCENARIOS=${BENCH_SCENARIOS:-"raw lifecycle gstop fstop par testdrv mem watch"}
 SHORT_GRACE_MS=100
 RESULTS=benches/results
 mkdir -p "$RESULTS" build/bench
@@ -289,6 +289,15 @@ if want par; then
             pair parN "$r" 600 parallel "$U_REF" "$BASE/ref" "$NBIG" -- parallel "$U_OURS" "$BASE/ours" "$NBIG"
         done
     fi
+fi
+
+if want watch; then
+    # Issue 17: 20 running guests (fewer if memory is short) watched, one saved and restored.
+    NWATCH=$((NBIG < 20 ? NBIG : 20))
+    for r in $(seq "$ROUNDS"); do
+        log "scenario 8 ($NWATCH running guests: all stats, GetInfo, save + restore), round $r/$ROUNDS"
+        pair watch "$r" 900 watch "$U_REF" "$BASE/ref" "$NWATCH" -- watch "$U_OURS" "$BASE/ours" "$NWATCH"
+    done
 fi
 
 if want testdrv; then

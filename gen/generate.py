@@ -477,6 +477,11 @@ DOMAIN_STATS_ENTRIES = {
     "virDomainListGetStats": "DomainDriver::domain_list_stats",
 }
 
+# Issue 17 (real guests you can control): saves on the qemu driver.
+GUEST17_ENTRIES = {
+    "virDomainSaveImageGetXMLDesc": "DomainDriver::domain_save_image_xml_desc",
+}
+
 # One table per family, so that work on one family touches its own.
 # Issue 15's remaining test-driver gaps (gen/reference/testdriver-coverage.md).
 TESTGAPS_ENTRIES = {
@@ -507,7 +512,7 @@ TD15_ARRAY_INPUTS = {"virConnectBaselineCPU": "xmlCPUs"}
 # virDomainInterfaceAddresses sets `*ifaces = NULL` before any check.
 CLEARED_FIRST["virDomainInterfaceAddresses"] = "ifaces"
 
-DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES}
+DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES, **GUEST17_ENTRIES}
 
 
 # The family accessor of a driver (src/driver/mod.rs's Driver) for each family trait.

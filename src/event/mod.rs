@@ -20,6 +20,8 @@ pub(crate) mod poll;
 
 mod lifecycle;
 pub use lifecycle::Lifecycle;
+mod payload;
+pub use payload::Payload;
 
 use crate::api::DomainEventID;
 use crate::domain::DomainRef;
@@ -38,6 +40,8 @@ pub struct DomainEvent {
     /// other families' ids are offset (their objects share the driver's callback ids, as the
     /// reference's one virObjectEventState per driver).
     pub event_id: i32,
+    /// What a domain event other than a lifecycle one hands its callback (payload.rs).
+    pub payload: Payload,
 }
 
 // Written as its value, not as `DomainEventID::Lifecycle as i32`: cbindgen copies this constant
@@ -282,6 +286,7 @@ impl Bus {
             event,
             detail,
             event_id,
+            payload: Payload::None,
         });
         if st.queue.len() == 1 {
             hooks::update_timeout(timer, 0);

@@ -81,14 +81,36 @@ impl Registered {
 struct CListener {
     reg: Registered,
     cb: Option<LifecycleFn>,
+    /// The callback of an event id other than the lifecycle's, as registered (event_payload.rs).
+    generic: virConnectDomainEventGenericCallback,
 }
 
 impl Listener for CListener {
     fn lifecycle(&self, ev: &DomainEvent) {
-        let Some(cb) = self.cb else { return };
         let Some(ce) = self.reg.connection() else {
             return;
         };
+        if ev.event_id != EVENT_ID_LIFECYCLE {
+            let Some(g) = self.generic else { return };
+            let dom = handles::new_domain(self.reg.conn_key, &ce, &ev.domain);
+            if dom.is_null() {
+                return;
+            }
+            // SAFETY: the application's callback registered for this event id, a domain handle
+            // valid until the call returns, and its data.
+            unsafe {
+                crate::ffi::event_payload::deliver(
+                    g,
+                    self.reg.conn_key as virConnectPtr,
+                    dom,
+                    ev,
+                    self.reg.opaque.as_ptr(),
+                )
+            };
+            handles::unref_domain(dom as usize);
+            return;
+        }
+        let Some(cb) = self.cb else { return };
         let dom = handles::new_domain(self.reg.conn_key, &ce, &ev.domain);
         if dom.is_null() {
             return;
@@ -122,6 +144,7 @@ fn register(
     e: &ConnEntry,
     reg: Registration,
     cb: Option<LifecycleFn>,
+    generic: virConnectDomainEventGenericCallback,
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> Result<i32> {
@@ -134,6 +157,7 @@ fn register(
     let listener = Arc::new(CListener {
         reg: Registered::new(c as usize, opaque, freecb),
         cb,
+        generic,
     });
     bus.register(reg, listener).inspect_err(|_| {
         handles::unref_connection(c as usize);
@@ -206,7 +230,8 @@ pub(crate) unsafe fn virConnectDomainEventRegisterAny(
             filter,
             func: CallbackIdentity(generic as usize),
         };
-        register(conn, &e, reg, lifecycle, opaque, freecb)
+        let generic = (eventID != EVENT_ID_LIFECYCLE).then_some(generic);
+        register(conn, &e, reg, lifecycle, generic, opaque, freecb)
     })();
     r.unwrap_or_else(|e| fail(e, -1))
 }
@@ -255,7 +280,7 @@ pub(crate) unsafe fn virConnectDomainEventRegister(
             filter: None,
             func: CallbackIdentity(f as usize),
         };
-        register(conn, &e, reg, Some(f), opaque, freecb)
+        register(conn, &e, reg, Some(f), None, opaque, freecb)
     });
     match r {
         // The legacy call answers 0, not the id it took.

@@ -22,6 +22,7 @@ pub(crate) mod error;
 pub(crate) mod event;
 #[allow(non_snake_case)]
 pub(crate) mod event_loop;
+pub(crate) mod event_payload;
 pub(crate) mod glue;
 pub(crate) mod handles;
 #[allow(non_snake_case)]

@@ -45,8 +45,11 @@ impl QemuDriver {
                     Some(Lifecycle::Suspended(DomainEventSuspendedDetailType::Paused))
                 }
                 "RESUME" => {
-                    i.state = StateReason::Running(DomainRunningReason::Unpaused);
-                    Some(Lifecycle::Resumed(DomainEventResumedDetailType::Unpaused))
+                    let detail = super::save::resumed_detail(i.state);
+                    if detail == DomainEventResumedDetailType::Unpaused {
+                        i.state = StateReason::Running(DomainRunningReason::Unpaused);
+                    }
+                    Some(Lifecycle::Resumed(detail))
                 }
                 _ => None,
             }
@@ -54,5 +57,6 @@ impl QemuDriver {
         if let Some(event) = emit {
             self.bus.emit(&vm.domain_ref(), event);
         }
+        self.on_guest_event(&vm, ev);
     }
 }

@@ -320,6 +320,7 @@ impl DomainDriver for QemuDriver {
                 "cannot undefine transient domain",
             ));
         }
+        self.undefine_saved_state(&name, flags)?;
         let _ = std::fs::remove_file(self.layout.config_file(&name));
         let _ = std::fs::remove_dir_all(self.layout.snapshot_dir(&name));
         if active {
@@ -346,7 +347,7 @@ impl DomainDriver for QemuDriver {
         if vm.is_active() {
             return Err(already_running());
         }
-        self.start(&vm, flags, caller)?;
+        self.start_or_restore(&vm, flags, caller)?;
         Ok(vm.domain_ref())
     }
 
@@ -535,6 +536,109 @@ impl DomainDriver for QemuDriver {
     ) -> Result<String> {
         self.monitor_passthrough(d, &cmd, flags)
     }
+    // Guest control (control.rs, metadata.rs) and saves (save.rs).
+    fn domain_autostart(&self, d: &DomainRef) -> Result<bool> {
+        self.autostart_of(d)
+    }
+    fn domain_set_autostart(&self, d: &DomainRef, autostart: bool) -> Result<()> {
+        self.set_autostart_of(d, autostart)
+    }
+    fn domain_metadata(
+        &self,
+        d: &DomainRef,
+        kind: i32,
+        uri: Option<String>,
+        flags: u32,
+    ) -> Result<String> {
+        self.metadata_of(d, kind, uri, flags)
+    }
+    fn domain_set_metadata(
+        &self,
+        d: &DomainRef,
+        kind: i32,
+        metadata: Option<String>,
+        key: Option<String>,
+        uri: Option<String>,
+        flags: u32,
+    ) -> Result<()> {
+        self.set_metadata_of(d, kind, metadata, key, uri, flags)
+    }
+    fn domain_set_memory(&self, d: &DomainRef, kib: u64) -> Result<()> {
+        self.set_memory_of(d, kib, crate::api::DomainMemoryModFlags::LIVE.bits())
+    }
+    fn domain_set_max_memory(&self, d: &DomainRef, kib: u64) -> Result<()> {
+        self.set_memory_of(d, kib, crate::api::DomainMemoryModFlags::MAXIMUM.bits())
+    }
+    fn domain_set_memory_flags(&self, d: &DomainRef, kib: u64, flags: u32) -> Result<()> {
+        self.set_memory_of(d, kib, flags)
+    }
+    fn domain_set_vcpus(&self, d: &DomainRef, n: u32) -> Result<()> {
+        self.set_vcpus_of(d, n, crate::api::DomainVcpuFlags::LIVE.bits())
+    }
+    fn domain_set_vcpus_flags(&self, d: &DomainRef, n: u32, flags: u32) -> Result<()> {
+        self.set_vcpus_of(d, n, flags)
+    }
+    fn domain_reset(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        self.reset_of(d, flags)
+    }
+    fn domain_inject_nmi(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        self.inject_nmi_of(d, flags)
+    }
+    fn domain_send_key(
+        &self,
+        d: &DomainRef,
+        codeset: u32,
+        holdtime: u32,
+        keycodes: Vec<u32>,
+        flags: u32,
+    ) -> Result<()> {
+        self.send_key_of(d, codeset, holdtime, &keycodes, flags)
+    }
+    fn domain_save(&self, d: &DomainRef, to: String) -> Result<crate::driver::family::Stopped> {
+        self.save_to(d, Path::new(&to), None, 0, "qemuDomainSaveFlags")
+    }
+    fn domain_save_flags(
+        &self,
+        d: &DomainRef,
+        to: String,
+        dxml: Option<String>,
+        flags: u32,
+    ) -> Result<crate::driver::family::Stopped> {
+        self.save_to(
+            d,
+            Path::new(&to),
+            dxml.as_deref(),
+            flags,
+            "qemuDomainSaveFlags",
+        )
+    }
+    fn domain_restore(&self, from: String) -> Result<()> {
+        self.restore_from(Caller { conn_id: 0 }, Path::new(&from), None, 0)
+    }
+    fn domain_restore_flags(&self, from: String, dxml: Option<String>, flags: u32) -> Result<()> {
+        self.restore_from(
+            Caller { conn_id: 0 },
+            Path::new(&from),
+            dxml.as_deref(),
+            flags,
+        )
+    }
+    fn domain_managed_save(
+        &self,
+        d: &DomainRef,
+        flags: u32,
+    ) -> Result<crate::driver::family::Stopped> {
+        self.managed_save_of(d, flags)
+    }
+    fn domain_has_managed_save(&self, d: &DomainRef, flags: u32) -> Result<bool> {
+        self.has_managed_save_of(d, flags)
+    }
+    fn domain_managed_save_remove(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        self.managed_save_remove_of(d, flags)
+    }
+    fn domain_save_image_xml_desc(&self, file: String, flags: u32) -> Result<String> {
+        self.save_image_xml_of(Path::new(&file), flags)
+    }
     fn domain_qemu_agent_command(
         &self,
         d: &DomainRef,
@@ -567,6 +671,15 @@ impl SecretDriver for QemuDriver {}
 
 impl NwFilterDriver for QemuDriver {}
 
-impl StreamDriver for QemuDriver {}
+impl StreamDriver for QemuDriver {
+    fn stream_screenshot(
+        &self,
+        dom: &DomainRef,
+        screen: u32,
+        flags: u32,
+    ) -> Result<crate::driver::family::Screenshot> {
+        self.screenshot_of(dom, screen, flags)
+    }
+}
 impl DomainSnapshotDriver for QemuDriver {}
 impl DomainCheckpointDriver for QemuDriver {}

@@ -12,14 +12,18 @@ mod all_stats;
 mod capabilities;
 pub mod command;
 pub mod config;
+mod control;
 mod events;
 mod families;
+mod guest_events;
 mod harness;
 mod host;
 pub mod layout;
+mod metadata;
 mod passthrough;
 pub mod qmp;
 mod reconnect;
+mod save;
 mod secrets;
 mod start;
 mod stats;
@@ -287,6 +291,7 @@ impl QemuDriver {
         });
         d.load_definitions();
         d.reconnect_all();
+        d.autostart_all();
         Ok(d)
     }
 

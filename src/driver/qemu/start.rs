@@ -56,6 +56,18 @@ impl QemuDriver {
         flags: DomainCreateFlags,
         caller: Caller,
     ) -> Result<()> {
+        self.start_with(vm, flags, caller, None)
+    }
+
+    /// A start, or with `incoming` a restore: qemu then waits for the saved stream
+    /// (`-incoming defer`) and save.rs finishes the start from it.
+    pub(super) fn start_with(
+        &self,
+        vm: &Arc<Vm>,
+        flags: DomainCreateFlags,
+        caller: Caller,
+        incoming: Option<&save::Incoming>,
+    ) -> Result<()> {
         let config = vm.lock().def.clone();
         command::check_supported(&config)?;
         // The reference gives the start its id before it looks for the daemons a guest needs: a
@@ -69,7 +81,10 @@ impl QemuDriver {
         let def = command::live::expand(&config, &ctx);
         let name = def.name.clone();
         let master_key = l.master_key(id, &name);
-        let argv = command::args(&def, &master_key)?;
+        let mut argv = command::args(&def, &master_key)?;
+        if incoming.is_some() {
+            argv.extend(["-incoming".to_string(), "defer".to_string()]);
+        }
         let domain_dir = l.domain_dir(id, &name);
         mkdir(&domain_dir)?;
         layout::set_mode(&domain_dir, layout::DOMAIN_DIR)
@@ -259,6 +274,7 @@ impl QemuDriver {
         if let Err(e) = self.set_graphics_passwords(&def, &mon) {
             return Err(abort(e));
         }
+        self.refresh_balloon(vm, &mon);
         if let Some(period) = stats::balloon_period(&def) {
             self.set_balloon_period(&name, &mon, period);
         }
@@ -269,6 +285,10 @@ impl QemuDriver {
         // not started at all.
         if let Err(e) = self.write_status(vm) {
             return Err(abort(e));
+        }
+        if let Some(inc) = incoming {
+            self.note(&name, &format!("restoring, pid {}", run.pid));
+            return self.finish_restore(vm, &mon, inc).map_err(abort);
         }
         if !flags.contains(DomainCreateFlags::START_PAUSED) {
             if let Err(e) = mon.execute("cont", None, self.cfg.monitor_timeout) {

@@ -1,0 +1,51 @@
+//! Domain events beyond the lifecycle (reboot, RTC change, watchdog, I/O error, balloon change,
+//! PM suspend and wake-up, device removed, metadata change): what each hands its callback, and
+//! how a driver raises one. The C boundary (`ffi::event_payload`) calls each event id's callback
+//! type with these values.
+
+use super::{Bus, DomainEvent};
+use crate::domain::DomainRef;
+
+/// An event's arguments, as its callback type takes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Payload {
+    /// The lifecycle event's (event, detail) pair, or an event with no arguments (reboot).
+    #[default]
+    None,
+    /// One `int` (watchdog action, PM reason).
+    Int(i32),
+    /// One `long long` (RTC offset in seconds).
+    LongLong(i64),
+    /// One `unsigned long long` (the balloon's size in KiB).
+    ULongLong(u64),
+    /// One string (a device's alias).
+    Text(String),
+    /// An I/O error: the disk's source, its alias, the action taken, and why (for the
+    /// IO_ERROR_REASON callback).
+    IoError {
+        src_path: String,
+        dev_alias: String,
+        action: i32,
+        reason: String,
+    },
+    /// A metadata change: its type and namespace (NULL for title and description).
+    Metadata { kind: i32, nsuri: Option<String> },
+}
+
+impl Bus {
+    /// Raise the domain event `event_id` with its arguments.
+    pub fn emit_payload(&self, event_id: i32, domain: &DomainRef, payload: Payload) {
+        let mut st = self.lock();
+        let Some(timer) = st.timer else { return };
+        st.queue.push_back(DomainEvent {
+            domain: domain.clone(),
+            event: 0,
+            detail: 0,
+            event_id,
+            payload,
+        });
+        if st.queue.len() == 1 {
+            super::hooks::update_timeout(timer, 0);
+        }
+    }
+}
