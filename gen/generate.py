@@ -495,7 +495,16 @@ CLEARED_FIRST = {"virConnectGetCPUModelNames": "models"}
 # load_valid_probe's invalid-argument pattern does not see) before xmlDesc, then read-only.
 ARGS_BEFORE_READ_ONLY = {"virStorageVolCreateXMLFrom": ("clonevol", "xmlDesc")}
 
-DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES}
+# Device hot-plug on the qemu driver (issue 16): src/driver/qemu/hotplug.rs.
+HOTPLUG_ENTRIES = {
+    "virDomainAttachDevice": "DomainDriver::domain_attach_device",
+    "virDomainAttachDeviceFlags": "DomainDriver::domain_attach_device_flags",
+    "virDomainDetachDevice": "DomainDriver::domain_detach_device",
+    "virDomainDetachDeviceFlags": "DomainDriver::domain_detach_device_flags",
+    "virDomainUpdateDeviceFlags": "DomainDriver::domain_update_device_flags",
+}
+
+DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **HOTPLUG_ENTRIES}
 
 
 # The family accessor of a driver (src/driver/mod.rs's Driver) for each family trait.

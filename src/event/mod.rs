@@ -38,6 +38,8 @@ pub struct DomainEvent {
     /// other families' ids are offset (their objects share the driver's callback ids, as the
     /// reference's one virObjectEventState per driver).
     pub event_id: i32,
+    /// The device alias of a DEVICE_ADDED / DEVICE_REMOVED event (its `event` and `detail` are 0).
+    pub alias: Option<String>,
 }
 
 // Written as its value, not as `DomainEventID::Lifecycle as i32`: cbindgen copies this constant
@@ -282,6 +284,24 @@ impl Bus {
             event,
             detail,
             event_id,
+            alias: None,
+        });
+        if st.queue.len() == 1 {
+            hooks::update_timeout(timer, 0);
+        }
+    }
+
+    /// A device of the domain was plugged in or pulled out (`event_id` DEVICE_ADDED or
+    /// DEVICE_REMOVED), named by its alias.
+    pub fn emit_device(&self, event_id: i32, domain: &DomainRef, alias: &str) {
+        let mut st = self.lock();
+        let Some(timer) = st.timer else { return };
+        st.queue.push_back(DomainEvent {
+            domain: domain.clone(),
+            event: 0,
+            detail: 0,
+            event_id,
+            alias: Some(alias.to_string()),
         });
         if st.queue.len() == 1 {
             hooks::update_timeout(timer, 0);

@@ -19,7 +19,7 @@ use crate::ffi::generated::types::{
 };
 use crate::ffi::handles::{self, conn_of, ConnEntry};
 use crate::ffi::opaque::Opaque;
-use std::os::raw::{c_int, c_void};
+use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -32,6 +32,18 @@ type CloseFn = unsafe extern "C" fn(virConnectPtr, c_int, *mut c_void);
 
 type LifecycleFn =
     unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
+
+/// virConnectDomainEventDeviceAddedCallback / DeviceRemovedCallback.
+type DeviceFn = unsafe extern "C" fn(virConnectPtr, virDomainPtr, *const c_char, *mut c_void);
+
+/// The application's callback, as the event id it registered for says to call it.
+#[derive(Clone, Copy)]
+enum Callback {
+    Lifecycle(LifecycleFn),
+    Device(DeviceFn),
+    /// An event id no driver raises yet.
+    None,
+}
 
 // ---- domain event callbacks ------------------------------------------------------------------
 
@@ -80,12 +92,14 @@ impl Registered {
 /// A registered C callback: delivers with a domain handle valid for the call.
 struct CListener {
     reg: Registered,
-    cb: Option<LifecycleFn>,
+    cb: Callback,
 }
 
 impl Listener for CListener {
     fn lifecycle(&self, ev: &DomainEvent) {
-        let Some(cb) = self.cb else { return };
+        if matches!(self.cb, Callback::None) {
+            return;
+        }
         let Some(ce) = self.reg.connection() else {
             return;
         };
@@ -93,17 +107,22 @@ impl Listener for CListener {
         if dom.is_null() {
             return;
         }
-        // SAFETY: the application's lifecycle callback, with the connection handle it
-        // registered on, a domain handle that stays valid until the call returns, and its data.
-        unsafe {
-            cb(
-                self.reg.conn_key as virConnectPtr,
-                dom,
-                ev.event,
-                ev.detail,
-                self.reg.opaque.as_ptr(),
-            )
-        };
+        let conn = self.reg.conn_key as virConnectPtr;
+        match (self.cb, &ev.alias) {
+            (Callback::Lifecycle(cb), None) => {
+                // SAFETY: the application's lifecycle callback, with the connection handle it
+                // registered on, a domain handle that stays valid until the call returns, and
+                // its data.
+                unsafe { cb(conn, dom, ev.event, ev.detail, self.reg.opaque.as_ptr()) };
+            }
+            (Callback::Device(cb), Some(alias)) => {
+                let alias = std::ffi::CString::new(alias.as_str()).unwrap_or_default();
+                // SAFETY: the application's device callback, with its connection, a domain
+                // handle and an alias string both valid until the call returns, and its data.
+                unsafe { cb(conn, dom, alias.as_ptr(), self.reg.opaque.as_ptr()) };
+            }
+            _ => {}
+        }
         handles::unref_domain(dom as usize);
     }
 
@@ -121,7 +140,7 @@ fn register(
     c: virConnectPtr,
     e: &ConnEntry,
     reg: Registration,
-    cb: Option<LifecycleFn>,
+    cb: Callback,
     opaque: *mut c_void,
     freecb: virFreeCallback,
 ) -> Result<i32> {
@@ -188,17 +207,22 @@ pub(crate) unsafe fn virConnectDomainEventRegisterAny(
             }
             Some(d.uuid)
         };
-        let lifecycle = (eventID == EVENT_ID_LIFECYCLE).then(|| {
+        type Generic = unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void);
+        let device_event = [DomainEventID::DeviceAdded, DomainEventID::DeviceRemoved]
+            .iter()
+            .any(|id| *id as c_int == eventID);
+        let callback = if eventID == EVENT_ID_LIFECYCLE {
             // SAFETY: for VIR_DOMAIN_EVENT_ID_LIFECYCLE the application passes a
             // virConnectDomainEventCallback cast to the generic type (VIR_DOMAIN_EVENT_CALLBACK),
             // so this casts it back to what it is.
-            unsafe {
-                std::mem::transmute::<
-                    unsafe extern "C" fn(virConnectPtr, virDomainPtr, *mut c_void),
-                    LifecycleFn,
-                >(generic)
-            }
-        });
+            Callback::Lifecycle(unsafe { std::mem::transmute::<Generic, LifecycleFn>(generic) })
+        } else if device_event {
+            // SAFETY: for DEVICE_ADDED / DEVICE_REMOVED the application passes a
+            // virConnectDomainEventDeviceAdded/RemovedCallback cast to the generic type.
+            Callback::Device(unsafe { std::mem::transmute::<Generic, DeviceFn>(generic) })
+        } else {
+            Callback::None
+        };
         let reg = Registration {
             conn_key: conn as usize,
             event_id: eventID,
@@ -206,7 +230,7 @@ pub(crate) unsafe fn virConnectDomainEventRegisterAny(
             filter,
             func: CallbackIdentity(generic as usize),
         };
-        register(conn, &e, reg, lifecycle, opaque, freecb)
+        register(conn, &e, reg, callback, opaque, freecb)
     })();
     r.unwrap_or_else(|e| fail(e, -1))
 }
@@ -255,7 +279,7 @@ pub(crate) unsafe fn virConnectDomainEventRegister(
             filter: None,
             func: CallbackIdentity(f as usize),
         };
-        register(conn, &e, reg, Some(f), opaque, freecb)
+        register(conn, &e, reg, Callback::Lifecycle(f), opaque, freecb)
     });
     match r {
         // The legacy call answers 0, not the id it took.

@@ -218,7 +218,7 @@ impl CpuMap {
                 .collect(),
             decode_guest: child("decode")
                 .find_map(|d| d.attribute("guest"))
-                .map_or(true, |g| g == "on"),
+                .is_none_or(|g| g == "on"),
             bits,
         }
     }

@@ -126,17 +126,21 @@ fn probe(emulator: &str) -> Option<Probe> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .ok()?;
-    let answers = child.stdin.take().zip(child.stdout.take()).and_then(|(stdin, stdout)| {
-        let mut q = Qmp::new(stdin, stdout);
-        q.ask(json!({"execute": "qmp_capabilities"}))?;
-        let expanded = q.ask(json!({"execute": "query-cpu-model-expansion",
+    let answers = child
+        .stdin
+        .take()
+        .zip(child.stdout.take())
+        .and_then(|(stdin, stdout)| {
+            let mut q = Qmp::new(stdin, stdout);
+            q.ask(json!({"execute": "qmp_capabilities"}))?;
+            let expanded = q.ask(json!({"execute": "query-cpu-model-expansion",
             "arguments": {"type": "static", "model": {"name": "max"}}}))?;
-        let full = q.ask(json!({"execute": "query-cpu-model-expansion",
+            let full = q.ask(json!({"execute": "query-cpu-model-expansion",
             "arguments": {"type": "full", "model": expanded["model"].clone()}}))?;
-        let defs = q.ask(json!({"execute": "query-cpu-definitions"}))?;
-        let _ = q.ask(json!({"execute": "quit"}));
-        Some((full, defs))
-    });
+            let defs = q.ask(json!({"execute": "query-cpu-definitions"}))?;
+            let _ = q.ask(json!({"execute": "quit"}));
+            Some((full, defs))
+        });
     let _ = child.kill();
     let _ = child.wait();
     let (full, defs) = answers?;
@@ -228,7 +232,12 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["model EPYC", "vendor AMD", "feature require", "feature require"]
+            [
+                "model EPYC",
+                "vendor AMD",
+                "feature require",
+                "feature require"
+            ]
         );
     }
 }

@@ -18,6 +18,7 @@ mod families;
 mod harness;
 mod host;
 mod host_model;
+mod hotplug;
 pub mod layout;
 mod passthrough;
 pub mod qmp;

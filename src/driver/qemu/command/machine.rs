@@ -61,11 +61,17 @@ fn cpu(def: &DomainDef) -> String {
         .unwrap_or_else(|| "qemu64".into());
     for f in cpu.iter().flat_map(|c| c.children_named("feature")) {
         let on = !matches!(f.attr("policy"), Some("disable" | "forbid"));
-        if let Some(name) = f.attr("name").map(crate::driver::qemu::cpu_x86::qemu_feature_name) {
+        if let Some(name) = f
+            .attr("name")
+            .map(crate::driver::qemu::cpu_x86::qemu_feature_name)
+        {
             s.push_str(&format!(",{name}={}", if on { "on" } else { "off" }));
         }
     }
-    for t in extra(def, "clock").iter().flat_map(|c| c.children_named("timer")) {
+    for t in extra(def, "clock")
+        .iter()
+        .flat_map(|c| c.children_named("timer"))
+    {
         match (t.attr("name"), t.attr("present")) {
             (Some("kvmclock"), Some(present)) => {
                 let on = if present == "yes" { "on" } else { "off" };
