@@ -232,6 +232,30 @@ int main(int argc, char **argv)
     show_devices("config after destroy", d, VIR_DOMAIN_XML_INACTIVE);
     virDomainUndefine(d);
     virDomainFree(d);
+
+    /* With ACPI the PCI bus takes hot-plugged devices; without a guest OS nobody lets them go:
+     * the detach waits its 5 s and answers 0 with the device still there, no event. */
+    char acpi[2048];
+    snprintf(acpi, sizeof(acpi),
+             "<domain type='qemu'><name>hpa</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+             "<os><type arch='x86_64'>hvm</type></os><features><acpi/></features>"
+             "<devices><emulator>%s</emulator></devices></domain>",
+             qt_emulator());
+    virDomainPtr t = virDomainCreateXML(c, acpi, 0);
+    if (!t) {
+        show_error("acpi start");
+        return 1;
+    }
+    attach("acpi attach vdb", t, DISK_VDB, VIR_DOMAIN_AFFECT_LIVE);
+    attach("acpi attach nic", t, NIC_USER, VIR_DOMAIN_AFFECT_LIVE);
+    attach("acpi attach nic e1000", t, NIC_USER_E1000, VIR_DOMAIN_AFFECT_CURRENT);
+    attach("acpi attach config on transient", t, DISK_SDA, VIR_DOMAIN_AFFECT_CONFIG);
+    show_devices("acpi live after attach", t, 0);
+    detach("acpi detach vdb", t, DISK_VDB, VIR_DOMAIN_AFFECT_LIVE);
+    detach("acpi detach nic", t, NIC_USER, -1);
+    show_devices("acpi live after detach", t, 0);
+    virDomainDestroy(t);
+    virDomainFree(t);
     virConnectClose(c);
     free(uri);
     return 0;
