@@ -17,7 +17,6 @@ use crate::error::{
     VIR_FROM_DOMAIN, VIR_FROM_STORAGE,
 };
 use serde_json::{json, Value};
-use std::sync::atomic::AtomicUsize;
 
 /// How long a detach waits for qemu to say the device is gone (the reference's 5 s); after it,
 /// the detach succeeds with the device still there, as the reference's "in progress".
@@ -71,16 +70,20 @@ fn forget_deleted(uuid: [u8; 16], id: &str) {
     d.retain(|(u, i)| !(*u == uuid && i == id));
 }
 
-/// The next block node index of a running guest (`libvirt-N-format`): the reference numbers
-/// every disk source it ever opens, empty ones included, from 1.
-static NODE_INDEX: Mutex<Vec<(usize, AtomicUsize)>> = Mutex::new(Vec::new());
+/// The next block node index of each running guest (`libvirt-N-format`), by its qemu process
+/// (pid and start time): the reference numbers every disk source it ever opens, empty ones
+/// included, from 1. Only the latest guests are remembered; a forgotten one starts again past
+/// the highest index its live definition shows.
+static NODE_INDEX: Mutex<Vec<((i32, u64), usize)>> = Mutex::new(Vec::new());
+/// How many guests' counters are kept.
+const NODE_INDEX_KEPT: usize = 256;
 
-fn next_node(run: &Arc<Running>, live: &DomainDef) -> usize {
-    let key = Arc::as_ptr(run) as usize;
+fn next_node(run: &Running, live: &DomainDef) -> usize {
+    let key = (run.pid, run.start_time);
     let mut all = NODE_INDEX.lock().unwrap_or_else(|p| p.into_inner());
-    all.retain(|(k, c)| *k != key || c.load(Ordering::Relaxed) > 0);
-    if let Some((_, c)) = all.iter().find(|(k, _)| *k == key) {
-        return c.fetch_add(1, Ordering::Relaxed);
+    if let Some((_, next)) = all.iter_mut().find(|(k, _)| *k == key) {
+        *next += 1;
+        return *next - 1;
     }
     let disks = live.devices.iter().filter(|d| d.name == "disk").count();
     let highest = live
@@ -90,7 +93,10 @@ fn next_node(run: &Arc<Running>, live: &DomainDef) -> usize {
         .max()
         .unwrap_or(0);
     let next = disks.max(highest) + 1;
-    all.push((key, AtomicUsize::new(next + 1)));
+    all.push((key, next + 1));
+    if all.len() > NODE_INDEX_KEPT {
+        all.remove(0);
+    }
     next
 }
 
