@@ -512,7 +512,16 @@ TD15_ARRAY_INPUTS = {"virConnectBaselineCPU": "xmlCPUs"}
 # virDomainInterfaceAddresses sets `*ifaces = NULL` before any check.
 CLEARED_FIRST["virDomainInterfaceAddresses"] = "ifaces"
 
-DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES, **GUEST17_ENTRIES}
+# Device hot-plug on the qemu driver (issue 16): src/driver/qemu/hotplug.rs.
+HOTPLUG_ENTRIES = {
+    "virDomainAttachDevice": "DomainDriver::domain_attach_device",
+    "virDomainAttachDeviceFlags": "DomainDriver::domain_attach_device_flags",
+    "virDomainDetachDevice": "DomainDriver::domain_detach_device",
+    "virDomainDetachDeviceFlags": "DomainDriver::domain_detach_device_flags",
+    "virDomainUpdateDeviceFlags": "DomainDriver::domain_update_device_flags",
+}
+
+DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES, **GUEST17_ENTRIES, **HOTPLUG_ENTRIES}
 
 
 # The family accessor of a driver (src/driver/mod.rs's Driver) for each family trait.

@@ -59,6 +59,44 @@ pub fn kvm_max_vcpus() -> std::io::Result<i32> {
     Ok(KERNEL_DEFAULT)
 }
 
+/// The host's TSC as KVM reports it (the reference's virHostCPUGetTscInfo): its frequency in Hz
+/// (KVM_GET_TSC_KHZ of a scratch vCPU) and whether KVM can scale it for a guest
+/// (KVM_CAP_TSC_CONTROL). Only for a CPU with an invariant TSC (`nonstop_tsc`), as the reference.
+pub fn kvm_tsc_info() -> Option<(u64, bool)> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    /// _IO(KVMIO, 0x01), 0x03, 0x41, 0xa3.
+    const KVM_CREATE_VM: libc::c_ulong = 0xAE01;
+    const KVM_CHECK_EXTENSION: libc::c_ulong = 0xAE03;
+    const KVM_CREATE_VCPU: libc::c_ulong = 0xAE41;
+    const KVM_GET_TSC_KHZ: libc::c_ulong = 0xAEA3;
+    const KVM_CAP_TSC_CONTROL: libc::c_ulong = 60;
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    let invariant = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("flags"))
+        .is_some_and(|l| l.split_whitespace().any(|f| f == "nonstop_tsc"));
+    if !invariant {
+        return None;
+    }
+    let kvm = std::fs::File::open("/dev/kvm").ok()?;
+    let owned = |fd: libc::c_int| {
+        // SAFETY: a non-negative result of KVM_CREATE_VM/VCPU is a new descriptor nobody else owns.
+        (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
+    };
+    // SAFETY: KVM_CREATE_VM takes the machine type 0 and returns a new descriptor or -1.
+    let vm = owned(unsafe { libc::ioctl(kvm.as_raw_fd(), KVM_CREATE_VM, 0) })?;
+    // SAFETY: KVM_CREATE_VCPU takes the vCPU id 0 and returns a new descriptor or -1.
+    let vcpu = owned(unsafe { libc::ioctl(vm.as_raw_fd(), KVM_CREATE_VCPU, 0) })?;
+    // SAFETY: KVM_GET_TSC_KHZ takes no argument and returns the frequency or -1.
+    let khz = unsafe { libc::ioctl(vcpu.as_raw_fd(), KVM_GET_TSC_KHZ) };
+    if khz < 0 {
+        return None;
+    }
+    // SAFETY: KVM_CHECK_EXTENSION takes an integer argument and only reads it.
+    let scaling = unsafe { libc::ioctl(kvm.as_raw_fd(), KVM_CHECK_EXTENSION, KVM_CAP_TSC_CONTROL) };
+    Some((khz as u64 * 1000, scaling > 0))
+}
+
 /// The size of a memory page in bytes (the unit of /proc/PID/stat's resident set).
 pub fn page_size() -> u64 {
     // SAFETY: sysconf only reads a configuration value.

@@ -42,6 +42,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 # shellcheck source=tests/stragglers.sh
 . "$top/tests/stragglers.sh"
 . "$top/tests/flagsprobe.sh"
+. "$top/tests/qemu-hotplug.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
@@ -56,7 +57,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -446,6 +447,7 @@ for t in $want; do
         closefree) closefree ;;
         secrets) secrets ;;
         guests) guests ;;
+        hotplug) hotplug ;;
         libs) libs ;;
         control) control ;;
         flags) flags_probe ;;

@@ -4,8 +4,12 @@
  *
  * usage: xmlcorpus ROOT OUTDIR FILE...   (ROOT holds etc/qemu.conf already)
  * One line per document: `NAME: started` or `NAME: refused: code=C domain=D MESSAGE` (the message
- * on one line); the live XML goes to OUTDIR/NAME.live.xml. */
+ * on one line); the live XML goes to OUTDIR/NAME.live.xml. A started guest with a balloon also
+ * prints `balloon NAME: ANSWER`: its stats period as qemu holds it (qom-get of
+ * guest-stats-polling-interval through virDomainQemuMonitorCommand), set from
+ * <memballoon><stats period=N/>. */
 #include "qt.h"
+#include <libvirt/libvirt-qemu.h>
 
 /* The whole file, NUL-terminated, or NULL. */
 static char *slurp(const char *path)
@@ -60,6 +64,29 @@ static void save_live_xml(virDomainPtr d, const char *outdir, const char *name)
     free(xml);
 }
 
+/* What qemu holds as the balloon's stats period (the ids and timestamps of the reply taken out). */
+static void print_balloon_period(virDomainPtr d, const char *name)
+{
+    char *xml = virDomainGetXMLDesc(d, 0);
+    int has_balloon = xml && strstr(xml, "<alias name='balloon0'/>");
+    free(xml);
+    if (!has_balloon)
+        return;
+    char *reply = NULL;
+    const char *cmd = "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/balloon0\","
+                      "\"property\":\"guest-stats-polling-interval\"}}";
+    if (virDomainQemuMonitorCommand(d, cmd, &reply, 0) < 0) {
+        printf("balloon %s: failed: %s\n", name, qt_err_msg());
+        return;
+    }
+    const char *ret = strstr(reply, "\"return\"");
+    int period = -1;
+    if (ret && sscanf(ret, "\"return\": %d", &period) != 1 && sscanf(ret, "\"return\":%d", &period) != 1)
+        period = -1;
+    printf("balloon %s: period %d\n", name, period);
+    free(reply);
+}
+
 static void run_document(virConnectPtr c, const char *outdir, const char *path)
 {
     char *name = doc_name(path);
@@ -75,6 +102,7 @@ static void run_document(virConnectPtr c, const char *outdir, const char *path)
     } else {
         printf("%s: started\n", name);
         save_live_xml(d, outdir, name);
+        print_balloon_period(d, name);
         if (virDomainDestroy(d) < 0)
             printf("%s: destroy failed: %s\n", name, qt_err_msg());
         virDomainFree(d);

@@ -293,6 +293,12 @@ impl Bus {
         }
     }
 
+    /// A device of the domain was plugged in or pulled out (`event_id` DEVICE_ADDED or
+    /// DEVICE_REMOVED), named by its alias.
+    pub fn emit_device(&self, event_id: i32, domain: &DomainRef, alias: &str) {
+        self.emit_payload(event_id, domain, Payload::Text(alias.to_string()));
+    }
+
     /// The timer fired: deliver everything queued so far (events raised by the callbacks
     /// themselves wait for the next round, as the reference's).
     pub(crate) fn flush(&self) {

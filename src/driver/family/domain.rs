@@ -658,4 +658,26 @@ pub trait DomainDriver: Send + Sync {
     ) -> Result<DomainRef> {
         unsupported(VIR_FROM_DOMAIN, "virDomainCreateXMLWithFiles")
     }
+    /// virDomainAttachDevice: plug a device into the running guest (AFFECT_LIVE).
+    fn domain_attach_device(&self, _d: &DomainRef, _xml: String) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAttachDevice")
+    }
+    /// virDomainAttachDeviceFlags: add a device to the running guest, its persistent
+    /// definition, or both (VIR_DOMAIN_AFFECT_LIVE / CONFIG / CURRENT).
+    fn domain_attach_device_flags(&self, _d: &DomainRef, _xml: String, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAttachDeviceFlags")
+    }
+    /// virDomainDetachDevice: unplug a device from the running guest (AFFECT_LIVE).
+    fn domain_detach_device(&self, _d: &DomainRef, _xml: String) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainDetachDevice")
+    }
+    /// virDomainDetachDeviceFlags: remove a device from the running guest, its persistent
+    /// definition, or both.
+    fn domain_detach_device_flags(&self, _d: &DomainRef, _xml: String, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainDetachDeviceFlags")
+    }
+    /// virDomainUpdateDeviceFlags: change a device in place (a cdrom's media).
+    fn domain_update_device_flags(&self, _d: &DomainRef, _xml: String, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainUpdateDeviceFlags")
+    }
 }

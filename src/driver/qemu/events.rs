@@ -44,6 +44,10 @@ impl QemuDriver {
                     i.state = StateReason::Paused(DomainPausedReason::User);
                     Some(Lifecycle::Suspended(DomainEventSuspendedDetailType::Paused))
                 }
+                "DEVICE_DELETED" => {
+                    super::hotplug::device_deleted(uuid, &ev.data);
+                    None
+                }
                 "RESUME" => {
                     let detail = super::save::resumed_detail(i.state);
                     if detail == DomainEventResumedDetailType::Unpaused {

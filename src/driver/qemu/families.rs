@@ -639,6 +639,21 @@ impl DomainDriver for QemuDriver {
     fn domain_save_image_xml_desc(&self, file: String, flags: u32) -> Result<String> {
         self.save_image_xml_of(Path::new(&file), flags)
     }
+    fn domain_attach_device(&self, d: &DomainRef, xml: String) -> Result<()> {
+        self.attach_device(d, &xml, crate::api::DomainDeviceModifyFlags::LIVE.bits())
+    }
+    fn domain_attach_device_flags(&self, d: &DomainRef, xml: String, flags: u32) -> Result<()> {
+        self.attach_device(d, &xml, flags)
+    }
+    fn domain_detach_device(&self, d: &DomainRef, xml: String) -> Result<()> {
+        self.detach_device(d, &xml, crate::api::DomainDeviceModifyFlags::LIVE.bits())
+    }
+    fn domain_detach_device_flags(&self, d: &DomainRef, xml: String, flags: u32) -> Result<()> {
+        self.detach_device(d, &xml, flags)
+    }
+    fn domain_update_device_flags(&self, d: &DomainRef, xml: String, flags: u32) -> Result<()> {
+        self.update_device(d, &xml, flags)
+    }
     fn domain_qemu_agent_command(
         &self,
         d: &DomainRef,

@@ -1,7 +1,7 @@
 //! qemu's events beyond the lifecycle as libvirt's (issue 17): RESET as the reboot event,
 //! RTC_CHANGE, WATCHDOG, BLOCK_IO_ERROR (with and without its reason), BALLOON_CHANGE (which
 //! also moves the live memory figure), SUSPEND/SUSPEND_DISK/WAKEUP as the PM events with their
-//! lifecycle events, and DEVICE_DELETED as device removed, with the reference's ids and
+//! lifecycle events (DEVICE_DELETED is hotplug.rs's), with the reference's ids and
 //! arguments. events.rs hands every event here after its own (lifecycle) handling.
 
 use super::*;
@@ -126,17 +126,8 @@ impl QemuDriver {
                 self.bus
                     .emit(&r, Lifecycle::Started(DomainEventStartedDetailType::Wakeup));
             }
-            "DEVICE_DELETED" => {
-                // qemu names a device it made itself by its QOM path only: no alias to tell.
-                let alias = str_of("device");
-                if !alias.is_empty() && !alias.starts_with('/') {
-                    self.bus.emit_payload(
-                        id(DomainEventID::DeviceRemoved),
-                        &r,
-                        Payload::Text(alias.to_string()),
-                    );
-                }
-            }
+            // DEVICE_DELETED is hotplug.rs's: the detach that waits for it removes the device
+            // from the live definition and raises device removed, once.
             _ => {}
         }
         if matches!(

@@ -70,6 +70,7 @@ impl QemuDriver {
     ) -> Result<()> {
         let config = vm.lock().def.clone();
         command::check_supported(&config)?;
+        command::check_tsc(&config)?;
         // The reference gives the start its id before it looks for the daemons a guest needs: a
         // start refused for want of one still uses up an id.
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
@@ -77,6 +78,7 @@ impl QemuDriver {
         let l = &self.layout;
         let ctx = command::live::Context {
             channel_dir: l.channel_dir(id, &config.name),
+            host_cpu: command::host_cpu(&config)?,
         };
         let def = command::live::expand(&config, &ctx);
         let name = def.name.clone();

@@ -725,9 +725,7 @@ impl FromWire<Vec<wire::DomainInterface>> for GuestInterfaces {
                 })
                 .collect(),
         };
-        Ok(GuestInterfaces(
-            w.into_iter().map(iface).collect(),
-        ))
+        Ok(GuestInterfaces(w.into_iter().map(iface).collect()))
     }
 }
 

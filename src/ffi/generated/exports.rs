@@ -332,11 +332,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
     entry_log!("libvirt.domain", virDomainAttachDevice, 8720, "{}, xml={}", log_args::dom("dom", domain), log_args::str_or(xml, "(null)"));
-    entry_stub!(Domain(domain), virDomainAttachDevice, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
+    glue!(Domain(domain), virDomainAttachDevice, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(xml.is_null(), 20, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; answer(&cx, (), || this.driver().domain().domain_attach_device(&this.domain, a_xml)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAttachDeviceFlags(domain: virDomainPtr, xml: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainAttachDeviceFlags, 8782, "{}, xml={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(xml, "(null)"), flags);
-    entry_stub!(Domain(domain), virDomainAttachDeviceFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
+    glue!(Domain(domain), virDomainAttachDeviceFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(xml.is_null(), 20, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_attach_device_flags(&this.domain, a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAuthorizedSSHKeysGet(domain: virDomainPtr, user: *const c_char, keys: *mut *mut *mut c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainAuthorizedSSHKeysGet, 13759, "{}, user={}, keys={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(user, "(null)"), log_args::ptr(keys), flags);
@@ -492,7 +492,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
     entry_log!("libvirt.domain", virDomainDetachDevice, 8827, "{}, xml={}", log_args::dom("dom", domain), log_args::str_or(xml, "(null)"));
-    entry_stub!(Domain(domain), virDomainDetachDevice, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
+    glue!(Domain(domain), virDomainDetachDevice, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(xml.is_null(), 20, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; answer(&cx, (), || this.driver().domain().domain_detach_device(&this.domain, a_xml)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDeviceAlias(domain: virDomainPtr, alias: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainDetachDeviceAlias, 9035, "{}, alias={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(alias, "(null)"), flags);
@@ -500,7 +500,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDeviceFlags(domain: virDomainPtr, xml: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainDetachDeviceFlags, 8912, "{}, xml={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(xml, "(null)"), flags);
-    entry_stub!(Domain(domain), virDomainDetachDeviceFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
+    glue!(Domain(domain), virDomainDetachDeviceFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(xml.is_null(), 20, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_detach_device_flags(&this.domain, a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFDAssociate(domain: virDomainPtr, name: *const c_char, nfds: c_uint, fds: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainFDAssociate, 14020, "{}, name='{}', nfds={}, fds={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(name, "(null)"), nfds, log_args::ptr(fds), flags);
@@ -1145,7 +1145,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainUpdateDeviceFlags(domain: virDomainPtr, xml: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainUpdateDeviceFlags, 8978, "{}, xml={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(xml, "(null)"), flags);
-    entry_stub!(Domain(domain), virDomainUpdateDeviceFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(xml.is_null(), 20, "xml"))
+    glue!(Domain(domain), virDomainUpdateDeviceFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(xml.is_null(), 20, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_update_device_flags(&this.domain, a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virEventAddHandle(fd: c_int, events: c_int, cb: virEventHandleCallback, opaque: *mut c_void, ff: virFreeCallback) -> c_int {
     entry!(keep_error, Nothing, event_loop::virEventAddHandle(fd, events, cb, opaque, ff))

@@ -191,74 +191,94 @@ fn disks(def: &DomainDef, q35: bool, a: &mut Args) {
         .count();
     let mut node = with_source;
     for d in disks {
-        let cdrom = d.attr("device") == Some("cdrom");
-        let kind = if cdrom { "cdrom" } else { "hd" };
-        let drive = d.child_attr("source", "file").map(|file| {
-            let n = node;
+        let n = node;
+        if d.child_attr("source", "file").is_some() {
             node -= 1;
-            let storage = format!("libvirt-{n}-storage");
-            let format = format!("libvirt-{n}-format");
-            a.opt(
-                "-blockdev",
-                Obj::new()
-                    .s("driver", "file")
-                    .s("filename", file)
-                    .s("node-name", &storage)
-                    .b("auto-read-only", true)
-                    .s("discard", "unmap")
-                    .text(),
-            );
-            let ro = cdrom || d.child("readonly").is_some();
-            let fmt = d.child_attr("driver", "type").unwrap_or("raw");
-            let node = Obj::new()
-                .s("node-name", &format)
-                .b("read-only", ro)
-                .s("driver", fmt)
-                .s("file", &storage);
-            // Only formats with a backing chain take `backing` (null: none, not probed).
-            let node = if fmt == "qcow2" {
-                node.null("backing")
-            } else {
-                node
-            };
-            a.opt("-blockdev", node.text());
-            format
-        });
-        let target = d.child_attr("target", "dev").unwrap_or("");
-        let unit = target
-            .bytes()
-            .last()
-            .map_or(0, |b| u64::from(b.wrapping_sub(b'a')));
-        let id = alias(d).unwrap_or("");
-        let mut o = match d.child_attr("target", "bus").unwrap_or("ide") {
-            "virtio" => with_pci(Obj::device("virtio-blk-pci"), d, q35),
-            "ide" if cdrom => Obj::device("ide-cd")
-                .s("bus", &format!("ide.{}", unit / 2))
-                .n("unit", unit % 2),
-            "ide" => Obj::device("ide-hd")
-                .s("bus", &format!("ide.{}", unit / 2))
-                .n("unit", unit % 2),
-            "sata" => Obj::device(if cdrom { "ide-cd" } else { "ide-hd" })
-                .s("bus", &format!("ide.{unit}")),
-            _ => Obj::device(if cdrom { "scsi-cd" } else { "scsi-hd" })
-                .s("bus", "scsi0.0")
-                .n("channel", 0)
-                .n("scsi-id", 0)
-                .n("lun", unit)
-                .s("device_id", &format!("drive-{id}")),
-        };
-        if let Some(drive) = &drive {
-            o = o.s("drive", drive);
         }
-        o = o.s("id", id);
-        if let Some(b) = boot_index(def, kind, d) {
-            o = o.n("bootindex", b);
-        }
-        a.device(o);
+        let cdrom = d.attr("device") == Some("cdrom");
+        let boot = boot_index(def, if cdrom { "cdrom" } else { "hd" }, d);
+        disk(d, n, q35, boot, a);
     }
 }
 
-fn interface(n: &Element, i: usize, q35: bool, boot: Option<u64>, a: &mut Args) {
+/// The block nodes (`libvirt-N-storage` and `-format`, N the node index) of a disk with a
+/// source file.
+pub fn disk_nodes(d: &Element, n: usize, a: &mut Args) -> Option<String> {
+    let cdrom = d.attr("device") == Some("cdrom");
+    d.child_attr("source", "file").map(|file| {
+        let storage = format!("libvirt-{n}-storage");
+        let format = format!("libvirt-{n}-format");
+        a.opt(
+            "-blockdev",
+            Obj::new()
+                .s("driver", "file")
+                .s("filename", file)
+                .s("node-name", &storage)
+                .b("auto-read-only", true)
+                .s("discard", "unmap")
+                .text(),
+        );
+        let ro = cdrom || d.child("readonly").is_some();
+        let fmt = d.child_attr("driver", "type").unwrap_or("raw");
+        let node = Obj::new()
+            .s("node-name", &format)
+            .b("read-only", ro)
+            .s("driver", fmt)
+            .s("file", &storage);
+        // Only formats with a backing chain take `backing` (null: none, not probed).
+        let node = if fmt == "qcow2" {
+            node.null("backing")
+        } else {
+            node
+        };
+        a.opt("-blockdev", node.text());
+        format
+    })
+}
+
+/// A disk: its block nodes (index `n`) and its device.
+pub fn disk(d: &Element, n: usize, q35: bool, boot: Option<u64>, a: &mut Args) {
+    let cdrom = d.attr("device") == Some("cdrom");
+    let drive = disk_nodes(d, n, a);
+    let target = d.child_attr("target", "dev").unwrap_or("");
+    let unit = target
+        .bytes()
+        .last()
+        .map_or(0, |b| u64::from(b.wrapping_sub(b'a')));
+    let id = alias(d).unwrap_or("");
+    let mut o = match d.child_attr("target", "bus").unwrap_or("ide") {
+        "virtio" => with_pci(Obj::device("virtio-blk-pci"), d, q35),
+        "ide" if cdrom => Obj::device("ide-cd")
+            .s("bus", &format!("ide.{}", unit / 2))
+            .n("unit", unit % 2),
+        "ide" => Obj::device("ide-hd")
+            .s("bus", &format!("ide.{}", unit / 2))
+            .n("unit", unit % 2),
+        "sata" => {
+            Obj::device(if cdrom { "ide-cd" } else { "ide-hd" }).s("bus", &format!("ide.{unit}"))
+        }
+        "usb" => usb_port(Obj::device("usb-storage"), d),
+        _ => Obj::device(if cdrom { "scsi-cd" } else { "scsi-hd" })
+            .s("bus", "scsi0.0")
+            .n("channel", 0)
+            .n("scsi-id", 0)
+            .n("lun", unit)
+            .s("device_id", &format!("drive-{id}")),
+    };
+    if let Some(drive) = &drive {
+        o = o.s("drive", drive);
+    }
+    o = o.s("id", id);
+    if d.child_attr("target", "bus") == Some("usb") {
+        o = o.b("removable", false);
+    }
+    if let Some(b) = boot {
+        o = o.n("bootindex", b);
+    }
+    a.device(o);
+}
+
+pub fn interface(n: &Element, i: usize, q35: bool, boot: Option<u64>, a: &mut Args) {
     let netdev = format!("hostnet{i}");
     let nd = match n.attr("type") {
         Some("ethernet") => {

@@ -13,6 +13,8 @@ use std::path::PathBuf;
 pub struct Context {
     /// The directory of generated channel sockets (`<root>/lib/qemu/channel/target/domain-...`).
     pub channel_dir: PathBuf,
+    /// What `<cpu mode='host-model'>` stands for here (command::host_cpu), if the guest has it.
+    pub host_cpu: Option<crate::driver::qemu::cpu_x86::Decoded>,
 }
 
 /// libvirt's device order in a domain's XML (virDomainDefFormat), by element name.
@@ -74,6 +76,12 @@ pub fn expand(def: &DomainDef, ctx: &Context) -> DomainDef {
     interface_macs(&mut live);
     graphics_ports(&mut live);
     video_defaults(&mut live);
+    if let Some(host) = &ctx.host_cpu {
+        let cpu = live.extras.iter_mut().find(|e| e.name == "cpu");
+        if let Some(cpu) = cpu.filter(|c| c.attr("mode") == Some("host-model")) {
+            crate::driver::qemu::host_model::apply(cpu, host);
+        }
+    }
     top_level_defaults(&mut live);
     let order = |e: &Element| {
         DEVICE_ORDER

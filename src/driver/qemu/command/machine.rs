@@ -61,18 +61,30 @@ fn cpu(def: &DomainDef) -> String {
         .unwrap_or_else(|| "qemu64".into());
     for f in cpu.iter().flat_map(|c| c.children_named("feature")) {
         let on = !matches!(f.attr("policy"), Some("disable" | "forbid"));
-        if let Some(name) = f.attr("name") {
+        if let Some(name) = f
+            .attr("name")
+            .map(crate::driver::qemu::cpu_x86::qemu_feature_name)
+        {
             s.push_str(&format!(",{name}={}", if on { "on" } else { "off" }));
         }
     }
-    let timer_present = |name: &str| {
-        extra(def, "clock").is_some_and(|c| {
-            c.children_named("timer")
-                .any(|t| t.attr("name") == Some(name) && t.attr("present") == Some("yes"))
-        })
-    };
-    if timer_present("hypervclock") {
-        s.push_str(",hv-time=on");
+    for t in extra(def, "clock")
+        .iter()
+        .flat_map(|c| c.children_named("timer"))
+    {
+        match (t.attr("name"), t.attr("present")) {
+            (Some("kvmclock"), Some(present)) => {
+                let on = if present == "yes" { "on" } else { "off" };
+                s.push_str(&format!(",kvmclock={on}"));
+            }
+            (Some("hypervclock"), Some("yes")) => s.push_str(",hv-time=on"),
+            (Some("tsc"), _) => {
+                if let Some(hz) = t.attr("frequency").filter(|f| *f != "0") {
+                    s.push_str(&format!(",tsc-frequency={hz}"));
+                }
+            }
+            _ => {}
+        }
     }
     if let Some(hv) = feature(def, "hyperv") {
         for h in &hv.children {

@@ -1,8 +1,8 @@
 //! The qemu command line for a domain definition, in the reference's shape: started paused (-S),
 //! the monitor on an inherited listening socket (fd 3), no defaults, nothing the XML did not ask for.
 
-mod devices;
-mod json;
+pub mod devices;
+pub mod json;
 pub mod live;
 mod machine;
 mod pci;
@@ -28,6 +28,11 @@ pub fn check_supported(def: &DomainDef) -> Result<()> {
         ));
     }
     support::check(def)
+}
+
+/// Refuse a TSC frequency the host cannot give (checked before the start takes an id).
+pub fn check_tsc(def: &DomainDef) -> Result<()> {
+    support::check_tsc(def)
 }
 
 /// Refuse what is defined but cannot start here (after check_supported).
@@ -92,6 +97,19 @@ pub fn emulator(def: &DomainDef) -> String {
     def.emulator
         .clone()
         .unwrap_or_else(|| format!("qemu-system-{}", arch(def)))
+}
+
+/// The host model a `<cpu mode='host-model'>` stands for (probed of the emulator), if the
+/// definition has one.
+pub fn host_cpu(def: &DomainDef) -> Result<Option<super::cpu_x86::Decoded>> {
+    let host_model = def
+        .extras
+        .iter()
+        .any(|e| e.name == "cpu" && e.attr("mode") == Some("host-model"));
+    if !host_model {
+        return Ok(None);
+    }
+    super::host_model::host_model(&emulator_path(def)).map(Some)
 }
 
 /// Is KVM usable here? (`/dev/kvm` opens read-write.)
@@ -173,8 +191,7 @@ mod tests {
             refused("<features><acpi/><apic/><vmport state='off'/></features><clock offset='localtime'/>"),
             None
         );
-        let cpu = refused("<cpu mode='host-model'/>").unwrap();
-        assert!(cpu.contains("<cpu mode='host-model'>"), "{cpu}");
+        assert_eq!(refused("<cpu mode='host-model'/>"), None);
         let passthrough = refused("<cpu mode='host-passthrough'/>").unwrap();
         assert!(
             passthrough.contains("not supported by hypervisor"),

@@ -130,6 +130,8 @@ fn check_top(e: &Element, def: &DomainDef) -> Result<()> {
 fn check_cpu(e: &Element, def: &DomainDef) -> Result<()> {
     match e.attr("mode").unwrap_or("custom") {
         "custom" => {}
+        // Expanded at start from what qemu's `max` CPU offers under TCG (host_model.rs).
+        "host-model" if def.virt_type == "qemu" => {}
         "host-passthrough" | "maximum" if def.virt_type == "qemu" => {
             return Err(Error::with(
                 VIR_ERR_CONFIG_UNSUPPORTED,
@@ -272,6 +274,40 @@ pub fn check_startable(def: &DomainDef) -> Result<()> {
         return Err(daemon_missing("virtsecretd"));
     }
     Ok(())
+}
+
+/// A TSC frequency the guest asks for must be the host's (within 250 ppm) unless KVM can scale
+/// the TSC (the reference's qemuProcessStartValidateTSC, even under TCG); a host whose TSC KVM
+/// does not report accepts any.
+pub fn check_tsc(def: &DomainDef) -> Result<()> {
+    /// The tolerance around the host's frequency, in parts per million.
+    const TOLERANCE_PPM: u64 = 250;
+    let wanted = def
+        .extras
+        .iter()
+        .filter(|e| e.name == "clock")
+        .flat_map(|c| c.children_named("timer"))
+        .filter(|t| t.attr("name") == Some("tsc"))
+        .find_map(|t| t.attr("frequency")?.parse::<u64>().ok().filter(|f| *f > 0));
+    let Some(freq) = wanted else {
+        return Ok(());
+    };
+    let Some((host, scaling)) = crate::host::kvm_tsc_info() else {
+        return Ok(());
+    };
+    let tolerance = host * TOLERANCE_PPM / 1_000_000;
+    let (min, max) = (host - tolerance, host + tolerance);
+    if (min..=max).contains(&freq) || scaling {
+        return Ok(());
+    }
+    Err(Error::with(
+        VIR_ERR_CONFIG_UNSUPPORTED,
+        VIR_FROM_QEMU,
+        format!(
+            "Requested TSC frequency {freq} Hz is outside tolerance range ([{min}, {max}] Hz) \
+             around host frequency {host} Hz and TSC scaling is not supported by the host CPU"
+        ),
+    ))
 }
 
 /// The reference's error when it cannot reach one of libvirt's daemons (errno ENOENT in int1).
