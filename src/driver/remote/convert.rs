@@ -660,6 +660,38 @@ impl FromWire<Option<String>> for String {
     }
 }
 
+impl ToWire<u32> for AddressSource {
+    fn to_wire(self) -> u32 {
+        self.0
+    }
+}
+
+impl FromWire<Vec<wire::DomainInterface>> for GuestInterfaces {
+    fn from_wire(w: Vec<wire::DomainInterface>) -> Result<Self> {
+        let iface = |i: wire::DomainInterface| GuestInterface {
+            name: i.name,
+            hwaddr: i.hwaddr,
+            addrs: i
+                .addrs
+                .into_iter()
+                .map(|a| IpAddress {
+                    kind: a.r#type,
+                    addr: a.addr,
+                    prefix: a.prefix,
+                })
+                .collect(),
+        };
+        Ok(GuestInterfaces(w.into_iter().map(iface).collect()))
+    }
+}
+
+/// The CPU descriptions as remote_nonnull_strings (the public layer has refused NULL ones).
+impl ToWire<Vec<String>> for CpuXmls {
+    fn to_wire(self) -> Vec<String> {
+        self.0.into_iter().map(Option::unwrap_or_default).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -701,37 +733,5 @@ mod tests {
         assert!(Vec::<String>::from_wire(-1).is_err());
         let v: String = None::<String>.to_wire();
         assert_eq!(v, "");
-    }
-}
-
-impl ToWire<u32> for AddressSource {
-    fn to_wire(self) -> u32 {
-        self.0
-    }
-}
-
-impl FromWire<Vec<wire::DomainInterface>> for GuestInterfaces {
-    fn from_wire(w: Vec<wire::DomainInterface>) -> Result<Self> {
-        let iface = |i: wire::DomainInterface| GuestInterface {
-            name: i.name,
-            hwaddr: i.hwaddr,
-            addrs: i
-                .addrs
-                .into_iter()
-                .map(|a| IpAddress {
-                    kind: a.r#type,
-                    addr: a.addr,
-                    prefix: a.prefix,
-                })
-                .collect(),
-        };
-        Ok(GuestInterfaces(w.into_iter().map(iface).collect()))
-    }
-}
-
-/// The CPU descriptions as remote_nonnull_strings (the public layer has refused NULL ones).
-impl ToWire<Vec<String>> for CpuXmls {
-    fn to_wire(self) -> Vec<String> {
-        self.0.into_iter().map(Option::unwrap_or_default).collect()
     }
 }
