@@ -393,7 +393,11 @@ static int qt_walk_cb(const char *path, const struct stat *sb, int type, struct 
     int bad = 0;
     if (type == FTW_F || type == FTW_SL || type == FTW_NS) {
         size_t n = strlen(base);
-        if (strncmp(rel, "/run/", 5) == 0)
+        /* run/qemu/autostarted is the driver's once-per-root marker (the reference's
+         * virDriverShouldAutostart), not a guest's runtime file. */
+        if (strcmp(rel, "/run/qemu/autostarted") == 0)
+            bad = 0;
+        else if (strncmp(rel, "/run/", 5) == 0)
             bad = 1; /* pid files, status files, temporaries */
         else if (n > 5 && strcmp(base + n - 5, ".sock") == 0)
             bad = 1;
@@ -410,7 +414,8 @@ static int qt_walk_cb(const char *path, const struct stat *sb, int type, struct 
     return 0;
 }
 
-/* Runtime leftovers under the root: any file under run/, any socket, any domain-* directory.
+/* Runtime leftovers under the root: any file under run/ (but the autostart marker), any socket,
+ * any domain-* directory.
  * Returns a static string, empty when clean. */
 static const char *qt_leftovers(const char *root)
 {

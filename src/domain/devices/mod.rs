@@ -65,6 +65,49 @@ fn extras_between<'a>(def: &'a DomainDef, from: &str, to: &str) -> Vec<&'a Eleme
     v
 }
 
+/// libvirt's order of the device kinds inside `<devices>` (virDomainDefFormatInternal), by
+/// element name: the test driver's formatter and the qemu driver's live definition both sort by it.
+pub(crate) const DEVICE_ORDER: &[&str] = &[
+    "disk",
+    "controller",
+    "lease",
+    "filesystem",
+    "interface",
+    "smartcard",
+    "serial",
+    "parallel",
+    "console",
+    "channel",
+    "input",
+    "tpm",
+    "graphics",
+    "sound",
+    "audio",
+    "video",
+    "hostdev",
+    "redirdev",
+    "redirfilter",
+    "hub",
+    "watchdog",
+    "memballoon",
+    "rng",
+    "nvram",
+    "panic",
+    "shmem",
+    "memory",
+    "iommu",
+    "vsock",
+    "crypto",
+];
+
+/// A device kind's place in [`DEVICE_ORDER`]; unknown kinds go last (a stable sort keeps their order).
+pub fn device_rank(name: &str) -> usize {
+    DEVICE_ORDER
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(DEVICE_ORDER.len())
+}
+
 /// The whole definition, devices and all; `id` is the live id (None when inactive).
 pub fn format_full(def: &DomainDef, id: Option<i32>) -> String {
     let mut x = String::new();

@@ -2,7 +2,7 @@
 //! the scheduler's name, and the public layer's argument checks that the generated glue does not
 //! make (the reference's libvirt-domain.c).
 
-use crate::api::VcpuState;
+use crate::api::{DomainMetadataType, VcpuState};
 use crate::error::{Error, Result, VIR_FROM_DOMAIN};
 
 /// One typed parameter's value (virTypedParameter's union).
@@ -185,4 +185,69 @@ pub struct CpuStats {
     pub count: i32,
     pub nparams: u32,
     pub ncpus: u32,
+}
+
+/// The public layer's checks of virDomainGetMetadata's arguments.
+pub fn check_get_metadata_args(kind: i32, uri: &Option<String>, flags: u32) -> Result<()> {
+    const F: &str = "virDomainGetMetadata";
+    check_live_config_exclusive(F, flags)?;
+    match DomainMetadataType::try_from(kind) {
+        Ok(DomainMetadataType::Title | DomainMetadataType::Description) if uri.is_some() => Err(
+            public_invalid_arg(F, "uri", format!("uri in {F} must be NULL")),
+        ),
+        Ok(DomainMetadataType::Element) if uri.is_none() => Err(public_invalid_arg(
+            F,
+            "uri",
+            format!("uri in {F} must not be NULL"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The public layer's checks of virDomainSetMetadata's arguments.
+pub fn check_set_metadata_args(
+    kind: i32,
+    metadata: &Option<String>,
+    key: &Option<String>,
+    uri: &Option<String>,
+) -> Result<()> {
+    const F: &str = "virDomainSetMetadata";
+    let must_be_null = |arg: &str, v: &Option<String>| match v {
+        Some(_) => Err(public_invalid_arg(
+            F,
+            arg,
+            format!("{arg} in {F} must be NULL"),
+        )),
+        None => Ok(()),
+    };
+    let required = |arg: &str, v: &Option<String>| match v {
+        None => Err(public_invalid_arg(
+            F,
+            arg,
+            format!("{arg} in {F} must not be NULL"),
+        )),
+        Some(_) => Ok(()),
+    };
+    match DomainMetadataType::try_from(kind) {
+        Ok(DomainMetadataType::Title | DomainMetadataType::Description) => {
+            let is_title = kind == i32::from(DomainMetadataType::Title);
+            if is_title && metadata.as_deref().is_some_and(|m| m.contains('\n')) {
+                return Err(public_invalid_arg(
+                    F,
+                    "metadata",
+                    "metadata title can't contain newlines".into(),
+                ));
+            }
+            must_be_null("uri", uri)?;
+            must_be_null("key", key)
+        }
+        Ok(DomainMetadataType::Element) => {
+            required("uri", uri)?;
+            match metadata {
+                Some(_) => required("key", key),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
 }

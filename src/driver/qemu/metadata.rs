@@ -5,7 +5,7 @@
 use super::*;
 use crate::api::{DomainMetadataType, DomainModificationImpact};
 use crate::domain::devices::Element;
-use crate::driver::family::{check_live_config_exclusive, public_invalid_arg};
+use crate::driver::family::{check_get_metadata_args, check_set_metadata_args};
 use crate::error::VIR_ERR_NO_DOMAIN_METADATA;
 
 /// virDomainObjGetMetadata's and qemuDomainSetMetadata's flags.
@@ -26,69 +26,6 @@ fn not_present() -> Error {
         crate::error::VIR_FROM_DOMAIN,
         "Requested metadata element is not present",
     )
-}
-
-/// The public layer's checks of virDomainGetMetadata's arguments.
-fn check_get(kind: i32, uri: &Option<String>, flags: u32) -> Result<()> {
-    const F: &str = "virDomainGetMetadata";
-    check_live_config_exclusive(F, flags)?;
-    match DomainMetadataType::try_from(kind) {
-        Ok(DomainMetadataType::Title | DomainMetadataType::Description) if uri.is_some() => Err(
-            public_invalid_arg(F, "uri", format!("uri in {F} must be NULL")),
-        ),
-        Ok(DomainMetadataType::Element) if uri.is_none() => Err(public_invalid_arg(
-            F,
-            "uri",
-            format!("uri in {F} must not be NULL"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The public layer's checks of virDomainSetMetadata's arguments.
-fn check_set(
-    kind: i32,
-    metadata: &Option<String>,
-    key: &Option<String>,
-    uri: &Option<String>,
-) -> Result<()> {
-    const F: &str = "virDomainSetMetadata";
-    let null = |arg: &str, v: &Option<String>, want_null: bool| match (v.is_some(), want_null) {
-        (true, true) => Err(public_invalid_arg(
-            F,
-            arg,
-            format!("{arg} in {F} must be NULL"),
-        )),
-        (false, false) => Err(public_invalid_arg(
-            F,
-            arg,
-            format!("{arg} in {F} must not be NULL"),
-        )),
-        _ => Ok(()),
-    };
-    match DomainMetadataType::try_from(kind) {
-        Ok(t @ (DomainMetadataType::Title | DomainMetadataType::Description)) => {
-            if t == DomainMetadataType::Title
-                && metadata.as_deref().is_some_and(|m| m.contains('\n'))
-            {
-                return Err(public_invalid_arg(
-                    F,
-                    "metadata",
-                    "metadata title can't contain newlines".into(),
-                ));
-            }
-            null("uri", uri, true)?;
-            null("key", key, true)
-        }
-        Ok(DomainMetadataType::Element) => {
-            null("uri", uri, false)?;
-            match metadata {
-                Some(_) => null("key", key, false),
-                None => Ok(()),
-            }
-        }
-        _ => Ok(()),
-    }
 }
 
 /// The prefix an element's name carries (`app:foo` -> `app`).
@@ -289,7 +226,7 @@ impl QemuDriver {
         uri: Option<String>,
         flags: u32,
     ) -> Result<String> {
-        check_get(kind, &uri, flags)?;
+        check_get_metadata_args(kind, &uri, flags)?;
         crate::api::check_flags(
             "virDomainObjGetMetadata",
             flags,
@@ -317,7 +254,7 @@ impl QemuDriver {
         uri: Option<String>,
         flags: u32,
     ) -> Result<()> {
-        check_set(kind, &metadata, &key, &uri)?;
+        check_set_metadata_args(kind, &metadata, &key, &uri)?;
         check_flags(flags, METADATA_FLAGS, "qemuDomainSetMetadata")?;
         let kind_t = DomainMetadataType::try_from(kind).map_err(|_| unknown_type(kind))?;
         // The element is parsed before anything changes.

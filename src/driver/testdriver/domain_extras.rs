@@ -10,8 +10,9 @@ use crate::api::{
 use crate::domain::xml::Shown;
 use crate::domain::{DomainDef, DomainRef};
 use crate::driver::family::{
-    check_live_config_exclusive, check_positive, check_vcpu_pin_info_args, public_invalid_arg,
-    CpuMaps, SchedulerType, TypedParams, TypedValue, VcpuInfo, Vcpus,
+    check_get_metadata_args, check_live_config_exclusive, check_positive, check_set_metadata_args,
+    check_vcpu_pin_info_args, public_invalid_arg, CpuMaps, SchedulerType, TypedParams, TypedValue,
+    VcpuInfo, Vcpus,
 };
 use crate::error::{
     Error, Result, VIR_ERR_ARGUMENT_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_ERR_NO_DOMAIN_METADATA,
@@ -317,71 +318,6 @@ fn type_name(v: &TypedValue) -> &'static str {
     }
 }
 
-/// The public layer's checks of virDomainGetMetadata's arguments.
-fn check_get_metadata(kind: i32, uri: &Option<String>, flags: u32) -> Result<()> {
-    const F: &str = "virDomainGetMetadata";
-    check_live_config_exclusive(F, flags)?;
-    match DomainMetadataType::try_from(kind) {
-        Ok(DomainMetadataType::Title | DomainMetadataType::Description) if uri.is_some() => Err(
-            public_invalid_arg(F, "uri", format!("uri in {F} must be NULL")),
-        ),
-        Ok(DomainMetadataType::Element) if uri.is_none() => Err(public_invalid_arg(
-            F,
-            "uri",
-            format!("uri in {F} must not be NULL"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The public layer's checks of virDomainSetMetadata's arguments.
-fn check_set_metadata(
-    kind: i32,
-    metadata: &Option<String>,
-    key: &Option<String>,
-    uri: &Option<String>,
-) -> Result<()> {
-    const F: &str = "virDomainSetMetadata";
-    let must_be_null = |arg: &str, v: &Option<String>| match v {
-        Some(_) => Err(public_invalid_arg(
-            F,
-            arg,
-            format!("{arg} in {F} must be NULL"),
-        )),
-        None => Ok(()),
-    };
-    let required = |arg: &str, v: &Option<String>| match v {
-        None => Err(public_invalid_arg(
-            F,
-            arg,
-            format!("{arg} in {F} must not be NULL"),
-        )),
-        Some(_) => Ok(()),
-    };
-    match DomainMetadataType::try_from(kind) {
-        Ok(DomainMetadataType::Title | DomainMetadataType::Description) => {
-            let is_title = kind == i32::from(DomainMetadataType::Title);
-            if is_title && metadata.as_deref().is_some_and(|m| m.contains('\n')) {
-                return Err(public_invalid_arg(
-                    F,
-                    "metadata",
-                    "metadata title can't contain newlines".into(),
-                ));
-            }
-            must_be_null("uri", uri)?;
-            must_be_null("key", key)
-        }
-        Ok(DomainMetadataType::Element) => {
-            required("uri", uri)?;
-            match metadata {
-                Some(_) => required("key", key),
-                None => Ok(()),
-            }
-        }
-        _ => Ok(()),
-    }
-}
-
 fn unknown_metadata_type(kind: i32) -> Error {
     Error::with(
         VIR_ERR_INVALID_ARG,
@@ -582,7 +518,7 @@ impl TestDriver {
         uri: Option<String>,
         flags: u32,
     ) -> Result<String> {
-        check_get_metadata(kind, &uri, flags)?;
+        check_get_metadata_args(kind, &uri, flags)?;
         check_flags(flags, METADATA_FLAGS, "testDomainGetMetadata")?;
         self.with_dom(d, |dom| {
             let live = one_def(dom, flags)?;
@@ -610,7 +546,7 @@ impl TestDriver {
         uri: Option<String>,
         flags: u32,
     ) -> Result<()> {
-        check_set_metadata(kind, &metadata, &key, &uri)?;
+        check_set_metadata_args(kind, &metadata, &key, &uri)?;
         check_flags(flags, METADATA_FLAGS, "testDomainSetMetadata")?;
         let kind = DomainMetadataType::try_from(kind).map_err(|_| unknown_metadata_type(kind))?;
         // An element is parsed once, before anything changes.

@@ -5,43 +5,8 @@
 //! order of devices and of their attributes and children, and PCI addresses written in full.
 
 use super::domain_extras::DefExtras;
-use crate::domain::devices::Element;
+use crate::domain::devices::{device_rank, Element};
 use crate::domain::{uuid, DomainDef};
-
-/// libvirt's order of the device kinds inside `<devices>` (virDomainDefFormatInternal);
-/// unknown kinds go last, in their order.
-const DEVICE_ORDER: &[&str] = &[
-    "disk",
-    "controller",
-    "lease",
-    "filesystem",
-    "interface",
-    "smartcard",
-    "serial",
-    "parallel",
-    "console",
-    "channel",
-    "input",
-    "tpm",
-    "graphics",
-    "sound",
-    "audio",
-    "video",
-    "hostdev",
-    "redirdev",
-    "redirfilter",
-    "hub",
-    "watchdog",
-    "memballoon",
-    "rng",
-    "nvram",
-    "panic",
-    "shmem",
-    "memory",
-    "iommu",
-    "vsock",
-    "crypto",
-];
 
 const DISK_CHILDREN: &[&str] = &[
     "driver",
@@ -229,7 +194,7 @@ pub(super) fn devices(def: &DomainDef) -> String {
     for (i, d) in devs.iter_mut().filter(|d| d.name == "video").enumerate() {
         complete_video(d, i == 0);
     }
-    devs.sort_by_key(|d| rank(DEVICE_ORDER, &d.name));
+    devs.sort_by_key(|d| device_rank(&d.name));
     let mut out = String::new();
     for d in &devs {
         d.write(&mut out, 4);

@@ -17,39 +17,6 @@ pub struct Context {
     pub host_cpu: Option<crate::driver::qemu::cpu_x86::Decoded>,
 }
 
-/// libvirt's device order in a domain's XML (virDomainDefFormat), by element name.
-const DEVICE_ORDER: &[&str] = &[
-    "disk",
-    "controller",
-    "lease",
-    "filesystem",
-    "interface",
-    "smartcard",
-    "serial",
-    "parallel",
-    "console",
-    "channel",
-    "input",
-    "tpm",
-    "graphics",
-    "sound",
-    "audio",
-    "video",
-    "hostdev",
-    "redirdev",
-    "redirfilter",
-    "hub",
-    "watchdog",
-    "memballoon",
-    "rng",
-    "nvram",
-    "panic",
-    "shmem",
-    "memory",
-    "iommu",
-    "vsock",
-];
-
 pub fn is_q35(def: &DomainDef) -> bool {
     def.machine
         .as_deref()
@@ -83,14 +50,9 @@ pub fn expand(def: &DomainDef, ctx: &Context) -> DomainDef {
         }
     }
     top_level_defaults(&mut live);
-    let order = |e: &Element| {
-        DEVICE_ORDER
-            .iter()
-            .position(|n| *n == e.name)
-            .unwrap_or(DEVICE_ORDER.len())
-    };
     // Stable: controllers stay in document order, the implicit ones after them.
-    live.devices.sort_by_key(order);
+    live.devices
+        .sort_by_key(|e| crate::domain::devices::device_rank(&e.name));
     assign_aliases(&mut live);
     chardev_defaults(&mut live, ctx);
     pci::assign(&mut live, q35);
