@@ -84,8 +84,12 @@ def value(name, ctype, flags):
         return "URI" if name == "name" else "X"
     if ctype == "virDomainPtr **":
         return "&list"
+    if ctype == "int *" and name == "files":
+        return "NULL"  # virDomainCreate*WithFiles' descriptors: none (nfiles 0)
     if ctype == "int *":
         return f"&out_{name}"
+    if ctype == "unsigned int":
+        return "0"  # a count (virDomainCreateWithFiles' nfiles): none
     raise SystemExit(f"flagsprobe: no valid value for {name} ({ctype})")
 
 
