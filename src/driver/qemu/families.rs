@@ -245,17 +245,7 @@ impl DomainDriver for QemuDriver {
         };
         let _job = vm.job.begin(self.cfg.job_timeout)?;
         if let Err(e) = self.start(&vm, flags, caller) {
-            let mut i = vm.lock();
-            if i.run.is_none() {
-                if let Some(persistent_def) = i.next_def.take() {
-                    i.def = persistent_def;
-                }
-            }
-            let persistent = i.persistent;
-            drop(i);
-            if !persistent {
-                self.remove(&vm);
-            }
+            self.undo_failed_start(&vm);
             return Err(e);
         }
         Ok(vm.domain_ref())

@@ -386,17 +386,7 @@ impl QemuDriver {
         };
         let _job = vm.job.begin(self.cfg.job_timeout)?;
         if let Err(e) = self.start_with(&vm, DomainCreateFlags::empty(), caller, Some(&incoming)) {
-            let mut i = vm.lock();
-            if i.run.is_none() {
-                if let Some(persistent_def) = i.next_def.take() {
-                    i.def = persistent_def;
-                }
-            }
-            let persistent = i.persistent;
-            drop(i);
-            if !persistent {
-                self.remove(&vm);
-            }
+            self.undo_failed_start(&vm);
             return Err(e);
         }
         Ok(())

@@ -342,3 +342,21 @@ fn pty_paths(answer: &serde_json::Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+impl QemuDriver {
+    /// A start that failed (create with XML, restore): the persistent definition set aside for
+    /// it takes over again, and a transient guest is forgotten.
+    pub(super) fn undo_failed_start(&self, vm: &Arc<Vm>) {
+        let mut i = vm.lock();
+        if i.run.is_none() {
+            if let Some(persistent_def) = i.next_def.take() {
+                i.def = persistent_def;
+            }
+        }
+        let persistent = i.persistent;
+        drop(i);
+        if !persistent {
+            self.remove(vm);
+        }
+    }
+}
