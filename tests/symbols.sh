@@ -37,5 +37,14 @@ for l in qemu lxc; do
     [ "$(readelf -d "$ours" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')" = "libvirt-$l.so.0" ] ||
         { echo "symbols: libvirt-$l.so.0 has the wrong SONAME"; fail=1; }
 done
+# The hot-path layout (link/hot-text.ld) is what a profile of the built library gives: a list gone
+# stale (functions renamed, split or merged) silently spreads the hot code again.
+if command -v valgrind >/dev/null; then
+    python3 "$top/link/hot_text.py" --check "$top/build/lib" || fail=1
+elif [ "${CI:-}" = true ]; then
+    echo "symbols: valgrind is missing (CI installs it)"; fail=1
+else
+    echo "symbols: SKIP link/hot-text.ld check: valgrind is not installed"
+fi
 if [ $fail = 0 ]; then echo "symbols: $(wc -l < "$want") symbols, SONAME libvirt.so.0, $nodes nodes: ok"; fi
 exit $fail

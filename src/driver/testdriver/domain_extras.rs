@@ -2,6 +2,7 @@
 //! memory, scheduler), as the reference's test driver answers them (src/test/test_driver.c), and
 //! the per-domain state they keep beside the definition.
 
+use super::sparse::{shared_default, Sparse};
 use super::{check_flags, Dom, TestDriver};
 use crate::api::{
     DomainMemoryModFlags, DomainMetadataType, DomainModificationImpact, DomainVcpuFlags, NoFlags,
@@ -19,22 +20,29 @@ use crate::error::{
     VIR_FROM_DOMAIN, VIR_FROM_TEST,
 };
 
-/// What a definition holds that our DomainDef does not: title, description, metadata elements,
-/// vcpu counts and pinning.
+/// What a definition holds that our DomainDef does not: vcpu counts, and the details and tunables
+/// most definitions never set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DefExtras {
+    max_vcpus: u32,
+    vcpus: u32,
+    details: Sparse<DefDetails>,
+    /// The typed-parameter tunables (domain_params.rs).
+    pub(super) tune: Sparse<super::domain_params::Tunables>,
+}
+
+/// Title, description, metadata elements and pinning.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct DefDetails {
     title: Option<String>,
     description: Option<String>,
     /// (namespace URI, prefix, the element as text), in the order they were set.
     elements: Vec<(String, String, String)>,
-    max_vcpus: u32,
-    vcpus: u32,
     /// Each vcpu's pinning (a CPU bitmap), when set.
     vcpu_pins: Vec<Option<Vec<u8>>>,
     emulator_pin: Option<Vec<u8>>,
-    /// The typed-parameter tunables (domain_params.rs).
-    pub(super) tune: super::domain_params::Tunables,
 }
+shared_default!(DefDetails);
 
 impl DefExtras {
     pub(super) fn of(def: &DomainDef) -> DefExtras {
@@ -45,13 +53,17 @@ impl DefExtras {
                 .map(|e| e.text.clone())
                 .filter(|t| !t.is_empty())
         };
-        DefExtras {
-            title: text("title"),
-            description: text("description"),
+        let (title, description) = (text("title"), text("description"));
+        let mut x = DefExtras {
             max_vcpus: def.vcpus,
             vcpus: def.vcpus,
             ..Default::default()
+        };
+        if title.is_some() || description.is_some() {
+            x.details.title = title;
+            x.details.description = description;
         }
+        x
     }
 }
 
@@ -395,19 +407,21 @@ impl DefExtras {
             super::domain_params::format_bitmap(&bits)
         };
         let mut cputune: Vec<String> = self
+            .details
             .vcpu_pins
             .iter()
             .enumerate()
             .filter_map(|(i, pin)| pin.as_ref().map(|m| (i, m)))
             .map(|(i, m)| format!("    <vcpupin vcpu='{i}' cpuset='{}'/>\n", cpuset(m)))
             .collect();
-        if let Some(m) = &self.emulator_pin {
+        if let Some(m) = &self.details.emulator_pin {
             cputune.push(format!("    <emulatorpin cpuset='{}'/>\n", cpuset(m)));
         }
         Shown {
-            title: self.title.clone(),
-            description: self.description.clone(),
+            title: self.details.title.clone(),
+            description: self.details.description.clone(),
             metadata: self
+                .details
                 .elements
                 .iter()
                 .map(|(uri, prefix, text)| metadata_element(uri, prefix, text))
@@ -524,9 +538,10 @@ impl TestDriver {
             let live = one_def(dom, flags)?;
             let x = dom.extras_ref(live);
             let found = match DomainMetadataType::try_from(kind) {
-                Ok(DomainMetadataType::Title) => x.title.clone(),
-                Ok(DomainMetadataType::Description) => x.description.clone(),
+                Ok(DomainMetadataType::Title) => x.details.title.clone(),
+                Ok(DomainMetadataType::Description) => x.details.description.clone(),
                 Ok(DomainMetadataType::Element) => x
+                    .details
                     .elements
                     .iter()
                     .find(|(u, _, _)| Some(u) == uri.as_ref())
@@ -561,21 +576,23 @@ impl TestDriver {
                 let x = dom.extras_of(which);
                 let text = metadata.clone().filter(|m| !m.is_empty());
                 match kind {
-                    DomainMetadataType::Title => x.title = text,
-                    DomainMetadataType::Description => x.description = text,
+                    DomainMetadataType::Title => x.details.title = text,
+                    DomainMetadataType::Description => x.details.description = text,
                     _ => {
                         let uri = uri.clone().unwrap_or_default();
-                        let at = x.elements.iter().position(|(u, _, _)| *u == uri);
+                        let at = x.details.elements.iter().position(|(u, _, _)| *u == uri);
                         match (&element, at) {
                             (Some(e), Some(i)) => {
-                                x.elements[i] = (uri, key.clone().unwrap_or_default(), e.clone())
+                                x.details.elements[i] =
+                                    (uri, key.clone().unwrap_or_default(), e.clone())
                             }
-                            (Some(e), None) => {
-                                x.elements
-                                    .push((uri, key.clone().unwrap_or_default(), e.clone()))
-                            }
+                            (Some(e), None) => x.details.elements.push((
+                                uri,
+                                key.clone().unwrap_or_default(),
+                                e.clone(),
+                            )),
                             (None, Some(i)) => {
-                                x.elements.remove(i);
+                                x.details.elements.remove(i);
                             }
                             (None, None) => {}
                         }
@@ -640,7 +657,7 @@ impl TestDriver {
                 if maximum {
                     x.max_vcpus = n;
                     x.vcpus = x.vcpus.min(n);
-                    x.vcpu_pins.truncate(n as usize);
+                    x.details.vcpu_pins.truncate(n as usize);
                 } else {
                     x.vcpus = n;
                 }
@@ -670,7 +687,13 @@ impl TestDriver {
                 maplen,
             };
             for i in 0..n as usize {
-                let map = x.vcpu_pins.get(i).cloned().flatten().unwrap_or(all.clone());
+                let map = x
+                    .details
+                    .vcpu_pins
+                    .get(i)
+                    .cloned()
+                    .flatten()
+                    .unwrap_or(all.clone());
                 out.info.push(VcpuInfo {
                     number: i as u32,
                     state: VcpuState::Running,
@@ -703,10 +726,10 @@ impl TestDriver {
                     "requested vcpu '{vcpu}' is not present in the domain"
                 )));
             }
-            if x.vcpu_pins.len() <= vcpu as usize {
-                x.vcpu_pins.resize(vcpu as usize + 1, None);
+            if x.details.vcpu_pins.len() <= vcpu as usize {
+                x.details.vcpu_pins.resize(vcpu as usize + 1, None);
             }
-            x.vcpu_pins[vcpu as usize] = Some(map);
+            x.details.vcpu_pins[vcpu as usize] = Some(map);
             Ok(())
         })
     }
@@ -727,7 +750,7 @@ impl TestDriver {
             Ok(CpuMaps(
                 (0..n)
                     .map(|i| {
-                        let pin = x.vcpu_pins.get(i).cloned().flatten();
+                        let pin = x.details.vcpu_pins.get(i).cloned().flatten();
                         map_bytes(&pin.unwrap_or(all.clone()), maplen)
                     })
                     .collect(),
@@ -742,7 +765,7 @@ impl TestDriver {
             if map.iter().all(|&b| b == 0) {
                 return Err(test_invalid_arg("Empty cpu list for pinning".into()));
             }
-            dom.extras_of(live).emulator_pin = Some(map);
+            dom.extras_of(live).details.emulator_pin = Some(map);
             Ok(())
         })
     }
@@ -760,7 +783,7 @@ impl TestDriver {
         let all = all_cpus(host_cpus(self));
         self.with_dom(d, |dom| {
             let live = one_def(dom, flags)?;
-            let pin = dom.extras_ref(live).emulator_pin.clone();
+            let pin = dom.extras_ref(live).details.emulator_pin.clone();
             Ok(CpuMaps(vec![map_bytes(&pin.unwrap_or(all), maplen)]))
         })
     }

@@ -139,6 +139,8 @@ pub struct Tunables {
     perf_set: [bool; 22],
 }
 
+super::sparse::shared_default!(Tunables);
+
 impl Default for Tunables {
     fn default() -> Tunables {
         Tunables {

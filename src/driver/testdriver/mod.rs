@@ -22,6 +22,7 @@ mod network;
 mod node_device;
 mod node_file;
 mod snapshot;
+mod sparse;
 mod storage;
 mod stream;
 mod xml_nodes;
@@ -115,7 +116,8 @@ struct Dom {
     /// What the definition holds beyond DomainDef (domain_extras.rs).
     extras: domain_extras::Extras,
     /// Its snapshots and checkpoints (moments.rs).
-    moments: moments::Moments,
+    /// Sparse: most domains never have one.
+    moments: sparse::Sparse<moments::Moments>,
 }
 
 impl Dom {

@@ -373,6 +373,7 @@ pub(super) struct Moments {
     pub snapshots: MomentTree<super::snapshot::SnapshotDef>,
     pub checkpoints: MomentTree<super::checkpoint::CheckpointDef>,
 }
+super::sparse::shared_default!(Moments);
 
 /// XML text escaped as libvirt's virBufferEscapeString does.
 pub(super) fn escape(s: &str) -> String {
