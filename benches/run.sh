@@ -118,10 +118,10 @@ stop_bench() {
 DAEMON_PID=
 stop_daemon() {
     [[ -n $DAEMON_PID ]] || return 0
-    kill "$DAEMON_PID" 2>/dev/null
+    kill "$DAEMON_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$DAEMON_PID" 2>/dev/null
-    wait "$DAEMON_PID" 2>/dev/null
+    kill -KILL "$DAEMON_PID" 2>/dev/null || true
+    wait "$DAEMON_PID" 2>/dev/null || true
     DAEMON_PID=
     return 0
 }
