@@ -16,6 +16,10 @@
  *   bench parallel URI ROOT N            scenario 5: N guests destroyed from N threads at once
  *   bench testdrv CYCLES LOOKUPS         scenario 6: test driver cycles, lookups, list-all
  *   bench mem NDOMS                      scenario 7: peak RSS holding NDOMS test-driver domains
+ *   bench remote URI CALLS EVENTS        scenario 9: a daemon serving the test driver (URI):
+ *                                        lookup + GetInfo + free from one thread and from 8
+ *                                        threads on one connection, and EVENTS lifecycle events
+ *                                        from the daemon to a callback (latency, throughput)
  *   bench qemu-raw DIR ITERS             qemu itself: start-to-running and exit after SIGTERM
  *   bench qemu-raw-par DIR N             qemu itself: N running qemus SIGTERMed at once, until the last exit
  */
@@ -1029,6 +1033,138 @@ static int mode_watch(const char *uri, const char *root, int n)
     return 0;
 }
 
+/* ---------------------------------------------------------------- scenario 9: remote */
+#define REMOTE_THREADS 8
+
+static void remote_call(virConnectPtr c)
+{
+    virDomainInfo info;
+    virDomainPtr d = virDomainLookupByName(c, "test");
+    if (!d)
+        die("remote lookup: %s", last_error());
+    if (virDomainGetInfo(d, &info) < 0)
+        die("remote getinfo: %s", last_error());
+    virDomainFree(d);
+}
+
+struct remote_worker {
+    virConnectPtr conn;
+    int calls;
+};
+
+static void *remote_worker(void *arg)
+{
+    struct remote_worker *w = arg;
+    for (int i = 0; i < w->calls; i++)
+        remote_call(w->conn);
+    return NULL;
+}
+
+/* Lifecycle events seen by the callback (on the event loop's thread), with when the last came. */
+static pthread_mutex_t ev_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ev_cond = PTHREAD_COND_INITIALIZER;
+static long ev_seen;
+static double ev_last_ms;
+
+static int remote_event(virConnectPtr c, virDomainPtr d, int event, int detail, void *opaque)
+{
+    (void)c, (void)d, (void)event, (void)detail, (void)opaque;
+    double t = now_ms();
+    pthread_mutex_lock(&ev_mu);
+    ev_seen++;
+    ev_last_ms = t;
+    pthread_cond_broadcast(&ev_cond);
+    pthread_mutex_unlock(&ev_mu);
+    return 0;
+}
+
+/* Wait (10 s at most) until `want` events were seen; when the last came. */
+static double wait_events(long want)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    pthread_mutex_lock(&ev_mu);
+    while (ev_seen < want)
+        if (pthread_cond_timedwait(&ev_cond, &ev_mu, &until) != 0)
+            break;
+    long seen = ev_seen;
+    double t = ev_last_ms;
+    pthread_mutex_unlock(&ev_mu);
+    if (seen < want)
+        die("remote events: %ld of %ld arrived within 10 s", seen, want);
+    return t;
+}
+
+/* Suspend or resume (in turn) the test domain from the other connection: one lifecycle event. */
+static int toggles;
+static void remote_toggle(virDomainPtr d)
+{
+    if ((toggles++ % 2 ? virDomainResume(d) : virDomainSuspend(d)) < 0)
+        die("remote suspend/resume: %s", last_error());
+}
+
+static int mode_remote(const char *uri, int calls, int events)
+{
+    if (virEventRegisterDefaultImpl() < 0)
+        die("event loop: %s", last_error());
+    pthread_t loop;
+    pthread_create(&loop, NULL, event_loop, NULL);
+    virConnectPtr c = virConnectOpen(uri);
+    if (!c)
+        die("open %s: %s", uri, last_error());
+    for (int i = 0; i < 200; i++)
+        remote_call(c);
+
+    double t0 = now_ms();
+    for (int i = 0; i < calls; i++)
+        remote_call(c);
+    result("remote_call_us", (now_ms() - t0) * 1000.0 / calls);
+
+    pthread_t th[REMOTE_THREADS];
+    struct remote_worker w = { c, calls / REMOTE_THREADS };
+    t0 = now_ms();
+    for (int i = 0; i < REMOTE_THREADS; i++)
+        pthread_create(&th[i], NULL, remote_worker, &w);
+    for (int i = 0; i < REMOTE_THREADS; i++)
+        pthread_join(th[i], NULL);
+    result("remote_8threads_calls_per_s", w.calls * REMOTE_THREADS / ((now_ms() - t0) / 1000.0));
+
+    /* Events: another connection to the same daemon suspends and resumes the domain. */
+    virConnectPtr trigger = virConnectOpen(uri);
+    if (!trigger)
+        die("open %s: %s", uri, last_error());
+    virDomainPtr d = virDomainLookupByName(trigger, "test");
+    if (!d)
+        die("remote lookup: %s", last_error());
+    int id = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK(remote_event), NULL, NULL);
+    if (id < 0)
+        die("remote event register: %s", last_error());
+    double *lat = malloc(sizeof(double) * events);
+    for (int i = 0; i < events; i++) {
+        double a = now_ms();
+        remote_toggle(d);
+        lat[i] = wait_events(i + 1) - a;
+    }
+    result("remote_event_latency_us", median(lat, events) * 1000.0);
+    free(lat);
+    /* Throughput: a burst of events, from the first call until the callback saw the last. */
+    long before = ev_seen;
+    t0 = now_ms();
+    for (int i = 0; i < events; i++)
+        remote_toggle(d);
+    double last = wait_events(before + events);
+    result("remote_events_per_s", events / ((last - t0) / 1000.0));
+    if (toggles % 2)
+        remote_toggle(d);
+    virConnectDomainEventDeregisterAny(c, id);
+    virDomainFree(d);
+    virConnectClose(trigger);
+    virConnectClose(c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1053,6 +1189,8 @@ int main(int argc, char **argv)
         return mode_parallel(argv[2], argv[3], atoi(argv[4]));
     if (strcmp(mode, "testdrv") == 0 && argc == 4)
         return mode_testdrv(atoi(argv[2]), atoi(argv[3]));
+    if (strcmp(mode, "remote") == 0 && argc == 5)
+        return mode_remote(argv[2], atoi(argv[3]), atoi(argv[4]));
     if (strcmp(mode, "mem") == 0 && argc == 3)
         return mode_mem(atoi(argv[2]));
     if (strcmp(mode, "qemu-raw") == 0 && argc == 4)

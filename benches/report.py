@@ -467,6 +467,25 @@ def main():
         rr = ratio(ref.med, ours.med)
         row("8", what, ref, ours, "ms", "no slower than the reference", None if rr is None else rr >= 1)
 
+    # 9: the remote driver against a private libvirtd serving the test driver (issue 18). Rates are
+    # compared as ours/reference, so that the column reads "how many times better" throughout.
+    ref, ours = st("remote", "ref", "remote_call_us"), st("remote", "ours", "remote_call_us")
+    rr = ratio(ref.med, ours.med)
+    row("9", "remote (unix socket to libvirtd, test driver): LookupByName + GetInfo + Free, one thread",
+        ref, ours, "us", "≤0.8x the reference's time (≥1.25x)", None if rr is None else rr >= 1.25)
+    ref, ours = st("remote", "ref", "remote_8threads_calls_per_s"), st("remote", "ours", "remote_8threads_calls_per_s")
+    rr = ratio(ours.med, ref.med)
+    row("9", "remote: the same from 8 threads sharing one connection, calls per second",
+        ref, ours, "/s", "≥1.5x the reference's rate", None if rr is None else rr >= 1.5, r=rr)
+    ref, ours = st("remote", "ref", "remote_event_latency_us"), st("remote", "ours", "remote_event_latency_us")
+    rr = ratio(ref.med, ours.med)
+    row("9", "remote: lifecycle event, another connection's Suspend/Resume call → our callback (median)",
+        ref, ours, "us", "no slower than the reference", None if rr is None else rr >= 1)
+    ref, ours = st("remote", "ref", "remote_events_per_s"), st("remote", "ours", "remote_events_per_s")
+    rr = ratio(ours.med, ref.med)
+    row("9", "remote: lifecycle events delivered to the callback per second (a burst)",
+        ref, ours, "/s", "no slower than the reference", None if rr is None else rr >= 1, r=rr)
+
     P.append("## Results")
     P.append("")
     P.append("| # | scenario | reference | ours | ref/ours | goal | met? |")

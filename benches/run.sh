@@ -9,8 +9,8 @@
 # Knobs (environment): BENCH_ROUNDS (5), BENCH_S3_ROUNDS (2), BENCH_S4_ROUNDS (3),
 # BENCH_BIG_ROUNDS (3), BENCH_MAX_GUESTS (50), BENCH_PROFILE (1), BENCH_KEEP (0: 1 keeps the
 # temporary directory for debugging, after killing every qemu), BENCH_SCENARIOS (all; a
-# space-separated subset of: raw lifecycle gstop fstop par testdrv mem; par includes qemu's own
-# parallel exit).
+# space-separated subset of: raw lifecycle gstop fstop par testdrv mem watch remote; par includes
+# qemu's own parallel exit), BENCH_REMOTE_CALLS (20000), BENCH_REMOTE_EVENTS (2000).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -21,7 +21,9 @@ S4_ROUNDS=${BENCH_S4_ROUNDS:-3}
 BIG_ROUNDS=${BENCH_BIG_ROUNDS:-3}
 MAX_GUESTS=${BENCH_MAX_GUESTS:-50}
 PROFILE=${BENCH_PROFILE:-1}
-SCENARIOS=${BENCH_SCENARIOS:-"raw lifecycle gstop fstop par testdrv mem watch"}
+SCENARIOS=${BENCH_SCENARIOS:-"raw lifecycle gstop fstop par testdrv mem watch remote"}
+REMOTE_CALLS=${BENCH_REMOTE_CALLS:-20000}
+REMOTE_EVENTS=${BENCH_REMOTE_EVENTS:-2000}
 SHORT_GRACE_MS=100
 RESULTS=benches/results
 mkdir -p "$RESULTS" build/bench
@@ -112,11 +114,57 @@ stop_bench() {
     BENCH_PID=
 }
 
+# The private libvirtd of the remote scenario (started as tests/remote.sh starts its daemons).
+DAEMON_PID=
+stop_daemon() {
+    [[ -n $DAEMON_PID ]] || return 0
+    kill "$DAEMON_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$DAEMON_PID" 2>/dev/null || true
+    wait "$DAEMON_PID" 2>/dev/null || true
+    DAEMON_PID=
+    return 0
+}
+
+# start_daemon DIR: Debian's libvirtd on a unix socket in DIR (no TCP, auth none), as nobody
+# when we are root; its socket path on stdout once it listens.
+start_daemon() {
+    local d=$1 as=()
+    mkdir -p "$d"
+    chmod 711 "$BASE" # the daemon runs as nobody
+    cat >"$d/libvirtd.conf" <<CONF
+listen_tls = 0
+listen_tcp = 0
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+unix_sock_dir = "$d"
+unix_sock_ro_perms = "0777"
+unix_sock_rw_perms = "0777"
+log_outputs = "3:file:$d/libvirtd.log"
+CONF
+    if [[ $(id -u) == 0 ]]; then
+        chown -R 65534:65534 "$d"
+        as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    fi
+    "${as[@]}" env HOME="$d" XDG_RUNTIME_DIR="$d/run" XDG_CONFIG_HOME="$d/config" \
+        XDG_CACHE_HOME="$d/cache" XDG_DATA_HOME="$d/data" /usr/sbin/libvirtd --config "$d/libvirtd.conf" \
+        --pid-file "$d/libvirtd.pid" </dev/null >"$d/stdout" 2>&1 &
+    DAEMON_PID=$!
+    for _ in $(seq 100); do
+        [[ -S $d/libvirt-sock ]] && { echo "$d/libvirt-sock"; return 0; }
+        kill -0 "$DAEMON_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    log "ERROR: libvirtd did not start: $(tail -n 3 "$d/stdout" "$d/libvirtd.log" 2>/dev/null)"
+    return 1
+}
+
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
     stop_bench
+    stop_daemon
     kill_our_qemus
     local left
     left=$(our_qemus | tr '\n' ' ')
@@ -305,6 +353,22 @@ if want testdrv; then
         log "scenario 6 (test driver), round $r/$ROUNDS"
         pair testdrv "$r" 300 testdrv 20000 200000 -- testdrv 20000 200000
     done
+fi
+
+if want remote; then
+    if [[ -x /usr/sbin/libvirtd ]]; then
+        for r in $(seq "$ROUNDS"); do
+            log "scenario 9 (remote: a private libvirtd serving the test driver), round $r/$ROUNDS"
+            # A fresh daemon per round: both clients see the same daemon in each round.
+            start_daemon "$BASE/daemon-$r" >"$BASE/daemon-sock" || exit 1
+            U_REMOTE="test+unix:///default?socket=$(cat "$BASE/daemon-sock")"
+            pair remote "$r" 300 remote "$U_REMOTE" "$REMOTE_CALLS" "$REMOTE_EVENTS" -- \
+                remote "$U_REMOTE" "$REMOTE_CALLS" "$REMOTE_EVENTS"
+            stop_daemon
+        done
+    else
+        log "SKIP: scenario 9 (remote): /usr/sbin/libvirtd is missing (package libvirt-daemon)"
+    fi
 fi
 
 if want mem; then

@@ -380,7 +380,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree; do
+for prog in destroy twohosts kill close closereg closefree keepalive; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -394,6 +394,8 @@ differential close-tcp close kill_tcp
 differential close-registrations closereg kill_unix
 # When a close callback's free function runs, and the reference the registration holds.
 differential close-free closefree kill_unix
+differential keepalive-unix keepalive kill_unix
+differential keepalive-tcp keepalive kill_tcp
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes

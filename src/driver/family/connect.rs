@@ -70,4 +70,10 @@ pub trait ConnectDriver: Send + Sync {
     fn process_kill_harness(&self) -> Option<&dyn ProcessKillHarness> {
         None
     }
+
+    /// virConnectSetKeepAlive: start sending keepalive pings every `interval` seconds, the
+    /// connection closing after `count` unanswered; stop them when `interval` is not positive.
+    fn set_keep_alive(&self, _interval: i32, _count: u32) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectSetKeepAlive")
+    }
 }

@@ -24,7 +24,7 @@ use std::net::{Shutdown, TcpStream};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::process::{Child, ChildStderr};
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -47,9 +47,6 @@ const STATUS_ERROR: u32 = 1;
 const HEADER_LEN: usize = 24;
 /// libvirt's VIR_NET_MESSAGE_MAX: length word, header and payload together.
 pub(super) const MESSAGE_MAX: usize = 32 * 1024 * 1024;
-
-const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(5);
-const KEEPALIVE_COUNT: u32 = 5;
 
 /// Lock, ignoring poisoning (a panicking holder leaves consistent data here).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -153,6 +150,14 @@ impl Stream {
             Stream::Unix(s) | Stream::Command(s, _) => s.as_raw_fd(),
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Tls(s) => s.fd(),
+        }
+    }
+
+    /// Whether data was read from the socket that the stream has not given out yet (TLS).
+    fn buffered(&self) -> bool {
+        match self {
+            Stream::Tls(s) => s.buffered(),
+            _ => false,
         }
     }
 
@@ -278,39 +283,147 @@ fn send_nosignal(s: &UnixStream, buf: &[u8]) -> std::io::Result<usize> {
     }
 }
 
-/// Where one call waits for its reply.
-#[derive(Default)]
-struct Slot {
-    reply: Mutex<Option<Result<Vec<u8>>>>,
-    ready: Condvar,
+/// A call waiting for its reply.
+struct Waiter {
+    serial: u32,
+    reply: Option<Result<Vec<u8>>>,
+    /// The waiting thread's condition.
+    wake: Arc<Condvar>,
 }
 
-impl Slot {
-    fn fill(&self, r: Result<Vec<u8>>) {
-        *lock(&self.reply) = Some(r);
-        self.ready.notify_all();
-    }
+thread_local! {
+    /// A thread makes one call at a time: it waits on a condition of its own, so that a call
+    /// allocates none.
+    static WAKE: Arc<Condvar> = Arc::new(Condvar::new());
+}
 
-    fn wait(&self) -> Result<Vec<u8>> {
-        let mut g = lock(&self.reply);
-        loop {
-            if let Some(r) = g.take() {
-                return r;
-            }
-            g = self.ready.wait(g).unwrap_or_else(|p| p.into_inner());
+/// libvirt's keepalive state (virKeepAlive): the daemon's pings are always answered; ours are
+/// sent only once the application starts them (virConnectSetKeepAlive).
+struct Keepalive {
+    /// Seconds between pings; not positive until first started (it stays set when stopped, as
+    /// the reference's, which then refuses another interval).
+    interval: i32,
+    count: u32,
+    /// Pings that may still go unanswered.
+    left: u32,
+    running: bool,
+    last_rx: Instant,
+    interval_start: Instant,
+}
+
+/// What the keepalive timer asks for.
+#[derive(Debug, PartialEq)]
+enum Tick {
+    Nothing,
+    Ping,
+    Dead,
+}
+
+impl Keepalive {
+    fn new(now: Instant) -> Keepalive {
+        Keepalive {
+            interval: -1,
+            count: 0,
+            left: 0,
+            running: false,
+            last_rx: now,
+            interval_start: now,
         }
     }
+
+    fn period(&self) -> Duration {
+        Duration::from_secs(self.interval.max(0) as u64)
+    }
+
+    /// Any message from the daemon proves it alive.
+    fn received(&mut self, now: Instant) {
+        self.left = self.count;
+        self.last_rx = now;
+        self.interval_start = now;
+    }
+
+    /// How long until the timer is due; None while it is off.
+    fn due_in(&self, now: Instant) -> Option<Duration> {
+        (self.running && self.interval > 0)
+            .then(|| (self.interval_start + self.period()).saturating_duration_since(now))
+    }
+
+    /// The timer's turn (virKeepAliveTimerInternal): a ping per silent interval, and death once
+    /// `count` of them went unanswered.
+    fn tick(&mut self, now: Instant) -> Tick {
+        match self.due_in(now) {
+            Some(d) if d.is_zero() => {}
+            _ => return Tick::Nothing,
+        }
+        if self.left == 0 {
+            return Tick::Dead;
+        }
+        self.left -= 1;
+        self.interval_start = now;
+        Tick::Ping
+    }
+
+    /// virKeepAliveStart: a first interval is taken, a second refused; already running is fine.
+    fn start(&mut self, interval: i32, count: u32, now: Instant) -> Result<()> {
+        if self.running {
+            return Ok(());
+        }
+        if interval > 0 {
+            if self.interval > 0 {
+                return Err(Error::internal(
+                    VIR_FROM_RPC,
+                    "keepalive interval already set",
+                ));
+            }
+            if interval > i32::MAX / 1000 {
+                return Err(Error::internal(
+                    VIR_FROM_RPC,
+                    format!("keepalive interval {interval} too large"),
+                ));
+            }
+            self.interval = interval;
+            self.count = count;
+            self.left = count;
+        }
+        if self.interval <= 0 {
+            return Ok(());
+        }
+        self.running = true;
+        // The first ping goes when the daemon has been silent for an interval.
+        self.interval_start = match now.checked_sub(self.period()) {
+            Some(t) => t.max(self.last_rx),
+            None => self.last_rx,
+        };
+        Ok(())
+    }
+
+    fn stop(&mut self) {
+        self.running = false;
+    }
 }
 
-#[derive(Default)]
-struct Calls {
-    pending: HashMap<u32, Arc<Slot>>,
-    /// The reader saw the stream end while no call was in flight, and nobody noticed yet: the
-    /// error it saw and the close reason.
+struct State {
+    waiting: Vec<Waiter>,
+    next_serial: u32,
+    /// Somebody reads the socket for everybody (libvirt's buck): a caller while calls are in
+    /// flight, the idle watcher while none is.
+    reading: bool,
+    /// The stream ended while no call was in flight, and nobody noticed yet: the error seen
+    /// and the close reason.
     unnoticed: Option<(Error, i32)>,
     dead: bool,
     /// The close reason, once dead.
     reason: i32,
+    keepalive: Keepalive,
+}
+
+impl State {
+    /// Hand the socket to a caller still waiting for its reply, if any.
+    fn pass_buck(&self) {
+        if let Some(w) = self.waiting.iter().find(|w| w.reply.is_none()) {
+            w.wake.notify_one();
+        }
+    }
 }
 
 /// An asynchronous message of the remote program: (procedure, body).
@@ -324,10 +437,95 @@ pub(super) const CLOSE_REASON_EOF: i32 = 1;
 pub(super) const CLOSE_REASON_KEEPALIVE: i32 = 2;
 pub(super) const CLOSE_REASON_CLIENT: i32 = 3;
 
+/// How a read ended the connection: the error and the close reason.
+type Ended = Box<(Error, i32)>;
+
+/// The reading half with what has been read of messages not yet handled; only the thread
+/// holding the buck touches it.
+struct Reader {
+    stream: Stream,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl Reader {
+    fn new(stream: Stream) -> Reader {
+        Reader {
+            stream,
+            buf: vec![0; READ_CHUNK],
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// The length word of the next message, once read.
+    fn next_len(&self) -> Option<usize> {
+        let b = self.buf.get(self.start..self.start + 4)?;
+        (self.end - self.start >= 4).then(|| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    }
+
+    /// Where the next whole message is in the buffer (header and body, without the length
+    /// word), consumed; None until it is whole.
+    fn next_message(&mut self) -> std::result::Result<Option<std::ops::Range<usize>>, Ended> {
+        let Some(total) = self.next_len() else {
+            return Ok(None);
+        };
+        if !(4 + HEADER_LEN..=MESSAGE_MAX).contains(&total) {
+            let e = Error::with(
+                VIR_ERR_RPC,
+                VIR_FROM_RPC,
+                format!("packet {total} bytes received from server too large, want {MESSAGE_MAX}"),
+            );
+            return Err(Box::new((e, CLOSE_REASON_ERROR)));
+        }
+        if self.end - self.start < total {
+            return Ok(None);
+        }
+        let range = self.start + 4..self.start + total;
+        self.start += total;
+        Ok(Some(range))
+    }
+
+    /// Read what the stream has (blocking until something, its end, or the read timeout), with
+    /// room for the whole of the message being read.
+    fn fill(&mut self) -> std::io::Result<usize> {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+            if self.buf.len() > READ_KEEP {
+                self.buf.truncate(READ_CHUNK);
+                self.buf.shrink_to_fit();
+            }
+        }
+        let want = self.next_len().unwrap_or(0).clamp(READ_CHUNK, MESSAGE_MAX);
+        if self.buf.len() - self.start < want || self.end == self.buf.len() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            if self.buf.len() < want {
+                self.buf.resize(want, 0);
+            }
+        }
+        let n = self.stream.read(&mut self.buf[self.end..])?;
+        self.end += n;
+        Ok(n)
+    }
+}
+
+/// What one read asks for at a time, and the buffer kept between large messages.
+const READ_CHUNK: usize = 64 * 1024;
+const READ_KEEP: usize = 1024 * 1024;
+/// How often a thread blocked on the socket looks at the keepalive timer and the connection's
+/// end.
+const IDLE_TICK: Duration = Duration::from_secs(1);
+
 pub struct Client {
     writer: Mutex<Stream>,
-    calls: Mutex<Calls>,
-    serial: AtomicU32,
+    reader: Mutex<Reader>,
+    state: Mutex<State>,
+    /// Wakes the idle watcher when the socket has data and no call is in flight.
+    watch: super::watch::Watch,
     events: Mutex<Option<EventSink>>,
     /// The connection's one close listener.
     close_sink: Mutex<Option<CloseSink>>,
@@ -360,18 +558,47 @@ fn loop_timer(key: usize) -> crate::event::hooks::TimerFn {
     })
 }
 
+fn keepalive_timeout() -> Error {
+    Error::internal(VIR_FROM_RPC, "connection closed due to keepalive timeout")
+}
+
+fn keepalive_message(proc: i32) -> Vec<u8> {
+    frame(
+        KEEPALIVE_PROGRAM,
+        KEEPALIVE_VERSION,
+        proc,
+        TYPE_MESSAGE,
+        0,
+        &[],
+    )
+}
+
 impl Client {
-    /// Start the client on a connected stream: its reader thread runs until the stream ends.
-    /// An event loop registered now watches the connection for its end.
+    /// Start the client on a connected stream. Callers read their own replies (and everyone
+    /// else's while they wait); between calls an idle watcher thread reads events and
+    /// keepalive messages, and notices the end of the stream. An event loop registered now
+    /// watches the connection for its end.
     pub fn start(mut stream: Stream) -> Result<Arc<Client>> {
-        let reader = stream
+        let reading = stream
             .reader()
             .map_err(|e| Error::system(VIR_FROM_RPC, errno(&e), "Unable to duplicate socket"))?;
+        reading.set_read_timeout(Some(IDLE_TICK));
+        let watch = super::watch::Watch::new(stream.fd())
+            .map_err(|e| Error::system(VIR_FROM_RPC, errno(&e), "Unable to watch socket"))?;
         let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
         let client = Arc::new(Client {
             writer: Mutex::new(stream),
-            calls: Mutex::new(Calls::default()),
-            serial: AtomicU32::new(1),
+            reader: Mutex::new(Reader::new(reading)),
+            state: Mutex::new(State {
+                waiting: Vec::new(),
+                next_serial: 1,
+                reading: false,
+                unnoticed: None,
+                dead: false,
+                reason: CLOSE_REASON_ERROR,
+                keepalive: Keepalive::new(Instant::now()),
+            }),
+            watch,
             events: Mutex::new(None),
             close_sink: Mutex::new(None),
             key,
@@ -385,7 +612,7 @@ impl Client {
         let c = client.clone();
         if let Err(e) = std::thread::Builder::new()
             .name("oxvirt-remote".into())
-            .spawn(move || c.read_loop(reader))
+            .spawn(move || c.watch_idle())
         {
             client.close();
             return Err(Error::system(
@@ -404,20 +631,39 @@ impl Client {
     /// Call `f` once when the connection dies (now, if it is already dead), instead of any
     /// listener set before: a connection has one.
     pub fn on_close(&self, f: CloseSink) {
-        let calls = lock(&self.calls);
-        if calls.dead {
-            let reason = calls.reason;
-            drop(calls);
+        let st = lock(&self.state);
+        if st.dead {
+            let reason = st.reason;
+            drop(st);
             f(reason);
             return;
         }
-        // Still under the calls lock: `die` cannot pass between the check and this.
+        // Still under the state lock: `die` cannot pass between the check and this.
         *lock(&self.close_sink) = Some(f);
     }
 
     /// As the reference's virNetClientIsOpen: until the end of the stream has been noticed.
     pub fn is_alive(&self) -> bool {
-        !lock(&self.calls).dead
+        !lock(&self.state).dead
+    }
+
+    /// virConnectSetKeepAlive: start our pings (`interval` seconds apart, the connection dead
+    /// after `count` unanswered), or stop them (`interval` not positive). As the reference's,
+    /// only where an event loop was registered when the connection opened.
+    pub fn set_keepalive(&self, interval: i32, count: u32) -> Result<()> {
+        if lock(&self.loop_timer).is_none() {
+            return Err(Error::internal(
+                crate::error::VIR_FROM_REMOTE,
+                "the caller doesn't support keepalive protocol; perhaps it's missing event loop implementation",
+            ));
+        }
+        let mut st = lock(&self.state);
+        if interval > 0 {
+            st.keepalive.start(interval, count, Instant::now())
+        } else {
+            st.keepalive.stop();
+            Ok(())
+        }
     }
 
     /// One call of the remote program: its reply body, or the daemon's error unchanged.
@@ -433,23 +679,30 @@ impl Client {
         proc: i32,
         args: &[u8],
     ) -> Result<Vec<u8>> {
-        let serial = self.serial.fetch_add(1, Ordering::Relaxed);
-        let slot = Arc::new(Slot::default());
-        let unnoticed = {
-            let mut calls = lock(&self.calls);
-            if calls.dead {
+        let (serial, unnoticed) = {
+            let mut st = lock(&self.state);
+            if st.dead {
                 return Err(closed_error());
             }
-            let u = calls.unnoticed.take();
-            if u.is_none() {
-                calls.pending.insert(serial, slot.clone());
+            let serial = st.next_serial;
+            st.next_serial = serial.wrapping_add(1);
+            let unnoticed = st.unnoticed.take();
+            if unnoticed.is_none() {
+                if st.waiting.is_empty() {
+                    self.watch.disarm();
+                }
+                st.waiting.push(Waiter {
+                    serial,
+                    reply: None,
+                    wake: WAKE.with(Arc::clone),
+                });
             }
-            u
+            (serial, unnoticed)
         };
         let msg = frame(program, version, proc, TYPE_CALL, serial, args);
         let sent = self.send(&msg);
         if let Some((seen, _)) = unnoticed {
-            // This call notices the end the reader saw: a peer that is gone refuses the
+            // This call notices the end the watcher saw: a peer that is gone refuses the
             // write, else the end is what the call reads.
             let err = match sent {
                 Err(e) => Error::system(VIR_FROM_RPC, errno(&e), "Cannot write data"),
@@ -460,13 +713,11 @@ impl Client {
             return Err(err);
         }
         if let Err(e) = sent {
-            lock(&self.calls).pending.remove(&serial);
             let err = Error::system(VIR_FROM_RPC, errno(&e), "Cannot write data");
             let reason = lock(&self.writer).end_reason();
-            self.die(err.clone(), reason);
-            return Err(err);
+            self.die(err, reason);
         }
-        slot.wait()
+        self.wait_reply(serial)
     }
 
     fn send(&self, msg: &[u8]) -> std::io::Result<()> {
@@ -475,30 +726,181 @@ impl Client {
         w.flush()
     }
 
+    /// Wait for the reply to `serial`, reading the socket for everybody while nobody else does.
+    fn wait_reply(&self, serial: u32) -> Result<Vec<u8>> {
+        let mut st = lock(&self.state);
+        loop {
+            let Some(i) = st.waiting.iter().position(|w| w.serial == serial) else {
+                return Err(closed_error());
+            };
+            if st.waiting[i].reply.is_some() {
+                let w = st.waiting.swap_remove(i);
+                if st.waiting.is_empty() && !st.dead {
+                    self.watch.arm();
+                }
+                return w.reply.unwrap_or_else(|| Err(closed_error()));
+            }
+            if !st.reading {
+                st.reading = true;
+                drop(st);
+                let outcome = self.read_for(serial);
+                st = lock(&self.state);
+                st.reading = false;
+                st.pass_buck();
+                if let Err(b) = outcome {
+                    drop(st);
+                    let (e, reason) = *b;
+                    self.die(e, reason);
+                    st = lock(&self.state);
+                }
+                continue;
+            }
+            let wake = st.waiting[i].wake.clone();
+            st = wake.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Holding the buck: read until the reply to `serial` is in, handling every message on the
+    /// way (and those read with it).
+    fn read_for(&self, serial: u32) -> std::result::Result<(), Ended> {
+        let mut r = lock(&self.reader);
+        let mut mine = false;
+        loop {
+            while let Some(range) = r.next_message()? {
+                mine |= self.dispatch(&r.buf[range], Some(serial));
+            }
+            if mine && !r.stream.buffered() {
+                return Ok(());
+            }
+            self.read_more(&mut r)?;
+        }
+    }
+
+    /// Holding the buck while no call is in flight: handle what the socket has.
+    fn read_idle(&self) -> std::result::Result<(), Ended> {
+        let mut r = lock(&self.reader);
+        if !super::watch::readable_now(r.stream.fd()) && !r.stream.buffered() {
+            return Ok(());
+        }
+        loop {
+            self.read_more(&mut r)?;
+            while let Some(range) = r.next_message()? {
+                self.dispatch(&r.buf[range], None);
+            }
+            if !r.stream.buffered() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// One read; while the daemon is silent, the keepalive timer's turn.
+    fn read_more(&self, r: &mut Reader) -> std::result::Result<(), Ended> {
+        match r.fill() {
+            Ok(0) => {
+                if self.is_dead() {
+                    return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
+                }
+                let reason = r.stream.end_reason();
+                Err(Box::new((end_error(&r.stream, Ok(())), reason)))
+            }
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::Interrupted => Ok(()),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                if self.is_dead() {
+                    return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
+                }
+                self.keepalive_turn()
+            }
+            Err(e) => {
+                if self.is_dead() {
+                    return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
+                }
+                let reason = r.stream.end_reason();
+                Err(Box::new((end_error(&r.stream, Err(e)), reason)))
+            }
+        }
+    }
+
+    /// The keepalive timer: a ping when due, the end when too many went unanswered.
+    fn keepalive_turn(&self) -> std::result::Result<(), Ended> {
+        let tick = lock(&self.state).keepalive.tick(Instant::now());
+        match tick {
+            Tick::Nothing => Ok(()),
+            Tick::Ping => {
+                let _ = self.send(&keepalive_message(KEEPALIVE_PING));
+                Ok(())
+            }
+            Tick::Dead => Err(Box::new((keepalive_timeout(), CLOSE_REASON_KEEPALIVE))),
+        }
+    }
+
+    /// The idle watcher: reads while no call is in flight, runs the keepalive timer, and stops
+    /// when the connection is over.
+    fn watch_idle(self: Arc<Self>) {
+        loop {
+            let timeout = {
+                let st = lock(&self.state);
+                if st.dead || st.unnoticed.is_some() {
+                    return;
+                }
+                let due = st.keepalive.due_in(Instant::now());
+                due.map_or(IDLE_TICK, |d| d.min(IDLE_TICK))
+            };
+            let readable = self.watch.wait(timeout);
+            let mut st = lock(&self.state);
+            if st.dead {
+                return;
+            }
+            if st.reading || !st.waiting.is_empty() {
+                // A caller reads, and keeps the timer.
+                continue;
+            }
+            if !readable {
+                drop(st);
+                if let Err(b) = self.keepalive_turn() {
+                    let (e, reason) = *b;
+                    return self.ended(e, reason);
+                }
+                continue;
+            }
+            st.reading = true;
+            drop(st);
+            let outcome = self.read_idle();
+            let mut st = lock(&self.state);
+            st.reading = false;
+            st.pass_buck();
+            drop(st);
+            if let Err(b) = outcome {
+                let (e, reason) = *b;
+                return self.ended(e, reason);
+            }
+        }
+    }
+
     /// Close the connection on our side (after CONNECT_CLOSE): calls in flight fail.
     pub fn close(&self) {
         self.die(closed_error(), CLOSE_REASON_CLIENT);
     }
 
-    /// The event loop's turn: the end the reader saw is noticed now.
+    /// The event loop's turn: the end the watcher saw is noticed now.
     fn notice(&self) {
-        let seen = lock(&self.calls).unnoticed.take();
+        let seen = lock(&self.state).unnoticed.take();
         if let Some((err, reason)) = seen {
             self.die(err, reason);
         }
     }
 
-    /// The reader saw the stream end: calls in flight notice now; with none, the end waits for
-    /// the event loop or the next call.
+    /// The watcher saw the stream end while no call was in flight: the end waits for the event
+    /// loop or the next call; a call that came meanwhile notices now.
     fn ended(&self, why: Error, reason: i32) {
         {
-            let mut calls = lock(&self.calls);
-            if calls.dead {
+            let mut st = lock(&self.state);
+            if st.dead {
                 return;
             }
-            if calls.pending.is_empty() && reason != CLOSE_REASON_CLIENT {
-                calls.unnoticed = Some((why, reason));
-                drop(calls);
+            if st.waiting.is_empty() && reason != CLOSE_REASON_CLIENT {
+                st.unnoticed = Some((why, reason));
+                drop(st);
                 if let Some(t) = *lock(&self.loop_timer) {
                     crate::event::hooks::update_timeout(t, 0);
                 }
@@ -511,18 +913,18 @@ impl Client {
     /// The connection is over: fail everything in flight, stop the stream, tell the listeners
     /// (unless we closed it ourselves).
     fn die(&self, why: Error, reason: i32) {
-        let pending: Vec<_> = {
-            let mut calls = lock(&self.calls);
-            if calls.dead {
+        {
+            let mut st = lock(&self.state);
+            if st.dead {
                 return;
             }
-            calls.dead = true;
-            calls.reason = reason;
-            calls.unnoticed = None;
-            calls.pending.drain().map(|(_, s)| s).collect()
-        };
-        for s in pending {
-            s.fill(Err(why.clone()));
+            st.dead = true;
+            st.reason = reason;
+            st.unnoticed = None;
+            for w in st.waiting.iter_mut().filter(|w| w.reply.is_none()) {
+                w.reply = Some(Err(why.clone()));
+                w.wake.notify_one();
+            }
         }
         lock(&self.writer).shutdown();
         if let Some(t) = lock(&self.loop_timer).take() {
@@ -536,135 +938,37 @@ impl Client {
     }
 
     fn is_dead(&self) -> bool {
-        lock(&self.calls).dead
+        lock(&self.state).dead
     }
 
-    fn read_loop(self: Arc<Self>, mut stream: Stream) {
-        stream.set_read_timeout(Some(KEEPALIVE_INTERVAL));
-        let mut silent = 0u32;
-        let mut last_rx = Instant::now();
-        loop {
-            let mut len = [0u8; 4];
-            if let Err(b) = self.fill(&mut stream, &mut len, &mut silent, &mut last_rx) {
-                let (e, reason) = *b;
-                return self.ended(e, reason);
-            }
-            let total = u32::from_be_bytes(len) as usize;
-            if !(4 + HEADER_LEN..=MESSAGE_MAX).contains(&total) {
-                let e = Error::with(
-                    VIR_ERR_RPC,
-                    VIR_FROM_RPC,
-                    format!(
-                        "packet {total} bytes received from server too large, want {MESSAGE_MAX}"
-                    ),
-                );
-                return self.die(e, CLOSE_REASON_ERROR);
-            }
-            let mut body = vec![0u8; total - 4];
-            if let Err(b) = self.fill(&mut stream, &mut body, &mut silent, &mut last_rx) {
-                let (e, reason) = *b;
-                return self.ended(e, reason);
-            }
-            self.dispatch(&body);
-        }
-    }
-
-    /// Read exactly `buf.len()` bytes, keeping the connection alive while waiting.
-    fn fill(
-        &self,
-        stream: &mut Stream,
-        buf: &mut [u8],
-        silent: &mut u32,
-        last_rx: &mut Instant,
-    ) -> std::result::Result<(), Box<(Error, i32)>> {
-        let mut got = 0;
-        while got < buf.len() {
-            match stream.read(&mut buf[got..]) {
-                Ok(0) => {
-                    if self.is_dead() {
-                        return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
-                    }
-                    let reason = stream.end_reason();
-                    return Err(Box::new((end_error(stream, Ok(())), reason)));
-                }
-                Ok(n) => {
-                    got += n;
-                    *silent = 0;
-                    *last_rx = Instant::now();
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    if self.is_dead() {
-                        return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
-                    }
-                    if last_rx.elapsed() < KEEPALIVE_INTERVAL {
-                        continue;
-                    }
-                    *silent += 1;
-                    if *silent > KEEPALIVE_COUNT {
-                        return Err(Box::new((
-                            Error::internal(
-                                VIR_FROM_RPC,
-                                "connection closed due to keepalive timeout",
-                            ),
-                            CLOSE_REASON_KEEPALIVE,
-                        )));
-                    }
-                    let ping = frame(
-                        KEEPALIVE_PROGRAM,
-                        KEEPALIVE_VERSION,
-                        KEEPALIVE_PING,
-                        TYPE_MESSAGE,
-                        0,
-                        &[],
-                    );
-                    let _ = self.send(&ping);
-                }
-                Err(e) => {
-                    if self.is_dead() {
-                        return Err(Box::new((closed_error(), CLOSE_REASON_CLIENT)));
-                    }
-                    let reason = stream.end_reason();
-                    return Err(Box::new((end_error(stream, Err(e)), reason)));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// One message (header and body, without the length word).
-    fn dispatch(&self, msg: &[u8]) {
+    /// One message (header and body, without the length word); whether it is the reply to
+    /// `mine`.
+    fn dispatch(&self, msg: &[u8], mine: Option<u32>) -> bool {
         let mut d = Dec::new(msg);
         let (Ok(prog), Ok(_vers), Ok(proc), Ok(kind), Ok(serial), Ok(status)) =
             (d.u32(), d.u32(), d.i32(), d.u32(), d.u32(), d.u32())
         else {
-            return;
+            return false;
         };
         let body = &msg[HEADER_LEN..];
-        if prog == KEEPALIVE_PROGRAM {
-            if proc == KEEPALIVE_PING {
-                let pong = frame(
-                    KEEPALIVE_PROGRAM,
-                    KEEPALIVE_VERSION,
-                    KEEPALIVE_PONG,
-                    TYPE_MESSAGE,
-                    0,
-                    &[],
-                );
-                let _ = self.send(&pong);
-            }
-            return;
-        }
+        let now = Instant::now();
         // Replies of the qemu program come back as the remote program's; its events are not
         // asked for.
-        if prog != REMOTE_PROGRAM && !(prog == QEMU_PROGRAM && kind == TYPE_REPLY) {
-            return;
+        let ours = prog == REMOTE_PROGRAM || (prog == QEMU_PROGRAM && kind == TYPE_REPLY);
+        if !ours || kind != TYPE_REPLY {
+            lock(&self.state).keepalive.received(now);
+        }
+        if prog == KEEPALIVE_PROGRAM {
+            if proc == KEEPALIVE_PING {
+                let _ = self.send(&keepalive_message(KEEPALIVE_PONG));
+            }
+            return false;
+        }
+        if !ours {
+            return false;
         }
         match kind {
             TYPE_REPLY => {
-                let Some(slot) = lock(&self.calls).pending.remove(&serial) else {
-                    return;
-                };
                 let r = match status {
                     STATUS_OK => Ok(body.to_vec()),
                     STATUS_ERROR => Err(decode_error(body).unwrap_or_else(|e| e)),
@@ -674,14 +978,25 @@ impl Client {
                         format!("Unexpected message status {status}"),
                     )),
                 };
-                slot.fill(r);
+                let mut st = lock(&self.state);
+                st.keepalive.received(now);
+                let Some(w) = st.waiting.iter_mut().find(|w| w.serial == serial) else {
+                    return false;
+                };
+                w.reply = Some(r);
+                if mine == Some(serial) {
+                    return true;
+                }
+                w.wake.notify_one();
+                false
             }
             TYPE_MESSAGE => {
                 if let Some(sink) = lock(&self.events).as_ref() {
                     sink(proc, body);
                 }
+                false
             }
-            _ => {}
+            _ => false,
         }
     }
 }
@@ -756,6 +1071,45 @@ mod tests {
         assert_eq!((err.code, err.domain, err.level), (42, 12, 2));
         assert_eq!(err.message, "Domain not found");
         assert_eq!(err.str2, None);
+    }
+
+    #[test]
+    fn keepalive_pings_each_silent_interval_then_gives_up() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs(1);
+        let mut k = Keepalive::new(t0);
+        assert_eq!(k.tick(t0 + 10 * s), Tick::Nothing, "off until started");
+        k.start(2, 1, t0 + s).unwrap();
+        assert_eq!(k.tick(t0 + s), Tick::Nothing);
+        assert_eq!(
+            k.tick(t0 + 2 * s),
+            Tick::Ping,
+            "due an interval after the last message"
+        );
+        assert_eq!(k.tick(t0 + 3 * s), Tick::Nothing);
+        assert_eq!(k.tick(t0 + 4 * s), Tick::Dead);
+        k.received(t0 + 4 * s);
+        assert_eq!(
+            k.tick(t0 + 6 * s),
+            Tick::Ping,
+            "an answer restores the count"
+        );
+        // Started again while running: nothing changes; stopped, another interval is refused
+        // and none (or the same call without one) restarts the first.
+        k.start(9, 9, t0).unwrap();
+        assert_eq!(k.interval, 2);
+        k.stop();
+        assert_eq!(k.tick(t0 + 60 * s), Tick::Nothing);
+        let e = k.start(3, 1, t0).unwrap_err();
+        assert_eq!(e.message, "internal error: keepalive interval already set");
+        let mut fresh = Keepalive::new(t0);
+        let e = fresh.start(i32::MAX / 1000 + 1, 1, t0).unwrap_err();
+        assert_eq!(
+            e.message,
+            "internal error: keepalive interval 2147484 too large"
+        );
+        fresh.start(0, 0, t0).unwrap();
+        assert!(!fresh.running);
     }
 
     #[test]

@@ -173,6 +173,10 @@ impl ConnectDriver for RemoteDriver {
     fn connection_closed(&self, caller: Caller) {
         manual::connection_closed(self, caller)
     }
+
+    fn set_keep_alive(&self, interval: i32, count: u32) -> Result<i32> {
+        manual::set_keep_alive(self, interval, count)
+    }
 }
 
 impl DomainDriver for RemoteDriver {

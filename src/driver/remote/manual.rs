@@ -53,6 +53,12 @@ pub(super) fn on_close(d: &RemoteDriver, f: CloseSink) {
     d.client.on_close(f);
 }
 
+/// Our pings run on the connection's own watcher thread; the daemon's are always answered.
+pub(super) fn set_keep_alive(d: &RemoteDriver, interval: i32, count: u32) -> Result<i32> {
+    d.client.set_keepalive(interval, count)?;
+    Ok(0)
+}
+
 pub(super) fn connection_closed(d: &RemoteDriver, _caller: crate::driver::Caller) {
     d.shut();
 }

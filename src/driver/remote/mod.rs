@@ -26,6 +26,7 @@ mod manual;
 use oxvirt_rpc::protocol;
 mod sasl;
 mod tls;
+mod watch;
 use oxvirt_rpc::xdr;
 
 use crate::api::ConnectFlags;

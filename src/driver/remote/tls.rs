@@ -484,6 +484,11 @@ impl TlsStream {
         self.sock.as_raw_fd()
     }
 
+    /// Whether plain text is waiting here that the socket no longer shows as readable.
+    pub fn buffered(&self) -> bool {
+        self.taken < self.plain.len()
+    }
+
     pub fn set_read_timeout(&self, t: Option<Duration>) {
         let _ = self.sock.set_read_timeout(t);
     }

@@ -294,7 +294,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSetKeepAlive(conn: virConnectPtr, interval: c_int, count: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectSetKeepAlive, 1423, "conn={}, interval={}, count={}", log_args::ptr(conn), interval, count);
-    entry_stub!(Connect(conn), virConnectSetKeepAlive, 20, Connect(conn, 20))
+    glue!(Connect(conn), virConnectSetKeepAlive, 20, |cx| { let this = cx.connect(conn, 20)?; let a_interval = arg(&cx, interval, "interval")?; let a_count = arg(&cx, count, "count")?; answer(&cx, (), || this.connect().set_keep_alive(a_interval, a_count)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectStoragePoolEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
     entry_log!("libvirt.storage", virConnectStoragePoolEventDeregisterAny, 2457, "conn={}, callbackID={}", log_args::ptr(conn), callbackID);
