@@ -110,6 +110,32 @@ static int source_skip(virStreamPtr st, long long length, void *opaque)
     return 0;
 }
 
+/* What a read-only connection may open. */
+static void read_only(const char *uri)
+{
+    virConnectPtr c = virConnectOpenReadOnly(uri);
+    virDomainPtr d = virDomainLookupByName(c, "test");
+    virStreamPtr st = virStreamNew(c, 0);
+    char *mime = virDomainScreenshot(d, st, 0, 0);
+    if (mime)
+        printf("read-only screenshot: %s\n", mime);
+    else
+        show_error("read-only screenshot");
+    free(mime);
+    result("read-only console", virDomainOpenConsole(d, NULL, st, 0));
+    result("read-only channel", virDomainOpenChannel(d, NULL, st, 0));
+    virStorageVolPtr v = virStorageVolLookupByPath(c, "/default-pool/up.img");
+    if (!v)
+        show_error("read-only volume");
+    result("read-only upload", virStorageVolUpload(v, st, 0, 0, 0));
+    result("read-only download", virStorageVolDownload(v, st, 0, 0, 0));
+    virStreamFree(st);
+    if (v)
+        virStorageVolFree(v);
+    virDomainFree(d);
+    virConnectClose(c);
+}
+
 static void test_driver(const char *uri)
 {
     virConnectPtr c = virConnectOpen(uri);
@@ -181,6 +207,7 @@ static void test_driver(const char *uri)
         result("test download", virStorageVolDownload(v, st, 0, 10, 0));
         virStreamFree(st);
         virStorageVolFree(v);
+        read_only(uri);
     }
     if (p)
         virStoragePoolFree(p);

@@ -13,9 +13,10 @@ use crate::error::{
 use crate::ffi::args;
 use crate::ffi::entry::{self, On};
 use crate::ffi::generated::types::{
-    virConnectPtr, virDomainPtr, virFreeCallback, virStream, virStreamEventCallback, virStreamPtr,
-    virStreamSinkFunc, virStreamSinkHoleFunc, virStreamSourceFunc, virStreamSourceHoleFunc,
-    virStreamSourceSkipFunc, virStorageVolPtr, VIR_STREAM_NONBLOCK, VIR_STREAM_RECV_STOP_AT_HOLE,
+    virConnectPtr, virDomainPtr, virFreeCallback, virStorageVolPtr, virStream,
+    virStreamEventCallback, virStreamPtr, virStreamSinkFunc, virStreamSinkHoleFunc,
+    virStreamSourceFunc, virStreamSourceHoleFunc, virStreamSourceSkipFunc, VIR_STREAM_NONBLOCK,
+    VIR_STREAM_RECV_STOP_AT_HOLE,
 };
 use crate::ffi::handles::{self, ConnEntry, Registry};
 use crate::ffi::objects;
@@ -788,6 +789,8 @@ pub(crate) unsafe fn virStorageVolDownload(
     flags: c_uint,
 ) -> c_int {
     open_on_volume("virStorageVolDownload", vol, stream, |driver, v| {
-        driver.stream().stream_vol_download(v, offset, length, flags)
+        driver
+            .stream()
+            .stream_vol_download(v, offset, length, flags)
     })
 }

@@ -42,7 +42,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// What came from the daemon, in order.
 enum Packet {
-    Data { bytes: Vec<u8>, read: usize },
+    Data {
+        bytes: Vec<u8>,
+        read: usize,
+    },
     /// A VIR_NET_STREAM_HOLE message's body, decoded when the reader reaches it.
     Hole(Vec<u8>),
 }
@@ -94,10 +97,11 @@ fn stream_closed() -> Error {
 /// The daemon's error as the stream keeps it (an unknown procedure is "not supported").
 fn stream_error(body: &[u8]) -> Error {
     let mut err = decode_error(body).unwrap_or_else(|e| e);
-    if err.domain == VIR_FROM_REMOTE && err.code == VIR_ERR_RPC {
-        if err.message.starts_with("unknown procedure") {
-            err.code = VIR_ERR_NO_SUPPORT;
-        }
+    if err.domain == VIR_FROM_REMOTE
+        && err.code == VIR_ERR_RPC
+        && err.message.starts_with("unknown procedure")
+    {
+        err.code = VIR_ERR_NO_SUPPORT;
     }
     err
 }
@@ -200,7 +204,11 @@ impl RemoteStream {
             return Ok(());
         };
         if !self.allow_skip {
-            return Err(Error::with(VIR_ERR_RPC, VIR_FROM_RPC, "Unexpected stream hole"));
+            return Err(Error::with(
+                VIR_ERR_RPC,
+                VIR_FROM_RPC,
+                "Unexpected stream hole",
+            ));
         }
         let (length, flags) = decode_hole(&body)
             .map_err(|_| Error::internal(VIR_FROM_RPC, "Malformed stream hole packet"))?;
@@ -331,7 +339,8 @@ impl StreamChannel for RemoteStream {
                 if nonblock {
                     return Ok(RECV_WOULD_BLOCK);
                 }
-                st = self.wait_until(st, |s| !s.rx.is_empty() || s.eof || s.closed != Closed::Not)?;
+                st =
+                    self.wait_until(st, |s| !s.rx.is_empty() || s.eof || s.closed != Closed::Not)?;
                 if let Some(e) = &st.err {
                     return Err(e.clone());
                 }
@@ -489,11 +498,9 @@ fn open<A: Xdr>(
     let mut e = Enc::new();
     args.encode(&mut e);
     let sink: Arc<dyn StreamSink> = stream.clone();
-    let ret = d
-        .client
-        .call_opening_stream(proc, &e.buf, sink, |serial| {
-            stream.serial.store(serial, Ordering::Release)
-        })?;
+    let ret = d.client.call_opening_stream(proc, &e.buf, sink, |serial| {
+        stream.serial.store(serial, Ordering::Release)
+    })?;
     Ok((stream, ret))
 }
 
@@ -551,7 +558,9 @@ pub(super) fn vol_download(
         flags,
     };
     let sparse = flags & SPARSE_STREAM != 0;
-    Ok(channel(open(d, proc::STORAGE_VOL_DOWNLOAD, &args, sparse)?.0))
+    Ok(channel(
+        open(d, proc::STORAGE_VOL_DOWNLOAD, &args, sparse)?.0,
+    ))
 }
 
 pub(super) fn open_console(
