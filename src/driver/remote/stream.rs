@@ -590,3 +590,129 @@ pub(super) fn open_channel(
     };
     Ok(channel(open(d, proc::DOMAIN_OPEN_CHANNEL, &args, false)?.0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::client::Stream;
+    use super::*;
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixStream;
+
+    const TYPE_REPLY: u32 = 1;
+
+    /// A message's header (type, serial, status) and body.
+    fn read_msg(s: &mut UnixStream) -> (u32, u32, u32, Vec<u8>) {
+        let mut len = [0u8; 4];
+        s.read_exact(&mut len).unwrap();
+        let mut m = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+        s.read_exact(&mut m).unwrap();
+        let mut d = Dec::new(&m);
+        let (_, _, _) = (d.u32().unwrap(), d.u32().unwrap(), d.i32().unwrap());
+        let (kind, serial, status) = (d.u32().unwrap(), d.u32().unwrap(), d.u32().unwrap());
+        (kind, serial, status, m[24..].to_vec())
+    }
+
+    fn write_msg(s: &mut UnixStream, kind: u32, serial: u32, status: u32, body: &[u8]) {
+        let mut e = Enc::new();
+        e.u32(28 + body.len() as u32)
+            .u32(protocol::REMOTE_PROGRAM)
+            .u32(protocol::REMOTE_PROTOCOL_VERSION)
+            .i32(proc::STORAGE_VOL_DOWNLOAD)
+            .u32(kind)
+            .u32(serial)
+            .u32(status);
+        e.buf.extend_from_slice(body);
+        s.write_all(&e.buf).unwrap();
+    }
+
+    /// A download opened on a daemon of our own, which runs `daemon` once the call arrived.
+    fn download(
+        daemon: impl FnOnce(&mut UnixStream, u32) + Send + 'static,
+    ) -> (Arc<RemoteStream>, std::thread::JoinHandle<()>) {
+        let (ours, mut theirs) = UnixStream::pair().unwrap();
+        let client = Client::start(Stream::Unix(ours)).unwrap();
+        let server = std::thread::spawn(move || {
+            let (kind, serial, _, _) = read_msg(&mut theirs);
+            assert_eq!(kind, 0, "a call");
+            write_msg(&mut theirs, TYPE_REPLY, serial, STATUS_OK, &[]);
+            daemon(&mut theirs, serial);
+        });
+        let s = RemoteStream::new(&client, proc::STORAGE_VOL_DOWNLOAD, true);
+        let sink: Arc<dyn StreamSink> = s.clone();
+        client
+            .call_opening_stream(proc::STORAGE_VOL_DOWNLOAD, &[], sink, |serial| {
+                s.serial.store(serial, Ordering::Release)
+            })
+            .unwrap();
+        (s, server)
+    }
+
+    #[test]
+    fn data_holes_end_and_finish_travel_as_the_daemons_messages() {
+        let (s, server) = download(|d, serial| {
+            write_msg(d, TYPE_STREAM, serial, STATUS_CONTINUE, b"abc");
+            let mut hole = Enc::new();
+            hole.u64(5).u32(0);
+            write_msg(d, TYPE_STREAM_HOLE, serial, STATUS_CONTINUE, &hole.buf);
+            write_msg(d, TYPE_STREAM, serial, STATUS_CONTINUE, b"de");
+            write_msg(d, TYPE_STREAM, serial, STATUS_CONTINUE, &[]);
+            // Finish: an OK message of the stream, confirmed by one.
+            let (kind, s2, status, body) = read_msg(d);
+            assert_eq!(
+                (kind, s2, status, body.len()),
+                (TYPE_STREAM, serial, STATUS_OK, 0)
+            );
+            write_msg(d, TYPE_STREAM, serial, STATUS_OK, &[]);
+        });
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4];
+        loop {
+            let n = s.recv(&mut buf, false, 0).unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n as usize]);
+        }
+        assert_eq!(got, b"abc\0\0\0\0\0de");
+        s.finish().unwrap();
+        server.join().unwrap();
+        let e = s.finish().unwrap_err();
+        assert_eq!(e.message, "operation failed: stream is closed");
+        assert_eq!(
+            s.recv(&mut buf, false, 0).unwrap_err().code,
+            VIR_ERR_OPERATION_FAILED
+        );
+    }
+
+    #[test]
+    fn the_daemons_error_is_kept_and_a_non_blocking_read_does_not_wait() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (s, server) = download(move |d, serial| {
+            rx.recv().unwrap();
+            let mut e = Enc::new();
+            e.i32(38)
+                .i32(VIR_FROM_RPC)
+                .opt_string(Some("Cannot read: gone"))
+                .i32(2)
+                .bool(false)
+                .opt_string(None)
+                .opt_string(None)
+                .opt_string(None)
+                .i32(-1)
+                .i32(-1)
+                .bool(false);
+            write_msg(d, TYPE_STREAM, serial, STATUS_ERROR, &e.buf);
+        });
+        let mut buf = [0u8; 4];
+        assert_eq!(s.recv(&mut buf, true, 0).unwrap(), RECV_WOULD_BLOCK);
+        tx.send(()).unwrap();
+        let e = s.recv(&mut buf, false, 0).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (38, "Cannot read: gone"));
+        server.join().unwrap();
+        // Every later call raises it, before anything is sent.
+        assert_eq!(s.finish().unwrap_err().message, "Cannot read: gone");
+        assert_eq!(s.send(b"x").unwrap_err().message, "Cannot read: gone");
+        // Holes on a stream opened for them; flags no receive takes.
+        assert_eq!(s.recv(&mut buf, false, 2).unwrap_err().code, 8);
+    }
+}
