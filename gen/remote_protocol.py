@@ -405,7 +405,6 @@ STRING_OKAY = {
 NOT_FORWARDED = {
     "domain_cpu_stats": "the answer's shape depends on start_cpu and ncpus",
     "node_free_pages": "the trait has no page sizes to send",
-    "stream_screenshot": "streams over RPC",
 }
 
 # Calls that stop the domain whenever they succeed: the caller's handle loses its id, as the

@@ -317,6 +317,12 @@ one_ssh() { start_daemon a >&2 && ssh_uri a; }
 kill_ssh() { start_daemon a >&2 && echo "$(ssh_uri a) $(pid_of a)"; }
 one_tls() { start_daemon a tls >&2 && tls_uri a; }
 kill_tls() { start_daemon a tls >&2 && echo "$(tls_uri a) $(pid_of a)"; }
+# Streams: the daemon's test driver, its storage driver and a folder it may write for a pool.
+streams_setup() {
+    start_daemon a >&2 || return 1
+    mkdir -p "$base/a/pool" && { [ "$(id -u)" != 0 ] || chown 65534:65534 "$base/a/pool"; }
+    echo "$(unix_uri a) storage+unix:///session?socket=$base/a/libvirt-sock $base/a/pool"
+}
 
 # Through a daemon: the test driver's differential programs (c-tests/PROG.c, the list below is
 # the only one), unchanged: a preloaded shim (c-tests/remote/urishim.c) turns their test:///
@@ -380,7 +386,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree keepalive; do
+for prog in destroy twohosts kill close closereg closefree keepalive streams; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -396,6 +402,9 @@ differential close-registrations closereg kill_unix
 differential close-free closefree kill_unix
 differential keepalive-unix keepalive kill_unix
 differential keepalive-tcp keepalive kill_tcp
+# Streams over RPC: screenshot, console, upload and download (whole, sparse, non-blocking with a
+# callback), abort, and the stream errors.
+differential streams streams streams_setup
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes

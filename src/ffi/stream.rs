@@ -1,21 +1,25 @@
 //! Streams (virStream*): handles that hold their connection, served once a driver opens them on a
-//! local file (libvirt's fd stream: virDomainScreenshot on the test driver), with libvirt's public
-//! layer's checks and its quirks: errors of the *All helpers are told twice (the inner call's and
-//! their own), some argument errors are left set and not told at all.
+//! local file (libvirt's fd stream: virDomainScreenshot on the test driver) or serves them itself
+//! (the remote driver's streams over RPC), with libvirt's public layer's checks and its quirks:
+//! errors of the *All helpers are told twice (the inner call's and their own), some argument
+//! errors are left set and not told at all.
 
 use crate::domain::DomainRef;
+use crate::driver::family::{StorageVolRef, StreamBody, StreamChannel, RECV_AT_HOLE};
 use crate::error::{
     self as e, Error, VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_STREAM, VIR_ERR_OPERATION_INVALID,
-    VIR_FROM_DOM, VIR_FROM_DOMAIN, VIR_FROM_STREAMS,
+    VIR_FROM_DOM, VIR_FROM_DOMAIN, VIR_FROM_STORAGE, VIR_FROM_STREAMS,
 };
 use crate::ffi::args;
 use crate::ffi::entry::{self, On};
 use crate::ffi::generated::types::{
-    virConnectPtr, virDomainPtr, virFreeCallback, virStream, virStreamEventCallback, virStreamPtr,
-    virStreamSinkFunc, virStreamSinkHoleFunc, virStreamSourceFunc, virStreamSourceHoleFunc,
-    virStreamSourceSkipFunc, VIR_STREAM_NONBLOCK,
+    virConnectPtr, virDomainPtr, virFreeCallback, virStorageVolPtr, virStream,
+    virStreamEventCallback, virStreamPtr, virStreamSinkFunc, virStreamSinkHoleFunc,
+    virStreamSourceFunc, virStreamSourceHoleFunc, virStreamSourceSkipFunc, VIR_STREAM_NONBLOCK,
+    VIR_STREAM_RECV_STOP_AT_HOLE,
 };
 use crate::ffi::handles::{self, ConnEntry, Registry};
+use crate::ffi::objects;
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
 use std::os::raw::{c_char, c_int, c_longlong, c_uint, c_void};
@@ -37,6 +41,20 @@ enum Backend {
         /// libvirt's fdst->watch: 0 without a callback, -1 after a registration that failed.
         watch: i32,
     },
+    /// A stream its driver serves (the remote driver's).
+    Channel(Arc<dyn StreamChannel>),
+}
+
+impl From<StreamBody> for Backend {
+    fn from(body: StreamBody) -> Backend {
+        match body {
+            StreamBody::File(file) => Backend::File {
+                file: Some(file),
+                watch: 0,
+            },
+            StreamBody::Channel(c) => Backend::Channel(c),
+        }
+    }
 }
 
 struct Stream {
@@ -50,6 +68,15 @@ struct Stream {
 impl Stream {
     fn lock(&self) -> MutexGuard<'_, Backend> {
         self.backend.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The driver's stream, when a driver serves this one (its calls may wait on the daemon: the
+    /// backend's lock is not held through them).
+    fn channel(&self) -> Option<Arc<dyn StreamChannel>> {
+        match &*self.lock() {
+            Backend::Channel(c) => Some(c.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -134,7 +161,11 @@ pub(crate) unsafe fn virStreamFree(st: virStreamPtr) -> c_int {
 
 /// One write (virFDStreamWrite): how much went, -2 when a non-blocking stream would block.
 fn send(s: &Stream, data: &[u8]) -> Result<c_int, Error> {
+    if let Some(c) = s.channel() {
+        return c.send(&data[..data.len().min(MAX_IO)]);
+    }
     match &mut *s.lock() {
+        Backend::Channel(_) => Err(not_open()),
         Backend::Unserved => Err(unsupported("virStreamSend")),
         Backend::File { file: None, .. } => Err(not_open()),
         Backend::File { file: Some(f), .. } => loop {
@@ -156,7 +187,17 @@ fn send(s: &Stream, data: &[u8]) -> Result<c_int, Error> {
 
 /// One read (virFDStreamRead): how much came (0 at the end), -2 when it would block.
 fn recv(s: &Stream, buf: &mut [u8]) -> Result<c_int, Error> {
+    recv_flags(s, buf, 0)
+}
+
+/// One read with virStreamRecvFlags' flags (only a driver's stream takes them).
+fn recv_flags(s: &Stream, buf: &mut [u8], flags: u32) -> Result<c_int, Error> {
+    if let Some(c) = s.channel() {
+        let n = buf.len().min(MAX_IO);
+        return c.recv(&mut buf[..n], s.nonblock, flags);
+    }
     match &mut *s.lock() {
+        Backend::Channel(_) => Err(not_open()),
         Backend::Unserved => Err(unsupported("virStreamRecv")),
         Backend::File { file: None, .. } => Err(not_open()),
         Backend::File { file: Some(f), .. } => loop {
@@ -180,7 +221,15 @@ fn recv(s: &Stream, buf: &mut [u8]) -> Result<c_int, Error> {
 /// Finish and abort: an fd stream closes (again is no error); an unserved one has nothing to
 /// finish, and nothing to abort.
 fn close(s: &Stream, function: &str) -> Result<c_int, Error> {
+    if let Some(c) = s.channel() {
+        match function {
+            "virStreamAbort" => c.abort()?,
+            _ => c.finish()?,
+        }
+        return Ok(0);
+    }
     match &mut *s.lock() {
+        Backend::Channel(_) => Err(not_open()),
         Backend::Unserved if function == "virStreamAbort" => Ok(0),
         Backend::Unserved => Err(unsupported(function)),
         Backend::File { file, .. } => {
@@ -214,37 +263,49 @@ pub(crate) unsafe fn virStreamRecv(st: virStreamPtr, data: *mut c_char, nbytes: 
     }))
 }
 
-/// No stream this library serves reads with flags (only libvirt's remote streams do).
+/// Reads with flags: only a driver's stream takes them (an fd stream has no such call).
 pub(crate) unsafe fn virStreamRecvFlags(
     st: virStreamPtr,
     data: *mut c_char,
-    _nbytes: usize,
-    _flags: c_uint,
+    nbytes: usize,
+    flags: c_uint,
 ) -> c_int {
     const F: &str = "virStreamRecvFlags";
-    answer(require(st, F).and_then(|_| {
+    answer(require(st, F).and_then(|s| {
         if data.is_null() {
             return Err(Error::null_arg(VIR_FROM_STREAMS, F, "data"));
         }
-        Err(unsupported(F))
+        if s.channel().is_none() {
+            return Err(unsupported(F));
+        }
+        // SAFETY: `data` holds `nbytes` writable bytes, by the C contract.
+        let buf = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), nbytes) };
+        recv_flags(&s, buf, flags)
     }))
 }
 
-/// Holes: no stream this library serves has them (the reference's fd stream writes a hole into
-/// its file, which a screenshot's read-only stream never takes).
+/// One hole sent: only a driver's stream takes holes (the reference's fd stream writes a hole
+/// into its file, which a screenshot's read-only stream never takes).
+fn send_hole(s: &Stream, length: i64, flags: u32) -> Result<(), Error> {
+    match s.channel() {
+        Some(c) => c.send_hole(length, flags),
+        None => Err(unsupported("virStreamSendHole")),
+    }
+}
+
 pub(crate) unsafe fn virStreamSendHole(
     st: virStreamPtr,
-    _length: c_longlong,
-    _flags: c_uint,
+    length: c_longlong,
+    flags: c_uint,
 ) -> c_int {
     const F: &str = "virStreamSendHole";
-    answer(require(st, F).and_then(|_| Err(unsupported(F))))
+    answer(require(st, F).and_then(|s| send_hole(&s, length, flags).map(|()| 0)))
 }
 
 pub(crate) unsafe fn virStreamRecvHole(
     st: virStreamPtr,
     length: *mut c_longlong,
-    _flags: c_uint,
+    flags: c_uint,
 ) -> c_int {
     const F: &str = "virStreamRecvHole";
     match require(st, F) {
@@ -254,7 +315,15 @@ pub(crate) unsafe fn virStreamRecvHole(
             e::leave(Error::null_arg(VIR_FROM_STREAMS, F, "length"));
             -1
         }
-        Ok(_) => entry::fail(unsupported(F)),
+        Ok(s) => match s.channel().map(|c| c.recv_hole(flags)) {
+            Some(Ok(hole)) => {
+                // SAFETY: `length` is a non-null writable long long, by the C contract.
+                unsafe { *length = hole };
+                0
+            }
+            Some(Err(err)) => entry::fail(err),
+            None => entry::fail(unsupported(F)),
+        },
     }
 }
 
@@ -353,7 +422,8 @@ pub(crate) unsafe fn virStreamSparseSendAll(
         let h = handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "handler"))?;
         let hole =
             hole_handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "holeHandler"))?;
-        skip_handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "skipHandler"))?;
+        let skip =
+            skip_handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "skipHandler"))?;
         blocking(&s, "data sources")?;
         let mut buf = vec![0u8; CHUNK];
         let mut data_len: i64 = 0;
@@ -365,8 +435,16 @@ pub(crate) unsafe fn virStreamSparseSendAll(
                     return Err(Error::unknown_cause());
                 }
                 if in_data == 0 && section != 0 {
-                    // No stream here takes holes: virStreamSendHole's refusal.
-                    return Err(told(st, unsupported("virStreamSendHole")));
+                    send_hole(&s, section, 0).map_err(|err| told(st, err))?;
+                    // SAFETY: the application's skip handler, told the hole just sent.
+                    if unsafe { skip(st, section, opaque) } < 0 {
+                        return Err(Error::system(
+                            VIR_FROM_STREAMS,
+                            std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
+                            "unable to skip hole",
+                        ));
+                    }
+                    continue;
                 }
                 data_len = section;
             }
@@ -439,7 +517,7 @@ pub(crate) unsafe fn virStreamSparseRecvAll(
     st: virStreamPtr,
     handler: virStreamSinkFunc,
     hole_handler: virStreamSinkHoleFunc,
-    _opaque: *mut c_void,
+    opaque: *mut c_void,
 ) -> c_int {
     const F: &str = "virStreamSparseRecvAll";
     let s = match require(st, F) {
@@ -447,26 +525,74 @@ pub(crate) unsafe fn virStreamSparseRecvAll(
         Err(err) => return entry::fail(err),
     };
     all(&s, || {
-        handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "handler"))?;
-        hole_handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "holeHandler"))?;
+        let h = handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "handler"))?;
+        let hole =
+            hole_handler.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "holeHandler"))?;
         blocking(&s, "data sinks")?;
-        // It reads with virStreamRecvFlags, which no stream here serves.
-        Err(told(st, unsupported("virStreamRecvFlags")))
+        if s.channel().is_none() {
+            // It reads with virStreamRecvFlags, which no other stream here serves.
+            return Err(told(st, unsupported("virStreamRecvFlags")));
+        }
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let got = recv_flags(&s, &mut buf, VIR_STREAM_RECV_STOP_AT_HOLE)
+                .map_err(|err| told(st, err))?;
+            if got == RECV_AT_HOLE {
+                let c = s.channel().ok_or_else(not_open)?;
+                let length = c.recv_hole(0).map_err(|err| told(st, err))?;
+                // SAFETY: the application's hole handler, told the hole's length.
+                if unsafe { hole(st, length, opaque) } < 0 {
+                    return Err(Error::unknown_cause());
+                }
+                continue;
+            }
+            if got == 0 {
+                return Ok(());
+            }
+            if got < 0 {
+                return Err(told(
+                    st,
+                    Error::internal(VIR_FROM_STREAMS, "stream would block"),
+                ));
+            }
+            let got = got as usize;
+            let mut offset = 0;
+            while offset < got {
+                // SAFETY: the application's sink, with the bytes just read.
+                let done = unsafe { h(st, buf[offset..].as_ptr().cast(), got - offset, opaque) };
+                if done < 0 {
+                    return Err(Error::unknown_cause());
+                }
+                offset += done as usize;
+            }
+        }
     })
 }
 
 /// Callbacks: the fd stream registers a watch on its file in the application's event loop; this
 /// library's loop hooks carry timers only, so the registration fails as the reference's does
 /// without a loop (and, like it, leaves the stream marked as having tried).
+///
+/// A driver's stream calls the callback from the application's event loop. The free function is
+/// never called, as the reference's remote streams never call it.
 pub(crate) unsafe fn virStreamEventAddCallback(
     st: virStreamPtr,
-    _events: c_int,
-    _cb: virStreamEventCallback,
-    _opaque: *mut c_void,
+    events: c_int,
+    cb: virStreamEventCallback,
+    opaque: *mut c_void,
     _ff: virFreeCallback,
 ) -> c_int {
     const F: &str = "virStreamEventAddCallback";
     answer(require(st, F).and_then(|s| match &mut *s.lock() {
+        Backend::Channel(c) => {
+            let cb = cb.ok_or_else(|| Error::null_arg(VIR_FROM_STREAMS, F, "cb"))?;
+            let (key, opaque) = (st as usize, opaque as usize);
+            let call = move |events: c_int| {
+                // SAFETY: the application's callback with the stream and the data it gave.
+                unsafe { cb(key as virStreamPtr, events, opaque as *mut c_void) }
+            };
+            c.add_callback(events, Box::new(call)).map(|()| 0)
+        }
         Backend::Unserved => Err(unsupported(F)),
         Backend::File { file: None, .. } => Err(not_open()),
         Backend::File { watch, .. } if *watch != 0 => Err(Error::internal(
@@ -483,8 +609,10 @@ pub(crate) unsafe fn virStreamEventAddCallback(
     }))
 }
 
-fn with_watch(st: virStreamPtr, function: &str, remove: bool) -> c_int {
+fn with_watch(st: virStreamPtr, function: &str, remove: bool, events: c_int) -> c_int {
     answer(require(st, function).and_then(|s| match &mut *s.lock() {
+        Backend::Channel(c) if remove => c.remove_callback().map(|()| 0),
+        Backend::Channel(c) => c.update_callback(events).map(|()| 0),
         Backend::Unserved => Err(unsupported(function)),
         Backend::File { file: None, .. } => Err(not_open()),
         Backend::File { watch: 0, .. } => Err(Error::internal(
@@ -500,12 +628,12 @@ fn with_watch(st: virStreamPtr, function: &str, remove: bool) -> c_int {
     }))
 }
 
-pub(crate) unsafe fn virStreamEventUpdateCallback(st: virStreamPtr, _events: c_int) -> c_int {
-    with_watch(st, "virStreamEventUpdateCallback", false)
+pub(crate) unsafe fn virStreamEventUpdateCallback(st: virStreamPtr, events: c_int) -> c_int {
+    with_watch(st, "virStreamEventUpdateCallback", false, events)
 }
 
 pub(crate) unsafe fn virStreamEventRemoveCallback(st: virStreamPtr) -> c_int {
-    with_watch(st, "virStreamEventRemoveCallback", true)
+    with_watch(st, "virStreamEventRemoveCallback", true, 0)
 }
 
 pub(crate) unsafe fn virStreamFinish(st: virStreamPtr) -> c_int {
@@ -547,11 +675,122 @@ pub(crate) unsafe fn virDomainScreenshot(
             .driver
             .stream()
             .stream_screenshot(&d.domain_ref(), screen, flags)?;
-        *s.lock() = Backend::File {
-            file: Some(shot.file),
-            watch: 0,
-        };
+        *s.lock() = shot.body.into();
         Ok(args::malloc_str(&shot.mime))
     })();
     r.unwrap_or_else(entry::fail)
+}
+
+/// The public layer's checks of a call that opens `stream` on domain `domain` (the domain, the
+/// stream, a writable connection, the same connection), then what the driver opens.
+fn open_on_domain(
+    function: &str,
+    domain: virDomainPtr,
+    stream: virStreamPtr,
+    open: impl FnOnce(&dyn crate::driver::Driver, &DomainRef) -> Result<StreamBody, Error>,
+) -> c_int {
+    let r = (|| {
+        let d = handles::domain(domain)
+            .ok_or_else(|| Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, function))?;
+        let s = require(stream, function)?;
+        let ce = d.conn_entry();
+        if ce.conn.read_only {
+            return Err(Error::read_only_in(VIR_FROM_DOMAIN, function));
+        }
+        let dom: DomainRef = d.domain_ref();
+        if s.conn_key != d.conn_key() {
+            return Err(Error::invalid_arg(
+                VIR_FROM_DOMAIN,
+                function,
+                "stream",
+                format!("stream must match connection of domain '{}'", dom.name),
+            ));
+        }
+        *s.lock() = open(&*ce.conn.driver, &dom)?.into();
+        Ok(0)
+    })();
+    answer(r)
+}
+
+pub(crate) unsafe fn virDomainOpenConsole(
+    dom: virDomainPtr,
+    dev_name: *const c_char,
+    st: virStreamPtr,
+    flags: c_uint,
+) -> c_int {
+    // SAFETY: `dev_name` is NULL or a C string, by the C contract.
+    let name = unsafe { args::optional_str(dev_name) }.map(String::from);
+    open_on_domain("virDomainOpenConsole", dom, st, |driver, d| {
+        driver.stream().stream_open_console(d, name, flags)
+    })
+}
+
+pub(crate) unsafe fn virDomainOpenChannel(
+    dom: virDomainPtr,
+    name: *const c_char,
+    st: virStreamPtr,
+    flags: c_uint,
+) -> c_int {
+    // SAFETY: `name` is NULL or a C string, by the C contract.
+    let name = unsafe { args::optional_str(name) }.map(String::from);
+    open_on_domain("virDomainOpenChannel", dom, st, |driver, d| {
+        driver.stream().stream_open_channel(d, name, flags)
+    })
+}
+
+/// The public layer's checks of virStorageVolUpload and virStorageVolDownload (the volume, the
+/// stream, a writable connection, the same connection), then what the driver opens.
+fn open_on_volume(
+    function: &str,
+    vol: virStorageVolPtr,
+    stream: virStreamPtr,
+    open: impl FnOnce(&dyn crate::driver::Driver, &StorageVolRef) -> Result<StreamBody, Error>,
+) -> c_int {
+    let r = (|| {
+        let v = objects::require::<StorageVolRef>(vol, function)?;
+        let s = require(stream, function)?;
+        if v.conn_entry.conn.read_only {
+            return Err(Error::read_only_in(VIR_FROM_STORAGE, function));
+        }
+        if s.conn_key != v.conn_key() {
+            return Err(Error::invalid_arg(
+                VIR_FROM_STORAGE,
+                function,
+                "stream",
+                format!(
+                    "stream in {function} must match connection of volume '{}'",
+                    v.obj.name
+                ),
+            ));
+        }
+        *s.lock() = open(v.driver(), &v.obj)?.into();
+        Ok(0)
+    })();
+    answer(r)
+}
+
+pub(crate) unsafe fn virStorageVolUpload(
+    vol: virStorageVolPtr,
+    stream: virStreamPtr,
+    offset: u64,
+    length: u64,
+    flags: c_uint,
+) -> c_int {
+    open_on_volume("virStorageVolUpload", vol, stream, |driver, v| {
+        driver.stream().stream_vol_upload(v, offset, length, flags)
+    })
+}
+
+pub(crate) unsafe fn virStorageVolDownload(
+    vol: virStorageVolPtr,
+    stream: virStreamPtr,
+    offset: u64,
+    length: u64,
+    flags: c_uint,
+) -> c_int {
+    open_on_volume("virStorageVolDownload", vol, stream, |driver, v| {
+        driver
+            .stream()
+            .stream_vol_download(v, offset, length, flags)
+    })
 }

@@ -419,7 +419,7 @@ impl QemuDriver {
             let _ = std::fs::remove_file(&tmp);
             Ok(Screenshot {
                 mime: SCREENSHOT_MIME.into(),
-                file: shot?,
+                body: shot?.into(),
             })
         })
     }

@@ -40,11 +40,14 @@ const KEEPALIVE_PONG: i32 = 2;
 const TYPE_CALL: u32 = 0;
 const TYPE_REPLY: u32 = 1;
 const TYPE_MESSAGE: u32 = 2;
+pub(super) const TYPE_STREAM: u32 = 3;
+pub(super) const TYPE_STREAM_HOLE: u32 = 6;
 /// virNetMessageStatus.
-const STATUS_OK: u32 = 0;
-const STATUS_ERROR: u32 = 1;
+pub(super) const STATUS_OK: u32 = 0;
+pub(super) const STATUS_ERROR: u32 = 1;
+pub(super) const STATUS_CONTINUE: u32 = 2;
 
-const HEADER_LEN: usize = 24;
+pub(super) const HEADER_LEN: usize = 24;
 /// libvirt's VIR_NET_MESSAGE_MAX: length word, header and payload together.
 pub(super) const MESSAGE_MAX: usize = 32 * 1024 * 1024;
 
@@ -426,6 +429,13 @@ impl State {
     }
 }
 
+/// Where the stream messages of one stream (by its opening call's serial) go, from whichever
+/// thread reads the socket: (procedure, type, status, body); and the end of the connection.
+pub trait StreamSink: Send + Sync {
+    fn incoming(&self, proc: i32, kind: u32, status: u32, body: &[u8]);
+    fn ended(&self, why: &Error);
+}
+
 /// An asynchronous message of the remote program: (procedure, body).
 pub type EventSink = Box<dyn Fn(i32, &[u8]) + Send + Sync>;
 /// The connection died: told once, with the reference's close reason (virConnectCloseReason).
@@ -534,6 +544,8 @@ pub struct Client {
     /// The timer in the event loop registered when the connection was opened (disarmed until
     /// the stream ends idle), as the reference's socket watch; None without a loop.
     loop_timer: Mutex<Option<i32>>,
+    /// Open streams by the serial of the call that opened them.
+    streams: Mutex<HashMap<u32, Arc<dyn StreamSink>>>,
 }
 
 /// Clients by key, for their event-loop timers (whose data is a key, never a pointer).
@@ -603,6 +615,7 @@ impl Client {
             close_sink: Mutex::new(None),
             key,
             loop_timer: Mutex::new(None),
+            streams: Mutex::new(HashMap::new()),
         });
         watched().insert(key, Arc::downgrade(&client));
         let timer = crate::event::hooks::add_timeout(-1, loop_timer(key));
@@ -679,6 +692,72 @@ impl Client {
         proc: i32,
         args: &[u8],
     ) -> Result<Vec<u8>> {
+        self.call_numbered(program, version, proc, args, |_| {})
+    }
+
+    /// A call that opens a stream: `sink` hears the stream's messages (the daemon may send
+    /// them right after its reply) under the call's serial, which it is given first. The stream
+    /// stays registered after a successful call, until `remove_stream`.
+    pub fn call_opening_stream(
+        &self,
+        proc: i32,
+        args: &[u8],
+        sink: Arc<dyn StreamSink>,
+        serial_of: impl FnOnce(u32),
+    ) -> Result<Vec<u8>> {
+        let mut opened = None;
+        let r = self.call_numbered(REMOTE_PROGRAM, REMOTE_VERSION, proc, args, |serial| {
+            serial_of(serial);
+            lock(&self.streams).insert(serial, sink);
+            opened = Some(serial);
+        });
+        if let (Err(_), Some(serial)) = (&r, opened) {
+            self.remove_stream(serial);
+        }
+        r
+    }
+
+    pub fn remove_stream(&self, serial: u32) {
+        lock(&self.streams).remove(&serial);
+    }
+
+    /// One stream message (data, a hole, finish or abort) of the stream opened by call
+    /// `serial`; nothing waits for an answer here.
+    pub fn send_stream(
+        &self,
+        proc: i32,
+        serial: u32,
+        kind: u32,
+        status: u32,
+        body: &[u8],
+    ) -> Result<()> {
+        if self.is_dead() {
+            return Err(closed_error());
+        }
+        let msg = frame_with(
+            (REMOTE_PROGRAM, REMOTE_VERSION, proc),
+            kind,
+            serial,
+            status,
+            body,
+        );
+        self.send(&msg).map_err(|e| {
+            let err = Error::system(VIR_FROM_RPC, errno(&e), "Cannot write data");
+            let reason = lock(&self.writer).end_reason();
+            self.die(err.clone(), reason);
+            err
+        })
+    }
+
+    /// One call, its serial given to `on_serial` before the call is sent.
+    fn call_numbered(
+        &self,
+        program: u32,
+        version: u32,
+        proc: i32,
+        args: &[u8],
+        on_serial: impl FnOnce(u32),
+    ) -> Result<Vec<u8>> {
         let (serial, unnoticed) = {
             let mut st = lock(&self.state);
             if st.dead {
@@ -699,6 +778,7 @@ impl Client {
             }
             (serial, unnoticed)
         };
+        on_serial(serial);
         let msg = frame(program, version, proc, TYPE_CALL, serial, args);
         let sent = self.send(&msg);
         if let Some((seen, _)) = unnoticed {
@@ -926,6 +1006,10 @@ impl Client {
                 w.wake.notify_one();
             }
         }
+        let streams: Vec<_> = lock(&self.streams).drain().map(|(_, s)| s).collect();
+        for s in streams {
+            s.ended(&why);
+        }
         lock(&self.writer).shutdown();
         if let Some(t) = lock(&self.loop_timer).take() {
             crate::event::hooks::remove_timeout(t);
@@ -996,6 +1080,14 @@ impl Client {
                 }
                 false
             }
+            TYPE_STREAM | TYPE_STREAM_HOLE => {
+                // Messages of a stream that is gone are dropped, as the reference's.
+                let sink = lock(&self.streams).get(&serial).cloned();
+                if let Some(sink) = sink {
+                    sink.incoming(proc, kind, status, body);
+                }
+                false
+            }
             _ => false,
         }
     }
@@ -1017,6 +1109,17 @@ pub fn closed_error() -> Error {
 
 /// A whole message: length word, header, body.
 fn frame(prog: u32, vers: u32, proc: i32, kind: u32, serial: u32, body: &[u8]) -> Vec<u8> {
+    frame_with((prog, vers, proc), kind, serial, STATUS_OK, body)
+}
+
+/// A whole message with its status: length word, header, body.
+fn frame_with(
+    (prog, vers, proc): (u32, u32, i32),
+    kind: u32,
+    serial: u32,
+    status: u32,
+    body: &[u8],
+) -> Vec<u8> {
     let mut e = Enc::new();
     e.u32((4 + HEADER_LEN + body.len()) as u32)
         .u32(prog)
@@ -1024,7 +1127,7 @@ fn frame(prog: u32, vers: u32, proc: i32, kind: u32, serial: u32, body: &[u8]) -
         .i32(proc)
         .u32(kind)
         .u32(serial)
-        .u32(STATUS_OK);
+        .u32(status);
     e.buf.extend_from_slice(body);
     e.buf
 }

@@ -249,3 +249,50 @@ pub(super) fn pool_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a
 pub(super) fn nodedev_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
     super::events::family_bus(d, crate::event::Family::NodeDevice, function)
 }
+
+pub(super) fn stream_screenshot(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    screen: u32,
+    flags: u32,
+) -> Result<crate::driver::family::Screenshot> {
+    super::stream::screenshot(d, dom, screen, flags)
+}
+
+pub(super) fn stream_vol_upload(
+    d: &RemoteDriver,
+    vol: &crate::driver::family::StorageVolRef,
+    offset: u64,
+    length: u64,
+    flags: u32,
+) -> Result<crate::driver::family::StreamBody> {
+    super::stream::vol_upload(d, vol, offset, length, flags)
+}
+
+pub(super) fn stream_vol_download(
+    d: &RemoteDriver,
+    vol: &crate::driver::family::StorageVolRef,
+    offset: u64,
+    length: u64,
+    flags: u32,
+) -> Result<crate::driver::family::StreamBody> {
+    super::stream::vol_download(d, vol, offset, length, flags)
+}
+
+pub(super) fn stream_open_console(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    dev_name: Option<String>,
+    flags: u32,
+) -> Result<crate::driver::family::StreamBody> {
+    super::stream::open_console(d, dom, dev_name, flags)
+}
+
+pub(super) fn stream_open_channel(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    name: Option<String>,
+    flags: u32,
+) -> Result<crate::driver::family::StreamBody> {
+    super::stream::open_channel(d, dom, name, flags)
+}

@@ -25,6 +25,7 @@ mod generated;
 mod manual;
 use oxvirt_rpc::protocol;
 mod sasl;
+mod stream;
 mod tls;
 mod watch;
 use oxvirt_rpc::xdr;
@@ -447,7 +448,8 @@ pub fn open(
             return Err(e);
         }
     };
-    driver.listen_for_events()?;
+    // A daemon's driver without domain events (storage:///, network:///) serves the rest.
+    let _ = driver.listen_for_events();
     let driver: Arc<dyn Driver> = Arc::new(driver);
     Ok(driver)
 }

@@ -24,7 +24,7 @@ impl StreamDriver for TestDriver {
         })?;
         Ok(Screenshot {
             mime: SCREENSHOT_MIME.to_string(),
-            file,
+            body: file.into(),
         })
     }
 }

@@ -842,11 +842,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenChannel(dom: virDomainPtr, name: *const c_char, st: virStreamPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainOpenChannel, 10381, "{}, name={}, st={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(name, "<null>"), log_args::ptr(st), flags);
-    entry_stub!(Domain(dom), virDomainOpenChannel, 20, Domain(dom))
+    entry!(Domain(dom), stream::virDomainOpenChannel(dom, name, st, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenConsole(dom: virDomainPtr, dev_name: *const c_char, st: virStreamPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainOpenConsole, 10315, "{}, dev_name={}, st={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(dev_name, "<null>"), log_args::ptr(st), flags);
-    entry_stub!(Domain(dom), virDomainOpenConsole, 20, Domain(dom))
+    entry!(Domain(dom), stream::virDomainOpenConsole(dom, dev_name, st, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenGraphics(dom: virDomainPtr, idx: c_uint, fd: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainOpenGraphics, 11285, "{}, idx={}, fd={}, flags=0x{:x}", log_args::dom("dom", dom), idx, fd, flags);
@@ -1844,7 +1844,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolDownload(vol: virStorageVolPtr, stream: virStreamPtr, offset: c_ulonglong, length: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolDownload, 1705, "vol={}, stream={}, offset={}, length={}, flags=0x{:x}", log_args::ptr(vol), log_args::ptr(stream), offset, length, flags);
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolDownload, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
+    entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), stream::virStorageVolDownload(vol, stream, offset, length, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolFree(vol: virStorageVolPtr) -> c_int {
     entry_log!("libvirt.storage", virStorageVolFree, 1982, "vol={}", log_args::ptr(vol));
@@ -1900,7 +1900,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolUpload(vol: virStorageVolPtr, stream: virStreamPtr, offset: c_ulonglong, length: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolUpload, 1790, "vol={}, stream={}, offset={}, length={}, flags=0x{:x}", log_args::ptr(vol), log_args::ptr(stream), offset, length, flags);
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolUpload, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"))
+    entry!(Object(objects::connection_of::<StorageVolRef>, vol as usize), stream::virStorageVolUpload(vol, stream, offset, length, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolWipe(vol: virStorageVolPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolWipe, 1894, "vol={}, flags=0x{:x}", log_args::ptr(vol), flags);
