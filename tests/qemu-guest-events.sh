@@ -32,7 +32,7 @@ guest_events() {
         gcc $CFLAGS -o "$out/guestevents.ref" c-tests/qemu/guestevents.c -lvirt -lpthread ||
         { bad "guestevents: does not compile"; return; }
     local mode who bin lp r mnt disk
-    for mode in ${QT_GUEST_EVENTS_MODES:-rtc watchdog ioerror}; do
+    for mode in ${QT_GUEST_EVENTS_MODES:-rtc watchdog pm ioerror save}; do
         for who in ref theirs-on-ours ours; do
             case $who in
                 ref) bin=guestevents.ref lp= ;;
@@ -51,7 +51,8 @@ guest_events() {
             [ "$who" = ref ] && ref_leftovers "guestevents $mode" "$r"
             # The disk is unmounted once its qemu is gone (the run destroyed its guest).
             [ -n "$disk" ] && { umount "$mnt" || umount -l "$mnt"; }
-            sed -i -e "s|$r|ROOT|g" -e "s|$kernel|KERNEL|g" ${disk:+-e "s|$disk|DISK|g"} "$out/guestevents.$mode.$who.out"
+            sed -i -E -e "s|$r|ROOT|g" -e "s|$kernel|KERNEL|g" ${disk:+-e "s|$disk|DISK|g"} \
+                -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' "$out/guestevents.$mode.$who.out"
         done
         if diff -u "$out/guestevents.$mode.ref.out" "$out/guestevents.$mode.theirs-on-ours.out" >"$out/guestevents.$mode.diff" &&
             diff -u "$out/guestevents.$mode.ref.out" "$out/guestevents.$mode.ours.out" >>"$out/guestevents.$mode.diff"; then

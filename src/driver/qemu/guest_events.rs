@@ -162,6 +162,16 @@ impl QemuDriver {
                 self.bus
                     .emit(&r, Lifecycle::Started(DomainEventStartedDetailType::Wakeup));
             }
+            // A save's copy of memory (save.rs turns qemu's migration events on).
+            "MIGRATION_PASS" => {
+                let pass = data.get("pass").and_then(Value::as_i64).unwrap_or(0);
+                let pass = i32::try_from(pass).unwrap_or(i32::MAX);
+                self.bus.emit_payload(
+                    id(DomainEventID::MigrationIteration),
+                    &r,
+                    Payload::Int(pass),
+                );
+            }
             // DEVICE_DELETED is hotplug.rs's: the detach that waits for it removes the device
             // from the live definition and raises device removed, once.
             _ => {}
@@ -176,6 +186,25 @@ impl QemuDriver {
 }
 
 impl QemuDriver {
+    /// virDomainPMWakeup: qemu refuses a guest that is not suspended (its error named after the
+    /// command, as the reference's); its WAKEUP event then moves the state.
+    pub(super) fn pm_wakeup_of(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        const COMMAND: &str = "system_wakeup";
+        check_flags(flags, NoFlags::empty(), "qemuDomainPMWakeup")?;
+        self.with_job(d, |_, cmd| {
+            cmd.mon
+                .execute(COMMAND, None, cmd.timeout)
+                .map(drop)
+                .map_err(|e| match e {
+                    QmpError::Command { desc, .. } => Error::internal(
+                        VIR_FROM_QEMU,
+                        format!("unable to execute QEMU command '{COMMAND}': {desc}"),
+                    ),
+                    other => monitor_error(other, COMMAND, cmd.timeout),
+                })
+        })
+    }
+
     /// qemu pauses a running guest for its watchdog or a disk error: the state says why and the
     /// suspended event is raised here, before qemu's STOP, which then changes nothing
     /// (events.rs), as the reference's qemuProcessHandleWatchdog and qemuProcessHandleIOError.
