@@ -43,6 +43,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 . "$top/tests/stragglers.sh"
 . "$top/tests/flagsprobe.sh"
 . "$top/tests/qemu-hotplug.sh"
+. "$top/tests/qemu-guest-events.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
@@ -57,7 +58,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -455,6 +456,7 @@ for t in $want; do
         secrets) secrets ;;
         guests) guests ;;
         hotplug) hotplug ;;
+        guestevents) guest_events ;;
         libs) libs ;;
         control) control ;;
         flags) flags_probe ;;

@@ -7,7 +7,7 @@ use super::{Bus, DomainEvent};
 use crate::domain::DomainRef;
 
 /// An event's arguments, as its callback type takes them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Payload {
     /// The lifecycle event's (event, detail) pair, or an event with no arguments (reboot).
     #[default]
@@ -30,6 +30,8 @@ pub enum Payload {
     },
     /// A metadata change: its type and namespace (NULL for title and description).
     Metadata { kind: i32, nsuri: Option<String> },
+    /// Typed parameters (a completed job's statistics).
+    Params(crate::driver::family::TypedParams),
 }
 
 impl Bus {

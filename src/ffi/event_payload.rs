@@ -3,8 +3,11 @@
 //! casts it back and passes the event's arguments.
 
 use crate::api::DomainEventID;
+use crate::driver::family::{TypedParams, TypedValue};
 use crate::event::{DomainEvent, Payload};
-use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
+use crate::ffi::generated::types::{
+    virConnectPtr, virDomainPtr, virTypedParameter, virTypedParameterPtr,
+};
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_longlong, c_ulonglong, c_void};
 
@@ -32,9 +35,29 @@ type IoErrorReasonFn = unsafe extern "C" fn(
 );
 type MetadataFn =
     unsafe extern "C" fn(virConnectPtr, virDomainPtr, c_int, *const c_char, *mut c_void);
+type ParamsFn =
+    unsafe extern "C" fn(virConnectPtr, virDomainPtr, virTypedParameterPtr, c_int, *mut c_void);
 
 fn text(s: &str) -> CString {
     CString::new(s.replace('\0', "")).unwrap_or_default()
+}
+
+/// The parameters as C holds them, for the length of one callback (libvirt frees its copy after
+/// the callback returns; the callback does not keep them).
+fn c_params(p: &TypedParams) -> Vec<virTypedParameter> {
+    p.0.iter()
+        .map(|(name, value)| crate::ffi::glue::c_param(name, value))
+        .collect()
+}
+
+/// Free the strings c_params gave the C array.
+fn free_strings(p: &TypedParams, c: &[virTypedParameter]) {
+    for ((_, value), cp) in p.0.iter().zip(c) {
+        if matches!(value, TypedValue::String(_)) {
+            // SAFETY: a string parameter's value was malloc'd by c_param and is freed once here.
+            unsafe { libc::free(cp.value.s.cast()) };
+        }
+    }
 }
 
 /// Call `cb`, registered for `ev`'s event id, with its arguments.
@@ -61,7 +84,8 @@ pub(crate) unsafe fn deliver(
                 if is(DomainEventID::Watchdog)
                     || is(DomainEventID::Pmwakeup)
                     || is(DomainEventID::Pmsuspend)
-                    || is(DomainEventID::PmsuspendDisk) =>
+                    || is(DomainEventID::PmsuspendDisk)
+                    || is(DomainEventID::MigrationIteration) =>
             {
                 std::mem::transmute::<Generic, IntFn>(cb)(conn, dom, *v, opaque)
             }
@@ -112,6 +136,12 @@ pub(crate) unsafe fn deliver(
                 let u = nsuri.as_deref().map(text);
                 let p = u.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
                 std::mem::transmute::<Generic, MetadataFn>(cb)(conn, dom, *kind, p, opaque)
+            }
+            Payload::Params(p) if is(DomainEventID::JobCompleted) => {
+                let mut c = c_params(p);
+                let n = c_int::try_from(c.len()).unwrap_or(c_int::MAX);
+                std::mem::transmute::<Generic, ParamsFn>(cb)(conn, dom, c.as_mut_ptr(), n, opaque);
+                free_strings(p, &c);
             }
             // An event whose arguments do not fit its id's callback is never delivered.
             _ => {}

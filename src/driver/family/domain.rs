@@ -680,4 +680,8 @@ pub trait DomainDriver: Send + Sync {
     fn domain_update_device_flags(&self, _d: &DomainRef, _xml: String, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainUpdateDeviceFlags")
     }
+    /// virDomainPMWakeup: wake a guest that suspended itself (ACPI S3) up.
+    fn domain_pm_wakeup(&self, _d: &DomainRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainPMWakeup")
+    }
 }

@@ -40,6 +40,18 @@ impl QemuDriver {
                         DomainEventShutdownDetailType::Host
                     }))
                 }
+                // The watchdog's or a disk error's pause was raised with its own reason by the
+                // event before this one (guest_events.rs).
+                "STOP"
+                    if matches!(
+                        i.state,
+                        StateReason::Paused(
+                            DomainPausedReason::Watchdog | DomainPausedReason::Ioerror
+                        )
+                    ) =>
+                {
+                    None
+                }
                 "STOP" => {
                     i.state = StateReason::Paused(DomainPausedReason::User);
                     Some(Lifecycle::Suspended(DomainEventSuspendedDetailType::Paused))

@@ -345,10 +345,16 @@ impl DomainDriver for QemuDriver {
         self.destroy_flags(d, flags)
     }
 
+    fn domain_pm_wakeup(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        self.pm_wakeup_of(d, flags)
+    }
+
     fn suspend(&self, d: &DomainRef) -> Result<()> {
         self.with_job(d, |vm, mon| {
-            if vm.lock().state.state() == DomainState::Paused {
-                return Ok(());
+            match vm.lock().state.state() {
+                DomainState::Paused => return Ok(()),
+                DomainState::Pmsuspended => return Err(pm_suspended()),
+                _ => {}
             }
             mon.run("stop")?;
             let mut i = vm.lock();
@@ -359,8 +365,10 @@ impl DomainDriver for QemuDriver {
 
     fn resume(&self, d: &DomainRef) -> Result<()> {
         self.with_job(d, |vm, mon| {
-            if vm.lock().state.state() != DomainState::Paused {
-                return Err(already_running());
+            match vm.lock().state.state() {
+                DomainState::Paused => {}
+                DomainState::Pmsuspended => return Err(pm_suspended()),
+                _ => return Err(already_running()),
             }
             mon.run("cont")?;
             let mut i = vm.lock();

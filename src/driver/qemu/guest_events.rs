@@ -7,16 +7,22 @@
 use super::*;
 use crate::api::{
     DomainEventID, DomainEventPMSuspendedDetailType, DomainEventStartedDetailType,
-    DomainPMSuspendedReason,
+    DomainEventSuspendedDetailType, DomainPMSuspendedReason,
 };
+use crate::domain::devices::Element;
 use crate::domain::StateReason;
 use crate::event::Payload;
 use serde_json::Value;
 
+/// libvirt's watchdog action `pause` (VIR_DOMAIN_EVENT_WATCHDOG_PAUSE): the guest is paused.
+const WATCHDOG_PAUSE: i32 = 1;
+/// libvirt's I/O error action `pause` (VIR_DOMAIN_EVENT_IO_ERROR_PAUSE): the guest is paused.
+const IO_ERROR_PAUSE: i32 = 1;
+
 /// libvirt's watchdog actions (virDomainEventWatchdogAction) by qemu's names.
 fn watchdog_action(action: &str) -> i32 {
     match action {
-        "pause" => 1,
+        "pause" => WATCHDOG_PAUSE,
         "reset" => 2,
         "poweroff" => 3,
         "shutdown" => 4,
@@ -29,28 +35,54 @@ fn watchdog_action(action: &str) -> i32 {
 /// libvirt's I/O error actions (virDomainEventIOErrorAction) by qemu's names.
 fn io_error_action(action: &str) -> i32 {
     match action {
-        "stop" => 1,
+        "stop" => IO_ERROR_PAUSE,
         "report" => 2,
         _ => 0,
     }
 }
 
-/// The disk behind qemu's device name (`drive-<alias>`, `<alias>` or a node name): its source
-/// path and alias, empty where the definition does not say.
-fn disk_of(def: &DomainDef, device: &str) -> (String, String) {
-    let alias = device.strip_prefix("drive-").unwrap_or(device);
-    def.devices
+/// The disk whose block node is `libvirt-N-format` (or `-storage`): at start the disks with a
+/// source are numbered from their count down to 1 in definition order (command::devices::disks).
+fn disk_by_node<'a>(def: &'a DomainDef, node: &str) -> Option<&'a Element> {
+    let n: usize = node
+        .strip_prefix("libvirt-")?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()?;
+    let sourced: Vec<&Element> = def
+        .devices
         .iter()
-        .filter(|d| d.name == "disk")
-        .find(|d| d.child_attr("alias", "name") == Some(alias))
-        .map(|d| {
-            let src = ["file", "dev", "name"]
-                .iter()
-                .find_map(|k| d.child_attr("source", k))
-                .unwrap_or_default();
-            (src.to_string(), alias.to_string())
-        })
-        .unwrap_or_else(|| (String::new(), alias.to_string()))
+        .filter(|d| d.name == "disk" && d.child_attr("source", "file").is_some())
+        .collect();
+    sourced
+        .len()
+        .checked_sub(n)
+        .and_then(|i| sourced.get(i).copied())
+}
+
+/// The disk behind qemu's device name (`drive-<alias>`, `<alias>`) or, with -blockdev where the
+/// device name is empty, its node name: its source path and alias, empty where the definition
+/// does not say (as the reference's qemuProcessHandleIOError).
+fn disk_of(def: &DomainDef, device: &str, node: &str) -> (String, String) {
+    let alias = device.strip_prefix("drive-").unwrap_or(device);
+    let disk = match alias {
+        "" => disk_by_node(def, node),
+        _ => def
+            .devices
+            .iter()
+            .filter(|d| d.name == "disk")
+            .find(|d| d.child_attr("alias", "name") == Some(alias)),
+    };
+    disk.map(|d| {
+        let src = ["file", "dev", "name"]
+            .iter()
+            .find_map(|k| d.child_attr("source", k))
+            .unwrap_or_default();
+        let alias = d.child_attr("alias", "name").unwrap_or_default();
+        (src.to_string(), alias.to_string())
+    })
+    .unwrap_or_default()
 }
 
 fn id(e: DomainEventID) -> i32 {
@@ -72,28 +104,32 @@ impl QemuDriver {
                 self.bus
                     .emit_payload(id(DomainEventID::RtcChange), &r, Payload::LongLong(offset))
             }
-            "WATCHDOG" => self.bus.emit_payload(
-                id(DomainEventID::Watchdog),
-                &r,
-                Payload::Int(watchdog_action(str_of("action"))),
-            ),
+            "WATCHDOG" => {
+                let action = watchdog_action(str_of("action"));
+                self.bus
+                    .emit_payload(id(DomainEventID::Watchdog), &r, Payload::Int(action));
+                if action == WATCHDOG_PAUSE {
+                    self.paused_by_guest(vm, DomainPausedReason::Watchdog);
+                }
+            }
             "BLOCK_IO_ERROR" => {
-                let device = match str_of("device") {
-                    "" => str_of("node-name"),
-                    d => d,
-                };
-                let (src_path, dev_alias) = disk_of(&vm.lock().def, device);
+                let (src_path, dev_alias) =
+                    disk_of(&vm.lock().def, str_of("device"), str_of("node-name"));
                 let nospace = data.get("nospace").and_then(Value::as_bool) == Some(true);
+                let action = io_error_action(str_of("action"));
                 let payload = Payload::IoError {
                     src_path,
                     dev_alias,
-                    action: io_error_action(str_of("action")),
+                    action,
                     reason: if nospace { "enospc" } else { "" }.to_string(),
                 };
                 self.bus
                     .emit_payload(id(DomainEventID::IoError), &r, payload.clone());
                 self.bus
                     .emit_payload(id(DomainEventID::IoErrorReason), &r, payload);
+                if action == IO_ERROR_PAUSE {
+                    self.paused_by_guest(vm, DomainPausedReason::Ioerror);
+                }
             }
             "BALLOON_CHANGE" => {
                 let kib = data.get("actual").and_then(Value::as_u64).unwrap_or(0) / 1024;
@@ -126,6 +162,16 @@ impl QemuDriver {
                 self.bus
                     .emit(&r, Lifecycle::Started(DomainEventStartedDetailType::Wakeup));
             }
+            // A save's copy of memory (save.rs turns qemu's migration events on).
+            "MIGRATION_PASS" => {
+                let pass = data.get("pass").and_then(Value::as_i64).unwrap_or(0);
+                let pass = i32::try_from(pass).unwrap_or(i32::MAX);
+                self.bus.emit_payload(
+                    id(DomainEventID::MigrationIteration),
+                    &r,
+                    Payload::Int(pass),
+                );
+            }
             // DEVICE_DELETED is hotplug.rs's: the detach that waits for it removes the device
             // from the live definition and raises device removed, once.
             _ => {}
@@ -139,6 +185,47 @@ impl QemuDriver {
     }
 }
 
+impl QemuDriver {
+    /// virDomainPMWakeup: qemu refuses a guest that is not suspended (its error named after the
+    /// command, as the reference's); its WAKEUP event then moves the state.
+    pub(super) fn pm_wakeup_of(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        const COMMAND: &str = "system_wakeup";
+        check_flags(flags, NoFlags::empty(), "qemuDomainPMWakeup")?;
+        self.with_job(d, |_, cmd| {
+            cmd.mon
+                .execute(COMMAND, None, cmd.timeout)
+                .map(drop)
+                .map_err(|e| match e {
+                    QmpError::Command { desc, .. } => Error::internal(
+                        VIR_FROM_QEMU,
+                        format!("unable to execute QEMU command '{COMMAND}': {desc}"),
+                    ),
+                    other => monitor_error(other, COMMAND, cmd.timeout),
+                })
+        })
+    }
+
+    /// qemu pauses a running guest for its watchdog or a disk error: the state says why and the
+    /// suspended event is raised here, before qemu's STOP, which then changes nothing
+    /// (events.rs), as the reference's qemuProcessHandleWatchdog and qemuProcessHandleIOError.
+    fn paused_by_guest(&self, vm: &Arc<Vm>, why: DomainPausedReason) {
+        {
+            let mut i = vm.lock();
+            if i.state.state() != DomainState::Running {
+                return;
+            }
+            i.state = StateReason::Paused(why);
+        }
+        let detail = match why {
+            DomainPausedReason::Watchdog => DomainEventSuspendedDetailType::Watchdog,
+            _ => DomainEventSuspendedDetailType::Ioerror,
+        };
+        self.bus
+            .emit(&vm.domain_ref(), Lifecycle::Suspended(detail));
+        let _ = self.write_status(vm);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +236,21 @@ mod tests {
         assert_eq!(watchdog_action("none"), 0);
         assert_eq!(io_error_action("report"), 2);
         assert_eq!(io_error_action("ignore"), 0);
+    }
+
+    #[test]
+    fn a_node_name_finds_its_disk() {
+        let def = crate::domain::xml::parse(
+            "<domain type='qemu'><name>g</name><memory>65536</memory><os><type>hvm</type></os>\
+             <devices><disk type='file' device='cdrom'><target dev='hdc'/></disk>\
+             <disk type='file'><source file='/a'/><target dev='hda'/></disk>\
+             <disk type='file'><source file='/b'/><target dev='hdb'/></disk></devices></domain>",
+        )
+        .unwrap();
+        let src = |node| disk_by_node(&def, node).and_then(|d| d.child_attr("source", "file"));
+        assert_eq!(src("libvirt-2-format"), Some("/a"));
+        assert_eq!(src("libvirt-1-storage"), Some("/b"));
+        assert_eq!(src("libvirt-3-format"), None);
+        assert_eq!(src("other"), None);
     }
 }

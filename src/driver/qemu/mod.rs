@@ -204,6 +204,15 @@ fn not_running() -> Error {
 }
 
 /// The reference's qemu driver reports this one itself, so from the QEMU error domain.
+/// The reference's refusal to pause or resume a guest in ACPI S3 (it is woken up instead).
+fn pm_suspended() -> Error {
+    Error::with(
+        VIR_ERR_OPERATION_INVALID,
+        VIR_FROM_QEMU,
+        "domain is pmsuspended",
+    )
+}
+
 fn already_running() -> Error {
     Error::with(
         VIR_ERR_OPERATION_INVALID,

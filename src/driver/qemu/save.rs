@@ -16,7 +16,7 @@ use crate::api::{
     DomainEventSuspendedDetailType, DomainSaveImageXMLFlags, DomainSaveRestoreFlags,
 };
 use crate::domain::StateReason;
-use crate::driver::family::{public_invalid_arg, Stopped};
+use crate::driver::family::{public_invalid_arg, Stopped, TypedParams};
 use crate::driver::Caller;
 use serde_json::json;
 use std::io::{Read, Write};
@@ -148,13 +148,58 @@ fn fsync_dir(path: &Path) {
     }
 }
 
-/// Wait (up to the deadline) for qemu's migration to finish: Ok once completed.
-fn wait_migration(cmd: &Command<'_>) -> Result<()> {
+/// A finished save's statistics, as the reference's job-completed event gives them
+/// (qemuDomainJobDataToParams for a migration to a file): qemu's last query-migrate and the
+/// job's time.
+fn save_job_params(st: &serde_json::Value, elapsed: Duration) -> TypedParams {
+    use crate::driver::family::TypedValue::{Int, ULLong};
+    /// qemu gives the copy's rate in megabits per second; libvirt in bytes.
+    const MBPS_TO_BPS: f64 = 1000.0 * 1000.0 / 8.0;
+    let ram = &st["ram"];
+    let n = |v: &serde_json::Value| ULLong(v.as_u64().unwrap_or(0));
+    let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+    let bps = (ram["mbps"].as_f64().unwrap_or(0.0) * MBPS_TO_BPS) as u64;
+    let p = vec![
+        (
+            "operation",
+            Int(crate::api::DomainJobOperation::Save as i32),
+        ),
+        ("time_elapsed", ULLong(elapsed_ms)),
+        ("downtime", n(&st["downtime"])),
+        ("setup_time", n(&st["setup-time"])),
+        ("data_total", n(&ram["total"])),
+        ("data_processed", n(&ram["transferred"])),
+        ("data_remaining", n(&ram["remaining"])),
+        ("memory_total", n(&ram["total"])),
+        ("memory_processed", n(&ram["transferred"])),
+        ("memory_remaining", n(&ram["remaining"])),
+        ("memory_constant", n(&ram["duplicate"])),
+        ("memory_normal", n(&ram["normal"])),
+        ("memory_normal_bytes", n(&ram["normal-bytes"])),
+        ("memory_dirty_rate", n(&ram["dirty-pages-rate"])),
+        ("memory_iteration", n(&ram["dirty-sync-count"])),
+        ("memory_postcopy_requests", n(&ram["postcopy-requests"])),
+        ("memory_page_size", n(&ram["page-size"])),
+    ];
+    let mut p: Vec<_> = p.into_iter().collect();
+    // The reference gives the rate only when qemu measured one.
+    if bps > 0 {
+        let after_remaining = 1 + p
+            .iter()
+            .position(|(k, _)| *k == "memory_remaining")
+            .unwrap_or(0);
+        p.insert(after_remaining, ("memory_bps", ULLong(bps)));
+    }
+    TypedParams(p.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// Wait (up to the deadline) for qemu's migration to finish: its last status once completed.
+fn wait_migration(cmd: &Command<'_>) -> Result<serde_json::Value> {
     let deadline = std::time::Instant::now() + MIGRATION_DEADLINE;
     loop {
         let st = cmd.run("query-migrate")?;
         match st.get("status").and_then(|s| s.as_str()).unwrap_or("") {
-            "completed" => return Ok(()),
+            "completed" => return Ok(st),
             "failed" | "cancelled" => {
                 let why = st
                     .get("error-desc")
@@ -224,6 +269,7 @@ impl QemuDriver {
         check_flags(flags, SAVE_FLAGS, function)?;
         let (vm, run) = self.lifecycle_check(d)?;
         let job = vm.job.begin(self.cfg.job_timeout)?;
+        let began = std::time::Instant::now();
         if vm.running().is_none_or(|r| !Arc::ptr_eq(&r, &run)) {
             return Err(not_running());
         }
@@ -286,6 +332,13 @@ impl QemuDriver {
                     json!({ "max-bandwidth": UNLIMITED_BANDWIDTH }),
                 )
             })
+            // qemu's MIGRATION_PASS events are the reference's migration-iteration events.
+            .and_then(|_| {
+                cmd.run_with(
+                    "migrate-set-capabilities",
+                    json!({ "capabilities": [{ "capability": "events", "state": true }] }),
+                )
+            })
             .and_then(|_| {
                 cmd.run_with(
                     "migrate",
@@ -293,21 +346,30 @@ impl QemuDriver {
                 )
             })
             .and_then(|_| wait_migration(&cmd))
-            .and_then(|_| {
+            .and_then(|st| {
                 let f = std::fs::File::open(&tmp)
                     .and_then(|f| f.sync_all())
                     .and_then(|_| std::fs::rename(&tmp, to));
-                f.map_err(|e| sys_err(&e, format!("unable to write '{}'", to.display())))
+                f.map_err(|e| sys_err(&e, format!("unable to write '{}'", to.display())))?;
+                Ok(st)
             });
-        if let Err(e) = migrated {
-            let _ = std::fs::remove_file(&tmp);
-            if was_running && cmd.run("cont").is_ok() {
-                vm.lock().state = StateReason::Running(DomainRunningReason::SaveCanceled);
+        let last_status = match migrated {
+            Ok(st) => st,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                if was_running && cmd.run("cont").is_ok() {
+                    vm.lock().state = StateReason::Running(DomainRunningReason::SaveCanceled);
+                }
+                let _ = self.write_status(&vm);
+                return Err(e);
             }
-            let _ = self.write_status(&vm);
-            return Err(e);
-        }
+        };
         fsync_dir(to);
+        self.bus.emit_payload(
+            crate::api::DomainEventID::JobCompleted as i32,
+            &vm.domain_ref(),
+            crate::event::Payload::Params(save_job_params(&last_status, began.elapsed())),
+        );
         drop(job);
         self.stop_saved(&vm, &run);
         Ok(Stopped(true))

@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 243 of 450 (remote_protocol.x and qemu_protocol.x): 205 generated here, the others by hand.
+//! Procedures forwarded: 244 of 450 (remote_protocol.x and qemu_protocol.x): 206 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send).
 #![allow(clippy::all, unused_imports)]
 
@@ -1362,6 +1362,15 @@ impl DomainDriver for RemoteDriver {
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_UPDATE_DEVICE_FLAGS, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_pm_wakeup(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        let args = protocol::DomainPmWakeupArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_PM_WAKEUP, &args)?;
         FromWire::from_wire(())
     }
 }

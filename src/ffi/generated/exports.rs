@@ -862,7 +862,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPMWakeup(dom: virDomainPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainPMWakeup, 827, "{}, flags=0x{:x}", log_args::dom("dom", dom), flags);
-    entry_stub!(Domain(dom), virDomainPMWakeup, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainPMWakeup, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_pm_wakeup(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinEmulator(domain: virDomainPtr, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainPinEmulator, 7895, "{}, cpumap={}, maplen={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(cpumap), maplen, flags);

@@ -7,6 +7,7 @@
 
 mod cpu;
 mod domain;
+pub(crate) use domain::c_param;
 pub(crate) mod domain_stats;
 mod iface_addrs;
 mod moments;

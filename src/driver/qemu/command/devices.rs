@@ -275,7 +275,26 @@ pub fn disk(d: &Element, n: usize, q35: bool, boot: Option<u64>, a: &mut Args) {
     if let Some(b) = boot {
         o = o.n("bootindex", b);
     }
-    a.device(o);
+    a.device(error_policies(d, o));
+}
+
+/// `<driver error_policy= rerror_policy=>`: what qemu does on a write and a read error. A read
+/// error follows error_policy unless that is `enospace` (which only a write can meet), as the
+/// reference's qemuBuildDiskFrontendAttributeErrorPolicy.
+fn error_policies(d: &Element, o: Obj) -> Obj {
+    let qemu_name = |p: &str| if p == "enospace" { "enospc" } else { p }.to_string();
+    let write = d.child_attr("driver", "error_policy");
+    let read = d
+        .child_attr("driver", "rerror_policy")
+        .or(write.filter(|p| *p != "enospace"));
+    let o = match write {
+        Some(p) => o.s("werror", &qemu_name(p)),
+        None => o,
+    };
+    match read {
+        Some(p) => o.s("rerror", &qemu_name(p)),
+        None => o,
+    }
 }
 
 pub fn interface(n: &Element, i: usize, q35: bool, boot: Option<u64>, a: &mut Args) {

@@ -530,8 +530,14 @@ fn top_level_defaults(def: &mut DomainDef) {
         def.extras.push(r);
     }
     if !def.os_extras.iter().any(|e| e.name == "boot") {
+        // After a direct boot's kernel, initrd and command line, as the reference formats <os>.
+        let at = def
+            .os_extras
+            .iter()
+            .take_while(|e| matches!(e.name.as_str(), "kernel" | "initrd" | "cmdline"))
+            .count();
         def.os_extras
-            .insert(0, Element::new("boot").with_attr("dev", "hd"));
+            .insert(at, Element::new("boot").with_attr("dev", "hd"));
     }
     match def.extras.iter_mut().find(|e| e.name == "cpu") {
         Some(cpu) => custom_cpu_defaults(cpu),

@@ -210,6 +210,21 @@ pub fn clock_pm_boot(def: &DomainDef, a: &mut Args) {
     }
     boot.push_str("strict=on");
     a.opt("-boot", boot);
+    direct_boot(def, a);
+}
+
+/// `<os><kernel>`, `<initrd>` and `<cmdline>`: qemu loads the kernel itself (after `-boot`, as
+/// the reference's qemuBuildBootCommandLine).
+fn direct_boot(def: &DomainDef, a: &mut Args) {
+    for (el, opt) in [
+        ("kernel", "-kernel"),
+        ("initrd", "-initrd"),
+        ("cmdline", "-append"),
+    ] {
+        if let Some(e) = def.os_extras.iter().find(|e| e.name == el) {
+            a.opt(opt, e.text.clone());
+        }
+    }
 }
 
 fn now_secs() -> i64 {

@@ -58,6 +58,8 @@ fn check_os(def: &DomainDef) -> Result<()> {
         let ok = match e.name.as_str() {
             "boot" => one_of(e.attr("dev"), &["hd", "cdrom", "network", "fd"]),
             "bootmenu" => true,
+            // Direct boot of a kernel file (qemu's -kernel, -initrd, -append).
+            "kernel" | "initrd" | "cmdline" => true,
             "smbios" => e.attr("mode") == Some("sysinfo"),
             _ => false,
         };
