@@ -309,6 +309,8 @@ differential() {
 }
 
 one_unix() { start_daemon a >&2 && unix_uri a; }
+# The test driver and the daemon's secret driver (secret:///session) on one daemon.
+domain_and_secrets() { start_daemon a >&2 && echo "$(unix_uri a) secret+unix:///session?socket=$base/a/libvirt-sock"; }
 one_tcp() { start_daemon a >&2 && tcp_uri a; }
 two_hosts() { start_daemon a >&2 && start_daemon b >&2 && echo "$(tcp_uri a) $(unix_uri b)"; }
 kill_unix() { start_daemon a >&2 && echo "$(unix_uri a) $(pid_of a)"; }
@@ -380,7 +382,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree; do
+for prog in destroy twohosts kill close closereg closefree domevents procs; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -394,6 +396,11 @@ differential close-tcp close kill_tcp
 differential close-registrations closereg kill_unix
 # When a close callback's free function runs, and the reference the registration holds.
 differential close-free closefree kill_unix
+# Every domain event id and the secret events, with their arguments, as the daemon sends them.
+differential domain-events domevents domain_and_secrets
+# Procedures only the daemon serves (domain jobs and migration tunables, block jobs, volumes,
+# secrets): forwarded, with the daemon's answers and errors.
+differential procedures procs domain_and_secrets
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes

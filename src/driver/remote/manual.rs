@@ -57,8 +57,8 @@ pub(super) fn connection_closed(d: &RemoteDriver, _caller: crate::driver::Caller
     d.shut();
 }
 
-pub(super) fn domain_events<'a>(d: &'a RemoteDriver, _function: &str) -> Result<&'a Arc<Bus>> {
-    Ok(&d.bus)
+pub(super) fn domain_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
+    super::events::family_bus(d, crate::event::Family::Domain, function)
 }
 
 /// virDomainDefineXML's own procedure without flags, as the reference's client.
@@ -242,4 +242,8 @@ pub(super) fn pool_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a
 
 pub(super) fn nodedev_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
     super::events::family_bus(d, crate::event::Family::NodeDevice, function)
+}
+
+pub(super) fn secret_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
+    super::events::family_bus(d, crate::event::Family::Secret, function)
 }

@@ -130,7 +130,7 @@ impl FromC<(virTypedParameterPtr, c_int)> for TypedParams {
 }
 
 /// One typed parameter as C holds it; a string is strdup'd for the caller to free.
-pub(super) fn c_param(name: &str, value: &TypedValue) -> virTypedParameter {
+pub(crate) fn c_param(name: &str, value: &TypedValue) -> virTypedParameter {
     let mut p = virTypedParameter {
         field: [0; VIR_TYPED_PARAM_FIELD_LENGTH],
         r#type: 0,

@@ -7,12 +7,15 @@
 
 mod cpu;
 mod domain;
+pub(crate) use domain::c_param;
 pub(crate) mod domain_stats;
 mod iface_addrs;
 mod moments;
 mod node;
 mod node_stats;
 mod params;
+mod scalar_out;
+mod secret;
 mod storage;
 
 use crate::domain::{uuid, DomainRef};
