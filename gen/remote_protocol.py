@@ -417,6 +417,7 @@ FILLERS = {
     "need_results": "1",
     "maxnames": "protocol::{bound} as _",
     "maxids": "protocol::{bound} as _",
+    "maxuuids": "protocol::{bound} as _",
     "maxerrors": "protocol::{bound} as _",
     "nparams": "protocol::{bound} as _",
     "need_map": "1",

@@ -309,6 +309,8 @@ differential() {
 }
 
 one_unix() { start_daemon a >&2 && unix_uri a; }
+# The test driver and the daemon's secret driver (secret:///session) on one daemon.
+domain_and_secrets() { start_daemon a >&2 && echo "$(unix_uri a) secret+unix:///session?socket=$base/a/libvirt-sock"; }
 one_tcp() { start_daemon a >&2 && tcp_uri a; }
 two_hosts() { start_daemon a >&2 && start_daemon b >&2 && echo "$(tcp_uri a) $(unix_uri b)"; }
 kill_unix() { start_daemon a >&2 && echo "$(unix_uri a) $(pid_of a)"; }
@@ -330,15 +332,16 @@ streams_setup() {
 # (each run on its own daemon); outputs must be equal. The programs of `via_daemon_known` still
 # differ in ways listed beside them: they run, and their differences are reported (KNOWN), not
 # counted as failures; VIA_DAEMON=... runs the programs named, compared strictly.
-via_daemon="interface typedparams listmax"
+via_daemon="interface typedparams listmax network"
 # testparams: virDomainRename leaves the reference's handle renamed; virNodeGetFreePages.
-# network, storage, nodedev: deregistering an unknown id or another family's id (the reference's
-#   client's own errors); the daemon (as nobody) cannot read the programs' temporary node files;
-#   nodedev: the daemon's default state is reset once more in our run (device count 4, not 3).
+# storage, nodedev: deregistering another family's id (the reference's client drops it and
+#   passes the daemon's error on, naming the daemon's id for it, which differs from ours: we
+#   register every id of a family with the daemon at once); nodedev: the daemon's default state
+#   is reset once more in our run (device count 4, not 3).
 # snapshot: the reference's client makes the daemon crash (virDomainSnapshotListNames, no array).
 # testnode: virNodeGetCPUStats with the caller's nparams.
 # testdomain: virDomainGetCPUStats, virDomainGetSecurityLabelList, the caller's maxerrors.
-via_daemon_known="testparams network storage nodedev snapshot testnode testdomain"
+via_daemon_known="testparams storage nodedev snapshot testnode testdomain"
 through_daemon() { # prog [known]
     local prog=$1 known=${2:-} tag=via-daemon-$1 f bin lp rc
     if [ $have_ref = 0 ]; then echo "######## SKIP: $tag: no reference to compare ########"; return; fi
@@ -386,7 +389,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree keepalive streams; do
+for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -405,6 +408,11 @@ differential keepalive-tcp keepalive kill_tcp
 # Streams over RPC: screenshot, console, upload and download (whole, sparse, non-blocking with a
 # callback), abort, and the stream errors.
 differential streams streams streams_setup
+# Every domain event id and the secret events, with their arguments, as the daemon sends them.
+differential domain-events domevents domain_and_secrets
+# Procedures only the daemon serves (domain jobs and migration tunables, block jobs, volumes,
+# secrets): forwarded, with the daemon's answers and errors.
+differential procedures procs domain_and_secrets
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes

@@ -21,7 +21,7 @@ pub(crate) mod poll;
 mod lifecycle;
 pub use lifecycle::Lifecycle;
 mod payload;
-pub use payload::Payload;
+pub use payload::{Graphics, GraphicsAddress, Payload};
 
 use crate::api::DomainEventID;
 use crate::domain::DomainRef;
@@ -133,6 +133,9 @@ pub struct Bus {
     /// This bus's key in [`BUSES`]: the opaque value its timer carries through the loop.
     key: usize,
     state: Mutex<State>,
+    /// The bus of a daemon's client (the remote driver), whose errors are the reference's
+    /// client's rather than its drivers'.
+    client: bool,
 }
 
 static BUSES: LazyLock<Mutex<HashMap<usize, Weak<Bus>>>> = LazyLock::new(Default::default);
@@ -149,10 +152,20 @@ pub(crate) fn bus_by_key(key: usize) -> Option<Arc<Bus>> {
 
 impl Bus {
     pub fn new() -> Arc<Bus> {
+        Self::with_errors(false)
+    }
+
+    /// The bus of a connection to a daemon.
+    pub fn for_client() -> Arc<Bus> {
+        Self::with_errors(true)
+    }
+
+    fn with_errors(client: bool) -> Arc<Bus> {
         let key = NEXT_BUS.fetch_add(1, Ordering::Relaxed);
         let bus = Arc::new(Bus {
             key,
             state: Mutex::new(State::default()),
+            client,
         });
         buses().insert(key, Arc::downgrade(&bus));
         bus
@@ -226,11 +239,11 @@ impl Bus {
             .iter()
             .position(|e| e.id == id && e.reg.conn_key == conn_key)
             .ok_or_else(|| {
-                Error::with(
-                    VIR_ERR_INVALID_ARG,
-                    VIR_FROM_NONE,
-                    format!("could not find event callback {id} for deletion"),
-                )
+                let message = match self.client {
+                    true => format!("event callback id {id} not registered"),
+                    false => format!("could not find event callback {id} for deletion"),
+                };
+                Error::with(VIR_ERR_INVALID_ARG, VIR_FROM_NONE, message)
             })?;
         if st.dispatching {
             st.callbacks[pos].deleted = true;

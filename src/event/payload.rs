@@ -32,6 +32,60 @@ pub enum Payload {
     Metadata { kind: i32, nsuri: Option<String> },
     /// Typed parameters (a completed job's statistics).
     Params(crate::driver::family::TypedParams),
+    /// Two `int`s (the guest agent's state and reason).
+    TwoInts(i32, i32),
+    /// A graphics client connected, authenticated or went away.
+    Graphics(Box<Graphics>),
+    /// A block job ended or changed: the disk (its path for BLOCK_JOB, its target for
+    /// BLOCK_JOB_2), the job's type and its status.
+    BlockJob {
+        disk: String,
+        kind: i32,
+        status: i32,
+    },
+    /// A disk's medium changed (DISK_CHANGE).
+    DiskChange {
+        old_src: Option<String>,
+        new_src: Option<String>,
+        dev_alias: String,
+        reason: i32,
+    },
+    /// A device and an `int` (TRAY_CHANGE: the tray's alias and why).
+    TextInt(String, i32),
+    /// A block device crossed its write threshold.
+    BlockThreshold {
+        dev: String,
+        path: Option<String>,
+        threshold: u64,
+        excess: u64,
+    },
+    /// A memory failure: who got it, the action taken, its flags.
+    MemoryFailure {
+        recipient: i32,
+        action: i32,
+        flags: u32,
+    },
+    /// A device and an `unsigned long long` (MEMORY_DEVICE_SIZE_CHANGE: the alias and size).
+    TextULongLong(String, u64),
+}
+
+/// One end of a graphics connection (virDomainEventGraphicsAddress).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphicsAddress {
+    pub family: i32,
+    pub node: String,
+    pub service: String,
+}
+
+/// A GRAPHICS event's arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Graphics {
+    pub phase: i32,
+    pub local: GraphicsAddress,
+    pub remote: GraphicsAddress,
+    pub auth_scheme: String,
+    /// The client's identity: (type, name) pairs.
+    pub subject: Vec<(String, String)>,
 }
 
 impl Bus {

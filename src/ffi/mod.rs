@@ -39,6 +39,8 @@ pub(crate) mod qemu_libs;
 #[allow(non_snake_case, non_camel_case_types)]
 pub mod qemu_process;
 #[allow(non_snake_case)]
+pub(crate) mod secret_event;
+#[allow(non_snake_case)]
 pub(crate) mod storage_event;
 #[allow(non_snake_case)]
 pub(crate) mod stream;

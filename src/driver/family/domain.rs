@@ -684,4 +684,171 @@ pub trait DomainDriver: Send + Sync {
     fn domain_pm_wakeup(&self, _d: &DomainRef, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainPMWakeup")
     }
+    /// virDomainAbortJob.
+    fn domain_abort_job(&self, _d: &DomainRef) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAbortJob")
+    }
+    /// virDomainAbortJobFlags.
+    fn domain_abort_job_flags(&self, _d: &DomainRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAbortJobFlags")
+    }
+    /// virDomainMigrateSetMaxDowntime: in milliseconds.
+    fn domain_migrate_set_max_downtime(
+        &self,
+        _d: &DomainRef,
+        _downtime: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateSetMaxDowntime")
+    }
+    /// virDomainMigrateGetMaxDowntime: in milliseconds.
+    fn domain_migrate_max_downtime(&self, _d: &DomainRef, _flags: u32) -> Result<u64> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateGetMaxDowntime")
+    }
+    /// virDomainMigrateSetMaxSpeed: in MiB/s.
+    fn domain_migrate_set_max_speed(
+        &self,
+        _d: &DomainRef,
+        _bandwidth: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateSetMaxSpeed")
+    }
+    /// virDomainMigrateGetMaxSpeed: in MiB/s.
+    fn domain_migrate_max_speed(&self, _d: &DomainRef, _flags: u32) -> Result<u64> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateGetMaxSpeed")
+    }
+    /// virDomainMigrateSetCompressionCache: in bytes.
+    fn domain_migrate_set_compression_cache(
+        &self,
+        _d: &DomainRef,
+        _cache_size: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateSetCompressionCache")
+    }
+    /// virDomainMigrateGetCompressionCache: in bytes.
+    fn domain_migrate_compression_cache(&self, _d: &DomainRef, _flags: u32) -> Result<u64> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateGetCompressionCache")
+    }
+    /// virDomainMigrateStartPostCopy.
+    fn domain_migrate_start_post_copy(&self, _d: &DomainRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateStartPostCopy")
+    }
+    /// virDomainAddIOThread.
+    fn domain_add_iothread(&self, _d: &DomainRef, _iothread_id: u32, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAddIOThread")
+    }
+    /// virDomainDelIOThread.
+    fn domain_del_iothread(&self, _d: &DomainRef, _iothread_id: u32, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainDelIOThread")
+    }
+    /// virDomainSetVcpu: the vcpus a list such as `1,3-5` names on or off.
+    fn domain_set_vcpu(
+        &self,
+        _d: &DomainRef,
+        _vcpumap: String,
+        _state: i32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetVcpu")
+    }
+    /// virDomainSetBlockThreshold.
+    fn domain_set_block_threshold(
+        &self,
+        _d: &DomainRef,
+        _dev: String,
+        _threshold: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetBlockThreshold")
+    }
+    /// virDomainManagedSaveGetXMLDesc.
+    fn domain_managed_save_xml_desc(&self, _d: &DomainRef, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainManagedSaveGetXMLDesc")
+    }
+    /// virDomainManagedSaveDefineXML.
+    fn domain_managed_save_define_xml(
+        &self,
+        _d: &DomainRef,
+        _dxml: String,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainManagedSaveDefineXML")
+    }
+    /// virDomainAgentSetResponseTimeout: in seconds (or a VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_* value).
+    fn domain_agent_set_response_timeout(
+        &self,
+        _d: &DomainRef,
+        _timeout: i32,
+        _flags: u32,
+    ) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAgentSetResponseTimeout")
+    }
+    /// virDomainStartDirtyRateCalc.
+    fn domain_start_dirty_rate_calc(
+        &self,
+        _d: &DomainRef,
+        _seconds: i32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainStartDirtyRateCalc")
+    }
+    /// virDomainBlockJobAbort.
+    fn domain_block_job_abort(&self, _d: &DomainRef, _disk: String, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockJobAbort")
+    }
+    /// virDomainBlockJobSetSpeed.
+    fn domain_block_job_set_speed(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _bandwidth: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockJobSetSpeed")
+    }
+    /// virDomainBlockPull.
+    fn domain_block_pull(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _bandwidth: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockPull")
+    }
+    /// virDomainBlockRebase.
+    fn domain_block_rebase(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _base: Option<String>,
+        _bandwidth: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockRebase")
+    }
+    /// virDomainBlockCommit.
+    fn domain_block_commit(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _base: Option<String>,
+        _top: Option<String>,
+        _bandwidth: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockCommit")
+    }
+    /// virDomainBlockResize.
+    fn domain_block_resize(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _size: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockResize")
+    }
 }

@@ -35,7 +35,7 @@ pub use network::{NetworkDriver, NetworkRef};
 pub use node::NodeDriver;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterDriver, NwFilterRef};
-pub use secret::{SecretDriver, SecretRef};
+pub use secret::{SecretDriver, SecretRef, SecretValue};
 pub use snapshot::{DomainSnapshotDriver, MomentNames, SnapshotRef, XmlFlags};
 pub use storage::{
     StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,

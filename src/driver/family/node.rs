@@ -85,6 +85,10 @@ pub trait NodeDriver: Send + Sync {
     fn baseline_cpu(&self, _cpus: CpuXmls, _flags: u32) -> Result<String> {
         unsupported(VIR_FROM_DOMAIN, "virConnectBaselineCPU")
     }
+    /// virNodeSuspendForDuration: in seconds.
+    fn node_suspend_for_duration(&self, _target: u32, _duration: u64, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeSuspendForDuration")
+    }
 }
 
 /// The public layer's checks of virNodeGetCellsFreeMemory's range (libvirt-host.c), made before

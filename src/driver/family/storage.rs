@@ -203,4 +203,20 @@ pub trait StorageDriver: Send + Sync {
     fn vol_path(&self, _vol: &StorageVolRef) -> Result<String> {
         unsupported(VIR_FROM_STORAGE, "virStorageVolGetPath")
     }
+    /// virStorageVolWipe.
+    fn vol_wipe(&self, _vol: &StorageVolRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_STORAGE, "virStorageVolWipe")
+    }
+    /// virStorageVolWipePattern.
+    fn vol_wipe_pattern(&self, _vol: &StorageVolRef, _algorithm: u32, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_STORAGE, "virStorageVolWipePattern")
+    }
+    /// virStorageVolResize.
+    fn vol_resize(&self, _vol: &StorageVolRef, _capacity: u64, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_STORAGE, "virStorageVolResize")
+    }
+    /// virStoragePoolLookupByTargetPath.
+    fn pool_lookup_by_target_path(&self, _path: String) -> Result<StoragePoolRef> {
+        unsupported(VIR_FROM_STORAGE, "virStoragePoolLookupByTargetPath")
+    }
 }

@@ -692,6 +692,19 @@ impl ToWire<Vec<String>> for CpuXmls {
     }
 }
 
+/// A secret's value: opaque bytes both ways.
+impl ToWire<Vec<u8>> for SecretValue {
+    fn to_wire(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl FromWire<Vec<u8>> for SecretValue {
+    fn from_wire(w: Vec<u8>) -> Result<SecretValue> {
+        Ok(SecretValue(w))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

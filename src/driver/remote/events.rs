@@ -1,15 +1,18 @@
-//! The daemon's events onto the connection's bus: domain lifecycle events from the start, the
-//! network, storage pool and node device families once the application first registers a
-//! callback for one of them (then every event id of the family, for every object: the bus
-//! filters per callback, as the reference's client filters what its daemon sends).
+//! The daemon's events onto the connection's bus: each family's (domain, network, storage
+//! pool, node device, secret) once the application first registers a callback for one of them,
+//! then every event id of the family, for every object: the bus filters per callback, as the
+//! reference's client filters what its daemon sends. Domain events other than the lifecycle's
+//! carry their arguments as the local drivers' do (`event::Payload`).
 
 use super::convert::FromWire;
 use super::RemoteDriver;
-use crate::api::{NetworkEventID, NodeDeviceEventID, StoragePoolEventID};
+use crate::api::{
+    DomainEventID, NetworkEventID, NodeDeviceEventID, SecretEventID, StoragePoolEventID,
+};
 use crate::domain::DomainRef;
-use crate::driver::family::NodeDeviceRef;
+use crate::driver::family::{NodeDeviceRef, TypedParams};
 use crate::error::Result;
-use crate::event::{Bus, Family};
+use crate::event::{Bus, Family, Graphics, GraphicsAddress, Payload};
 use oxvirt_rpc::protocol::{self, proc};
 use oxvirt_rpc::xdr::{Dec, Xdr};
 use std::sync::Arc;
@@ -23,8 +26,206 @@ fn decode<M: Xdr>(body: &[u8]) -> Option<M> {
     M::decode(&mut Dec::new(body)).ok()
 }
 
+/// A domain event other than the lifecycle's: its id, the domain and its arguments.
+type Decoded = (DomainEventID, DomainRef, Payload);
+
+fn dom(w: protocol::NonnullDomain) -> Option<DomainRef> {
+    DomainRef::from_wire(w).ok()
+}
+
+fn graphics_address(a: protocol::DomainEventGraphicsAddress) -> GraphicsAddress {
+    GraphicsAddress {
+        family: a.family,
+        node: a.node,
+        service: a.service,
+    }
+}
+
+/// The daemon's message `procedure` as a domain event with arguments (None: not one, or not
+/// readable). The daemon sends the callback forms (with the id of our one registration per
+/// event id), and BLOCK_JOB_2 and later ids only in that form.
+fn domain_event(procedure: i32, body: &[u8]) -> Option<Decoded> {
+    use DomainEventID as Id;
+    use Payload as P;
+    Some(match procedure {
+        proc::DOMAIN_EVENT_CALLBACK_REBOOT => {
+            let m = decode::<protocol::DomainEventCallbackRebootMsg>(body)?.msg;
+            (Id::Reboot, dom(m.dom)?, P::None)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_RTC_CHANGE => {
+            let m = decode::<protocol::DomainEventCallbackRtcChangeMsg>(body)?.msg;
+            (Id::RtcChange, dom(m.dom)?, P::LongLong(m.offset))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_WATCHDOG => {
+            let m = decode::<protocol::DomainEventCallbackWatchdogMsg>(body)?.msg;
+            (Id::Watchdog, dom(m.dom)?, P::Int(m.action))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_IO_ERROR => {
+            let m = decode::<protocol::DomainEventCallbackIoErrorMsg>(body)?.msg;
+            let p = P::IoError {
+                src_path: m.srcPath,
+                dev_alias: m.devAlias,
+                action: m.action,
+                reason: String::new(),
+            };
+            (Id::IoError, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON => {
+            let m = decode::<protocol::DomainEventCallbackIoErrorReasonMsg>(body)?.msg;
+            let p = P::IoError {
+                src_path: m.srcPath,
+                dev_alias: m.devAlias,
+                action: m.action,
+                reason: m.reason,
+            };
+            (Id::IoErrorReason, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_GRAPHICS => {
+            let m = decode::<protocol::DomainEventCallbackGraphicsMsg>(body)?.msg;
+            let g = Graphics {
+                phase: m.phase,
+                local: graphics_address(m.local),
+                remote: graphics_address(m.remote),
+                auth_scheme: m.authScheme,
+                subject: m.subject.into_iter().map(|i| (i.r#type, i.name)).collect(),
+            };
+            (Id::Graphics, dom(m.dom)?, P::Graphics(Box::new(g)))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_CONTROL_ERROR => {
+            let m = decode::<protocol::DomainEventCallbackControlErrorMsg>(body)?.msg;
+            (Id::ControlError, dom(m.dom)?, P::None)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_BLOCK_JOB => {
+            let m = decode::<protocol::DomainEventCallbackBlockJobMsg>(body)?.msg;
+            let p = P::BlockJob {
+                disk: m.path,
+                kind: m.r#type,
+                status: m.status,
+            };
+            (Id::BlockJob, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_BLOCK_JOB_2 => {
+            let m = decode::<protocol::DomainEventBlockJob2Msg>(body)?;
+            let p = P::BlockJob {
+                disk: m.dst,
+                kind: m.r#type,
+                status: m.status,
+            };
+            (Id::BlockJob2, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_DISK_CHANGE => {
+            let m = decode::<protocol::DomainEventCallbackDiskChangeMsg>(body)?.msg;
+            let p = P::DiskChange {
+                old_src: m.oldSrcPath,
+                new_src: m.newSrcPath,
+                dev_alias: m.devAlias,
+                reason: m.reason,
+            };
+            (Id::DiskChange, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_TRAY_CHANGE => {
+            let m = decode::<protocol::DomainEventCallbackTrayChangeMsg>(body)?.msg;
+            (
+                Id::TrayChange,
+                dom(m.dom)?,
+                P::TextInt(m.devAlias, m.reason),
+            )
+        }
+        proc::DOMAIN_EVENT_CALLBACK_PMWAKEUP => {
+            let m = decode::<protocol::DomainEventCallbackPmwakeupMsg>(body)?;
+            (Id::Pmwakeup, dom(m.msg.dom)?, P::Int(m.reason))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_PMSUSPEND => {
+            let m = decode::<protocol::DomainEventCallbackPmsuspendMsg>(body)?;
+            (Id::Pmsuspend, dom(m.msg.dom)?, P::Int(m.reason))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_PMSUSPEND_DISK => {
+            let m = decode::<protocol::DomainEventCallbackPmsuspendDiskMsg>(body)?;
+            (Id::PmsuspendDisk, dom(m.msg.dom)?, P::Int(m.reason))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE => {
+            let m = decode::<protocol::DomainEventCallbackBalloonChangeMsg>(body)?.msg;
+            (Id::BalloonChange, dom(m.dom)?, P::ULongLong(m.actual))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED => {
+            let m = decode::<protocol::DomainEventCallbackDeviceRemovedMsg>(body)?.msg;
+            (Id::DeviceRemoved, dom(m.dom)?, P::Text(m.devAlias))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_DEVICE_ADDED => {
+            let m = decode::<protocol::DomainEventCallbackDeviceAddedMsg>(body)?;
+            (Id::DeviceAdded, dom(m.dom)?, P::Text(m.devAlias))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED => {
+            let m = decode::<protocol::DomainEventCallbackDeviceRemovalFailedMsg>(body)?;
+            (Id::DeviceRemovalFailed, dom(m.dom)?, P::Text(m.devAlias))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_TUNABLE => {
+            let m = decode::<protocol::DomainEventCallbackTunableMsg>(body)?;
+            let p = P::Params(TypedParams::from_wire(m.params).ok()?);
+            (Id::Tunable, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE => {
+            let m = decode::<protocol::DomainEventCallbackAgentLifecycleMsg>(body)?;
+            (
+                Id::AgentLifecycle,
+                dom(m.dom)?,
+                P::TwoInts(m.state, m.reason),
+            )
+        }
+        proc::DOMAIN_EVENT_CALLBACK_MIGRATION_ITERATION => {
+            let m = decode::<protocol::DomainEventCallbackMigrationIterationMsg>(body)?;
+            (Id::MigrationIteration, dom(m.dom)?, P::Int(m.iteration))
+        }
+        proc::DOMAIN_EVENT_CALLBACK_JOB_COMPLETED => {
+            let m = decode::<protocol::DomainEventCallbackJobCompletedMsg>(body)?;
+            let p = P::Params(TypedParams::from_wire(m.params).ok()?);
+            (Id::JobCompleted, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_CALLBACK_METADATA_CHANGE => {
+            let m = decode::<protocol::DomainEventCallbackMetadataChangeMsg>(body)?;
+            let p = P::Metadata {
+                kind: m.r#type,
+                nsuri: m.nsuri,
+            };
+            (Id::MetadataChange, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_BLOCK_THRESHOLD => {
+            let m = decode::<protocol::DomainEventBlockThresholdMsg>(body)?;
+            let p = P::BlockThreshold {
+                dev: m.dev,
+                path: m.path,
+                threshold: m.threshold,
+                excess: m.excess,
+            };
+            (Id::BlockThreshold, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_MEMORY_FAILURE => {
+            let m = decode::<protocol::DomainEventMemoryFailureMsg>(body)?;
+            let p = P::MemoryFailure {
+                recipient: m.recipient,
+                action: m.action,
+                flags: m.flags,
+            };
+            (Id::MemoryFailure, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE => {
+            let m = decode::<protocol::DomainEventMemoryDeviceSizeChangeMsg>(body)?;
+            (
+                Id::MemoryDeviceSizeChange,
+                dom(m.dom)?,
+                P::TextULongLong(m.alias, m.size),
+            )
+        }
+        _ => return None,
+    })
+}
+
 /// One asynchronous message of the daemon, onto `bus`; what we cannot read is dropped.
 pub(super) fn deliver(bus: &Bus, procedure: i32, body: &[u8]) {
+    if let Some((id, dom, payload)) = domain_event(procedure, body) {
+        bus.emit_payload(id.into(), &dom, payload);
+        return;
+    }
     match procedure {
         proc::DOMAIN_EVENT_CALLBACK_LIFECYCLE => {
             if let Some(m) = decode::<protocol::DomainEventCallbackLifecycleMsg>(body) {
@@ -65,7 +266,29 @@ pub(super) fn deliver(bus: &Bus, procedure: i32, body: &[u8]) {
                 bus.emit_for(id, &object(m.dev.name, key), 0, 0);
             }
         }
+        proc::SECRET_EVENT_LIFECYCLE => {
+            if let Some(m) = decode::<protocol::SecretEventLifecycleMsg>(body) {
+                let id = Family::Secret.bus_id(SecretEventID::Lifecycle.into());
+                bus.emit_for(id, &secret_object(m.secret), m.event, m.detail);
+            }
+        }
+        proc::SECRET_EVENT_VALUE_CHANGED => {
+            if let Some(m) = decode::<protocol::SecretEventValueChangedMsg>(body) {
+                let id = Family::Secret.bus_id(SecretEventID::ValueChanged.into());
+                bus.emit_for(id, &secret_object(m.secret), 0, 0);
+            }
+        }
         _ => {}
+    }
+}
+
+/// A secret as the bus carries it: its UUID, its usage id as the name and its usage type as
+/// the id (what a secret handle is made from).
+fn secret_object(s: protocol::NonnullSecret) -> DomainRef {
+    DomainRef {
+        name: s.usageID,
+        uuid: s.uuid,
+        id: s.usageType,
     }
 }
 
@@ -118,8 +341,154 @@ fn subscribe(d: &RemoteDriver, family: Family) -> Result<()> {
                     d.rpc(proc::CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY, &args)?;
             }
         }
-        // Domain lifecycle events are asked for when the connection opens; secrets have no bus.
-        Family::Domain | Family::Secret => {}
+        Family::Domain => {
+            for id in 0..DomainEventID::LAST {
+                let args = protocol::ConnectDomainEventCallbackRegisterAnyArgs {
+                    eventID: id,
+                    dom: None,
+                };
+                let r: Result<protocol::ConnectDomainEventCallbackRegisterAnyRet> =
+                    d.rpc(proc::CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &args);
+                // A daemon older than the ids we know refuses the newer ones: their events
+                // never come, as with the reference's client.
+                if id == i32::from(DomainEventID::Lifecycle) {
+                    r?;
+                }
+            }
+        }
+        Family::Secret => {
+            for id in [SecretEventID::Lifecycle, SecretEventID::ValueChanged] {
+                let args = protocol::ConnectSecretEventRegisterAnyArgs {
+                    eventID: id.into(),
+                    secret: None,
+                };
+                let _: protocol::ConnectSecretEventRegisterAnyRet =
+                    d.rpc(proc::CONNECT_SECRET_EVENT_REGISTER_ANY, &args)?;
+            }
+        }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::family::TypedValue;
+    use oxvirt_rpc::xdr::Enc;
+
+    fn wire_dom() -> protocol::NonnullDomain {
+        protocol::NonnullDomain {
+            name: "vm".into(),
+            uuid: [7; 16],
+            id: 3,
+        }
+    }
+
+    fn body<M: Xdr>(m: &M) -> Vec<u8> {
+        let mut e = Enc::new();
+        m.encode(&mut e);
+        e.buf
+    }
+
+    #[test]
+    fn domain_events_beyond_the_lifecycle_decode_to_their_payloads() {
+        let tunable = protocol::DomainEventCallbackTunableMsg {
+            callbackID: 4,
+            dom: wire_dom(),
+            params: vec![protocol::TypedParam {
+                field: "cputune.vcpupin0".into(),
+                value: protocol::TypedParamValue::Case7("0-1".into()),
+            }],
+        };
+        let (id, dom, p) =
+            domain_event(proc::DOMAIN_EVENT_CALLBACK_TUNABLE, &body(&tunable)).unwrap();
+        assert_eq!(
+            (id, dom.name.as_str(), dom.id),
+            (DomainEventID::Tunable, "vm", 3)
+        );
+        let want = TypedParams(vec![(
+            "cputune.vcpupin0".into(),
+            TypedValue::String("0-1".into()),
+        )]);
+        assert_eq!(p, Payload::Params(want));
+
+        let disk = protocol::DomainEventCallbackDiskChangeMsg {
+            callbackID: 1,
+            msg: protocol::DomainEventDiskChangeMsg {
+                dom: wire_dom(),
+                oldSrcPath: None,
+                newSrcPath: Some("/new.iso".into()),
+                devAlias: "ide0-1-0".into(),
+                reason: 1,
+            },
+        };
+        let (id, _, p) =
+            domain_event(proc::DOMAIN_EVENT_CALLBACK_DISK_CHANGE, &body(&disk)).unwrap();
+        assert_eq!(id, DomainEventID::DiskChange);
+        assert_eq!(
+            p,
+            Payload::DiskChange {
+                old_src: None,
+                new_src: Some("/new.iso".into()),
+                dev_alias: "ide0-1-0".into(),
+                reason: 1
+            }
+        );
+
+        let job = protocol::DomainEventBlockJob2Msg {
+            callbackID: 2,
+            dom: wire_dom(),
+            dst: "vda".into(),
+            r#type: 2,
+            status: 0,
+        };
+        let (id, _, p) = domain_event(proc::DOMAIN_EVENT_BLOCK_JOB_2, &body(&job)).unwrap();
+        assert_eq!(id, DomainEventID::BlockJob2);
+        let want = Payload::BlockJob {
+            disk: "vda".into(),
+            kind: 2,
+            status: 0,
+        };
+        assert_eq!(p, want);
+
+        let pm = protocol::DomainEventCallbackPmsuspendMsg {
+            callbackID: 0,
+            reason: 0,
+            msg: protocol::DomainEventPmsuspendMsg { dom: wire_dom() },
+        };
+        let (id, _, p) = domain_event(proc::DOMAIN_EVENT_CALLBACK_PMSUSPEND, &body(&pm)).unwrap();
+        assert_eq!((id, p), (DomainEventID::Pmsuspend, Payload::Int(0)));
+
+        let address = |node: &str| protocol::DomainEventGraphicsAddress {
+            family: 0,
+            node: node.into(),
+            service: "5900".into(),
+        };
+        let graphics = protocol::DomainEventCallbackGraphicsMsg {
+            callbackID: 0,
+            msg: protocol::DomainEventGraphicsMsg {
+                dom: wire_dom(),
+                phase: 1,
+                local: address("127.0.0.1"),
+                remote: address("127.0.0.2"),
+                authScheme: "none".into(),
+                subject: vec![protocol::DomainEventGraphicsIdentity {
+                    r#type: "x509dname".into(),
+                    name: "CN=a".into(),
+                }],
+            },
+        };
+        let (_, _, p) =
+            domain_event(proc::DOMAIN_EVENT_CALLBACK_GRAPHICS, &body(&graphics)).unwrap();
+        let Payload::Graphics(g) = p else {
+            panic!("not a graphics payload")
+        };
+        assert_eq!((g.phase, g.remote.node.as_str()), (1, "127.0.0.2"));
+        assert_eq!(g.subject, vec![("x509dname".into(), "CN=a".into())]);
+
+        // Lifecycle events and the other families are not domain events with arguments; a
+        // message that does not decode is dropped.
+        assert!(domain_event(proc::DOMAIN_EVENT_CALLBACK_LIFECYCLE, &[]).is_none());
+        assert!(domain_event(proc::DOMAIN_EVENT_MEMORY_FAILURE, &[0, 0]).is_none());
+    }
 }

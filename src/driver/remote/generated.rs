@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 244 of 450 (remote_protocol.x and qemu_protocol.x): 206 generated here, the others by hand.
+//! Procedures forwarded: 310 of 450 (remote_protocol.x and qemu_protocol.x): 243 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send).
 #![allow(clippy::all, unused_imports)]
 
@@ -1373,6 +1373,313 @@ impl DomainDriver for RemoteDriver {
         self.rpc::<_, ()>(proc::DOMAIN_PM_WAKEUP, &args)?;
         FromWire::from_wire(())
     }
+
+    fn domain_abort_job(&self, d: &DomainRef) -> Result<()> {
+        let args = protocol::DomainAbortJobArgs {
+            dom: ToWire::to_wire(d),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_ABORT_JOB, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_abort_job_flags(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        let args = protocol::DomainAbortJobFlagsArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_ABORT_JOB_FLAGS, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_migrate_set_max_downtime(
+        &self,
+        d: &DomainRef,
+        downtime: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainMigrateSetMaxDowntimeArgs {
+            dom: ToWire::to_wire(d),
+            downtime: ToWire::to_wire(downtime),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MIGRATE_SET_MAX_DOWNTIME, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_migrate_max_downtime(&self, d: &DomainRef, flags: u32) -> Result<u64> {
+        let args = protocol::DomainMigrateGetMaxDowntimeArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainMigrateGetMaxDowntimeRet =
+            self.rpc(proc::DOMAIN_MIGRATE_GET_MAX_DOWNTIME, &args)?;
+        FromWire::from_wire(r.downtime)
+    }
+
+    fn domain_migrate_set_max_speed(
+        &self,
+        d: &DomainRef,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainMigrateSetMaxSpeedArgs {
+            dom: ToWire::to_wire(d),
+            bandwidth: ToWire::to_wire(bandwidth),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MIGRATE_SET_MAX_SPEED, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_migrate_max_speed(&self, d: &DomainRef, flags: u32) -> Result<u64> {
+        let args = protocol::DomainMigrateGetMaxSpeedArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainMigrateGetMaxSpeedRet =
+            self.rpc(proc::DOMAIN_MIGRATE_GET_MAX_SPEED, &args)?;
+        FromWire::from_wire(r.bandwidth)
+    }
+
+    fn domain_migrate_set_compression_cache(
+        &self,
+        d: &DomainRef,
+        cache_size: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainMigrateSetCompressionCacheArgs {
+            dom: ToWire::to_wire(d),
+            cacheSize: ToWire::to_wire(cache_size),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MIGRATE_SET_COMPRESSION_CACHE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_migrate_compression_cache(&self, d: &DomainRef, flags: u32) -> Result<u64> {
+        let args = protocol::DomainMigrateGetCompressionCacheArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainMigrateGetCompressionCacheRet =
+            self.rpc(proc::DOMAIN_MIGRATE_GET_COMPRESSION_CACHE, &args)?;
+        FromWire::from_wire(r.cacheSize)
+    }
+
+    fn domain_migrate_start_post_copy(&self, d: &DomainRef, flags: u32) -> Result<()> {
+        let args = protocol::DomainMigrateStartPostCopyArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MIGRATE_START_POST_COPY, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_add_iothread(&self, d: &DomainRef, iothread_id: u32, flags: u32) -> Result<()> {
+        let args = protocol::DomainAddIothreadArgs {
+            dom: ToWire::to_wire(d),
+            iothread_id: ToWire::to_wire(iothread_id),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_ADD_IOTHREAD, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_del_iothread(&self, d: &DomainRef, iothread_id: u32, flags: u32) -> Result<()> {
+        let args = protocol::DomainDelIothreadArgs {
+            dom: ToWire::to_wire(d),
+            iothread_id: ToWire::to_wire(iothread_id),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_DEL_IOTHREAD, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_set_vcpu(
+        &self,
+        d: &DomainRef,
+        vcpumap: String,
+        state: i32,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainSetVcpuArgs {
+            dom: ToWire::to_wire(d),
+            cpumap: ToWire::to_wire(vcpumap),
+            state: ToWire::to_wire(state),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_SET_VCPU, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_set_block_threshold(
+        &self,
+        d: &DomainRef,
+        dev: String,
+        threshold: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainSetBlockThresholdArgs {
+            dom: ToWire::to_wire(d),
+            dev: ToWire::to_wire(dev),
+            threshold: ToWire::to_wire(threshold),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_SET_BLOCK_THRESHOLD, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_managed_save_xml_desc(&self, d: &DomainRef, flags: u32) -> Result<String> {
+        let args = protocol::DomainManagedSaveGetXmlDescArgs {
+            dom: ToWire::to_wire(d),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainManagedSaveGetXmlDescRet =
+            self.rpc(proc::DOMAIN_MANAGED_SAVE_GET_XML_DESC, &args)?;
+        FromWire::from_wire(r.xml)
+    }
+
+    fn domain_managed_save_define_xml(
+        &self,
+        d: &DomainRef,
+        dxml: String,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainManagedSaveDefineXmlArgs {
+            dom: ToWire::to_wire(d),
+            dxml: ToWire::to_wire(dxml),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MANAGED_SAVE_DEFINE_XML, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_agent_set_response_timeout(
+        &self,
+        d: &DomainRef,
+        timeout: i32,
+        flags: u32,
+    ) -> Result<i32> {
+        let args = protocol::DomainAgentSetResponseTimeoutArgs {
+            dom: ToWire::to_wire(d),
+            timeout: ToWire::to_wire(timeout),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainAgentSetResponseTimeoutRet =
+            self.rpc(proc::DOMAIN_AGENT_SET_RESPONSE_TIMEOUT, &args)?;
+        FromWire::from_wire(r.result)
+    }
+
+    fn domain_start_dirty_rate_calc(&self, d: &DomainRef, seconds: i32, flags: u32) -> Result<()> {
+        let args = protocol::DomainStartDirtyRateCalcArgs {
+            dom: ToWire::to_wire(d),
+            seconds: ToWire::to_wire(seconds),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_START_DIRTY_RATE_CALC, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_block_job_abort(&self, d: &DomainRef, disk: String, flags: u32) -> Result<()> {
+        let args = protocol::DomainBlockJobAbortArgs {
+            dom: ToWire::to_wire(d),
+            path: ToWire::to_wire(disk),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_BLOCK_JOB_ABORT, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_block_job_set_speed(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainBlockJobSetSpeedArgs {
+            dom: ToWire::to_wire(d),
+            path: ToWire::to_wire(disk),
+            bandwidth: ToWire::to_wire(bandwidth),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_BLOCK_JOB_SET_SPEED, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_block_pull(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainBlockPullArgs {
+            dom: ToWire::to_wire(d),
+            path: ToWire::to_wire(disk),
+            bandwidth: ToWire::to_wire(bandwidth),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_BLOCK_PULL, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_block_rebase(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        base: Option<String>,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainBlockRebaseArgs {
+            dom: ToWire::to_wire(d),
+            path: ToWire::to_wire(disk),
+            base: ToWire::to_wire(base),
+            bandwidth: ToWire::to_wire(bandwidth),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_BLOCK_REBASE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_block_commit(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        base: Option<String>,
+        top: Option<String>,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainBlockCommitArgs {
+            dom: ToWire::to_wire(d),
+            disk: ToWire::to_wire(disk),
+            base: ToWire::to_wire(base),
+            top: ToWire::to_wire(top),
+            bandwidth: ToWire::to_wire(bandwidth),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_BLOCK_COMMIT, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_block_resize(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        size: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::DomainBlockResizeArgs {
+            dom: ToWire::to_wire(d),
+            disk: ToWire::to_wire(disk),
+            size: ToWire::to_wire(size),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_BLOCK_RESIZE, &args)?;
+        FromWire::from_wire(())
+    }
 }
 
 impl DomainEventDriver for RemoteDriver {
@@ -1752,6 +2059,16 @@ impl NodeDriver for RemoteDriver {
         let r: protocol::ConnectBaselineCpuRet = self.rpc(proc::CONNECT_BASELINE_CPU, &args)?;
         FromWire::from_wire(r.cpu)
     }
+
+    fn node_suspend_for_duration(&self, target: u32, duration: u64, flags: u32) -> Result<()> {
+        let args = protocol::NodeSuspendForDurationArgs {
+            target: ToWire::to_wire(target),
+            duration: ToWire::to_wire(duration),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::NODE_SUSPEND_FOR_DURATION, &args)?;
+        FromWire::from_wire(())
+    }
 }
 
 impl NodeDeviceDriver for RemoteDriver {
@@ -1852,7 +2169,91 @@ impl NodeDeviceDriver for RemoteDriver {
 
 impl NwFilterDriver for RemoteDriver {}
 
-impl SecretDriver for RemoteDriver {}
+impl SecretDriver for RemoteDriver {
+    fn secret_lookup_by_uuid(&self, uuid: [u8; 16]) -> Result<SecretRef> {
+        let args = protocol::SecretLookupByUuidArgs {
+            uuid: ToWire::to_wire(uuid),
+        };
+        let r: protocol::SecretLookupByUuidRet = self.rpc(proc::SECRET_LOOKUP_BY_UUID, &args)?;
+        FromWire::from_wire(r.secret)
+    }
+
+    fn secret_lookup_by_usage(&self, usage_type: i32, usage_id: String) -> Result<SecretRef> {
+        let args = protocol::SecretLookupByUsageArgs {
+            usageType: ToWire::to_wire(usage_type),
+            usageID: ToWire::to_wire(usage_id),
+        };
+        let r: protocol::SecretLookupByUsageRet = self.rpc(proc::SECRET_LOOKUP_BY_USAGE, &args)?;
+        FromWire::from_wire(r.secret)
+    }
+
+    fn secret_define_xml(&self, xml: String, flags: u32) -> Result<SecretRef> {
+        let args = protocol::SecretDefineXmlArgs {
+            xml: ToWire::to_wire(xml),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::SecretDefineXmlRet = self.rpc(proc::SECRET_DEFINE_XML, &args)?;
+        FromWire::from_wire(r.secret)
+    }
+
+    fn secret_xml_desc(&self, secret: &SecretRef, flags: u32) -> Result<String> {
+        let args = protocol::SecretGetXmlDescArgs {
+            secret: ToWire::to_wire(secret),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::SecretGetXmlDescRet = self.rpc(proc::SECRET_GET_XML_DESC, &args)?;
+        FromWire::from_wire(r.xml)
+    }
+
+    fn secret_undefine(&self, secret: &SecretRef) -> Result<()> {
+        let args = protocol::SecretUndefineArgs {
+            secret: ToWire::to_wire(secret),
+        };
+        self.rpc::<_, ()>(proc::SECRET_UNDEFINE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn secret_set_value(&self, secret: &SecretRef, value: SecretValue, flags: u32) -> Result<()> {
+        let args = protocol::SecretSetValueArgs {
+            secret: ToWire::to_wire(secret),
+            value: ToWire::to_wire(value),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::SECRET_SET_VALUE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn secret_value(&self, secret: &SecretRef, flags: u32) -> Result<SecretValue> {
+        let args = protocol::SecretGetValueArgs {
+            secret: ToWire::to_wire(secret),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::SecretGetValueRet = self.rpc(proc::SECRET_GET_VALUE, &args)?;
+        FromWire::from_wire(r.value)
+    }
+
+    fn secret_list_all(&self, flags: u32) -> Result<Vec<SecretRef>> {
+        let args = protocol::ConnectListAllSecretsArgs {
+            need_results: 1,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllSecretsRet =
+            self.rpc(proc::CONNECT_LIST_ALL_SECRETS, &args)?;
+        FromWire::from_wire(r.secrets)
+    }
+
+    fn secret_uuids(&self) -> Result<Vec<String>> {
+        let args = protocol::ConnectListSecretsArgs {
+            maxuuids: protocol::REMOTE_SECRET_LIST_MAX as _,
+        };
+        let r: protocol::ConnectListSecretsRet = self.rpc(proc::CONNECT_LIST_SECRETS, &args)?;
+        FromWire::from_wire(r.uuids)
+    }
+
+    fn secret_events(&self, function: &str) -> Result<&Arc<Bus>> {
+        manual::secret_events(self, function)
+    }
+}
 
 impl DomainSnapshotDriver for RemoteDriver {
     fn snapshot_create_xml(&self, d: &DomainRef, xml: String, flags: u32) -> Result<SnapshotRef> {
@@ -2348,6 +2749,44 @@ impl StorageDriver for RemoteDriver {
         };
         let r: protocol::StorageVolGetPathRet = self.rpc(proc::STORAGE_VOL_GET_PATH, &args)?;
         FromWire::from_wire(r.name)
+    }
+
+    fn vol_wipe(&self, vol: &StorageVolRef, flags: u32) -> Result<()> {
+        let args = protocol::StorageVolWipeArgs {
+            vol: ToWire::to_wire(vol),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::STORAGE_VOL_WIPE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn vol_wipe_pattern(&self, vol: &StorageVolRef, algorithm: u32, flags: u32) -> Result<()> {
+        let args = protocol::StorageVolWipePatternArgs {
+            vol: ToWire::to_wire(vol),
+            algorithm: ToWire::to_wire(algorithm),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::STORAGE_VOL_WIPE_PATTERN, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn vol_resize(&self, vol: &StorageVolRef, capacity: u64, flags: u32) -> Result<()> {
+        let args = protocol::StorageVolResizeArgs {
+            vol: ToWire::to_wire(vol),
+            capacity: ToWire::to_wire(capacity),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::STORAGE_VOL_RESIZE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn pool_lookup_by_target_path(&self, path: String) -> Result<StoragePoolRef> {
+        let args = protocol::StoragePoolLookupByTargetPathArgs {
+            path: ToWire::to_wire(path),
+        };
+        let r: protocol::StoragePoolLookupByTargetPathRet =
+            self.rpc(proc::STORAGE_POOL_LOOKUP_BY_TARGET_PATH, &args)?;
+        FromWire::from_wire(r.pool)
     }
 }
 

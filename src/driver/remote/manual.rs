@@ -63,8 +63,8 @@ pub(super) fn connection_closed(d: &RemoteDriver, _caller: crate::driver::Caller
     d.shut();
 }
 
-pub(super) fn domain_events<'a>(d: &'a RemoteDriver, _function: &str) -> Result<&'a Arc<Bus>> {
-    Ok(&d.bus)
+pub(super) fn domain_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
+    super::events::family_bus(d, crate::event::Family::Domain, function)
 }
 
 /// virDomainDefineXML's own procedure without flags, as the reference's client.
@@ -295,4 +295,8 @@ pub(super) fn stream_open_channel(
     flags: u32,
 ) -> Result<crate::driver::family::StreamBody> {
     super::stream::open_channel(d, dom, name, flags)
+}
+
+pub(super) fn secret_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
+    super::events::family_bus(d, crate::event::Family::Secret, function)
 }

@@ -435,7 +435,7 @@ pub fn open(
         let kind = kind.r#type;
         Ok(RemoteDriver {
             client: client.clone(),
-            bus: Bus::new(),
+            bus: Bus::for_client(),
             kind: intern(kind),
             closed: AtomicBool::new(false),
             subscribed: Mutex::new([false; 5]),
@@ -448,8 +448,7 @@ pub fn open(
             return Err(e);
         }
     };
-    // A daemon's driver without domain events (storage:///, network:///) serves the rest.
-    let _ = driver.listen_for_events();
+    driver.listen_for_events();
     let driver: Arc<dyn Driver> = Arc::new(driver);
     Ok(driver)
 }
@@ -476,20 +475,13 @@ impl RemoteDriver {
         Ok(R::decode(&mut Dec::new(&ret))?)
     }
 
-    /// Lifecycle events of every domain, from the daemon onto our bus (where callbacks registered
-    /// on the connection pick them up); the bus drops them while nobody listens.
-    fn listen_for_events(&self) -> Result<()> {
+    /// The daemon's events onto our bus (where callbacks registered on the connection pick them
+    /// up); the daemon sends a family's once the application first registers for it.
+    fn listen_for_events(&self) {
         let bus = self.bus.clone();
         self.client.set_event_sink(Box::new(move |proc, body| {
             events::deliver(&bus, proc, body)
         }));
-        let args = protocol::ConnectDomainEventCallbackRegisterAnyArgs {
-            eventID: crate::event::EVENT_ID_LIFECYCLE,
-            dom: None,
-        };
-        let _: protocol::ConnectDomainEventCallbackRegisterAnyRet =
-            self.rpc(proc::CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &args)?;
-        Ok(())
     }
 
     fn shut(&self) {
@@ -568,7 +560,7 @@ mod tests {
         let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
         std::thread::spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
-            for _ in 0..4 + calls {
+            for _ in 0..3 + calls {
                 let mut len = [0u8; 4];
                 if s.read_exact(&mut len).is_err() {
                     return;
@@ -583,7 +575,6 @@ mod tests {
                 match p {
                     proc::AUTH_LIST => body.u32(1).i32(0),
                     proc::CONNECT_GET_TYPE => body.string("TEST"),
-                    proc::CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY => body.i32(0),
                     proc::CONNECT_OPEN => &mut body,
                     _ => {
                         status = 1;

@@ -158,7 +158,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllSecrets(conn: virConnectPtr, secrets: *mut *mut virSecretPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.secret", virConnectListAllSecrets, 131, "conn={}, secrets={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(secrets), flags);
-    entry_stub!(Connect(conn), virConnectListAllSecrets, 30, Connect(conn, 30))
+    glue!(Connect(conn), virConnectListAllSecrets, 30, |cx| { let this = cx.connect(conn, 30)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(secrets, "secrets"),), || this.secret().secret_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllStoragePools(conn: virConnectPtr, pools: *mut *mut virStoragePoolPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virConnectListAllStoragePools, 117, "conn={}, pools={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(pools), flags);
@@ -198,7 +198,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListSecrets(conn: virConnectPtr, uuids: *mut *mut c_char, maxuuids: c_int) -> c_int {
     entry_log!("libvirt.secret", virConnectListSecrets, 175, "conn={}, uuids={}, maxuuids={}", log_args::ptr(conn), log_args::ptr(uuids), maxuuids);
-    entry_stub!(Connect(conn), virConnectListSecrets, 30, Connect(conn, 30))
+    glue!(Connect(conn), virConnectListSecrets, 30, |cx| { let this = cx.connect(conn, 30)?; answer(&cx, (Out(uuids, "uuids"), maxuuids,), || this.secret().secret_uuids()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListStoragePools(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.storage", virConnectListStoragePools, 204, "conn={}, names={}, maxnames={}", log_args::ptr(conn), log_args::ptr(names), maxnames);
@@ -254,7 +254,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfSecrets(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.secret", virConnectNumOfSecrets, 67, "conn={}", log_args::ptr(conn));
-    entry_stub!(Connect(conn), virConnectNumOfSecrets, 30, Connect(conn, 30))
+    glue!(Connect(conn), virConnectNumOfSecrets, 30, |cx| { let this = cx.connect(conn, 30)?; answer(&cx, (), || this.secret().secret_uuids()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfStoragePools(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.storage", virConnectNumOfStoragePools, 156, "conn={}", log_args::ptr(conn));
@@ -282,11 +282,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSecretEventDeregisterAny(conn: virConnectPtr, callbackID: c_int) -> c_int {
     entry_log!("libvirt.secret", virConnectSecretEventDeregisterAny, 842, "conn={}, callbackID={}", log_args::ptr(conn), callbackID);
-    entry_stub!(Connect(conn), virConnectSecretEventDeregisterAny, 30, Connect(conn, 30))
+    entry!(Connect(conn), secret_event::virConnectSecretEventDeregisterAny(conn, callbackID))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSecretEventRegisterAny(conn: virConnectPtr, secret: virSecretPtr, eventID: c_int, cb: virConnectSecretEventGenericCallback, opaque: *mut c_void, freecb: virFreeCallback) -> c_int {
     entry_log!("libvirt.secret", virConnectSecretEventRegisterAny, 778, "conn={}, secret={}, eventID={}, cb={}, opaque={}, freecb={}", log_args::ptr(conn), log_args::ptr(secret), eventID, log_args::Addr(cb.map_or(0, |f| f as usize)), log_args::ptr(opaque), log_args::Addr(freecb.map_or(0, |f| f as usize)));
-    entry_stub!(Connect(conn), virConnectSecretEventRegisterAny, 30, Connect(conn, 30), Required(cb.is_none(), 30, "cb"))
+    entry!(Connect(conn), secret_event::virConnectSecretEventRegisterAny(conn, secret, eventID, cb, opaque, freecb))
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSetIdentity(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectSetIdentity, 99, "conn={} params={} nparams={} flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), nparams, flags);
@@ -316,19 +316,19 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAbortJob(domain: virDomainPtr) -> c_int {
     entry_log!("libvirt.domain", virDomainAbortJob, 9447, "{}", log_args::dom("dom", domain));
-    entry_stub!(Domain(domain), virDomainAbortJob, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainAbortJob, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; answer(&cx, (), || this.driver().domain().domain_abort_job(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAbortJobFlags(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainAbortJobFlags, 9492, "{}", log_args::dom("dom", domain));
-    entry_stub!(Domain(domain), virDomainAbortJobFlags, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainAbortJobFlags, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_abort_job_flags(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAddIOThread(domain: virDomainPtr, iothread_id: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainAddIOThread, 8279, "{}, iothread_id={}, flags=0x{:x}", log_args::dom("dom", domain), iothread_id, flags);
-    entry_stub!(Domain(domain), virDomainAddIOThread, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainAddIOThread, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_iothread_id = arg(&cx, iothread_id, "iothread_id")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_add_iothread(&this.domain, a_iothread_id, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAgentSetResponseTimeout(domain: virDomainPtr, timeout: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainAgentSetResponseTimeout, 13557, "{}, timeout={}, flags=0x{:x}", log_args::dom("dom", domain), timeout, flags);
-    entry_stub!(Domain(domain), virDomainAgentSetResponseTimeout, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainAgentSetResponseTimeout, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_timeout = arg(&cx, timeout, "timeout")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_agent_set_response_timeout(&this.domain, a_timeout, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAttachDevice(domain: virDomainPtr, xml: *const c_char) -> c_int {
     entry_log!("libvirt.domain", virDomainAttachDevice, 8720, "{}, xml={}", log_args::dom("dom", domain), log_args::str_or(xml, "(null)"));
@@ -356,7 +356,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockCommit(dom: virDomainPtr, disk: *const c_char, base: *const c_char, top: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockCommit, 11222, "{}, disk={}, base={}, top={}, bandwidth={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::str_or(base, "<null>"), log_args::str_or(top, "<null>"), bandwidth, flags);
-    entry_stub!(Domain(dom), virDomainBlockCommit, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockCommit, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_base = arg(&cx, base, "base")?; let a_top = arg(&cx, top, "top")?; let a_bandwidth = arg(&cx, bandwidth, "bandwidth")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_block_commit(&this.domain, a_disk, a_base, a_top, a_bandwidth, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockCopy(dom: virDomainPtr, disk: *const c_char, destxml: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockCopy, 11076, "{}, disk={}, destxml={}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::str_or(destxml, "(null)"), log_args::ptr(params), nparams, flags);
@@ -364,11 +364,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockJobAbort(dom: virDomainPtr, disk: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockJobAbort, 10575, "{}, disk={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), flags);
-    entry_stub!(Domain(dom), virDomainBlockJobAbort, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockJobAbort, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_block_job_abort(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockJobSetSpeed(dom: virDomainPtr, disk: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockJobSetSpeed, 10719, "{}, disk={}, bandwidth={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), bandwidth, flags);
-    entry_stub!(Domain(dom), virDomainBlockJobSetSpeed, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockJobSetSpeed, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_bandwidth = arg(&cx, bandwidth, "bandwidth")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_block_job_set_speed(&this.domain, a_disk, a_bandwidth, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockPeek(dom: virDomainPtr, disk: *const c_char, offset: c_ulonglong, size: usize, buffer: *mut c_void, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockPeek, 6287, "{}, disk={}, offset={}, size={}, buffer={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), offset, size, log_args::ptr(buffer), flags);
@@ -376,15 +376,15 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockPull(dom: virDomainPtr, disk: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockPull, 10795, "{}, disk={}, bandwidth={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), bandwidth, flags);
-    entry_stub!(Domain(dom), virDomainBlockPull, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockPull, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_bandwidth = arg(&cx, bandwidth, "bandwidth")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_block_pull(&this.domain, a_disk, a_bandwidth, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockRebase(dom: virDomainPtr, disk: *const c_char, base: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockRebase, 10942, "{}, disk={}, base={}, bandwidth={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::str_or(base, "<null>"), bandwidth, flags);
-    entry_stub!(Domain(dom), virDomainBlockRebase, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockRebase, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_base = arg(&cx, base, "base")?; let a_bandwidth = arg(&cx, bandwidth, "bandwidth")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_block_rebase(&this.domain, a_disk, a_base, a_bandwidth, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockResize(dom: virDomainPtr, disk: *const c_char, size: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockResize, 6356, "{}, disk={}, size={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), size, flags);
-    entry_stub!(Domain(dom), virDomainBlockResize, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockResize, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_size = arg(&cx, size, "size")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_block_resize(&this.domain, a_disk, a_size, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockStats(dom: virDomainPtr, disk: *const c_char, stats: virDomainBlockStatsPtr, size: usize) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockStats, 5829, "{}, disk={}, stats={}, size={}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::ptr(stats), size);
@@ -480,7 +480,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDelIOThread(domain: virDomainPtr, iothread_id: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainDelIOThread, 8340, "{}, iothread_id={}, flags=0x{:x}", log_args::dom("dom", domain), iothread_id, flags);
-    entry_stub!(Domain(domain), virDomainDelIOThread, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Arg(iothread_id == 0, 20, "iothread_id", "iothread_id in virDomainDelIOThread must not be zero"))
+    glue!(Domain(domain), virDomainDelIOThread, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Arg(iothread_id == 0, 20, "iothread_id", "iothread_id in virDomainDelIOThread must not be zero"))?; let a_iothread_id = arg(&cx, iothread_id, "iothread_id")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_del_iothread(&this.domain, a_iothread_id, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDestroy(domain: virDomainPtr) -> c_int {
     entry_log!("libvirt.domain", virDomainDestroy, 503, "{}", log_args::dom("dom", domain));
@@ -770,11 +770,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveDefineXML(domain: virDomainPtr, dxml: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainManagedSaveDefineXML, 10246, "{}, flags=0x{:x}", log_args::dom("dom", domain), flags);
-    entry_stub!(Domain(domain), virDomainManagedSaveDefineXML, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainManagedSaveDefineXML, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_dxml = arg(&cx, dxml, "dxml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_managed_save_define_xml(&this.domain, a_dxml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveGetXMLDesc(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virDomainManagedSaveGetXMLDesc, 10185, "{}, flags=0x{:x}", log_args::dom("dom", domain), flags);
-    entry_stub!(Domain(domain), virDomainManagedSaveGetXMLDesc, 20, Domain(domain))
+    glue!(Domain(domain), virDomainManagedSaveGetXMLDesc, 20, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_managed_save_xml_desc(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainManagedSaveRemove(dom: virDomainPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainManagedSaveRemove, 10137, "{}, flags=0x{:x}", log_args::dom("dom", dom), flags);
@@ -802,31 +802,31 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateGetCompressionCache(domain: virDomainPtr, cacheSize: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateGetCompressionCache, 9623, "{}, cacheSize={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(cacheSize), flags);
-    entry_stub!(Domain(domain), virDomainMigrateGetCompressionCache, 20, Domain(domain), Required(cacheSize.is_null(), 20, "cacheSize"))
+    glue!(Domain(domain), virDomainMigrateGetCompressionCache, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(cacheSize.is_null(), 20, "cacheSize"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(cacheSize, "cacheSize"),), || this.driver().domain().domain_migrate_compression_cache(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateGetMaxDowntime(domain: virDomainPtr, downtime: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateGetMaxDowntime, 9581, "{}, downtime = {}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(downtime), flags);
-    entry_stub!(Domain(domain), virDomainMigrateGetMaxDowntime, 20, Domain(domain), Required(downtime.is_null(), 20, "downtime"))
+    glue!(Domain(domain), virDomainMigrateGetMaxDowntime, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(downtime.is_null(), 20, "downtime"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(downtime, "downtime"),), || this.driver().domain().domain_migrate_max_downtime(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateGetMaxSpeed(domain: virDomainPtr, bandwidth: *mut c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateGetMaxSpeed, 9760, "{}, bandwidth = {}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(bandwidth), flags);
-    entry_stub!(Domain(domain), virDomainMigrateGetMaxSpeed, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(bandwidth.is_null(), 20, "bandwidth"))
+    glue!(Domain(domain), virDomainMigrateGetMaxSpeed, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(bandwidth.is_null(), 20, "bandwidth"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(bandwidth, "bandwidth"),), || this.driver().domain().domain_migrate_max_speed(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateSetCompressionCache(domain: virDomainPtr, cacheSize: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateSetCompressionCache, 9669, "{}, cacheSize={}, flags=0x{:x}", log_args::dom("dom", domain), cacheSize, flags);
-    entry_stub!(Domain(domain), virDomainMigrateSetCompressionCache, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainMigrateSetCompressionCache, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_cacheSize = arg(&cx, cacheSize, "cacheSize")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_migrate_set_compression_cache(&this.domain, a_cacheSize, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateSetMaxDowntime(domain: virDomainPtr, downtime: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateSetMaxDowntime, 9538, "{}, downtime={}, flags=0x{:x}", log_args::dom("dom", domain), downtime, flags);
-    entry_stub!(Domain(domain), virDomainMigrateSetMaxDowntime, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainMigrateSetMaxDowntime, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_downtime = arg(&cx, downtime, "downtime")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_migrate_set_max_downtime(&this.domain, a_downtime, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateSetMaxSpeed(domain: virDomainPtr, bandwidth: c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateSetMaxSpeed, 9715, "{}, bandwidth={}, flags=0x{:x}", log_args::dom("dom", domain), bandwidth, flags);
-    entry_stub!(Domain(domain), virDomainMigrateSetMaxSpeed, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainMigrateSetMaxSpeed, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_bandwidth = arg(&cx, bandwidth, "bandwidth")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_migrate_set_max_speed(&this.domain, a_bandwidth, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateStartPostCopy(domain: virDomainPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateStartPostCopy, 9866, "{}", log_args::dom("dom", domain));
-    entry_stub!(Domain(domain), virDomainMigrateStartPostCopy, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainMigrateStartPostCopy, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_migrate_start_post_copy(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateToURI(domain: virDomainPtr, duri: *const c_char, flags: c_ulong, dname: *const c_char, bandwidth: c_ulong) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateToURI, 4489, "{}, duri={}, flags=0x{:x}, dname={}, bandwidth={}", log_args::dom("dom", domain), log_args::str_or(duri, "<null>"), flags, log_args::str_or(dname, "<null>"), bandwidth);
@@ -962,7 +962,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetBlockThreshold(domain: virDomainPtr, dev: *const c_char, threshold: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetBlockThreshold, 13321, "{}, dev='{}' threshold={} flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(dev, "<null>"), threshold, flags);
-    entry_stub!(Domain(domain), virDomainSetBlockThreshold, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(dev.is_null(), 20, "dev"))
+    glue!(Domain(domain), virDomainSetBlockThreshold, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(dev.is_null(), 20, "dev"))?; let a_dev = arg(&cx, dev, "dev")?; let a_threshold = arg(&cx, threshold, "threshold")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_block_threshold(&this.domain, a_dev, a_threshold, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetGuestVcpus(domain: virDomainPtr, cpumap: *const c_char, state: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetGuestVcpus, 13040, "{}, cpumap='{}' state={} flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(cpumap, "<null>"), state, flags);
@@ -1034,7 +1034,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpu(domain: virDomainPtr, vcpumap: *const c_char, state: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetVcpu, 13091, "{}, vcpumap='{}' state={} flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(vcpumap, "<null>"), state, flags);
-    entry_stub!(Domain(domain), virDomainSetVcpu, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(vcpumap.is_null(), 20, "vcpumap"))
+    glue!(Domain(domain), virDomainSetVcpu, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(vcpumap.is_null(), 20, "vcpumap"))?; let a_vcpumap = arg(&cx, vcpumap, "vcpumap")?; let a_state = arg(&cx, state, "state")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_vcpu(&this.domain, a_vcpumap, a_state, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetVcpus(domain: virDomainPtr, nvcpus: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetVcpus, 7486, "{}, nvcpus={}", log_args::dom("dom", domain), nvcpus);
@@ -1126,7 +1126,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainStartDirtyRateCalc(domain: virDomainPtr, seconds: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainStartDirtyRateCalc, 13942, "{}, seconds={}, flags=0x{:x}", log_args::dom("dom", domain), seconds, flags);
-    entry_stub!(Domain(domain), virDomainStartDirtyRateCalc, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainStartDirtyRateCalc, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_seconds = arg(&cx, seconds, "seconds")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_start_dirty_rate_calc(&this.domain, a_seconds, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainStatsRecordListFree(stats: *mut virDomainStatsRecordPtr) {
     entry!(keep_error, Nothing, util::virDomainStatsRecordListFree(stats))
@@ -1642,7 +1642,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeSuspendForDuration(conn: virConnectPtr, target: c_uint, duration: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeSuspendForDuration, 752, "conn={}, target={}, duration={}, flags=0x{:x}", log_args::ptr(conn), target, duration, flags);
-    entry_stub!(Connect(conn), virNodeSuspendForDuration, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
+    glue!(Connect(conn), virNodeSuspendForDuration, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; let a_target = arg(&cx, target, "target")?; let a_duration = arg(&cx, duration, "duration")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node().node_suspend_for_duration(a_target, a_duration, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virResetError(err: virErrorPtr) {
     entry!(keep_error, Nothing, error::virResetError(err))
@@ -1655,7 +1655,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretDefineXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virSecretPtr {
     entry_log!("libvirt.secret", virSecretDefineXML, 355, "conn={}, xml={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(xml, "<null>"), flags);
-    entry_stub!(Connect(conn), virSecretDefineXML, 30, Connect(conn, 30), Writable(entry::is_read_only(&entry::On::Connect(conn)), 30), Required(xml.is_null(), 30, "xml"))
+    glue!(Connect(conn), virSecretDefineXML, 30, |cx| { let this = cx.connect(conn, 30)?; cx.writable(30)?; cx.check(Handle::Required(xml.is_null(), 30, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.secret().secret_define_xml(a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretFree(secret: virSecretPtr) -> c_int {
     entry_log!("libvirt.secret", virSecretFree, 722, "secret={}", log_args::ptr(secret));
@@ -1683,24 +1683,24 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetValue(secret: virSecretPtr, value_size: *mut usize, flags: c_uint) -> *mut c_uchar {
     entry_log!("libvirt.secret", virSecretGetValue, 608, "secret={}, value_size={}, flags=0x{:x}", log_args::ptr(secret), log_args::ptr(value_size), flags);
-    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretGetValue, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
+    glue!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretGetValue, 30, |cx| { let this = cx.object::<SecretRef>(secret)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(value_size, "value_size"),), || this.driver().secret().secret_value(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretGetXMLDesc(secret: virSecretPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.secret", virSecretGetXMLDesc, 519, "secret={}, flags=0x{:x}", log_args::ptr(secret), flags);
-    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretGetXMLDesc, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
+    glue!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretGetXMLDesc, 30, |cx| { let this = cx.object::<SecretRef>(secret)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().secret().secret_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretLookupByUUID(conn: virConnectPtr, uuid: *const c_uchar) -> virSecretPtr {
     entry_log!("libvirt.secret", virSecretLookupByUUID, 219, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid(uuid));
-    entry_stub!(Connect(conn), virSecretLookupByUUID, 30, Connect(conn, 30), Required(uuid.is_null(), 30, "uuid"))
+    glue!(Connect(conn), virSecretLookupByUUID, 30, |cx| { let this = cx.connect(conn, 30)?; cx.check(Handle::Required(uuid.is_null(), 30, "uuid"))?; let a_uuid = arg(&cx, uuid, "uuid")?; answer(&cx, (), || this.secret().secret_lookup_by_uuid(a_uuid)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virSecretPtr {
     entry_log!("libvirt.secret", virSecretLookupByUUIDString, 263, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
     entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.secret", virSecretLookupByUUID, 219, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
-    entry_stub!(Connect(conn), virSecretLookupByUUIDString, 30, Connect(conn, 30), Required(uuidstr.is_null(), 30, "uuidstr"))
+    glue!(Connect(conn), virSecretLookupByUUIDString, 30, |cx| { let this = cx.connect(conn, 30)?; cx.check(Handle::Required(uuidstr.is_null(), 30, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.secret().secret_lookup_by_uuid(a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretLookupByUsage(conn: virConnectPtr, usageType: c_int, usageID: *const c_char) -> virSecretPtr {
     entry_log!("libvirt.secret", virSecretLookupByUsage, 308, "conn={}, usageType={} usageID={}", log_args::ptr(conn), usageType, log_args::str_or(usageID, "<null>"));
-    entry_stub!(Connect(conn), virSecretLookupByUsage, 30, Connect(conn, 30), Required(usageID.is_null(), 30, "usageID"))
+    glue!(Connect(conn), virSecretLookupByUsage, 30, |cx| { let this = cx.connect(conn, 30)?; cx.check(Handle::Required(usageID.is_null(), 30, "usageID"))?; let a_usageType = arg(&cx, usageType, "usageType")?; let a_usageID = arg(&cx, usageID, "usageID")?; answer(&cx, (), || this.secret().secret_lookup_by_usage(a_usageType, a_usageID)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretRef(secret: virSecretPtr) -> c_int {
     entry_log!("libvirt.secret", virSecretRef, 698, "secret={}", log_args::ptr(secret));
@@ -1708,11 +1708,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretSetValue(secret: virSecretPtr, value: *const c_uchar, value_size: usize, flags: c_uint) -> c_int {
     entry_log!("libvirt.secret", virSecretSetValue, 562, "secret={}, value={}, value_size={}, flags=0x{:x}", log_args::ptr(secret), log_args::ptr(value), value_size, flags);
-    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretSetValue, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
+    glue!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretSetValue, 30, |cx| { let this = cx.object::<SecretRef>(secret)?; let a_value = arg(&cx, (value, value_size), "value")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().secret().secret_set_value(&this.obj, a_value, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSecretUndefine(secret: virSecretPtr) -> c_int {
     entry_log!("libvirt.secret", virSecretUndefine, 651, "secret={}", log_args::ptr(secret));
-    entry_stub!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretUndefine, 30, Foreign(objects::exists::<SecretRef>(secret), 65, 30, "Invalid secret: %s"))
+    glue!(Object(objects::connection_of::<SecretRef>, secret as usize), virSecretUndefine, 30, |cx| { let this = cx.object::<SecretRef>(secret)?; answer(&cx, (), || this.driver().secret().secret_undefine(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virSetErrorFunc(userData: *mut c_void, handler: virErrorFunc) {
     entry!(keep_error, Nothing, error::virSetErrorFunc(userData, handler))
@@ -1795,7 +1795,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByTargetPath(conn: virConnectPtr, path: *const c_char) -> virStoragePoolPtr {
     entry_log!("libvirt.storage", virStoragePoolLookupByTargetPath, 548, "conn={}, path={}", log_args::ptr(conn), log_args::str_or(path, "<null>"));
-    entry_stub!(Connect(conn), virStoragePoolLookupByTargetPath, 18, Connect(conn, 18), Required(path.is_null(), 18, "path"))
+    glue!(Connect(conn), virStoragePoolLookupByTargetPath, 18, |cx| { let this = cx.connect(conn, 18)?; cx.check(Handle::Required(path.is_null(), 18, "path"))?; let a_path = arg(&cx, path, "path")?; answer(&cx, (), || this.storage().pool_lookup_by_target_path(a_path)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolLookupByUUID(conn: virConnectPtr, uuid: *const c_uchar) -> virStoragePoolPtr {
     entry_log!("libvirt.storage", virStoragePoolLookupByUUID, 426, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid(uuid));
@@ -1896,7 +1896,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolResize(vol: virStorageVolPtr, capacity: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolResize, 2248, "vol={} capacity={} flags=0x{:x}", log_args::ptr(vol), capacity, flags);
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolResize, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18), Arg(capacity == 0, 18, "capacity", "capacity in virStorageVolResize cannot be zero without 'delta' or 'shrink' flags set"))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolResize, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; cx.writable(18)?; cx.check(Handle::Arg(capacity == 0, 18, "capacity", "capacity in virStorageVolResize cannot be zero without 'delta' or 'shrink' flags set"))?; let a_capacity = arg(&cx, capacity, "capacity")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_resize(&this.obj, a_capacity, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolUpload(vol: virStorageVolPtr, stream: virStreamPtr, offset: c_ulonglong, length: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolUpload, 1790, "vol={}, stream={}, offset={}, length={}, flags=0x{:x}", log_args::ptr(vol), log_args::ptr(stream), offset, length, flags);
@@ -1904,11 +1904,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolWipe(vol: virStorageVolPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolWipe, 1894, "vol={}, flags=0x{:x}", log_args::ptr(vol), flags);
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipe, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipe, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; cx.writable(18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_wipe(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolWipePattern(vol: virStorageVolPtr, algorithm: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolWipePattern, 1943, "vol={}, algorithm={}, flags=0x{:x}", log_args::ptr(vol), algorithm, flags);
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipePattern, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<StorageVolRef>, vol as usize)), 18))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolWipePattern, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; cx.writable(18)?; let a_algorithm = arg(&cx, algorithm, "algorithm")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().storage().vol_wipe_pattern(&this.obj, a_algorithm, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStreamAbort(stream: virStreamPtr) -> c_int {
     entry_log!("libvirt.stream", virStreamAbort, 1254, "stream={}", log_args::ptr(stream));

@@ -14,6 +14,8 @@ mod moments;
 mod node;
 mod node_stats;
 mod params;
+mod scalar_out;
+mod secret;
 mod storage;
 
 use crate::domain::{uuid, DomainRef};
