@@ -16,7 +16,7 @@ VERSION := 9000.0.0
 
 all: lib
 
-lib: $(OUT)/$(SONAME) $(OUT)/libvirt-qemu.so.0 $(OUT)/libvirt-lxc.so.0
+lib: $(OUT)/$(SONAME) $(OUT)/libvirt-qemu.so.0 $(OUT)/libvirt-lxc.so.0 $(OUT)/libvirt-admin.so.0
 
 $(STATICLIB): FORCE
 	$(CARGO) build --$(PROFILE) --lib
