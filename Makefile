@@ -16,7 +16,7 @@ VERSION := 9000.0.0
 
 all: lib
 
-lib: $(OUT)/$(SONAME) $(OUT)/libvirt-qemu.so.0 $(OUT)/libvirt-lxc.so.0
+lib: $(OUT)/$(SONAME) $(OUT)/libvirt-qemu.so.0 $(OUT)/libvirt-lxc.so.0 $(OUT)/libvirt-admin.so.0
 
 $(STATICLIB): FORCE
 	$(CARGO) build --$(PROFILE) --lib
@@ -87,7 +87,7 @@ install: lib
 	install -m 0755 $(OUT)/libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/
 	ln -sf libvirt.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so
-	for l in qemu lxc; do \
+	for l in qemu lxc admin; do \
 	    install -m 0755 $(OUT)/libvirt-$$l.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/ && \
 	    ln -sf libvirt-$$l.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-$$l.so.0; \
 	done
@@ -102,7 +102,8 @@ uninstall:
 	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt.so $(DESTDIR)$(LIBDIR)/pkgconfig/libvirt.pc \
 	    $(DESTDIR)$(BINDIR)/oxvirt-run \
 	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-qemu.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-qemu.so.0 \
-	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-lxc.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-lxc.so.0
+	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-lxc.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-lxc.so.0 \
+	    $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-admin.so.$(VERSION) $(DESTDIR)$(OXVIRT_LIBDIR)/libvirt-admin.so.0
 	cd include/libvirt && for h in *.h; do rm -f $(DESTDIR)$(INCLUDEDIR)/libvirt/$$h; done
 	-rmdir $(DESTDIR)$(LIBDIR)/oxvirt $(DESTDIR)$(INCLUDEDIR)/libvirt 2>/dev/null
 

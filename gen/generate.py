@@ -34,14 +34,24 @@ REF = os.path.join(HERE, "reference")
 # Our own exported entry points (qemu_process.h) live in this version node.
 OXVIRT_NODE = "OXVIRT_0.1.0"
 OXVIRT_SYMBOLS = ["qemuProcessKill", "qemuDomainObjFromDomain", "virDomainObjEndAPI"]
-# What libvirt-qemu.so.0 and libvirt-lxc.so.0 (link/libvirt-qemu.c, link/libvirt-lxc.c) call: their
+# What libvirt-qemu.so.0, libvirt-lxc.so.0 and libvirt-admin.so.0 (link/libvirt-*.c) call: their
 # functions live in libvirt.so.0 under this private node (src/ffi/qemu_libs.rs).
 OXVIRT_LIBS_NODE = "OXVIRT_LIBS_0.1.0"
 OXVIRT_LIBS_SYMBOLS = ["oxvirt" + n for n in [
     "DomainQemuMonitorCommand", "DomainQemuMonitorCommandWithFiles", "DomainQemuAgentCommand",
     "DomainQemuAttach", "ConnectDomainQemuMonitorEventRegister",
     "ConnectDomainQemuMonitorEventDeregister", "DomainLxcOpenNamespace", "DomainLxcEnterNamespace",
-    "DomainLxcEnterSecurityLabel", "DomainLxcEnterCGroup"]]
+    "DomainLxcEnterSecurityLabel", "DomainLxcEnterCGroup"]] + ["oxvirtAdm" + n for n in [
+    # libvirt-admin.so.0's (link/libvirt-admin.c, src/ffi/admin.rs).
+    "Initialize", "GetVersion", "ConnectOpen", "ConnectClose", "ConnectRef", "ConnectIsAlive",
+    "ConnectGetURI", "ConnectGetLibVersion", "ConnectRegisterCloseCallback",
+    "ConnectUnregisterCloseCallback", "ConnectListServers", "ConnectLookupServer", "ServerGetName",
+    "ServerFree", "ServerGetThreadPoolParameters", "ServerSetThreadPoolParameters",
+    "ServerListClients", "ServerLookupClient", "ClientGetID", "ClientGetTimestamp",
+    "ClientGetTransport", "ClientFree", "ClientGetInfo", "ClientClose", "ServerGetClientLimits",
+    "ServerSetClientLimits", "ServerUpdateTlsFiles", "ConnectGetLoggingOutputs",
+    "ConnectGetLoggingFilters", "ConnectSetLoggingOutputs", "ConnectSetLoggingFilters",
+    "ConnectSetDaemonTimeout"]]
 # Everything of qemu_process.h (src/ffi/qemu_process.rs): kept out of libvirt.h and virterror.h.
 OXVIRT_HEADER_ITEMS = OXVIRT_SYMBOLS + [
     "virDomainObj", "_virDomainObj", "virDomainObjPtr", "virQemuProcessKillMode",

@@ -16,6 +16,7 @@ PACKAGES=(
     qemu-system-x86 qemu-utils pkg-config
     python3-pytest valgrind gcc g++ make util-linux
     openssh-server openssh-client netcat-openbsd gnutls-bin sasl2-bin libsasl2-modules virtinst
+    golang-go golang-github-libvirt-libvirt-go-dev
 )
 
 say() { echo "install-deps: $*"; }

@@ -37,6 +37,8 @@ suite c-tests bash c-tests/run.sh
 [ -f tests/xmlcorpus.sh ] && suite xmlcorpus bash tests/xmlcorpus.sh
 [ -f tests/python.sh ] && suite python bash tests/python.sh
 [ -f tests/remote.sh ] && suite remote bash tests/remote.sh
+suite admin bash tests/admin.sh
+suite go bash tests/go.sh
 suite uri bash tests/uri.sh
 suite clientconf bash tests/clientconf.sh
 suite logging bash tests/logging.sh

@@ -17,7 +17,7 @@ if ! diff -u "$want" "$got"; then
     echo "symbols: exported symbols differ from libvirt 9.0's (- expected, + ours)"
     fail=1
 fi
-extra=$(objdump -T "$lib" | awk '$0 !~ /\*UND\*/ && $0 !~ /\*ABS\*/ && $0 ~ /OXVIRT_/ {print $NF}' | grep -v -x -E 'qemuProcessKill|qemuDomainObjFromDomain|virDomainObjEndAPI|oxvirt(Domain|Connect)(Qemu|Lxc|DomainQemu)[A-Za-z]+' || true)
+extra=$(objdump -T "$lib" | awk '$0 !~ /\*UND\*/ && $0 !~ /\*ABS\*/ && $0 ~ /OXVIRT_/ {print $NF}' | grep -v -x -E 'qemuProcessKill|qemuDomainObjFromDomain|virDomainObjEndAPI|oxvirt(Domain|Connect)(Qemu|Lxc|DomainQemu)[A-Za-z]+|oxvirtAdm[A-Za-z]+' || true)
 if [ -n "$extra" ]; then echo "symbols: unexpected OXVIRT exports: $extra"; fail=1; fi
 soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 if [ "$soname" != "libvirt.so.0" ]; then echo "symbols: SONAME is '$soname'"; fail=1; fi
@@ -25,9 +25,11 @@ if [ "$soname" != "libvirt.so.0" ]; then echo "symbols: SONAME is '$soname'"; fa
 nodes=$(readelf -V "$lib" | grep -c 'Name: LIBVIRT_' || true)
 wantnodes=$(grep -c '^LIBVIRT_[0-9]' "$top/gen/reference/libvirt-9.0-version-nodes.txt")
 if [ "$nodes" -lt "$wantnodes" ]; then echo "symbols: $nodes LIBVIRT_ version definitions, want $wantnodes"; fail=1; fi
-# libvirt0's other libraries: the same symbols under the same version nodes as Debian's copies.
-exports() { objdump -T "$1" | awk '$0 ~ /^[0-9a-f]+ / && $0 !~ /\*UND\*/ && $0 !~ /\*ABS\*/ {print $(NF-1), $NF}' | sort; }
-for l in qemu lxc; do
+# libvirt0's other libraries: the same symbols under the same version nodes as Debian's copies
+# (but for libvirt-admin's LIBVIRT_ADMIN_PRIVATE_9.0.0, the XDR routines and classes libvirtd
+# and virt-admin take from it: libvirt's internal ABI, as libvirt.so.0's private symbols).
+exports() { objdump -T "$1" | awk '$0 ~ /^[0-9a-f]+ / && $0 !~ /\*UND\*/ && $0 !~ /\*ABS\*/ {print $(NF-1), $NF}' | grep -v '_PRIVATE_' | sort; }
+for l in qemu lxc admin; do
     ours="$top/build/lib/libvirt-$l.so.0" theirs="/usr/lib/x86_64-linux-gnu/libvirt-$l.so.0"
     if [ ! -e "$ours" ]; then echo "symbols: $ours is missing"; fail=1; continue; fi
     if [ ! -e "$theirs" ]; then echo "symbols: SKIP libvirt-$l.so.0: Debian's copy is not installed"; continue; fi

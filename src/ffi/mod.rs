@@ -8,6 +8,7 @@ pub mod generated {
     pub mod types;
 }
 
+pub(crate) mod admin;
 pub(crate) mod args;
 #[allow(non_snake_case)]
 pub(crate) mod connect;

@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 
 pub(super) const REMOTE_PROGRAM: u32 = super::protocol::REMOTE_PROGRAM;
 const QEMU_PROGRAM: u32 = super::protocol::QEMU_PROGRAM;
+/// libvirt-admin's program (driver::remote::admin), which talks to a daemon's admin socket.
+const ADMIN_PROGRAM: u32 = oxvirt_rpc::admin_protocol::ADMIN_PROGRAM;
 pub(super) const REMOTE_VERSION: u32 = super::protocol::REMOTE_PROTOCOL_VERSION;
 pub(super) const KEEPALIVE_PROGRAM: u32 = 0x6b65_6570;
 pub(super) const KEEPALIVE_VERSION: u32 = 1;
@@ -1036,9 +1038,10 @@ impl Client {
         };
         let body = &msg[HEADER_LEN..];
         let now = Instant::now();
-        // Replies of the qemu program come back as the remote program's; its events are not
-        // asked for.
-        let ours = prog == REMOTE_PROGRAM || (prog == QEMU_PROGRAM && kind == TYPE_REPLY);
+        // Replies of the qemu and admin programs come back as the remote program's; their
+        // events are not asked for.
+        let side_program = prog == QEMU_PROGRAM || prog == ADMIN_PROGRAM;
+        let ours = prog == REMOTE_PROGRAM || (side_program && kind == TYPE_REPLY);
         if !ours || kind != TYPE_REPLY {
             lock(&self.state).keepalive.received(now);
         }

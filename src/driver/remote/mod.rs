@@ -17,6 +17,7 @@
 //! none, polkit, or SASL with credentials from the application's callback). Errors the daemon raises
 //! arrive unchanged; a daemon that goes away fails calls with the reference's errors.
 
+pub mod admin;
 mod auth;
 mod client;
 mod convert;

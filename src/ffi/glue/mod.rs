@@ -5,6 +5,7 @@
 //! a new C type shape is one impl here (or in a file of its own beside this one), for every
 //! function that has it.
 
+pub(crate) mod admin_params;
 mod cpu;
 mod domain;
 pub(crate) use domain::c_param;
