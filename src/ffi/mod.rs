@@ -42,6 +42,7 @@ pub mod qemu_process;
 pub(crate) mod storage_event;
 #[allow(non_snake_case)]
 pub(crate) mod stream;
+pub(crate) mod sys;
 #[allow(non_snake_case)]
 pub(crate) mod typed_params;
 #[allow(non_snake_case)]
