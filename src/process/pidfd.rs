@@ -211,7 +211,13 @@ impl Pidfd {
 
     /// True if the process has already exited (including as an unreaped zombie).
     pub fn has_exited(&self) -> io::Result<bool> {
-        self.wait_exit(Some(Duration::ZERO))
+        // One poll that does not wait, with no deadline to compute: virDomainGetInfo asks on
+        // every call.
+        loop {
+            if let Some(exited) = self.poll_exit(0)? {
+                return Ok(exited);
+            }
+        }
     }
 
     /// Blocks in `poll(2)` until the process exits or `timeout` elapses (`None`: no limit).
@@ -225,32 +231,38 @@ impl Pidfd {
                 (Some(_), None) => libc::c_int::MAX,
                 (Some(_), Some(d)) => poll_millis(d.saturating_duration_since(Instant::now())),
             };
-            let mut pfd = libc::pollfd {
-                fd: self.fd.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // SAFETY: pfd is a valid, exclusively borrowed pollfd array of length 1.
-            let ret = unsafe { libc::poll(&mut pfd, 1, millis) };
-            if ret < 0 {
-                let err = io::Error::last_os_error();
-                if err.raw_os_error() == Some(libc::EINTR) {
-                    continue;
-                }
-                return Err(err);
-            }
-            if ret > 0 {
-                if pfd.revents & libc::POLLNVAL != 0 {
-                    return Err(io::Error::from_raw_os_error(libc::EBADF));
-                }
-                // POLLIN (exited) or POLLHUP/POLLERR (reaped on newer kernels): gone.
+            if self.poll_exit(millis)? == Some(true) {
                 return Ok(true);
             }
-            // Timed out (or poll returned early): stop once the deadline has passed.
+            // Timed out (or interrupted): stop once the deadline has passed.
             if timeout == Some(Duration::ZERO) || deadline.is_some_and(|d| Instant::now() >= d) {
                 return Ok(false);
             }
         }
+    }
+
+    /// One `poll(2)` of up to `millis` ms: `Some(true)` once the process has exited,
+    /// `Some(false)` if it had not by then, `None` if a signal interrupted the wait.
+    fn poll_exit(&self, millis: libc::c_int) -> io::Result<Option<bool>> {
+        let mut pfd = libc::pollfd {
+            fd: self.fd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: pfd is a valid, exclusively borrowed pollfd array of length 1.
+        let ret = unsafe { libc::poll(&mut pfd, 1, millis) };
+        if ret < 0 {
+            let err = io::Error::last_os_error();
+            if err.raw_os_error() == Some(libc::EINTR) {
+                return Ok(None);
+            }
+            return Err(err);
+        }
+        if ret > 0 && pfd.revents & libc::POLLNVAL != 0 {
+            return Err(io::Error::from_raw_os_error(libc::EBADF));
+        }
+        // POLLIN (exited) or POLLHUP/POLLERR (reaped on newer kernels): gone.
+        Ok(Some(ret > 0))
     }
 
     /// Reaps the process if it is our child and has exited: `waitid(P_PIDFD, WEXITED|WNOHANG)`.

@@ -3,7 +3,12 @@
 //! qemuDomainGetStats*), and the job calls, which see no job here (no migration, save or dump runs
 //! as a job yet).
 
-use super::stats::vcpu_thread_figures;
+use super::qmp::Asked;
+use super::stats::{
+    balloon_guest_stats, rss_kib, vcpu_thread_figures, vcpu_threads_in, virtio_balloon,
+    BALLOON_PATH,
+};
+use super::vm::JobGuard;
 use super::*;
 use crate::api::{
     ConnectGetAllDomainStatsFlags as StatsFlags, DomainGetJobStatsFlags as JobFlags, DomainJobType,
@@ -63,6 +68,35 @@ impl Params {
     }
 }
 
+/// What a record is made of, taken under the guest's lock at once.
+struct Snapshot {
+    state: (i32, i32),
+    def: DomainDef,
+    run: Option<Arc<Running>>,
+}
+
+impl Snapshot {
+    fn of(vm: &Vm) -> Snapshot {
+        let i = vm.lock();
+        Snapshot {
+            state: i.state.codes(),
+            def: i.def.clone(),
+            run: i.run.clone(),
+        }
+    }
+}
+
+/// The commands sent to one running guest's monitor for its record, answers still to come, and
+/// the guest's job, held until the record is written.
+struct Questions<'a> {
+    _job: JobGuard<'a>,
+    mon: Arc<Monitor>,
+    balloon: Option<Asked>,
+    guest_stats: Option<Asked>,
+    vcpus: Option<Asked>,
+    dirty_rate: Option<Asked>,
+}
+
 impl QemuDriver {
     pub(super) fn list_stats(
         &self,
@@ -87,22 +121,68 @@ impl QemuDriver {
         });
         // The reference's records come in descending UUID order (measured with three domains).
         vms.sort_by_key(|vm| std::cmp::Reverse(vm.uuid));
+        // Every guest's questions go to its qemu first, all at once; the records are then
+        // written in order, each waiting only for what its qemu has not answered yet.
+        let snaps: Vec<Snapshot> = vms.iter().map(|vm| Snapshot::of(vm)).collect();
+        let asked: Vec<Option<Questions>> = vms
+            .iter()
+            .zip(&snaps)
+            .map(|(vm, snap)| self.ask(vm, snap, groups))
+            .collect();
         Ok(vms
             .iter()
-            .map(|vm| StatsRecord {
+            .zip(snaps)
+            .zip(asked)
+            .map(|((vm, snap), questions)| StatsRecord {
                 domain: vm.domain_ref(),
-                params: TypedParams(self.record(vm, groups).0),
+                params: TypedParams(self.record(snap, questions, groups).0),
             })
             .collect())
     }
 
-    fn record(&self, vm: &Arc<Vm>, groups: Group) -> Params {
-        let mut p = Params(Vec::new());
-        let ((state, reason), def, run) = {
-            let i = vm.lock();
-            (i.state.codes(), i.def.clone(), i.run.clone())
+    /// Send a running guest's monitor the commands the groups need, under the guest's job
+    /// (held until its record is written); `None` when it needs none or is not running.
+    fn ask<'a>(&self, vm: &'a Vm, snap: &Snapshot, groups: Group) -> Option<Questions<'a>> {
+        let run = snap.run.as_ref()?;
+        let balloon = groups.contains(Group::BALLOON) && virtio_balloon(&snap.def).is_some();
+        let vcpu = groups.contains(Group::VCPU);
+        let dirty = groups.contains(Group::DIRTYRATE);
+        if !(balloon || vcpu || dirty) {
+            return None;
+        }
+        let job = vm.job.begin(self.cfg.job_timeout).ok()?;
+        if vm.running().is_none_or(|r| !Arc::ptr_eq(&r, run)) {
+            return None;
+        }
+        let mon = run.monitor()?;
+        let ask = |wanted: bool, command: &str, args: Option<serde_json::Value>| {
+            wanted.then(|| mon.ask(command, args).ok()).flatten()
         };
-        let d = vm.domain_ref();
+        let guest_stats = serde_json::json!({ "path": BALLOON_PATH, "property": "guest-stats" });
+        Some(Questions {
+            _job: job,
+            balloon: ask(balloon, "query-balloon", None),
+            guest_stats: ask(balloon, "qom-get", Some(guest_stats)),
+            vcpus: ask(vcpu, "query-cpus-fast", None),
+            dirty_rate: ask(dirty, "query-dirty-rate", None),
+            mon,
+        })
+    }
+
+    fn record(&self, snap: Snapshot, mut questions: Option<Questions>, groups: Group) -> Params {
+        let mut p = Params(Vec::new());
+        let Snapshot {
+            state: (state, reason),
+            def,
+            run,
+        } = snap;
+        let timeout = self.cfg.monitor_reply_timeout;
+        // The answer to one of the questions sent, if it came in time.
+        let mut answer = |pick: fn(&mut Questions) -> Option<Asked>| {
+            let q = questions.as_mut()?;
+            let asked = pick(q)?;
+            q.mon.answer(asked, timeout).ok()
+        };
         if groups.contains(Group::STATE) {
             p.add("state.state", TypedValue::Int(state));
             p.add("state.reason", TypedValue::Int(reason));
@@ -124,12 +204,14 @@ impl QemuDriver {
                 TypedValue::ULLong(def.current_memory_kib),
             );
             p.add("balloon.maximum", TypedValue::ULLong(def.memory_kib));
-            if run.is_some() {
-                if let Ok(m) = self.memory_stats_of(&d, u32::MAX, 0) {
-                    for (tag, v) in m.0 {
-                        if let Some(name) = balloon_field(tag) {
-                            p.add(format!("balloon.{name}"), TypedValue::ULLong(v));
-                        }
+            // As virDomainMemoryStats: nothing unless both questions were answered.
+            let balloon = answer(|q| q.balloon.take());
+            let guest = answer(|q| q.guest_stats.take());
+            if let (Some(run), Some(_), Some(guest)) = (&run, balloon, guest) {
+                let rss = rss_kib(run.pid).map(|kib| (i32::from(Tag::Rss), kib));
+                for (tag, v) in balloon_guest_stats(&guest).into_iter().chain(rss) {
+                    if let Some(name) = balloon_field(tag) {
+                        p.add(format!("balloon.{name}"), TypedValue::ULLong(v));
                     }
                 }
             }
@@ -138,7 +220,7 @@ impl QemuDriver {
             p.add("vcpu.current", TypedValue::UInt(def.vcpus));
             p.add("vcpu.maximum", TypedValue::UInt(def.vcpus));
             if let Some(run) = &run {
-                let threads = self.with_job(&d, |_, mon| mon.vcpu_threads());
+                let threads = answer(|q| q.vcpus.take()).map(|a| vcpu_threads_in(&a));
                 for t in threads.unwrap_or_default() {
                     let f = vcpu_thread_figures(run.pid, t.tid);
                     let n = t.index;
@@ -173,7 +255,7 @@ impl QemuDriver {
             }
         }
         if groups.contains(Group::DIRTYRATE) && run.is_some() {
-            if let Ok(rate) = self.with_job(&d, |_, mon| mon.run("query-dirty-rate")) {
+            if let Some(rate) = answer(|q| q.dirty_rate.take()) {
                 add_dirty_rate(&mut p, &rate);
             }
         }

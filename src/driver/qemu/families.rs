@@ -408,7 +408,7 @@ impl DomainDriver for QemuDriver {
             max_mem_kib: i.def.memory_kib,
             memory_kib: i.def.current_memory_kib,
             vcpus: i.def.vcpus,
-            cpu_time_ns: i.run.as_ref().map_or(0, |r| cpu_time_ns(r.pid)),
+            cpu_time_ns: i.run.as_ref().map_or(0, |r| r.cpu_time_ns()),
         })
     }
 

@@ -62,7 +62,7 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, Weak};
 use std::time::Duration;
 use stop::stop_elsewhere;
-use vm::{Job, VmInner};
+use vm::{CpuTime, Job, VmInner};
 
 pub use vm::{Running, Vm};
 
@@ -273,11 +273,6 @@ fn log_tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("oxvirt:")).collect();
     lines[lines.len().saturating_sub(5)..].join("\n")
-}
-
-/// CPU time of a process in nanoseconds; 0 once it is gone (virDomainGetInfo still answers).
-fn cpu_time_ns(pid: i32) -> u64 {
-    process::proc_stat::cpu_time_ns(pid).unwrap_or(0)
 }
 
 impl QemuDriver {

@@ -35,6 +35,12 @@ pub struct QmpEvent {
     pub data: Value,
 }
 
+/// A command sent whose answer is still to be collected (see [`Monitor::ask`]).
+pub struct Asked {
+    id: u64,
+    rx: Receiver<Result<Value, QmpError>>,
+}
+
 pub type EventHandler = Box<dyn Fn(&QmpEvent) + Send + Sync>;
 
 type Pending = Arc<Mutex<Option<HashMap<u64, Sender<Result<Value, QmpError>>>>>>;
@@ -149,11 +155,24 @@ impl Monitor {
         args: Option<Value>,
         timeout: Duration,
     ) -> Result<Value, QmpError> {
+        let sent = self.ask(command, args)?;
+        self.answer(sent, timeout)
+    }
+
+    /// Send one command without waiting for its answer, so that several commands (to one qemu
+    /// or to many) are answered in the time of one; [`Monitor::answer`] collects it.
+    pub fn ask(&self, command: &str, args: Option<Value>) -> Result<Asked, QmpError> {
         let (id, rx) = self.send(command, args)?;
-        match rx.recv_timeout(timeout) {
+        Ok(Asked { id, rx })
+    }
+
+    /// Wait up to `timeout` for the answer to a command [`Monitor::ask`] sent. A late answer is
+    /// dropped.
+    pub fn answer(&self, asked: Asked, timeout: Duration) -> Result<Value, QmpError> {
+        match asked.rx.recv_timeout(timeout) {
             Ok(answer) => answer,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                self.forget(id);
+                self.forget(asked.id);
                 Err(QmpError::Timeout)
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(QmpError::Closed),
@@ -373,6 +392,33 @@ mod tests {
         assert_eq!(r, Err(QmpError::Timeout));
         assert!(t0.elapsed() >= Duration::from_millis(200));
         assert!(mon.pending.lock().unwrap().as_ref().unwrap().is_empty());
+        t.join().unwrap();
+        assert!(mon.close_after_exit(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn commands_asked_together_are_answered_together() {
+        let (ours, t) = fake_qemu(|theirs| {
+            // Answers only once both commands are in, the second first.
+            let mut r = BufReader::new(theirs.try_clone().unwrap());
+            let mut w = theirs;
+            let ids: Vec<Value> = (0..2)
+                .map(|_| {
+                    let mut line = String::new();
+                    r.read_line(&mut line).unwrap();
+                    parse_line(&line).unwrap()["id"].clone()
+                })
+                .collect();
+            for (n, id) in ids.iter().enumerate().rev() {
+                w.write_all(format!("{{\"return\": {n}, \"id\": {id}}}\n").as_bytes())
+                    .unwrap();
+            }
+        });
+        let mon = Monitor::handshake(ours, Duration::from_secs(5), Box::new(|_| {})).unwrap();
+        let first = mon.ask("query-balloon", None).unwrap();
+        let second = mon.ask("query-cpus-fast", None).unwrap();
+        assert_eq!(mon.answer(first, Duration::from_secs(5)), Ok(json!(0)));
+        assert_eq!(mon.answer(second, Duration::from_secs(5)), Ok(json!(1)));
         t.join().unwrap();
         assert!(mon.close_after_exit(Duration::from_secs(5)));
     }

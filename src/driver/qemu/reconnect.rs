@@ -83,6 +83,7 @@ impl QemuDriver {
             destroying: AtomicUsize::new(0),
             guest_shutdown: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
+            cpu: CpuTime::of_process(st.pid),
         });
         let stream = std::os::unix::net::UnixStream::connect(&st.monitor).map_err(|e| {
             // Our verified guest, but nobody can ever control it again (its monitor socket is

@@ -163,6 +163,7 @@ impl QemuDriver {
             destroying: AtomicUsize::new(0),
             guest_shutdown: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
+            cpu: CpuTime::of_process(child.pid),
         });
         let abort = |e: Error| -> Error {
             // Nothing half-started stays behind.

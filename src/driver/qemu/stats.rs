@@ -24,7 +24,7 @@ const VCPUS_FLAGS: DomainVcpuFlags = DomainVcpuFlags::LIVE
 const PIN_INFO_FLAGS: DomainModificationImpact =
     DomainModificationImpact::LIVE.union(DomainModificationImpact::CONFIG);
 /// The balloon device's QOM path: the live definition names it balloon0.
-const BALLOON_PATH: &str = "/machine/peripheral/balloon0";
+pub(super) const BALLOON_PATH: &str = "/machine/peripheral/balloon0";
 
 /// One vCPU thread of a running qemu.
 pub(super) struct VcpuThread {
@@ -99,7 +99,7 @@ fn thread_affinity(pid: i32, tid: i32, maplen: usize) -> Vec<u8> {
 }
 
 /// The process's resident memory in KiB (field 24 of /proc/PID/stat, in pages).
-fn rss_kib(pid: i32) -> Option<u64> {
+pub(super) fn rss_kib(pid: i32) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let after = text.rsplit_once(')')?.1;
     let pages: u64 = after.split_whitespace().nth(24 - 3)?.parse().ok()?;
@@ -123,7 +123,7 @@ const BALLOON_STATS: [(&str, Tag, u64); 10] = [
 
 /// The balloon's counters from qemu's `guest-stats` (those the guest reported: qemu says -1 for
 /// the others) and when the guest last reported.
-fn balloon_guest_stats(answer: &Value) -> Vec<(i32, u64)> {
+pub(super) fn balloon_guest_stats(answer: &Value) -> Vec<(i32, u64)> {
     let stats = &answer["stats"];
     let mut out: Vec<(i32, u64)> = BALLOON_STATS
         .iter()
@@ -147,23 +147,27 @@ impl Command<'_> {
 
     /// qemu's vCPU threads, by vCPU index.
     pub(super) fn vcpu_threads(&self) -> Result<Vec<VcpuThread>> {
-        let answer = self.run("query-cpus-fast")?;
-        let mut threads: Vec<VcpuThread> = answer
-            .as_array()
-            .map(|cpus| {
-                cpus.iter()
-                    .filter_map(|c| {
-                        Some(VcpuThread {
-                            index: c["cpu-index"].as_u64()? as u32,
-                            tid: c["thread-id"].as_i64()? as i32,
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        threads.sort_by_key(|t| t.index);
-        Ok(threads)
+        Ok(vcpu_threads_in(&self.run("query-cpus-fast")?))
     }
+}
+
+/// The vCPU threads `query-cpus-fast` answered, by vCPU index.
+pub(super) fn vcpu_threads_in(answer: &Value) -> Vec<VcpuThread> {
+    let mut threads: Vec<VcpuThread> = answer
+        .as_array()
+        .map(|cpus| {
+            cpus.iter()
+                .filter_map(|c| {
+                    Some(VcpuThread {
+                        index: c["cpu-index"].as_u64()? as u32,
+                        tid: c["thread-id"].as_i64()? as i32,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    threads.sort_by_key(|t| t.index);
+    threads
 }
 
 /// The most vCPUs the definition allows (`<vcpu>`'s value; `current` is what runs).
@@ -172,7 +176,7 @@ fn max_vcpus(def: &DomainDef) -> u32 {
 }
 
 /// The `<memballoon>` of a definition that has a working (virtio) balloon.
-fn virtio_balloon(def: &DomainDef) -> Option<&crate::domain::devices::Element> {
+pub(super) fn virtio_balloon(def: &DomainDef) -> Option<&crate::domain::devices::Element> {
     def.devices
         .iter()
         .find(|d| d.name == "memballoon" && d.attr("model") == Some("virtio"))

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::domain::StateReason;
+use crate::ffi::sys::CpuClock;
+use std::sync::atomic::AtomicU64;
 
 /// A running qemu: the process (through its pidfd), its monitor, and who is stopping it.
 pub struct Running {
@@ -19,9 +21,45 @@ pub struct Running {
     pub(super) guest_shutdown: AtomicBool,
     /// The stop (state, files, event) has been done, by whoever came first.
     pub(super) stopped: AtomicBool,
+    /// Its CPU time, as virDomainGetInfo reads it on every call.
+    pub(super) cpu: CpuTime,
+}
+
+/// A guest process's CPU time: its CPU clock (one system call a reading, no /proc file), and the
+/// latest reading, given again once the process has exited, when its pid may name another.
+pub(super) struct CpuTime {
+    clock: Option<CpuClock>,
+    latest_ns: AtomicU64,
+}
+
+impl CpuTime {
+    pub(super) fn of_process(pid: i32) -> CpuTime {
+        CpuTime {
+            clock: CpuClock::of_process(pid),
+            latest_ns: AtomicU64::new(0),
+        }
+    }
 }
 
 impl Running {
+    /// The CPU time qemu has used, in nanoseconds: never less than an earlier answer; the
+    /// latest one once qemu has exited.
+    pub(super) fn cpu_time_ns(&self) -> u64 {
+        let reading = match self.cpu.clock {
+            Some(clock) => clock.read_ns(),
+            None => process::proc_stat::cpu_time_ns(self.pid).ok(),
+        };
+        // The reading was qemu's if qemu had not exited when it was taken: the pid of a process
+        // that has not exited is not reused, and the pidfd tells which process it was.
+        if self.pidfd.has_exited().unwrap_or(true) {
+            return self.cpu.latest_ns.load(Ordering::Relaxed);
+        }
+        match reading {
+            Some(ns) => self.cpu.latest_ns.fetch_max(ns, Ordering::Relaxed).max(ns),
+            None => self.cpu.latest_ns.load(Ordering::Relaxed),
+        }
+    }
+
     pub(super) fn monitor(&self) -> Option<Arc<Monitor>> {
         self.monitor
             .lock()
