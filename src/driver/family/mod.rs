@@ -41,10 +41,8 @@ pub use storage::{
     StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
     StorageVolRef,
 };
-pub use stream::{
-    Screenshot, StreamBody, StreamCallback, StreamChannel, StreamDriver, RECV_AT_HOLE,
-    RECV_WOULD_BLOCK,
-};
+pub use stream::{Screenshot, StreamBody, StreamCallback, StreamChannel, StreamDriver};
+pub(crate) use stream::{RECV_AT_HOLE, RECV_WOULD_BLOCK};
 // Values of the node and domain families' answers (issue 15's node and domain functions).
 pub use domain_ifaces::{AddressSource, GuestInterface, GuestInterfaces, IpAddress};
 pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};

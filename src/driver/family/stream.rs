@@ -30,9 +30,9 @@ impl From<std::fs::File> for StreamBody {
 }
 
 /// virStreamRecv's answer when a non-blocking stream has nothing yet.
-pub const RECV_WOULD_BLOCK: i32 = -2;
+pub(crate) const RECV_WOULD_BLOCK: i32 = -2;
 /// virStreamRecvFlags' answer at a hole with VIR_STREAM_RECV_STOP_AT_HOLE.
-pub const RECV_AT_HOLE: i32 = -3;
+pub(crate) const RECV_AT_HOLE: i32 = -3;
 
 /// An application's stream callback, as a driver's stream calls it (with the events).
 pub type StreamCallback = Box<dyn Fn(i32) + Send + Sync>;
