@@ -45,7 +45,6 @@ pub(crate) mod secret_event;
 pub(crate) mod storage_event;
 #[allow(non_snake_case)]
 pub(crate) mod stream;
-pub(crate) mod sys;
 #[allow(non_snake_case)]
 pub(crate) mod typed_params;
 #[allow(non_snake_case)]

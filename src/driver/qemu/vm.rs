@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::StateReason;
-use crate::ffi::sys::CpuClock;
+use crate::process::cpu_clock::CpuClock;
 use std::sync::atomic::AtomicU64;
 
 /// A running qemu: the process (through its pidfd), its monitor, and who is stopping it.

@@ -1,4 +1,4 @@
-//! Host system calls the drivers need on hot paths, each behind a safe function.
+//! The CPU-time clock of another process, read with one system call on hot paths (GetInfo).
 
 /// The CPU-time clock of another process (`clock_getcpuclockid(3)`): reading it is one
 /// `clock_gettime` system call, where `/proc/PID/stat` costs an open, a read, a close and a parse.
