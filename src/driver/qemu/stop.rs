@@ -82,11 +82,7 @@ impl QemuDriver {
         // Every event qemu sent (its SHUTDOWN notice) is delivered before our STOPPED. Drained
         // while the run is still recorded: the event handler drops events of a stopped domain.
         self.drain_monitor(vm, run);
-        if let Some(h) = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            if let Ok(w) = Watcher::global() {
-                w.unregister(h.token());
-            }
-        }
+        unwatch(run);
         let _ = run.pidfd.try_reap();
         // The files go while the run is still recorded, so that a start after this stop can
         // never have its own removed.
@@ -162,6 +158,9 @@ impl QemuDriver {
         let (vm, run) = self.lifecycle_check(d)?;
         // The kill comes before any job: a destroy pre-empts whatever holds the domain.
         run.destroying.fetch_add(1, Ordering::SeqCst);
+        // This destroy reports the exit itself: the exit watcher lets go of the process first,
+        // so that the stop below never waits for the watcher's own delivery of the same exit.
+        let watched = unwatch(&run);
         let graceful = flags.contains(DomainDestroyFlags::GRACEFUL);
         let killed = process::kill(
             &run.pidfd,
@@ -174,6 +173,13 @@ impl QemuDriver {
         );
         if let Err(e) = killed {
             run.destroying.fetch_sub(1, Ordering::SeqCst);
+            if watched && !run.pidfd.has_exited().unwrap_or(false) {
+                // The guest lives on (a graceful destroy it outlasted): watched again, and an
+                // exit between the check and the watch is seen at once (a pidfd stays readable).
+                if let Err(w) = self.watch(&vm, &run) {
+                    self.note(&vm.name(), &format!("cannot watch the process again: {}", w.message));
+                }
+            }
             // The guest is left as it was; had it exited meanwhile, report that exit.
             if run.pidfd.has_exited().unwrap_or(false) && run.destroying.load(Ordering::SeqCst) == 0
             {
@@ -215,5 +221,18 @@ pub(super) fn stop_elsewhere(me: Weak<QemuDriver>, uuid: [u8; 16], pid: i32) {
     if spawned.is_err() {
         // No thread to be had: the stop must not be lost, so it runs here after all.
         stop(&me);
+    }
+}
+
+/// The exit watcher forgets the guest's process; true if it was watching it. A delivery running
+/// right now is waited for (it only hands the stop to another thread).
+fn unwatch(run: &Running) -> bool {
+    let handle = run.watch.lock().unwrap_or_else(|p| p.into_inner()).take();
+    match (handle, Watcher::global()) {
+        (Some(h), Ok(w)) => {
+            w.unregister(h.token());
+            true
+        }
+        _ => false,
     }
 }
