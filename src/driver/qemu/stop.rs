@@ -177,7 +177,10 @@ impl QemuDriver {
                 // The guest lives on (a graceful destroy it outlasted): watched again, and an
                 // exit between the check and the watch is seen at once (a pidfd stays readable).
                 if let Err(w) = self.watch(&vm, &run) {
-                    self.note(&vm.name(), &format!("cannot watch the process again: {}", w.message));
+                    self.note(
+                        &vm.name(),
+                        &format!("cannot watch the process again: {}", w.message),
+                    );
                 }
             }
             // The guest is left as it was; had it exited meanwhile, report that exit.
