@@ -286,9 +286,60 @@ static void qt_subreaper(void)
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
 
+/* Whether pid runs in a session other than ours (a daemonized process: libvirt's daemonizing
+ * fork and `qemu -daemonize` call setsid), and whether a signal ended it: from /proc/PID/stat's
+ * session and exit_code fields. */
+static void qt_zombie_facts(pid_t pid, int *other_session, int *signalled)
+{
+    char path[64], buf[1024];
+    *other_session = *signalled = 0;
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    char state;
+    int ppid, pgrp, session;
+    if (p && sscanf(p + 1, " %c %d %d %d", &state, &ppid, &pgrp, &session) == 4)
+        *other_session = session != getsid(0);
+    char *last = strrchr(buf, ' ');
+    int status = last ? atoi(last + 1) : 0;
+    *signalled = status > 0 && WIFSIGNALED(status);
+}
+
+/* Whether the zombie pid has been one for at least ms (first sightings kept in a small table). */
+static int qt_zombie_for(pid_t pid, double ms)
+{
+    static pid_t seen_pid[64];
+    static double seen_at[64];
+    double now = qt_now_ms();
+    int free_slot = -1;
+    for (int i = 0; i < 64; i++) {
+        if (seen_pid[i] == pid)
+            return now - seen_at[i] >= ms;
+        if (seen_pid[i] == 0 || qt_proc_state(seen_pid[i]) != 'Z')
+            free_slot = i;
+    }
+    if (free_slot >= 0) {
+        seen_pid[free_slot] = pid;
+        seen_at[free_slot] = now;
+    }
+    return 0;
+}
+
 /* As a subreaper we are the init of orphaned qemu processes: reap those that have exited (only
  * zombies named qemu*, so helper programs keep their exit status for waitpid). The differential
- * probe needs this for the reference, whose qemu processes are daemonized orphans. */
+ * probe needs this for the reference, whose qemu processes are daemonized orphans (in sessions of
+ * their own): it waits for a killed one to vanish. A qemu in our session may be a child the
+ * library itself waits for (the first process of the capability probe's `qemu -daemonize`, which
+ * exits once its child is ready): unless a signal ended it, it is left to its parent for a second,
+ * else the library's waitpid finds nothing ("unable to wait for process N: No child processes",
+ * seen in CI). */
 static void *qt_reaper_loop(void *arg)
 {
     (void)arg;
@@ -307,10 +358,15 @@ static void *qt_reaper_loop(void *arg)
                     continue;
                 snprintf(path, sizeof(path), "/proc/%d/comm", pid);
                 FILE *c = fopen(path, "r");
-                if (c && fgets(comm, sizeof(comm), c) && strncmp(comm, "qemu", 4) == 0)
-                    waitpid(pid, NULL, WNOHANG);
+                int qemu = c && fgets(comm, sizeof(comm), c) && strncmp(comm, "qemu", 4) == 0;
                 if (c)
                     fclose(c);
+                if (!qemu)
+                    continue;
+                int other_session, signalled;
+                qt_zombie_facts(pid, &other_session, &signalled);
+                if (other_session || signalled || qt_zombie_for(pid, 1000))
+                    waitpid(pid, NULL, WNOHANG);
             }
             if (f)
                 fclose(f);
