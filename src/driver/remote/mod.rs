@@ -480,9 +480,11 @@ impl RemoteDriver {
     /// up); the daemon sends a family's once the application first registers for it.
     fn listen_for_events(&self) {
         let bus = self.bus.clone();
-        self.client.set_event_sink(Box::new(move |proc, body| {
-            events::deliver(&bus, proc, body)
-        }));
+        let flushed = self.bus.clone();
+        self.client.set_event_sink(
+            Box::new(move |proc, body| events::deliver(&bus, proc, body)),
+            Arc::new(move || flushed.flush()),
+        );
     }
 
     fn shut(&self) {
