@@ -332,16 +332,12 @@ streams_setup() {
 # (each run on its own daemon); outputs must be equal. The programs of `via_daemon_known` still
 # differ in ways listed beside them: they run, and their differences are reported (KNOWN), not
 # counted as failures; VIA_DAEMON=... runs the programs named, compared strictly.
-via_daemon="interface typedparams listmax network"
+via_daemon="interface typedparams listmax network storage nodedev"
 # testparams: virDomainRename leaves the reference's handle renamed; virNodeGetFreePages.
-# storage, nodedev: deregistering another family's id (the reference's client drops it and
-#   passes the daemon's error on, naming the daemon's id for it, which differs from ours: we
-#   register every id of a family with the daemon at once); nodedev: the daemon's default state
-#   is reset once more in our run (device count 4, not 3).
 # snapshot: the reference's client makes the daemon crash (virDomainSnapshotListNames, no array).
 # testnode: virNodeGetCPUStats with the caller's nparams.
 # testdomain: virDomainGetCPUStats, virDomainGetSecurityLabelList, the caller's maxerrors.
-via_daemon_known="testparams storage nodedev snapshot testnode testdomain"
+via_daemon_known="testparams snapshot testnode testdomain"
 through_daemon() { # prog [known]
     local prog=$1 known=${2:-} tag=via-daemon-$1 f bin lp rc
     if [ $have_ref = 0 ]; then echo "######## SKIP: $tag: no reference to compare ########"; return; fi

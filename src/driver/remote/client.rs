@@ -6,15 +6,17 @@
 //! Between calls, where an event loop was registered when the connection opened, the loop
 //! watches the socket, as the reference's, and the loop's thread reads what the daemon sends and
 //! runs the callbacks of the events it read right away (no other thread, no second wake-up of
-//! the loop); without a loop an idle watcher thread reads instead. The idle watcher thread also
-//! keeps the connection alive: when the daemon was silent for the keepalive interval it sends a
+//! the loop); without a loop nobody reads between calls, as with the reference. While a stream
+//! is open an idle watcher thread reads between calls instead (a stream's reads wait for its
+//! data, possibly on the loop's thread or with no loop). The idle watcher thread also keeps the
+//! connection alive: when the daemon was silent for the keepalive interval it sends a
 //! PING, and after `count` such intervals in silence it declares the peer dead.
 //!
 //! How the end of a connection is noticed follows the reference, whose client reads only while a
 //! call waits or while the event loop watches its socket. A connection that ends with calls in
 //! flight fails them all with the error that ended it. One that ends idle stays "alive" until
 //! somebody notices: the event loop registered when it was opened (through a timer armed by the
-//! reader thread, so close callbacks run on the loop's thread, as the reference's), or else the
+//! reading thread, so close callbacks run on the loop's thread, as the reference's), or else the
 //! next call, which writes first, as the reference's, and fails with the write's error or else
 //! the end the reader saw. Every later call hears the reference's "client socket is closed".
 //! The close reason is the reference's too: EOF when the socket reports a hangup, else ERROR.
@@ -785,8 +787,8 @@ impl Client {
     }
 
     /// A stream's reads wait for data that somebody else reads, possibly on the event loop's
-    /// own thread (a stream callback): while streams are open the idle watcher thread reads
-    /// between calls, not the loop (`none_open`: the last one closed).
+    /// own thread (a stream callback), or with no loop at all: while streams are open the idle
+    /// watcher thread reads between calls, not the loop (`none_open`: the last one closed).
     fn streams_changed(&self, none_open: bool) {
         if let Some(h) = *lock(&self.loop_watch) {
             let events = if none_open {
@@ -1000,23 +1002,25 @@ impl Client {
         }
     }
 
-    /// The idle watcher: reads while no call is in flight (unless the event loop watches the
-    /// socket), runs the keepalive timer, and stops when the connection is over.
+    /// The idle watcher: reads while no call is in flight and a stream is open, runs the
+    /// keepalive timer, and stops when the connection is over. Otherwise the event loop reads
+    /// between calls where one was registered when the connection opened, and nobody where
+    /// none was, as with the reference (the daemon's events wait for the next call).
     fn watch_idle(self: Arc<Self>) {
         loop {
             let st = lock(&self.state);
             if st.dead || st.unnoticed.is_some() {
                 return;
             }
-            let by_loop = self.loop_reads();
+            let reads = !lock(&self.streams).is_empty();
             let due = st.keepalive.due_in(Instant::now());
             let timeout = due.map_or(IDLE_TICK, |d| d.min(IDLE_TICK));
-            let readable = if by_loop {
-                drop(self.idle.wait_timeout(st, timeout));
-                false
-            } else {
+            let readable = if reads {
                 drop(st);
                 self.watch.wait(timeout)
+            } else {
+                drop(self.idle.wait_timeout(st, timeout));
+                false
             };
             let mut st = lock(&self.state);
             if st.dead {
