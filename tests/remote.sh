@@ -333,10 +333,19 @@ streams_setup() {
 # differ in ways listed beside them: they run, and their differences are reported (KNOWN), not
 # counted as failures; VIA_DAEMON=... runs the programs named, compared strictly.
 via_daemon="interface typedparams listmax network storage nodedev"
-# testparams: virDomainRename leaves the reference's handle renamed; virNodeGetFreePages.
-# snapshot: the reference's client makes the daemon crash (virDomainSnapshotListNames, no array).
-# testnode: virNodeGetCPUStats with the caller's nparams.
-# testdomain: virDomainGetCPUStats, virDomainGetSecurityLabelList, the caller's maxerrors.
+# testparams: virDomainRename: the reference's client renames the caller's handle in place, ours
+#   leaves it (the handle is the C boundary's); virNodeGetFreePages is not forwarded (the trait
+#   has no page sizes to send).
+# snapshot: the reference's own bug: its client makes the daemon crash
+#   (virDomainSnapshotListNames with no array), so the rest of its run differs.
+# testnode: virNodeGetCPUStats with an array and *nparams 0: the reference's client answers the
+#   daemon's count (4), ours fills none (0). The trait does not get the caller's count, which the
+#   daemon needs too (a Linux host refuses any count but 0 and its own).
+# testdomain: virDomainGetCPUStats is not forwarded (its answer's shape depends on start_cpu and
+#   ncpus, which the trait lacks); virDomainGetSecurityLabelList is not forwarded (the reference
+#   fails with "An error occurred, but the cause is unknown"); virDomainGetDiskErrors with an
+#   array and maxerrors 0 answers the count on the reference's client (as testnode's);
+#   virDomainGetTime refused by the daemon leaves the reference's outputs zeroed, ours untouched.
 via_daemon_known="testparams snapshot testnode testdomain"
 through_daemon() { # prog [known]
     local prog=$1 known=${2:-} tag=via-daemon-$1 f bin lp rc
