@@ -79,7 +79,9 @@ static void host(virConnectPtr c, const char *what)
     virSecurityModel sm;
     memset(&sm, 'x', sizeof sm);
     r = virNodeGetSecurityModel(c, &sm);
-    printf("secmodel=%d model='%s' doi='%s'\n", r, sm.model, sm.doi);
+    /* Bounded: a failed call leaves the filler unterminated. */
+    printf("secmodel=%d model='%.*s' doi='%.*s'\n", r, (int)sizeof sm.model, sm.model,
+           (int)sizeof sm.doi, sm.doi);
     r = virNodeGetSecurityModel(c, NULL);
     printf("secmodel(NULL)=%d\n", r);
     show_error("secmodel");

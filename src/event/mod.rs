@@ -70,6 +70,30 @@ impl Family {
     pub fn bus_id(self, event_id: i32) -> i32 {
         self as i32 * Self::STRIDE + event_id
     }
+
+    /// The family and its own event id of a bus's event id.
+    pub fn split(bus_id: i32) -> Option<(Family, i32)> {
+        let family = match bus_id.div_euclid(Self::STRIDE) {
+            0 => Family::Domain,
+            1 => Family::Network,
+            2 => Family::StoragePool,
+            3 => Family::NodeDevice,
+            4 => Family::Secret,
+            _ => return None,
+        };
+        Some((family, bus_id.rem_euclid(Self::STRIDE)))
+    }
+}
+
+/// Where a daemon's client (the remote driver) gets its events from, as the reference's remote
+/// driver does: the daemon is asked for an event id's events when its first callback registers,
+/// and told when its last one goes.
+pub trait Upstream: Send + Sync {
+    /// The first callback of the bus's `event_id` registered (the registration fails with it).
+    fn first(&self, event_id: i32) -> Result<()>;
+    /// The last callback of `event_id` went, deregistered through `family`'s function (which
+    /// names the daemon's registration to the daemon as one of its own family).
+    fn last(&self, family: Family, event_id: i32) -> Result<()>;
 }
 
 /// A registered callback's receiving end (the C callback and its data, in `ffi::event`).
@@ -136,6 +160,8 @@ pub struct Bus {
     /// The bus of a daemon's client (the remote driver), whose errors are the reference's
     /// client's rather than its drivers'.
     client: bool,
+    /// The daemon a client's bus gets its events from.
+    upstream: std::sync::OnceLock<Box<dyn Upstream>>,
 }
 
 static BUSES: LazyLock<Mutex<HashMap<usize, Weak<Bus>>>> = LazyLock::new(Default::default);
@@ -166,6 +192,7 @@ impl Bus {
             key,
             state: Mutex::new(State::default()),
             client,
+            upstream: std::sync::OnceLock::new(),
         });
         buses().insert(key, Arc::downgrade(&bus));
         bus
@@ -173,6 +200,18 @@ impl Bus {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where this (client's) bus gets its events from; set once.
+    pub fn set_upstream(&self, upstream: Box<dyn Upstream>) {
+        let _ = self.upstream.set(upstream);
+    }
+
+    /// Whether a live callback of `event_id` is registered.
+    fn listened(st: &State, event_id: i32) -> bool {
+        st.callbacks
+            .iter()
+            .any(|e| !e.deleted && e.reg.event_id == event_id)
     }
 
     /// Register a callback; returns its id. On failure `listener` is dropped unreleased.
@@ -198,12 +237,24 @@ impl Bus {
         }
         let id = st.next_id;
         st.next_id += 1;
+        let event_id = reg.event_id;
+        let first = !Self::listened(&st, event_id);
         st.callbacks.push(Entry {
             id,
             reg,
             listener,
             deleted: false,
         });
+        drop(st);
+        if let (true, Some(up)) = (first, self.upstream.get()) {
+            // No lock held: the daemon's answer may come with events for this bus.
+            if let Err(e) = up.first(event_id) {
+                let mut st = self.lock();
+                st.callbacks.retain(|e| e.id != id);
+                Self::stop_timer_if_idle(&mut st);
+                return Err(e);
+            }
+        }
         Ok(id)
     }
 
@@ -233,6 +284,17 @@ impl Bus {
     /// Remove the callback `id` registered on `conn_key`. While events are being dispatched it
     /// is only marked, and released once the dispatch is over.
     pub fn deregister(&self, conn_key: usize, id: i32) -> Result<()> {
+        self.deregister_through(None, conn_key, id)
+    }
+
+    /// Remove the callback `id` through `family`'s deregistration function; a client's bus then
+    /// tells its daemon when the callback was the last of its event id, and fails as the
+    /// daemon does (the callback is gone all the same, as with the reference's client).
+    pub fn deregister_from(&self, family: Family, conn_key: usize, id: i32) -> Result<()> {
+        self.deregister_through(Some(family), conn_key, id)
+    }
+
+    fn deregister_through(&self, family: Option<Family>, conn_key: usize, id: i32) -> Result<()> {
         let mut st = self.lock();
         let pos = st
             .callbacks
@@ -245,14 +307,21 @@ impl Bus {
                 };
                 Error::with(VIR_ERR_INVALID_ARG, VIR_FROM_NONE, message)
             })?;
+        let event_id = st.callbacks[pos].reg.event_id;
         if st.dispatching {
             st.callbacks[pos].deleted = true;
-            return Ok(());
+        } else {
+            let gone = st.callbacks.remove(pos);
+            drop(st);
+            self.finish(vec![gone.listener]);
+            st = self.lock();
         }
-        let gone = st.callbacks.remove(pos);
+        let last = !Self::listened(&st, event_id);
         drop(st);
-        self.finish(vec![gone.listener]);
-        Ok(())
+        match (family, self.upstream.get()) {
+            (Some(family), Some(up)) if last => up.last(family, event_id),
+            _ => Ok(()),
+        }
     }
 
     /// Callbacks taken off the list: their data is freed first and then, with none left, the

@@ -9,7 +9,7 @@
 //!   and free function handed on unchanged; with none, adding or removing returns -1 and raises
 //!   no error, and none of them touches the last error.
 
-use crate::event::hooks::{self, EventLoop, TimerFn};
+use crate::event::hooks::{self, EventLoop, HandleFn, TimerFn};
 use crate::event::poll;
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{
@@ -175,7 +175,7 @@ fn remove_timeout(timer: c_int) -> c_int {
 
 // ---- the registered loop as the core's EventLoop ----------------------------------------------
 
-/// Whatever loop is registered, for the library's own timers: each Rust callback
+/// Whatever loop is registered, for the library's own timers and watches: each Rust callback
 /// travels as the C opaque pointer (a leaked box) that the loop's free function gives back.
 struct RegisteredLoop;
 
@@ -202,6 +202,37 @@ impl EventLoop for RegisteredLoop {
     fn remove_timeout(&self, timer: i32) -> i32 {
         remove_timeout(timer)
     }
+
+    fn add_handle(&self, fd: i32, events: i32, callback: HandleFn) -> i32 {
+        let opaque = Box::into_raw(Box::new(callback)) as *mut c_void;
+        let watch = add_handle(
+            fd,
+            events,
+            Some(handle_fired),
+            opaque,
+            Some(free_boxed::<HandleFn>),
+        );
+        if watch < 0 {
+            // SAFETY: the loop refused the watch, so it never took the box.
+            unsafe { free_boxed::<HandleFn>(opaque) };
+        }
+        watch
+    }
+
+    fn update_handle(&self, watch: i32, events: i32) {
+        update_handle(watch, events)
+    }
+
+    fn remove_handle(&self, watch: i32) -> i32 {
+        remove_handle(watch)
+    }
+}
+
+unsafe extern "C" fn handle_fired(watch: c_int, fd: c_int, events: c_int, opaque: *mut c_void) {
+    // SAFETY: `opaque` is the box RegisteredLoop::add_handle made, alive until the loop calls
+    // free_boxed, which it does only once the watch is gone.
+    let callback = unsafe { &*(opaque as *const HandleFn) };
+    let _ = catch_unwind(AssertUnwindSafe(|| callback(watch, fd, events)));
 }
 
 unsafe extern "C" fn timer_fired(timer: c_int, opaque: *mut c_void) {

@@ -200,7 +200,7 @@ pub(crate) unsafe fn virConnectNodeDeviceEventDeregisterAny(
             .driver
             .node_device()
             .nodedev_events(F)?
-            .deregister(conn as usize, callbackID)
+            .deregister_from(crate::event::Family::NodeDevice, conn as usize, callbackID)
     });
     match r {
         Ok(()) => 0,

@@ -154,11 +154,11 @@ pub(crate) unsafe fn virConnectStoragePoolEventDeregisterAny(
                 format!("callbackID in {F} must be zero or greater"),
             ));
         }
-        e.conn
-            .driver
-            .storage()
-            .pool_events(F)?
-            .deregister(conn as usize, callbackID)
+        e.conn.driver.storage().pool_events(F)?.deregister_from(
+            crate::event::Family::StoragePool,
+            conn as usize,
+            callbackID,
+        )
     });
     match r {
         Ok(()) => 0,

@@ -2,21 +2,28 @@
 //! replies by serial so any number of threads may have calls in flight on one connection, the
 //! keepalive program, and asynchronous messages (events) handed to a callback.
 //!
-//! One reader thread per connection reads every message the daemon sends. It also keeps the
-//! connection alive: when nothing arrived for `KEEPALIVE_INTERVAL` it sends a PING, and after
-//! `KEEPALIVE_COUNT` such intervals in silence it declares the peer dead.
+//! A caller reads the socket for everybody while its call is in flight (libvirt's buck passing).
+//! Between calls, where an event loop was registered when the connection opened, the loop
+//! watches the socket, as the reference's, and the loop's thread reads what the daemon sends and
+//! runs the callbacks of the events it read right away (no other thread, no second wake-up of
+//! the loop); without a loop nobody reads between calls, as with the reference. While a stream
+//! is open an idle watcher thread reads between calls instead (a stream's reads wait for its
+//! data, possibly on the loop's thread or with no loop). The idle watcher thread also keeps the
+//! connection alive: when the daemon was silent for the keepalive interval it sends a
+//! PING, and after `count` such intervals in silence it declares the peer dead.
 //!
 //! How the end of a connection is noticed follows the reference, whose client reads only while a
 //! call waits or while the event loop watches its socket. A connection that ends with calls in
 //! flight fails them all with the error that ended it. One that ends idle stays "alive" until
 //! somebody notices: the event loop registered when it was opened (through a timer armed by the
-//! reader thread, so close callbacks run on the loop's thread, as the reference's), or else the
+//! reading thread, so close callbacks run on the loop's thread, as the reference's), or else the
 //! next call, which writes first, as the reference's, and fails with the write's error or else
 //! the end the reader saw. Every later call hears the reference's "client socket is closed".
 //! The close reason is the reference's too: EOF when the socket reports a hangup, else ERROR.
 
 use super::tls::TlsStream;
 use super::xdr::{Dec, Enc, Xdr};
+use crate::api::EventHandleType;
 use crate::error::{Error, Result, VIR_ERR_RPC, VIR_FROM_RPC};
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
@@ -440,6 +447,8 @@ pub trait StreamSink: Send + Sync {
 
 /// An asynchronous message of the remote program: (procedure, body).
 pub type EventSink = Box<dyn Fn(i32, &[u8]) + Send + Sync>;
+/// Delivers the events given to the [`EventSink`] so far; called on the event loop's thread.
+pub type EventFlush = Arc<dyn Fn() + Send + Sync>;
 /// The connection died: told once, with the reference's close reason (virConnectCloseReason).
 pub type CloseSink = Box<dyn Fn(i32) + Send + Sync>;
 
@@ -536,8 +545,20 @@ pub struct Client {
     writer: Mutex<Stream>,
     reader: Mutex<Reader>,
     state: Mutex<State>,
-    /// Wakes the idle watcher when the socket has data and no call is in flight.
-    watch: super::watch::Watch,
+    /// Reports the socket's data while no call is in flight: to the event loop (the watch
+    /// `loop_watch`, whose callback also holds it, so that the descriptor outlives the loop's
+    /// use of it), else to the idle watcher thread.
+    watch: Arc<super::watch::Watch>,
+    /// The application's event loop's watch of `watch`, where a loop was registered when the
+    /// connection opened; removed once the connection is over.
+    loop_watch: Mutex<Option<i32>>,
+    /// Wakes the idle watcher thread when the connection is over (it does not wait on the
+    /// socket where the loop watches it).
+    idle: Condvar,
+    /// An event was handed to `events` and may not have been delivered yet.
+    events_queued: std::sync::atomic::AtomicBool,
+    /// Delivers the events handed to `events` now, from the event loop's thread.
+    flush: Mutex<Option<EventFlush>>,
     events: Mutex<Option<EventSink>>,
     /// The connection's one close listener.
     close_sink: Mutex<Option<CloseSink>>,
@@ -572,6 +593,21 @@ fn loop_timer(key: usize) -> crate::event::hooks::TimerFn {
     })
 }
 
+/// The event loop's watch of the connection `key`'s socket (through `watch`, which it keeps open
+/// until the loop lets go of the callback).
+fn loop_readable(key: usize, watch: Arc<super::watch::Watch>) -> crate::event::hooks::HandleFn {
+    std::sync::Arc::new(move |handle, _fd, _events| {
+        let _open = &watch;
+        let client = watched().get(&key).and_then(std::sync::Weak::upgrade);
+        match client {
+            Some(c) => c.read_from_loop(),
+            None => {
+                crate::event::hooks::remove_handle(handle);
+            }
+        }
+    })
+}
+
 fn keepalive_timeout() -> Error {
     Error::internal(VIR_FROM_RPC, "connection closed due to keepalive timeout")
 }
@@ -599,6 +635,7 @@ impl Client {
         reading.set_read_timeout(Some(IDLE_TICK));
         let watch = super::watch::Watch::new(stream.fd())
             .map_err(|e| Error::system(VIR_FROM_RPC, errno(&e), "Unable to watch socket"))?;
+        let watch = Arc::new(watch);
         let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
         let client = Arc::new(Client {
             writer: Mutex::new(stream),
@@ -612,7 +649,11 @@ impl Client {
                 reason: CLOSE_REASON_ERROR,
                 keepalive: Keepalive::new(Instant::now()),
             }),
-            watch,
+            watch: watch.clone(),
+            loop_watch: Mutex::new(None),
+            idle: Condvar::new(),
+            events_queued: std::sync::atomic::AtomicBool::new(false),
+            flush: Mutex::new(None),
             events: Mutex::new(None),
             close_sink: Mutex::new(None),
             key,
@@ -623,6 +664,12 @@ impl Client {
         let timer = crate::event::hooks::add_timeout(-1, loop_timer(key));
         if timer >= 0 {
             *lock(&client.loop_timer) = Some(timer);
+        }
+        let readable = EventHandleType::READABLE.bits() as i32;
+        let handle =
+            crate::event::hooks::add_handle(watch.fd(), readable, loop_readable(key, watch));
+        if handle >= 0 {
+            *lock(&client.loop_watch) = Some(handle);
         }
         let c = client.clone();
         if let Err(e) = std::thread::Builder::new()
@@ -639,8 +686,11 @@ impl Client {
         Ok(client)
     }
 
-    pub fn set_event_sink(&self, sink: EventSink) {
+    /// Where the daemon's events go (`sink`, from whichever thread reads them), and how those
+    /// handed over are delivered at once when the event loop's thread read them (`flush`).
+    pub fn set_event_sink(&self, sink: EventSink, flush: EventFlush) {
         *lock(&self.events) = Some(sink);
+        *lock(&self.flush) = Some(flush);
     }
 
     /// Call `f` once when the connection dies (now, if it is already dead), instead of any
@@ -710,7 +760,14 @@ impl Client {
         let mut opened = None;
         let r = self.call_numbered(REMOTE_PROGRAM, REMOTE_VERSION, proc, args, |serial| {
             serial_of(serial);
-            lock(&self.streams).insert(serial, sink);
+            let first = {
+                let mut streams = lock(&self.streams);
+                streams.insert(serial, sink);
+                streams.len() == 1
+            };
+            if first {
+                self.streams_changed(false);
+            }
             opened = Some(serial);
         });
         if let (Err(_), Some(serial)) = (&r, opened) {
@@ -720,7 +777,36 @@ impl Client {
     }
 
     pub fn remove_stream(&self, serial: u32) {
-        lock(&self.streams).remove(&serial);
+        let last = {
+            let mut streams = lock(&self.streams);
+            streams.remove(&serial).is_some() && streams.is_empty()
+        };
+        if last {
+            self.streams_changed(true);
+        }
+    }
+
+    /// A stream's reads wait for data that somebody else reads, possibly on the event loop's
+    /// own thread (a stream callback), or with no loop at all: while streams are open the idle
+    /// watcher thread reads between calls, not the loop (`none_open`: the last one closed).
+    fn streams_changed(&self, none_open: bool) {
+        if let Some(h) = *lock(&self.loop_watch) {
+            let events = if none_open {
+                EventHandleType::READABLE.bits() as i32
+            } else {
+                0
+            };
+            crate::event::hooks::update_handle(h, events);
+        }
+        // Under the state lock, so that the watcher cannot miss it between its look at the
+        // streams and its wait.
+        let _st = lock(&self.state);
+        self.idle.notify_all();
+    }
+
+    /// Whether the event loop reads between calls (else the idle watcher thread does).
+    fn loop_reads(&self) -> bool {
+        lock(&self.loop_watch).is_some() && lock(&self.streams).is_empty()
     }
 
     /// One stream message (data, a hole, finish or abort) of the stream opened by call
@@ -916,19 +1002,26 @@ impl Client {
         }
     }
 
-    /// The idle watcher: reads while no call is in flight, runs the keepalive timer, and stops
-    /// when the connection is over.
+    /// The idle watcher: reads while no call is in flight and a stream is open, runs the
+    /// keepalive timer, and stops when the connection is over. Otherwise the event loop reads
+    /// between calls where one was registered when the connection opened, and nobody where
+    /// none was, as with the reference (the daemon's events wait for the next call).
     fn watch_idle(self: Arc<Self>) {
         loop {
-            let timeout = {
-                let st = lock(&self.state);
-                if st.dead || st.unnoticed.is_some() {
-                    return;
-                }
-                let due = st.keepalive.due_in(Instant::now());
-                due.map_or(IDLE_TICK, |d| d.min(IDLE_TICK))
+            let st = lock(&self.state);
+            if st.dead || st.unnoticed.is_some() {
+                return;
+            }
+            let reads = !lock(&self.streams).is_empty();
+            let due = st.keepalive.due_in(Instant::now());
+            let timeout = due.map_or(IDLE_TICK, |d| d.min(IDLE_TICK));
+            let readable = if reads {
+                drop(st);
+                self.watch.wait(timeout)
+            } else {
+                drop(self.idle.wait_timeout(st, timeout));
+                false
             };
-            let readable = self.watch.wait(timeout);
             let mut st = lock(&self.state);
             if st.dead {
                 return;
@@ -955,6 +1048,42 @@ impl Client {
             if let Err(b) = outcome {
                 let (e, reason) = *b;
                 return self.ended(e, reason);
+            }
+        }
+    }
+
+    /// The event loop's turn, the socket readable while no call is in flight: read what the
+    /// daemon sent, then run the callbacks of its events here (the loop's thread), with the
+    /// socket handed back first so that they may make calls.
+    fn read_from_loop(&self) {
+        {
+            let mut st = lock(&self.state);
+            if st.dead || st.unnoticed.is_some() || st.reading || !st.waiting.is_empty() {
+                return;
+            }
+            if !self.loop_reads() {
+                return;
+            }
+            st.reading = true;
+        }
+        let outcome = self.read_idle();
+        {
+            let mut st = lock(&self.state);
+            st.reading = false;
+            st.pass_buck();
+        }
+        if let Err(b) = outcome {
+            // The socket stays readable (hung up): stop watching it until the end is noticed.
+            if let Some(h) = *lock(&self.loop_watch) {
+                crate::event::hooks::update_handle(h, 0);
+            }
+            let (e, reason) = *b;
+            self.ended(e, reason);
+        }
+        if self.events_queued.swap(false, Ordering::AcqRel) {
+            let flush = lock(&self.flush).clone();
+            if let Some(f) = flush {
+                f();
             }
         }
     }
@@ -1013,14 +1142,19 @@ impl Client {
             s.ended(&why);
         }
         lock(&self.writer).shutdown();
+        self.idle.notify_all();
         if let Some(t) = lock(&self.loop_timer).take() {
             crate::event::hooks::remove_timeout(t);
+        }
+        if let Some(h) = lock(&self.loop_watch).take() {
+            crate::event::hooks::remove_handle(h);
         }
         let sink = lock(&self.close_sink).take();
         if let Some(f) = sink.filter(|_| reason != CLOSE_REASON_CLIENT) {
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(reason)));
         }
         *lock(&self.events) = None;
+        *lock(&self.flush) = None;
     }
 
     fn is_dead(&self) -> bool {
@@ -1080,6 +1214,7 @@ impl Client {
             TYPE_MESSAGE => {
                 if let Some(sink) = lock(&self.events).as_ref() {
                     sink(proc, body);
+                    self.events_queued.store(true, Ordering::Release);
                 }
                 false
             }
@@ -1101,6 +1236,9 @@ impl Drop for Client {
         watched().remove(&self.key);
         if let Some(t) = lock(&self.loop_timer).take() {
             crate::event::hooks::remove_timeout(t);
+        }
+        if let Some(h) = lock(&self.loop_watch).take() {
+            crate::event::hooks::remove_handle(h);
         }
     }
 }

@@ -4,7 +4,9 @@
 //! reference's client filters what its daemon sends. Domain events other than the lifecycle's
 //! carry their arguments as the local drivers' do (`event::Payload`).
 
+use super::client::{closed_error, Client};
 use super::convert::FromWire;
+use super::rpc;
 use super::RemoteDriver;
 use crate::api::{
     DomainEventID, NetworkEventID, NodeDeviceEventID, SecretEventID, StoragePoolEventID,
@@ -12,10 +14,11 @@ use crate::api::{
 use crate::domain::DomainRef;
 use crate::driver::family::{NodeDeviceRef, TypedParams};
 use crate::error::Result;
-use crate::event::{Bus, Family, Graphics, GraphicsAddress, Payload};
+use crate::event::{Bus, Family, Graphics, GraphicsAddress, Payload, Upstream};
 use oxvirt_rpc::protocol::{self, proc};
 use oxvirt_rpc::xdr::{Dec, Xdr};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
 
 /// An object of another family as the bus carries it (its name and UUID).
 fn object(name: String, uuid: [u8; 16]) -> DomainRef {
@@ -292,82 +295,165 @@ fn secret_object(s: protocol::NonnullSecret) -> DomainRef {
     }
 }
 
-/// The bus for `family`'s callbacks; the daemon is asked for the family's events the first
-/// time the application registers one (`function`, the public call, is a registration).
+/// The bus for `family`'s callbacks (the daemon is asked for an event id's events when its
+/// first callback registers: [`Subscriptions`]).
 pub(super) fn family_bus<'a>(
     d: &'a RemoteDriver,
-    family: Family,
-    function: &str,
+    _family: Family,
+    _function: &str,
 ) -> Result<&'a Arc<Bus>> {
-    if function.contains("Deregister") {
-        return Ok(&d.bus);
-    }
-    let mut subscribed = d.subscribed.lock().unwrap_or_else(|p| p.into_inner());
-    let slot = &mut subscribed[family as usize];
-    if !*slot {
-        subscribe(d, family)?;
-        *slot = true;
-    }
     Ok(&d.bus)
 }
 
-fn subscribe(d: &RemoteDriver, family: Family) -> Result<()> {
-    match family {
-        Family::Network => {
-            let args = protocol::ConnectNetworkEventRegisterAnyArgs {
-                eventID: NetworkEventID::Lifecycle.into(),
-                net: None,
-            };
-            let _: protocol::ConnectNetworkEventRegisterAnyRet =
-                d.rpc(proc::CONNECT_NETWORK_EVENT_REGISTER_ANY, &args)?;
-        }
-        Family::StoragePool => {
-            for id in [StoragePoolEventID::Lifecycle, StoragePoolEventID::Refresh] {
-                let args = protocol::ConnectStoragePoolEventRegisterAnyArgs {
-                    eventID: id.into(),
-                    pool: None,
-                };
-                let _: protocol::ConnectStoragePoolEventRegisterAnyRet =
-                    d.rpc(proc::CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, &args)?;
-            }
-        }
-        Family::NodeDevice => {
-            for id in [NodeDeviceEventID::Lifecycle, NodeDeviceEventID::Update] {
-                let args = protocol::ConnectNodeDeviceEventRegisterAnyArgs {
-                    eventID: id.into(),
-                    dev: None,
-                };
-                let _: protocol::ConnectNodeDeviceEventRegisterAnyRet =
-                    d.rpc(proc::CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY, &args)?;
-            }
-        }
-        Family::Domain => {
-            for id in 0..DomainEventID::LAST {
-                let args = protocol::ConnectDomainEventCallbackRegisterAnyArgs {
-                    eventID: id,
-                    dom: None,
-                };
-                let r: Result<protocol::ConnectDomainEventCallbackRegisterAnyRet> =
-                    d.rpc(proc::CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, &args);
-                // A daemon older than the ids we know refuses the newer ones: their events
-                // never come, as with the reference's client.
-                if id == i32::from(DomainEventID::Lifecycle) {
-                    r?;
-                }
-            }
-        }
-        Family::Secret => {
-            for id in [SecretEventID::Lifecycle, SecretEventID::ValueChanged] {
-                let args = protocol::ConnectSecretEventRegisterAnyArgs {
-                    eventID: id.into(),
-                    secret: None,
-                };
-                let _: protocol::ConnectSecretEventRegisterAnyRet =
-                    d.rpc(proc::CONNECT_SECRET_EVENT_REGISTER_ANY, &args)?;
-            }
+/// The daemon's registrations of a connection's event ids, as the reference's remote driver
+/// keeps them: one per event id (for every object: the bus filters per callback), made when its
+/// first callback registers and dropped when its last one goes; the daemon numbers them, and a
+/// deregistration names the daemon's number to it.
+pub(super) struct Subscriptions {
+    client: Weak<Client>,
+    /// The daemon's callback id by the bus's event id.
+    ids: Mutex<HashMap<i32, i32>>,
+}
+
+impl Subscriptions {
+    pub(super) fn new(client: &Arc<Client>) -> Subscriptions {
+        Subscriptions {
+            client: Arc::downgrade(client),
+            ids: Mutex::new(HashMap::new()),
         }
     }
-    Ok(())
+
+    fn client(&self) -> Result<Arc<Client>> {
+        self.client.upgrade().ok_or_else(closed_error)
+    }
+}
+
+impl Upstream for Subscriptions {
+    fn first(&self, event_id: i32) -> Result<()> {
+        // Held across the call: one registration per event id, whichever thread comes first.
+        let mut ids = self.ids.lock().unwrap_or_else(|p| p.into_inner());
+        if ids.contains_key(&event_id) {
+            return Ok(());
+        }
+        let Some((family, id)) = Family::split(event_id) else {
+            return Ok(());
+        };
+        let daemon_id = register(&*self.client()?, family, id)?;
+        ids.insert(event_id, daemon_id);
+        Ok(())
+    }
+
+    fn last(&self, family: Family, event_id: i32) -> Result<()> {
+        let mut ids = self.ids.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(daemon_id) = ids.remove(&event_id) else {
+            return Ok(());
+        };
+        deregister(&*self.client()?, family, daemon_id)
+    }
+}
+
+/// Ask the daemon for `family`'s events of `id`, for every object; its callback id.
+fn register(client: &Client, family: Family, id: i32) -> Result<i32> {
+    Ok(match family {
+        Family::Domain => {
+            let args = protocol::ConnectDomainEventCallbackRegisterAnyArgs {
+                eventID: id,
+                dom: None,
+            };
+            let r: protocol::ConnectDomainEventCallbackRegisterAnyRet = rpc(
+                client,
+                proc::CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                &args,
+            )?;
+            r.callbackID
+        }
+        Family::Network => {
+            let args = protocol::ConnectNetworkEventRegisterAnyArgs {
+                eventID: id,
+                net: None,
+            };
+            let r: protocol::ConnectNetworkEventRegisterAnyRet =
+                rpc(client, proc::CONNECT_NETWORK_EVENT_REGISTER_ANY, &args)?;
+            r.callbackID
+        }
+        Family::StoragePool => {
+            let args = protocol::ConnectStoragePoolEventRegisterAnyArgs {
+                eventID: id,
+                pool: None,
+            };
+            let r: protocol::ConnectStoragePoolEventRegisterAnyRet =
+                rpc(client, proc::CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, &args)?;
+            r.callbackID
+        }
+        Family::NodeDevice => {
+            let args = protocol::ConnectNodeDeviceEventRegisterAnyArgs {
+                eventID: id,
+                dev: None,
+            };
+            let r: protocol::ConnectNodeDeviceEventRegisterAnyRet =
+                rpc(client, proc::CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY, &args)?;
+            r.callbackID
+        }
+        Family::Secret => {
+            let args = protocol::ConnectSecretEventRegisterAnyArgs {
+                eventID: id,
+                secret: None,
+            };
+            let r: protocol::ConnectSecretEventRegisterAnyRet =
+                rpc(client, proc::CONNECT_SECRET_EVENT_REGISTER_ANY, &args)?;
+            r.callbackID
+        }
+    })
+}
+
+/// Tell the daemon that its registration `daemon_id` is no longer wanted, through `family`'s
+/// procedure (the daemon refuses a number of another family's, as the reference's client
+/// passes on).
+fn deregister(client: &Client, family: Family, daemon_id: i32) -> Result<()> {
+    match family {
+        Family::Domain => {
+            let args = protocol::ConnectDomainEventCallbackDeregisterAnyArgs {
+                callbackID: daemon_id,
+            };
+            rpc(
+                client,
+                proc::CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+                &args,
+            )
+        }
+        Family::Network => {
+            let args = protocol::ConnectNetworkEventDeregisterAnyArgs {
+                callbackID: daemon_id,
+            };
+            rpc(client, proc::CONNECT_NETWORK_EVENT_DEREGISTER_ANY, &args)
+        }
+        Family::StoragePool => {
+            let args = protocol::ConnectStoragePoolEventDeregisterAnyArgs {
+                callbackID: daemon_id,
+            };
+            rpc(
+                client,
+                proc::CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
+                &args,
+            )
+        }
+        Family::NodeDevice => {
+            let args = protocol::ConnectNodeDeviceEventDeregisterAnyArgs {
+                callbackID: daemon_id,
+            };
+            rpc(
+                client,
+                proc::CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY,
+                &args,
+            )
+        }
+        Family::Secret => {
+            let args = protocol::ConnectSecretEventDeregisterAnyArgs {
+                callbackID: daemon_id,
+            };
+            rpc(client, proc::CONNECT_SECRET_EVENT_DEREGISTER_ANY, &args)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -346,8 +346,6 @@ pub struct RemoteDriver {
     bus: Arc<Bus>,
     kind: &'static str,
     closed: AtomicBool,
-    /// The event families the daemon sends us (by `event::Family`), asked for on first use.
-    subscribed: Mutex<[bool; 5]>,
 }
 
 /// Open a connection to the daemon `uri` names; `prompter` answers for the application when the
@@ -434,12 +432,13 @@ pub fn open(
         rpc::<_, ()>(&client, proc::CONNECT_OPEN, &args)?;
         let kind = rpc::<_, protocol::ConnectGetTypeRet>(&client, proc::CONNECT_GET_TYPE, &())?;
         let kind = kind.r#type;
+        let bus = Bus::for_client();
+        bus.set_upstream(Box::new(events::Subscriptions::new(&client)));
         Ok(RemoteDriver {
             client: client.clone(),
-            bus: Bus::for_client(),
+            bus,
             kind: intern(kind),
             closed: AtomicBool::new(false),
-            subscribed: Mutex::new([false; 5]),
         })
     })();
     let driver = match opened {
@@ -480,9 +479,11 @@ impl RemoteDriver {
     /// up); the daemon sends a family's once the application first registers for it.
     fn listen_for_events(&self) {
         let bus = self.bus.clone();
-        self.client.set_event_sink(Box::new(move |proc, body| {
-            events::deliver(&bus, proc, body)
-        }));
+        let flushed = self.bus.clone();
+        self.client.set_event_sink(
+            Box::new(move |proc, body| events::deliver(&bus, proc, body)),
+            Arc::new(move || flushed.flush()),
+        );
     }
 
     fn shut(&self) {

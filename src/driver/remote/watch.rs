@@ -1,6 +1,8 @@
-//! The idle watcher's view of a connection's socket: an epoll set holding it, armed only while no
+//! The idle reader's view of a connection's socket: an epoll set holding it, armed only while no
 //! call is in flight (the callers read for themselves then), as the reference stops watching its
-//! socket in the event loop while a thread holds it.
+//! socket in the event loop while a thread holds it. Arming and disarming cost one epoll_ctl and
+//! wake nobody. The set itself is pollable: the application's event loop watches it (and so the
+//! socket, only while armed) where one is registered, else the idle watcher thread waits on it.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
@@ -23,6 +25,12 @@ impl Watch {
         let watch = Watch { epoll, socket };
         watch.control(libc::EPOLL_CTL_ADD, libc::EPOLLIN as u32)?;
         Ok(watch)
+    }
+
+    /// The epoll descriptor: readable while the socket has data and the watch is armed (or the
+    /// socket hung up).
+    pub(super) fn fd(&self) -> RawFd {
+        self.epoll.as_raw_fd()
     }
 
     /// Report the socket's data again (no call is in flight).
