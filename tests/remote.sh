@@ -389,7 +389,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs; do
+for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs forwarded; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -413,6 +413,8 @@ differential domain-events domevents domain_and_secrets
 # Procedures only the daemon serves (domain jobs and migration tunables, block jobs, volumes,
 # secrets): forwarded, with the daemon's answers and errors.
 differential procedures procs domain_and_secrets
+# Public functions added for the daemon since session 7 (guest agent, host CPU, node devices...).
+differential forwarded forwarded one_unix
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes

@@ -8,6 +8,7 @@
 pub(crate) mod admin_params;
 mod cpu;
 mod domain;
+mod forwarded;
 pub(crate) use domain::c_param;
 pub(crate) mod domain_stats;
 mod iface_addrs;
