@@ -626,6 +626,19 @@ FWD_ENTRIES = {
     "virNodeDeviceDetachFlags": "NodeDeviceDriver::nodedev_detach_flags",
     "virNodeDeviceReAttach": "NodeDeviceDriver::nodedev_reattach",
     "virNodeDeviceReset": "NodeDeviceDriver::nodedev_reset",
+    "virConnectNumOfNWFilters": "NwFilterDriver::nwfilter_count",
+    "virConnectListNWFilters": "NwFilterDriver::nwfilter_names",
+    "virConnectListAllNWFilters": "NwFilterDriver::nwfilter_list_all",
+    "virNWFilterLookupByName": "NwFilterDriver::nwfilter_lookup_by_name",
+    "virNWFilterLookupByUUID": "NwFilterDriver::nwfilter_lookup_by_uuid",
+    "virNWFilterLookupByUUIDString": "NwFilterDriver::nwfilter_lookup_by_uuid",
+    "virNWFilterDefineXML": "NwFilterDriver::nwfilter_define_xml",
+    "virNWFilterDefineXMLFlags": "NwFilterDriver::nwfilter_define_xml_flags",
+    "virNWFilterUndefine": "NwFilterDriver::nwfilter_undefine",
+    "virNWFilterGetXMLDesc": "NwFilterDriver::nwfilter_xml_desc",
+    "virDomainSaveParams": "DomainDriver::domain_save_params",
+    "virDomainRestoreParams": "DomainDriver::domain_restore_params",
+    "virConnectSetIdentity": "ConnectDriver::set_identity",
 }
 # Their arrays with the count after them (ARRAY_INPUTS), and the caller-sized parameter array
 # (PARAMS_INTO).
@@ -633,6 +646,8 @@ FWD_ARRAY_INPUTS = {
     "virDomainPinIOThread": "cpumap", "virDomainSetIOThreadParams": "params",
     "virDomainSetLaunchSecurityState": "params", "virDomainAuthorizedSSHKeysSet": "keys",
     "virConnectBaselineHypervisorCPU": "xmlCPUs", "virNodeSetMemoryParameters": "params",
+    "virDomainSaveParams": "params", "virDomainRestoreParams": "params",
+    "virConnectSetIdentity": "params",
 }
 PARAMS_INTO["virNodeGetMemoryParameters"] = "params"
 
@@ -947,7 +962,7 @@ OUT_WITH_SIZE = {
 
 # Calls the reference refuses on a read-only connection only after its first argument check (so
 # the read-only probe, which fails that check, does not see the refusal): name -> error domain.
-READ_ONLY_AFTER_ARGS = {"virDomainSendProcessSignal": 20}
+READ_ONLY_AFTER_ARGS = {"virDomainSendProcessSignal": 20, "virDomainSetLaunchSecurityState": 20}
 
 # Pointer arguments that are inputs (an array and the count after it), by function: the glue
 # converts the pair (FromC<(pointer, count)>).

@@ -254,12 +254,97 @@ static void nodedev_calls(virConnectPtr c)
     show("scsi host by NULL wwnn", d ? 0 : -1);
 }
 
+#define FILTER_XML                                                                                \
+    "<filter name='fwd-test' chain='ipv4'><uuid>5e8f0c2a-1b2c-4d3e-8f90-a1b2c3d4e5f6</uuid>"       \
+    "<rule action='accept' direction='out' priority='500'><ip srcipaddr='10.0.0.1'/></rule>"     \
+    "</filter>"
+
+static void show_filter(const char *what, virNWFilterPtr f)
+{
+    printf("%s: %s\n", what, f ? virNWFilterGetName(f) : "(none)");
+    if (!f)
+        show_error(what);
+}
+
+static void nwfilter_calls(virConnectPtr c)
+{
+    int n = virConnectNumOfNWFilters(c);
+    show("nwfilter count", n);
+    char *names[64] = {0};
+    int k = virConnectListNWFilters(c, names, 64);
+    show("nwfilter names", k);
+    for (int i = 0; i < k; i++) {
+        printf("  %s\n", names[i]);
+        free(names[i]);
+    }
+    show("nwfilter names NULL", virConnectListNWFilters(c, NULL, 4));
+    virNWFilterPtr *all = NULL;
+    k = virConnectListAllNWFilters(c, &all, 0);
+    show("nwfilter list all", k);
+    for (int i = 0; i < k; i++)
+        virNWFilterFree(all[i]);
+    free(all);
+    virNWFilterPtr f = virNWFilterDefineXML(c, FILTER_XML);
+    show_filter("nwfilter define", f);
+    virNWFilterPtr g = virNWFilterDefineXMLFlags(c, FILTER_XML, VIR_NWFILTER_DEFINE_VALIDATE);
+    show_filter("nwfilter define flags", g);
+    show_filter("nwfilter define NULL", virNWFilterDefineXML(c, NULL));
+    show_filter("nwfilter define bad", virNWFilterDefineXML(c, "<filter/>"));
+    virNWFilterPtr byname = virNWFilterLookupByName(c, "fwd-test");
+    show_filter("nwfilter by name", byname);
+    show_filter("nwfilter by missing name", virNWFilterLookupByName(c, "nope"));
+    virNWFilterPtr byuuid = virNWFilterLookupByUUIDString(c, "5e8f0c2a-1b2c-4d3e-8f90-a1b2c3d4e5f6");
+    show_filter("nwfilter by uuid string", byuuid);
+    show_filter("nwfilter by bad uuid string", virNWFilterLookupByUUIDString(c, "xyz"));
+    unsigned char uuid[VIR_UUID_BUFLEN] = {1, 2, 3};
+    show_filter("nwfilter by missing uuid", virNWFilterLookupByUUID(c, uuid));
+    if (f) {
+        show_str("nwfilter xml", virNWFilterGetXMLDesc(f, 0));
+        show("nwfilter undefine", virNWFilterUndefine(f));
+        show("nwfilter undefine again", virNWFilterUndefine(f));
+        virNWFilterFree(f);
+    }
+    if (g)
+        virNWFilterFree(g);
+    if (byname)
+        virNWFilterFree(byname);
+    if (byuuid)
+        virNWFilterFree(byuuid);
+}
+
+static void params_calls(virConnectPtr c)
+{
+    virDomainPtr d = virDomainLookupByName(c, "test");
+    virTypedParameterPtr params = NULL;
+    int n = 0, room = 0;
+    virTypedParamsAddString(&params, &n, &room, VIR_DOMAIN_SAVE_PARAM_FILE, "/nonexistent/save");
+    show("save params", virDomainSaveParams(d, params, n, 0));
+    show("save params none", virDomainSaveParams(d, NULL, 0, 0));
+    show("restore params", virDomainRestoreParams(c, params, n, 0));
+    show("restore params none", virDomainRestoreParams(c, NULL, 0, 0));
+    virTypedParamsFree(params, n);
+    params = NULL, n = 0, room = 0;
+    virTypedParamsAddString(&params, &n, &room, VIR_CONNECT_IDENTITY_USER_NAME, "nobody");
+    show("set identity", virConnectSetIdentity(c, params, n, 0));
+    show("set identity none", virConnectSetIdentity(c, NULL, 0, 0));
+    virTypedParamsFree(params, n);
+    virDomainFree(d);
+}
+
 /* A read-only connection: the calls that change something are refused by the public layer. */
 static void read_only_calls(virConnectPtr c)
 {
     virDomainPtr d = virDomainLookupByName(c, "test");
     show("ro backup begin", virDomainBackupBegin(d, "<domainbackup/>", NULL, 0));
     show_str("ro backup xml", virDomainBackupGetXMLDesc(d, 0));
+    virTypedParameterPtr params = NULL;
+    int np = 0, room = 0;
+    virTypedParamsAddString(&params, &np, &room, VIR_DOMAIN_LAUNCH_SECURITY_SEV_SECRET, "abc");
+    show("ro launch security state", virDomainSetLaunchSecurityState(d, params, np, 0));
+    show("ro save params", virDomainSaveParams(d, params, np, 0));
+    show("ro nwfilter define", virNWFilterDefineXML(c, FILTER_XML) ? 0 : -1);
+    show("ro nwfilter count", virConnectNumOfNWFilters(c));
+    virTypedParamsFree(params, np);
     show("ro set guest vcpus", virDomainSetGuestVcpus(d, "1", 0, 0));
     char **keys = NULL;
     show("ro ssh keys get", virDomainAuthorizedSSHKeysGet(d, "root", &keys, 0));
@@ -290,6 +375,8 @@ int main(int argc, char **argv)
     host_calls(c);
     storage_calls(c);
     nodedev_calls(c);
+    nwfilter_calls(c);
+    params_calls(c);
     virConnectClose(c);
     c = virConnectOpenReadOnly(argv[1]);
     if (!c) {

@@ -9,7 +9,7 @@ use super::domain_values::{
     InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
     Vcpus,
 };
-use super::forwarded::{AuthorizedKeys, GuestVcpus, IoThreadInfos};
+use super::forwarded::{AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfos};
 use super::unsupported;
 use crate::domain::StateReason;
 use crate::domain::{DomainInfo, DomainRef};
@@ -972,5 +972,13 @@ pub trait DomainDriver: Send + Sync {
     /// virDomainGetGuestVcpus.
     fn domain_guest_vcpus(&self, _d: &DomainRef, _flags: u32) -> Result<GuestVcpus> {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetGuestVcpus")
+    }
+    /// virDomainSaveParams.
+    fn domain_save_params(&self, _d: &DomainRef, _params: AnyParams, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSaveParams")
+    }
+    /// virDomainRestoreParams.
+    fn domain_restore_params(&self, _params: AnyParams, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainRestoreParams")
     }
 }

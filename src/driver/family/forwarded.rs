@@ -30,3 +30,8 @@ pub struct IoThreadInfo {
 /// virDomainGetIOThreadInfo's answer, in the driver's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IoThreadInfos(pub Vec<IoThreadInfo>);
+
+/// Typed parameters the public layer hands on unchecked (virDomainSaveParams,
+/// virDomainRestoreParams, virConnectSetIdentity): no array, or no count, is none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyParams(pub super::TypedParams);

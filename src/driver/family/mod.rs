@@ -32,7 +32,8 @@ pub use connect::{CloseSink, ConnectDriver};
 pub use domain::DomainDriver;
 pub use event::{DomainEventDriver, NetworkEventDriver};
 pub use forwarded::{
-    AuthorizedKeys, GuestVcpus, IoThreadInfo, IoThreadInfos, NodeDeviceAutostart, SevInfo,
+    AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfo, IoThreadInfos, NodeDeviceAutostart,
+    SevInfo,
 };
 pub use interface::{InterfaceDriver, InterfaceRef};
 pub use network::{NetworkDriver, NetworkRef};

@@ -1,10 +1,10 @@
 //! Conversions of the replies of procedures forwarded since issue 18's session 7 (the
 //! generated.rs methods use them through FromWire).
 
-use super::convert::FromWire;
+use super::convert::{FromWire, ToWire};
 use crate::driver::family::{
-    AuthorizedKeys, GuestVcpus, IoThreadInfo, IoThreadInfos, NodeDeviceAutostart, SevInfo,
-    TypedParams,
+    AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfo, IoThreadInfos, NodeDeviceAutostart,
+    SevInfo, TypedParams,
 };
 use crate::error::Result;
 use oxvirt_rpc::protocol as wire;
@@ -45,5 +45,11 @@ impl FromWire<Vec<wire::DomainIothreadInfo>> for IoThreadInfos {
                 })
                 .collect(),
         ))
+    }
+}
+
+impl ToWire<Vec<wire::TypedParam>> for AnyParams {
+    fn to_wire(self) -> Vec<wire::TypedParam> {
+        self.0.to_wire()
     }
 }

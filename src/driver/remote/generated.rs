@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 345 of 450 (remote_protocol.x and qemu_protocol.x): 278 generated here, the others by hand.
+//! Procedures forwarded: 357 of 450 (remote_protocol.x and qemu_protocol.x): 290 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send).
 #![allow(clippy::all, unused_imports)]
 
@@ -176,6 +176,15 @@ impl ConnectDriver for RemoteDriver {
 
     fn set_keep_alive(&self, interval: i32, count: u32) -> Result<i32> {
         manual::set_keep_alive(self, interval, count)
+    }
+
+    fn set_identity(&self, params: AnyParams, flags: u32) -> Result<()> {
+        let args = protocol::ConnectSetIdentityArgs {
+            params: ToWire::to_wire(params),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::CONNECT_SET_IDENTITY, &args)?;
+        FromWire::from_wire(())
     }
 }
 
@@ -1895,6 +1904,25 @@ impl DomainDriver for RemoteDriver {
         let r: protocol::DomainGetGuestVcpusRet = self.rpc(proc::DOMAIN_GET_GUEST_VCPUS, &args)?;
         FromWire::from_wire(r.params)
     }
+
+    fn domain_save_params(&self, d: &DomainRef, params: AnyParams, flags: u32) -> Result<()> {
+        let args = protocol::DomainSaveParamsArgs {
+            dom: ToWire::to_wire(d),
+            params: ToWire::to_wire(params),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_SAVE_PARAMS, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_restore_params(&self, params: AnyParams, flags: u32) -> Result<()> {
+        let args = protocol::DomainRestoreParamsArgs {
+            params: ToWire::to_wire(params),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_RESTORE_PARAMS, &args)?;
+        FromWire::from_wire(())
+    }
 }
 
 impl DomainEventDriver for RemoteDriver {
@@ -2580,7 +2608,84 @@ impl NodeDeviceDriver for RemoteDriver {
     }
 }
 
-impl NwFilterDriver for RemoteDriver {}
+impl NwFilterDriver for RemoteDriver {
+    fn nwfilter_count(&self) -> Result<Vec<String>> {
+        let r: protocol::ConnectNumOfNwfiltersRet =
+            self.rpc(proc::CONNECT_NUM_OF_NWFILTERS, &())?;
+        FromWire::from_wire(r.num)
+    }
+
+    fn nwfilter_names(&self) -> Result<Vec<String>> {
+        let args = protocol::ConnectListNwfiltersArgs {
+            maxnames: protocol::REMOTE_NWFILTER_LIST_MAX as _,
+        };
+        let r: protocol::ConnectListNwfiltersRet = self.rpc(proc::CONNECT_LIST_NWFILTERS, &args)?;
+        FromWire::from_wire(r.names)
+    }
+
+    fn nwfilter_list_all(&self, flags: u32) -> Result<Vec<NwFilterRef>> {
+        let args = protocol::ConnectListAllNwfiltersArgs {
+            need_results: 1,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllNwfiltersRet =
+            self.rpc(proc::CONNECT_LIST_ALL_NWFILTERS, &args)?;
+        FromWire::from_wire(r.filters)
+    }
+
+    fn nwfilter_lookup_by_name(&self, name: String) -> Result<NwFilterRef> {
+        let args = protocol::NwfilterLookupByNameArgs {
+            name: ToWire::to_wire(name),
+        };
+        let r: protocol::NwfilterLookupByNameRet =
+            self.rpc(proc::NWFILTER_LOOKUP_BY_NAME, &args)?;
+        FromWire::from_wire(r.nwfilter)
+    }
+
+    fn nwfilter_lookup_by_uuid(&self, uuid: [u8; 16]) -> Result<NwFilterRef> {
+        let args = protocol::NwfilterLookupByUuidArgs {
+            uuid: ToWire::to_wire(uuid),
+        };
+        let r: protocol::NwfilterLookupByUuidRet =
+            self.rpc(proc::NWFILTER_LOOKUP_BY_UUID, &args)?;
+        FromWire::from_wire(r.nwfilter)
+    }
+
+    fn nwfilter_define_xml(&self, xml: String) -> Result<NwFilterRef> {
+        let args = protocol::NwfilterDefineXmlArgs {
+            xml: ToWire::to_wire(xml),
+        };
+        let r: protocol::NwfilterDefineXmlRet = self.rpc(proc::NWFILTER_DEFINE_XML, &args)?;
+        FromWire::from_wire(r.nwfilter)
+    }
+
+    fn nwfilter_define_xml_flags(&self, xml: String, flags: u32) -> Result<NwFilterRef> {
+        let args = protocol::NwfilterDefineXmlFlagsArgs {
+            xml: ToWire::to_wire(xml),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NwfilterDefineXmlFlagsRet =
+            self.rpc(proc::NWFILTER_DEFINE_XML_FLAGS, &args)?;
+        FromWire::from_wire(r.nwfilter)
+    }
+
+    fn nwfilter_undefine(&self, filter: &NwFilterRef) -> Result<()> {
+        let args = protocol::NwfilterUndefineArgs {
+            nwfilter: ToWire::to_wire(filter),
+        };
+        self.rpc::<_, ()>(proc::NWFILTER_UNDEFINE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn nwfilter_xml_desc(&self, filter: &NwFilterRef, flags: u32) -> Result<String> {
+        let args = protocol::NwfilterGetXmlDescArgs {
+            nwfilter: ToWire::to_wire(filter),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NwfilterGetXmlDescRet = self.rpc(proc::NWFILTER_GET_XML_DESC, &args)?;
+        FromWire::from_wire(r.xml)
+    }
+}
 
 impl SecretDriver for RemoteDriver {
     fn secret_lookup_by_uuid(&self, uuid: [u8; 16]) -> Result<SecretRef> {

@@ -146,7 +146,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilters(conn: virConnectPtr, filters: *mut *mut virNWFilterPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListAllNWFilters, 90, "conn={}, filters={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(filters), flags);
-    entry_stub!(Connect(conn), virConnectListAllNWFilters, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectListAllNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(filters, "filters"),), || this.nwfilter().nwfilter_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNetworks(conn: virConnectPtr, nets: *mut *mut virNetworkPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virConnectListAllNetworks, 99, "conn={}, nets={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(nets), flags);
@@ -190,7 +190,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListNWFilters(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListNWFilters, 134, "conn={}, names={}, maxnames={}", log_args::ptr(conn), log_args::ptr(names), maxnames);
-    entry_stub!(Connect(conn), virConnectListNWFilters, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectListNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; answer(&cx, (Out(names, "names"), maxnames,), || this.nwfilter().nwfilter_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListNetworks(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.network", virConnectListNetworks, 182, "conn={}, names={}, maxnames={}", log_args::ptr(conn), log_args::ptr(names), maxnames);
@@ -246,7 +246,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNWFilters(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectNumOfNWFilters, 44, "conn={}", log_args::ptr(conn));
-    entry_stub!(Connect(conn), virConnectNumOfNWFilters, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectNumOfNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; answer(&cx, (), || this.nwfilter().nwfilter_count()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.network", virConnectNumOfNetworks, 138, "conn={}", log_args::ptr(conn));
@@ -290,7 +290,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSetIdentity(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectSetIdentity, 99, "conn={} params={} nparams={} flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), nparams, flags);
-    entry_stub!(Connect(conn), virConnectSetIdentity, 20)
+    glue!(Connect(conn), virConnectSetIdentity, 20, |cx| { let this = cx.connect(conn, 20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.connect().set_identity(a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSetKeepAlive(conn: virConnectPtr, interval: c_int, count: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectSetKeepAlive, 1423, "conn={}, interval={}, count={}", log_args::ptr(conn), interval, count);
@@ -906,7 +906,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestoreParams(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainRestoreParams, 1206, "conn={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), nparams, flags);
-    entry_stub!(Connect(conn), virDomainRestoreParams, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
+    glue!(Connect(conn), virDomainRestoreParams, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_restore_params(a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainResume(domain: virDomainPtr) -> c_int {
     entry_log!("libvirt.domain", virDomainResume, 719, "{}", log_args::dom("dom", domain));
@@ -934,7 +934,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveParams(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSaveParams, 1024, "{}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, flags);
-    entry_stub!(Domain(domain), virDomainSaveParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainSaveParams, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_save_params(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainScreenshot(domain: virDomainPtr, stream: virStreamPtr, screen: c_uint, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virDomainScreenshot, 1562, "{}, stream={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(stream), flags);
@@ -978,7 +978,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLaunchSecurityState(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetLaunchSecurityState, 13498, "{}, params={}, nparams={} flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, flags);
-    glue!(Domain(domain), virDomainSetLaunchSecurityState, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_launch_security_state(&this.domain, a_params, a_flags)) })
+    glue!(Domain(domain), virDomainSetLaunchSecurityState, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; cx.writable(20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_launch_security_state(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLifecycleAction(domain: virDomainPtr, r#type: c_uint, action: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetLifecycleAction, 13371, "{}, type='{}' action='{}' flags='0x{:x}'", log_args::dom("dom", domain), r#type, action, flags);
@@ -1296,11 +1296,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterDefineXML(conn: virConnectPtr, xmlDesc: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterDefineXML, 410, "conn={}, xmlDesc={}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterDefineXML, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
+    glue!(Connect(conn), virNWFilterDefineXML, 33, |cx| { let this = cx.connect(conn, 33)?; cx.writable(33)?; cx.check(Handle::Required(xmlDesc.is_null(), 33, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; answer(&cx, (), || this.nwfilter().nwfilter_define_xml(a_xmlDesc)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterDefineXMLFlags(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterDefineXMLFlags, 453, "conn={}, xmlDesc={} flags=0x{:x}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"), flags);
-    entry_stub!(Connect(conn), virNWFilterDefineXMLFlags, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
+    glue!(Connect(conn), virNWFilterDefineXMLFlags, 33, |cx| { let this = cx.connect(conn, 33)?; cx.writable(33)?; cx.check(Handle::Required(xmlDesc.is_null(), 33, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.nwfilter().nwfilter_define_xml_flags(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterFree(nwfilter: virNWFilterPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterFree, 295, "nwfilter={}", log_args::ptr(nwfilter));
@@ -1320,20 +1320,20 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterGetXMLDesc(nwfilter: virNWFilterPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.nwfilter", virNWFilterGetXMLDesc, 535, "nwfilter={}, flags=0x{:x}", log_args::ptr(nwfilter), flags);
-    entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterGetXMLDesc, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
+    glue!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterGetXMLDesc, 33, |cx| { let this = cx.object::<NwFilterRef>(nwfilter)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().nwfilter().nwfilter_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByName(conn: virConnectPtr, name: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterLookupByName, 176, "conn={}, name={}", log_args::ptr(conn), log_args::str_or(name, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterLookupByName, 33, Connect(conn, 33), Required(name.is_null(), 33, "name"))
+    glue!(Connect(conn), virNWFilterLookupByName, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(name.is_null(), 33, "name"))?; let a_name = arg(&cx, name, "name")?; answer(&cx, (), || this.nwfilter().nwfilter_lookup_by_name(a_name)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByUUID(conn: virConnectPtr, uuid: *const c_uchar) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterLookupByUUID, 217, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid(uuid));
-    entry_stub!(Connect(conn), virNWFilterLookupByUUID, 33, Connect(conn, 33), Required(uuid.is_null(), 33, "uuid"))
+    glue!(Connect(conn), virNWFilterLookupByUUID, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(uuid.is_null(), 33, "uuid"))?; let a_uuid = arg(&cx, uuid, "uuid")?; answer(&cx, (), || this.nwfilter().nwfilter_lookup_by_uuid(a_uuid)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterLookupByUUIDString, 259, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
     entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.nwfilter", virNWFilterLookupByUUID, 217, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
-    entry_stub!(Connect(conn), virNWFilterLookupByUUIDString, 33, Connect(conn, 33), Required(uuidstr.is_null(), 33, "uuidstr"))
+    glue!(Connect(conn), virNWFilterLookupByUUIDString, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(uuidstr.is_null(), 33, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.nwfilter().nwfilter_lookup_by_uuid(a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterRef(nwfilter: virNWFilterPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterRef, 580, "nwfilter={}", log_args::ptr(nwfilter));
@@ -1341,7 +1341,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterUndefine(nwfilter: virNWFilterPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterUndefine, 493, "nwfilter={}", log_args::ptr(nwfilter));
-    entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterUndefine, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
+    glue!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterUndefine, 33, |cx| { let this = cx.object::<NwFilterRef>(nwfilter)?; answer(&cx, (), || this.driver().nwfilter().nwfilter_undefine(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
     entry_log!("libvirt.network", virNetworkCreate, 710, "network={}", log_args::ptr(network));

@@ -1,9 +1,10 @@
 //! Answers of the public functions whose only server is the remote driver for now (issue 18).
 
 use super::domain::{c_array, required};
-use super::{Cx, Out, Reply};
+use super::{Cx, FromC, Out, Reply};
 use crate::driver::family::{
-    AuthorizedKeys, GuestVcpus, IoThreadInfos, Messages, NodeDeviceAutostart, SevInfo, TypedParams,
+    AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfos, Messages, NodeDeviceAutostart, SevInfo,
+    TypedParams,
 };
 use crate::error::Result;
 use crate::ffi::generated::types::{
@@ -114,5 +115,16 @@ impl Reply<c_int, (Out<*mut *mut virDomainIOThreadInfoPtr>,)> for IoThreadInfos 
         // SAFETY: checked non-NULL; writable.
         unsafe { dst.write(list) };
         Ok(self.0.len() as c_int)
+    }
+}
+
+/// Parameters the public layer does not check: a NULL array or a count below one is none.
+impl FromC<(virTypedParameterPtr, c_int)> for AnyParams {
+    unsafe fn from_c(c: (virTypedParameterPtr, c_int), cx: &Cx, arg: &'static str) -> Result<Self> {
+        if c.0.is_null() || c.1 <= 0 {
+            return Ok(AnyParams(TypedParams(Vec::new())));
+        }
+        // SAFETY: a non-NULL array of `c.1` parameters, by the caller's promise.
+        Ok(AnyParams(unsafe { TypedParams::from_c(c, cx, arg) }?))
     }
 }

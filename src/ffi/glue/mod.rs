@@ -128,8 +128,17 @@ impl Cx {
     pub fn named(&self, e: Error) -> Error {
         let names_a_function = e.str2.as_deref().is_some_and(|s| s.starts_with("vir"));
         match e.code {
-            VIR_ERR_NO_SUPPORT if names_a_function => Error::no_support(e.domain, self.function),
+            VIR_ERR_NO_SUPPORT if names_a_function => Error::no_support(e.domain, self.answering()),
             _ => e,
+        }
+    }
+
+    /// The public function whose "not supported" the caller sees: virXLookupByUUIDString parses
+    /// its argument and calls virXLookupByUUID, which answers.
+    fn answering(&self) -> &'static str {
+        match self.function.strip_suffix("String") {
+            Some(f) if f.ends_with("LookupByUUID") => f,
+            _ => self.function,
         }
     }
 
