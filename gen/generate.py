@@ -639,6 +639,11 @@ FWD_ENTRIES = {
     "virDomainSaveParams": "DomainDriver::domain_save_params",
     "virDomainRestoreParams": "DomainDriver::domain_restore_params",
     "virConnectSetIdentity": "ConnectDriver::set_identity",
+    "virConnectListAllNWFilterBindings": "NwFilterDriver::nwfilter_binding_list_all",
+    "virNWFilterBindingLookupByPortDev": "NwFilterDriver::nwfilter_binding_lookup_by_port_dev",
+    "virNWFilterBindingCreateXML": "NwFilterDriver::nwfilter_binding_create_xml",
+    "virNWFilterBindingDelete": "NwFilterDriver::nwfilter_binding_delete",
+    "virNWFilterBindingGetXMLDesc": "NwFilterDriver::nwfilter_binding_xml_desc",
 }
 # Their arrays with the count after them (ARRAY_INPUTS), and the caller-sized parameter array
 # (PARAMS_INTO).
@@ -671,6 +676,7 @@ OBJECT_KINDS = {
     "virNodeDevicePtr": "NodeDeviceRef", "virSecretPtr": "SecretRef", "virNWFilterPtr": "NwFilterRef",
     "virDomainSnapshotPtr": "SnapshotRef", "virDomainCheckpointPtr": "CheckpointRef",
 }
+OBJECT_KINDS["virNWFilterBindingPtr"] = "NwFilterBindingRef"
 # The kinds that belong to a domain: their driver methods take the domain first.
 DOMAIN_CHILD_KINDS = {"SnapshotRef", "CheckpointRef"}
 
@@ -694,6 +700,9 @@ for _kind, _names in {
                 "GetKey": "extra", "GetUsageType": "usage_type", "GetUsageID": "name",
                 "GetDomain": "domain"}[_n]
         HANDLE_ACCESSORS[f"vir{_kind}{_n}"] = _acc
+# A filter binding's port device is its name, its filter's name the second string it keeps.
+HANDLE_ACCESSORS.update({"virNWFilterBindingGetPortDev": "name", "virNWFilterBindingGetFilterName": "extra",
+                         "virNWFilterBindingRef": "add_ref", "virNWFilterBindingFree": "free"})
 
 # Calls the reference refuses on a read-only connection (VIR_ERR_OPERATION_DENIED before any
 # argument check), from its own answers (gen/nullprobe.py --read-only).

@@ -312,6 +312,42 @@ static void nwfilter_calls(virConnectPtr c)
         virNWFilterFree(byuuid);
 }
 
+#define BINDING_XML                                                                               \
+    "<filterbinding><owner><name>test</name><uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>"    \
+    "</owner><portdev name='vnet0'/><mac address='52:54:00:7b:35:93'/>"                           \
+    "<filterref filter='fwd-test'/></filterbinding>"
+
+static void binding_calls(virConnectPtr c)
+{
+    virNWFilterBindingPtr *all = NULL;
+    int k = virConnectListAllNWFilterBindings(c, &all, 0);
+    show("bindings list all", k);
+    for (int i = 0; i < k; i++) {
+        printf("  %s %s\n", virNWFilterBindingGetPortDev(all[i]),
+               virNWFilterBindingGetFilterName(all[i]));
+        virNWFilterBindingFree(all[i]);
+    }
+    free(all);
+    show("bindings list all NULL", virConnectListAllNWFilterBindings(c, NULL, 0));
+    virNWFilterBindingPtr b = virNWFilterBindingCreateXML(c, BINDING_XML, 0);
+    printf("binding create: %s\n", b ? virNWFilterBindingGetPortDev(b) : "(none)");
+    if (b) {
+        show_str("binding xml", virNWFilterBindingGetXMLDesc(b, 0));
+        show("binding delete", virNWFilterBindingDelete(b));
+        virNWFilterBindingFree(b);
+    } else {
+        show_error("binding create");
+    }
+    b = virNWFilterBindingCreateXML(c, NULL, 0);
+    show("binding create NULL", b ? 0 : -1);
+    b = virNWFilterBindingLookupByPortDev(c, "vnet0");
+    show("binding by port dev", b ? 0 : -1);
+    if (b)
+        virNWFilterBindingFree(b);
+    b = virNWFilterBindingLookupByPortDev(c, NULL);
+    show("binding by NULL port dev", b ? 0 : -1);
+}
+
 static void params_calls(virConnectPtr c)
 {
     virDomainPtr d = virDomainLookupByName(c, "test");
@@ -344,6 +380,7 @@ static void read_only_calls(virConnectPtr c)
     show("ro save params", virDomainSaveParams(d, params, np, 0));
     show("ro nwfilter define", virNWFilterDefineXML(c, FILTER_XML) ? 0 : -1);
     show("ro nwfilter count", virConnectNumOfNWFilters(c));
+    show("ro binding create", virNWFilterBindingCreateXML(c, BINDING_XML, 0) ? 0 : -1);
     virTypedParamsFree(params, np);
     show("ro set guest vcpus", virDomainSetGuestVcpus(d, "1", 0, 0));
     char **keys = NULL;
@@ -376,6 +413,7 @@ int main(int argc, char **argv)
     storage_calls(c);
     nodedev_calls(c);
     nwfilter_calls(c);
+    binding_calls(c);
     params_calls(c);
     virConnectClose(c);
     c = virConnectOpenReadOnly(argv[1]);

@@ -39,7 +39,7 @@ pub use interface::{InterfaceDriver, InterfaceRef};
 pub use network::{NetworkDriver, NetworkRef};
 pub use node::NodeDriver;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
-pub use nwfilter::{NwFilterDriver, NwFilterRef};
+pub use nwfilter::{NwFilterBindingRef, NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef, SecretValue};
 pub use snapshot::{DomainSnapshotDriver, MomentNames, SnapshotRef, XmlFlags};
 pub use storage::{

@@ -11,6 +11,13 @@ pub struct NwFilterRef {
     pub uuid: [u8; 16],
 }
 
+/// What a virNWFilterBindingPtr names: the port device a filter is bound to, and the filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NwFilterBindingRef {
+    pub portdev: String,
+    pub filtername: String,
+}
+
 pub trait NwFilterDriver: Send + Sync {
     /// virConnectNumOfNWFilters (the names, counted).
     fn nwfilter_count(&self) -> Result<Vec<String>> {
@@ -47,5 +54,29 @@ pub trait NwFilterDriver: Send + Sync {
     /// virNWFilterGetXMLDesc.
     fn nwfilter_xml_desc(&self, _filter: &NwFilterRef, _flags: u32) -> Result<String> {
         unsupported(VIR_FROM_NWFILTER, "virNWFilterGetXMLDesc")
+    }
+    /// virConnectListAllNWFilterBindings.
+    fn nwfilter_binding_list_all(&self, _flags: u32) -> Result<Vec<NwFilterBindingRef>> {
+        unsupported(VIR_FROM_NWFILTER, "virConnectListAllNWFilterBindings")
+    }
+    /// virNWFilterBindingLookupByPortDev.
+    fn nwfilter_binding_lookup_by_port_dev(&self, _portdev: String) -> Result<NwFilterBindingRef> {
+        unsupported(VIR_FROM_NWFILTER, "virNWFilterBindingLookupByPortDev")
+    }
+    /// virNWFilterBindingCreateXML.
+    fn nwfilter_binding_create_xml(&self, _xml: String, _flags: u32) -> Result<NwFilterBindingRef> {
+        unsupported(VIR_FROM_NWFILTER, "virNWFilterBindingCreateXML")
+    }
+    /// virNWFilterBindingDelete.
+    fn nwfilter_binding_delete(&self, _binding: &NwFilterBindingRef) -> Result<()> {
+        unsupported(VIR_FROM_NWFILTER, "virNWFilterBindingDelete")
+    }
+    /// virNWFilterBindingGetXMLDesc.
+    fn nwfilter_binding_xml_desc(
+        &self,
+        _binding: &NwFilterBindingRef,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_NWFILTER, "virNWFilterBindingGetXMLDesc")
     }
 }

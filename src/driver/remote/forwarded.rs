@@ -4,7 +4,7 @@
 use super::convert::{FromWire, ToWire};
 use crate::driver::family::{
     AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfo, IoThreadInfos, NodeDeviceAutostart,
-    SevInfo, TypedParams,
+    NwFilterBindingRef, SevInfo, TypedParams,
 };
 use crate::error::Result;
 use oxvirt_rpc::protocol as wire;
@@ -51,5 +51,23 @@ impl FromWire<Vec<wire::DomainIothreadInfo>> for IoThreadInfos {
 impl ToWire<Vec<wire::TypedParam>> for AnyParams {
     fn to_wire(self) -> Vec<wire::TypedParam> {
         self.0.to_wire()
+    }
+}
+
+impl ToWire<wire::NonnullNwfilterBinding> for &NwFilterBindingRef {
+    fn to_wire(self) -> wire::NonnullNwfilterBinding {
+        wire::NonnullNwfilterBinding {
+            portdev: self.portdev.clone(),
+            filtername: self.filtername.clone(),
+        }
+    }
+}
+
+impl FromWire<wire::NonnullNwfilterBinding> for NwFilterBindingRef {
+    fn from_wire(w: wire::NonnullNwfilterBinding) -> Result<Self> {
+        Ok(NwFilterBindingRef {
+            portdev: w.portdev,
+            filtername: w.filtername,
+        })
     }
 }

@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 357 of 450 (remote_protocol.x and qemu_protocol.x): 290 generated here, the others by hand.
+//! Procedures forwarded: 362 of 450 (remote_protocol.x and qemu_protocol.x): 295 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send).
 #![allow(clippy::all, unused_imports)]
 
@@ -2683,6 +2683,57 @@ impl NwFilterDriver for RemoteDriver {
             flags: ToWire::to_wire(flags),
         };
         let r: protocol::NwfilterGetXmlDescRet = self.rpc(proc::NWFILTER_GET_XML_DESC, &args)?;
+        FromWire::from_wire(r.xml)
+    }
+
+    fn nwfilter_binding_list_all(&self, flags: u32) -> Result<Vec<NwFilterBindingRef>> {
+        let args = protocol::ConnectListAllNwfilterBindingsArgs {
+            need_results: 1,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllNwfilterBindingsRet =
+            self.rpc(proc::CONNECT_LIST_ALL_NWFILTER_BINDINGS, &args)?;
+        FromWire::from_wire(r.bindings)
+    }
+
+    fn nwfilter_binding_lookup_by_port_dev(&self, portdev: String) -> Result<NwFilterBindingRef> {
+        let args = protocol::NwfilterBindingLookupByPortDevArgs {
+            name: ToWire::to_wire(portdev),
+        };
+        let r: protocol::NwfilterBindingLookupByPortDevRet =
+            self.rpc(proc::NWFILTER_BINDING_LOOKUP_BY_PORT_DEV, &args)?;
+        FromWire::from_wire(r.nwfilter)
+    }
+
+    fn nwfilter_binding_create_xml(&self, xml: String, flags: u32) -> Result<NwFilterBindingRef> {
+        let args = protocol::NwfilterBindingCreateXmlArgs {
+            xml: ToWire::to_wire(xml),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NwfilterBindingCreateXmlRet =
+            self.rpc(proc::NWFILTER_BINDING_CREATE_XML, &args)?;
+        FromWire::from_wire(r.nwfilter)
+    }
+
+    fn nwfilter_binding_delete(&self, binding: &NwFilterBindingRef) -> Result<()> {
+        let args = protocol::NwfilterBindingDeleteArgs {
+            nwfilter: ToWire::to_wire(binding),
+        };
+        self.rpc::<_, ()>(proc::NWFILTER_BINDING_DELETE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn nwfilter_binding_xml_desc(
+        &self,
+        binding: &NwFilterBindingRef,
+        flags: u32,
+    ) -> Result<String> {
+        let args = protocol::NwfilterBindingGetXmlDescArgs {
+            nwfilter: ToWire::to_wire(binding),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NwfilterBindingGetXmlDescRet =
+            self.rpc(proc::NWFILTER_BINDING_GET_XML_DESC, &args)?;
         FromWire::from_wire(r.xml)
     }
 }

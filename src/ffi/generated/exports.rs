@@ -142,7 +142,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilterBindings(conn: virConnectPtr, bindings: *mut *mut virNWFilterBindingPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListAllNWFilterBindings, 615, "conn={}, bindings={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(bindings), flags);
-    entry_stub!(Connect(conn), virConnectListAllNWFilterBindings, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectListAllNWFilterBindings, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(bindings, "bindings"),), || this.nwfilter().nwfilter_binding_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilters(conn: virConnectPtr, filters: *mut *mut virNWFilterPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListAllNWFilters, 90, "conn={}, filters={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(filters), flags);
@@ -1264,35 +1264,35 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingCreateXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virNWFilterBindingPtr {
     entry_log!("libvirt.nwfilter", virNWFilterBindingCreateXML, 783, "conn={}, xml={}", log_args::ptr(conn), log_args::str_or(xml, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterBindingCreateXML, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xml.is_null(), 33, "xml"))
+    glue!(Connect(conn), virNWFilterBindingCreateXML, 33, |cx| { let this = cx.connect(conn, 33)?; cx.writable(33)?; cx.check(Handle::Required(xml.is_null(), 33, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.nwfilter().nwfilter_binding_create_xml(a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingDelete(binding: virNWFilterBindingPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterBindingDelete, 827, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingDelete, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    glue!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), virNWFilterBindingDelete, 33, |cx| { let this = cx.object::<NwFilterBindingRef>(binding)?; answer(&cx, (), || this.driver().nwfilter().nwfilter_binding_delete(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingFree(binding: virNWFilterBindingPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterBindingFree, 698, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingFree, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::free::<NwFilterBindingRef>("virNWFilterBindingFree", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetFilterName(binding: virNWFilterBindingPtr) -> *const c_char {
     entry_log!("libvirt.nwfilter", virNWFilterBindingGetFilterName, 747, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingGetFilterName, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::extra::<NwFilterBindingRef>("virNWFilterBindingGetFilterName", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetPortDev(binding: virNWFilterBindingPtr) -> *const c_char {
     entry_log!("libvirt.nwfilter", virNWFilterBindingGetPortDev, 723, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingGetPortDev, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::name::<NwFilterBindingRef>("virNWFilterBindingGetPortDev", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetXMLDesc(binding: virNWFilterBindingPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.nwfilter", virNWFilterBindingGetXMLDesc, 869, "binding={}, flags=0x{:x}", log_args::ptr(binding), flags);
-    entry_stub!(Nothing, virNWFilterBindingGetXMLDesc, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    glue!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), virNWFilterBindingGetXMLDesc, 33, |cx| { let this = cx.object::<NwFilterBindingRef>(binding)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().nwfilter().nwfilter_binding_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingLookupByPortDev(conn: virConnectPtr, portdev: *const c_char) -> virNWFilterBindingPtr {
     entry_log!("libvirt.nwfilter", virNWFilterBindingLookupByPortDev, 661, "conn={}, name={}", log_args::ptr(conn), log_args::str_or(portdev, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterBindingLookupByPortDev, 33, Connect(conn, 33), Required(portdev.is_null(), 33, "portdev"))
+    glue!(Connect(conn), virNWFilterBindingLookupByPortDev, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(portdev.is_null(), 33, "portdev"))?; let a_portdev = arg(&cx, portdev, "portdev")?; answer(&cx, (), || this.nwfilter().nwfilter_binding_lookup_by_port_dev(a_portdev)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingRef(binding: virNWFilterBindingPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterBindingRef, 914, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingRef, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::add_ref::<NwFilterBindingRef>("virNWFilterBindingRef", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterDefineXML(conn: virConnectPtr, xmlDesc: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterDefineXML, 410, "conn={}, xmlDesc={}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"));
