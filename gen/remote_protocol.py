@@ -409,6 +409,7 @@ PRECHECK = {
     "node_cells_free_memory": "check_cells_range(start_cell, max_cells)?;",
     "node_cpu_stats": "check_cpu_num(cpu)?;",
     "node_memory_stats": "check_cell_num(cell)?;",
+    "domain_iothread_info": 'check_live_config_exclusive("virDomainGetIOThreadInfo", flags)?;',
 }
 
 # The reference's public layer adds VIR_TYPED_PARAM_STRING_OKAY to the flags of these getters
@@ -417,6 +418,7 @@ STRING_OKAY = {
     "domain_memory_parameters", "domain_numa_parameters", "domain_blkio_parameters",
     "domain_scheduler_parameters_flags", "domain_block_stats_flags",
     "domain_interface_parameters", "domain_block_io_tune",
+    "node_memory_parameters",
 }
 
 # Trait methods not forwarded (yet), and why.

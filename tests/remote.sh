@@ -394,7 +394,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs evloop; do
+for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs evloop forwarded; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -420,6 +420,8 @@ differential domain-events domevents domain_and_secrets
 differential procedures procs domain_and_secrets
 # The daemon's events through the application's own event loop, which watches the connections.
 differential event-loop evloop one_unix
+# Public functions added for the daemon since session 7 (guest agent, host CPU, node devices...).
+differential forwarded forwarded one_unix
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes

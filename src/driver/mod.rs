@@ -17,8 +17,8 @@ pub use family::{
     CheckpointRef, CloseSink, ConnectDriver, DomainCheckpointDriver, DomainDriver,
     DomainEventDriver, DomainSnapshotDriver, InterfaceDriver, InterfaceRef, MomentNames,
     NetworkDriver, NetworkEventDriver, NetworkRef, NodeDeviceDriver, NodeDeviceRef, NodeDriver,
-    NwFilterDriver, NwFilterRef, SecretDriver, SecretRef, SnapshotRef, StorageDriver,
-    StoragePoolRef, StorageVolRef, StreamDriver, XmlFlags,
+    NwFilterBindingRef, NwFilterDriver, NwFilterRef, SecretDriver, SecretRef, SnapshotRef,
+    StorageDriver, StoragePoolRef, StorageVolRef, StreamDriver, XmlFlags,
 };
 pub use harness::{HarnessGuest, ProcessKillHarness};
 

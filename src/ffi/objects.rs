@@ -5,15 +5,15 @@
 
 use crate::domain::uuid;
 use crate::driver::{
-    CheckpointRef, Driver, InterfaceRef, NetworkRef, NodeDeviceRef, NwFilterRef, SecretRef,
-    SnapshotRef, StoragePoolRef, StorageVolRef,
+    CheckpointRef, Driver, InterfaceRef, NetworkRef, NodeDeviceRef, NwFilterBindingRef,
+    NwFilterRef, SecretRef, SnapshotRef, StoragePoolRef, StorageVolRef,
 };
 use crate::error::{self as e, Error};
 use crate::ffi::args;
 use crate::ffi::entry::fail;
 use crate::ffi::generated::types::{
     virConnectPtr, virDomainCheckpoint, virDomainPtr, virDomainSnapshot, virInterface, virNWFilter,
-    virNetwork, virNodeDevice, virSecret, virStoragePool, virStorageVol,
+    virNWFilterBinding, virNetwork, virNodeDevice, virSecret, virStoragePool, virStorageVol,
 };
 use crate::ffi::handles::{self, ConnEntry, Registry};
 use std::ffi::CString;
@@ -193,6 +193,8 @@ kind!(SecretRef, virSecret, (e::VIR_ERR_INVALID_SECRET, e::VIR_FROM_SECRET, "Inv
       name: usage_id, uuid: |o| Some(o.uuid), usage_type: usage_type);
 kind!(NwFilterRef, virNWFilter, (e::VIR_ERR_INVALID_NWFILTER, e::VIR_FROM_NWFILTER, "Invalid network filter: %s"),
       name: name, uuid: |o| Some(o.uuid));
+kind!(NwFilterBindingRef, virNWFilterBinding, (e::VIR_ERR_INVALID_NWFILTER_BINDING, e::VIR_FROM_NWFILTER, "Invalid network filter binding: %s"),
+      name: portdev, uuid: |_| None, extra: filtername);
 kind!(SnapshotRef, virDomainSnapshot, (e::VIR_ERR_INVALID_DOMAIN_SNAPSHOT, e::VIR_FROM_DOMAIN_SNAPSHOT, "Invalid domain snapshot: %s"),
       name: name, uuid: |_| None, of_domain: true);
 kind!(CheckpointRef, virDomainCheckpoint, (e::VIR_ERR_INVALID_DOMAIN_CHECKPOINT, e::VIR_FROM_DOMAIN_CHECKPOINT, "Invalid domain checkpoint: %s"),

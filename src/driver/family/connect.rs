@@ -2,6 +2,7 @@
 //! the connection's own facts): type, version, hostname, capabilities, liveness, close
 //! callbacks, the driver's error domain, and the qemu process-kill harness.
 
+use super::forwarded::AnyParams;
 use super::unsupported;
 use crate::driver::{Caller, ProcessKillHarness};
 use crate::error::{Result, VIR_FROM_DOMAIN};
@@ -75,5 +76,10 @@ pub trait ConnectDriver: Send + Sync {
     /// connection closing after `count` unanswered; stop them when `interval` is not positive.
     fn set_keep_alive(&self, _interval: i32, _count: u32) -> Result<i32> {
         unsupported(VIR_FROM_DOMAIN, "virConnectSetKeepAlive")
+    }
+
+    /// virConnectSetIdentity: the identity the far side's access checks see for this connection.
+    fn set_identity(&self, _params: AnyParams, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectSetIdentity")
     }
 }

@@ -9,6 +9,7 @@ use super::domain_values::{
     InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
     Vcpus,
 };
+use super::forwarded::{AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfos};
 use super::unsupported;
 use crate::domain::StateReason;
 use crate::domain::{DomainInfo, DomainRef};
@@ -850,5 +851,134 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainBlockResize")
+    }
+    /// virDomainBackupBegin.
+    fn domain_backup_begin(
+        &self,
+        _d: &DomainRef,
+        _backup_xml: String,
+        _checkpoint_xml: Option<String>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBackupBegin")
+    }
+    /// virDomainBackupGetXMLDesc.
+    fn domain_backup_xml_desc(&self, _d: &DomainRef, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBackupGetXMLDesc")
+    }
+    /// virDomainDetachDeviceAlias.
+    fn domain_detach_device_alias(
+        &self,
+        _d: &DomainRef,
+        _alias: String,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainDetachDeviceAlias")
+    }
+    /// virDomainPMSuspendForDuration.
+    fn domain_pm_suspend_for_duration(
+        &self,
+        _d: &DomainRef,
+        _target: u32,
+        _duration: u64,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainPMSuspendForDuration")
+    }
+    /// virDomainSetGuestVcpus.
+    fn domain_set_guest_vcpus(
+        &self,
+        _d: &DomainRef,
+        _cpumap: String,
+        _state: i32,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetGuestVcpus")
+    }
+    /// virDomainPinIOThread.
+    fn domain_pin_iothread(
+        &self,
+        _d: &DomainRef,
+        _iothread_id: u32,
+        _map: Vec<u8>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainPinIOThread")
+    }
+    /// virDomainSetIOThreadParams.
+    fn domain_set_iothread_params(
+        &self,
+        _d: &DomainRef,
+        _iothread_id: u32,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetIOThreadParams")
+    }
+    /// virDomainSetLaunchSecurityState.
+    fn domain_set_launch_security_state(
+        &self,
+        _d: &DomainRef,
+        _params: SetParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSetLaunchSecurityState")
+    }
+    /// virDomainAuthorizedSSHKeysGet.
+    fn domain_authorized_ssh_keys(
+        &self,
+        _d: &DomainRef,
+        _user: String,
+        _flags: u32,
+    ) -> Result<AuthorizedKeys> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAuthorizedSSHKeysGet")
+    }
+    /// virDomainAuthorizedSSHKeysSet.
+    fn domain_set_authorized_ssh_keys(
+        &self,
+        _d: &DomainRef,
+        _user: String,
+        _keys: Vec<String>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainAuthorizedSSHKeysSet")
+    }
+    /// virDomainGetGuestInfo.
+    fn domain_guest_info(&self, _d: &DomainRef, _types: u32, _flags: u32) -> Result<TypedParams> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetGuestInfo")
+    }
+    /// virConnectDomainXMLFromNative.
+    fn domain_xml_from_native(
+        &self,
+        _native_format: String,
+        _native_config: String,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectDomainXMLFromNative")
+    }
+    /// virConnectDomainXMLToNative.
+    fn domain_xml_to_native(
+        &self,
+        _native_format: String,
+        _domain_xml: String,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectDomainXMLToNative")
+    }
+    /// virDomainGetIOThreadInfo.
+    fn domain_iothread_info(&self, _d: &DomainRef, _flags: u32) -> Result<IoThreadInfos> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetIOThreadInfo")
+    }
+    /// virDomainGetGuestVcpus.
+    fn domain_guest_vcpus(&self, _d: &DomainRef, _flags: u32) -> Result<GuestVcpus> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetGuestVcpus")
+    }
+    /// virDomainSaveParams.
+    fn domain_save_params(&self, _d: &DomainRef, _params: AnyParams, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainSaveParams")
+    }
+    /// virDomainRestoreParams.
+    fn domain_restore_params(&self, _params: AnyParams, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainRestoreParams")
     }
 }

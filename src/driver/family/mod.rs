@@ -16,6 +16,7 @@ mod domain_params;
 mod domain_stats;
 mod domain_values;
 mod event;
+mod forwarded;
 mod interface;
 mod network;
 mod node;
@@ -30,11 +31,15 @@ pub use checkpoint::{CheckpointRef, DomainCheckpointDriver};
 pub use connect::{CloseSink, ConnectDriver};
 pub use domain::DomainDriver;
 pub use event::{DomainEventDriver, NetworkEventDriver};
+pub use forwarded::{
+    AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfo, IoThreadInfos, NodeDeviceAutostart,
+    SevInfo,
+};
 pub use interface::{InterfaceDriver, InterfaceRef};
 pub use network::{NetworkDriver, NetworkRef};
 pub use node::NodeDriver;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
-pub use nwfilter::{NwFilterDriver, NwFilterRef};
+pub use nwfilter::{NwFilterBindingRef, NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef, SecretValue};
 pub use snapshot::{DomainSnapshotDriver, MomentNames, SnapshotRef, XmlFlags};
 pub use storage::{

@@ -1,5 +1,7 @@
 //! The node family (libvirt's virHypervisorDriver `node*` entries): the host as the driver sees it.
 
+use super::domain_params::{ParamRoom, ParamsAnswer, SetParams};
+use super::forwarded::SevInfo;
 use super::unsupported;
 use crate::driver::NodeInfo;
 use crate::error::{Error, Result, VIR_FROM_DOMAIN};
@@ -88,6 +90,46 @@ pub trait NodeDriver: Send + Sync {
     /// virNodeSuspendForDuration: in seconds.
     fn node_suspend_for_duration(&self, _target: u32, _duration: u64, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virNodeSuspendForDuration")
+    }
+    /// virConnectCompareCPU: how the host CPU compares with the one `xml` describes.
+    fn compare_cpu(&self, _xml: String, _flags: u32) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectCompareCPU")
+    }
+    /// virConnectCompareHypervisorCPU: as virConnectCompareCPU, for the CPU a hypervisor can give.
+    fn compare_hypervisor_cpu(
+        &self,
+        _emulator: Option<String>,
+        _arch: Option<String>,
+        _machine: Option<String>,
+        _virttype: Option<String>,
+        _xml_cpu: String,
+        _flags: u32,
+    ) -> Result<i32> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectCompareHypervisorCPU")
+    }
+    /// virConnectBaselineHypervisorCPU: as virConnectBaselineCPU, for a hypervisor's guests.
+    fn baseline_hypervisor_cpu(
+        &self,
+        _emulator: Option<String>,
+        _arch: Option<String>,
+        _machine: Option<String>,
+        _virttype: Option<String>,
+        _cpus: CpuXmls,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectBaselineHypervisorCPU")
+    }
+    /// virNodeGetSEVInfo.
+    fn node_sev_info(&self, _flags: u32) -> Result<SevInfo> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetSEVInfo")
+    }
+    /// virNodeGetMemoryParameters: at most the caller's room of them.
+    fn node_memory_parameters(&self, _room: ParamRoom, _flags: u32) -> Result<ParamsAnswer> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeGetMemoryParameters")
+    }
+    /// virNodeSetMemoryParameters.
+    fn node_set_memory_parameters(&self, _params: SetParams, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeSetMemoryParameters")
     }
 }
 

@@ -1,6 +1,7 @@
 //! The node device family: virNodeDevice* and virNodeListDevices (libvirt's virNodeDeviceDriver).
 //! A default body is what a driver that lacks the call answers.
 
+use super::forwarded::NodeDeviceAutostart;
 use super::unsupported;
 use crate::error::{Result, VIR_FROM_NODEDEV};
 use crate::event::Bus;
@@ -86,5 +87,63 @@ pub trait NodeDeviceDriver: Send + Sync {
     /// and DeregisterAny); `function` is the public call that asks.
     fn nodedev_events(&self, function: &str) -> Result<&Arc<Bus>> {
         unsupported(VIR_FROM_NODEDEV, function)
+    }
+    /// virNodeDeviceCreate: starts a defined (inactive) device.
+    fn nodedev_create(&self, _dev: &NodeDeviceRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceCreate")
+    }
+    /// virNodeDeviceDefineXML.
+    fn nodedev_define_xml(&self, _xml: String, _flags: u32) -> Result<NodeDeviceRef> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceDefineXML")
+    }
+    /// virNodeDeviceUndefine.
+    fn nodedev_undefine(&self, _dev: &NodeDeviceRef, _flags: u32) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceUndefine")
+    }
+    /// virNodeDeviceIsActive.
+    fn nodedev_is_active(&self, _dev: &NodeDeviceRef) -> Result<bool> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceIsActive")
+    }
+    /// virNodeDeviceIsPersistent.
+    fn nodedev_is_persistent(&self, _dev: &NodeDeviceRef) -> Result<bool> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceIsPersistent")
+    }
+    /// virNodeDeviceGetAutostart.
+    fn nodedev_autostart(&self, _dev: &NodeDeviceRef) -> Result<NodeDeviceAutostart> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceGetAutostart")
+    }
+    /// virNodeDeviceSetAutostart.
+    fn nodedev_set_autostart(&self, _dev: &NodeDeviceRef, _autostart: bool) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceSetAutostart")
+    }
+    /// virNodeDeviceLookupSCSIHostByWWN.
+    fn nodedev_lookup_scsi_host_by_wwn(
+        &self,
+        _wwnn: String,
+        _wwpn: String,
+        _flags: u32,
+    ) -> Result<NodeDeviceRef> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceLookupSCSIHostByWWN")
+    }
+    /// virNodeDeviceDettach: detaches a PCI device from its host driver.
+    fn nodedev_dettach(&self, _dev: &NodeDeviceRef) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceDettach")
+    }
+    /// virNodeDeviceDetachFlags.
+    fn nodedev_detach_flags(
+        &self,
+        _dev: &NodeDeviceRef,
+        _driver_name: Option<String>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceDetachFlags")
+    }
+    /// virNodeDeviceReAttach.
+    fn nodedev_reattach(&self, _dev: &NodeDeviceRef) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceReAttach")
+    }
+    /// virNodeDeviceReset.
+    fn nodedev_reset(&self, _dev: &NodeDeviceRef) -> Result<()> {
+        unsupported(VIR_FROM_NODEDEV, "virNodeDeviceReset")
     }
 }

@@ -219,4 +219,12 @@ pub trait StorageDriver: Send + Sync {
     fn pool_lookup_by_target_path(&self, _path: String) -> Result<StoragePoolRef> {
         unsupported(VIR_FROM_STORAGE, "virStoragePoolLookupByTargetPath")
     }
+    /// virConnectGetStoragePoolCapabilities.
+    fn pool_capabilities(&self, _flags: u32) -> Result<String> {
+        unsupported(VIR_FROM_STORAGE, "virConnectGetStoragePoolCapabilities")
+    }
+    /// virStorageVolGetInfoFlags.
+    fn vol_info_flags(&self, _vol: &StorageVolRef, _flags: u32) -> Result<StorageVolInfo> {
+        unsupported(VIR_FROM_STORAGE, "virStorageVolGetInfoFlags")
+    }
 }

@@ -22,6 +22,7 @@ mod auth;
 mod client;
 mod convert;
 mod events;
+mod forwarded;
 mod generated;
 mod manual;
 use oxvirt_rpc::protocol;

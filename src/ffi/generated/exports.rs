@@ -30,7 +30,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectBaselineHypervisorCPU(conn: virConnectPtr, emulator: *const c_char, arch: *const c_char, machine: *const c_char, virttype: *const c_char, xmlCPUs: *mut *const c_char, ncpus: c_uint, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.host", virConnectBaselineHypervisorCPU, 1355, "conn={}, emulator={}, arch={}, machine={}, virttype={}, xmlCPUs={}, ncpus={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(emulator, "<null>"), log_args::str_or(arch, "<null>"), log_args::str_or(machine, "<null>"), log_args::str_or(virttype, "<null>"), log_args::ptr(xmlCPUs), ncpus, flags);
-    entry_stub!(Connect(conn), virConnectBaselineHypervisorCPU, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(xmlCPUs.is_null(), 20, "xmlCPUs"))
+    glue!(Connect(conn), virConnectBaselineHypervisorCPU, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(xmlCPUs.is_null(), 20, "xmlCPUs"))?; let a_emulator = arg(&cx, emulator, "emulator")?; let a_arch = arg(&cx, arch, "arch")?; let a_machine = arg(&cx, machine, "machine")?; let a_virttype = arg(&cx, virttype, "virttype")?; let a_xmlCPUs = arg(&cx, (xmlCPUs, ncpus), "xmlCPUs")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node().baseline_hypervisor_cpu(a_emulator, a_arch, a_machine, a_virttype, a_xmlCPUs, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectClose(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt", virConnectClose, 1312, "conn={}", log_args::ptr(conn));
@@ -38,11 +38,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectCompareCPU(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectCompareCPU, 1088, "conn={}, xmlDesc={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"), flags);
-    entry_stub!(Connect(conn), virConnectCompareCPU, 20, Connect(conn, 20), Required(xmlDesc.is_null(), 20, "xmlDesc"))
+    glue!(Connect(conn), virConnectCompareCPU, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(xmlDesc.is_null(), 20, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node().compare_cpu(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectCompareHypervisorCPU(conn: virConnectPtr, emulator: *const c_char, arch: *const c_char, machine: *const c_char, virttype: *const c_char, xmlCPU: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectCompareHypervisorCPU, 1150, "conn={}, emulator={}, arch={}, machine={}, virttype={}, xmlCPU={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(emulator, "<null>"), log_args::str_or(arch, "<null>"), log_args::str_or(machine, "<null>"), log_args::str_or(virttype, "<null>"), log_args::str_or(xmlCPU, "<null>"), flags);
-    entry_stub!(Connect(conn), virConnectCompareHypervisorCPU, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(xmlCPU.is_null(), 20, "xmlCPU"))
+    glue!(Connect(conn), virConnectCompareHypervisorCPU, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(xmlCPU.is_null(), 20, "xmlCPU"))?; let a_emulator = arg(&cx, emulator, "emulator")?; let a_arch = arg(&cx, arch, "arch")?; let a_machine = arg(&cx, machine, "machine")?; let a_virttype = arg(&cx, virttype, "virttype")?; let a_xmlCPU = arg(&cx, xmlCPU, "xmlCPU")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node().compare_hypervisor_cpu(a_emulator, a_arch, a_machine, a_virttype, a_xmlCPU, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectDomainEventDeregister(conn: virConnectPtr, cb: virConnectDomainEventCallback) -> c_int {
     entry_log!("libvirt.domain", virConnectDomainEventDeregister, 9139, "conn={}, cb={}", log_args::ptr(conn), log_args::Addr(cb.map_or(0, |f| f as usize)));
@@ -62,11 +62,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectDomainXMLFromNative(conn: virConnectPtr, nativeFormat: *const c_char, nativeConfig: *const c_char, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virConnectDomainXMLFromNative, 2871, "conn={}, format={}, config={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(nativeFormat, "<null>"), log_args::str_or(nativeConfig, "<null>"), flags);
-    entry_stub!(Connect(conn), virConnectDomainXMLFromNative, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nativeFormat.is_null(), 20, "nativeFormat"))
+    glue!(Connect(conn), virConnectDomainXMLFromNative, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(nativeFormat.is_null(), 20, "nativeFormat"))?; let a_nativeFormat = arg(&cx, nativeFormat, "nativeFormat")?; let a_nativeConfig = arg(&cx, nativeConfig, "nativeConfig")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_xml_from_native(a_nativeFormat, a_nativeConfig, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectDomainXMLToNative(conn: virConnectPtr, nativeFormat: *const c_char, domainXml: *const c_char, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virConnectDomainXMLToNative, 2930, "conn={}, format={}, xml={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(nativeFormat, "<null>"), log_args::str_or(domainXml, "<null>"), flags);
-    entry_stub!(Connect(conn), virConnectDomainXMLToNative, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nativeFormat.is_null(), 20, "nativeFormat"))
+    glue!(Connect(conn), virConnectDomainXMLToNative, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(nativeFormat.is_null(), 20, "nativeFormat"))?; let a_nativeFormat = arg(&cx, nativeFormat, "nativeFormat")?; let a_domainXml = arg(&cx, domainXml, "domainXml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_xml_to_native(a_nativeFormat, a_domainXml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectFindStoragePoolSources(conn: virConnectPtr, r#type: *const c_char, srcSpec: *const c_char, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.storage", virConnectFindStoragePoolSources, 342, "conn={}, type={}, src={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(r#type, "<null>"), log_args::str_or(srcSpec, "<null>"), flags);
@@ -102,7 +102,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetStoragePoolCapabilities(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.storage", virConnectGetStoragePoolCapabilities, 2498, "conn={}, flags=0x{:x}", log_args::ptr(conn), flags);
-    entry_stub!(Connect(conn), virConnectGetStoragePoolCapabilities, 18, Connect(conn, 18))
+    glue!(Connect(conn), virConnectGetStoragePoolCapabilities, 18, |cx| { let this = cx.connect(conn, 18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.storage().pool_capabilities(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetSysinfo(conn: virConnectPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.host", virConnectGetSysinfo, 352, "conn={}, flags=0x{:x}", log_args::ptr(conn), flags);
@@ -142,11 +142,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilterBindings(conn: virConnectPtr, bindings: *mut *mut virNWFilterBindingPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListAllNWFilterBindings, 615, "conn={}, bindings={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(bindings), flags);
-    entry_stub!(Connect(conn), virConnectListAllNWFilterBindings, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectListAllNWFilterBindings, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(bindings, "bindings"),), || this.nwfilter().nwfilter_binding_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilters(conn: virConnectPtr, filters: *mut *mut virNWFilterPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListAllNWFilters, 90, "conn={}, filters={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(filters), flags);
-    entry_stub!(Connect(conn), virConnectListAllNWFilters, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectListAllNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(filters, "filters"),), || this.nwfilter().nwfilter_list_all(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNetworks(conn: virConnectPtr, nets: *mut *mut virNetworkPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virConnectListAllNetworks, 99, "conn={}, nets={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(nets), flags);
@@ -190,7 +190,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListNWFilters(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListNWFilters, 134, "conn={}, names={}, maxnames={}", log_args::ptr(conn), log_args::ptr(names), maxnames);
-    entry_stub!(Connect(conn), virConnectListNWFilters, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectListNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; answer(&cx, (Out(names, "names"), maxnames,), || this.nwfilter().nwfilter_names()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListNetworks(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.network", virConnectListNetworks, 182, "conn={}, names={}, maxnames={}", log_args::ptr(conn), log_args::ptr(names), maxnames);
@@ -246,7 +246,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNWFilters(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectNumOfNWFilters, 44, "conn={}", log_args::ptr(conn));
-    entry_stub!(Connect(conn), virConnectNumOfNWFilters, 33, Connect(conn, 33))
+    glue!(Connect(conn), virConnectNumOfNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; answer(&cx, (), || this.nwfilter().nwfilter_count()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.network", virConnectNumOfNetworks, 138, "conn={}", log_args::ptr(conn));
@@ -290,7 +290,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSetIdentity(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectSetIdentity, 99, "conn={} params={} nparams={} flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), nparams, flags);
-    entry_stub!(Connect(conn), virConnectSetIdentity, 20)
+    glue!(Connect(conn), virConnectSetIdentity, 20, |cx| { let this = cx.connect(conn, 20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.connect().set_identity(a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectSetKeepAlive(conn: virConnectPtr, interval: c_int, count: c_uint) -> c_int {
     entry_log!("libvirt.host", virConnectSetKeepAlive, 1423, "conn={}, interval={}, count={}", log_args::ptr(conn), interval, count);
@@ -340,19 +340,19 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAuthorizedSSHKeysGet(domain: virDomainPtr, user: *const c_char, keys: *mut *mut *mut c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainAuthorizedSSHKeysGet, 13759, "{}, user={}, keys={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(user, "(null)"), log_args::ptr(keys), flags);
-    entry_stub!(Domain(domain), virDomainAuthorizedSSHKeysGet, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(user.is_null(), 20, "user"))
+    glue!(Domain(domain), virDomainAuthorizedSSHKeysGet, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(user.is_null(), 20, "user"))?; let a_user = arg(&cx, user, "user")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(keys, "keys"),), || this.driver().domain().domain_authorized_ssh_keys(&this.domain, a_user, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainAuthorizedSSHKeysSet(domain: virDomainPtr, user: *const c_char, keys: *mut *const c_char, nkeys: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainAuthorizedSSHKeysSet, 13830, "{}, user={}, keys={}, nkeys={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(user, "(null)"), log_args::ptr(keys), nkeys, flags);
-    entry_stub!(Domain(domain), virDomainAuthorizedSSHKeysSet, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(user.is_null(), 20, "user"))
+    glue!(Domain(domain), virDomainAuthorizedSSHKeysSet, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(user.is_null(), 20, "user"))?; let a_user = arg(&cx, user, "user")?; let a_keys = arg(&cx, (keys, nkeys), "keys")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_authorized_ssh_keys(&this.domain, a_user, a_keys, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBackupBegin(domain: virDomainPtr, backupXML: *const c_char, checkpointXML: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBackupBegin, 13656, "{}, backupXML={}, checkpointXML={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(backupXML, "<null>"), log_args::str_or(checkpointXML, "<null>"), flags);
-    entry_stub!(Domain(domain), virDomainBackupBegin, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(backupXML.is_null(), 20, "backupXML"))
+    glue!(Domain(domain), virDomainBackupBegin, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(backupXML.is_null(), 20, "backupXML"))?; let a_backupXML = arg(&cx, backupXML, "backupXML")?; let a_checkpointXML = arg(&cx, checkpointXML, "checkpointXML")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_backup_begin(&this.domain, a_backupXML, a_checkpointXML, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBackupGetXMLDesc(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virDomainBackupGetXMLDesc, 13706, "{}, flags=0x{:x}", log_args::dom("dom", domain), flags);
-    entry_stub!(Domain(domain), virDomainBackupGetXMLDesc, 20, Domain(domain))
+    glue!(Domain(domain), virDomainBackupGetXMLDesc, 20, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_backup_xml_desc(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockCommit(dom: virDomainPtr, disk: *const c_char, base: *const c_char, top: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockCommit, 11222, "{}, disk={}, base={}, top={}, bandwidth={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::str_or(base, "<null>"), log_args::str_or(top, "<null>"), bandwidth, flags);
@@ -496,7 +496,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDeviceAlias(domain: virDomainPtr, alias: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainDetachDeviceAlias, 9035, "{}, alias={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(alias, "(null)"), flags);
-    entry_stub!(Domain(domain), virDomainDetachDeviceAlias, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(alias.is_null(), 20, "alias"))
+    glue!(Domain(domain), virDomainDetachDeviceAlias, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(alias.is_null(), 20, "alias"))?; let a_alias = arg(&cx, alias, "alias")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_detach_device_alias(&this.domain, a_alias, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainDetachDeviceFlags(domain: virDomainPtr, xml: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainDetachDeviceFlags, 8912, "{}, xml={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(xml, "(null)"), flags);
@@ -571,11 +571,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetGuestInfo(domain: virDomainPtr, types: c_uint, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetGuestInfo, 13245, "{}, types=0x{:x}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), types, log_args::ptr(params), log_args::ptr(nparams), flags);
-    entry_stub!(Domain(domain), virDomainGetGuestInfo, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainGetGuestInfo, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_types = arg(&cx, types, "types")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_guest_info(&this.domain, a_types, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetGuestVcpus(domain: virDomainPtr, params: *mut virTypedParameterPtr, nparams: *mut c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetGuestVcpus, 12980, "{}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), log_args::ptr(nparams), flags);
-    entry_stub!(Domain(domain), virDomainGetGuestVcpus, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainGetGuestVcpus, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().domain().domain_guest_vcpus(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetHostname(domain: virDomainPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virDomainGetHostname, 11783, "{}, flags=0x{:x}", log_args::dom("dom", domain), flags);
@@ -587,7 +587,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetIOThreadInfo(dom: virDomainPtr, info: *mut *mut virDomainIOThreadInfoPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetIOThreadInfo, 8125, "{}, info={} flags=0x{:x}", log_args::dom("dom", dom), log_args::ptr(info), flags);
-    entry_stub!(Domain(dom), virDomainGetIOThreadInfo, 20, Domain(dom), Required(info.is_null(), 20, "info"))
+    glue!(Domain(dom), virDomainGetIOThreadInfo, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(info.is_null(), 20, "info"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_iothread_info(&this.domain, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetInfo(domain: virDomainPtr, info: virDomainInfoPtr) -> c_int {
     entry_log!("libvirt.domain", virDomainGetInfo, 2663, "{}, info={}", log_args::dom("dom", domain), log_args::ptr(info));
@@ -858,7 +858,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPMSuspendForDuration(dom: virDomainPtr, target: c_uint, duration: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainPMSuspendForDuration, 780, "{}, target={} duration={} flags=0x{:x}", log_args::dom("dom", dom), target, duration, flags);
-    entry_stub!(Domain(dom), virDomainPMSuspendForDuration, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    glue!(Domain(dom), virDomainPMSuspendForDuration, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; let a_target = arg(&cx, target, "target")?; let a_duration = arg(&cx, duration, "duration")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_pm_suspend_for_duration(&this.domain, a_target, a_duration, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPMWakeup(dom: virDomainPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainPMWakeup, 827, "{}, flags=0x{:x}", log_args::dom("dom", dom), flags);
@@ -870,7 +870,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinIOThread(domain: virDomainPtr, iothread_id: c_uint, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainPinIOThread, 8215, "{}, iothread_id={}, cpumap={}, maplen={}", log_args::dom("dom", domain), iothread_id, log_args::ptr(cpumap), maplen);
-    entry_stub!(Domain(domain), virDomainPinIOThread, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
+    glue!(Domain(domain), virDomainPinIOThread, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(cpumap.is_null(), 20, "cpumap"))?; let a_iothread_id = arg(&cx, iothread_id, "iothread_id")?; let a_cpumap = arg(&cx, (cpumap, maplen), "cpumap")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_pin_iothread(&this.domain, a_iothread_id, a_cpumap, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPinVcpu(domain: virDomainPtr, vcpu: c_uint, cpumap: *mut c_uchar, maplen: c_int) -> c_int {
     entry_log!("libvirt.domain", virDomainPinVcpu, 7689, "{}, vcpu={}, cpumap={}, maplen={}", log_args::dom("dom", domain), vcpu, log_args::ptr(cpumap), maplen);
@@ -906,7 +906,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainRestoreParams(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainRestoreParams, 1206, "conn={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), nparams, flags);
-    entry_stub!(Connect(conn), virDomainRestoreParams, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
+    glue!(Connect(conn), virDomainRestoreParams, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.domain().domain_restore_params(a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainResume(domain: virDomainPtr) -> c_int {
     entry_log!("libvirt.domain", virDomainResume, 719, "{}", log_args::dom("dom", domain));
@@ -934,7 +934,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSaveParams(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSaveParams, 1024, "{}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, flags);
-    entry_stub!(Domain(domain), virDomainSaveParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    glue!(Domain(domain), virDomainSaveParams, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_save_params(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainScreenshot(domain: virDomainPtr, stream: virStreamPtr, screen: c_uint, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virDomainScreenshot, 1562, "{}, stream={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(stream), flags);
@@ -966,11 +966,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetGuestVcpus(domain: virDomainPtr, cpumap: *const c_char, state: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetGuestVcpus, 13040, "{}, cpumap='{}' state={} flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(cpumap, "<null>"), state, flags);
-    entry_stub!(Domain(domain), virDomainSetGuestVcpus, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(cpumap.is_null(), 20, "cpumap"))
+    glue!(Domain(domain), virDomainSetGuestVcpus, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(cpumap.is_null(), 20, "cpumap"))?; let a_cpumap = arg(&cx, cpumap, "cpumap")?; let a_state = arg(&cx, state, "state")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_guest_vcpus(&this.domain, a_cpumap, a_state, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetIOThreadParams(domain: virDomainPtr, iothread_id: c_uint, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetIOThreadParams, 8405, "{}, iothread_id={}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), iothread_id, log_args::ptr(params), nparams, flags);
-    entry_stub!(Domain(domain), virDomainSetIOThreadParams, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetIOThreadParams, 20, |cx| { let this = cx.domain(domain)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_iothread_id = arg(&cx, iothread_id, "iothread_id")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_iothread_params(&this.domain, a_iothread_id, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetInterfaceParameters(domain: virDomainPtr, device: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetInterfaceParameters, 6042, "{}, device={}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(device, "(null)"), log_args::ptr(params), nparams, flags);
@@ -978,7 +978,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLaunchSecurityState(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetLaunchSecurityState, 13498, "{}, params={}, nparams={} flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, flags);
-    entry_stub!(Domain(domain), virDomainSetLaunchSecurityState, 20, Required(params.is_null(), 20, "params"))
+    glue!(Domain(domain), virDomainSetLaunchSecurityState, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; cx.writable(20)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_set_launch_security_state(&this.domain, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSetLifecycleAction(domain: virDomainPtr, r#type: c_uint, action: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainSetLifecycleAction, 13371, "{}, type='{}' action='{}' flags='0x{:x}'", log_args::dom("dom", domain), r#type, action, flags);
@@ -1264,43 +1264,43 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingCreateXML(conn: virConnectPtr, xml: *const c_char, flags: c_uint) -> virNWFilterBindingPtr {
     entry_log!("libvirt.nwfilter", virNWFilterBindingCreateXML, 783, "conn={}, xml={}", log_args::ptr(conn), log_args::str_or(xml, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterBindingCreateXML, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xml.is_null(), 33, "xml"))
+    glue!(Connect(conn), virNWFilterBindingCreateXML, 33, |cx| { let this = cx.connect(conn, 33)?; cx.writable(33)?; cx.check(Handle::Required(xml.is_null(), 33, "xml"))?; let a_xml = arg(&cx, xml, "xml")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.nwfilter().nwfilter_binding_create_xml(a_xml, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingDelete(binding: virNWFilterBindingPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterBindingDelete, 827, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingDelete, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    glue!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), virNWFilterBindingDelete, 33, |cx| { let this = cx.object::<NwFilterBindingRef>(binding)?; answer(&cx, (), || this.driver().nwfilter().nwfilter_binding_delete(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingFree(binding: virNWFilterBindingPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterBindingFree, 698, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingFree, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::free::<NwFilterBindingRef>("virNWFilterBindingFree", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetFilterName(binding: virNWFilterBindingPtr) -> *const c_char {
     entry_log!("libvirt.nwfilter", virNWFilterBindingGetFilterName, 747, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingGetFilterName, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::extra::<NwFilterBindingRef>("virNWFilterBindingGetFilterName", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetPortDev(binding: virNWFilterBindingPtr) -> *const c_char {
     entry_log!("libvirt.nwfilter", virNWFilterBindingGetPortDev, 723, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingGetPortDev, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::name::<NwFilterBindingRef>("virNWFilterBindingGetPortDev", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingGetXMLDesc(binding: virNWFilterBindingPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.nwfilter", virNWFilterBindingGetXMLDesc, 869, "binding={}, flags=0x{:x}", log_args::ptr(binding), flags);
-    entry_stub!(Nothing, virNWFilterBindingGetXMLDesc, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    glue!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), virNWFilterBindingGetXMLDesc, 33, |cx| { let this = cx.object::<NwFilterBindingRef>(binding)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().nwfilter().nwfilter_binding_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingLookupByPortDev(conn: virConnectPtr, portdev: *const c_char) -> virNWFilterBindingPtr {
     entry_log!("libvirt.nwfilter", virNWFilterBindingLookupByPortDev, 661, "conn={}, name={}", log_args::ptr(conn), log_args::str_or(portdev, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterBindingLookupByPortDev, 33, Connect(conn, 33), Required(portdev.is_null(), 33, "portdev"))
+    glue!(Connect(conn), virNWFilterBindingLookupByPortDev, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(portdev.is_null(), 33, "portdev"))?; let a_portdev = arg(&cx, portdev, "portdev")?; answer(&cx, (), || this.nwfilter().nwfilter_binding_lookup_by_port_dev(a_portdev)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterBindingRef(binding: virNWFilterBindingPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterBindingRef, 914, "binding={}", log_args::ptr(binding));
-    entry_stub!(Nothing, virNWFilterBindingRef, 33, Foreign(false, 100, 33, "Invalid network filter binding: %s"))
+    entry!(Object(objects::connection_of::<NwFilterBindingRef>, binding as usize), objects::add_ref::<NwFilterBindingRef>("virNWFilterBindingRef", binding))
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterDefineXML(conn: virConnectPtr, xmlDesc: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterDefineXML, 410, "conn={}, xmlDesc={}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterDefineXML, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
+    glue!(Connect(conn), virNWFilterDefineXML, 33, |cx| { let this = cx.connect(conn, 33)?; cx.writable(33)?; cx.check(Handle::Required(xmlDesc.is_null(), 33, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; answer(&cx, (), || this.nwfilter().nwfilter_define_xml(a_xmlDesc)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterDefineXMLFlags(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterDefineXMLFlags, 453, "conn={}, xmlDesc={} flags=0x{:x}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"), flags);
-    entry_stub!(Connect(conn), virNWFilterDefineXMLFlags, 33, Connect(conn, 33), Writable(entry::is_read_only(&entry::On::Connect(conn)), 33), Required(xmlDesc.is_null(), 33, "xmlDesc"))
+    glue!(Connect(conn), virNWFilterDefineXMLFlags, 33, |cx| { let this = cx.connect(conn, 33)?; cx.writable(33)?; cx.check(Handle::Required(xmlDesc.is_null(), 33, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.nwfilter().nwfilter_define_xml_flags(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterFree(nwfilter: virNWFilterPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterFree, 295, "nwfilter={}", log_args::ptr(nwfilter));
@@ -1320,20 +1320,20 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterGetXMLDesc(nwfilter: virNWFilterPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.nwfilter", virNWFilterGetXMLDesc, 535, "nwfilter={}, flags=0x{:x}", log_args::ptr(nwfilter), flags);
-    entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterGetXMLDesc, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
+    glue!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterGetXMLDesc, 33, |cx| { let this = cx.object::<NwFilterRef>(nwfilter)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().nwfilter().nwfilter_xml_desc(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByName(conn: virConnectPtr, name: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterLookupByName, 176, "conn={}, name={}", log_args::ptr(conn), log_args::str_or(name, "<null>"));
-    entry_stub!(Connect(conn), virNWFilterLookupByName, 33, Connect(conn, 33), Required(name.is_null(), 33, "name"))
+    glue!(Connect(conn), virNWFilterLookupByName, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(name.is_null(), 33, "name"))?; let a_name = arg(&cx, name, "name")?; answer(&cx, (), || this.nwfilter().nwfilter_lookup_by_name(a_name)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByUUID(conn: virConnectPtr, uuid: *const c_uchar) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterLookupByUUID, 217, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid(uuid));
-    entry_stub!(Connect(conn), virNWFilterLookupByUUID, 33, Connect(conn, 33), Required(uuid.is_null(), 33, "uuid"))
+    glue!(Connect(conn), virNWFilterLookupByUUID, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(uuid.is_null(), 33, "uuid"))?; let a_uuid = arg(&cx, uuid, "uuid")?; answer(&cx, (), || this.nwfilter().nwfilter_lookup_by_uuid(a_uuid)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterLookupByUUIDString(conn: virConnectPtr, uuidstr: *const c_char) -> virNWFilterPtr {
     entry_log!("libvirt.nwfilter", virNWFilterLookupByUUIDString, 259, "conn={}, uuidstr={}", log_args::ptr(conn), log_args::str_or(uuidstr, "<null>"));
     entry_log!(when crate::ffi::handles::connection(conn).is_some() && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.nwfilter", virNWFilterLookupByUUID, 217, "conn={}, uuid={}", log_args::ptr(conn), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
-    entry_stub!(Connect(conn), virNWFilterLookupByUUIDString, 33, Connect(conn, 33), Required(uuidstr.is_null(), 33, "uuidstr"))
+    glue!(Connect(conn), virNWFilterLookupByUUIDString, 33, |cx| { let this = cx.connect(conn, 33)?; cx.check(Handle::Required(uuidstr.is_null(), 33, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.nwfilter().nwfilter_lookup_by_uuid(a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterRef(nwfilter: virNWFilterPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterRef, 580, "nwfilter={}", log_args::ptr(nwfilter));
@@ -1341,7 +1341,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNWFilterUndefine(nwfilter: virNWFilterPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virNWFilterUndefine, 493, "nwfilter={}", log_args::ptr(nwfilter));
-    entry_stub!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterUndefine, 33, Foreign(objects::exists::<NwFilterRef>(nwfilter), 61, 33, "Invalid network filter: %s"))
+    glue!(Object(objects::connection_of::<NwFilterRef>, nwfilter as usize), virNWFilterUndefine, 33, |cx| { let this = cx.object::<NwFilterRef>(nwfilter)?; answer(&cx, (), || this.driver().nwfilter().nwfilter_undefine(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkCreate(network: virNetworkPtr) -> c_int {
     entry_log!("libvirt.network", virNetworkCreate, 710, "network={}", log_args::ptr(network));
@@ -1502,7 +1502,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceCreate(dev: virNodeDevicePtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceCreate, 876, "dev={}, flags=0x{:x}", log_args::ptr(dev), flags);
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceCreate, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceCreate, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().node_device().nodedev_create(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceCreateXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNodeDevicePtr {
     entry_log!("libvirt.nodedev", virNodeDeviceCreateXML, 714, "conn={}, xmlDesc={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"), flags);
@@ -1510,7 +1510,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDefineXML(conn: virConnectPtr, xmlDesc: *const c_char, flags: c_uint) -> virNodeDevicePtr {
     entry_log!("libvirt.nodedev", virNodeDeviceDefineXML, 797, "conn={}, xmlDesc={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(xmlDesc, "<null>"), flags);
-    entry_stub!(Connect(conn), virNodeDeviceDefineXML, 22, Connect(conn, 22), Writable(entry::is_read_only(&entry::On::Connect(conn)), 22), Required(xmlDesc.is_null(), 22, "xmlDesc"))
+    glue!(Connect(conn), virNodeDeviceDefineXML, 22, |cx| { let this = cx.connect(conn, 22)?; cx.writable(22)?; cx.check(Handle::Required(xmlDesc.is_null(), 22, "xmlDesc"))?; let a_xmlDesc = arg(&cx, xmlDesc, "xmlDesc")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node_device().nodedev_define_xml(a_xmlDesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDestroy(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceDestroy, 753, "dev={}", log_args::ptr(dev));
@@ -1518,11 +1518,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDetachFlags(dev: virNodeDevicePtr, driverName: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceDetachFlags, 580, "dev={}, conn={} driverName={} flags=0x{:x}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev), log_args::str_or(driverName, "(default)"), flags);
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDetachFlags, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDetachFlags, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; let a_driverName = arg(&cx, driverName, "driverName")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().node_device().nodedev_detach_flags(&this.obj, a_driverName, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceDettach(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceDettach, 523, "dev={}, conn={}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev));
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDettach, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceDettach, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; answer(&cx, (), || this.driver().node_device().nodedev_dettach(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceFree(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceFree, 450, "dev={}, conn={}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev));
@@ -1530,7 +1530,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetAutostart(dev: virNodeDevicePtr, autostart: *mut c_int) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceGetAutostart, 1087, "dev={}", log_args::ptr(dev));
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetAutostart, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceGetAutostart, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; answer(&cx, (Out(autostart, "autostart"),), || this.driver().node_device().nodedev_autostart(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceGetName(dev: virNodeDevicePtr) -> *const c_char {
     entry_log!("libvirt.nodedev", virNodeDeviceGetName, 314, "dev={}, conn={}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev));
@@ -1546,11 +1546,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceIsActive(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceIsActive, 1158, "dev={}", log_args::ptr(dev));
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsActive, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsActive, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; answer(&cx, (), || this.driver().node_device().nodedev_is_active(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceIsPersistent(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceIsPersistent, 1124, "dev={}", log_args::ptr(dev));
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsPersistent, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceIsPersistent, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; answer(&cx, (), || this.driver().node_device().nodedev_is_persistent(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceListCaps(dev: virNodeDevicePtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceListCaps, 411, "dev={}, conn={}, names={}, maxnames={}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev), log_args::ptr(names), maxnames);
@@ -1562,7 +1562,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceLookupSCSIHostByWWN(conn: virConnectPtr, wwnn: *const c_char, wwpn: *const c_char, flags: c_uint) -> virNodeDevicePtr {
     entry_log!("libvirt.nodedev", virNodeDeviceLookupSCSIHostByWWN, 238, "conn={}, wwnn={}, wwpn={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(wwnn, "<null>"), log_args::str_or(wwpn, "<null>"), flags);
-    entry_stub!(Connect(conn), virNodeDeviceLookupSCSIHostByWWN, 22, Connect(conn, 22), Required(wwnn.is_null(), 22, "wwnn"))
+    glue!(Connect(conn), virNodeDeviceLookupSCSIHostByWWN, 22, |cx| { let this = cx.connect(conn, 22)?; cx.check(Handle::Required(wwnn.is_null(), 22, "wwnn"))?; let a_wwnn = arg(&cx, wwnn, "wwnn")?; let a_wwpn = arg(&cx, wwpn, "wwpn")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node_device().nodedev_lookup_scsi_host_by_wwn(a_wwnn, a_wwpn, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceNumOfCaps(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceNumOfCaps, 371, "dev={}, conn={}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev));
@@ -1570,7 +1570,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceReAttach(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceReAttach, 625, "dev={}, conn={}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev));
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceReAttach, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceReAttach, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; answer(&cx, (), || this.driver().node_device().nodedev_reattach(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceRef(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceRef, 483, "dev={}", log_args::ptr(dev));
@@ -1578,15 +1578,15 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceReset(dev: virNodeDevicePtr) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceReset, 670, "dev={}, conn={}", log_args::ptr(dev), log_args::conn_of::<NodeDeviceRef>(dev));
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceReset, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceReset, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; answer(&cx, (), || this.driver().node_device().nodedev_reset(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceSetAutostart(dev: virNodeDevicePtr, autostart: c_int) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceSetAutostart, 1046, "dev={}", log_args::ptr(dev));
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceSetAutostart, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceSetAutostart, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; let a_autostart = arg(&cx, autostart, "autostart")?; answer(&cx, (), || this.driver().node_device().nodedev_set_autostart(&this.obj, a_autostart)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceUndefine(dev: virNodeDevicePtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceUndefine, 837, "dev={}, flags=0x{:x}", log_args::ptr(dev), flags);
-    entry_stub!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceUndefine, 22, Foreign(objects::exists::<NodeDeviceRef>(dev), 52, 22, "invalid node device pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NodeDeviceRef>, dev as usize)), 22))
+    glue!(Object(objects::connection_of::<NodeDeviceRef>, dev as usize), virNodeDeviceUndefine, 22, |cx| { let this = cx.object::<NodeDeviceRef>(dev)?; cx.writable(22)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().node_device().nodedev_undefine(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCPUMap(conn: virConnectPtr, cpumap: *mut *mut c_uchar, online: *mut c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetCPUMap, 1594, "conn={}, cpumap={}, online={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(cpumap), log_args::ptr(online), flags);
@@ -1614,7 +1614,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetMemoryParameters(conn: virConnectPtr, params: virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetMemoryParameters, 809, "conn={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), log_args::ptr(nparams), flags);
-    entry_stub!(Connect(conn), virNodeGetMemoryParameters, 20, Connect(conn, 20), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Connect(conn), virNodeGetMemoryParameters, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_memory_parameters(a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetMemoryStats(conn: virConnectPtr, cellNum: c_int, params: virNodeMemoryStatsPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetMemoryStats, 655, "conn={}, cellNum={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), cellNum, log_args::ptr(params), log_args::value_or(nparams.cast_const(), -1), flags);
@@ -1622,7 +1622,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSEVInfo(conn: virConnectPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetSEVInfo, 1811, "conn={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), log_args::ptr(nparams), flags);
-    entry_stub!(Connect(conn), virNodeGetSEVInfo, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(nparams.is_null(), 20, "nparams"))
+    glue!(Connect(conn), virNodeGetSEVInfo, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_sev_info(a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSecurityModel(conn: virConnectPtr, secmodel: virSecurityModelPtr) -> c_int {
     entry_log!("libvirt.host", virNodeGetSecurityModel, 920, "conn={} secmodel={}", log_args::ptr(conn), log_args::ptr(secmodel));
@@ -1638,7 +1638,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeSetMemoryParameters(conn: virConnectPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeSetMemoryParameters, 873, "conn={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), nparams, flags);
-    entry_stub!(Connect(conn), virNodeSetMemoryParameters, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Required(params.is_null(), 20, "params"))
+    glue!(Connect(conn), virNodeSetMemoryParameters, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Required(params.is_null(), 20, "params"))?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.node().node_set_memory_parameters(a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeSuspendForDuration(conn: virConnectPtr, target: c_uint, duration: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeSuspendForDuration, 752, "conn={}, target={}, duration={}, flags=0x{:x}", log_args::ptr(conn), target, duration, flags);
@@ -1860,7 +1860,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetInfoFlags(vol: virStorageVolPtr, info: virStorageVolInfoPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStorageVolGetInfoFlags, 2096, "vol={}, info={}, flags=0x{:x}", log_args::ptr(vol), log_args::ptr(info), flags);
-    entry_stub!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetInfoFlags, 18, Foreign(objects::exists::<StorageVolRef>(vol), 47, 18, "invalid storage volume pointer in %s"), Required(info.is_null(), 18, "info"))
+    glue!(Object(objects::connection_of::<StorageVolRef>, vol as usize), virStorageVolGetInfoFlags, 18, |cx| { let this = cx.object::<StorageVolRef>(vol)?; cx.check(Handle::Required(info.is_null(), 18, "info"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().storage().vol_info_flags(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStorageVolGetKey(vol: virStorageVolPtr) -> *const c_char {
     entry_log!("libvirt.storage", virStorageVolGetKey, 1547, "vol={}", log_args::ptr(vol));

@@ -8,6 +8,7 @@
 pub(crate) mod admin_params;
 mod cpu;
 mod domain;
+mod forwarded;
 pub(crate) use domain::c_param;
 pub(crate) mod domain_stats;
 mod iface_addrs;
@@ -127,8 +128,17 @@ impl Cx {
     pub fn named(&self, e: Error) -> Error {
         let names_a_function = e.str2.as_deref().is_some_and(|s| s.starts_with("vir"));
         match e.code {
-            VIR_ERR_NO_SUPPORT if names_a_function => Error::no_support(e.domain, self.function),
+            VIR_ERR_NO_SUPPORT if names_a_function => Error::no_support(e.domain, self.answering()),
             _ => e,
+        }
+    }
+
+    /// The public function whose "not supported" the caller sees: virXLookupByUUIDString parses
+    /// its argument and calls virXLookupByUUID, which answers.
+    fn answering(&self) -> &'static str {
+        match self.function.strip_suffix("String") {
+            Some(f) if f.ends_with("LookupByUUID") => f,
+            _ => self.function,
         }
     }
 
