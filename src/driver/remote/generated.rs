@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 362 of 450 (remote_protocol.x and qemu_protocol.x): 295 generated here, the others by hand.
+//! Procedures forwarded: 367 of 450 (remote_protocol.x and qemu_protocol.x): 295 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send).
 #![allow(clippy::all, unused_imports)]
 
