@@ -76,4 +76,17 @@ pub trait ConnectDriver: Send + Sync {
     fn set_keep_alive(&self, _interval: i32, _count: u32) -> Result<i32> {
         unsupported(VIR_FROM_DOMAIN, "virConnectSetKeepAlive")
     }
+
+    /// virConnectGetDomainCapabilities: what a guest of the emulator, architecture, machine
+    /// type and virtualization type (each defaulted when absent) may use.
+    fn domain_capabilities(
+        &self,
+        _emulatorbin: Option<String>,
+        _arch: Option<String>,
+        _machine: Option<String>,
+        _virttype: Option<String>,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetDomainCapabilities")
+    }
 }
