@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 310 of 450 (remote_protocol.x and qemu_protocol.x): 243 generated here, the others by hand.
+//! Procedures forwarded: 311 of 450 (remote_protocol.x and qemu_protocol.x): 244 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send).
 #![allow(clippy::all, unused_imports)]
 
@@ -176,6 +176,26 @@ impl ConnectDriver for RemoteDriver {
 
     fn set_keep_alive(&self, interval: i32, count: u32) -> Result<i32> {
         manual::set_keep_alive(self, interval, count)
+    }
+
+    fn domain_capabilities(
+        &self,
+        emulatorbin: Option<String>,
+        arch: Option<String>,
+        machine: Option<String>,
+        virttype: Option<String>,
+        flags: u32,
+    ) -> Result<String> {
+        let args = protocol::ConnectGetDomainCapabilitiesArgs {
+            emulatorbin: ToWire::to_wire(emulatorbin),
+            arch: ToWire::to_wire(arch),
+            machine: ToWire::to_wire(machine),
+            virttype: ToWire::to_wire(virttype),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectGetDomainCapabilitiesRet =
+            self.rpc(proc::CONNECT_GET_DOMAIN_CAPABILITIES, &args)?;
+        FromWire::from_wire(r.capabilities)
     }
 }
 
