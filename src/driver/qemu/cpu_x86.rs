@@ -428,10 +428,36 @@ mod tests {
         let d = m.decode(&cpu, &offered).unwrap();
         assert_eq!(d.model, "EPYC");
         assert_eq!(d.vendor.as_deref(), Some("AMD"));
-        assert!(d.features.is_empty(), "{:?}", d.features);
+        // What qemu removed from the model (EPYC's monitor) is named, disabled.
+        assert_eq!(d.features, vec![("disable", "monitor".to_string())]);
         // A blocker of the model is disabled.
         let offered = vec![("EPYC".to_string(), vec!["fxsr-opt".to_string()])];
         let d = m.decode(&cpu, &offered).unwrap();
-        assert_eq!(d.features, vec![("disable", "fxsr_opt".to_string())]);
+        assert_eq!(
+            d.features,
+            vec![
+                ("disable", "fxsr_opt".to_string()),
+                ("disable", "monitor".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_removed_feature_the_cpu_has_is_required_once() {
+        let Some(m) = map() else {
+            eprintln!("SKIP: no CPU map at {CPU_MAP_DIR}");
+            return;
+        };
+        let epyc = m.models.iter().find(|x| x.name == "EPYC").unwrap();
+        let mut features = m.features_of(&mut epyc.bits.clone());
+        features.push("monitor".into());
+        let cpu = CpuData {
+            features,
+            vendor: Some("AuthenticAMD".into()),
+            family: 23,
+            model: 1,
+        };
+        let d = m.decode(&cpu, &[("EPYC".to_string(), vec![])]).unwrap();
+        assert_eq!(d.features, vec![("require", "monitor".to_string())]);
     }
 }
