@@ -58,7 +58,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -456,6 +456,44 @@ control() {
     fi
 }
 
+# Domain capabilities (issue 17, c-tests/qemu/domcaps.c): defaults, machines, accelerators and
+# refusals, on the reference, on ours through Debian's build and on ours; the root's path and the
+# random name of the reference's probe directory masked.
+domcaps() {
+    if ! have_ref; then
+        if [ "${CI:-}" = "true" ]; then bad "domcaps: Debian's libvirt with its qemu driver is missing under CI"; return; fi
+        echo "######## SKIP: Debian's libvirt with its qemu driver is not installed: domcaps skipped ########"
+        return
+    fi
+    ref_setup
+    gcc $CFLAGS -Iinclude -o "$out/domcaps.ours" c-tests/qemu/domcaps.c -L"$lib" -lvirt -lpthread &&
+        gcc $CFLAGS -o "$out/domcaps.ref" c-tests/qemu/domcaps.c -lvirt -lpthread ||
+        { bad "domcaps: does not compile"; return; }
+    local who bin lp r ok=1
+    for who in ref theirs-on-ours ours; do
+        case $who in
+            ref) bin=domcaps.ref lp= ;;
+            theirs-on-ours) bin=domcaps.ref lp=$lib ;;
+            ours) bin=domcaps.ours lp=$lib ;;
+        esac
+        r=$(new_root "domcaps-$who")
+        (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" "$r") \
+            >"$out/domcaps.$who.out" 2>"$out/domcaps.$who.err"
+        echo "exit $?" >>"$out/domcaps.$who.out"
+        [ "$who" = ref ] && ref_leftovers domcaps "$r"
+        sed -i -E "s|$r|ROOT|g; s|/qmp-[A-Za-z0-9]{6}/|/qmp-XXXXXX/|g" "$out/domcaps.$who.out"
+    done
+    : >"$out/domcaps.diff"
+    for who in theirs-on-ours ours; do
+        diff -u "$out/domcaps.ref.out" "$out/domcaps.$who.out" >>"$out/domcaps.diff" || ok=
+    done
+    if [ -n "$ok" ]; then
+        ok "domcaps: same output as libvirt 9.0 ($(wc -l <"$out/domcaps.ref.out") lines)"
+    else
+        bad "domcaps: output differs from libvirt 9.0"; head -60 "$out/domcaps.diff"
+    fi
+}
+
 same() { # mode: the reference's output equals both of ours
     diff -u "$out/diff.$1.ref.out" "$out/diff.$1.theirs-on-ours.out" >"$out/diff.$1.diff" &&
         diff -u "$out/diff.$1.ref.out" "$out/diff.$1.ours.out" >>"$out/diff.$1.diff"
@@ -472,6 +510,7 @@ for t in $want; do
         guestevents) guest_events ;;
         libs) libs ;;
         control) control ;;
+        domcaps) domcaps ;;
         flags) flags_probe ;;
         reconnect | pidreuse) build qhelper || bad "qhelper: does not compile"; run_checks "$t" "$out/qhelper" ;;
         jobwait) run_checks "$t" ours ;;

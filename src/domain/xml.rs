@@ -149,7 +149,7 @@ fn not_utf8_error(text: &str) -> Option<Error> {
 }
 
 /// Every `<domain type=...>` libvirt 9.0 knows (virDomainVirtType); a driver may still refuse one.
-const VIRT_TYPES: &[&str] = &[
+pub(crate) const VIRT_TYPES: &[&str] = &[
     "none",
     "qemu",
     "kqemu",

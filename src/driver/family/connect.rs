@@ -82,4 +82,17 @@ pub trait ConnectDriver: Send + Sync {
     fn set_identity(&self, _params: AnyParams, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virConnectSetIdentity")
     }
+
+    /// virConnectGetDomainCapabilities: what a guest of the emulator, architecture, machine
+    /// type and virtualization type (each defaulted when absent) may use.
+    fn domain_capabilities(
+        &self,
+        _emulatorbin: Option<String>,
+        _arch: Option<String>,
+        _machine: Option<String>,
+        _virttype: Option<String>,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_DOMAIN, "virConnectGetDomainCapabilities")
+    }
 }

@@ -22,10 +22,10 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One machine type: its name, the alias qemu gives it, the most CPUs and whether deprecated.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Machine {
-    name: String,
-    alias: Option<String>,
-    max_cpus: u64,
+pub(super) struct Machine {
+    pub(super) name: String,
+    pub(super) alias: Option<String>,
+    pub(super) max_cpus: u64,
     deprecated: bool,
     default: bool,
 }
@@ -298,7 +298,7 @@ fn id_of(file: &str, name: &str) -> Option<u32> {
         .and_then(|l| l.split(':').nth(2)?.parse().ok())
 }
 
-fn find_in_path(binary: &str) -> Option<String> {
+pub(super) fn find_in_path(binary: &str) -> Option<String> {
     let path = std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into());
     path.split(':')
         .map(|d| Path::new(d).join(binary))
@@ -396,7 +396,12 @@ fn probe_machines(emulator: &str) -> Option<Vec<Machine>> {
     let _ = child.kill();
     let _ = child.wait();
     let v: serde_json::Value = serde_json::from_str(&answer?).ok()?;
-    let mut list: Vec<Machine> = v["return"]
+    parse_machines(&v["return"])
+}
+
+/// query-machines' answer without the `none` machine, the default one first.
+pub(super) fn parse_machines(v: &serde_json::Value) -> Option<Vec<Machine>> {
+    let mut list: Vec<Machine> = v
         .as_array()?
         .iter()
         .filter(|m| m["name"].as_str() != Some("none"))

@@ -44,6 +44,9 @@ struct Model {
     signatures: Vec<(u32, u32)>,
     decode_guest: bool,
     bits: Bits,
+    /// The features qemu took out of the model (`removed='yes'`), always named when the model
+    /// describes a guest CPU.
+    removed: Vec<String>,
 }
 
 pub struct Vendor {
@@ -220,6 +223,11 @@ impl CpuMap {
                 .find_map(|d| d.attribute("guest"))
                 .is_none_or(|g| g == "on"),
             bits,
+            removed: child("feature")
+                .filter(|f| f.attribute("removed") == Some("yes"))
+                .filter_map(|f| f.attribute("name"))
+                .map(str::to_string)
+                .collect(),
         }
     }
 
@@ -238,6 +246,14 @@ impl CpuMap {
                 .iter()
                 .find(|f| f.qemu_aliases.iter().any(|a| a == qemu_name))
         })
+    }
+
+    /// Whether the map names a model `name`, and then its vendor (None for a model of any).
+    pub fn model_vendor(&self, name: &str) -> Option<Option<&str>> {
+        self.models
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.vendor.as_deref())
     }
 
     pub fn vendor_by_string(&self, string: &str) -> Option<&Vendor> {
@@ -268,6 +284,16 @@ impl CpuMap {
     /// features that keep it from running here), newest first, as libvirt's x86Decode picks it
     /// for a guest CPU, without the features that cannot migrate.
     pub fn decode(&self, cpu: &CpuData, offered: &[(String, Vec<String>)]) -> Option<Decoded> {
+        let mut decoded = self.decode_all(cpu, offered)?;
+        decoded
+            .features
+            .retain(|(_, name)| self.feature(name).is_none_or(|f| f.migratable));
+        Some(decoded)
+    }
+
+    /// The same with every feature, migratable or not: the host model domain capabilities
+    /// report.
+    pub fn decode_all(&self, cpu: &CpuData, offered: &[(String, Vec<String>)]) -> Option<Decoded> {
         let data = self.bits_of(&cpu.features);
         let vendor = cpu
             .vendor
@@ -303,8 +329,7 @@ impl CpuMap {
                 best = Some((candidate, features));
             }
         }
-        let (model, mut features) = best?;
-        features.retain(|(_, name)| self.feature(name).is_none_or(|f| f.migratable));
+        let (model, features) = best?;
         Some(Decoded {
             model: model.name.clone(),
             vendor,
@@ -337,6 +362,12 @@ impl CpuMap {
                 .into_iter()
                 .map(|n| ("disable", n)),
         );
+        // virCPUx86DisableRemovedFeatures: what qemu removed is disabled unless named already.
+        for name in &model.removed {
+            if !out.iter().any(|(_, n)| n == name) {
+                out.push(("disable", name.clone()));
+            }
+        }
         out
     }
 }
@@ -397,10 +428,36 @@ mod tests {
         let d = m.decode(&cpu, &offered).unwrap();
         assert_eq!(d.model, "EPYC");
         assert_eq!(d.vendor.as_deref(), Some("AMD"));
-        assert!(d.features.is_empty(), "{:?}", d.features);
+        // What qemu removed from the model (EPYC's monitor) is named, disabled.
+        assert_eq!(d.features, vec![("disable", "monitor".to_string())]);
         // A blocker of the model is disabled.
         let offered = vec![("EPYC".to_string(), vec!["fxsr-opt".to_string()])];
         let d = m.decode(&cpu, &offered).unwrap();
-        assert_eq!(d.features, vec![("disable", "fxsr_opt".to_string())]);
+        assert_eq!(
+            d.features,
+            vec![
+                ("disable", "fxsr_opt".to_string()),
+                ("disable", "monitor".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_removed_feature_the_cpu_has_is_required_once() {
+        let Some(m) = map() else {
+            eprintln!("SKIP: no CPU map at {CPU_MAP_DIR}");
+            return;
+        };
+        let epyc = m.models.iter().find(|x| x.name == "EPYC").unwrap();
+        let mut features = m.features_of(&mut epyc.bits.clone());
+        features.push("monitor".into());
+        let cpu = CpuData {
+            features,
+            vendor: Some("AuthenticAMD".into()),
+            family: 23,
+            model: 1,
+        };
+        let d = m.decode(&cpu, &[("EPYC".to_string(), vec![])]).unwrap();
+        assert_eq!(d.features, vec![("require", "monitor".to_string())]);
     }
 }

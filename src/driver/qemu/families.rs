@@ -113,6 +113,25 @@ impl ConnectDriver for QemuDriver {
             }
         }
     }
+
+    fn domain_capabilities(
+        &self,
+        emulatorbin: Option<String>,
+        arch: Option<String>,
+        machine: Option<String>,
+        virttype: Option<String>,
+        flags: u32,
+    ) -> Result<String> {
+        // libvirt 9.0 has no flag for this call yet.
+        check_flags(flags, NoFlags::empty(), "qemuConnectGetDomainCapabilities")?;
+        let request = domain_caps::Request {
+            emulator: emulatorbin,
+            arch,
+            machine,
+            virt_type: virttype,
+        };
+        domain_caps::domain_capabilities(&self.layout.root, &request)
+    }
 }
 
 impl NodeDriver for QemuDriver {

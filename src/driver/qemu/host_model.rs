@@ -9,7 +9,7 @@ use crate::error::{Error, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long the probing qemu may take to answer all its questions.
@@ -23,7 +23,7 @@ pub fn host_model(emulator: &str) -> Result<Decoded> {
         return Ok(d.clone());
     }
     let map = CpuMap::load(Path::new(CPU_MAP_DIR))?;
-    let probe = probe(emulator).ok_or_else(|| {
+    let probe = probed(emulator, Accel::Tcg).ok_or_else(|| {
         Error::with(
             VIR_ERR_INTERNAL_ERROR,
             VIR_FROM_QEMU,
@@ -32,14 +32,45 @@ pub fn host_model(emulator: &str) -> Result<Decoded> {
     })?;
     let decoded = map
         .decode(&cpu_data(&map, &probe.props), &probe.models)
-        .ok_or_else(|| {
-            Error::internal(
-                VIR_FROM_QEMU,
-                "Cannot find suitable CPU model for given data",
-            )
-        })?;
+        .ok_or_else(no_suitable_model)?;
     cache.push((emulator.to_string(), decoded.clone()));
     Ok(decoded)
+}
+
+pub fn no_suitable_model() -> Error {
+    Error::internal(
+        VIR_FROM_QEMU,
+        "Cannot find suitable CPU model for given data",
+    )
+}
+
+/// The accelerator a probing qemu runs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accel {
+    Tcg,
+    Kvm,
+}
+
+impl Accel {
+    fn name(self) -> &'static str {
+        match self {
+            Accel::Tcg => "tcg",
+            Accel::Kvm => "kvm",
+        }
+    }
+}
+
+/// What `emulator` says under `accel`, asked once per process (a failed probe is asked again
+/// next time).
+pub fn probed(emulator: &str, accel: Accel) -> Option<Arc<Probe>> {
+    static CACHE: Mutex<Vec<(String, Accel, Arc<Probe>)>> = Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, _, p)) = cache.iter().find(|(e, a, _)| e == emulator && *a == accel) {
+        return Some(p.clone());
+    }
+    let p = Arc::new(probe(emulator, accel)?);
+    cache.push((emulator.to_string(), accel, p.clone()));
+    Some(p)
 }
 
 /// Rewrite a `<cpu mode='host-model'>` element as the custom CPU the host model is; features
@@ -79,15 +110,20 @@ pub fn apply(cpu: &mut Element, host: &Decoded) {
     cpu.set_attr("mode", "custom");
 }
 
-/// What qemu says of its `max` CPU (its properties) and the models it offers with their blockers.
-struct Probe {
-    props: serde_json::Map<String, Value>,
-    models: Vec<(String, Vec<String>)>,
+/// What qemu says of itself: its target, machine types, its `max` CPU (the properties of the
+/// migratable expansion, and of the expansion with every feature) and the models it offers
+/// with their blockers, in its order.
+pub struct Probe {
+    pub target: String,
+    pub machines: Value,
+    pub props: serde_json::Map<String, Value>,
+    pub all_props: serde_json::Map<String, Value>,
+    pub models: Vec<(String, Vec<String>)>,
 }
 
 /// The CPU data the reference builds from the expansion: the true boolean properties that name
 /// a feature of the map, the vendor string and the family and model numbers.
-fn cpu_data(map: &CpuMap, props: &serde_json::Map<String, Value>) -> CpuData {
+pub fn cpu_data(map: &CpuMap, props: &serde_json::Map<String, Value>) -> CpuData {
     let mut features = Vec::new();
     for (name, value) in props {
         if value.as_bool() == Some(true) {
@@ -108,12 +144,13 @@ fn cpu_data(map: &CpuMap, props: &serde_json::Map<String, Value>) -> CpuData {
     }
 }
 
-/// A qemu that runs nothing, under TCG, asked on its stdio.
-fn probe(emulator: &str) -> Option<Probe> {
+/// A qemu that runs nothing, under `accel`, asked on its stdio.
+fn probe(emulator: &str, accel: Accel) -> Option<Probe> {
+    let machine = format!("none,accel={}", accel.name());
     let mut child = std::process::Command::new(emulator)
         .args([
             "-machine",
-            "none,accel=tcg",
+            &machine,
             "-nodefaults",
             "-nographic",
             "-no-user-config",
@@ -132,19 +169,26 @@ fn probe(emulator: &str) -> Option<Probe> {
         .zip(child.stdout.take())
         .and_then(|(stdin, stdout)| {
             let mut q = Qmp::new(stdin, stdout);
+            q.greeted()?;
             q.ask(json!({"execute": "qmp_capabilities"}))?;
-            let expanded = q.ask(json!({"execute": "query-cpu-model-expansion",
-            "arguments": {"type": "static", "model": {"name": "max"}}}))?;
-            let full = q.ask(json!({"execute": "query-cpu-model-expansion",
-            "arguments": {"type": "full", "model": expanded["model"].clone()}}))?;
+            let target = q.ask(json!({"execute": "query-target"}))?;
+            let machines = q.ask(json!({"execute": "query-machines"}))?;
+            let props = q.expand_max(json!({"name": "max"}))?;
+            let all_props = q.expand_max(json!({"name": "max", "props": {"migratable": false}}))?;
             let defs = q.ask(json!({"execute": "query-cpu-definitions"}))?;
             let _ = q.ask(json!({"execute": "quit"}));
-            Some((full, defs))
+            Some((target, machines, props, all_props, defs))
         });
     let _ = child.kill();
     let _ = child.wait();
-    let (full, defs) = answers?;
-    let props = full["model"]["props"].as_object()?.clone();
+    let (target, machines, props, mut all_props, defs) = answers?;
+    // A feature on in either expansion is the host's (the reference marks the ones only the
+    // non-migratable expansion has as not migratable, and reports them).
+    for (k, v) in &props {
+        if v.as_bool() == Some(true) {
+            all_props.insert(k.clone(), v.clone());
+        }
+    }
     let models = defs
         .as_array()?
         .iter()
@@ -160,7 +204,13 @@ fn probe(emulator: &str) -> Option<Probe> {
             Some((d["name"].as_str()?.to_string(), blockers))
         })
         .collect();
-    Some(Probe { props, models })
+    Some(Probe {
+        target: target["arch"].as_str()?.to_string(),
+        machines,
+        props,
+        all_props,
+        models,
+    })
 }
 
 /// One question at a time over qemu's stdio, every answer within the probe's deadline.
@@ -185,6 +235,28 @@ impl Qmp {
             lines: rx,
             deadline: Instant::now() + PROBE_TIMEOUT,
         }
+    }
+
+    /// Whether qemu greeted: nothing is written to a program that is not qemu, or has gone
+    /// (a write to its closed pipe would raise SIGPIPE in the caller's process).
+    fn greeted(&mut self) -> Option<()> {
+        loop {
+            let left = self.deadline.checked_duration_since(Instant::now())?;
+            let line = self.lines.recv_timeout(left).ok()?;
+            if serde_json::from_str::<Value>(&line).is_ok_and(|v| v.get("QMP").is_some()) {
+                return Some(());
+            }
+        }
+    }
+
+    /// The properties of `model`'s full expansion, after its static expansion (the
+    /// reference's static-full expansion).
+    fn expand_max(&mut self, model: Value) -> Option<serde_json::Map<String, Value>> {
+        let expanded = self.ask(json!({"execute": "query-cpu-model-expansion",
+            "arguments": {"type": "static", "model": model}}))?;
+        let full = self.ask(json!({"execute": "query-cpu-model-expansion",
+            "arguments": {"type": "full", "model": expanded["model"].clone()}}))?;
+        full["model"]["props"].as_object().cloned()
     }
 
     /// The command's `return` value; None on an error answer, a closed pipe or the deadline.

@@ -14,7 +14,7 @@ use std::path::Path;
 pub(super) const CPU_MAP_DIR: &str = "/usr/share/libvirt/cpu_map";
 
 /// Every architecture name libvirt knows (virArchFromString's table, without "none").
-pub(super) const ARCHES: [&str; 37] = [
+pub(crate) const ARCHES: [&str; 37] = [
     "alpha",
     "armv6l",
     "armv7l",

@@ -7,6 +7,7 @@
 mod checkpoint;
 mod cpu_baseline;
 mod cpu_models;
+pub(crate) use cpu_models::ARCHES;
 mod default_node;
 mod domain_devices;
 mod domain_extras;

@@ -86,7 +86,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetDomainCapabilities(conn: virConnectPtr, emulatorbin: *const c_char, arch: *const c_char, machine: *const c_char, virttype: *const c_char, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.domain", virConnectGetDomainCapabilities, 12127, "conn={}, emulatorbin={}, arch={}, machine={}, virttype={}, flags=0x{:x}", log_args::ptr(conn), log_args::str_or(emulatorbin, "<null>"), log_args::str_or(arch, "<null>"), log_args::str_or(machine, "<null>"), log_args::str_or(virttype, "<null>"), flags);
-    entry_stub!(Connect(conn), virConnectGetDomainCapabilities, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20))
+    glue!(Connect(conn), virConnectGetDomainCapabilities, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; let a_emulatorbin = arg(&cx, emulatorbin, "emulatorbin")?; let a_arch = arg(&cx, arch, "arch")?; let a_machine = arg(&cx, machine, "machine")?; let a_virttype = arg(&cx, virttype, "virttype")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.connect().domain_capabilities(a_emulatorbin, a_arch, a_machine, a_virttype, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectGetHostname(conn: virConnectPtr) -> *mut c_char {
     entry_log!("libvirt.host", virConnectGetHostname, 275, "conn={}", log_args::ptr(conn));
