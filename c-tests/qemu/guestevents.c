@@ -298,6 +298,14 @@ static void ioerror(virConnectPtr c, const char *kernel, const char *disk)
         return;
     events_until("lifecycle 3/2");
     state("after the write error", d);
+    virDomainDiskError errs[2];
+    int n = virDomainGetDiskErrors(d, errs, 2, 0);
+    result("disk errors", n);
+    for (int i = 0; i < n; i++) {
+        printf("  %s error=%d\n", errs[i].disk, errs[i].error);
+        free(errs[i].disk);
+    }
+    result("disk count", virDomainGetDiskErrors(d, NULL, 0, 0));
     stop(d);
     virDomainFree(d);
 }

@@ -851,4 +851,15 @@ pub trait DomainDriver: Send + Sync {
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainBlockResize")
     }
+    /// virDomainBlockPeek: `size` bytes of a disk's content from `offset`.
+    fn domain_block_peek(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _offset: u64,
+        _size: u64,
+        _flags: u32,
+    ) -> Result<MemoryBytes> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockPeek")
+    }
 }

@@ -6,8 +6,8 @@ use crate::api::DomainEventDefinedDetailType;
 use crate::api::DomainEventUndefinedDetailType;
 use crate::domain::StateReason;
 use crate::driver::family::{
-    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, InterfaceStats, MemoryStats,
-    SchedulerType, TypedParams, Vcpus,
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, InterfaceStats, MemoryBytes,
+    MemoryStats, SchedulerType, TypedParams, Vcpus,
 };
 use crate::driver::{DomainCheckpointDriver, DomainSnapshotDriver};
 
@@ -501,6 +501,19 @@ impl DomainDriver for QemuDriver {
     }
     fn domain_block_info(&self, d: &DomainRef, disk: String, flags: u32) -> Result<BlockInfo> {
         self.block_info_of(d, &disk, flags)
+    }
+    fn domain_disk_errors(&self, d: &DomainRef, flags: u32) -> Result<DiskErrors> {
+        self.disk_errors_of(d, flags)
+    }
+    fn domain_block_peek(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        offset: u64,
+        size: u64,
+        flags: u32,
+    ) -> Result<MemoryBytes> {
+        self.block_peek_of(d, &disk, offset, size, flags)
     }
     fn domain_interface_stats(&self, d: &DomainRef, device: String) -> Result<InterfaceStats> {
         self.interface_stats_of(d, &device)

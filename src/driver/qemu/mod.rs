@@ -14,6 +14,7 @@ pub mod command;
 pub mod config;
 mod control;
 mod cpu_x86;
+mod disks;
 mod events;
 mod families;
 mod guest_events;
