@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # qemu's guest events as libvirt's (c-tests/qemu/guestevents.c, issue 17), sourced by
-# tests/qemu.sh: RTC change, watchdog, I/O error (and its reason), PM suspend and wake-up, and a
-# save's job-completed event, raised by a tiny kernel the guests boot (c-tests/qemu/eventkernel.S,
-# assembled here with binutils); each mode on a fresh root, on the reference (Debian's libvirt
+# tests/qemu.sh: RTC change, watchdog, I/O error (and its reason), PM suspend and wake-up, a
+# save's job-completed event and balloon change, raised by a tiny kernel the guests boot
+# (c-tests/qemu/eventkernel.S, assembled here with binutils); each mode on a fresh root, on the reference (Debian's libvirt
 # 9.0), on ours through Debian's build and on ours; outputs compared. The I/O error's disk lives
 # on a 64 KiB tmpfs filled to the brim (root is needed to mount it, as for the reference).
 guest_events_kernel() { # -> path of the assembled kernel, or nothing
@@ -32,7 +32,7 @@ guest_events() {
         gcc $CFLAGS -o "$out/guestevents.ref" c-tests/qemu/guestevents.c -lvirt -lpthread ||
         { bad "guestevents: does not compile"; return; }
     local mode who bin lp r mnt disk
-    for mode in ${QT_GUEST_EVENTS_MODES:-rtc watchdog pm ioerror save}; do
+    for mode in ${QT_GUEST_EVENTS_MODES:-rtc watchdog pm ioerror save balloon}; do
         for who in ref theirs-on-ours ours; do
             case $who in
                 ref) bin=guestevents.ref lp= ;;
