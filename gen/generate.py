@@ -591,6 +591,7 @@ REMOTE18_ENTRIES = {
 # Disks of running guests on the qemu driver (issue 17, blockjobs): src/driver/qemu/disks.rs.
 BLOCKJOBS_ENTRIES = {
     "virDomainBlockPeek": "DomainDriver::domain_block_peek",
+    "virDomainGetBlockJobInfo": "DomainDriver::domain_block_job_info",
 }
 SIZED_BUFFERS["virDomainBlockPeek"] = ("size", "buffer")
 

@@ -18,7 +18,8 @@
 /* The disks' size and where the test's marks are written in them. */
 #define DISK_BYTES (1024 * 1024)
 #define MARK_AT 512
-/* The limited pull: slow enough (1 MiB/s) for a 1 MiB disk to be seen running. */
+/* The jobs' disk, and the limited pull: slow enough (1 MiB/s) to be seen running and aborted. */
+#define JOB_DISK_BYTES (16 * 1024 * 1024)
 #define SLOW_MIB_S 1
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -116,11 +117,11 @@ static void result(const char *what, int r)
     virResetLastError();
 }
 
-/* A file of DISK_BYTES with `mark` at offset 0 and MARK_AT. */
-static void make_raw(const char *path, const char *mark)
+/* A file of `bytes` with `mark` at offset 0 and MARK_AT. */
+static void make_raw(const char *path, const char *mark, off_t bytes)
 {
     FILE *f = fopen(path, "w");
-    if (!f || ftruncate(fileno(f), DISK_BYTES) < 0) {
+    if (!f || ftruncate(fileno(f), bytes) < 0) {
         perror(path);
         exit(2);
     }
@@ -215,7 +216,7 @@ static void peek_mode(virConnectPtr c, const char *root)
     char raw[1024], qcow[1024], extra[3000];
     snprintf(raw, sizeof(raw), "%s/raw.img", root);
     snprintf(qcow, sizeof(qcow), "%s/disk.qcow2", root);
-    make_raw(raw, "OXVIRT-PEEK-MARK");
+    make_raw(raw, "OXVIRT-PEEK-MARK", DISK_BYTES);
     sh("qemu-img create -q -f qcow2 %s 1M", qcow);
     char *a = disk_xml("raw", raw, "vda"), *b = disk_xml("qcow2", qcow, "vdb");
     snprintf(extra, sizeof(extra), "%s%s", a, b);
@@ -297,7 +298,7 @@ static void jobs_mode(virConnectPtr c, const char *root)
     char base[1024], top[1024];
     snprintf(base, sizeof(base), "%s/base.raw", root);
     snprintf(top, sizeof(top), "%s/top.qcow2", root);
-    make_raw(base, "OXVIRT-BASE-MARK");
+    make_raw(base, "OXVIRT-BASE-MARK", JOB_DISK_BYTES);
     sh("qemu-img create -q -f qcow2 -F raw -b %s %s", base, top);
     char *dx = disk_xml("qcow2", top, "vda");
     char *xml = qt_xml("bj-jobs", NULL, NULL, dx);

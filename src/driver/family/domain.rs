@@ -862,4 +862,13 @@ pub trait DomainDriver: Send + Sync {
     ) -> Result<MemoryBytes> {
         unsupported(VIR_FROM_DOMAIN, "virDomainBlockPeek")
     }
+    /// virDomainGetBlockJobInfo: the disk's block job, if one runs.
+    fn domain_block_job_info(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _flags: u32,
+    ) -> Result<Option<super::BlockJobInfo>> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetBlockJobInfo")
+    }
 }

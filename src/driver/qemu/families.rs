@@ -505,6 +505,35 @@ impl DomainDriver for QemuDriver {
     fn domain_disk_errors(&self, d: &DomainRef, flags: u32) -> Result<DiskErrors> {
         self.disk_errors_of(d, flags)
     }
+    fn domain_block_pull(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        self.block_pull_of(d, &disk, bandwidth, flags)
+    }
+    fn domain_block_job_info(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        flags: u32,
+    ) -> Result<Option<crate::driver::family::BlockJobInfo>> {
+        self.block_job_info_of(d, &disk, flags)
+    }
+    fn domain_block_job_set_speed(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        self.block_job_set_speed_of(d, &disk, bandwidth, flags)
+    }
+    fn domain_block_job_abort(&self, d: &DomainRef, disk: String, flags: u32) -> Result<()> {
+        self.block_job_abort_of(d, &disk, flags)
+    }
     fn domain_block_peek(
         &self,
         d: &DomainRef,

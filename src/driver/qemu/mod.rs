@@ -9,6 +9,7 @@
 //! `layout`, `qmp`, `status` (command line, qemu.conf, paths, monitor client, status files).
 
 mod all_stats;
+mod blockjobs;
 mod capabilities;
 pub mod command;
 pub mod config;

@@ -543,7 +543,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockJobInfo(dom: virDomainPtr, disk: *const c_char, info: virDomainBlockJobInfoPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetBlockJobInfo, 10654, "{}, disk={}, info={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::ptr(info), flags);
-    entry_stub!(Domain(dom), virDomainGetBlockJobInfo, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainGetBlockJobInfo, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_block_job_info(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetCPUStats(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_uint, start_cpu: c_int, ncpus: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetCPUStats, 11640, "{}, params={}, nparams={}, start_cpu={}, ncpus={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, start_cpu, ncpus, flags);
