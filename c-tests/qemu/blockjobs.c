@@ -349,6 +349,9 @@ static void jobs_mode(virConnectPtr c, const char *root)
     show_disks(d, "after the pull");
     result("pull with no backing left", virDomainBlockPull(d, "vda", 0, 0));
     events_until("status=");
+    result("rebase with no base (a pull)", virDomainBlockRebase(d, "vda", NULL, 0, 0));
+    events_until("status=");
+    result("rebase, bad flags", virDomainBlockRebase(d, "vda", NULL, 0, 0x80));
 
     result("destroy", virDomainDestroy(d));
     events_until("lifecycle 5/1");

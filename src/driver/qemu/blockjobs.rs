@@ -8,7 +8,7 @@ use super::*;
 use crate::api::{
     ConnectDomainEventBlockJobStatus as JobStatus, DomainBlockJobAbortFlags,
     DomainBlockJobInfoFlags, DomainBlockJobSetSpeedFlags, DomainBlockJobType, DomainBlockPullFlags,
-    DomainEventID,
+    DomainBlockRebaseFlags, DomainEventID,
 };
 use crate::domain::devices::Element;
 use crate::driver::family::BlockJobInfo;
@@ -159,6 +159,35 @@ impl QemuDriver {
                     jobs().retain(|j| j.job_id != job_id || j.uuid != uuid);
                 })
         })
+    }
+
+    /// virDomainBlockRebase: without a copy and without a base it is a pull of the whole chain
+    /// (the reference's qemuDomainBlockRebase hands it to its pull); a base to stop at and the
+    /// copies are not done here yet.
+    pub(super) fn block_rebase_of(
+        &self,
+        d: &DomainRef,
+        disk: &str,
+        base: Option<&str>,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        let flags = check_flags(
+            flags,
+            DomainBlockRebaseFlags::all(),
+            "qemuDomainBlockRebase",
+        )?;
+        if base.is_some()
+            || flags.difference(DomainBlockRebaseFlags::BANDWIDTH_BYTES)
+                != DomainBlockRebaseFlags::empty()
+        {
+            return Err(Error::no_support(VIR_FROM_QEMU, "virDomainBlockRebase"));
+        }
+        let pull_flags = match flags.contains(DomainBlockRebaseFlags::BANDWIDTH_BYTES) {
+            true => DomainBlockPullFlags::BYTES,
+            false => DomainBlockPullFlags::empty(),
+        };
+        self.block_pull_of(d, disk, bandwidth, pull_flags.bits())
     }
 
     /// virDomainGetBlockJobInfo: qemu's figures of the disk's job, if it runs one.

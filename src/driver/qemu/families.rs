@@ -514,6 +514,16 @@ impl DomainDriver for QemuDriver {
     ) -> Result<()> {
         self.block_pull_of(d, &disk, bandwidth, flags)
     }
+    fn domain_block_rebase(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        base: Option<String>,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        self.block_rebase_of(d, &disk, base.as_deref(), bandwidth, flags)
+    }
     fn domain_block_job_info(
         &self,
         d: &DomainRef,
