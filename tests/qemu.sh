@@ -44,6 +44,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 . "$top/tests/flagsprobe.sh"
 . "$top/tests/qemu-hotplug.sh"
 . "$top/tests/qemu-guest-events.sh"
+. "$top/tests/qemu-block-jobs.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
@@ -58,7 +59,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps blockjobs"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -508,6 +509,7 @@ for t in $want; do
         guests) guests ;;
         hotplug) hotplug ;;
         guestevents) guest_events ;;
+        blockjobs) block_jobs ;;
         libs) libs ;;
         control) control ;;
         domcaps) domcaps ;;

@@ -1,6 +1,7 @@
 /* The guest of c-tests/qemu/guestevents.c: a multiboot v1 kernel (qemu -kernel) that makes qemu
  * raise one guest event, chosen by the last character of its command line: r RTC_CHANGE,
- * w WATCHDOG, s SUSPEND (once), d BLOCK_IO_ERROR; anything else idles. */
+ * w WATCHDOG, s SUSPEND (once), d BLOCK_IO_ERROR, b BALLOON_CHANGE (each time the host asks the
+ * balloon for a new size); anything else idles. */
         .set MB_MAGIC, 0x1BADB002
         .set MB_FLAGS, 0
         .text
@@ -18,6 +19,15 @@
         .set SLP_S3, (1 << 10) | (1 << 13)
         .set ATA_DATA, 0x1F0
         .set ATA_STATUS, 0x1F7
+        .set PCI_ADDRESS, 0xCF8
+        .set PCI_DATA, 0xCFC
+        .set PCI_ENABLE, 0x80000000
+        .set PCI_COMMAND, 0x04
+        .set PCI_BAR0, 0x10
+        .set PCI_IO_ON, 0x1
+        .set VIRTIO_BALLOON_ID, 0x10021AF4  /* device 0x1002 (legacy balloon), vendor 0x1af4 */
+        .set BALLOON_NUM_PAGES, 20  /* legacy config after the 20-byte header (no MSI-X) */
+        .set BALLOON_ACTUAL, 24
 
         .globl _start
 _start:
@@ -35,6 +45,8 @@ _start:
         je suspend
         cmp $'d', %al
         je disk
+        cmp $'b', %al
+        je balloon
 idle:   cli
         hlt
         jmp idle
@@ -128,6 +140,50 @@ disk:
         mov $_start, %esi
         rep outsw
         jmp idle
+
+/* pci_read: config register %ecx of bus 0 device %ebx -> %eax */
+pci_read:
+        mov %ebx, %eax
+        shl $11, %eax
+        or %ecx, %eax
+        or $PCI_ENABLE, %eax
+        mov $PCI_ADDRESS, %dx
+        out %eax, %dx
+        mov $PCI_DATA, %dx
+        in %dx, %eax
+        ret
+
+/* The legacy virtio balloon found on bus 0, its I/O space turned on; then for ever: the size
+ * the host asks for (num_pages) taken as the balloon's size (actual), without any virtqueue. */
+balloon:
+        xor %ebx, %ebx
+1:      xor %ecx, %ecx
+        call pci_read
+        cmp $VIRTIO_BALLOON_ID, %eax
+        je 2f
+        inc %ebx
+        cmp $32, %ebx
+        jb 1b
+        jmp idle
+2:      mov $PCI_COMMAND, %ecx
+        call pci_read
+        or $PCI_IO_ON, %eax
+        mov $PCI_DATA, %dx
+        out %eax, %dx
+        mov $PCI_BAR0, %ecx
+        call pci_read
+        and $~3, %eax
+        mov %eax, %edi
+3:      lea BALLOON_NUM_PAGES(%edi), %edx
+        in %dx, %eax
+        lea BALLOON_ACTUAL(%edi), %edx
+        mov %eax, %ecx
+        in %dx, %eax
+        cmp %eax, %ecx
+        je 3b
+        mov %ecx, %eax
+        out %eax, %dx
+        jmp 3b
 
         .bss
         .align 16

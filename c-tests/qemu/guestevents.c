@@ -3,11 +3,12 @@
  * outputs. A guest with no OS raises nothing, so each guest boots a tiny multiboot kernel
  * (c-tests/qemu/eventkernel.S, given as <os><kernel>) whose command line picks what it does:
  * set the RTC (r), arm an ib700 watchdog and starve it (w), enter ACPI S3 (s), write a sector to
- * a disk on a full filesystem (d), or idle (anything else). Every event is printed with its callback's arguments, in the
+ * a disk on a full filesystem (d), take the size the host asks of its balloon (b), or idle
+ * (anything else). Every event is printed with its callback's arguments, in the
  * order delivered; the RTC offset, which depends on the time of day, as its distance from the
  * guest's 2000-01-01 (within a tolerance).
  *
- * usage: guestevents rtc|watchdog|pm|ioerror|save ROOT KERNEL [DISK] */
+ * usage: guestevents rtc|watchdog|pm|ioerror|save|balloon ROOT KERNEL [DISK] */
 #include "qt.h"
 
 /* The guest's clock after the kernel sets it: 2000-01-01 00:00:00 UTC. */
@@ -298,6 +299,49 @@ static void ioerror(virConnectPtr c, const char *kernel, const char *disk)
         return;
     events_until("lifecycle 3/2");
     state("after the write error", d);
+    virDomainDiskError errs[2];
+    int n = virDomainGetDiskErrors(d, errs, 2, 0);
+    result("disk errors", n);
+    for (int i = 0; i < n; i++) {
+        printf("  %s error=%d\n", errs[i].disk, errs[i].error);
+        free(errs[i].disk);
+    }
+    result("disk count", virDomainGetDiskErrors(d, NULL, 0, 0));
+    stop(d);
+    virDomainFree(d);
+}
+
+/* The live memory figures: what the balloon's size changed. */
+static void memory(const char *what, virDomainPtr d)
+{
+    virDomainInfo info;
+    int r = virDomainGetInfo(d, &info);
+    char *x = virDomainGetXMLDesc(d, 0);
+    char *cur = x ? strstr(x, "<currentMemory") : NULL;
+    char *end = cur ? strchr(cur, '\n') : NULL;
+    if (end)
+        *end = 0;
+    printf("%s: info %d memory=%lu max=%lu; %s\n", what, r, info.memory, info.maxMem,
+           cur ? cur : "no currentMemory");
+    free(x);
+    virResetLastError();
+}
+
+/* The guest takes each size the host asks of its balloon: qemu raises BALLOON_CHANGE. */
+static void balloon(virConnectPtr c, const char *kernel)
+{
+    virDomainPtr d = start(c, "ge-bl", kernel_guest("ge-bl", kernel, "b", "",
+                                                    "<memballoon model='virtio'/>"));
+    if (!d)
+        return;
+    events_until("lifecycle 2/0");
+    memory("at start", d);
+    result("set memory 32 MiB", virDomainSetMemory(d, 32768));
+    events_until("balloon-change");
+    memory("after the balloon took 32 MiB", d);
+    result("set memory 48 MiB", virDomainSetMemoryFlags(d, 49152, VIR_DOMAIN_AFFECT_LIVE));
+    events_until("balloon-change");
+    memory("after the balloon took 48 MiB", d);
     stop(d);
     virDomainFree(d);
 }
@@ -333,7 +377,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     virSetErrorFunc(NULL, quiet_errors);
     if (argc < 4) {
-        fprintf(stderr, "usage: %s rtc|watchdog|pm|ioerror|save ROOT KERNEL [DISK]\n", argv[0]);
+        fprintf(stderr, "usage: %s rtc|watchdog|pm|ioerror|save|balloon ROOT KERNEL [DISK]\n",
+                argv[0]);
         return 2;
     }
     const char *mode = argv[1], *root = argv[2], *kernel = argv[3];
@@ -361,6 +406,8 @@ int main(int argc, char **argv)
         ioerror(c, kernel, argv[4]);
     else if (strcmp(mode, "save") == 0)
         save(c, kernel, root);
+    else if (strcmp(mode, "balloon") == 0)
+        balloon(c, kernel);
     else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

@@ -981,4 +981,24 @@ pub trait DomainDriver: Send + Sync {
     fn domain_restore_params(&self, _params: AnyParams, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainRestoreParams")
     }
+    /// virDomainBlockPeek: `size` bytes of a disk's content from `offset`.
+    fn domain_block_peek(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _offset: u64,
+        _size: u64,
+        _flags: u32,
+    ) -> Result<MemoryBytes> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockPeek")
+    }
+    /// virDomainGetBlockJobInfo: the disk's block job, if one runs.
+    fn domain_block_job_info(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _flags: u32,
+    ) -> Result<Option<super::BlockJobInfo>> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetBlockJobInfo")
+    }
 }

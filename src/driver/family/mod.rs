@@ -8,6 +8,7 @@
 //! like libvirt's `conn->driver`, `conn->networkDriver`, ...). Adding a public function means a
 //! method with its default here and a body in each driver that serves it.
 
+mod block_jobs;
 mod checkpoint;
 mod connect;
 mod domain;
@@ -49,6 +50,7 @@ pub use storage::{
 pub use stream::{Screenshot, StreamBody, StreamCallback, StreamChannel, StreamDriver};
 pub(crate) use stream::{RECV_AT_HOLE, RECV_WOULD_BLOCK};
 // Values of the node and domain families' answers (issue 15's node and domain functions).
+pub use block_jobs::BlockJobInfo;
 pub use domain_ifaces::{AddressSource, GuestInterface, GuestInterfaces, IpAddress};
 pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 pub use domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};

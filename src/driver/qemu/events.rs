@@ -74,5 +74,8 @@ impl QemuDriver {
             self.bus.emit(&vm.domain_ref(), event);
         }
         self.on_guest_event(&vm, ev);
+        if ev.name.starts_with("BLOCK_JOB_") {
+            self.on_block_job_event(&vm, &ev.name, &ev.data);
+        }
     }
 }

@@ -6,8 +6,8 @@ use crate::api::DomainEventDefinedDetailType;
 use crate::api::DomainEventUndefinedDetailType;
 use crate::domain::StateReason;
 use crate::driver::family::{
-    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, InterfaceStats, MemoryStats,
-    SchedulerType, TypedParams, Vcpus,
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, InterfaceStats, MemoryBytes,
+    MemoryStats, SchedulerType, TypedParams, Vcpus,
 };
 use crate::driver::{DomainCheckpointDriver, DomainSnapshotDriver};
 
@@ -520,6 +520,58 @@ impl DomainDriver for QemuDriver {
     }
     fn domain_block_info(&self, d: &DomainRef, disk: String, flags: u32) -> Result<BlockInfo> {
         self.block_info_of(d, &disk, flags)
+    }
+    fn domain_disk_errors(&self, d: &DomainRef, flags: u32) -> Result<DiskErrors> {
+        self.disk_errors_of(d, flags)
+    }
+    fn domain_block_pull(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        self.block_pull_of(d, &disk, bandwidth, flags)
+    }
+    fn domain_block_rebase(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        base: Option<String>,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        self.block_rebase_of(d, &disk, base.as_deref(), bandwidth, flags)
+    }
+    fn domain_block_job_info(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        flags: u32,
+    ) -> Result<Option<crate::driver::family::BlockJobInfo>> {
+        self.block_job_info_of(d, &disk, flags)
+    }
+    fn domain_block_job_set_speed(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        bandwidth: u64,
+        flags: u32,
+    ) -> Result<()> {
+        self.block_job_set_speed_of(d, &disk, bandwidth, flags)
+    }
+    fn domain_block_job_abort(&self, d: &DomainRef, disk: String, flags: u32) -> Result<()> {
+        self.block_job_abort_of(d, &disk, flags)
+    }
+    fn domain_block_peek(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        offset: u64,
+        size: u64,
+        flags: u32,
+    ) -> Result<MemoryBytes> {
+        self.block_peek_of(d, &disk, offset, size, flags)
     }
     fn domain_interface_stats(&self, d: &DomainRef, device: String) -> Result<InterfaceStats> {
         self.interface_stats_of(d, &device)

@@ -89,7 +89,13 @@ fn next_node(run: &Running, live: &DomainDef) -> usize {
     let highest = live
         .devices
         .iter()
-        .filter_map(|d| d.child_attr("source", "index")?.parse::<usize>().ok())
+        .flat_map(|d| {
+            let own = d.child_attr("source", "index").and_then(|i| i.parse().ok());
+            let layers = super::command::backing::layers_of(d)
+                .into_iter()
+                .map(|l| l.0);
+            own.into_iter().chain(layers)
+        })
         .max()
         .unwrap_or(0);
     let next = disks.max(highest) + 1;

@@ -9,11 +9,13 @@
 //! `layout`, `qmp`, `status` (command line, qemu.conf, paths, monitor client, status files).
 
 mod all_stats;
+mod blockjobs;
 mod capabilities;
 pub mod command;
 pub mod config;
 mod control;
 mod cpu_x86;
+mod disks;
 mod domain_caps;
 mod events;
 mod families;

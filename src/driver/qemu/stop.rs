@@ -96,6 +96,7 @@ impl QemuDriver {
             (i.def.name.clone(), i.id)
         };
         self.cleanup_files(&name, id, remove_logs);
+        super::blockjobs::forget(&vm.lock().def.uuid);
         self.note(&name, &format!("stopped (reason {})", i32::from(why)));
         // STOPPED is queued in the same step as the state changes, as the reference does under
         // its object lock: whoever sees the guest shut off and acts on it (undefine, start)

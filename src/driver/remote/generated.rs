@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 368 of 450 (remote_protocol.x and qemu_protocol.x): 296 generated here, the others by hand.
+//! Procedures forwarded: 370 of 450 (remote_protocol.x and qemu_protocol.x): 298 generated here, the others by hand.
 //! Trait methods left unsupported: domain_cpu_stats (the answer's shape depends on start_cpu and ncpus); node_free_pages (the trait has no page sizes to send).
 #![allow(clippy::all, unused_imports)]
 
@@ -1942,6 +1942,41 @@ impl DomainDriver for RemoteDriver {
         };
         self.rpc::<_, ()>(proc::DOMAIN_RESTORE_PARAMS, &args)?;
         FromWire::from_wire(())
+    }
+
+    fn domain_block_peek(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        offset: u64,
+        size: u64,
+        flags: u32,
+    ) -> Result<MemoryBytes> {
+        let args = protocol::DomainBlockPeekArgs {
+            dom: ToWire::to_wire(d),
+            path: ToWire::to_wire(disk),
+            offset: ToWire::to_wire(offset),
+            size: ToWire::to_wire(size),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainBlockPeekRet = self.rpc(proc::DOMAIN_BLOCK_PEEK, &args)?;
+        FromWire::from_wire(r.buffer)
+    }
+
+    fn domain_block_job_info(
+        &self,
+        d: &DomainRef,
+        disk: String,
+        flags: u32,
+    ) -> Result<Option<BlockJobInfo>> {
+        let args = protocol::DomainGetBlockJobInfoArgs {
+            dom: ToWire::to_wire(d),
+            path: ToWire::to_wire(disk),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainGetBlockJobInfoRet =
+            self.rpc(proc::DOMAIN_GET_BLOCK_JOB_INFO, &args)?;
+        FromWire::from_wire((r.found, r.r#type, r.bandwidth, r.cur, r.end))
     }
 }
 

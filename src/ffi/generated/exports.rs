@@ -372,7 +372,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockPeek(dom: virDomainPtr, disk: *const c_char, offset: c_ulonglong, size: usize, buffer: *mut c_void, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockPeek, 6287, "{}, disk={}, offset={}, size={}, buffer={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), offset, size, log_args::ptr(buffer), flags);
-    entry_stub!(Domain(dom), virDomainBlockPeek, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockPeek, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_offset = arg(&cx, offset, "offset")?; let a_size = arg(&cx, size, "size")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(buffer, "buffer"), size,), || this.driver().domain().domain_block_peek(&this.domain, a_disk, a_offset, a_size, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockPull(dom: virDomainPtr, disk: *const c_char, bandwidth: c_ulong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockPull, 10795, "{}, disk={}, bandwidth={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), bandwidth, flags);
@@ -543,7 +543,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetBlockJobInfo(dom: virDomainPtr, disk: *const c_char, info: virDomainBlockJobInfoPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetBlockJobInfo, 10654, "{}, disk={}, info={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::ptr(info), flags);
-    entry_stub!(Domain(dom), virDomainGetBlockJobInfo, 20, Domain(dom), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainGetBlockJobInfo, 20, |cx| { let this = cx.domain(dom)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(info, "info"),), || this.driver().domain().domain_block_job_info(&this.domain, a_disk, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetCPUStats(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_uint, start_cpu: c_int, ncpus: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetCPUStats, 11640, "{}, params={}, nparams={}, start_cpu={}, ncpus={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, start_cpu, ncpus, flags);

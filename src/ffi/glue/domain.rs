@@ -440,8 +440,11 @@ impl Reply<c_int, (Out<virDomainDiskErrorPtr>, c_uint)> for DiskErrors {
         if errors.is_null() {
             return Ok(self.0.len() as c_int);
         }
-        let n = self.0.len().min(max as usize);
-        for (i, (disk, error)) in self.0.iter().take(n).enumerate() {
+        // A driver lists every disk (the count without an array is the disks'), those without
+        // an error (VIR_DOMAIN_DISK_ERROR_NONE) too: only the others fill the array.
+        let in_error: Vec<&(String, c_int)> = self.0.iter().filter(|(_, e)| *e != 0).collect();
+        let n = in_error.len().min(max as usize);
+        for (i, (disk, error)) in in_error.into_iter().take(n).enumerate() {
             let e = virDomainDiskError {
                 disk: args::malloc_str(disk),
                 error: *error,

@@ -6,6 +6,7 @@
 //! function that has it.
 
 pub(crate) mod admin_params;
+mod block_job;
 mod cpu;
 mod domain;
 mod forwarded;

@@ -202,38 +202,53 @@ fn disks(def: &DomainDef, q35: bool, a: &mut Args) {
 }
 
 /// The block nodes (`libvirt-N-storage` and `-format`, N the node index) of a disk with a
-/// source file.
+/// source file, after those of the layers under it (its live `<backingStore>`s), bottom up.
 pub fn disk_nodes(d: &Element, n: usize, a: &mut Args) -> Option<String> {
     let cdrom = d.attr("device") == Some("cdrom");
-    d.child_attr("source", "file").map(|file| {
-        let storage = format!("libvirt-{n}-storage");
-        let format = format!("libvirt-{n}-format");
-        a.opt(
-            "-blockdev",
-            Obj::new()
-                .s("driver", "file")
-                .s("filename", file)
-                .s("node-name", &storage)
-                .b("auto-read-only", true)
-                .s("discard", "unmap")
-                .text(),
-        );
-        let ro = cdrom || d.child("readonly").is_some();
-        let fmt = d.child_attr("driver", "type").unwrap_or("raw");
-        let node = Obj::new()
-            .s("node-name", &format)
-            .b("read-only", ro)
-            .s("driver", fmt)
-            .s("file", &storage);
-        // Only formats with a backing chain take `backing` (null: none, not probed).
-        let node = if fmt == "qcow2" {
-            node.null("backing")
-        } else {
-            node
-        };
-        a.opt("-blockdev", node.text());
-        format
-    })
+    let file = d.child_attr("source", "file")?;
+    let mut backing = None;
+    for (index, path, format) in super::backing::layers_of(d).iter().rev() {
+        backing = Some(layer_nodes(path, format, *index, true, backing, a));
+    }
+    let ro = cdrom || d.child("readonly").is_some();
+    let fmt = d.child_attr("driver", "type").unwrap_or("raw");
+    Some(layer_nodes(file, fmt, n, ro, backing, a))
+}
+
+/// One image's storage and format nodes; the format node's name. A qcow2 image takes its
+/// `backing` (null: none, not probed).
+fn layer_nodes(
+    file: &str,
+    fmt: &str,
+    n: usize,
+    ro: bool,
+    backing: Option<String>,
+    a: &mut Args,
+) -> String {
+    let storage = format!("libvirt-{n}-storage");
+    let format = format!("libvirt-{n}-format");
+    a.opt(
+        "-blockdev",
+        Obj::new()
+            .s("driver", "file")
+            .s("filename", file)
+            .s("node-name", &storage)
+            .b("auto-read-only", true)
+            .s("discard", "unmap")
+            .text(),
+    );
+    let node = Obj::new()
+        .s("node-name", &format)
+        .b("read-only", ro)
+        .s("driver", fmt)
+        .s("file", &storage);
+    let node = match (fmt, backing) {
+        (_, Some(b)) => node.s("backing", &b),
+        ("qcow2", None) => node.null("backing"),
+        _ => node,
+    };
+    a.opt("-blockdev", node.text());
+    format
 }
 
 /// A disk: its block nodes (index `n`) and its device.

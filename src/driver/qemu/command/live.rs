@@ -732,6 +732,8 @@ fn disk_details(def: &mut DomainDef) {
         .filter(|d| d.name == "disk" && d.child_attr("source", "file").is_some())
         .count();
     let mut index = with_source;
+    // The layers under the disks' images are numbered after every disk's own.
+    let mut next_backing = with_source + 1;
     for d in def.devices.iter_mut().filter(|d| d.name == "disk") {
         let bus = d.child_attr("target", "bus").unwrap_or("ide").to_string();
         let unit = d
@@ -743,7 +745,12 @@ fn disk_details(def: &mut DomainDef) {
                 d.children[at].set_attr("index", &index.to_string());
                 index = index.saturating_sub(1);
                 if d.child("backingStore").is_none() {
-                    d.children.insert(at + 1, Element::new("backingStore"));
+                    let file = d.children[at].attr("file").unwrap_or_default();
+                    let format = d.child_attr("driver", "type").unwrap_or("raw");
+                    let layers = super::backing::chain(file, format);
+                    let store = super::backing::backing_store(&layers, next_backing);
+                    next_backing += layers.len();
+                    d.children.insert(at + 1, store);
                 }
             }
             _ => match d.child_mut("driver") {

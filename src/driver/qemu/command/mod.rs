@@ -1,6 +1,7 @@
 //! The qemu command line for a domain definition, in the reference's shape: started paused (-S),
 //! the monitor on an inherited listening socket (fd 3), no defaults, nothing the XML did not ask for.
 
+pub mod backing;
 pub mod devices;
 pub mod json;
 pub mod live;
