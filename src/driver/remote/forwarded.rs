@@ -3,8 +3,8 @@
 
 use super::convert::{FromWire, ToWire};
 use crate::driver::family::{
-    AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfo, IoThreadInfos, NodeDeviceAutostart,
-    NwFilterBindingRef, SevInfo, TypedParams,
+    AnyParams, AuthorizedKeys, BlockJobInfo, GuestVcpus, IoThreadInfo, IoThreadInfos,
+    NodeDeviceAutostart, NwFilterBindingRef, SevInfo, TypedParams,
 };
 use crate::error::Result;
 use oxvirt_rpc::protocol as wire;
@@ -69,5 +69,17 @@ impl FromWire<wire::NonnullNwfilterBinding> for NwFilterBindingRef {
             portdev: w.portdev,
             filtername: w.filtername,
         })
+    }
+}
+
+/// The daemon's block job answer: `found` says whether the disk runs a job at all.
+impl FromWire<(i32, i32, u64, u64, u64)> for Option<BlockJobInfo> {
+    fn from_wire((found, kind, bandwidth, cur, end): (i32, i32, u64, u64, u64)) -> Result<Self> {
+        Ok((found != 0).then_some(BlockJobInfo {
+            kind,
+            bandwidth,
+            cur,
+            end,
+        }))
     }
 }
