@@ -26,6 +26,7 @@ import subprocess
 import sys
 
 from apixml import Api
+import keycodes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -1687,7 +1688,7 @@ def rustfmt(text):
 
 
 # Generated Rust kept in the generator's own compact layout (its module is #[rustfmt::skip]).
-UNFORMATTED = {"src/ffi/generated/exports.rs"}
+UNFORMATTED = {"src/ffi/generated/exports.rs", keycodes.OUTPUT}
 
 README_BEGIN = "<!-- BEGIN generated function table -->"
 README_END = "<!-- END generated function table -->"
@@ -1719,6 +1720,7 @@ def main():
         "cbindgen-virterror.toml": gen_cbindgen(api, values, True),
         "cbindgen-qemu-process.toml": gen_cbindgen_qemu_process(api),
         "python/oxvirt/_constants.py": gen_python_constants(api, values),
+        keycodes.OUTPUT: keycodes.gen_keycode_maps(),
     }
     readme = os.path.join(TOP, "README.md")
     if os.path.exists(readme):

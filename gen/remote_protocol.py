@@ -410,6 +410,7 @@ PRECHECK = {
     "node_cpu_stats": "check_cpu_num(cpu)?;",
     "node_memory_stats": "check_cell_num(cell)?;",
     "domain_iothread_info": 'check_live_config_exclusive("virDomainGetIOThreadInfo", flags)?;',
+    "domain_send_key": "check_send_key(codeset, keycodes.len())?;",
 }
 
 # The reference's public layer adds VIR_TYPED_PARAM_STRING_OKAY to the flags of these getters

@@ -26,45 +26,28 @@ guest_events() {
         return
     fi
     ref_setup
-    local kernel
-    kernel=$(guest_events_kernel) || { cat "$out/eventkernel.err"; bad "guestevents: the kernel does not assemble"; return; }
+    guest_kernel=$(guest_events_kernel) || { cat "$out/eventkernel.err"; bad "guestevents: the kernel does not assemble"; return; }
     gcc $CFLAGS -Iinclude -o "$out/guestevents.ours" c-tests/qemu/guestevents.c -L"$lib" -lvirt -lpthread &&
         gcc $CFLAGS -o "$out/guestevents.ref" c-tests/qemu/guestevents.c -lvirt -lpthread ||
         { bad "guestevents: does not compile"; return; }
-    local mode who bin lp r mnt disk attempt
+    local mode
     for mode in ${QT_GUEST_EVENTS_MODES:-rtc watchdog pm ioerror save balloon}; do
-        for who in ref theirs-on-ours ours; do
-            case $who in
-                ref) bin=guestevents.ref lp= ;;
-                theirs-on-ours) bin=guestevents.ref lp=$lib ;;
-                ours) bin=guestevents.ours lp=$lib ;;
-            esac
-            for attempt in 1 2; do
-                r=$(new_root "guestevents-$mode-$who")
-                disk=
-                if [ "$mode" = ioerror ]; then
-                    mnt=$(mktemp -d "$base/full.XXXXXX")
-                    disk=$(guest_events_full_disk "$mnt") || { bad "guestevents: cannot mount a tmpfs at $mnt (not root?)"; return; }
-                fi
-                (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" "$mode" "$r" "$kernel" $disk) \
-                    >"$out/guestevents.$mode.$who.out" 2>"$out/guestevents.$mode.$who.err"
-                echo "exit $?" >>"$out/guestevents.$mode.$who.out"
-                [ "$who" = ref ] && ref_leftovers "guestevents $mode" "$r"
-                # The disk is unmounted once its qemu is gone (the run destroyed its guest).
-                [ -n "$disk" ] && { umount "$mnt" || umount -l "$mnt"; }
-                # The reference sometimes loses its own capability-probing qemu on a loaded
-                # machine ("unable to wait for process N"): measured once more on a fresh root.
-                [ "$who" = ref ] && grep -q "unable to wait for process" "$out/guestevents.$mode.$who.out" || break
-                echo "NOTE guestevents $mode: the reference lost its own probe's qemu; measuring it once more"
-            done
-            sed -i -E -e "s|$r|ROOT|g" -e "s|$kernel|KERNEL|g" ${disk:+-e "s|$disk|DISK|g"} \
-                -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' "$out/guestevents.$mode.$who.out"
-        done
-        if diff -u "$out/guestevents.$mode.ref.out" "$out/guestevents.$mode.theirs-on-ours.out" >"$out/guestevents.$mode.diff" &&
-            diff -u "$out/guestevents.$mode.ref.out" "$out/guestevents.$mode.ours.out" >>"$out/guestevents.$mode.diff"; then
-            ok "guestevents $mode: same as libvirt 9.0 ($(wc -l <"$out/guestevents.$mode.ref.out") lines)"
-        else
-            bad "guestevents $mode: differs from libvirt 9.0"; head -60 "$out/guestevents.$mode.diff"
-        fi
+        three_way guestevents "$mode" 60 guest_events_prepare
     done
+}
+
+# Before each run: the kernel (and for ioerror a disk on a full tmpfs, unmounted once the run has
+# destroyed its guest) as the program's arguments, their paths masked in the output.
+guest_events_prepare() { # mode
+    run_args=("$guest_kernel") run_masks=(-e "s|$guest_kernel|KERNEL|g")
+    [ "$1" = ioerror ] || return 0
+    local mnt disk
+    mnt=$(mktemp -d "$base/full.XXXXXX")
+    disk=$(guest_events_full_disk "$mnt") || { bad "guestevents: cannot mount a tmpfs at $mnt (not root?)"; return 1; }
+    run_args+=("$disk") run_masks+=(-e "s|$disk|DISK|g")
+    run_finish="guest_events_unmount $mnt"
+}
+
+guest_events_unmount() { # dir
+    umount "$1" || umount -l "$1"
 }

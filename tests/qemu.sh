@@ -291,6 +291,44 @@ ref_leftovers() { # what root
     done
 }
 
+# One mode of a differential program (built as $out/PROGRAM.ref and $out/PROGRAM.ours) on the
+# reference, on ours through Debian's build and on ours, each on a fresh root; outputs compared.
+# An optional PREPARE function runs before each run: it may set `run_args` (arguments after the
+# root) and `run_masks` (sed expressions for paths in the output), and `run_finish` (a command
+# run after it).
+three_way() { # program mode shown-lines [prepare]
+    local prog=$1 mode=$2 shown=$3 prepare=${4:-} who bin lp r attempt
+    for who in ref theirs-on-ours ours; do
+        case $who in
+            ref) bin=$prog.ref lp= ;;
+            theirs-on-ours) bin=$prog.ref lp=$lib ;;
+            ours) bin=$prog.ours lp=$lib ;;
+        esac
+        for attempt in 1 2; do
+            r=$(new_root "$prog-$mode-$who")
+            run_args=() run_masks=() run_finish=
+            if [ -n "$prepare" ]; then "$prepare" "$mode" || return; fi
+            (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" "$mode" "$r" "${run_args[@]}") \
+                >"$out/$prog.$mode.$who.out" 2>"$out/$prog.$mode.$who.err"
+            echo "exit $?" >>"$out/$prog.$mode.$who.out"
+            [ "$who" = ref ] && ref_leftovers "$prog $mode" "$r"
+            [ -n "$run_finish" ] && $run_finish
+            # The reference sometimes loses its own capability-probing qemu on a loaded machine
+            # ("unable to wait for process N"): measured once more on a fresh root.
+            [ "$who" = ref ] && grep -q "unable to wait for process" "$out/$prog.$mode.$who.out" || break
+            echo "NOTE $prog $mode: the reference lost its own probe's qemu; measuring it once more"
+        done
+        sed -i -E -e "s|$r|ROOT|g" "${run_masks[@]}" \
+            -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' "$out/$prog.$mode.$who.out"
+    done
+    if diff -u "$out/$prog.$mode.ref.out" "$out/$prog.$mode.theirs-on-ours.out" >"$out/$prog.$mode.diff" &&
+        diff -u "$out/$prog.$mode.ref.out" "$out/$prog.$mode.ours.out" >>"$out/$prog.$mode.diff"; then
+        ok "$prog $mode: same as libvirt 9.0 ($(wc -l <"$out/$prog.$mode.ref.out") lines)"
+    else
+        bad "$prog $mode: differs from libvirt 9.0"; head -"$shown" "$out/$prog.$mode.diff"
+    fi
+}
+
 # Real guests you can watch (issue 17, c-tests/qemu/guests.c): the host's and the guests' figures,
 # each mode on a fresh root, on the reference, on ours through Debian's build and on ours.
 guests() {

@@ -22,23 +22,6 @@
 #define JOB_DISK_BYTES (16 * 1024 * 1024)
 #define SLOW_MIB_S 1
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static char seen[16384];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    pthread_mutex_lock(&lock);
-    if (strlen(seen) + strlen(line) + 8 < sizeof(seen))
-        sprintf(seen + strlen(seen), "  event %s\n", line);
-    pthread_mutex_unlock(&lock);
-}
-
 static const char *root_dir;
 
 /* A path with the root replaced by ROOT, so the outputs of runs on different roots compare. */
@@ -62,7 +45,7 @@ static const char *rooted(const char *s, char *buf, size_t len)
 static int on_lifecycle(virConnectPtr c, virDomainPtr d, int event, int detail, void *o)
 {
     (void)c, (void)o;
-    note("%s lifecycle %d/%d", virDomainGetName(d), event, detail);
+    qt_note("%s lifecycle %d/%d", virDomainGetName(d), event, detail);
     return 0;
 }
 
@@ -71,7 +54,7 @@ static void on_block_job(virConnectPtr c, virDomainPtr d, const char *disk, int 
 {
     (void)c;
     char buf[4096];
-    note("%s %s disk=%s type=%d status=%d", virDomainGetName(d), (const char *)o,
+    qt_note("%s %s disk=%s type=%d status=%d", virDomainGetName(d), (const char *)o,
          rooted(disk, buf, sizeof(buf)), type, status);
 }
 
@@ -85,24 +68,9 @@ static void watch(virConnectPtr c)
                                      VIR_DOMAIN_EVENT_CALLBACK(on_block_job), "block-job-2", NULL);
 }
 
-/* Wait (bounded) until an event line containing `want` was delivered, then a moment more; print
- * what was delivered and forget it. */
 static void events_until(const char *want)
 {
-    double end = qt_now_ms() + EVENT_DEADLINE_MS;
-    int found = 0;
-    while (!found && qt_now_ms() < end) {
-        pthread_mutex_lock(&lock);
-        found = strstr(seen, want) != NULL;
-        pthread_mutex_unlock(&lock);
-        if (!found)
-            qt_sleep_ms(10);
-    }
-    qt_sleep_ms(SETTLE_MS);
-    pthread_mutex_lock(&lock);
-    printf("events until '%s'%s:\n%s", want, found ? "" : " (NOT SEEN before the deadline)", seen);
-    seen[0] = 0;
-    pthread_mutex_unlock(&lock);
+    qt_log_until(want, EVENT_DEADLINE_MS, SETTLE_MS);
 }
 
 static void result(const char *what, int r)
@@ -368,19 +336,9 @@ int main(int argc, char **argv)
     }
     const char *mode = argv[1], *root = argv[2];
     root_dir = root;
-    qt_subreaper();
-    qt_start_reaper();
-    if (qt_start_default_loop() < 0) {
-        printf("FAIL no event loop\n");
+    virConnectPtr c = qt_open_watching(root);
+    if (!c)
         return 1;
-    }
-    char *uri = qt_uri(root);
-    virConnectPtr c = virConnectOpen(uri);
-    free(uri);
-    if (!c) {
-        show_error("open");
-        return 1;
-    }
     watch(c);
     if (strcmp(mode, "peek") == 0)
         peek_mode(c, root);

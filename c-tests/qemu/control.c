@@ -223,6 +223,24 @@ static void poke(virDomainPtr d, const char *tag)
     unsigned int bad[] = {999};
     result(W("%s send key linux 999", tag), virDomainSendKey(d, VIR_KEYCODE_SET_LINUX, 10, bad, 1, 0));
     result(W("%s send key codeset 99", tag), virDomainSendKey(d, 99, 10, keys, 1, 0));
+    /* Each other set: its code for the A key (xt_kbd's and atset1's for the up arrow too, one
+     * code with its 0xe0 prefix, the other with 0x100), then a code it does not have. */
+    static const struct { unsigned int set, code; } other[] = {
+        {VIR_KEYCODE_SET_XT, 0x1e},      {VIR_KEYCODE_SET_ATSET1, 0xe048}, {VIR_KEYCODE_SET_ATSET2, 0x1c},
+        {VIR_KEYCODE_SET_ATSET3, 0x1c},  {VIR_KEYCODE_SET_OSX, 0x00},      {VIR_KEYCODE_SET_XT_KBD, 0x148},
+        {VIR_KEYCODE_SET_USB, 0x04},     {VIR_KEYCODE_SET_WIN32, 0x41},
+    };
+    /* The reference's qemu driver translates the caller's array in place: each call gets a
+     * fresh copy, and the label is written before the call. */
+    for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+        unsigned int codes[] = {other[i].code, 0xffff};
+        for (size_t j = 0; j < 2; j++) {
+            unsigned int code = codes[j];
+            W("%s send key set %u code %#x", tag, other[i].set, code);
+            int r = virDomainSendKey(d, other[i].set, 10, &code, 1, 0);
+            result(what, r);
+        }
+    }
     result(W("%s send key flags", tag), virDomainSendKey(d, VIR_KEYCODE_SET_LINUX, 10, keys, 1, 1));
     state(W("%s state", tag), d);
     events_collapsed(virDomainGetName(d));

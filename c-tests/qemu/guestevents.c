@@ -20,86 +20,65 @@
 /* After the awaited event: what the same qemu event raised right after it is delivered too. */
 #define SETTLE_MS 500
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static char seen[16384];
-static char last[1024];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    pthread_mutex_lock(&lock);
-    /* A guest that resets through its BIOS may do so more than once, on either library: a
-     * repeat of the same event is shown once. */
-    if (strcmp(line, last) != 0 && strlen(seen) + strlen(line) + 8 < sizeof(seen))
-        sprintf(seen + strlen(seen), "  event %s\n", line);
-    snprintf(last, sizeof(last), "%s", line);
-    pthread_mutex_unlock(&lock);
-}
-
 static int on_lifecycle(virConnectPtr c, virDomainPtr d, int event, int detail, void *o)
 {
     (void)c, (void)o;
-    note("%s lifecycle %d/%d", virDomainGetName(d), event, detail);
+    qt_note("%s lifecycle %d/%d", virDomainGetName(d), event, detail);
     return 0;
 }
 
 static void on_reboot(virConnectPtr c, virDomainPtr d, void *o)
 {
     (void)c, (void)o;
-    note("%s reboot", virDomainGetName(d));
+    qt_note("%s reboot", virDomainGetName(d));
 }
 
 static void on_rtc(virConnectPtr c, virDomainPtr d, long long offset, void *o)
 {
     (void)c, (void)o;
     long long off_by = offset + (long long)time(NULL) - GUEST_RTC_EPOCH;
-    note("%s rtc-change offset is the guest's 2000-01-01: %s", virDomainGetName(d),
+    qt_note("%s rtc-change offset is the guest's 2000-01-01: %s", virDomainGetName(d),
          llabs(off_by) <= RTC_TOLERANCE_S ? "yes" : "NO");
 }
 
 static void on_watchdog(virConnectPtr c, virDomainPtr d, int action, void *o)
 {
     (void)c, (void)o;
-    note("%s watchdog action=%d", virDomainGetName(d), action);
+    qt_note("%s watchdog action=%d", virDomainGetName(d), action);
 }
 
 static void on_io_error(virConnectPtr c, virDomainPtr d, const char *src, const char *alias,
                         int action, void *o)
 {
     (void)c, (void)o;
-    note("%s io-error src=%s alias=%s action=%d", virDomainGetName(d), src, alias, action);
+    qt_note("%s io-error src=%s alias=%s action=%d", virDomainGetName(d), src, alias, action);
 }
 
 static void on_io_error_reason(virConnectPtr c, virDomainPtr d, const char *src,
                                const char *alias, int action, const char *reason, void *o)
 {
     (void)c, (void)o;
-    note("%s io-error-reason src=%s alias=%s action=%d reason=%s", virDomainGetName(d), src,
+    qt_note("%s io-error-reason src=%s alias=%s action=%d reason=%s", virDomainGetName(d), src,
          alias, action, reason);
 }
 
 static void on_pm(virConnectPtr c, virDomainPtr d, int reason, void *o)
 {
     (void)c;
-    note("%s %s reason=%d", virDomainGetName(d), (const char *)o, reason);
+    qt_note("%s %s reason=%d", virDomainGetName(d), (const char *)o, reason);
 }
 
 static void on_balloon(virConnectPtr c, virDomainPtr d, unsigned long long actual, void *o)
 {
     (void)c, (void)o;
-    note("%s balloon-change actual=%llu", virDomainGetName(d), actual);
+    qt_note("%s balloon-change actual=%llu", virDomainGetName(d), actual);
 }
 
 static void on_block_job(virConnectPtr c, virDomainPtr d, const char *disk, int type, int status,
                          void *o)
 {
     (void)c;
-    note("%s %s disk=%s type=%d status=%d", virDomainGetName(d), (const char *)o, disk, type,
+    qt_note("%s %s disk=%s type=%d status=%d", virDomainGetName(d), (const char *)o, disk, type,
          status);
 }
 
@@ -125,7 +104,7 @@ static void on_job_completed(virConnectPtr c, virDomainPtr d, virTypedParameterP
         if (strlen(out) + strlen(p[i].field) + 80 < sizeof(out))
             sprintf(out + strlen(out), " %s:%d%s", p[i].field, p[i].type, v);
     }
-    note("%s job-completed%s", virDomainGetName(d), out);
+    qt_note("%s job-completed%s", virDomainGetName(d), out);
 }
 
 /* The number of iterations depends on how fast the copy went: only that there were some. */
@@ -133,7 +112,7 @@ static void on_migration_iteration(virConnectPtr c, virDomainPtr d, int iteratio
 {
     (void)c, (void)o;
     if (iteration == 1)
-        note("%s migration-iteration", virDomainGetName(d));
+        qt_note("%s migration-iteration", virDomainGetName(d));
 }
 
 static void watch(virConnectPtr c)
@@ -163,34 +142,14 @@ static void watch(virConnectPtr c)
             printf("register event %d: failed (code %d)\n", all[i].id, qt_err_code());
 }
 
-/* Wait (bounded) until an event line containing `want` was delivered, then a moment more; print
- * what was delivered and forget it. */
 static void events_until(const char *want)
 {
-    double end = qt_now_ms() + EVENT_DEADLINE_MS;
-    int found = 0;
-    while (!found && qt_now_ms() < end) {
-        pthread_mutex_lock(&lock);
-        found = strstr(seen, want) != NULL;
-        pthread_mutex_unlock(&lock);
-        if (!found)
-            qt_sleep_ms(10);
-    }
-    qt_sleep_ms(SETTLE_MS);
-    pthread_mutex_lock(&lock);
-    printf("events until '%s'%s:\n%s", want, found ? "" : " (NOT SEEN before the deadline)", seen);
-    seen[0] = 0;
-    pthread_mutex_unlock(&lock);
+    qt_log_until(want, EVENT_DEADLINE_MS, SETTLE_MS);
 }
 
-/* What was delivered within a moment (for a call that raises nothing). */
 static void events_now(const char *what)
 {
-    qt_sleep_ms(SETTLE_MS);
-    pthread_mutex_lock(&lock);
-    printf("events after %s:\n%s", what, seen);
-    seen[0] = 0;
-    pthread_mutex_unlock(&lock);
+    qt_log_now(what, SETTLE_MS);
 }
 
 static void result(const char *what, int r)
@@ -382,19 +341,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *mode = argv[1], *root = argv[2], *kernel = argv[3];
-    qt_subreaper();
-    qt_start_reaper();
-    if (qt_start_default_loop() < 0) {
-        printf("FAIL no event loop\n");
+    qt_log_once = 1; /* a guest that resets through its BIOS may do so more than once */
+    virConnectPtr c = qt_open_watching(root);
+    if (!c)
         return 1;
-    }
-    char *uri = qt_uri(root);
-    virConnectPtr c = virConnectOpen(uri);
-    free(uri);
-    if (!c) {
-        show_error("open");
-        return 1;
-    }
     watch(c);
     if (strcmp(mode, "rtc") == 0)
         rtc(c, kernel);

@@ -738,4 +738,78 @@ static virConnectPtr qt_open(const char *root)
     return c;
 }
 
+/* An event log for programs that print the events their callbacks saw, in the order delivered:
+ * callbacks add lines with qt_note; qt_log_until waits (bounded) for a line, qt_log_now for a
+ * moment, then each prints what was delivered and forgets it. With qt_log_once set, a repeat of
+ * the line just noted is shown once. */
+static pthread_mutex_t qt_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char qt_log[16384];
+static char qt_log_last[1024];
+static int qt_log_once;
+
+static void qt_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void qt_note(const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&qt_log_lock);
+    int repeat = qt_log_once && strcmp(line, qt_log_last) == 0;
+    if (!repeat && strlen(qt_log) + strlen(line) + 8 < sizeof(qt_log))
+        sprintf(qt_log + strlen(qt_log), "  event %s\n", line);
+    snprintf(qt_log_last, sizeof(qt_log_last), "%s", line);
+    pthread_mutex_unlock(&qt_log_lock);
+}
+
+/* Wait until a line containing `want` was noted (at most deadline_ms), then settle_ms more, so
+ * what the same qemu event raised right after it is shown too. */
+static void qt_log_until(const char *want, int deadline_ms, int settle_ms)
+{
+    double end = qt_now_ms() + deadline_ms;
+    int found = 0;
+    while (!found && qt_now_ms() < end) {
+        pthread_mutex_lock(&qt_log_lock);
+        found = strstr(qt_log, want) != NULL;
+        pthread_mutex_unlock(&qt_log_lock);
+        if (!found)
+            qt_sleep_ms(10);
+    }
+    qt_sleep_ms(settle_ms);
+    pthread_mutex_lock(&qt_log_lock);
+    printf("events until '%s'%s:\n%s", want, found ? "" : " (NOT SEEN before the deadline)", qt_log);
+    qt_log[0] = 0;
+    pthread_mutex_unlock(&qt_log_lock);
+}
+
+/* What was noted within settle_ms (after a call that raises nothing). */
+static void qt_log_now(const char *what, int settle_ms)
+{
+    qt_sleep_ms(settle_ms);
+    pthread_mutex_lock(&qt_log_lock);
+    printf("events after %s:\n%s", what, qt_log);
+    qt_log[0] = 0;
+    pthread_mutex_unlock(&qt_log_lock);
+}
+
+/* The start of a program that watches guests' events on a root: a subreaper with its reaper
+ * thread (as a daemon would be), the default event loop on its own thread, and a connection to
+ * the root; NULL (after printing why) if any of it fails. */
+static virConnectPtr qt_open_watching(const char *root)
+{
+    qt_subreaper();
+    qt_start_reaper();
+    if (qt_start_default_loop() < 0) {
+        printf("FAIL no event loop\n");
+        return NULL;
+    }
+    char *uri = qt_uri(root);
+    virConnectPtr c = virConnectOpen(uri);
+    free(uri);
+    if (!c)
+        show_error("open");
+    return c;
+}
+
 #endif

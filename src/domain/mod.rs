@@ -2,6 +2,9 @@
 
 pub mod devices;
 pub mod graphics_auth;
+pub mod keycode;
+#[rustfmt::skip]
+mod keycode_maps;
 mod state;
 pub mod uuid;
 pub mod xml;

@@ -56,6 +56,33 @@ pub fn public_invalid_arg(function: &str, arg: &str, message: String) -> Error {
     Error::invalid_arg(VIR_FROM_DOMAIN, function, arg, message)
 }
 
+/// The most keys one virDomainSendKey call may press.
+const SEND_KEY_MAX_KEYS: usize = 16;
+
+/// virDomainSendKey's public-layer checks after the key count's: a known code set, then at most
+/// 16 keys.
+pub fn check_send_key(codeset: u32, nkeycodes: usize) -> Result<()> {
+    let known = i32::try_from(codeset)
+        .ok()
+        .and_then(|c| crate::api::KeycodeSet::try_from(c).ok())
+        .is_some();
+    if !known {
+        return Err(public_invalid_arg(
+            "virDomainSendKey",
+            "codeset",
+            format!("Unsupported codeset '{codeset}'"),
+        ));
+    }
+    if nkeycodes > SEND_KEY_MAX_KEYS {
+        return Err(public_invalid_arg(
+            "virDomainSendKey",
+            "nkeycodes",
+            format!("nkeycodes must be <= {SEND_KEY_MAX_KEYS}"),
+        ));
+    }
+    Ok(())
+}
+
 /// `ARG in FUNCTION must be greater than zero` unless `value > 0`.
 pub fn check_positive(function: &str, arg: &str, value: i64) -> Result<()> {
     match value > 0 {

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::api::{DomainMemoryModFlags, DomainVcpuFlags, KeycodeSet};
-use crate::driver::family::{public_invalid_arg, Screenshot};
+use crate::domain::keycode;
+use crate::driver::family::{check_send_key, public_invalid_arg, Screenshot};
 use crate::driver::Caller;
 use serde_json::json;
 
@@ -316,17 +317,12 @@ impl QemuDriver {
         keycodes: &[u32],
         flags: u32,
     ) -> Result<()> {
+        check_send_key(codeset, keycodes.len())?;
         check_flags(flags, NoFlags::empty(), "qemuDomainSendKey")?;
         let set = i32::try_from(codeset)
             .ok()
             .and_then(|c| KeycodeSet::try_from(c).ok())
-            .ok_or_else(|| {
-                public_invalid_arg(
-                    "virDomainSendKey",
-                    "codeset",
-                    format!("Unsupported codeset '{codeset}'"),
-                )
-            })?;
+            .unwrap_or(KeycodeSet::Linux); // known: checked above
         let qnums = keycodes
             .iter()
             .map(|&k| {
@@ -335,7 +331,7 @@ impl QemuDriver {
                         VIR_FROM_QEMU,
                         format!(
                             "cannot translate keycode {k} of {} codeset to qnum keycode",
-                            codeset_name(set)
+                            keycode::set_name(set)
                         ),
                     )
                 })
@@ -443,77 +439,12 @@ fn tempfile_in(dir: &Path, stem: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// libvirt's names of the key code sets, as its errors write them.
-fn codeset_name(set: KeycodeSet) -> &'static str {
-    match set {
-        KeycodeSet::Linux => "linux",
-        KeycodeSet::Xt => "xt",
-        KeycodeSet::Atset1 => "atset1",
-        KeycodeSet::Atset2 => "atset2",
-        KeycodeSet::Atset3 => "atset3",
-        KeycodeSet::Osx => "os_x",
-        KeycodeSet::XtKbd => "xt_kbd",
-        KeycodeSet::Usb => "usb",
-        KeycodeSet::Win32 => "win32",
-        KeycodeSet::Qnum => "qnum",
-    }
-}
-
-/// Linux key codes beyond the first 83 (which are the PC's scan codes themselves) and their
-/// qnum codes (a scan code, 0x80 set for the 0xe0-prefixed ones), from the key code map.
-const LINUX_EXTRA_QNUM: &[(u32, u32)] = &[
-    (85, 0x76),
-    (86, 0x56),
-    (87, 0x57),
-    (88, 0x58),
-    (89, 0x73),
-    (90, 0x78),
-    (91, 0x77),
-    (92, 0x79),
-    (93, 0x70),
-    (94, 0x7b),
-    (95, 0x5c),
-    (96, 0x9c),
-    (97, 0x9d),
-    (98, 0xb5),
-    (99, 0x54),
-    (100, 0xb8),
-    (102, 0xc7),
-    (103, 0xc8),
-    (104, 0xc9),
-    (105, 0xcb),
-    (106, 0xcd),
-    (107, 0xcf),
-    (108, 0xd0),
-    (109, 0xd1),
-    (110, 0xd2),
-    (111, 0xd3),
-    (113, 0xa0),
-    (114, 0xae),
-    (115, 0xb0),
-    (116, 0xde),
-    (117, 0x59),
-    (119, 0xc6),
-    (125, 0xdb),
-    (126, 0xdc),
-    (127, 0xdd),
-];
-
-/// A key code of `set` as qemu's qnum code; None where this driver has no translation.
+/// The qnum code qemu's send-key takes for a code of a set: qnum codes as they are, the others
+/// translated as libvirt translates them.
 fn keycode_to_qnum(set: KeycodeSet, k: u32) -> Option<u32> {
     match set {
         KeycodeSet::Qnum => Some(k),
-        KeycodeSet::Linux if (1..=83).contains(&k) => Some(k),
-        KeycodeSet::Linux => LINUX_EXTRA_QNUM
-            .iter()
-            .find(|(l, _)| *l == k)
-            .map(|(_, q)| *q),
-        // XT keyboard codes are scan codes; an 0xe0 prefix becomes qnum's high bit.
-        KeycodeSet::XtKbd | KeycodeSet::Xt | KeycodeSet::Atset1 if k < 0x80 && k > 0 => Some(k),
-        KeycodeSet::XtKbd | KeycodeSet::Atset1 if k & 0xff00 == 0xe000 && k & 0x80 == 0 => {
-            Some(0x80 | (k & 0x7f))
-        }
-        _ => None,
+        _ => keycode::to_qnum(set, k),
     }
 }
 
@@ -522,11 +453,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn linux_keys_become_qnum() {
-        assert_eq!(keycode_to_qnum(KeycodeSet::Linux, 30), Some(30));
+    fn qnum_codes_pass_as_they_are() {
+        assert_eq!(keycode_to_qnum(KeycodeSet::Qnum, 0x7f), Some(0x7f));
         assert_eq!(keycode_to_qnum(KeycodeSet::Linux, 103), Some(0xc8));
         assert_eq!(keycode_to_qnum(KeycodeSet::Linux, 999), None);
-        assert_eq!(keycode_to_qnum(KeycodeSet::Qnum, 0x41), Some(0x41));
-        assert_eq!(keycode_to_qnum(KeycodeSet::XtKbd, 0xe048), Some(0xc8));
     }
 }

@@ -669,6 +669,7 @@ impl DomainDriver for RemoteDriver {
         keycodes: Vec<u32>,
         flags: u32,
     ) -> Result<()> {
+        check_send_key(codeset, keycodes.len())?;
         let args = protocol::DomainSendKeyArgs {
             dom: ToWire::to_wire(d),
             codeset: ToWire::to_wire(codeset),

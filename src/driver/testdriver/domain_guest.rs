@@ -9,8 +9,10 @@ use crate::api::{
     DomainMemoryStatTags as Tag, DomainMessageType, DomainModificationImpact, DomainProcessSignal,
     DomainSetTimeFlags, DomainSetUserPasswordFlags, DomainState, KeycodeSet, NoFlags,
 };
-use crate::domain::DomainRef;
-use crate::driver::family::{ControlInfo, GuestTime, MemoryStats, Messages, SecurityLabel};
+use crate::domain::{keycode, DomainRef};
+use crate::driver::family::{
+    check_send_key, ControlInfo, GuestTime, MemoryStats, Messages, SecurityLabel,
+};
 use crate::error::{
     Error, Result, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
 };
@@ -24,8 +26,6 @@ const INIT_PID: i64 = 1;
 /// The fake memory statistics' "last update" stamp.
 const STATS_LAST_UPDATE: u64 = 627_319_920;
 /// The highest key code of the Linux code set's table.
-const LINUX_KEYCODE_MAX: u32 = 0x2ff;
-
 fn mount_point_not_found(m: &str) -> Error {
     test_operation_invalid(&format!("mount point not found: {m}"))
 }
@@ -71,14 +71,6 @@ fn control_info(seconds: i64) -> ControlInfo {
         details: details as u32,
         state_time_ms: time as u64,
     }
-}
-
-/// The name of a key code set, as the reference's messages write it.
-fn codeset_name(codeset: u32) -> &'static str {
-    const NAMES: [&str; 10] = [
-        "linux", "xt", "atset1", "atset2", "atset3", "osx", "xt_kbd", "usb", "win32", "qnum",
-    ];
-    NAMES.get(codeset as usize).copied().unwrap_or("(null)")
 }
 
 /// The lifecycle event and action names of the domain XML.
@@ -159,17 +151,24 @@ impl TestDriver {
         keycodes: &[u32],
         flags: u32,
     ) -> Result<()> {
+        check_send_key(codeset, keycodes.len())?;
         check_flags(flags, NoFlags::empty(), "testDomainSendKey")?;
         self.with_active(d, |_| {
-            let linux = KeycodeSet::Linux as u32;
-            let known = codeset < KeycodeSet::LAST as u32;
+            // Every code must be one of its set's (as libvirt's test driver checks by
+            // translating it to a Linux key code).
+            let set = i32::try_from(codeset)
+                .ok()
+                .and_then(|c| KeycodeSet::try_from(c).ok());
             match keycodes
                 .iter()
-                .find(|&&k| !known || (codeset == linux && k > LINUX_KEYCODE_MAX))
+                .find(|&&k| set.and_then(|s| keycode::to_linux(s, k)).is_none())
             {
                 Some(k) => Err(Error::internal(
                     crate::error::VIR_FROM_TEST,
-                    format!("invalid keycode {k} of {} codeset", codeset_name(codeset)),
+                    format!(
+                        "invalid keycode {k} of {} codeset",
+                        set.map_or("(null)", keycode::set_name)
+                    ),
                 )),
                 None => Ok(()),
             }
