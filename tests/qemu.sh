@@ -297,27 +297,21 @@ ref_leftovers() { # what root
 # root) and `run_masks` (sed expressions for paths in the output), and `run_finish` (a command
 # run after it).
 three_way() { # program mode shown-lines [prepare]
-    local prog=$1 mode=$2 shown=$3 prepare=${4:-} who bin lp r attempt
+    local prog=$1 mode=$2 shown=$3 prepare=${4:-} who bin lp r
     for who in ref theirs-on-ours ours; do
         case $who in
             ref) bin=$prog.ref lp= ;;
             theirs-on-ours) bin=$prog.ref lp=$lib ;;
             ours) bin=$prog.ours lp=$lib ;;
         esac
-        for attempt in 1 2; do
-            r=$(new_root "$prog-$mode-$who")
-            run_args=() run_masks=() run_finish=
-            if [ -n "$prepare" ]; then "$prepare" "$mode" || return; fi
-            (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" "$mode" "$r" "${run_args[@]}") \
-                >"$out/$prog.$mode.$who.out" 2>"$out/$prog.$mode.$who.err"
-            echo "exit $?" >>"$out/$prog.$mode.$who.out"
-            [ "$who" = ref ] && ref_leftovers "$prog $mode" "$r"
-            [ -n "$run_finish" ] && $run_finish
-            # The reference sometimes loses its own capability-probing qemu on a loaded machine
-            # ("unable to wait for process N"): measured once more on a fresh root.
-            [ "$who" = ref ] && grep -q "unable to wait for process" "$out/$prog.$mode.$who.out" || break
-            echo "NOTE $prog $mode: the reference lost its own probe's qemu; measuring it once more"
-        done
+        r=$(new_root "$prog-$mode-$who")
+        run_args=() run_masks=() run_finish=
+        if [ -n "$prepare" ]; then "$prepare" "$mode" || return; fi
+        (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$out/$bin" "$mode" "$r" "${run_args[@]}") \
+            >"$out/$prog.$mode.$who.out" 2>"$out/$prog.$mode.$who.err"
+        echo "exit $?" >>"$out/$prog.$mode.$who.out"
+        [ "$who" = ref ] && ref_leftovers "$prog $mode" "$r"
+        [ -n "$run_finish" ] && $run_finish
         sed -i -E -e "s|$r|ROOT|g" "${run_masks[@]}" \
             -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' "$out/$prog.$mode.$who.out"
     done
@@ -412,26 +406,13 @@ control_bins() { # who -> "binary LD_LIBRARY_PATH"
 }
 
 control_run() { # tag who mode root [image]: one run, output in $out/control.TAG.WHO.out
-    local tag=$1 who=$2 bin lp first=
+    local tag=$1 who=$2 bin lp
     shift 2
-    [ -s "$out/control.$tag.$who.out" ] || first=1
     read -r bin lp <<<"$(control_bins "$who")"
     (cd "$base" && LD_LIBRARY_PATH=$lp timeout -k 5 300 "$bin" "$@") >>"$out/control.$tag.$who.out" 2>>"$out/control.$tag.$who.err"
     echo "exit $?" >>"$out/control.$tag.$who.out"
     sed -i "s|$2|ROOT|g" "$out/control.$tag.$who.out"
     [ "$who" = ref ] && ref_leftovers "control $tag" "$2"
-    # The reference sometimes loses its own capability-probing qemu on a loaded machine ("unable
-    # to wait for process N: No child processes") before the program does anything: a run of its
-    # own, on a fresh root, measures it once more.
-    if [ "$who" = ref ] && [ -n "$first" ] && [ -z "${control_again:-}" ] &&
-        grep -q "unable to wait for process" "$out/control.$tag.$who.out"; then
-        echo "NOTE control $tag: the reference lost its own probe's qemu; measuring it once more"
-        rm -f "$out/control.$tag.$who.out" "$out/control.$tag.$who.err"
-        local mode=$1 root
-        shift 2
-        root=$(new_root "control-$tag-ref-again")
-        control_again=1 control_run "$tag" ref "$mode" "$root" "$@"
-    fi
 }
 
 control_same() { # tag whos...: every output equals the reference's
