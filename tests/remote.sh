@@ -426,6 +426,8 @@ differential procedures procs domain_and_secrets
 differential event-loop evloop one_unix
 # Public functions added for the daemon since session 7 (guest agent, host CPU, node devices...).
 differential forwarded forwarded one_unix
+# The caller's counts reach the daemon as it gave them; CPU stats, security labels, pages, copies.
+if build nodestats; then differential node-stats nodestats one_unix; else bad "nodestats: compile"; fi
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes
