@@ -25,8 +25,8 @@ pub struct NodeStats(pub Vec<(&'static str, u64)>, pub CountRule);
 pub enum CountRule {
     /// As many as the caller's array holds; with no array, how many there are.
     UpToRoom,
-    /// The Linux host's strict count.
-    Exact(ExactCount),
+    /// The Linux host's strict count (boxed: its errors are large).
+    Exact(Box<ExactCount>),
     /// A daemon's answer to a count of 0: how many it has, which the caller's count becomes (the
     /// counters themselves are not sent).
     Counted(i32),

@@ -277,10 +277,10 @@ impl Host {
             let zero = CPU_FIELDS.iter().map(|f| (*f, 0)).collect();
             return Ok(NodeStats(
                 zero,
-                CountRule::Exact(ExactCount {
+                CountRule::Exact(Box::new(ExactCount {
                     refusal,
                     deferred: Some(deferred),
-                }),
+                })),
             ));
         };
         let at = |i: usize| t.get(i).copied().unwrap_or(0);
@@ -293,10 +293,10 @@ impl Host {
                 .zip(values)
                 .map(|(f, v)| (*f, v * ns))
                 .collect(),
-            CountRule::Exact(ExactCount {
+            CountRule::Exact(Box::new(ExactCount {
                 refusal,
                 deferred: None,
-            }),
+            })),
         ))
     }
 
@@ -335,10 +335,10 @@ impl Host {
                 .iter()
                 .map(|(name, key)| (*name, info.get(*key).copied().unwrap_or(0)))
                 .collect(),
-            CountRule::Exact(ExactCount {
+            CountRule::Exact(Box::new(ExactCount {
                 refusal,
                 deferred: None,
-            }),
+            })),
         ))
     }
 }
@@ -465,10 +465,7 @@ mod tests {
         );
         assert!(matches!(
             h.cpu_stats(7).unwrap().1,
-            CountRule::Exact(ExactCount {
-                deferred: Some(_),
-                ..
-            })
+            CountRule::Exact(e) if e.deferred.is_some()
         ));
         assert_eq!(h.free_memory().unwrap(), 400 * 1024);
         assert_eq!(h.cells_free_memory(0, 5).unwrap(), vec![400 * 1024]);

@@ -79,7 +79,7 @@ pub(super) unsafe fn write_named<T>(
         return Ok(0);
     }
     let exact = match rule {
-        CountRule::Exact(exact) => Some(exact),
+        CountRule::Exact(exact) => Some(*exact),
         _ => None,
     };
     if params.is_null() || (exact.is_some() && room == 0) {
