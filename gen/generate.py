@@ -668,7 +668,32 @@ BLOCKJOBS_ENTRIES = {
 }
 SIZED_BUFFERS["virDomainBlockPeek"] = ("size", "buffer")
 
-DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES, **GUEST17_ENTRIES, **HOTPLUG_ENTRIES, **REMOTE_IO_ENTRIES, **GUEST_EVENTS_ENTRIES, **REMOTE18_ENTRIES, **FWD_ENTRIES, **DOMCAPS_ENTRIES, **BLOCKJOBS_ENTRIES}
+# Issue 18 (rnode): what a daemon needs as the caller gave it reaches the drivers: the caller's
+# `*nparams` of virNodeGetCPUStats and virNodeGetMemoryStats (PARAMS_INTO: the room goes in, the
+# array and count come out), virDomainGetDiskErrors' maxerrors (an input the answer needs too),
+# and the page sizes (and counts) of virNodeGetFreePages and virNodeAllocPages.
+RNODE_ENTRIES = {
+    "virDomainGetSecurityLabelList": "DomainDriver::domain_security_label_list",
+    "virDomainBlockCopy": "DomainDriver::domain_block_copy",
+    "virNodeAllocPages": "NodeDriver::node_alloc_pages",
+}
+PARAMS_INTO["virNodeGetCPUStats"] = "params"
+PARAMS_INTO["virNodeGetMemoryStats"] = "params"
+INPUTS_TO_ANSWER["virDomainGetDiskErrors"] = "maxerrors"
+# virNodeAllocPages checks cellCount last, before the driver (its answer's check).
+INPUTS_TO_ANSWER["virNodeAllocPages"] = "cellCount"
+# virDomainGetCPUStats: the public layer's checks of start_cpu, the array, nparams and ncpus come
+# before the driver's (a daemon's client makes them before it asks).
+INPUTS_TO_ANSWER["virDomainGetCPUStats"] = ("nparams", "start_cpu", "ncpus")
+FWD_ARRAY_INPUTS["virDomainBlockCopy"] = "params"
+# Input arrays whose count comes before them: function -> {array: count}; each array is converted
+# with its count (FromC<(pointer, count)>), and the count stays an input of its own.
+COUNTED_ARRAY_INPUTS = {
+    "virNodeGetFreePages": {"pages": "npages"},
+    "virNodeAllocPages": {"pageSizes": "npages", "pageCounts": "npages"},
+}
+
+DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES, **GUEST17_ENTRIES, **HOTPLUG_ENTRIES, **REMOTE_IO_ENTRIES, **GUEST_EVENTS_ENTRIES, **REMOTE18_ENTRIES, **FWD_ENTRIES, **DOMCAPS_ENTRIES, **BLOCKJOBS_ENTRIES, **RNODE_ENTRIES}
 
 
 # The family accessor of a driver (src/driver/mod.rs's Driver) for each family trait.
@@ -977,8 +1002,7 @@ def dispatch_target(fn):
 # Outputs followed by the caller's size of them (an element count or a struct size), by function:
 # the pair goes to the answer (Reply) with the output.
 OUT_WITH_SIZE = {
-    "virDomainGetDiskErrors": "errors", "virDomainBlockStats": "stats",
-    "virDomainInterfaceStats": "stats",
+    "virDomainBlockStats": "stats", "virDomainInterfaceStats": "stats",
 }
 
 # Calls the reference refuses on a read-only connection only after its first argument check (so
@@ -1000,6 +1024,12 @@ IN_TYPES = {"const char *", "int", "unsigned int", "long long", "unsigned long l
             "double", "const unsigned char *"}
 
 
+def answer_inputs(name):
+    """The inputs of `name` its answer's checks need too (INPUTS_TO_ANSWER: one name or several)."""
+    found = INPUTS_TO_ANSWER.get(name, ())
+    return (found,) if isinstance(found, str) else found
+
+
 def glue_args(fn):
     """The arguments after the receiver, as the glue hands them over: ("in", ident, cname) for an
     input, ("out", expression) for an output (an Out, or an (Out, max) pair for an array the caller
@@ -1017,7 +1047,10 @@ def glue_args(fn):
         elif sized and n == sized[1]:
             out.append(("out", f"Out({ident}, \"{n}\")"))
             out.append(("out", rust_ident(sized[0])))
-        elif INPUTS_TO_ANSWER.get(fn.get("name")) == n:
+        elif n in COUNTED_ARRAY_INPUTS.get(fn.get("name"), {}):
+            count = COUNTED_ARRAY_INPUTS[fn.get("name")][n]
+            out.append(("in", f"({ident}, {rust_ident(count)})", n))
+        elif n in answer_inputs(fn.get("name")):
             out.append(("in", ident, n))
             out.append(("out", ident))
         elif ARRAY_INPUTS.get(fn.get("name")) == n and nxt:

@@ -423,10 +423,7 @@ STRING_OKAY = {
 }
 
 # Trait methods not forwarded (yet), and why.
-NOT_FORWARDED = {
-    "domain_cpu_stats": "the answer's shape depends on start_cpu and ncpus",
-    "node_free_pages": "the trait has no page sizes to send",
-}
+NOT_FORWARDED = {}
 
 # Calls that stop the domain whenever they succeed: the caller's handle loses its id, as the
 # reference's client's does.

@@ -5,9 +5,8 @@ use super::domain_ifaces::{AddressSource, GuestInterfaces};
 use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 use super::domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 use super::domain_values::{
-    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, GuestTime,
-    InterfaceStats, MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams,
-    Vcpus,
+    BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, InterfaceStats,
+    MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams, Vcpus,
 };
 use super::forwarded::{AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfos};
 use super::unsupported;
@@ -241,7 +240,7 @@ pub trait DomainDriver: Send + Sync {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetHostname")
     }
     /// virDomainGetTime.
-    fn domain_time(&self, _d: &DomainRef, _flags: u32) -> Result<GuestTime> {
+    fn domain_time(&self, _d: &DomainRef, _flags: u32) -> Result<super::TimeAnswer> {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetTime")
     }
     /// virDomainSetTime.
@@ -395,8 +394,14 @@ pub trait DomainDriver: Send + Sync {
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainRestoreFlags")
     }
-    /// virDomainGetDiskErrors.
-    fn domain_disk_errors(&self, _d: &DomainRef, _flags: u32) -> Result<DiskErrors> {
+    /// virDomainGetDiskErrors: `maxerrors` is the caller's array size, which a daemon needs (the
+    /// C side fits a local driver's list to it).
+    fn domain_disk_errors(
+        &self,
+        _d: &DomainRef,
+        _maxerrors: u32,
+        _flags: u32,
+    ) -> Result<DiskErrors> {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetDiskErrors")
     }
     /// virDomainGetBlockInfo.
@@ -1000,5 +1005,20 @@ pub trait DomainDriver: Send + Sync {
         _flags: u32,
     ) -> Result<Option<super::BlockJobInfo>> {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetBlockJobInfo")
+    }
+    /// virDomainGetSecurityLabelList: every security label of the domain.
+    fn domain_security_label_list(&self, _d: &DomainRef) -> Result<super::SecurityLabels> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainGetSecurityLabelList")
+    }
+    /// virDomainBlockCopy: copy a disk to the destination `destxml` describes.
+    fn domain_block_copy(
+        &self,
+        _d: &DomainRef,
+        _disk: String,
+        _destxml: String,
+        _params: super::CopyParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainBlockCopy")
     }
 }

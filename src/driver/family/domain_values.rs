@@ -119,11 +119,19 @@ pub fn check_vcpu_pin_info_args(ncpumaps: i32, maplen: i32, flags: u32) -> Resul
     check_live_config_exclusive(F, flags)
 }
 
-/// virDomainGetTime's answer.
+/// The guest's time (virDomainGetTime).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GuestTime {
     pub seconds: i64,
     pub nseconds: u32,
+}
+
+/// virDomainGetTime's answer: the guest's time, or a daemon's client's failure, which the
+/// reference's client reports after it zeroed the caller's outputs (it does before it asks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeAnswer {
+    Time(GuestTime),
+    FailedAfterZeroing(crate::error::Error),
 }
 
 /// virDomainControlInfo.
@@ -155,9 +163,10 @@ pub struct Messages(pub Vec<String>);
 pub struct Stopped(pub bool);
 
 /// Each disk's (target, error code) (virDomainGetDiskErrors); the caller's array takes as many as
-/// it holds, no array asks for the count.
+/// it holds, no array asks for the count. A daemon's answer comes already fitted to the caller's
+/// array, with the count it returned (the second field), which the caller gets as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DiskErrors(pub Vec<(String, i32)>);
+pub struct DiskErrors(pub Vec<(String, i32)>, pub Option<i32>);
 
 /// virDomainBlockInfo, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,3 +287,12 @@ pub fn check_set_metadata_args(
         _ => Ok(()),
     }
 }
+
+/// virDomainGetSecurityLabelList's answer: a new array the caller frees.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecurityLabels(pub Vec<SecurityLabel>);
+
+/// virDomainBlockCopy's typed parameters (bandwidth, granularity, buffer size), as the caller
+/// gives them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CopyParams(pub TypedParams);

@@ -56,8 +56,8 @@ pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 pub use domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 pub use domain_values::*;
 pub use node::{
-    check_cell_num, check_cells_range, check_cpu_num, CpuMap, CpuModels, CpuXmls, ExactCount,
-    FreePages, NodeStats, SecurityModel,
+    check_cell_num, check_cells_range, check_cpu_num, AllocatedPages, CountRule, CpuMap, CpuModels,
+    CpuXmls, ExactCount, FreePages, NodeStats, PageCounts, PageSizes, SecurityModel,
 };
 
 use crate::error::{Error, Result};

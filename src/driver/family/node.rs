@@ -16,10 +16,21 @@ pub struct CpuMap {
 }
 
 /// Named counters (virNodeGetCPUStats, virNodeGetMemoryStats): every one the driver has, in its
-/// order; the C side hands out as many as the caller's array holds, unless the driver asks for an
-/// exact count.
+/// order, and the rule by which the C side fits them to the caller's array.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeStats(pub Vec<(&'static str, u64)>, pub Option<ExactCount>);
+pub struct NodeStats(pub Vec<(&'static str, u64)>, pub CountRule);
+
+/// How named counters meet the caller's count (`*nparams`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountRule {
+    /// As many as the caller's array holds; with no array, how many there are.
+    UpToRoom,
+    /// The Linux host's strict count (boxed: its errors are large).
+    Exact(Box<ExactCount>),
+    /// A daemon's answer to a count of 0: how many it has, which the caller's count becomes (the
+    /// counters themselves are not sent).
+    Counted(i32),
+}
 
 /// The Linux host's strict count (the reference's virHostCPUGetStatsLinux and
 /// virHostMemGetStatsLinux): a caller's count other than 0 (asking how many) or exactly the
@@ -56,16 +67,18 @@ pub trait NodeDriver: Send + Sync {
     fn node_cpu_map(&self, _flags: u32) -> Result<CpuMap> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetCPUMap")
     }
-    /// virNodeGetCPUStats.
-    fn node_cpu_stats(&self, _cpu: i32, _flags: u32) -> Result<NodeStats> {
+    /// virNodeGetCPUStats: `room` is the caller's count, which a daemon needs (the C side fits
+    /// a local driver's counters to it).
+    fn node_cpu_stats(&self, _cpu: i32, _room: ParamRoom, _flags: u32) -> Result<NodeStats> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetCPUStats")
     }
     /// virNodeGetSecurityModel.
     fn node_security_model(&self) -> Result<SecurityModel> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetSecurityModel")
     }
-    /// virNodeGetMemoryStats: the host's (`cell` -1) or one NUMA cell's memory counters, in KiB.
-    fn node_memory_stats(&self, _cell: i32, _flags: u32) -> Result<NodeStats> {
+    /// virNodeGetMemoryStats: the host's (`cell` -1) or one NUMA cell's memory counters, in KiB;
+    /// `room` as virNodeGetCPUStats'.
+    fn node_memory_stats(&self, _cell: i32, _room: ParamRoom, _flags: u32) -> Result<NodeStats> {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetMemoryStats")
     }
     /// virConnectGetCPUModelNames: the CPU models libvirt knows for architecture `arch`.
@@ -77,6 +90,7 @@ pub trait NodeDriver: Send + Sync {
     fn node_free_pages(
         &self,
         _npages: u32,
+        _pages: PageSizes,
         _start_cell: i32,
         _cell_count: u32,
         _flags: u32,
@@ -130,6 +144,19 @@ pub trait NodeDriver: Send + Sync {
     /// virNodeSetMemoryParameters.
     fn node_set_memory_parameters(&self, _params: SetParams, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virNodeSetMemoryParameters")
+    }
+    /// virNodeAllocPages: `page_counts[i]` pages of size `page_sizes[i]` (KiB) in `cell_count`
+    /// cells from `start_cell` on (-1: on the whole host).
+    fn node_alloc_pages(
+        &self,
+        _npages: u32,
+        _page_sizes: PageSizes,
+        _page_counts: PageCounts,
+        _start_cell: i32,
+        _cell_count: u32,
+        _flags: u32,
+    ) -> Result<AllocatedPages> {
+        unsupported(VIR_FROM_DOMAIN, "virNodeAllocPages")
     }
 }
 
@@ -203,6 +230,20 @@ pub struct FreePages {
     pub counts: Vec<u64>,
     pub returned: i32,
 }
+
+/// The page sizes (KiB) virNodeGetFreePages and virNodeAllocPages are asked about, as the caller
+/// gives them (`npages` of them).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PageSizes(pub Vec<u32>);
+
+/// How many pages of each size virNodeAllocPages is asked for (`npages` of them).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PageCounts(pub Vec<u64>);
+
+/// virNodeAllocPages' answer: how many pages were allocated; the public layer refuses a
+/// cellCount of 0 before the driver is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AllocatedPages(pub i32);
 
 /// virConnectBaselineCPU's CPUs as the caller gives them: each an XML document, or NULL (which
 /// the CPU parser refuses in its turn).

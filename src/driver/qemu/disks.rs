@@ -153,7 +153,7 @@ impl QemuDriver {
         let blocks = self.with_job(d, |_, cmd| cmd.run("query-block"))?;
         let vm = self.vm_of(d)?;
         let def = &vm.lock().def;
-        Ok(DiskErrors(disks_in_error(def, &blocks)))
+        Ok(DiskErrors(disks_in_error(def, &blocks), None))
     }
 }
 

@@ -152,12 +152,22 @@ impl NodeDriver for QemuDriver {
         host::Host::default().cpu_map()
     }
 
-    fn node_cpu_stats(&self, cpu: i32, flags: u32) -> Result<crate::driver::family::NodeStats> {
+    fn node_cpu_stats(
+        &self,
+        cpu: i32,
+        _room: crate::driver::family::ParamRoom,
+        flags: u32,
+    ) -> Result<crate::driver::family::NodeStats> {
         crate::api::check_flags("virHostCPUGetStats", flags, NoFlags::empty(), VIR_FROM_NONE)?;
         host::Host::default().cpu_stats(cpu)
     }
 
-    fn node_memory_stats(&self, cell: i32, flags: u32) -> Result<crate::driver::family::NodeStats> {
+    fn node_memory_stats(
+        &self,
+        cell: i32,
+        _room: crate::driver::family::ParamRoom,
+        flags: u32,
+    ) -> Result<crate::driver::family::NodeStats> {
         crate::api::check_flags("virHostMemGetStats", flags, NoFlags::empty(), VIR_FROM_NONE)?;
         host::Host::default().memory_stats(cell)
     }
@@ -521,7 +531,7 @@ impl DomainDriver for QemuDriver {
     fn domain_block_info(&self, d: &DomainRef, disk: String, flags: u32) -> Result<BlockInfo> {
         self.block_info_of(d, &disk, flags)
     }
-    fn domain_disk_errors(&self, d: &DomainRef, flags: u32) -> Result<DiskErrors> {
+    fn domain_disk_errors(&self, d: &DomainRef, _maxerrors: u32, flags: u32) -> Result<DiskErrors> {
         self.disk_errors_of(d, flags)
     }
     fn domain_block_pull(

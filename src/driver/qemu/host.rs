@@ -4,7 +4,7 @@
 //! the errors. Paths hang off a root so that tests can give a made-up host.
 
 use crate::driver::family::{check_cell_num, check_cells_range, check_cpu_num, ExactCount};
-use crate::driver::family::{CpuMap, NodeStats};
+use crate::driver::family::{CountRule, CpuMap, NodeStats};
 use crate::driver::NodeInfo;
 use crate::error::{Error, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE};
 use std::collections::{BTreeMap, BTreeSet};
@@ -277,10 +277,10 @@ impl Host {
             let zero = CPU_FIELDS.iter().map(|f| (*f, 0)).collect();
             return Ok(NodeStats(
                 zero,
-                Some(ExactCount {
+                CountRule::Exact(Box::new(ExactCount {
                     refusal,
                     deferred: Some(deferred),
-                }),
+                })),
             ));
         };
         let at = |i: usize| t.get(i).copied().unwrap_or(0);
@@ -293,10 +293,10 @@ impl Host {
                 .zip(values)
                 .map(|(f, v)| (*f, v * ns))
                 .collect(),
-            Some(ExactCount {
+            CountRule::Exact(Box::new(ExactCount {
                 refusal,
                 deferred: None,
-            }),
+            })),
         ))
     }
 
@@ -335,10 +335,10 @@ impl Host {
                 .iter()
                 .map(|(name, key)| (*name, info.get(*key).copied().unwrap_or(0)))
                 .collect(),
-            Some(ExactCount {
+            CountRule::Exact(Box::new(ExactCount {
                 refusal,
                 deferred: None,
-            }),
+            })),
         ))
     }
 }
@@ -463,7 +463,10 @@ mod tests {
                 ("iowait", 5 * ns)
             ]
         );
-        assert!(h.cpu_stats(7).unwrap().1.unwrap().deferred.is_some());
+        assert!(matches!(
+            h.cpu_stats(7).unwrap().1,
+            CountRule::Exact(e) if e.deferred.is_some()
+        ));
         assert_eq!(h.free_memory().unwrap(), 400 * 1024);
         assert_eq!(h.cells_free_memory(0, 5).unwrap(), vec![400 * 1024]);
         assert!(h.cells_free_memory(1, 5).is_err());

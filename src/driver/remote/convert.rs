@@ -299,6 +299,12 @@ impl ToWire<Vec<wire::TypedParam>> for SetParams {
     }
 }
 
+impl ToWire<Vec<wire::TypedParam>> for CopyParams {
+    fn to_wire(self) -> Vec<wire::TypedParam> {
+        self.0.to_wire()
+    }
+}
+
 impl FromWire<wire::TypedParamValue> for TypedValue {
     fn from_wire(w: wire::TypedParamValue) -> Result<TypedValue> {
         Ok(match w {
@@ -451,10 +457,13 @@ impl FromWire<Vec<wire::DomainMemoryStat>> for MemoryStats {
     }
 }
 
+/// The daemon's list, fitted to the caller's maxerrors, and the count its driver returned (the
+/// disks' count when asked with no array).
 impl FromWire<(Vec<wire::DomainDiskError>, i32)> for DiskErrors {
-    fn from_wire((errors, _): (Vec<wire::DomainDiskError>, i32)) -> Result<DiskErrors> {
+    fn from_wire((errors, nerrors): (Vec<wire::DomainDiskError>, i32)) -> Result<DiskErrors> {
         Ok(DiskErrors(
             errors.into_iter().map(|e| (e.disk, e.error)).collect(),
+            Some(nerrors),
         ))
     }
 }
@@ -594,17 +603,27 @@ fn counter_name(name: String) -> &'static str {
     k
 }
 
+/// The daemon's counters, fitted to the caller's count; to a count of 0 it answers how many it has
+/// and no counters.
+fn node_stats(counters: Vec<(String, u64)>, count: i32) -> NodeStats {
+    if counters.is_empty() && count > 0 {
+        return NodeStats(Vec::new(), CountRule::Counted(count));
+    }
+    let named = counters.into_iter().map(|(f, v)| (counter_name(f), v));
+    NodeStats(named.collect(), CountRule::UpToRoom)
+}
+
 impl FromWire<(Vec<wire::NodeGetCpuStats>, i32)> for NodeStats {
-    fn from_wire((params, _): (Vec<wire::NodeGetCpuStats>, i32)) -> Result<NodeStats> {
-        let stats = params.into_iter().map(|p| (counter_name(p.field), p.value));
-        Ok(NodeStats(stats.collect(), None))
+    fn from_wire((params, count): (Vec<wire::NodeGetCpuStats>, i32)) -> Result<NodeStats> {
+        let counters = params.into_iter().map(|p| (p.field, p.value)).collect();
+        Ok(node_stats(counters, count))
     }
 }
 
 impl FromWire<(Vec<wire::NodeGetMemoryStats>, i32)> for NodeStats {
-    fn from_wire((params, _): (Vec<wire::NodeGetMemoryStats>, i32)) -> Result<NodeStats> {
-        let stats = params.into_iter().map(|p| (counter_name(p.field), p.value));
-        Ok(NodeStats(stats.collect(), None))
+    fn from_wire((params, count): (Vec<wire::NodeGetMemoryStats>, i32)) -> Result<NodeStats> {
+        let counters = params.into_iter().map(|p| (p.field, p.value)).collect();
+        Ok(node_stats(counters, count))
     }
 }
 

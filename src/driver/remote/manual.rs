@@ -4,13 +4,16 @@
 
 use super::convert::{FromWire, ToWire};
 use super::RemoteDriver;
+use crate::api::TypedParameterFlags;
 use crate::api::VcpuState;
 use crate::api::{
     DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags, NoFlags,
 };
 use crate::domain::{DomainInfo, DomainRef, StateReason};
 use crate::driver::family::{
-    check_live_config_exclusive, check_positive, check_vcpu_pin_info_args, CpuMaps, VcpuInfo, Vcpus,
+    check_cell_num, check_live_config_exclusive, check_positive, check_vcpu_pin_info_args,
+    AllocatedPages, CpuMaps, CpuStats, FreePages, GuestTime, NodeStats, PageCounts, PageSizes,
+    ParamRoom, SecurityLabel, SecurityLabels, TimeAnswer, TypedParams, VcpuInfo, Vcpus,
 };
 use crate::driver::{CloseSink, ConnectDriver};
 use crate::error::Result;
@@ -299,4 +302,183 @@ pub(super) fn stream_open_channel(
 
 pub(super) fn secret_events<'a>(d: &'a RemoteDriver, function: &str) -> Result<&'a Arc<Bus>> {
     super::events::family_bus(d, crate::event::Family::Secret, function)
+}
+
+/// An error of the reference's client about what the caller or the daemon sent (VIR_ERR_RPC).
+fn rpc_refusal(info: String) -> crate::error::Error {
+    crate::error::Error::with(
+        crate::error::VIR_ERR_RPC,
+        crate::error::VIR_FROM_REMOTE,
+        info,
+    )
+}
+
+/// virNodeGetMemoryStats with the caller's count (its procedure takes the count first).
+pub(super) fn node_memory_stats(
+    d: &RemoteDriver,
+    cell: i32,
+    room: ParamRoom,
+    flags: u32,
+) -> Result<NodeStats> {
+    check_cell_num(cell)?;
+    let args = protocol::NodeGetMemoryStatsArgs {
+        nparams: ToWire::to_wire(room),
+        cellNum: cell,
+        flags,
+    };
+    let r: protocol::NodeGetMemoryStatsRet = d.rpc(proc::NODE_GET_MEMORY_STATS, &args)?;
+    FromWire::from_wire((r.params, r.nparams))
+}
+
+/// virDomainGetCPUStats: the daemon leaves out the empty places of its array; its parameters
+/// are put back at theirs, `nparams` to a CPU, as the reference's client does.
+pub(super) fn domain_cpu_stats(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    nparams: u32,
+    start_cpu: i32,
+    ncpus: u32,
+    flags: u32,
+) -> Result<CpuStats> {
+    if nparams > protocol::REMOTE_NODE_CPU_STATS_MAX {
+        return Err(rpc_refusal(format!(
+            "nparams count exceeds maximum: {nparams} > {}",
+            protocol::REMOTE_NODE_CPU_STATS_MAX
+        )));
+    }
+    if ncpus > protocol::REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX {
+        return Err(rpc_refusal(format!(
+            "ncpus count exceeds maximum: {ncpus} > {}",
+            protocol::REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
+        )));
+    }
+    let args = protocol::DomainGetCpuStatsArgs {
+        dom: ToWire::to_wire(dom),
+        nparams,
+        start_cpu,
+        ncpus,
+        // The public layer adds it for a driver that takes string parameters, as this one does.
+        flags: flags | TypedParameterFlags::OKAY.bits(),
+    };
+    let r: protocol::DomainGetCpuStatsRet = d.rpc(proc::DOMAIN_GET_CPU_STATS, &args)?;
+    let sent = r.params.len();
+    let stride = usize::try_from(r.nparams).unwrap_or(0);
+    let fits = sent <= nparams as usize * ncpus as usize
+        && (sent == 0 || (stride > 0 && sent % stride == 0 && stride <= nparams as usize));
+    if !fits {
+        return Err(rpc_refusal(
+            "remoteDomainGetCPUStats: returned number of stats exceeds limit".into(),
+        ));
+    }
+    let mut slots = Vec::new();
+    if nparams > 0 {
+        let params = TypedParams::from_wire(r.params)?;
+        for (i, (name, value)) in params.0.into_iter().enumerate() {
+            let (cpu, j) = (i / stride, i % stride);
+            slots.push((cpu * nparams as usize + j, name, value));
+        }
+    }
+    Ok(CpuStats {
+        slots,
+        count: r.nparams,
+        nparams,
+        ncpus,
+    })
+}
+
+/// virDomainGetSecurityLabelList: a daemon whose driver failed answers a count below 0 and no
+/// error, which the reference's client reports as a failure of unknown cause.
+pub(super) fn domain_security_label_list(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+) -> Result<SecurityLabels> {
+    let args = protocol::DomainGetSecurityLabelListArgs {
+        dom: ToWire::to_wire(dom),
+    };
+    let r: protocol::DomainGetSecurityLabelListRet =
+        d.rpc(proc::DOMAIN_GET_SECURITY_LABEL_LIST, &args)?;
+    if r.ret < 0 {
+        return Err(crate::error::Error::unknown_cause());
+    }
+    let labels = r
+        .labels
+        .into_iter()
+        .map(|l| SecurityLabel::from_wire((l.label, l.enforcing)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(SecurityLabels(labels))
+}
+
+/// virNodeGetFreePages: the answer, npages x cellCount counts, must fit the protocol's bound.
+pub(super) fn node_free_pages(
+    d: &RemoteDriver,
+    npages: u32,
+    pages: PageSizes,
+    start_cell: i32,
+    cell_count: u32,
+    flags: u32,
+) -> Result<FreePages> {
+    // The reference's client multiplies in unsigned int and prints the product signed.
+    let wanted = npages.wrapping_mul(cell_count);
+    if wanted > protocol::REMOTE_NODE_MAX_CELLS {
+        return Err(rpc_refusal(format!(
+            "too many NUMA cells: {} > {}",
+            wanted as i32,
+            protocol::REMOTE_NODE_MAX_CELLS
+        )));
+    }
+    let args = protocol::NodeGetFreePagesArgs {
+        pages: pages.0,
+        startCell: start_cell,
+        cellCount: cell_count,
+        flags,
+    };
+    let r: protocol::NodeGetFreePagesRet = d.rpc(proc::NODE_GET_FREE_PAGES, &args)?;
+    let returned = r.counts.len() as i32;
+    let mut counts = r.counts;
+    counts.truncate(wanted as usize);
+    Ok(FreePages { counts, returned })
+}
+
+/// virNodeAllocPages: the page sizes and counts go as two lists of `npages`.
+pub(super) fn node_alloc_pages(
+    d: &RemoteDriver,
+    npages: u32,
+    page_sizes: PageSizes,
+    page_counts: PageCounts,
+    start_cell: i32,
+    cell_count: u32,
+    flags: u32,
+) -> Result<AllocatedPages> {
+    if npages > protocol::REMOTE_NODE_MAX_CELLS {
+        return Err(rpc_refusal(format!(
+            "too many NUMA cells: {} > {}",
+            npages as i32,
+            protocol::REMOTE_NODE_MAX_CELLS
+        )));
+    }
+    let args = protocol::NodeAllocPagesArgs {
+        pageSizes: page_sizes.0,
+        pageCounts: page_counts.0,
+        startCell: start_cell,
+        cellCount: cell_count,
+        flags,
+    };
+    let r: protocol::NodeAllocPagesRet = d.rpc(proc::NODE_ALLOC_PAGES, &args)?;
+    Ok(AllocatedPages(r.ret))
+}
+
+/// virDomainGetTime: the reference's client zeroes the caller's outputs before it asks, so that
+/// a failed call leaves them zeroed.
+pub(super) fn domain_time(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Result<TimeAnswer> {
+    let args = protocol::DomainGetTimeArgs {
+        dom: ToWire::to_wire(dom),
+        flags,
+    };
+    match d.rpc::<_, protocol::DomainGetTimeRet>(proc::DOMAIN_GET_TIME, &args) {
+        Ok(r) => Ok(TimeAnswer::Time(GuestTime {
+            seconds: r.seconds,
+            nseconds: r.nseconds,
+        })),
+        Err(e) => Ok(TimeAnswer::FailedAfterZeroing(e)),
+    }
 }

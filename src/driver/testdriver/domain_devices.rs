@@ -138,6 +138,7 @@ impl TestDriver {
                     .enumerate()
                     .map(|(i, (target, _))| (target.clone(), (i as i32 % codes) + 1))
                     .collect(),
+                None,
             ))
         })
     }

@@ -5,8 +5,8 @@
 use super::{check_flags, TestDriver};
 use crate::api::NoFlags;
 use crate::driver::family::{
-    check_cells_range, check_cpu_num, CpuMap, CpuModels, CpuXmls, FreePages, NodeStats,
-    SecurityModel,
+    check_cells_range, check_cpu_num, CountRule, CpuMap, CpuModels, CpuXmls, FreePages, NodeStats,
+    PageSizes, ParamRoom, SecurityModel,
 };
 use crate::driver::{NodeDriver, NodeInfo};
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_TEST};
@@ -137,6 +137,7 @@ impl NodeDriver for TestDriver {
     fn node_free_pages(
         &self,
         npages: u32,
+        _pages: PageSizes,
         _start_cell: i32,
         cell_count: u32,
         flags: u32,
@@ -187,10 +188,10 @@ impl NodeDriver for TestDriver {
         })
     }
 
-    fn node_cpu_stats(&self, cpu: i32, flags: u32) -> Result<NodeStats> {
+    fn node_cpu_stats(&self, cpu: i32, _room: ParamRoom, flags: u32) -> Result<NodeStats> {
         check_cpu_num(cpu)?;
         check_flags(flags, NoFlags::empty(), "testNodeGetCPUStats")?;
-        Ok(NodeStats(CPU_STATS.to_vec(), None))
+        Ok(NodeStats(CPU_STATS.to_vec(), CountRule::UpToRoom))
     }
 
     fn node_security_model(&self) -> Result<SecurityModel> {

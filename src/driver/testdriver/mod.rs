@@ -47,8 +47,8 @@ use crate::domain::StateReason;
 use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
     AddressSource, BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos,
-    GuestInterfaces, GuestTime, InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom,
-    ParamsAnswer, SchedulerType, SecurityLabel, SetParams, Stopped, TypedParams, Vcpus,
+    GuestInterfaces, InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom, ParamsAnswer,
+    SchedulerType, SecurityLabel, SetParams, Stopped, TimeAnswer, TypedParams, Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, NwFilterDriver, SecretDriver,
@@ -1002,8 +1002,8 @@ impl DomainDriver for TestDriver {
     fn domain_hostname(&self, d: &DomainRef, flags: u32) -> Result<String> {
         self.hostname_of(d, flags)
     }
-    fn domain_time(&self, d: &DomainRef, flags: u32) -> Result<GuestTime> {
-        self.time(d, flags)
+    fn domain_time(&self, d: &DomainRef, flags: u32) -> Result<TimeAnswer> {
+        self.time(d, flags).map(TimeAnswer::Time)
     }
     fn domain_set_time(
         &self,
@@ -1119,7 +1119,7 @@ impl DomainDriver for TestDriver {
     }
 
     // Disks, interfaces and file systems (domain_devices.rs).
-    fn domain_disk_errors(&self, d: &DomainRef, flags: u32) -> Result<DiskErrors> {
+    fn domain_disk_errors(&self, d: &DomainRef, _maxerrors: u32, flags: u32) -> Result<DiskErrors> {
         self.disk_errors(d, flags)
     }
     fn domain_block_info(&self, d: &DomainRef, disk: String, flags: u32) -> Result<BlockInfo> {

@@ -360,7 +360,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockCopy(dom: virDomainPtr, disk: *const c_char, destxml: *const c_char, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockCopy, 11076, "{}, disk={}, destxml={}, params={}, nparams={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), log_args::str_or(destxml, "(null)"), log_args::ptr(params), nparams, flags);
-    entry_stub!(Domain(dom), virDomainBlockCopy, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20), Required(disk.is_null(), 20, "disk"))
+    glue!(Domain(dom), virDomainBlockCopy, 20, |cx| { let this = cx.domain(dom)?; cx.writable(20)?; cx.check(Handle::Required(disk.is_null(), 20, "disk"))?; let a_disk = arg(&cx, disk, "disk")?; let a_destxml = arg(&cx, destxml, "destxml")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().domain().domain_block_copy(&this.domain, a_disk, a_destxml, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainBlockJobAbort(dom: virDomainPtr, disk: *const c_char, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainBlockJobAbort, 10575, "{}, disk={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(disk, "(null)"), flags);
@@ -547,7 +547,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetCPUStats(domain: virDomainPtr, params: virTypedParameterPtr, nparams: c_uint, start_cpu: c_int, ncpus: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetCPUStats, 11640, "{}, params={}, nparams={}, start_cpu={}, ncpus={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(params), nparams, start_cpu, ncpus, flags);
-    glue!(Domain(domain), virDomainGetCPUStats, 20, |cx| { let this = cx.domain(domain)?; let a_nparams = arg(&cx, nparams, "nparams")?; let a_start_cpu = arg(&cx, start_cpu, "start_cpu")?; let a_ncpus = arg(&cx, ncpus, "ncpus")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"),), || this.driver().domain().domain_cpu_stats(&this.domain, a_nparams, a_start_cpu, a_ncpus, a_flags)) })
+    glue!(Domain(domain), virDomainGetCPUStats, 20, |cx| { let this = cx.domain(domain)?; let a_nparams = arg(&cx, nparams, "nparams")?; let a_start_cpu = arg(&cx, start_cpu, "start_cpu")?; let a_ncpus = arg(&cx, ncpus, "ncpus")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), nparams, start_cpu, ncpus,), || this.driver().domain().domain_cpu_stats(&this.domain, a_nparams, a_start_cpu, a_ncpus, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetConnect(dom: virDomainPtr) -> virConnectPtr {
     entry_log!("libvirt.domain", virDomainGetConnect, 128, "{}", log_args::dom("dom", dom));
@@ -559,7 +559,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetDiskErrors(dom: virDomainPtr, errors: virDomainDiskErrorPtr, maxerrors: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetDiskErrors, 11737, "{}, errors={}, maxerrors={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::ptr(errors), maxerrors, flags);
-    glue!(Domain(dom), virDomainGetDiskErrors, 20, |cx| { let this = cx.domain(dom)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(errors, "errors"), maxerrors,), || this.driver().domain().domain_disk_errors(&this.domain, a_flags)) })
+    glue!(Domain(dom), virDomainGetDiskErrors, 20, |cx| { let this = cx.domain(dom)?; let a_maxerrors = arg(&cx, maxerrors, "maxerrors")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(errors, "errors"), maxerrors,), || this.driver().domain().domain_disk_errors(&this.domain, a_maxerrors, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetEmulatorPinInfo(domain: virDomainPtr, cpumap: *mut c_uchar, maplen: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetEmulatorPinInfo, 7952, "{}, cpumap={}, maplen={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(cpumap), maplen, flags);
@@ -663,7 +663,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetSecurityLabelList(domain: virDomainPtr, seclabels: *mut virSecurityLabelPtr) -> c_int {
     entry_log!("libvirt.domain", virDomainGetSecurityLabelList, 8501, "{}, seclabels={}", log_args::dom("dom", domain), log_args::ptr(seclabels));
-    entry_stub!(Domain(domain), virDomainGetSecurityLabelList, 20, Domain(domain), Required(seclabels.is_null(), 20, "seclabels"))
+    glue!(Domain(domain), virDomainGetSecurityLabelList, 20, |cx| { let this = cx.domain(domain)?; cx.check(Handle::Required(seclabels.is_null(), 20, "seclabels"))?; answer(&cx, (Out(seclabels, "seclabels"),), || this.driver().domain().domain_security_label_list(&this.domain)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainGetState(domain: virDomainPtr, state: *mut c_int, reason: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainGetState, 2714, "{}, state={}, reason={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(state), log_args::ptr(reason), flags);
@@ -1498,7 +1498,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeAllocPages(conn: virConnectPtr, npages: c_uint, pageSizes: *mut c_uint, pageCounts: *mut c_ulonglong, startCell: c_int, cellCount: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeAllocPages, 1757, "conn={} npages={} pageSizes={} pageCounts={} startCell={} cellCount={} flags=0x{:x}", log_args::ptr(conn), npages, log_args::ptr(pageSizes), log_args::ptr(pageCounts), startCell, cellCount, flags);
-    entry_stub!(Connect(conn), virNodeAllocPages, 20, Connect(conn, 20), Writable(entry::is_read_only(&entry::On::Connect(conn)), 20), Arg(npages == 0, 20, "npages", "npages in virNodeAllocPages must not be zero"))
+    glue!(Connect(conn), virNodeAllocPages, 20, |cx| { let this = cx.connect(conn, 20)?; cx.writable(20)?; cx.check(Handle::Arg(npages == 0, 20, "npages", "npages in virNodeAllocPages must not be zero"))?; let a_npages = arg(&cx, npages, "npages")?; let a_pageSizes = arg(&cx, (pageSizes, npages), "pageSizes")?; let a_pageCounts = arg(&cx, (pageCounts, npages), "pageCounts")?; let a_startCell = arg(&cx, startCell, "startCell")?; let a_cellCount = arg(&cx, cellCount, "cellCount")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (cellCount,), || this.node().node_alloc_pages(a_npages, a_pageSizes, a_pageCounts, a_startCell, a_cellCount, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeDeviceCreate(dev: virNodeDevicePtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nodedev", virNodeDeviceCreate, 876, "dev={}, flags=0x{:x}", log_args::ptr(dev), flags);
@@ -1594,7 +1594,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCPUStats(conn: virConnectPtr, cpuNum: c_int, params: virNodeCPUStatsPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetCPUStats, 566, "conn={}, cpuNum={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), cpuNum, log_args::ptr(params), log_args::value_or(nparams.cast_const(), -1), flags);
-    glue!(Connect(conn), virNodeGetCPUStats, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_cpuNum = arg(&cx, cpuNum, "cpuNum")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_cpu_stats(a_cpuNum, a_flags)) })
+    glue!(Connect(conn), virNodeGetCPUStats, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_cpuNum = arg(&cx, cpuNum, "cpuNum")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_cpu_stats(a_cpuNum, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetCellsFreeMemory(conn: virConnectPtr, freeMems: *mut c_ulonglong, startCell: c_int, maxCells: c_int) -> c_int {
     entry_log!("libvirt.host", virNodeGetCellsFreeMemory, 966, "conn={}, freeMems={}, startCell={}, maxCells={}", log_args::ptr(conn), log_args::ptr(freeMems), startCell, maxCells);
@@ -1606,7 +1606,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetFreePages(conn: virConnectPtr, npages: c_uint, pages: *mut c_uint, startCell: c_int, cellCount: c_uint, counts: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetFreePages, 1685, "conn={}, npages={}, pages={}, startCell={}, cellCount={}, counts={}, flags=0x{:x}", log_args::ptr(conn), npages, log_args::ptr(pages), startCell, cellCount, log_args::ptr(counts), flags);
-    glue!(Connect(conn), virNodeGetFreePages, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))?; let a_npages = arg(&cx, npages, "npages")?; let a_startCell = arg(&cx, startCell, "startCell")?; let a_cellCount = arg(&cx, cellCount, "cellCount")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(pages, "pages"), cellCount, Out(counts, "counts"),), || this.node().node_free_pages(a_npages, a_startCell, a_cellCount, a_flags)) })
+    glue!(Connect(conn), virNodeGetFreePages, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Arg(npages == 0, 20, "npages", "npages in virNodeGetFreePages must not be zero"))?; let a_npages = arg(&cx, npages, "npages")?; let a_pages = arg(&cx, (pages, npages), "pages")?; let a_startCell = arg(&cx, startCell, "startCell")?; let a_cellCount = arg(&cx, cellCount, "cellCount")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (cellCount, Out(counts, "counts"),), || this.node().node_free_pages(a_npages, a_pages, a_startCell, a_cellCount, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetInfo(conn: virConnectPtr, info: virNodeInfoPtr) -> c_int {
     entry_log!("libvirt.host", virNodeGetInfo, 443, "conn={}, info={}", log_args::ptr(conn), log_args::ptr(info));
@@ -1618,7 +1618,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetMemoryStats(conn: virConnectPtr, cellNum: c_int, params: virNodeMemoryStatsPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetMemoryStats, 655, "conn={}, cellNum={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), cellNum, log_args::ptr(params), log_args::value_or(nparams.cast_const(), -1), flags);
-    glue!(Connect(conn), virNodeGetMemoryStats, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_cellNum = arg(&cx, cellNum, "cellNum")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_memory_stats(a_cellNum, a_flags)) })
+    glue!(Connect(conn), virNodeGetMemoryStats, 20, |cx| { let this = cx.connect(conn, 20)?; cx.check(Handle::Required(nparams.is_null(), 20, "nparams"))?; let a_cellNum = arg(&cx, cellNum, "cellNum")?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.node().node_memory_stats(a_cellNum, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNodeGetSEVInfo(conn: virConnectPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.host", virNodeGetSEVInfo, 1811, "conn={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(params), log_args::ptr(nparams), flags);

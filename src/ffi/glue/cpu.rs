@@ -41,14 +41,12 @@ impl Reply<c_int, (Out<*mut *mut *mut c_char>,)> for CpuModels {
     }
 }
 
-/// virNodeGetFreePages: the public layer wants `pages`, a cellCount above 0 and `counts` (in that
-/// order); the counts go into the caller's array of npages x cellCount.
-impl Reply<c_int, (Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>)> for FreePages {
-    fn check(outs: &(Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>), cx: &Cx) -> Result<()> {
-        let (Out(pages, pages_arg), cell_count, Out(counts, counts_arg)) = *outs;
-        if pages.is_null() {
-            return Err(Error::null_arg(cx.from, cx.function, pages_arg));
-        }
+/// virNodeGetFreePages: the public layer wants `pages` (checked with the page sizes), a cellCount
+/// above 0 and `counts` (in that order); the counts go into the caller's array of npages x
+/// cellCount.
+impl Reply<c_int, (c_uint, Out<*mut c_ulonglong>)> for FreePages {
+    fn check(outs: &(c_uint, Out<*mut c_ulonglong>), cx: &Cx) -> Result<()> {
+        let (cell_count, Out(counts, counts_arg)) = *outs;
         if cell_count == 0 {
             return Err(Error::invalid_arg(
                 cx.from,
@@ -62,12 +60,8 @@ impl Reply<c_int, (Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>)> for FreePag
             false => Ok(()),
         }
     }
-    unsafe fn reply(
-        self,
-        outs: (Out<*mut c_uint>, c_uint, Out<*mut c_ulonglong>),
-        _: &Cx,
-    ) -> Result<c_int> {
-        let dst = outs.2 .0;
+    unsafe fn reply(self, outs: (c_uint, Out<*mut c_ulonglong>), _: &Cx) -> Result<c_int> {
+        let dst = outs.1 .0;
         for (i, v) in self.counts.iter().enumerate() {
             // SAFETY: checked non-NULL; the driver answers npages x cellCount values, the size of
             // the caller's array by the C contract.

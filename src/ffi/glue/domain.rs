@@ -7,9 +7,9 @@ use super::{Cx, FromC, Out, Reply};
 use crate::driver::family::{
     check_positive, public_invalid_arg, BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats,
     DiskErrors, FsInfos, GuestTime, InterfaceStats, MemoryStats, Messages, SchedulerType,
-    SecurityLabel, Stopped, TypedParams, TypedValue, Vcpus,
+    SecurityLabel, Stopped, TimeAnswer, TypedParams, TypedValue, Vcpus,
 };
-use crate::error::{Error, Result, VIR_ERR_INVALID_ARG};
+use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_ERR_OVERFLOW};
 use crate::ffi::args;
 use crate::ffi::generated::types::{
     virDomainBlockInfo, virDomainBlockInfoPtr, virDomainBlockStatsPtr, virDomainBlockStatsStruct,
@@ -305,18 +305,28 @@ pub(super) fn required<P>(p: *mut P, arg: &'static str, cx: &Cx) -> Result<()> {
 }
 
 /// virDomainGetTime: seconds and nanoseconds.
-impl Reply<c_int, (Out<*mut c_longlong>, Out<*mut c_uint>)> for GuestTime {
+impl Reply<c_int, (Out<*mut c_longlong>, Out<*mut c_uint>)> for TimeAnswer {
     fn check(outs: &(Out<*mut c_longlong>, Out<*mut c_uint>), cx: &Cx) -> Result<()> {
         required(outs.0 .0, outs.0 .1, cx)?;
         required(outs.1 .0, outs.1 .1, cx)
     }
     unsafe fn reply(self, outs: (Out<*mut c_longlong>, Out<*mut c_uint>), _: &Cx) -> Result<c_int> {
+        let (time, failure) = match self {
+            TimeAnswer::Time(t) => (t, None),
+            TimeAnswer::FailedAfterZeroing(e) => (
+                GuestTime {
+                    seconds: 0,
+                    nseconds: 0,
+                },
+                Some(e),
+            ),
+        };
         // SAFETY: checked non-NULL; writable by the C contract.
         unsafe {
-            outs.0 .0.write(self.seconds);
-            outs.1 .0.write(self.nseconds);
+            outs.0 .0.write(time.seconds);
+            outs.1 .0.write(time.nseconds);
         }
-        Ok(0)
+        failure.map_or(Ok(0), Err)
     }
 }
 
@@ -438,11 +448,15 @@ impl Reply<c_int, (Out<virDomainDiskErrorPtr>, c_uint)> for DiskErrors {
     unsafe fn reply(self, outs: (Out<virDomainDiskErrorPtr>, c_uint), _: &Cx) -> Result<c_int> {
         let (Out(errors, _), max) = outs;
         if errors.is_null() {
-            return Ok(self.0.len() as c_int);
+            return Ok(self.1.unwrap_or(self.0.len() as c_int));
         }
         // A driver lists every disk (the count without an array is the disks'), those without
-        // an error (VIR_DOMAIN_DISK_ERROR_NONE) too: only the others fill the array.
-        let in_error: Vec<&(String, c_int)> = self.0.iter().filter(|(_, e)| *e != 0).collect();
+        // an error (VIR_DOMAIN_DISK_ERROR_NONE) too: only the others fill the array. A daemon's
+        // list is what its driver wrote.
+        let in_error: Vec<&(String, c_int)> = match self.1 {
+            Some(_) => self.0.iter().collect(),
+            None => self.0.iter().filter(|(_, e)| *e != 0).collect(),
+        };
         let n = in_error.len().min(max as usize);
         for (i, (disk, error)) in in_error.into_iter().take(n).enumerate() {
             let e = virDomainDiskError {
@@ -452,7 +466,7 @@ impl Reply<c_int, (Out<virDomainDiskErrorPtr>, c_uint)> for DiskErrors {
             // SAFETY: the caller's array holds `max` entries; i < n <= max.
             unsafe { errors.add(i).write(e) };
         }
-        Ok(n as c_int)
+        Ok(self.1.unwrap_or(n as c_int))
     }
 }
 
@@ -609,11 +623,29 @@ impl Reply<c_int, (Out<*mut *mut virDomainFSInfoPtr>,)> for FsInfos {
     }
 }
 
-/// virDomainGetCPUStats: the parameters at their places in the caller's array, after the public
-/// layer's rule that an array comes with a count of parameters and CPUs, and none without.
-impl Reply<c_int, (Out<virTypedParameterPtr>,)> for CpuStats {
-    unsafe fn reply(self, outs: (Out<virTypedParameterPtr>,), cx: &Cx) -> Result<c_int> {
-        let Out(params, arg) = outs.0;
+/// virDomainGetCPUStats' array and the counts it is sized by (nparams, start_cpu, ncpus).
+type CpuStatsOuts = (Out<virTypedParameterPtr>, c_uint, c_int, c_uint);
+
+/// virDomainGetCPUStats: the public layer's checks of start_cpu, of an array that comes with a
+/// count of parameters and CPUs and none without, and of the array's size, before any driver (a
+/// daemon's client makes them before it asks); then the parameters at their places.
+impl Reply<c_int, CpuStatsOuts> for CpuStats {
+    fn check(outs: &CpuStatsOuts, cx: &Cx) -> Result<()> {
+        let (Out(params, arg), nparams, start_cpu, ncpus) = *outs;
+        if start_cpu == -1 && ncpus != 1 {
+            return Err(public_invalid_arg(
+                cx.function,
+                "start_cpu",
+                "ncpus must be 1 when start_cpu is -1".into(),
+            ));
+        }
+        if start_cpu < -1 {
+            return Err(public_invalid_arg(
+                cx.function,
+                "start_cpu",
+                format!("start_cpu in {} must be zero or greater", cx.function),
+            ));
+        }
         let must_be_null = || {
             public_invalid_arg(
                 cx.function,
@@ -621,12 +653,23 @@ impl Reply<c_int, (Out<virTypedParameterPtr>,)> for CpuStats {
                 format!("{arg} in {} must be NULL", cx.function),
             )
         };
-        if self.nparams > 0 && params.is_null() {
+        if nparams > 0 && params.is_null() {
             return Err(cx.null_arg(arg));
         }
-        if (self.nparams == 0 || self.ncpus == 0) && !params.is_null() {
+        if (nparams == 0 || ncpus == 0) && !params.is_null() {
             return Err(must_be_null());
         }
+        if nparams > 0 && ncpus > c_uint::MAX / nparams {
+            return Err(Error::with(
+                VIR_ERR_OVERFLOW,
+                cx.from,
+                format!("input too large: {nparams} * {ncpus}"),
+            ));
+        }
+        Ok(())
+    }
+    unsafe fn reply(self, outs: CpuStatsOuts, _: &Cx) -> Result<c_int> {
+        let Out(params, _) = outs.0;
         for (at, name, value) in &self.slots {
             // SAFETY: the driver places parameters below nparams * ncpus, the caller's array size.
             unsafe { params.add(*at).write(c_param(name, value)) };

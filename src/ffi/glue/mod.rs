@@ -16,6 +16,7 @@ mod iface_addrs;
 mod moments;
 mod node;
 mod node_stats;
+mod pages;
 mod params;
 mod scalar_out;
 mod secret;

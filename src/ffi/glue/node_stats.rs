@@ -2,10 +2,10 @@
 //! count's checks, the Linux host's exact-count rule, and the memory counters' C shape.
 
 use super::node::copy_field;
-use super::{Cx, Out, Reply};
-use crate::driver::family::NodeStats;
+use super::{Cx, FromC, Out, Reply};
+use crate::driver::family::{CountRule, NodeStats, ParamRoom};
 use crate::error::{Error, Result, VIR_ERR_INTERNAL_ERROR};
-use crate::ffi::generated::types::{virNodeMemoryStats, virNodeMemoryStatsPtr};
+use crate::ffi::generated::types::{virNodeCPUStatsPtr, virNodeMemoryStats, virNodeMemoryStatsPtr};
 use std::os::raw::{c_char, c_int};
 
 /// The caller's count: present, and not negative (checked before the driver is asked).
@@ -27,8 +27,40 @@ pub(super) fn check_count(count: Out<*mut c_int>, cx: &Cx) -> Result<()> {
     Ok(())
 }
 
+/// The caller's count, which the driver gets too (a daemon needs it): the public layer's checks
+/// of virNodeGetCPUStats' and virNodeGetMemoryStats' count (an array is not required with it).
+unsafe fn stats_room<T>(c: (*mut T, *mut c_int), cx: &Cx) -> Result<ParamRoom> {
+    let (_, n) = c;
+    check_count(Out(n, "nparams"), cx)?;
+    // SAFETY: checked non-NULL; readable by the C contract.
+    Ok(ParamRoom(unsafe { n.read() } as usize))
+}
+
+impl FromC<(virNodeCPUStatsPtr, *mut c_int)> for ParamRoom {
+    unsafe fn from_c(
+        c: (virNodeCPUStatsPtr, *mut c_int),
+        cx: &Cx,
+        _: &'static str,
+    ) -> Result<Self> {
+        // SAFETY: handed on under the caller's promise.
+        unsafe { stats_room(c, cx) }
+    }
+}
+
+impl FromC<(virNodeMemoryStatsPtr, *mut c_int)> for ParamRoom {
+    unsafe fn from_c(
+        c: (virNodeMemoryStatsPtr, *mut c_int),
+        cx: &Cx,
+        _: &'static str,
+    ) -> Result<Self> {
+        // SAFETY: handed on under the caller's promise.
+        unsafe { stats_room(c, cx) }
+    }
+}
+
 /// Writes the counters as C structs made by `make`: with no array (or, for an exact-count driver,
-/// a count of 0) the count alone; else as many as the caller's count allows, and that count.
+/// a count of 0) the count alone; a daemon's count alone as it is; else as many as the caller's
+/// count allows, and that count.
 ///
 /// # Safety
 /// `n` is non-NULL and holds a non-negative count; `params` is NULL or holds `*n` entries.
@@ -38,9 +70,18 @@ pub(super) unsafe fn write_named<T>(
     n: *mut c_int,
     make: impl Fn([c_char; 80], u64) -> T,
 ) -> Result<c_int> {
-    let NodeStats(counters, exact) = stats;
+    let NodeStats(counters, rule) = stats;
     // SAFETY: checked non-NULL before the call.
     let room = unsafe { n.read() };
+    if let CountRule::Counted(count) = rule {
+        // SAFETY: checked non-NULL.
+        unsafe { n.write(count) };
+        return Ok(0);
+    }
+    let exact = match rule {
+        CountRule::Exact(exact) => Some(*exact),
+        _ => None,
+    };
     if params.is_null() || (exact.is_some() && room == 0) {
         // SAFETY: checked non-NULL.
         unsafe { n.write(counters.len() as c_int) };
