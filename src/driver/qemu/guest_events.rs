@@ -4,6 +4,7 @@
 //! lifecycle events (DEVICE_DELETED is hotplug.rs's), with the reference's ids and
 //! arguments. events.rs hands every event here after its own (lifecycle) handling.
 
+use super::command::backing::layers_of;
 use super::*;
 use crate::api::{
     DomainEventID, DomainEventPMSuspendedDetailType, DomainEventStartedDetailType,
@@ -41,8 +42,9 @@ fn io_error_action(action: &str) -> i32 {
     }
 }
 
-/// The disk whose block node is `libvirt-N-format` (or `-storage`): at start the disks with a
-/// source are numbered from their count down to 1 in definition order (command::devices::disks).
+/// The disk whose block node is `libvirt-N-format` (or `-storage`): the one whose source, or a
+/// layer of whose backing chain, the live definition numbers N (numbered at start, hot-plug and
+/// block jobs alike), as the reference looks a node name up in its disks' chains.
 fn disk_by_node<'a>(def: &'a DomainDef, node: &str) -> Option<&'a Element> {
     let n: usize = node
         .strip_prefix("libvirt-")?
@@ -50,15 +52,10 @@ fn disk_by_node<'a>(def: &'a DomainDef, node: &str) -> Option<&'a Element> {
         .next()?
         .parse()
         .ok()?;
-    let sourced: Vec<&Element> = def
-        .devices
-        .iter()
-        .filter(|d| d.name == "disk" && d.child_attr("source", "file").is_some())
-        .collect();
-    sourced
-        .len()
-        .checked_sub(n)
-        .and_then(|i| sourced.get(i).copied())
+    def.devices.iter().filter(|d| d.name == "disk").find(|d| {
+        let own = d.child_attr("source", "index").and_then(|i| i.parse().ok());
+        own == Some(n) || layers_of(d).iter().any(|l| l.0 == n)
+    })
 }
 
 /// The disk behind qemu's device name (`drive-<alias>`, `<alias>`) or, with -blockdev where the
@@ -243,14 +240,21 @@ mod tests {
         let def = crate::domain::xml::parse(
             "<domain type='qemu'><name>g</name><memory>65536</memory><os><type>hvm</type></os>\
              <devices><disk type='file' device='cdrom'><target dev='hdc'/></disk>\
-             <disk type='file'><source file='/a'/><target dev='hda'/></disk>\
-             <disk type='file'><source file='/b'/><target dev='hdb'/></disk></devices></domain>",
+             <disk type='file'><source file='/a' index='2'/><target dev='hda'/></disk>\
+             <disk type='file'><source file='/b' index='1'/><target dev='hdb'/></disk>\
+             <disk type='file'><source file='/top' index='4'/><backingStore type='file' index='3'>\
+             <format type='raw'/><source file='/base'/></backingStore><target dev='vda'/></disk>\
+             <disk type='file'><source file='/plugged' index='5'/><target dev='vdb'/></disk>\
+             </devices></domain>",
         )
         .unwrap();
         let src = |node| disk_by_node(&def, node).and_then(|d| d.child_attr("source", "file"));
         assert_eq!(src("libvirt-2-format"), Some("/a"));
         assert_eq!(src("libvirt-1-storage"), Some("/b"));
-        assert_eq!(src("libvirt-3-format"), None);
+        // A backing layer's node is its disk's; a hot-plugged disk's node is its own.
+        assert_eq!(src("libvirt-3-format"), Some("/top"));
+        assert_eq!(src("libvirt-5-format"), Some("/plugged"));
+        assert_eq!(src("libvirt-6-format"), None);
         assert_eq!(src("other"), None);
     }
 }
