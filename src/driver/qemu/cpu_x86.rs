@@ -371,7 +371,7 @@ impl CpuMap {
                     if current_match != candidate_match {
                         candidate_match
                     } else {
-                        features.len() < current_features.len()
+                        guest_cost(&features) < guest_cost(current_features)
                     }
                 }
             };
@@ -420,6 +420,28 @@ impl CpuMap {
         }
         out
     }
+}
+
+/// What describing a guest CPU as a model costs, as the reference's
+/// virCPUx86CompareCandidateFeatureList weighs it: the features to name, a feature to disable
+/// counting for more than the one before (2, 3, 4...), then the weight of the disabled ones
+/// alone. The reference walks the list while the index is below the count of enabled features,
+/// a count it lowers at each disabled feature; the disabled features coming last, only the first
+/// half of them (rounded up) is weighed, and so here.
+fn guest_cost(features: &[(&'static str, String)]) -> (usize, usize) {
+    const BASE_PENALTY: usize = 2;
+    let mut enabled = features.len();
+    let (mut disabled, mut penalty) = (0, BASE_PENALTY);
+    let mut i = 0;
+    while i < enabled {
+        if features[i].0 == "disable" {
+            enabled -= 1;
+            disabled += penalty;
+            penalty += 1;
+        }
+        i += 1;
+    }
+    (enabled + disabled, disabled)
 }
 
 fn parse_feature(n: roxmltree::Node, name: &str) -> Feature {
@@ -490,6 +512,25 @@ mod tests {
                 ("disable", "monitor".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn disabled_features_cost_more_the_more_there_are() {
+        let f = |p: &'static str| (p, "x".to_string());
+        let list = |required: usize, disabled: usize| {
+            let mut v = vec![f("require"); required];
+            v.extend(vec![f("disable"); disabled]);
+            v
+        };
+        assert_eq!(guest_cost(&list(2, 0)), (2, 0));
+        assert_eq!(guest_cost(&list(0, 1)), (2, 2));
+        // Of ten disabled features the first five weigh 2 to 6.
+        assert_eq!(guest_cost(&list(18, 10)), (43, 20));
+        // What the reference makes of qemu's `max` CPU under TCG: EPYC (18 to add, 10 to take
+        // away) over Opteron_G3 (43 to add, 1 to take away); for qemu-system-i386, Opteron_G2
+        // (46, 2) over kvm32 (51, 0).
+        assert!(guest_cost(&list(18, 10)) < guest_cost(&list(43, 1)));
+        assert!(guest_cost(&list(46, 2)) < guest_cost(&list(51, 0)));
     }
 
     #[test]
