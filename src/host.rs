@@ -61,8 +61,8 @@ pub fn kvm_max_vcpus() -> std::io::Result<i32> {
 
 /// The host's TSC as KVM reports it (the reference's virHostCPUGetTscInfo): its frequency in Hz
 /// (KVM_GET_TSC_KHZ of a scratch vCPU) and whether KVM can scale it for a guest
-/// (KVM_CAP_TSC_CONTROL). Only for a CPU with an invariant TSC (`nonstop_tsc`), as the reference.
-pub fn kvm_tsc_info() -> Option<(u64, bool)> {
+/// (KVM_CAP_TSC_CONTROL). Meaningful only for an invariant TSC, which the caller checks.
+pub fn kvm_tsc() -> Option<(u64, bool)> {
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
     /// _IO(KVMIO, 0x01), 0x03, 0x41, 0xa3.
     const KVM_CREATE_VM: libc::c_ulong = 0xAE01;
@@ -70,14 +70,6 @@ pub fn kvm_tsc_info() -> Option<(u64, bool)> {
     const KVM_CREATE_VCPU: libc::c_ulong = 0xAE41;
     const KVM_GET_TSC_KHZ: libc::c_ulong = 0xAEA3;
     const KVM_CAP_TSC_CONTROL: libc::c_ulong = 60;
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    let invariant = cpuinfo
-        .lines()
-        .find(|l| l.starts_with("flags"))
-        .is_some_and(|l| l.split_whitespace().any(|f| f == "nonstop_tsc"));
-    if !invariant {
-        return None;
-    }
     let kvm = std::fs::File::open("/dev/kvm").ok()?;
     let owned = |fd: libc::c_int| {
         // SAFETY: a non-negative result of KVM_CREATE_VM/VCPU is a new descriptor nobody else owns.
@@ -108,4 +100,64 @@ pub fn page_size() -> u64 {
 pub fn ids() -> (u32, u32) {
     // SAFETY: getuid and getgid have no preconditions and cannot fail.
     unsafe { (libc::getuid(), libc::getgid()) }
+}
+
+/// One CPUID leaf and sub-leaf of the CPU this thread runs on: eax, ebx, ecx, edx. None on a host
+/// that is not x86.
+pub fn cpuid(leaf: u32, subleaf: u32) -> Option<[u32; 4]> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let r = std::arch::x86_64::__cpuid_count(leaf, subleaf);
+        Some([r.eax, r.ebx, r.ecx, r.edx])
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (leaf, subleaf);
+        None
+    }
+}
+
+/// A model-specific register of the host CPU as the reference's virHostCPUGetMSR reads it: from
+/// the msr driver's /dev/cpu/0/msr, else the value KVM reports for a feature MSR (KVM_GET_MSRS on
+/// /dev/kvm). None when neither can tell.
+pub fn host_msr(index: u32) -> Option<u64> {
+    use std::os::unix::fs::FileExt;
+    if let Ok(dev) = std::fs::File::open("/dev/cpu/0/msr") {
+        let mut value = [0u8; 8];
+        match dev.read_at(&mut value, u64::from(index)) {
+            Ok(8) => return Some(u64::from_ne_bytes(value)),
+            // EIO: the CPU has no such register; the reference does not ask KVM then.
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => return None,
+            _ => {}
+        }
+    }
+    kvm_feature_msr(index)
+}
+
+/// A feature MSR's value as KVM offers it to guests (KVM_GET_MSRS on the system descriptor).
+fn kvm_feature_msr(index: u32) -> Option<u64> {
+    use std::os::fd::AsRawFd;
+    /// struct kvm_msrs with room for one struct kvm_msr_entry.
+    #[repr(C)]
+    struct OneMsr {
+        nmsrs: u32,
+        pad: u32,
+        index: u32,
+        reserved: u32,
+        data: u64,
+    }
+    /// _IOWR(KVMIO, 0x88, struct kvm_msrs): the header alone is 8 bytes.
+    const KVM_GET_MSRS: libc::c_ulong = 0xC008_AE88;
+    let kvm = std::fs::File::open("/dev/kvm").ok()?;
+    let mut request = OneMsr {
+        nmsrs: 1,
+        pad: 0,
+        index,
+        reserved: 0,
+        data: 0,
+    };
+    // SAFETY: KVM_GET_MSRS reads nmsrs entries after the header and writes their data fields;
+    // `request` is a live, writable kvm_msrs header followed by exactly one entry.
+    let r = unsafe { libc::ioctl(kvm.as_raw_fd(), KVM_GET_MSRS, &mut request as *mut OneMsr) };
+    (r >= 0).then_some(request.data)
 }

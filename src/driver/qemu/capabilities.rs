@@ -1,12 +1,12 @@
 //! virConnectGetCapabilities on the qemu driver (issue 17): the host as the reference describes it
-//! (its CPU's architecture and topology, page sizes, migration transports, NUMA cells, L3 caches
-//! and security models), then a guest per x86 emulator installed, with the machine types qemu
-//! itself lists (`query-machines`, asked once per process and emulator). The host CPU's model,
-//! vendor and features, which the reference takes from qemu's CPU probe and its CPU map, are not
-//! described.
+//! (its CPU's architecture, model, vendor, signature, TSC, topology, features and page sizes,
+//! migration transports, NUMA cells, L3 caches and security models), then a guest per x86
+//! emulator installed, with the machine types qemu itself lists (`query-machines`, asked once per
+//! process and emulator).
 
 use super::config;
 use super::host::{parse_cpu_list, Host};
+use super::host_cpu;
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
@@ -39,6 +39,8 @@ pub fn capabilities(root: &Path) -> String {
     }
     x.push_str("    <cpu>\n");
     let _ = writeln!(x, "      <arch>{}</arch>", std::env::consts::ARCH);
+    let cpu = host_cpu::host_cpu();
+    host_cpu::format_identity(&mut x, cpu);
     if let Ok(info) = host.node_info() {
         let _ = writeln!(
             x,
@@ -46,6 +48,7 @@ pub fn capabilities(root: &Path) -> String {
             info.sockets, info.cores, info.threads
         );
     }
+    host_cpu::format_features(&mut x, cpu);
     let sizes = page_sizes();
     for size in &sizes {
         let _ = writeln!(x, "      <pages unit='KiB' size='{size}'/>");

@@ -4,6 +4,10 @@
 //! The qemu driver uses it for `<cpu mode='host-model'>`: what qemu's `max` CPU offers under
 //! TCG, written as a custom CPU.
 
+mod host;
+
+pub use host::{HostCpu, RawCpu};
+
 use crate::error::{Error, Result, VIR_FROM_CPU};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -40,13 +44,49 @@ pub struct Feature {
 struct Model {
     name: String,
     vendor: Option<String>,
-    /// (family, model) pairs of the real CPUs the model stands for.
-    signatures: Vec<(u32, u32)>,
+    /// The real CPUs the model stands for.
+    signatures: Vec<Signature>,
+    decode_host: bool,
     decode_guest: bool,
     bits: Bits,
     /// The features qemu took out of the model (`removed='yes'`), always named when the model
     /// describes a guest CPU.
     removed: Vec<String>,
+}
+
+/// A real CPU a model stands for: its family and model, and the steppings when only some are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Signature {
+    family: u32,
+    model: u32,
+    /// One bit per stepping (0 to 15); None for every stepping.
+    steppings: Option<u16>,
+}
+
+impl Signature {
+    fn matches(&self, family: u32, model: u32, stepping: Option<u32>) -> bool {
+        let stepping_ok = match (self.steppings, stepping) {
+            (Some(mask), Some(s)) => s < 16 && mask & (1 << s) != 0,
+            _ => true,
+        };
+        self.family == family && self.model == model && stepping_ok
+    }
+}
+
+/// A stepping list as the map writes it (`5-7`, `0,3-4`), one bit per stepping.
+fn parse_steppings(list: &str) -> u16 {
+    let mut mask = 0u16;
+    for part in list.split(',') {
+        let (first, last) = part.split_once('-').unwrap_or((part, part));
+        let (Ok(first), Ok(last)) = (first.trim().parse::<u32>(), last.trim().parse::<u32>())
+        else {
+            continue;
+        };
+        for s in first..=last.min(15) {
+            mask |= 1 << s;
+        }
+    }
+    mask
 }
 
 pub struct Vendor {
@@ -216,9 +256,16 @@ impl CpuMap {
             signatures: child("signature")
                 .map(|s| {
                     let a = |k| s.attribute(k).map(parse_u32).unwrap_or(0);
-                    (a("family"), a("model"))
+                    Signature {
+                        family: a("family"),
+                        model: a("model"),
+                        steppings: s.attribute("stepping").map(parse_steppings),
+                    }
                 })
                 .collect(),
+            decode_host: child("decode")
+                .find_map(|d| d.attribute("host"))
+                .is_none_or(|h| h == "on"),
             decode_guest: child("decode")
                 .find_map(|d| d.attribute("guest"))
                 .is_none_or(|g| g == "on"),
@@ -315,13 +362,16 @@ impl CpuMap {
             let better = match &best {
                 None => true,
                 Some((current, current_features)) => {
-                    let sig = (cpu.family, cpu.model);
-                    let current_match = current.signatures.contains(&sig);
-                    let candidate_match = candidate.signatures.contains(&sig);
+                    let matches = |m: &Model| {
+                        m.signatures
+                            .iter()
+                            .any(|s| s.matches(cpu.family, cpu.model, None))
+                    };
+                    let (current_match, candidate_match) = (matches(current), matches(candidate));
                     if current_match != candidate_match {
                         candidate_match
                     } else {
-                        features.len() < current_features.len()
+                        guest_cost(&features) < guest_cost(current_features)
                     }
                 }
             };
@@ -370,6 +420,28 @@ impl CpuMap {
         }
         out
     }
+}
+
+/// What describing a guest CPU as a model costs, as the reference's
+/// virCPUx86CompareCandidateFeatureList weighs it: the features to name, a feature to disable
+/// counting for more than the one before (2, 3, 4...), then the weight of the disabled ones
+/// alone. The reference walks the list while the index is below the count of enabled features,
+/// a count it lowers at each disabled feature; the disabled features coming last, only the first
+/// half of them (rounded up) is weighed, and so here.
+fn guest_cost(features: &[(&'static str, String)]) -> (usize, usize) {
+    const BASE_PENALTY: usize = 2;
+    let mut enabled = features.len();
+    let (mut disabled, mut penalty) = (0, BASE_PENALTY);
+    let mut i = 0;
+    while i < enabled {
+        if features[i].0 == "disable" {
+            enabled -= 1;
+            disabled += penalty;
+            penalty += 1;
+        }
+        i += 1;
+    }
+    (enabled + disabled, disabled)
 }
 
 fn parse_feature(n: roxmltree::Node, name: &str) -> Feature {
@@ -440,6 +512,25 @@ mod tests {
                 ("disable", "monitor".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn disabled_features_cost_more_the_more_there_are() {
+        let f = |p: &'static str| (p, "x".to_string());
+        let list = |required: usize, disabled: usize| {
+            let mut v = vec![f("require"); required];
+            v.extend(vec![f("disable"); disabled]);
+            v
+        };
+        assert_eq!(guest_cost(&list(2, 0)), (2, 0));
+        assert_eq!(guest_cost(&list(0, 1)), (2, 2));
+        // Of ten disabled features the first five weigh 2 to 6.
+        assert_eq!(guest_cost(&list(18, 10)), (43, 20));
+        // What the reference makes of qemu's `max` CPU under TCG: EPYC (18 to add, 10 to take
+        // away) over Opteron_G3 (43 to add, 1 to take away); for qemu-system-i386, Opteron_G2
+        // (46, 2) over kvm32 (51, 0).
+        assert!(guest_cost(&list(18, 10)) < guest_cost(&list(43, 1)));
+        assert!(guest_cost(&list(46, 2)) < guest_cost(&list(51, 0)));
     }
 
     #[test]

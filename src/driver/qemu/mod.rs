@@ -22,6 +22,7 @@ mod families;
 mod guest_events;
 mod harness;
 mod host;
+mod host_cpu;
 mod host_model;
 mod hotplug;
 pub mod layout;

@@ -279,8 +279,8 @@ pub fn check_startable(def: &DomainDef) -> Result<()> {
 }
 
 /// A TSC frequency the guest asks for must be the host's (within 250 ppm) unless KVM can scale
-/// the TSC (the reference's qemuProcessStartValidateTSC, even under TCG); a host whose TSC KVM
-/// does not report accepts any.
+/// the TSC (the reference's qemuProcessStartValidateTSC, even under TCG), the host's TSC being
+/// the one its capabilities report; a host with no such TSC accepts any.
 pub fn check_tsc(def: &DomainDef) -> Result<()> {
     /// The tolerance around the host's frequency, in parts per million.
     const TOLERANCE_PPM: u64 = 250;
@@ -294,7 +294,7 @@ pub fn check_tsc(def: &DomainDef) -> Result<()> {
     let Some(freq) = wanted else {
         return Ok(());
     };
-    let Some((host, scaling)) = crate::host::kvm_tsc_info() else {
+    let Some((host, scaling)) = crate::driver::qemu::host_cpu::host_cpu().tsc else {
         return Ok(());
     };
     let tolerance = host * TOLERANCE_PPM / 1_000_000;
