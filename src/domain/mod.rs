@@ -4,6 +4,7 @@ pub mod devices;
 pub mod graphics_auth;
 mod state;
 pub mod uuid;
+pub mod vcpus;
 pub mod xml;
 mod xml_diag;
 
