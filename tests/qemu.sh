@@ -45,6 +45,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 . "$top/tests/qemu-hotplug.sh"
 . "$top/tests/qemu-guest-events.sh"
 . "$top/tests/qemu-block-jobs.sh"
+. "$top/tests/qemu-vcpus.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
@@ -59,7 +60,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps blockjobs"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps blockjobs vcpus"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -529,6 +530,7 @@ for t in $want; do
         hotplug) hotplug ;;
         guestevents) guest_events ;;
         blockjobs) block_jobs ;;
+        vcpus) vcpus ;;
         libs) libs ;;
         control) control ;;
         domcaps) domcaps ;;

@@ -7,6 +7,7 @@ pub mod keycode;
 mod keycode_maps;
 mod state;
 pub mod uuid;
+pub mod vcpus;
 pub mod xml;
 mod xml_diag;
 

@@ -25,7 +25,10 @@ pub struct DomainDef {
     pub uuid: [u8; 16],
     pub memory_kib: u64,
     pub current_memory_kib: u64,
+    /// The most vCPUs the guest may have (`<vcpu>`'s value).
     pub vcpus: u32,
+    /// Each of them: online or not, hot-pluggable or not (`current=`, `<vcpus>`).
+    pub vcpu_states: super::vcpus::VcpuStates,
     pub os_type: String,
     pub arch: Option<String>,
     pub machine: Option<String>,
@@ -189,15 +192,35 @@ fn virt_type(root: roxmltree::Node) -> Result<String, Error> {
 /// Parse a domain definition. Errors are libvirt's: 35 when not well-formed, 27 for a wrong
 /// root or a bad value, 21 when the name is missing.
 pub fn parse(text: &str) -> Result<DomainDef, Error> {
+    parse_with(text, no_driver_rules)
+}
+
+/// A driver's own post-parse rules, checked before the common ones (libvirt's
+/// domainPostParseCallback).
+pub type DriverRules = fn(&DomainDef) -> Result<(), Error>;
+
+fn no_driver_rules(_: &DomainDef) -> Result<(), Error> {
+    Ok(())
+}
+
+/// [`parse`], with a driver's post-parse rules.
+pub fn parse_with(text: &str, rules: DriverRules) -> Result<DomainDef, Error> {
     if let Some(e) = not_utf8_error(text) {
         return Err(e);
     }
     let doc = roxmltree::Document::parse(text).map_err(|e| detail_error(text, &e))?;
-    parse_element(doc.root_element())
+    parse_element_with(doc.root_element(), rules)
 }
 
 /// Parse a domain definition that is an element of a larger document (a test driver node file).
 pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Error> {
+    parse_element_with(root, no_driver_rules)
+}
+
+fn parse_element_with<'a>(
+    root: roxmltree::Node<'a, 'a>,
+    rules: DriverRules,
+) -> Result<DomainDef, Error> {
     if root.tag_name().name() != "domain" {
         return Err(Error::with(
             VIR_ERR_XML_ERROR,
@@ -266,6 +289,11 @@ pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Err
         memory_kib,
         current_memory_kib: current,
         vcpus,
+        vcpu_states: super::vcpus::VcpuStates::parse(
+            child(root, "vcpu"),
+            child(root, "vcpus"),
+            vcpus,
+        )?,
         os_type,
         arch,
         machine,
@@ -322,6 +350,8 @@ pub fn parse_element<'a>(root: roxmltree::Node<'a, 'a>) -> Result<DomainDef, Err
         }
     }
     super::graphics_auth::normalize(&mut def)?;
+    rules(&def)?;
+    def.vcpu_states.post_parse()?;
     Ok(def)
 }
 
@@ -332,6 +362,7 @@ const MODELLED: &[&str] = &[
     "memory",
     "currentMemory",
     "vcpu",
+    "vcpus",
     "os",
     "on_poweroff",
     "on_reboot",

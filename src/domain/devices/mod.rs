@@ -132,11 +132,8 @@ pub fn format_full(def: &DomainDef, id: Option<i32>) -> String {
     for e in extras_between(def, "currentMemory", "vcpu") {
         e.write(&mut x, 2);
     }
-    x.push_str(&format!(
-        "  <vcpu placement='static'>{}</vcpu>\n",
-        def.vcpus
-    ));
-    for e in extras_between(def, "vcpu", "os") {
+    def.write_vcpus(&mut x);
+    for e in extras_between(def, "vcpus", "os") {
         e.write(&mut x, 2);
     }
     format_os(def, &mut x);

@@ -217,7 +217,7 @@ impl QemuDriver {
             }
         }
         if groups.contains(Group::VCPU) {
-            p.add("vcpu.current", TypedValue::UInt(def.vcpus));
+            p.add("vcpu.current", TypedValue::UInt(def.online_vcpus()));
             p.add("vcpu.maximum", TypedValue::UInt(def.vcpus));
             if let Some(run) = &run {
                 let threads = answer(|q| q.vcpus.take()).map(|a| vcpu_threads_in(&a));

@@ -1,8 +1,8 @@
-//! Controlling a guest beyond start and stop (issue 17): autostart, memory (the balloon) and
-//! vCPU counts, reset, NMI, keys and screenshots, each with the reference's checks and errors.
+//! Controlling a guest beyond start and stop (issue 17): autostart, memory (the balloon),
+//! reset, NMI, keys and screenshots, each with the reference's checks and errors.
 
 use super::*;
-use crate::api::{DomainMemoryModFlags, DomainVcpuFlags, KeycodeSet};
+use crate::api::{DomainMemoryModFlags, KeycodeSet};
 use crate::domain::keycode;
 use crate::driver::family::{check_send_key, public_invalid_arg, Screenshot};
 use crate::driver::Caller;
@@ -12,12 +12,6 @@ use serde_json::json;
 const MEMORY_FLAGS: DomainMemoryModFlags = DomainMemoryModFlags::LIVE
     .union(DomainMemoryModFlags::CONFIG)
     .union(DomainMemoryModFlags::MAXIMUM);
-/// qemuDomainSetVcpusFlags's flags.
-const VCPU_FLAGS: DomainVcpuFlags = DomainVcpuFlags::LIVE
-    .union(DomainVcpuFlags::CONFIG)
-    .union(DomainVcpuFlags::MAXIMUM)
-    .union(DomainVcpuFlags::GUEST)
-    .union(DomainVcpuFlags::HOTPLUGGABLE);
 /// The marker the reference's embedded driver leaves under run/qemu once it has autostarted the
 /// root's guests: later opens of the root start nothing.
 const AUTOSTARTED_MARKER: &str = "autostarted";
@@ -227,74 +221,6 @@ impl QemuDriver {
                 vm.lock().def.current_memory_kib = actual / 1024;
             }
         }
-    }
-
-    // ---- vCPUs --------------------------------------------------------------------------
-
-    pub(super) fn set_vcpus_of(&self, d: &DomainRef, n: u32, flags: u32) -> Result<()> {
-        // The public layer's rule, before the driver's.
-        let raw = DomainVcpuFlags::from_bits_retain(flags);
-        if raw.contains(DomainVcpuFlags::MAXIMUM) && !raw.contains(DomainVcpuFlags::CONFIG) {
-            return Err(public_invalid_arg(
-                "virDomainSetVcpusFlags",
-                "ctl",
-                "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag 'VIR_DOMAIN_VCPU_MAXIMUM'"
-                    .into(),
-            ));
-        }
-        let f = check_flags(flags, VCPU_FLAGS, "qemuDomainSetVcpusFlags")?;
-        let vm = self.vm_of(d)?;
-        let _job = vm.job.begin(self.cfg.job_timeout)?;
-        let mut i = vm.lock();
-        let (live, config) = metadata::affected(&i, flags)?;
-        if f.contains(DomainVcpuFlags::GUEST) {
-            return Err(Error::with(
-                crate::error::VIR_ERR_ARGUMENT_UNSUPPORTED,
-                VIR_FROM_QEMU,
-                "QEMU guest agent is not configured",
-            ));
-        }
-        if f.contains(DomainVcpuFlags::MAXIMUM) {
-            if live {
-                return Err(Error::with(
-                    crate::error::VIR_ERR_OPERATION_UNSUPPORTED,
-                    VIR_FROM_QEMU,
-                    "maximum vcpu count of a live domain can't be modified",
-                ));
-            }
-            let mut def = i.persistent_def_mut().clone();
-            def.vcpus = n;
-            drop(i);
-            self.save_config(&def)?;
-            *vm.lock().persistent_def_mut() = def;
-            return Ok(());
-        }
-        let over = |which: &str, max: u32| {
-            Error::with(
-                crate::error::VIR_ERR_INVALID_ARG,
-                VIR_FROM_QEMU,
-                format!(
-                    "requested vcpus is greater than max allowable vcpus for the {which} domain: {n} > {max}"
-                ),
-            )
-        };
-        if live && n > i.def.vcpus {
-            return Err(over("live", i.def.vcpus));
-        }
-        let config_max = i.persistent_def_mut().vcpus;
-        if config && n > config_max {
-            return Err(over("persistent", config_max));
-        }
-        // The guest's vCPUs are all plugged at start (no hot-pluggable ones): a count below the
-        // maximum would need a hot-unplug, and the definition keeps one count.
-        if (live && n < i.def.vcpus) || (config && n < config_max) {
-            return Err(Error::with(
-                crate::error::VIR_ERR_CONFIG_UNSUPPORTED,
-                VIR_FROM_QEMU,
-                "changing the number of online vcpus below the maximum is not supported by this driver",
-            ));
-        }
-        Ok(())
     }
 
     // ---- reset, NMI, keys ---------------------------------------------------------------

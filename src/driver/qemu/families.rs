@@ -252,7 +252,7 @@ impl DomainDriver for QemuDriver {
 
     fn create_xml(&self, caller: Caller, xml: &str, flags: u32) -> Result<DomainRef> {
         let flags = check_flags(flags, CREATE_XML_FLAGS, "qemuDomainCreateXML")?;
-        let def = domain::xml::parse(xml)?;
+        let def = domain::xml::parse_with(xml, vcpus::check_definition)?;
         command::check_supported(&def)?;
         let vm = {
             let mut doms = self.doms_mut();
@@ -282,7 +282,7 @@ impl DomainDriver for QemuDriver {
 
     fn define_xml(&self, xml: &str, flags: u32) -> Result<DomainRef> {
         check_flags(flags, DEFINE_FLAGS, "qemuDomainDefineXMLFlags")?;
-        let def = domain::xml::parse(xml)?;
+        let def = domain::xml::parse_with(xml, vcpus::check_definition)?;
         command::check_supported(&def)?;
         // Checked, written and recorded under one lock: nothing on disk or in memory changes
         // unless every check passed, and no other define can slip in between.
@@ -436,7 +436,7 @@ impl DomainDriver for QemuDriver {
             state: i.state.state(),
             max_mem_kib: i.def.memory_kib,
             memory_kib: i.def.current_memory_kib,
-            vcpus: i.def.vcpus,
+            vcpus: i.def.online_vcpus(),
             cpu_time_ns: i.run.as_ref().map_or(0, |r| r.cpu_time_ns()),
         })
     }

@@ -47,7 +47,7 @@ pub(super) fn device_deleted(uuid: [u8; 16], data: &Value) {
 }
 
 /// Wait until qemu says the device is gone, up to the deadline.
-fn wait_deleted(uuid: [u8; 16], id: &str, wait: Duration) -> bool {
+pub(super) fn wait_deleted(uuid: [u8; 16], id: &str, wait: Duration) -> bool {
     let deadline = std::time::Instant::now() + wait;
     let mut d = DELETED.lock().unwrap_or_else(|p| p.into_inner());
     loop {
@@ -65,7 +65,7 @@ fn wait_deleted(uuid: [u8; 16], id: &str, wait: Duration) -> bool {
     }
 }
 
-fn forget_deleted(uuid: [u8; 16], id: &str) {
+pub(super) fn forget_deleted(uuid: [u8; 16], id: &str) {
     let mut d = DELETED.lock().unwrap_or_else(|p| p.into_inner());
     d.retain(|(u, i)| !(*u == uuid && i == id));
 }
@@ -174,7 +174,7 @@ fn no_such_interface(mac: &str) -> Error {
     )
 }
 
-fn qemu_failed(command: &str, e: QmpError, timeout: Duration) -> Error {
+pub(super) fn qemu_failed(command: &str, e: QmpError, timeout: Duration) -> Error {
     match e {
         QmpError::Command { desc, .. } => Error::internal(
             VIR_FROM_QEMU,

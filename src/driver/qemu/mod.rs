@@ -36,6 +36,7 @@ mod start;
 mod stats;
 pub mod status;
 mod stop;
+mod vcpus;
 mod vm;
 
 use crate::api::{

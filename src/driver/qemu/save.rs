@@ -411,7 +411,7 @@ impl QemuDriver {
         check_running_paused("virDomainRestoreFlags", flags)?;
         let f = check_flags(flags, RESTORE_FLAGS, "qemuDomainRestoreInternal")?;
         let image = read_image(from)?;
-        let def = domain::xml::parse(dxml.unwrap_or(&image.xml))?;
+        let def = domain::xml::parse_with(dxml.unwrap_or(&image.xml), vcpus::check_definition)?;
         command::check_supported(&def)?;
         let vm = {
             let mut doms = self.doms_mut();

@@ -277,6 +277,9 @@ impl QemuDriver {
         if let Err(e) = self.set_graphics_passwords(&def, &mon) {
             return Err(abort(e));
         }
+        if let Err(e) = self.start_vcpus(vm, &mon) {
+            return Err(abort(e));
+        }
         self.refresh_balloon(vm, &mon);
         if let Some(period) = stats::balloon_period(&def) {
             self.set_balloon_period(&name, &mon, period);

@@ -261,7 +261,7 @@ impl QemuDriver {
         }
         Ok(match f.contains(DomainVcpuFlags::MAXIMUM) {
             true => max_vcpus(&def),
-            false => def.vcpus,
+            false => def.online_vcpus(),
         } as i32)
     }
 

@@ -112,7 +112,23 @@ fn cpu(def: &DomainDef) -> String {
     s
 }
 
+/// `-smp`: the vCPUs qemu creates itself (online ones not marked hot-pluggable; those are
+/// plugged once qemu runs), the maximum when it is more, and the topology.
 fn smp(def: &DomainDef) -> String {
+    let max = def.vcpus;
+    let at_boot = match def.vcpu_states.list.len() == max as usize {
+        true => def
+            .vcpu_states
+            .list
+            .iter()
+            .filter(|v| v.online && v.hotpluggable != Some(true))
+            .count() as u32,
+        false => max,
+    };
+    let mut s = at_boot.to_string();
+    if at_boot != max {
+        s.push_str(&format!(",maxcpus={max}"));
+    }
     let topo = extra(def, "cpu").and_then(|c| c.child("topology"));
     match topo {
         Some(t) => {
@@ -122,16 +138,16 @@ fn smp(def: &DomainDef) -> String {
             } else {
                 String::new()
             };
-            format!(
-                "{},sockets={}{dies},cores={},threads={}",
-                def.vcpus,
+            s.push_str(&format!(
+                ",sockets={}{dies},cores={},threads={}",
                 g("sockets"),
                 g("cores"),
                 g("threads")
-            )
+            ));
         }
-        None => format!("{},sockets={},cores=1,threads=1", def.vcpus, def.vcpus),
+        None => s.push_str(&format!(",sockets={max},cores=1,threads=1")),
     }
+    s
 }
 
 /// `-smbios` from `<sysinfo type='smbios'>` when `<os><smbios mode='sysinfo'/>` asks for it.
