@@ -4,7 +4,7 @@
 use super::*;
 use crate::api::{DomainMemoryModFlags, KeycodeSet};
 use crate::domain::keycode;
-use crate::driver::family::{check_send_key, public_invalid_arg, Screenshot};
+use crate::driver::family::{check_send_key, Screenshot};
 use crate::driver::Caller;
 use serde_json::json;
 
