@@ -2,8 +2,12 @@
  * on a network of the test driver: test:///default, or the URI given (a daemon serving the test
  * driver, tests/remote.sh). Neither the reference's test driver nor its daemon serves them: every
  * call gives the public layer's argument errors, then the driver's (or the daemon's) "not
- * supported"; the same on a read-only connection, and with NULL or wrong-kind port handles. */
+ * supported"; the same on a read-only connection, and with NULL or wrong-kind port handles.
+ * Through a daemon whose pid is given too, the calls once it is gone. */
 #include "common.h"
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 static void show(const char *what, int r)
 {
@@ -122,9 +126,29 @@ static void on(const char *tag, virConnectPtr c)
     virConnectClose(c);
 }
 
+/* The daemon's pid (argv[2]): killed, then a port call on a connection to it fails as the
+ * reference's client's does (a call that stayed local would say "not supported"). */
+static void daemon_gone(const char *uri, pid_t pid)
+{
+    virConnectPtr c = virConnectOpen(uri);
+    virNetworkPtr net = c ? virNetworkLookupByName(c, "default") : NULL;
+    if (!net) {
+        show_error("daemon gone: open");
+        return;
+    }
+    kill(pid, SIGKILL);
+    usleep(300000);
+    show("daemon gone: list ports", virNetworkListAllPorts(net, NULL, 0));
+    show("daemon gone: list ports again", virNetworkListAllPorts(net, NULL, 0));
+    show("daemon gone: dhcp leases", virNetworkGetDHCPLeases(net, NULL, NULL, 0));
+    virNetworkFree(net);
+    virConnectClose(c);
+}
+
 int main(int argc, char **argv)
 {
     const char *uri = argc > 1 ? argv[1] : "test:///default";
+    signal(SIGPIPE, SIG_IGN);
     virSetErrorFunc(NULL, quiet_errors);
     on("rw", virConnectOpen(uri));
     on("ro", virConnectOpenReadOnly(uri));
@@ -135,5 +159,7 @@ int main(int argc, char **argv)
     virNetworkDHCPLeasePtr *leases = (virNetworkDHCPLeasePtr *)&leases;
     show("dhcp leases NULL network", virNetworkGetDHCPLeases(NULL, NULL, &leases, 0));
     printf("%s\n", leases ? "  leases not NULL" : "  leases NULL");
+    if (argc > 2)
+        daemon_gone(uri, (pid_t)atoi(argv[2]));
     return 0;
 }

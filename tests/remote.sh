@@ -430,8 +430,9 @@ differential procedures procs domain_and_secrets
 differential event-loop evloop one_unix
 # Public functions added for the daemon since session 7 (guest agent, host CPU, node devices...).
 differential forwarded forwarded one_unix
-# Network ports and DHCP leases: the daemon's test driver serves none; its errors, and ours first.
-differential network-ports netports one_unix
+# Network ports and DHCP leases: the daemon's test driver serves none; its errors, and ours first;
+# then the daemon killed (the calls reach it).
+differential network-ports netports kill_unix
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes
