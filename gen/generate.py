@@ -692,8 +692,30 @@ COUNTED_ARRAY_INPUTS = {
     "virNodeGetFreePages": {"pages": "npages"},
     "virNodeAllocPages": {"pageSizes": "npages", "pageCounts": "npages"},
 }
+# Issue 18, rports: the connection's facts a daemon answers, network ports, DHCP leases.
+RPORTS_ENTRIES = {
+    "virConnectIsSecure": "ConnectDriver::is_secure",
+    "virConnectIsEncrypted": "ConnectDriver::is_encrypted",
+    "virNetworkListAllPorts": "NetworkDriver::network_port_list_all",
+    "virNetworkPortLookupByUUID": "NetworkDriver::network_port_lookup_by_uuid",
+    "virNetworkPortLookupByUUIDString": "NetworkDriver::network_port_lookup_by_uuid",
+    "virNetworkPortCreateXML": "NetworkDriver::network_port_create_xml",
+    "virNetworkPortGetXMLDesc": "NetworkDriver::network_port_xml_desc",
+    "virNetworkPortGetParameters": "NetworkDriver::network_port_parameters",
+    "virNetworkPortSetParameters": "NetworkDriver::network_port_set_parameters",
+    "virNetworkPortDelete": "NetworkDriver::network_port_delete",
+    "virNetworkGetDHCPLeases": "NetworkDriver::network_dhcp_leases",
+}
+# virNetworkPortCreateXML checks its XML before the read-only refusal.
+ARGS_BEFORE_READ_ONLY["virNetworkPortCreateXML"] = ("xmldesc",)
+# virNetworkGetDHCPLeases sets the caller's pointer to NULL before any check.
+CLEARED_FIRST["virNetworkGetDHCPLeases"] = "leases"
+# A port's parameters as the caller gives them (handed on unchecked, as the reference's).
+RPORTS_ARRAY_INPUTS = {"virNetworkPortSetParameters": "params"}
+# Refused on a read-only connection once the port is known good (no probe has a live port).
+RPORTS_READ_ONLY = {"virNetworkPortSetParameters": 19, "virNetworkPortDelete": 19}
 
-DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES, **GUEST17_ENTRIES, **HOTPLUG_ENTRIES, **REMOTE_IO_ENTRIES, **GUEST_EVENTS_ENTRIES, **REMOTE18_ENTRIES, **FWD_ENTRIES, **DOMCAPS_ENTRIES, **BLOCKJOBS_ENTRIES, **RNODE_ENTRIES}
+DRIVER_ENTRIES = {**CONNECT_ENTRIES, **NODE_ENTRIES, **DOMAIN_EVENT_ENTRIES, **DOMAIN_ENTRIES, **DOMAIN_PARAMS_ENTRIES, **NETWORK_ENTRIES, **INTERFACE_ENTRIES, **STORAGE_ENTRIES, **NODE_DEVICE_ENTRIES, **SNAPSHOT_ENTRIES, **CHECKPOINT_ENTRIES, **SECRET_ENTRIES, **NWFILTER_ENTRIES, **STREAM_ENTRIES, **DOMAIN_STATS_ENTRIES, **TESTGAPS_ENTRIES, **TD15_ENTRIES, **GUEST17_ENTRIES, **HOTPLUG_ENTRIES, **REMOTE_IO_ENTRIES, **GUEST_EVENTS_ENTRIES, **REMOTE18_ENTRIES, **FWD_ENTRIES, **DOMCAPS_ENTRIES, **BLOCKJOBS_ENTRIES, **RNODE_ENTRIES, **RPORTS_ENTRIES}
 
 
 # The family accessor of a driver (src/driver/mod.rs's Driver) for each family trait.
@@ -740,6 +762,12 @@ for _kind, _names in {
 # A filter binding's port device is its name, its filter's name the second string it keeps.
 HANDLE_ACCESSORS.update({"virNWFilterBindingGetPortDev": "name", "virNWFilterBindingGetFilterName": "extra",
                          "virNWFilterBindingRef": "add_ref", "virNWFilterBindingFree": "free"})
+# A network port is a handle of its own that belongs to a network handle.
+OBJECT_KINDS["virNetworkPortPtr"] = "NetworkPortRef"
+NETWORK_CHILD_KINDS = {"NetworkPortRef"}
+HANDLE_ACCESSORS.update({"virNetworkPortGetUUID": "uuid", "virNetworkPortGetUUIDString": "uuid_string",
+                         "virNetworkPortGetNetwork": "network", "virNetworkPortRef": "add_ref",
+                         "virNetworkPortFree": "free"})
 
 # Calls the reference refuses on a read-only connection (VIR_ERR_OPERATION_DENIED before any
 # argument check), from its own answers (gen/nullprobe.py --read-only).
@@ -1008,6 +1036,7 @@ OUT_WITH_SIZE = {
 # Calls the reference refuses on a read-only connection only after its first argument check (so
 # the read-only probe, which fails that check, does not see the refusal): name -> error domain.
 READ_ONLY_AFTER_ARGS = {"virDomainSendProcessSignal": 20, "virDomainSetLaunchSecurityState": 20}
+READ_ONLY_AFTER_ARGS.update(RPORTS_READ_ONLY)
 
 # Pointer arguments that are inputs (an array and the count after it), by function: the glue
 # converts the pair (FromC<(pointer, count)>).
@@ -1017,7 +1046,7 @@ ARRAY_INPUTS = {
     "virDomainSetSchedulerParameters": "params", "virDomainSetSchedulerParametersFlags": "params",
     "virDomainSendKey": "keycodes",
     "virDomainFSFreeze": "mountpoints", "virDomainFSThaw": "mountpoints",
-    **DOMAIN_PARAMS_ARRAY_INPUTS, **TD15_ARRAY_INPUTS, **SECRET_ARRAY_INPUTS, **FWD_ARRAY_INPUTS,
+    **DOMAIN_PARAMS_ARRAY_INPUTS, **TD15_ARRAY_INPUTS, **SECRET_ARRAY_INPUTS, **FWD_ARRAY_INPUTS, **RPORTS_ARRAY_INPUTS,
 }
 
 IN_TYPES = {"const char *", "int", "unsigned int", "long long", "unsigned long long", "unsigned long",
@@ -1112,6 +1141,9 @@ def glue_body(fn, null_probe, read_only, valid_probe, functypes):
         if kind in DOMAIN_CHILD_KINDS:
             stmts.append("let parent = cx.parent_domain(&this)?;")
             first = ["&parent.domain", "&this.obj"]
+        if kind in NETWORK_CHILD_KINDS:
+            stmts.append("let parent = cx.parent_network(&this)?;")
+            first = ["&parent.obj", "&this.obj"]
     else:
         sys.exit(f"DRIVER_ENTRIES: {name}: no glue for a receiver of type {rtype}")
     check = arg_check(fn, valid_probe, functypes)

@@ -397,6 +397,8 @@ METHOD_PROC = {
     "create": "DOMAIN_CREATE_WITH_FLAGS",
     "nodedev_caps": "NODE_DEVICE_LIST_CAPS",
     "nodedev_parent": "NODE_DEVICE_GET_PARENT",
+    # Its default is the local host's name, which a local driver answers.
+    "hostname": "CONNECT_GET_HOSTNAME",
 }
 
 # The reference's public layer checks these arguments before any driver (ours leaves them to
@@ -442,8 +444,10 @@ FILLERS = {
     "need_online": "1",
 }
 
-# Argument structures that name two parameters of the trait (the domain, then the moment).
-PAIRED = {"remote_nonnull_domain_snapshot", "remote_nonnull_domain_checkpoint"}
+# Argument structures that name two parameters of the trait (the domain, then the moment; the
+# network, then the port).
+PAIRED = {"remote_nonnull_domain_snapshot", "remote_nonnull_domain_checkpoint",
+          "remote_nonnull_network_port"}
 
 # Parameter types that are the caller's context, never sent.
 LOCAL_ONLY = {"Caller"}

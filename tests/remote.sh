@@ -139,7 +139,11 @@ CONF
         chown -R 65534:65534 "$d"
         as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
     fi
-    "${as[@]}" "${env[@]}" "$LIBVIRTD" --config "$d/libvirtd.conf" --listen \
+    # DAEMON_HOSTNAME: the daemon runs under that host name (a UTS namespace of its own, root only).
+    local uts=()
+    [ -n "${DAEMON_HOSTNAME:-}" ] && [ "$(id -u)" = 0 ] &&
+        uts=(unshare --uts sh -c 'hostname "$0" && exec "$@"' "$DAEMON_HOSTNAME")
+    "${uts[@]}" "${as[@]}" "${env[@]}" "$LIBVIRTD" --config "$d/libvirtd.conf" --listen \
         --pid-file "$d/libvirtd.pid" </dev/null >"$d/stdout" 2>&1 &
     echo $! > "$d/daemon.pid"
     for _ in $(seq 100); do
@@ -390,7 +394,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs evloop forwarded; do
+for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs evloop forwarded connfacts netports; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -420,6 +424,9 @@ differential event-loop evloop one_unix
 differential forwarded forwarded one_unix
 # The caller's counts reach the daemon as it gave them; CPU stats, security labels, pages, copies.
 if build nodestats; then differential node-stats nodestats one_unix; else bad "nodestats: compile"; fi
+# Network ports and DHCP leases: the daemon's test driver serves none; its errors, and ours first;
+# then the daemon killed (the calls reach it).
+differential network-ports netports kill_unix
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes
@@ -449,6 +456,13 @@ elif [ "${CI:-}" = "true" ]; then
 else
     echo "######## SKIP: TLS transport not tested: certtool is missing (package gnutls-bin) ########"
 fi
+# The daemon's host name (with a dot: taken as it is, no resolver asked), and how secure and
+# encrypted each transport is (TLS with a PKI).
+far_host() {
+    DAEMON_HOSTNAME=far.oxvirt.test start_daemon a "$([ $have_pki = 1 ] && echo tls)" >&2 &&
+        echo "$(unix_uri a) $(tcp_uri a) $([ $have_pki = 1 ] && tls_uri a)"
+}
+differential conn-facts connfacts far_host
 if [ $have_pki = 1 ]; then
     differential destroy-tls destroy one_tls
     differential kill-tls kill kill_tls

@@ -16,9 +16,9 @@ pub use family::Screenshot;
 pub use family::{
     CheckpointRef, CloseSink, ConnectDriver, DomainCheckpointDriver, DomainDriver,
     DomainEventDriver, DomainSnapshotDriver, InterfaceDriver, InterfaceRef, MomentNames,
-    NetworkDriver, NetworkEventDriver, NetworkRef, NodeDeviceDriver, NodeDeviceRef, NodeDriver,
-    NwFilterBindingRef, NwFilterDriver, NwFilterRef, SecretDriver, SecretRef, SnapshotRef,
-    StorageDriver, StoragePoolRef, StorageVolRef, StreamDriver, XmlFlags,
+    NetworkDriver, NetworkEventDriver, NetworkPortRef, NetworkRef, NodeDeviceDriver, NodeDeviceRef,
+    NodeDriver, NwFilterBindingRef, NwFilterDriver, NwFilterRef, SecretDriver, SecretRef,
+    SnapshotRef, StorageDriver, StoragePoolRef, StorageVolRef, StreamDriver, XmlFlags,
 };
 pub use harness::{HarnessGuest, ProcessKillHarness};
 

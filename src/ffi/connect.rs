@@ -208,25 +208,33 @@ pub(crate) unsafe fn virConnectGetLibVersion(c: virConnectPtr, lib_ver: *mut c_u
     }
 }
 
-fn flag_query(c: virConnectPtr, function: &str, f: impl FnOnce(&ConnEntry) -> bool) -> c_int {
-    match connection(c, VIR_FROM_DOMAIN, function) {
-        Ok(e) => f(&e) as c_int,
+fn flag_query(
+    c: virConnectPtr,
+    function: &str,
+    f: impl FnOnce(&ConnEntry) -> error::Result<bool>,
+) -> c_int {
+    match connection(c, VIR_FROM_DOMAIN, function).and_then(|e| f(&e)) {
+        Ok(b) => b as c_int,
         Err(e) => fail(e, -1),
     }
 }
 
 pub(crate) unsafe fn virConnectIsAlive(c: virConnectPtr) -> c_int {
     flag_query(c, "virConnectIsAlive", |e| {
-        e.conn.driver.connect().is_alive()
+        Ok(e.conn.driver.connect().is_alive())
     })
 }
 
 pub(crate) unsafe fn virConnectIsSecure(c: virConnectPtr) -> c_int {
-    flag_query(c, "virConnectIsSecure", |_| true)
+    flag_query(c, "virConnectIsSecure", |e| {
+        e.conn.driver.connect().is_secure()
+    })
 }
 
 pub(crate) unsafe fn virConnectIsEncrypted(c: virConnectPtr) -> c_int {
-    flag_query(c, "virConnectIsEncrypted", |_| false)
+    flag_query(c, "virConnectIsEncrypted", |e| {
+        e.conn.driver.connect().is_encrypted()
+    })
 }
 
 /// libvirt's default authentication callbacks (a terminal prompter). Our drivers ask for no

@@ -423,6 +423,16 @@ pub(crate) unsafe fn virConnectRegisterCloseCallback(
         freecb,
         holds_ref: true,
     };
+    let registered =
+        |all: &[(usize, Option<CloseCallback>)]| all.iter().any(|(k, c)| *k == key && c.is_some());
+    if registered(&close_callbacks()[..]) {
+        return close_callback_refused("A close callback is already registered");
+    }
+    // As the reference: the daemon is told before the callback counts as registered (and a
+    // refusal leaves it unregistered); not under the registry's lock, which a call must not hold.
+    if let Err(err) = e.conn.driver.connect().close_callback_registered(true) {
+        return fail(err, -1);
+    }
     let hook = {
         let mut all = close_callbacks();
         match all.iter_mut().find(|(k, _)| *k == key) {
@@ -462,22 +472,23 @@ pub(crate) unsafe fn virConnectUnregisterCloseCallback(
     if r != 0 || !e.conn.driver.connect().can_close() {
         return r;
     }
+    let key = conn as usize;
+    let is_ours = |all: &[(usize, Option<CloseCallback>)]| {
+        all.iter()
+            .any(|(k, c)| *k == key && c.is_some_and(|c| std::ptr::fn_addr_eq(c.cb, f)))
+    };
+    if !is_ours(&close_callbacks()[..]) {
+        return close_callback_refused("A different callback was requested");
+    }
+    // As the reference: the daemon is told first, and a refusal leaves the callback registered.
+    if let Err(err) = e.conn.driver.connect().close_callback_registered(false) {
+        return fail(err, -1);
+    }
     let removed = {
         let mut all = close_callbacks();
-        let slot = all
-            .iter_mut()
-            .find(|(k, _)| *k == conn as usize)
-            .map(|(_, s)| s);
+        let slot = all.iter_mut().find(|(k, _)| *k == key).map(|(_, s)| s);
         match slot {
             Some(s) if s.is_some_and(|c| std::ptr::fn_addr_eq(c.cb, f)) => {
-                // The reference tells the daemon, which needs the connection alive.
-                if !e.conn.driver.connect().is_alive() {
-                    drop(all);
-                    return fail(
-                        Error::internal(crate::error::VIR_FROM_RPC, "client socket is closed"),
-                        -1,
-                    );
-                }
                 s.take().map(|mut c| c.release())
             }
             _ => {

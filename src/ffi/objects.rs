@@ -5,15 +5,16 @@
 
 use crate::domain::uuid;
 use crate::driver::{
-    CheckpointRef, Driver, InterfaceRef, NetworkRef, NodeDeviceRef, NwFilterBindingRef,
-    NwFilterRef, SecretRef, SnapshotRef, StoragePoolRef, StorageVolRef,
+    CheckpointRef, Driver, InterfaceRef, NetworkPortRef, NetworkRef, NodeDeviceRef,
+    NwFilterBindingRef, NwFilterRef, SecretRef, SnapshotRef, StoragePoolRef, StorageVolRef,
 };
 use crate::error::{self as e, Error};
 use crate::ffi::args;
 use crate::ffi::entry::fail;
 use crate::ffi::generated::types::{
     virConnectPtr, virDomainCheckpoint, virDomainPtr, virDomainSnapshot, virInterface, virNWFilter,
-    virNWFilterBinding, virNetwork, virNodeDevice, virSecret, virStoragePool, virStorageVol,
+    virNWFilterBinding, virNetwork, virNetworkPort, virNetworkPtr, virNodeDevice, virSecret,
+    virStoragePool, virStorageVol,
 };
 use crate::ffi::handles::{self, ConnEntry, Registry};
 use std::ffi::CString;
@@ -31,6 +32,10 @@ pub(crate) trait Kind: Clone + Send + Sync + Sized + 'static {
     const INVALID: (i32, i32, &'static str);
     /// Whether a handle of this kind belongs to a domain handle (snapshots, checkpoints).
     const OF_DOMAIN: bool = false;
+    /// Whether a handle of this kind belongs to a network handle (network ports).
+    const OF_NETWORK: bool = false;
+    /// Whether this kind is the network's, which ports belong to.
+    const IS_NETWORK: bool = false;
     fn registry() -> &'static Registry<Obj<Self>>;
     fn key(p: *mut Self::Target) -> usize;
     fn ptr(key: usize) -> *mut Self::Target;
@@ -58,6 +63,8 @@ pub(crate) struct Obj<K> {
     conn_key: usize,
     /// The domain handle a snapshot or checkpoint belongs to (a reference is held on it).
     pub domain_key: Option<usize>,
+    /// The network handle a network port belongs to (a reference is held on it).
+    pub network_key: Option<usize>,
     c_name: CString,
     c_extra: CString,
     /// A text a driver gave for the handle once and C keeps reading (virNodeDeviceGetParent's
@@ -99,16 +106,22 @@ pub(crate) fn require<K: Kind>(p: *mut K::Target, function: &str) -> Result<Arc<
 }
 
 /// A new handle for `obj` on the connection `ce` (handle `conn_key`), holding a reference on
-/// it, and on the domain handle `domain_key` for a snapshot or checkpoint.
+/// it, and on its parent handle `parent_key`: the domain of a snapshot or checkpoint, the
+/// network of a port.
 pub(crate) fn new_handle<K: Kind>(
     conn_key: usize,
     ce: &Arc<ConnEntry>,
     obj: K,
-    domain_key: Option<usize>,
+    parent_key: Option<usize>,
 ) -> *mut K::Target {
     handles::ref_connection(ce);
+    let domain_key = parent_key.filter(|_| K::OF_DOMAIN);
     if let Some(d) = domain_key.and_then(|k| handles::domain(k as virDomainPtr)) {
         handles::ref_domain(&d);
+    }
+    let network_key = parent_key.filter(|_| K::OF_NETWORK);
+    if let Some(n) = network_key.and_then(|k| get::<NetworkRef>(k as virNetworkPtr)) {
+        n.refs.fetch_add(1, Ordering::AcqRel);
     }
     let key = handles::new_key();
     let c_name = args::c_string(obj.c_name());
@@ -120,6 +133,7 @@ pub(crate) fn new_handle<K: Kind>(
             conn_entry: ce.clone(),
             conn_key,
             domain_key,
+            network_key,
             c_name,
             c_extra,
             fetched: OnceLock::new(),
@@ -162,6 +176,9 @@ macro_rules! kind {
     (@extra of_domain $value:tt) => {
         const OF_DOMAIN: bool = $value;
     };
+    (@extra is_network $value:tt) => {
+        const IS_NETWORK: bool = $value;
+    };
     (@extra extra_opt $field:ident) => {
         fn c_extra(&self) -> &str {
             self.$field.as_deref().unwrap_or_default()
@@ -180,7 +197,7 @@ macro_rules! kind {
 }
 
 kind!(NetworkRef, virNetwork, (e::VIR_ERR_INVALID_NETWORK, e::VIR_FROM_NETWORK, "invalid network pointer in %s"),
-      name: name, uuid: |o| Some(o.uuid));
+      name: name, uuid: |o| Some(o.uuid), is_network: true);
 kind!(InterfaceRef, virInterface, (e::VIR_ERR_INVALID_INTERFACE, e::VIR_FROM_INTERFACE, "invalid interface pointer in %s"),
       name: name, uuid: |_| None, extra: mac);
 kind!(StoragePoolRef, virStoragePool, (e::VIR_ERR_INVALID_STORAGE_POOL, e::VIR_FROM_STORAGE, "invalid storage pool pointer in %s"),
@@ -199,6 +216,33 @@ kind!(SnapshotRef, virDomainSnapshot, (e::VIR_ERR_INVALID_DOMAIN_SNAPSHOT, e::VI
       name: name, uuid: |_| None, of_domain: true);
 kind!(CheckpointRef, virDomainCheckpoint, (e::VIR_ERR_INVALID_DOMAIN_CHECKPOINT, e::VIR_FROM_DOMAIN_CHECKPOINT, "Invalid domain checkpoint: %s"),
       name: name, uuid: |_| None, of_domain: true);
+
+/// A network port has no name: it is its UUID, in its network.
+impl Kind for NetworkPortRef {
+    type Target = virNetworkPort;
+    const INVALID: (i32, i32, &'static str) = (
+        e::VIR_ERR_INVALID_NETWORK_PORT,
+        e::VIR_FROM_NETWORK,
+        "Invalid network port pointer: %s",
+    );
+    const OF_NETWORK: bool = true;
+    fn registry() -> &'static Registry<Obj<Self>> {
+        static REGISTRY: LazyLock<Registry<Obj<NetworkPortRef>>> = LazyLock::new(Registry::new);
+        &REGISTRY
+    }
+    fn key(p: *mut virNetworkPort) -> usize {
+        p as usize
+    }
+    fn ptr(key: usize) -> *mut virNetworkPort {
+        key as *mut virNetworkPort
+    }
+    fn c_name(&self) -> &str {
+        ""
+    }
+    fn uuid(&self) -> Option<[u8; 16]> {
+        Some(self.uuid)
+    }
+}
 
 // ---- what C reads back from a handle (the generator's HANDLE_ACCESSORS) ---------------------
 
@@ -271,6 +315,12 @@ pub(crate) fn domain<K: Kind>(function: &str, p: *mut K::Target) -> virDomainPtr
         .map_or_else(fail, |o| o.domain_key.unwrap_or_default() as virDomainPtr)
 }
 
+/// virNetworkPortGetNetwork: the network handle, without a new reference (as libvirt).
+pub(crate) fn network<K: Kind>(function: &str, p: *mut K::Target) -> virNetworkPtr {
+    require::<K>(p, function)
+        .map_or_else(fail, |o| o.network_key.unwrap_or_default() as virNetworkPtr)
+}
+
 /// virXRef.
 pub(crate) fn add_ref<K: Kind>(function: &str, p: *mut K::Target) -> c_int {
     require::<K>(p, function).map_or_else(fail, |o| {
@@ -280,7 +330,7 @@ pub(crate) fn add_ref<K: Kind>(function: &str, p: *mut K::Target) -> c_int {
 }
 
 /// virXFree: drop one reference; at the last one the handle goes, with its references on the
-/// connection and domain.
+/// connection and its parent (domain or network).
 pub(crate) fn free<K: Kind>(function: &str, p: *mut K::Target) -> c_int {
     let Some(removed) = K::registry().release(K::key(p), |e| &e.refs) else {
         return fail(invalid::<K>(function));
@@ -288,6 +338,9 @@ pub(crate) fn free<K: Kind>(function: &str, p: *mut K::Target) -> c_int {
     if let Some(e) = removed {
         if let Some(d) = e.domain_key {
             handles::unref_domain(d);
+        }
+        if let Some(n) = e.network_key {
+            free::<NetworkRef>(function, n as virNetworkPtr);
         }
         handles::release_connection(e.conn_key, &e.conn_entry);
     }

@@ -95,4 +95,23 @@ pub trait ConnectDriver: Send + Sync {
     ) -> Result<String> {
         unsupported(VIR_FROM_DOMAIN, "virConnectGetDomainCapabilities")
     }
+
+    /// virConnectIsSecure: whether nobody between the caller and the hypervisor can read or
+    /// change what they say. Local drivers are.
+    fn is_secure(&self) -> Result<bool> {
+        Ok(true)
+    }
+
+    /// virConnectIsEncrypted: whether what the caller and the hypervisor say is encrypted on its
+    /// way. Local drivers talk in memory, which is not.
+    fn is_encrypted(&self) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// The application registered (true) or unregistered its close callback: a daemon is told,
+    /// as the reference's client tells it, so that it reports the end of its own connection to
+    /// the hypervisor. Local drivers have nothing to tell.
+    fn close_callback_registered(&self, _registered: bool) -> Result<()> {
+        Ok(())
+    }
 }

@@ -37,7 +37,7 @@ pub use forwarded::{
     SevInfo,
 };
 pub use interface::{InterfaceDriver, InterfaceRef};
-pub use network::{NetworkDriver, NetworkRef};
+pub use network::{DhcpLease, DhcpLeases, NetworkDriver, NetworkPortRef, NetworkRef};
 pub use node::NodeDriver;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterBindingRef, NwFilterDriver, NwFilterRef};

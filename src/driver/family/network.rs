@@ -2,6 +2,7 @@
 //! A default body is what a driver that lacks the call answers.
 
 use super::unsupported;
+use super::{AnyParams, TypedParams};
 use crate::error::{Result, VIR_FROM_NETWORK};
 
 /// What a virNetworkPtr names, as libvirt's virNetwork holds it.
@@ -10,6 +11,34 @@ pub struct NetworkRef {
     pub name: String,
     pub uuid: [u8; 16],
 }
+
+/// What a virNetworkPortPtr names: a port of a network (the network is its handle's parent).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkPortRef {
+    pub uuid: [u8; 16],
+}
+
+/// One DHCP lease of a network (virNetworkDHCPLease).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DhcpLease {
+    /// The network's interface the lease is on.
+    pub iface: String,
+    /// When it expires, in seconds since the epoch.
+    pub expirytime: i64,
+    /// virIPAddrType: IPv4 or IPv6.
+    pub addr_type: i32,
+    pub mac: Option<String>,
+    /// The IAID of an IPv6 lease.
+    pub iaid: Option<String>,
+    pub ipaddr: String,
+    pub prefix: u32,
+    pub hostname: Option<String>,
+    pub clientid: Option<String>,
+}
+
+/// virNetworkGetDHCPLeases' answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DhcpLeases(pub Vec<DhcpLease>);
 
 pub trait NetworkDriver: Send + Sync {
     /// virNetworkLookupByName.
@@ -96,5 +125,72 @@ pub trait NetworkDriver: Send + Sync {
         _flags: u32,
     ) -> Result<()> {
         unsupported(VIR_FROM_NETWORK, "virNetworkUpdate")
+    }
+    /// virNetworkListAllPorts.
+    fn network_port_list_all(&self, _net: &NetworkRef, _flags: u32) -> Result<Vec<NetworkPortRef>> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkListAllPorts")
+    }
+    /// virNetworkPortLookupByUUID (and virNetworkPortLookupByUUIDString).
+    fn network_port_lookup_by_uuid(
+        &self,
+        _net: &NetworkRef,
+        _uuid: [u8; 16],
+    ) -> Result<NetworkPortRef> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkPortLookupByUUID")
+    }
+    /// virNetworkPortCreateXML.
+    fn network_port_create_xml(
+        &self,
+        _net: &NetworkRef,
+        _xml: String,
+        _flags: u32,
+    ) -> Result<NetworkPortRef> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkPortCreateXML")
+    }
+    /// virNetworkPortGetXMLDesc.
+    fn network_port_xml_desc(
+        &self,
+        _net: &NetworkRef,
+        _port: &NetworkPortRef,
+        _flags: u32,
+    ) -> Result<String> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkPortGetXMLDesc")
+    }
+    /// virNetworkPortGetParameters: the port's bandwidth settings.
+    fn network_port_parameters(
+        &self,
+        _net: &NetworkRef,
+        _port: &NetworkPortRef,
+        _flags: u32,
+    ) -> Result<TypedParams> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkPortGetParameters")
+    }
+    /// virNetworkPortSetParameters.
+    fn network_port_set_parameters(
+        &self,
+        _net: &NetworkRef,
+        _port: &NetworkPortRef,
+        _params: AnyParams,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkPortSetParameters")
+    }
+    /// virNetworkPortDelete.
+    fn network_port_delete(
+        &self,
+        _net: &NetworkRef,
+        _port: &NetworkPortRef,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkPortDelete")
+    }
+    /// virNetworkGetDHCPLeases: the network's leases, or those of the MAC address `mac`.
+    fn network_dhcp_leases(
+        &self,
+        _net: &NetworkRef,
+        _mac: Option<String>,
+        _flags: u32,
+    ) -> Result<DhcpLeases> {
+        unsupported(VIR_FROM_NETWORK, "virNetworkGetDHCPLeases")
     }
 }

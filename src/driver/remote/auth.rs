@@ -42,16 +42,17 @@ fn failed(domain: i32, message: String) -> Error {
     Error::with(VIR_ERR_AUTH_FAILED, domain, message)
 }
 
-/// remoteAuthenticate.
-pub(super) fn authenticate(client: &Client, ctx: &Context) -> Result<()> {
+/// remoteAuthenticate: authenticate as the daemon asks; the answer says whether a SASL session
+/// now wraps the connection (which the reference's client counts as encrypted).
+pub(super) fn authenticate(client: &Client, ctx: &Context) -> Result<bool> {
     let types = match rpc::<_, protocol::AuthListRet>(client, proc::AUTH_LIST, &()) {
         Ok(r) => r.types,
         // A daemon older than authentication.
-        Err(e) if e.message.ends_with("unknown procedure") => return Ok(()),
+        Err(e) if e.message.ends_with("unknown procedure") => return Ok(false),
         Err(e) => return Err(e),
     };
     let Some(&first) = types.first() else {
-        return Ok(());
+        return Ok(false);
     };
     let mut mech = None;
     let chosen = match ctx.authtype {
@@ -80,9 +81,11 @@ pub(super) fn authenticate(client: &Client, ctx: &Context) -> Result<()> {
         }
     };
     match chosen {
-        AUTH_NONE => Ok(()),
-        AUTH_SASL => sasl_exchange(client, ctx, mech),
-        AUTH_POLKIT => rpc::<_, protocol::AuthPolkitRet>(client, proc::AUTH_POLKIT, &()).map(drop),
+        AUTH_NONE => Ok(false),
+        AUTH_SASL => sasl_exchange(client, ctx, mech).map(|()| true),
+        AUTH_POLKIT => {
+            rpc::<_, protocol::AuthPolkitRet>(client, proc::AUTH_POLKIT, &()).map(|_| false)
+        }
         other => Err(failed(
             VIR_FROM_REMOTE,
             format!("unsupported authentication type {other}"),

@@ -707,6 +707,22 @@ impl Client {
         *lock(&self.close_sink) = Some(f);
     }
 
+    /// Tell the close listener `reason` without ending the connection (the daemon reported the
+    /// end of its own connection); the listener stays for the connection's own end.
+    pub fn report_close(&self, reason: i32) {
+        let sink = lock(&self.close_sink).take();
+        if let Some(f) = sink {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(reason)));
+            // Unless the connection died or another listener came meanwhile; the state's lock
+            // first, as on_close takes them.
+            let st = lock(&self.state);
+            let mut slot = lock(&self.close_sink);
+            if slot.is_none() && !st.dead {
+                *slot = Some(f);
+            }
+        }
+    }
+
     /// As the reference's virNetClientIsOpen: until the end of the stream has been noticed.
     pub fn is_alive(&self) -> bool {
         !lock(&self.state).dead

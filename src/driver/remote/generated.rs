@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 375 of 450 (remote_protocol.x and qemu_protocol.x): 297 generated here, the others by hand.
+//! Procedures forwarded: 388 of 450 (remote_protocol.x and qemu_protocol.x): 305 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
@@ -135,6 +135,11 @@ impl ConnectDriver for RemoteDriver {
         FromWire::from_wire(r.hv_ver)
     }
 
+    fn hostname(&self) -> Result<String> {
+        let r: protocol::ConnectGetHostnameRet = self.rpc(proc::CONNECT_GET_HOSTNAME, &())?;
+        FromWire::from_wire(r.hostname)
+    }
+
     fn capabilities(&self) -> Result<String> {
         let r: protocol::ConnectGetCapabilitiesRet =
             self.rpc(proc::CONNECT_GET_CAPABILITIES, &())?;
@@ -204,6 +209,18 @@ impl ConnectDriver for RemoteDriver {
         let r: protocol::ConnectGetDomainCapabilitiesRet =
             self.rpc(proc::CONNECT_GET_DOMAIN_CAPABILITIES, &args)?;
         FromWire::from_wire(r.capabilities)
+    }
+
+    fn is_secure(&self) -> Result<bool> {
+        manual::is_secure(self)
+    }
+
+    fn is_encrypted(&self) -> Result<bool> {
+        manual::is_encrypted(self)
+    }
+
+    fn close_callback_registered(&self, registered: bool) -> Result<()> {
+        manual::close_callback_registered(self, registered)
     }
 }
 
@@ -2303,6 +2320,117 @@ impl NetworkDriver for RemoteDriver {
         };
         self.rpc::<_, ()>(proc::NETWORK_UPDATE, &args)?;
         FromWire::from_wire(())
+    }
+
+    fn network_port_list_all(&self, net: &NetworkRef, flags: u32) -> Result<Vec<NetworkPortRef>> {
+        let args = protocol::NetworkListAllPortsArgs {
+            network: ToWire::to_wire(net),
+            need_results: 1,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NetworkListAllPortsRet = self.rpc(proc::NETWORK_LIST_ALL_PORTS, &args)?;
+        FromWire::from_wire(r.ports)
+    }
+
+    fn network_port_lookup_by_uuid(
+        &self,
+        net: &NetworkRef,
+        uuid: [u8; 16],
+    ) -> Result<NetworkPortRef> {
+        let args = protocol::NetworkPortLookupByUuidArgs {
+            network: ToWire::to_wire(net),
+            uuid: ToWire::to_wire(uuid),
+        };
+        let r: protocol::NetworkPortLookupByUuidRet =
+            self.rpc(proc::NETWORK_PORT_LOOKUP_BY_UUID, &args)?;
+        FromWire::from_wire(r.port)
+    }
+
+    fn network_port_create_xml(
+        &self,
+        net: &NetworkRef,
+        xml: String,
+        flags: u32,
+    ) -> Result<NetworkPortRef> {
+        let args = protocol::NetworkPortCreateXmlArgs {
+            network: ToWire::to_wire(net),
+            xml: ToWire::to_wire(xml),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NetworkPortCreateXmlRet =
+            self.rpc(proc::NETWORK_PORT_CREATE_XML, &args)?;
+        FromWire::from_wire(r.port)
+    }
+
+    fn network_port_xml_desc(
+        &self,
+        net: &NetworkRef,
+        port: &NetworkPortRef,
+        flags: u32,
+    ) -> Result<String> {
+        let args = protocol::NetworkPortGetXmlDescArgs {
+            port: ToWire::to_wire((net, port)),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NetworkPortGetXmlDescRet =
+            self.rpc(proc::NETWORK_PORT_GET_XML_DESC, &args)?;
+        FromWire::from_wire(r.xml)
+    }
+
+    fn network_port_parameters(
+        &self,
+        net: &NetworkRef,
+        port: &NetworkPortRef,
+        flags: u32,
+    ) -> Result<TypedParams> {
+        manual::network_port_parameters(self, net, port, flags)
+    }
+
+    fn network_port_set_parameters(
+        &self,
+        net: &NetworkRef,
+        port: &NetworkPortRef,
+        params: AnyParams,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::NetworkPortSetParametersArgs {
+            port: ToWire::to_wire((net, port)),
+            params: ToWire::to_wire(params),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::NETWORK_PORT_SET_PARAMETERS, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn network_port_delete(
+        &self,
+        net: &NetworkRef,
+        port: &NetworkPortRef,
+        flags: u32,
+    ) -> Result<()> {
+        let args = protocol::NetworkPortDeleteArgs {
+            port: ToWire::to_wire((net, port)),
+            flags: ToWire::to_wire(flags),
+        };
+        self.rpc::<_, ()>(proc::NETWORK_PORT_DELETE, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn network_dhcp_leases(
+        &self,
+        net: &NetworkRef,
+        mac: Option<String>,
+        flags: u32,
+    ) -> Result<DhcpLeases> {
+        let args = protocol::NetworkGetDhcpLeasesArgs {
+            net: ToWire::to_wire(net),
+            mac: ToWire::to_wire(mac),
+            need_results: 1,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NetworkGetDhcpLeasesRet =
+            self.rpc(proc::NETWORK_GET_DHCP_LEASES, &args)?;
+        FromWire::from_wire(r.leases)
     }
 }
 

@@ -46,6 +46,30 @@ pub(super) fn is_alive(d: &RemoteDriver) -> bool {
     d.client.is_alive()
 }
 
+/// As the reference's client: secure when the channel is (unix, ssh, TLS, not plain TCP) and the
+/// daemon says its own connection to the hypervisor is.
+pub(super) fn is_secure(d: &RemoteDriver) -> Result<bool> {
+    let r: protocol::ConnectIsSecureRet = d.rpc(proc::CONNECT_IS_SECURE, &())?;
+    Ok(d.channel.secure && r.secure != 0)
+}
+
+/// As the reference's client: encrypted when the channel is (TLS, or a SASL session wraps it)
+/// and the daemon's own connection is secure; the daemon's "encrypted" is not asked.
+pub(super) fn is_encrypted(d: &RemoteDriver) -> Result<bool> {
+    let r: protocol::ConnectIsSecureRet = d.rpc(proc::CONNECT_IS_SECURE, &())?;
+    Ok(d.channel.encrypted && r.secure != 0)
+}
+
+/// The daemon reports the end of its own connection to the hypervisor (a message of its own,
+/// CONNECT_EVENT_CONNECTION_CLOSED) only to a client that registered.
+pub(super) fn close_callback_registered(d: &RemoteDriver, registered: bool) -> Result<()> {
+    let procedure = match registered {
+        true => proc::CONNECT_REGISTER_CLOSE_CALLBACK,
+        false => proc::CONNECT_UNREGISTER_CLOSE_CALLBACK,
+    };
+    d.rpc(procedure, &())
+}
+
 pub(super) fn can_close(_d: &RemoteDriver) -> bool {
     true
 }
@@ -481,4 +505,22 @@ pub(super) fn domain_time(d: &RemoteDriver, dom: &DomainRef, flags: u32) -> Resu
         })),
         Err(e) => Ok(TimeAnswer::FailedAfterZeroing(e)),
     }
+}
+
+/// As the reference's client: the daemon is asked for no particular count (its answer holds
+/// them all).
+pub(super) fn network_port_parameters(
+    d: &RemoteDriver,
+    net: &crate::driver::NetworkRef,
+    port: &crate::driver::NetworkPortRef,
+    flags: u32,
+) -> Result<crate::driver::family::TypedParams> {
+    let args = protocol::NetworkPortGetParametersArgs {
+        port: ToWire::to_wire((net, port)),
+        nparams: 0,
+        flags,
+    };
+    let r: protocol::NetworkPortGetParametersRet =
+        d.rpc(proc::NETWORK_PORT_GET_PARAMETERS, &args)?;
+    FromWire::from_wire(r.params)
 }

@@ -25,6 +25,7 @@ mod events;
 mod forwarded;
 mod generated;
 mod manual;
+mod ports;
 use oxvirt_rpc::protocol;
 mod sasl;
 mod stream;
@@ -347,6 +348,16 @@ pub struct RemoteDriver {
     bus: Arc<Bus>,
     kind: &'static str,
     closed: AtomicBool,
+    channel: Channel,
+}
+
+/// What the channel to the daemon is, as virConnectIsSecure and virConnectIsEncrypted see it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Channel {
+    /// Nobody on the way can read or change it: a unix socket, ssh, TLS (not plain TCP).
+    secure: bool,
+    /// Encrypted on its way: TLS, or a SASL session wrapping it.
+    encrypted: bool,
 }
 
 /// Open a connection to the daemon `uri` names; `prompter` answers for the application when the
@@ -412,14 +423,16 @@ pub fn open(
         };
     let client = Client::start(stream)?;
     let opened = (|| -> Result<RemoteDriver> {
-        auth::authenticate(
+        // The reference counts every transport but plain TCP as secure.
+        let secure = transport != "tcp";
+        let sasl = auth::authenticate(
             &client,
             &auth::Context {
                 prompter,
                 uri: Some(uri),
                 authtype: uri.param("auth"),
                 // Mechanisms without a security layer only where the channel is secure.
-                secure: transport != "tcp",
+                secure,
             },
         )?;
         let flags = match read_only {
@@ -440,6 +453,10 @@ pub fn open(
             bus,
             kind: intern(kind),
             closed: AtomicBool::new(false),
+            channel: Channel {
+                secure,
+                encrypted: transport == "tls" || sasl,
+            },
         })
     })();
     let driver = match opened {
@@ -481,8 +498,20 @@ impl RemoteDriver {
     fn listen_for_events(&self) {
         let bus = self.bus.clone();
         let flushed = self.bus.clone();
+        // Weak: the client holds its sink.
+        let client = Arc::downgrade(&self.client);
         self.client.set_event_sink(
-            Box::new(move |proc, body| events::deliver(&bus, proc, body)),
+            Box::new(move |procedure, body| {
+                if procedure != proc::CONNECT_EVENT_CONNECTION_CLOSED {
+                    return events::deliver(&bus, procedure, body);
+                }
+                // The daemon's own connection to the hypervisor ended: the application's close
+                // callback hears its reason, as from the reference's client.
+                let msg = protocol::ConnectEventConnectionClosedMsg::decode(&mut Dec::new(body));
+                if let (Ok(m), Some(c)) = (msg, client.upgrade()) {
+                    c.report_close(m.reason);
+                }
+            }),
             Arc::new(move || flushed.flush()),
         );
     }

@@ -1388,7 +1388,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetDHCPLeases(network: virNetworkPtr, mac: *const c_char, leases: *mut *mut virNetworkDHCPLeasePtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virNetworkGetDHCPLeases, 1369, "network={}, mac='{}' leases={}, flags=0x{:x}", log_args::ptr(network), log_args::str_or(mac, "<null>"), log_args::ptr(leases), flags);
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkGetDHCPLeases, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkGetDHCPLeases, 19, |cx| { if !leases.is_null() { leases.write(std::ptr::null_mut()); } let this = cx.object::<NetworkRef>(network)?; let a_mac = arg(&cx, mac, "mac")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(leases, "leases"),), || this.driver().network().network_dhcp_leases(&this.obj, a_mac, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkGetName(network: virNetworkPtr) -> *const c_char {
     entry_log!("libvirt.network", virNetworkGetName, 849, "network={}", log_args::ptr(network));
@@ -1416,7 +1416,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkListAllPorts(network: virNetworkPtr, ports: *mut *mut virNetworkPortPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virNetworkListAllPorts, 1839, "network={}, ports={}, flags=0x{:x}", log_args::ptr(network), log_args::ptr(ports), flags);
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkListAllPorts, 19, Foreign(objects::exists::<NetworkRef>(network), 36, 19, "invalid network pointer in %s"))
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkListAllPorts, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(ports, "ports"),), || this.driver().network().network_port_list_all(&this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkLookupByName(conn: virConnectPtr, name: *const c_char) -> virNetworkPtr {
     entry_log!("libvirt.network", virNetworkLookupByName, 306, "conn={}, name={}", log_args::ptr(conn), log_args::str_or(name, "<null>"));
@@ -1433,52 +1433,52 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortCreateXML(net: virNetworkPtr, xmldesc: *const c_char, flags: c_uint) -> virNetworkPortPtr {
     entry_log!("libvirt.network", virNetworkPortCreateXML, 1617, "net={}, xmldesc={}, flags=0x{:x}", log_args::ptr(net), log_args::str_or(xmldesc, "<null>"), flags);
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortCreateXML, 19, Foreign(objects::exists::<NetworkRef>(net), 36, 19, "invalid network pointer in %s"), Writable(entry::is_read_only(&entry::On::Object(objects::connection_of::<NetworkRef>, net as usize)), 19), Required(xmldesc.is_null(), 19, "xmldesc"))
+    glue!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortCreateXML, 19, |cx| { let this = cx.object::<NetworkRef>(net)?; let a_xmldesc = arg(&cx, xmldesc, "xmldesc")?; cx.writable(19)?; cx.check(Handle::Required(xmldesc.is_null(), 19, "xmldesc"))?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().network().network_port_create_xml(&this.obj, a_xmldesc, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortDelete(port: virNetworkPortPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virNetworkPortDelete, 1789, "port={}, flags=0x{:x}", log_args::ptr(port), flags);
-    entry_stub!(Nothing, virNetworkPortDelete, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    glue!(Object(objects::connection_of::<NetworkPortRef>, port as usize), virNetworkPortDelete, 19, |cx| { let this = cx.object::<NetworkPortRef>(port)?; let parent = cx.parent_network(&this)?; cx.writable(19)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().network().network_port_delete(&parent.obj, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortFree(port: virNetworkPortPtr) -> c_int {
     entry_log!("libvirt.network", virNetworkPortFree, 1876, "port={}", log_args::ptr(port));
-    entry_stub!(Nothing, virNetworkPortFree, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    entry!(Object(objects::connection_of::<NetworkPortRef>, port as usize), objects::free::<NetworkPortRef>("virNetworkPortFree", port))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetNetwork(port: virNetworkPortPtr) -> virNetworkPtr {
     entry_log!("libvirt.network", virNetworkPortGetNetwork, 1655, "port={}", log_args::ptr(port));
-    entry_stub!(Nothing, virNetworkPortGetNetwork, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    entry!(Object(objects::connection_of::<NetworkPortRef>, port as usize), objects::network::<NetworkPortRef>("virNetworkPortGetNetwork", port))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetParameters(port: virNetworkPortPtr, params: *mut virTypedParameterPtr, nparams: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virNetworkPortGetParameters, 1573, "port={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(port), log_args::ptr(params), log_args::ptr(nparams), flags);
-    entry_stub!(Nothing, virNetworkPortGetParameters, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    glue!(Object(objects::connection_of::<NetworkPortRef>, port as usize), virNetworkPortGetParameters, 19, |cx| { let this = cx.object::<NetworkPortRef>(port)?; let parent = cx.parent_network(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(params, "params"), Out(nparams, "nparams"),), || this.driver().network().network_port_parameters(&parent.obj, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetUUID(port: virNetworkPortPtr, uuid: *mut c_uchar) -> c_int {
     entry_log!("libvirt.network", virNetworkPortGetUUID, 1721, "port={}, uuid={}", log_args::ptr(port), log_args::ptr(uuid));
-    entry_stub!(Nothing, virNetworkPortGetUUID, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    entry!(Object(objects::connection_of::<NetworkPortRef>, port as usize), objects::uuid::<NetworkPortRef>("virNetworkPortGetUUID", port, uuid))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetUUIDString(port: virNetworkPortPtr, buf: *mut c_char) -> c_int {
     entry_log!("libvirt.network", virNetworkPortGetUUIDString, 1754, "port={}, buf={}", log_args::ptr(port), log_args::ptr(buf));
-    entry_stub!(Nothing, virNetworkPortGetUUIDString, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    entry!(Object(objects::connection_of::<NetworkPortRef>, port as usize), objects::uuid_string::<NetworkPortRef>("virNetworkPortGetUUIDString", port, buf))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortGetXMLDesc(port: virNetworkPortPtr, flags: c_uint) -> *mut c_char {
     entry_log!("libvirt.network", virNetworkPortGetXMLDesc, 1683, "port={}, flags=0x{:x}", log_args::ptr(port), flags);
-    entry_stub!(Nothing, virNetworkPortGetXMLDesc, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    glue!(Object(objects::connection_of::<NetworkPortRef>, port as usize), virNetworkPortGetXMLDesc, 19, |cx| { let this = cx.object::<NetworkPortRef>(port)?; let parent = cx.parent_network(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().network().network_port_xml_desc(&parent.obj, &this.obj, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortLookupByUUID(net: virNetworkPtr, uuid: *const c_uchar) -> virNetworkPortPtr {
     entry_log!("libvirt.network", virNetworkPortLookupByUUID, 1439, "conn={}, uuid={}", log_args::ptr(net), log_args::uuid(uuid));
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortLookupByUUID, 19, Foreign(objects::exists::<NetworkRef>(net), 36, 19, "invalid network pointer in %s"), Required(uuid.is_null(), 19, "uuid"))
+    glue!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortLookupByUUID, 19, |cx| { let this = cx.object::<NetworkRef>(net)?; cx.check(Handle::Required(uuid.is_null(), 19, "uuid"))?; let a_uuid = arg(&cx, uuid, "uuid")?; answer(&cx, (), || this.driver().network().network_port_lookup_by_uuid(&this.obj, a_uuid)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortLookupByUUIDString(net: virNetworkPtr, uuidstr: *const c_char) -> virNetworkPortPtr {
     entry_log!("libvirt.network", virNetworkPortLookupByUUIDString, 1479, "net={}, uuidstr={}", log_args::ptr(net), log_args::str_or(uuidstr, "<null>"));
     entry_log!(when objects::exists::<NetworkRef>(net) && log_args::parsed_uuid(uuidstr).is_some(), "libvirt.network", virNetworkPortLookupByUUID, 1439, "conn={}, uuid={}", log_args::ptr(net), log_args::uuid_of(log_args::parsed_uuid(uuidstr)));
-    entry_stub!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortLookupByUUIDString, 19, Foreign(objects::exists::<NetworkRef>(net), 36, 19, "invalid network pointer in %s"), Required(uuidstr.is_null(), 19, "uuidstr"))
+    glue!(Object(objects::connection_of::<NetworkRef>, net as usize), virNetworkPortLookupByUUIDString, 19, |cx| { let this = cx.object::<NetworkRef>(net)?; cx.check(Handle::Required(uuidstr.is_null(), 19, "uuidstr"))?; let a_uuidstr = arg(&cx, uuidstr, "uuidstr")?; answer(&cx, (), || this.driver().network().network_port_lookup_by_uuid(&this.obj, a_uuidstr)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortRef(port: virNetworkPortPtr) -> c_int {
     entry_log!("libvirt.network", virNetworkPortRef, 1909, "port={}", log_args::ptr(port));
-    entry_stub!(Nothing, virNetworkPortRef, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    entry!(Object(objects::connection_of::<NetworkPortRef>, port as usize), objects::add_ref::<NetworkPortRef>("virNetworkPortRef", port))
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkPortSetParameters(port: virNetworkPortPtr, params: virTypedParameterPtr, nparams: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virNetworkPortSetParameters, 1523, "port={}, params={}, nparams={}, flags=0x{:x}", log_args::ptr(port), log_args::ptr(params), nparams, flags);
-    entry_stub!(Nothing, virNetworkPortSetParameters, 19, Foreign(false, 105, 19, "Invalid network port pointer: %s"))
+    glue!(Object(objects::connection_of::<NetworkPortRef>, port as usize), virNetworkPortSetParameters, 19, |cx| { let this = cx.object::<NetworkPortRef>(port)?; let parent = cx.parent_network(&this)?; cx.writable(19)?; let a_params = arg(&cx, (params, nparams), "params")?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (), || this.driver().network().network_port_set_parameters(&parent.obj, &this.obj, a_params, a_flags)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkRef(network: virNetworkPtr) -> c_int {
     entry_log!("libvirt.network", virNetworkRef, 824, "network={}", log_args::ptr(network));

@@ -13,6 +13,7 @@ mod forwarded;
 pub(crate) use domain::c_param;
 pub(crate) mod domain_stats;
 mod iface_addrs;
+mod leases;
 mod moments;
 mod node;
 mod node_stats;
@@ -24,9 +25,10 @@ mod storage;
 
 use crate::domain::{uuid, DomainRef};
 use crate::driver::Driver;
+use crate::driver::NetworkRef;
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_ERR_NO_SUPPORT, VIR_FROM_DOM};
 use crate::ffi::args;
-use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
+use crate::ffi::generated::types::{virConnectPtr, virDomainPtr, virNetwork};
 use crate::ffi::handles::{self, ConnEntry, DomainEntry};
 use crate::ffi::objects::{self, Kind, Obj};
 use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_ulonglong};
@@ -41,6 +43,8 @@ pub(crate) struct Cx {
     /// The domain handle of a call on a domain, a snapshot or a checkpoint: the one new snapshot
     /// and checkpoint handles belong to.
     domain_key: Option<usize>,
+    /// The network handle of a call on a network or a port: the one new port handles belong to.
+    network_key: Option<usize>,
 }
 
 /// The receiver of a call on a domain: its handle and what it names.
@@ -62,6 +66,7 @@ impl Cx {
             from,
             conn: None,
             domain_key: None,
+            network_key: None,
         }
     }
 
@@ -86,6 +91,9 @@ impl Cx {
     pub fn object<K: Kind>(&mut self, p: *mut K::Target) -> Result<Arc<Obj<K>>> {
         let o = objects::require::<K>(p, self.function)?;
         self.conn = Some((o.conn_key(), o.conn_entry.clone()));
+        if K::IS_NETWORK {
+            self.network_key = Some(K::key(p));
+        }
         Ok(o)
     }
 
@@ -106,8 +114,12 @@ impl Cx {
     /// A new handle of kind `K` on the call's connection.
     pub fn new_handle<K: Kind>(&self, obj: K) -> Result<*mut K::Target> {
         let (key, e) = self.conn()?;
-        let domain_key = if K::OF_DOMAIN { self.domain_key } else { None };
-        Ok(objects::new_handle(*key, e, obj, domain_key))
+        let parent_key = match (K::OF_DOMAIN, K::OF_NETWORK) {
+            (true, _) => self.domain_key,
+            (_, true) => self.network_key,
+            _ => None,
+        };
+        Ok(objects::new_handle(*key, e, obj, parent_key))
     }
 
     /// One of the public layer's argument checks (as the stubs make them, src/ffi/entry.rs).
@@ -121,6 +133,14 @@ impl Cx {
     pub fn parent_domain<K: Kind>(&mut self, o: &Obj<K>) -> Result<DomainArg> {
         let key = o.domain_key.unwrap_or_default();
         self.domain(key as virDomainPtr)
+    }
+
+    /// The network a port belongs to (new port handles go to it too).
+    // Generated glue calls it for the network port rows.
+    #[allow(dead_code)]
+    pub fn parent_network<K: Kind>(&mut self, o: &Obj<K>) -> Result<Arc<Obj<NetworkRef>>> {
+        let key = o.network_key.unwrap_or_default();
+        self.object::<NetworkRef>(key as *mut virNetwork)
     }
 
     /// A family method's default answers for the function it is named after; a public function
