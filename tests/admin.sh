@@ -75,7 +75,7 @@ if python3 "$top/gen/headerprobe.py" --include libvirt/libvirt-admin.h -o "$tmp/
             bad "header: prototypes ($side)" "$log"
         fi
     done
-    if nm -u "$tmp/protos-ours.o" 2>/dev/null | grep -q '_Z'; then
+    if grep -q '_Z' <<<"$(nm -u "$tmp/protos-ours.o" 2>/dev/null)"; then
         bad "header: functions without C linkage"
     elif g++ -shared -o "$tmp/link.so" "$tmp/protos-ours.o" "$ours/libvirt-admin.so.0" -Wl,-z,defs >"$log" 2>&1; then
         ok "header: every function has C linkage and links against build/lib/libvirt-admin.so.0"

@@ -63,8 +63,11 @@ C
 if gcc -Wall -Wextra -Werror -o "$scratch/prog" "$scratch/prog.c" $(pkg-config --cflags --libs libvirt); then
     out=$(env -u LD_LIBRARY_PATH "$scratch/prog")
     [ "$out" = "1" ] && ok "a program built with the installed libvirt.pc runs" || bad "program printed '$out'"
-    env -u LD_LIBRARY_PATH ldd "$scratch/prog" | grep -q "=> $prefix/lib/oxvirt/libvirt.so.0" &&
-        ok "it loads ours through the rpath" || bad "not loaded from $prefix/lib/oxvirt: $(ldd "$scratch/prog" | grep libvirt)"
+    # ldd's whole answer first: `ldd | grep -q` under pipefail fails when grep's early exit
+    # leaves ldd writing to a closed pipe.
+    loaded=$(env -u LD_LIBRARY_PATH ldd "$scratch/prog")
+    grep -q "=> $prefix/lib/oxvirt/libvirt.so.0" <<<"$loaded" &&
+        ok "it loads ours through the rpath" || bad "not loaded from $prefix/lib/oxvirt: $(grep libvirt <<<"$loaded")"
 else
     bad "compile with pkg-config --cflags --libs libvirt"
 fi
