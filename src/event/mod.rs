@@ -20,6 +20,8 @@ pub(crate) mod poll;
 
 mod lifecycle;
 pub use lifecycle::Lifecycle;
+mod monitor;
+pub use monitor::{MonitorEvent, MonitorFilter};
 mod payload;
 pub use payload::{Graphics, GraphicsAddress, Payload};
 
@@ -60,6 +62,8 @@ pub enum Family {
     StoragePool = 2,
     NodeDevice = 3,
     Secret = 4,
+    /// qemu's raw monitor events (libvirt-qemu's): one event id, 0.
+    QemuMonitor = 5,
 }
 
 impl Family {
@@ -79,6 +83,7 @@ impl Family {
             2 => Family::StoragePool,
             3 => Family::NodeDevice,
             4 => Family::Secret,
+            5 => Family::QemuMonitor,
             _ => return None,
         };
         Some((family, bus_id.rem_euclid(Self::STRIDE)))
@@ -132,6 +137,8 @@ struct Entry {
     reg: Registration,
     listener: Arc<dyn Listener>,
     deleted: bool,
+    /// A qemu monitor callback's choice of events.
+    monitor: Option<MonitorFilter>,
 }
 
 impl Entry {
@@ -139,6 +146,11 @@ impl Entry {
         !self.deleted
             && self.reg.event_id == ev.event_id
             && self.reg.filter.is_none_or(|u| u == ev.domain.uuid)
+            && match (&self.monitor, &ev.payload) {
+                (Some(f), Payload::QemuMonitor(m)) => f.accepts(m),
+                (None, _) => true,
+                (Some(_), _) => false,
+            }
     }
 }
 
@@ -216,6 +228,30 @@ impl Bus {
 
     /// Register a callback; returns its id. On failure `listener` is dropped unreleased.
     pub fn register(&self, reg: Registration, listener: Arc<dyn Listener>) -> Result<i32> {
+        self.register_filtered(reg, None, false, listener)
+    }
+
+    /// Register a qemu monitor callback with its choice of events (a daemon is not asked here:
+    /// each such registration has its own, made by its driver). Only one for every event
+    /// (`named` false) is refused as a duplicate, as the reference checks only registrations
+    /// without a filter of their own.
+    pub fn register_monitor(
+        &self,
+        reg: Registration,
+        named: bool,
+        filter: MonitorFilter,
+        listener: Arc<dyn Listener>,
+    ) -> Result<i32> {
+        self.register_filtered(reg, Some(filter), named, listener)
+    }
+
+    fn register_filtered(
+        &self,
+        reg: Registration,
+        monitor: Option<MonitorFilter>,
+        named: bool,
+        listener: Arc<dyn Listener>,
+    ) -> Result<i32> {
         let mut st = self.lock();
         if st.callbacks.is_empty() && st.timer.is_none() {
             let t = hooks::add_bus_timer(self.key);
@@ -227,7 +263,7 @@ impl Bus {
             }
             st.timer = Some(t);
         }
-        if st.callbacks.iter().any(|e| !e.deleted && e.reg == reg) {
+        if !named && st.callbacks.iter().any(|e| !e.deleted && e.reg == reg) {
             Self::stop_timer_if_idle(&mut st);
             return Err(Error::with(
                 VIR_ERR_INVALID_ARG,
@@ -238,12 +274,13 @@ impl Bus {
         let id = st.next_id;
         st.next_id += 1;
         let event_id = reg.event_id;
-        let first = !Self::listened(&st, event_id);
+        let first = !Self::listened(&st, event_id) && monitor.is_none();
         st.callbacks.push(Entry {
             id,
             reg,
             listener,
             deleted: false,
+            monitor,
         });
         drop(st);
         if let (true, Some(up)) = (first, self.upstream.get()) {
@@ -256,6 +293,37 @@ impl Bus {
             }
         }
         Ok(id)
+    }
+
+    /// The daemon's registration now behind the monitor callback `id` (see
+    /// [`MonitorFilter::Daemon`]).
+    pub fn set_monitor_filter(&self, id: i32, filter: MonitorFilter) {
+        let mut st = self.lock();
+        if let Some(e) = st.callbacks.iter_mut().find(|e| e.id == id) {
+            e.monitor = Some(filter);
+        }
+    }
+
+    /// Take back the registration `id` whose driver refused it after all, as if it had never
+    /// been made: its data is not freed (the reference's client does not free it either).
+    pub fn withdraw(&self, id: i32) {
+        let mut st = self.lock();
+        st.callbacks.retain(|e| e.id != id);
+        Self::stop_timer_if_idle(&mut st);
+    }
+
+    /// Remove the qemu monitor callback `id` registered on `conn_key`; its filter (a daemon's
+    /// client then drops the daemon's registration).
+    pub fn deregister_monitor(&self, conn_key: usize, id: i32) -> Result<Option<MonitorFilter>> {
+        let filter = {
+            let st = self.lock();
+            st.callbacks
+                .iter()
+                .find(|e| e.id == id && e.reg.conn_key == conn_key)
+                .and_then(|e| e.monitor.clone())
+        };
+        self.deregister_through(None, conn_key, id)?;
+        Ok(filter)
     }
 
     /// The id of the legacy registration of `func` on `conn_key`.

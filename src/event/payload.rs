@@ -67,6 +67,8 @@ pub enum Payload {
     },
     /// A device and an `unsigned long long` (MEMORY_DEVICE_SIZE_CHANGE: the alias and size).
     TextULongLong(String, u64),
+    /// One of qemu's own monitor events (libvirt-qemu's callbacks).
+    QemuMonitor(Box<super::MonitorEvent>),
 }
 
 /// One end of a graphics connection (virDomainEventGraphicsAddress).

@@ -37,6 +37,7 @@ pub(crate) mod nodedev;
 pub(crate) mod objects;
 pub(crate) mod opaque;
 pub(crate) mod qemu_libs;
+pub(crate) mod qemu_monitor_event;
 #[allow(non_snake_case, non_camel_case_types)]
 pub mod qemu_process;
 #[allow(non_snake_case)]

@@ -11,8 +11,9 @@ use crate::error::{VIR_ERR_NO_SUPPORT, VIR_FROM_NONE};
 use crate::ffi::args;
 use crate::ffi::connect::fail;
 use crate::ffi::entry::{self, On};
-use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
+use crate::ffi::generated::types::{virConnectPtr, virDomainPtr, virFreeCallback};
 use crate::ffi::handles::{self, DomainEntry};
+use crate::ffi::qemu_monitor_event::{self, MonitorFn};
 use std::os::raw::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
 
@@ -177,31 +178,26 @@ pub unsafe extern "C" fn oxvirtDomainQemuAttach(
     })
 }
 
-/// virConnectDomainQemuMonitorEventRegister: qemu's raw events are not delivered yet; the call
-/// makes the reference's checks, then says so.
+/// virConnectDomainQemuMonitorEventRegister (ffi::qemu_monitor_event).
 ///
 /// # Safety
 /// The C contract of libvirt-qemu.h.
 #[no_mangle]
 pub unsafe extern "C" fn oxvirtConnectDomainQemuMonitorEventRegister(
     conn: virConnectPtr,
-    _dom: virDomainPtr,
-    _event: *const c_char,
-    cb: *mut c_void,
-    _opaque: *mut c_void,
-    _freecb: *mut c_void,
-    _flags: c_uint,
+    dom: virDomainPtr,
+    event: *const c_char,
+    cb: Option<MonitorFn>,
+    opaque: *mut c_void,
+    freecb: virFreeCallback,
+    flags: c_uint,
 ) -> c_int {
     const F: &str = "virConnectDomainQemuMonitorEventRegister";
     entry::run(F, true, On::Connect(conn), || {
-        let r = (|| {
-            handles::require_connection(conn, LIB_FROM, F)?;
-            if cb.is_null() {
-                return Err(Error::null_arg(LIB_FROM, F, "cb"));
-            }
-            Err(Error::no_support(LIB_FROM, F))
-        })();
-        r.unwrap_or_else(|e| fail(e, -1))
+        // SAFETY: `event` is NULL or a C string, by the C contract.
+        let event = unsafe { args::optional_str(event) }.map(|e| e.into_owned());
+        qemu_monitor_event::register(conn, dom, event, cb, opaque, freecb, flags)
+            .unwrap_or_else(|e| fail(e, -1))
     })
 }
 
@@ -212,15 +208,11 @@ pub unsafe extern "C" fn oxvirtConnectDomainQemuMonitorEventRegister(
 #[no_mangle]
 pub unsafe extern "C" fn oxvirtConnectDomainQemuMonitorEventDeregister(
     conn: virConnectPtr,
-    _callback_id: c_int,
+    callback_id: c_int,
 ) -> c_int {
     const F: &str = "virConnectDomainQemuMonitorEventDeregister";
     entry::run(F, true, On::Connect(conn), || {
-        let r = (|| {
-            handles::require_connection(conn, LIB_FROM, F)?;
-            Err(Error::no_support(LIB_FROM, F))
-        })();
-        r.unwrap_or_else(|e| fail(e, -1))
+        qemu_monitor_event::deregister(conn, callback_id).unwrap_or_else(|e| fail(e, -1))
     })
 }
 

@@ -19,6 +19,8 @@ impl QemuDriver {
 
     pub(super) fn on_qmp_event(&self, uuid: [u8; 16], ev: &QmpEvent) {
         let Some(vm) = self.vm(&uuid) else { return };
+        // Every event, before what it means to us, as the reference queues them.
+        self.emit_monitor_event(&vm, ev);
         let emit = {
             let mut i = vm.lock();
             if i.run.is_none() {
@@ -77,5 +79,21 @@ impl QemuDriver {
         if ev.name.starts_with("BLOCK_JOB_") {
             self.on_block_job_event(&vm, &ev.name, &ev.data);
         }
+    }
+
+    /// qemu's event as libvirt-qemu's callbacks get it: its data as compact JSON in qemu's
+    /// order, none without data.
+    fn emit_monitor_event(&self, vm: &Vm, ev: &QmpEvent) {
+        let details = ev.has_data.then(|| ev.data.to_string());
+        let event = crate::event::MonitorEvent {
+            event: ev.name.clone(),
+            seconds: ev.timestamp.0,
+            micros: ev.timestamp.1,
+            details,
+            daemon_id: None,
+        };
+        let id = crate::event::Family::QemuMonitor.bus_id(0);
+        let payload = crate::event::Payload::QemuMonitor(Box::new(event));
+        self.bus.emit_payload(id, &vm.domain_ref(), payload);
     }
 }

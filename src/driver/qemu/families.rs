@@ -177,6 +177,10 @@ impl DomainEventDriver for QemuDriver {
     fn domain_events(&self, _function: &str) -> Result<&Arc<Bus>> {
         Ok(&self.bus)
     }
+
+    fn qemu_monitor_events(&self, _function: &str) -> Result<&Arc<Bus>> {
+        Ok(&self.bus)
+    }
 }
 
 impl DomainDriver for QemuDriver {

@@ -28,11 +28,31 @@ pub enum QmpError {
     Io(String),
 }
 
-/// One event from qemu: its name and data.
+/// One event from qemu: its name, data and timestamp.
 #[derive(Debug, Clone)]
 pub struct QmpEvent {
     pub name: String,
     pub data: Value,
+    /// Whether qemu sent a `data` member (`data` is null without one).
+    pub has_data: bool,
+    /// qemu's timestamp (seconds, microseconds); (-1, 0) without one, as the reference.
+    pub timestamp: (i64, u32),
+}
+
+impl QmpEvent {
+    fn from_message(name: &str, msg: &Value) -> QmpEvent {
+        let stamp = msg.get("timestamp");
+        let part = |key| stamp.and_then(|t| t.get(key)).and_then(Value::as_i64);
+        QmpEvent {
+            name: name.to_string(),
+            data: msg.get("data").cloned().unwrap_or(Value::Null),
+            has_data: msg.get("data").is_some(),
+            timestamp: match (part("seconds"), part("microseconds")) {
+                (Some(s), Some(us)) => (s, us as u32),
+                _ => (-1, 0),
+            },
+        }
+    }
 }
 
 /// A command sent whose answer is still to be collected (see [`Monitor::ask`]).
@@ -308,11 +328,7 @@ fn read_loop(mut reader: BufReader<UnixStream>, pending: Pending, on_event: Even
         );
         let Some(v) = parse_line(&line) else { continue };
         if let Some(name) = v.get("event").and_then(Value::as_str) {
-            let ev = QmpEvent {
-                name: name.to_string(),
-                data: v.get("data").cloned().unwrap_or(Value::Null),
-            };
-            on_event(&ev);
+            on_event(&QmpEvent::from_message(name, &v));
             continue;
         }
         let Some(id) = v.get("id").and_then(Value::as_u64) else {

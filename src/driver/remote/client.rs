@@ -445,8 +445,9 @@ pub trait StreamSink: Send + Sync {
     fn ended(&self, why: &Error);
 }
 
-/// An asynchronous message of the remote program: (procedure, body).
-pub type EventSink = Box<dyn Fn(i32, &[u8]) + Send + Sync>;
+/// An asynchronous message of the remote program or the qemu program: (program, procedure,
+/// body).
+pub type EventSink = Box<dyn Fn(u32, i32, &[u8]) + Send + Sync>;
 /// Delivers the events given to the [`EventSink`] so far; called on the event loop's thread.
 pub type EventFlush = Arc<dyn Fn() + Send + Sync>;
 /// The connection died: told once, with the reference's close reason (virConnectCloseReason).
@@ -1188,10 +1189,11 @@ impl Client {
         };
         let body = &msg[HEADER_LEN..];
         let now = Instant::now();
-        // Replies of the qemu and admin programs come back as the remote program's; their
-        // events are not asked for.
+        // Replies of the qemu and admin programs come back as the remote program's; of their
+        // events only the qemu program's monitor events are asked for.
         let side_program = prog == QEMU_PROGRAM || prog == ADMIN_PROGRAM;
-        let ours = prog == REMOTE_PROGRAM || (side_program && kind == TYPE_REPLY);
+        let qemu_event = prog == QEMU_PROGRAM && kind == TYPE_MESSAGE;
+        let ours = prog == REMOTE_PROGRAM || (side_program && kind == TYPE_REPLY) || qemu_event;
         if !ours || kind != TYPE_REPLY {
             lock(&self.state).keepalive.received(now);
         }
@@ -1229,7 +1231,7 @@ impl Client {
             }
             TYPE_MESSAGE => {
                 if let Some(sink) = lock(&self.events).as_ref() {
-                    sink(proc, body);
+                    sink(prog, proc, body);
                     self.events_queued.store(true, Ordering::Release);
                 }
                 false

@@ -403,6 +403,8 @@ fn register(client: &Client, family: Family, id: i32) -> Result<i32> {
                 rpc(client, proc::CONNECT_SECRET_EVENT_REGISTER_ANY, &args)?;
             r.callbackID
         }
+        // Each monitor callback has a registration of its own (monitor_events.rs).
+        Family::QemuMonitor => return Ok(-1),
     })
 }
 
@@ -453,6 +455,7 @@ fn deregister(client: &Client, family: Family, daemon_id: i32) -> Result<()> {
             };
             rpc(client, proc::CONNECT_SECRET_EVENT_DEREGISTER_ANY, &args)
         }
+        Family::QemuMonitor => Ok(()),
     }
 }
 

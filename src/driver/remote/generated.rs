@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 388 of 450 (remote_protocol.x and qemu_protocol.x): 305 generated here, the others by hand.
+//! Procedures forwarded: 391 of 450 (remote_protocol.x and qemu_protocol.x): 305 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
@@ -2029,6 +2029,32 @@ impl DomainDriver for RemoteDriver {
 impl DomainEventDriver for RemoteDriver {
     fn domain_events(&self, function: &str) -> Result<&Arc<Bus>> {
         manual::domain_events(self, function)
+    }
+
+    fn qemu_monitor_events(&self, function: &str) -> Result<&Arc<Bus>> {
+        manual::qemu_monitor_events(self, function)
+    }
+
+    fn qemu_monitor_filter(
+        &self,
+        event: Option<&str>,
+        flags: u32,
+    ) -> Result<crate::event::MonitorFilter> {
+        manual::qemu_monitor_filter(self, event, flags)
+    }
+
+    fn qemu_monitor_subscribe(
+        &self,
+        id: i32,
+        dom: Option<&DomainRef>,
+        event: Option<&str>,
+        flags: u32,
+    ) -> Result<()> {
+        manual::qemu_monitor_subscribe(self, id, dom, event, flags)
+    }
+
+    fn qemu_monitor_unsubscribe(&self, filter: &crate::event::MonitorFilter) -> Result<()> {
+        manual::qemu_monitor_unsubscribe(self, filter)
     }
 }
 

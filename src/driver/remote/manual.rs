@@ -524,3 +524,35 @@ pub(super) fn network_port_parameters(
         d.rpc(proc::NETWORK_PORT_GET_PARAMETERS, &args)?;
     FromWire::from_wire(r.params)
 }
+
+pub(super) fn qemu_monitor_events<'a>(
+    d: &'a RemoteDriver,
+    _function: &str,
+) -> Result<&'a Arc<Bus>> {
+    Ok(&d.bus)
+}
+
+pub(super) fn qemu_monitor_filter(
+    _d: &RemoteDriver,
+    _event: Option<&str>,
+    _flags: u32,
+) -> Result<crate::event::MonitorFilter> {
+    Ok(super::monitor_events::filter())
+}
+
+pub(super) fn qemu_monitor_subscribe(
+    d: &RemoteDriver,
+    id: i32,
+    dom: Option<&DomainRef>,
+    event: Option<&str>,
+    flags: u32,
+) -> Result<()> {
+    super::monitor_events::subscribe(d, id, dom, event, flags)
+}
+
+pub(super) fn qemu_monitor_unsubscribe(
+    d: &RemoteDriver,
+    filter: &crate::event::MonitorFilter,
+) -> Result<()> {
+    super::monitor_events::unsubscribe(d, filter)
+}

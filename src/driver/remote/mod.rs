@@ -25,6 +25,7 @@ mod events;
 mod forwarded;
 mod generated;
 mod manual;
+mod monitor_events;
 mod ports;
 use oxvirt_rpc::protocol;
 mod sasl;
@@ -501,7 +502,10 @@ impl RemoteDriver {
         // Weak: the client holds its sink.
         let client = Arc::downgrade(&self.client);
         self.client.set_event_sink(
-            Box::new(move |procedure, body| {
+            Box::new(move |program, procedure, body| {
+                if program == protocol::QEMU_PROGRAM {
+                    return monitor_events::deliver(&bus, procedure, body);
+                }
                 if procedure != proc::CONNECT_EVENT_CONNECTION_CLOSED {
                     return events::deliver(&bus, procedure, body);
                 }
