@@ -427,6 +427,19 @@ if build nodestats; then differential node-stats nodestats one_unix; else bad "n
 # Network ports and DHCP leases: the daemon's test driver serves none; its errors, and ours first;
 # then the daemon killed (the calls reach it).
 differential network-ports netports kill_unix
+# libvirt-qemu's monitor events of a real guest on the daemon's qemu:///session (the qemu
+# program's registrations and messages; c-tests/qemu/monevents.c, also run on the embedded driver
+# by tests/qemu.sh).
+qemu_session() { start_daemon a >&2 && echo "qemu+unix:///session?socket=$base/a/libvirt-sock"; }
+if [ ! -x /usr/bin/qemu-system-x86_64 ]; then
+    if [ "${CI:-}" = "true" ]; then bad "monitor-events: qemu-system-x86_64 is missing under CI"
+    else echo "######## SKIP: qemu-system-x86_64 is not installed: monitor events through a daemon skipped ########"; fi
+elif gcc $CFLAGS -Iinclude -o "$out/monevents.ours" c-tests/qemu/monevents.c -L"$lib" -lvirt -lvirt-qemu -lpthread &&
+    { [ $have_ref = 0 ] || gcc $CFLAGS -o "$out/monevents.ref" c-tests/qemu/monevents.c -lvirt -lvirt-qemu -lpthread; }; then
+    differential monitor-events monevents qemu_session
+else
+    bad "monevents: compile"
+fi
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes
