@@ -618,7 +618,8 @@ mod tests {
         let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
         std::thread::spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
-            for _ in 0..3 + calls {
+            // AUTH_LIST, CONNECT_OPEN, two CONNECT_SUPPORTS_FEATURE, CONNECT_GET_TYPE.
+            for _ in 0..5 + calls {
                 let mut len = [0u8; 4];
                 if s.read_exact(&mut len).is_err() {
                     return;
@@ -634,6 +635,7 @@ mod tests {
                     proc::AUTH_LIST => body.u32(1).i32(0),
                     proc::CONNECT_GET_TYPE => body.string("TEST"),
                     proc::CONNECT_OPEN => &mut body,
+                    proc::CONNECT_SUPPORTS_FEATURE => body.i32(1),
                     _ => {
                         status = 1;
                         body.i32(42)
