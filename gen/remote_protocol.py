@@ -401,6 +401,27 @@ METHOD_PROC = {
     "hostname": "CONNECT_GET_HOSTNAME",
 }
 
+# Methods whose default (a local driver's) answers from another method; the daemon has a
+# procedure of its own for them, which the reference's client sends (issue 18).
+RSIMPLE_METHOD_PROC = {
+    "domain_count_active": "CONNECT_NUM_OF_DOMAINS",
+    "domain_count_defined": "CONNECT_NUM_OF_DEFINED_DOMAINS",
+    "network_count_active": "CONNECT_NUM_OF_NETWORKS",
+    "network_count_defined": "CONNECT_NUM_OF_DEFINED_NETWORKS",
+    "iface_count_active": "CONNECT_NUM_OF_INTERFACES",
+    "iface_count_defined": "CONNECT_NUM_OF_DEFINED_INTERFACES",
+    "pool_count_active": "CONNECT_NUM_OF_STORAGE_POOLS",
+    "pool_count_defined": "CONNECT_NUM_OF_DEFINED_STORAGE_POOLS",
+    "pool_volume_count": "STORAGE_POOL_NUM_OF_VOLUMES",
+    "secret_count": "CONNECT_NUM_OF_SECRETS",
+    "domain_max_memory": "DOMAIN_GET_MAX_MEMORY",
+    "network_create_xml": "NETWORK_CREATE_XML",
+    "network_define_xml": "NETWORK_DEFINE_XML",
+    "lib_version": "CONNECT_GET_LIB_VERSION",
+    "supports_feature": "CONNECT_SUPPORTS_FEATURE",
+}
+METHOD_PROC.update(RSIMPLE_METHOD_PROC)
+
 # The reference's public layer checks these arguments before any driver (ours leaves them to
 # the driver): the same checks, before the call.
 PRECHECK = {

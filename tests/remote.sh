@@ -110,7 +110,8 @@ auth_unix_ro = "none"
 unix_sock_dir = "$d"
 unix_sock_ro_perms = "0777"
 unix_sock_rw_perms = "0777"
-log_outputs = "3:file:$d/libvirtd.log"
+log_outputs = "${DAEMON_LOG_LEVEL:-3}:file:$d/libvirtd.log"
+log_filters = "${DAEMON_LOG_FILTERS:-}"
 CONF
     if [ $listen_tls = 1 ]; then
         tlsport=$(free_port)
@@ -279,9 +280,11 @@ normalize() { sed -E 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 build() { # prog: $out/PROG.ours (our headers) and $out/PROG.ref (Debian's)
     local src=c-tests/remote/$1.c
     [ -f "$src" ] || src=c-tests/$1.c # programs shared with the other drivers' suites
-    gcc $CFLAGS -Iinclude -o "$out/$1.ours" "$src" -L"$lib" -lvirt -lpthread || return 1
+    local qemu=
+    [ "$1" = simpleprocs ] && qemu=-lvirt-qemu # Debian's libvirt-qemu.so: ours at run time
+    gcc $CFLAGS -Iinclude -o "$out/$1.ours" "$src" -L"$lib" $qemu -lvirt -lpthread || return 1
     if [ $have_ref = 1 ]; then
-        gcc $CFLAGS -o "$out/$1.ref" "$src" -lvirt -lpthread || return 1
+        gcc $CFLAGS -o "$out/$1.ref" "$src" $qemu -lvirt -lpthread || return 1
     fi
 }
 
@@ -386,6 +389,47 @@ run_through_daemon() {
         through_daemon "$prog" known
     done
 }
+# The procedures a client sends (the daemon logs each call it dispatches: prog and proc), of
+# the remote and qemu programs, between the program's first and last virConnectGetHostname.
+procs_between_hostnames() { # log
+    grep -o 'ProgramDispatch:[0-9]* : prog=53690381[45] .*proc=[0-9]*' "$1" | sed 's/^[^:]*:[0-9]* : //' | sed -E 's/prog=([0-9]+).*proc=/\1:/' |
+        awk '$0 == "536903814:59" { n++; if (n > 1) { print; exit } } n' | sed 1d
+}
+# procs_sent TAG PROG SETUP: PROG run on the reference's client and on ours, each on a fresh
+# daemon that logs its dispatches: the procedures between the markers must be the same.
+procs_sent() {
+    local tag=$1 prog=$2 setup=$3 f bin lp args
+    if [ $have_ref = 0 ]; then echo "######## SKIP: $tag: no reference to compare ########"; return; fi
+    for f in ref ours; do
+        bin=$out/$prog.ref lp=
+        [ $f = ours ] && bin=$out/$prog.ours lp=$lib
+        args=$(DAEMON_LOG_LEVEL=1 DAEMON_LOG_FILTERS="1:rpc.netserverprogram 4:*" $setup) ||
+            { bad "$tag: daemons did not start"; return; }
+        LD_LIBRARY_PATH="$lp" timeout 120 "$bin" $args > /dev/null 2>&1
+        procs_between_hostnames "$base/a/libvirtd.log" > "$out/$tag.$f.procs"
+        stop_daemon a
+    done
+    if [ -s "$out/$tag.ref.procs" ] && diff -u "$out/$tag.ref.procs" "$out/$tag.ours.procs" > "$out/$tag.diff"; then
+        ok "$tag: the reference client's procedures ($(wc -l < "$out/$tag.ref.procs"))"
+    else
+        bad "$tag: procedures differ from the reference client's"; head -20 "$out/$tag.diff"
+    fi
+}
+# OXVIRT_REMOTE_LEGACY_EVENTS=1: our client asks for domain events with the legacy procedures
+# (REGISTER, DEREGISTER, REGISTER_ANY, DEREGISTER_ANY), never the callback ones.
+legacy_procs() {
+    local args
+    args=$(DAEMON_LOG_LEVEL=1 DAEMON_LOG_FILTERS="1:rpc.netserverprogram 4:*" one_unix) ||
+        { bad "legacy-event procedures: daemon did not start"; return; }
+    OXVIRT_REMOTE_LEGACY_EVENTS=1 LD_LIBRARY_PATH="$lib" timeout 120 "$out/legacyev.ours" $args > /dev/null 2>&1
+    local seen
+    seen=$(grep -o 'ProgramDispatch:[0-9]* : prog=536903814 .*proc=[0-9]*' "$base/a/libvirtd.log" | sed 's/.*proc=//' |
+        grep -xE '105|106|167|168|316|317' | sort -un | tr '\n' ' ')
+    stop_daemon a
+    [ "$seen" = "105 106 167 168 " ] && ok "legacy-event procedures: $seen" ||
+        bad "legacy-event procedures: $seen (want 105 106 167 168)"
+}
+
 # `tests/remote.sh via-daemon` runs this part alone.
 if [ "${1:-}" = via-daemon ]; then
     run_through_daemon
@@ -394,7 +438,7 @@ if [ "${1:-}" = via-daemon ]; then
     exit
 fi
 
-for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs evloop forwarded connfacts netports; do
+for prog in destroy twohosts kill close closereg closefree keepalive streams domevents procs evloop forwarded connfacts netports simpleprocs legacyev; do
     build "$prog" || bad "$prog: compile"
 done
 differential destroy-unix destroy one_unix
@@ -440,6 +484,12 @@ elif gcc $CFLAGS -Iinclude -o "$out/monevents.ours" c-tests/qemu/monevents.c -L"
 else
     bad "monevents: compile"
 fi
+# Issue 18: the counts, max memory, virDomainCreate, network create/define, the library's
+# version, virDomainQemuAttach: the reference's answers and procedures; legacy domain events.
+differential simple-procs simpleprocs domain_and_secrets
+procs_sent simple-procs-sent simpleprocs domain_and_secrets
+OXVIRT_REMOTE_LEGACY_EVENTS=1 differential legacy-events legacyev one_unix
+legacy_procs
 
 # Every implemented function that takes flags, with out-of-range flags, through a daemon
 # (gen/flagsprobe.py --env-uri, each call in a fresh process): the refusals the far side makes

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef EVENT_ID_LAST /* legacyev.c includes this file with fewer ids */
 #define EVENT_ID_LAST 27
+#endif
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static char evlog[512][256];

@@ -99,6 +99,15 @@ pub trait Upstream: Send + Sync {
     /// The last callback of `event_id` went, deregistered through `family`'s function (which
     /// names the daemon's registration to the daemon as one of its own family).
     fn last(&self, family: Family, event_id: i32) -> Result<()>;
+    /// As `first`, knowing whether the callback came through virConnectDomainEventRegister
+    /// (`legacy`): a daemon without callback ids has a procedure of its own for that one.
+    fn first_via(&self, event_id: i32, _legacy: bool) -> Result<()> {
+        self.first(event_id)
+    }
+    /// As `last`, knowing whether the callback that went was a legacy one (see `first_via`).
+    fn last_via(&self, family: Family, event_id: i32, _legacy: bool) -> Result<()> {
+        self.last(family, event_id)
+    }
 }
 
 /// A registered callback's receiving end (the C callback and its data, in `ffi::event`).
@@ -273,7 +282,7 @@ impl Bus {
         }
         let id = st.next_id;
         st.next_id += 1;
-        let event_id = reg.event_id;
+        let (event_id, legacy) = (reg.event_id, reg.legacy);
         let first = !Self::listened(&st, event_id) && monitor.is_none();
         st.callbacks.push(Entry {
             id,
@@ -285,7 +294,7 @@ impl Bus {
         drop(st);
         if let (true, Some(up)) = (first, self.upstream.get()) {
             // No lock held: the daemon's answer may come with events for this bus.
-            if let Err(e) = up.first(event_id) {
+            if let Err(e) = up.first_via(event_id, legacy) {
                 let mut st = self.lock();
                 st.callbacks.retain(|e| e.id != id);
                 Self::stop_timer_if_idle(&mut st);
@@ -375,7 +384,7 @@ impl Bus {
                 };
                 Error::with(VIR_ERR_INVALID_ARG, VIR_FROM_NONE, message)
             })?;
-        let event_id = st.callbacks[pos].reg.event_id;
+        let (event_id, legacy) = (st.callbacks[pos].reg.event_id, st.callbacks[pos].reg.legacy);
         if st.dispatching {
             st.callbacks[pos].deleted = true;
         } else {
@@ -387,7 +396,7 @@ impl Bus {
         let last = !Self::listened(&st, event_id);
         drop(st);
         match (family, self.upstream.get()) {
-            (Some(family), Some(up)) if last => up.last(family, event_id),
+            (Some(family), Some(up)) if last => up.last_via(family, event_id, legacy),
             _ => Ok(()),
         }
     }

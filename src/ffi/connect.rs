@@ -188,7 +188,7 @@ pub(crate) unsafe fn virConnectGetVersion(c: virConnectPtr, hv_ver: *mut c_ulong
 }
 
 pub(crate) unsafe fn virConnectGetLibVersion(c: virConnectPtr, lib_ver: *mut c_ulong) -> c_int {
-    let r = connection(c, VIR_FROM_DOMAIN, "virConnectGetLibVersion").and_then(|_| {
+    let r = connection(c, VIR_FROM_DOMAIN, "virConnectGetLibVersion").and_then(|e| {
         if lib_ver.is_null() {
             return Err(Error::null_arg(
                 VIR_FROM_DOMAIN,
@@ -196,12 +196,12 @@ pub(crate) unsafe fn virConnectGetLibVersion(c: virConnectPtr, lib_ver: *mut c_u
                 "libVer",
             ));
         }
-        Ok(())
+        e.conn.driver.connect().lib_version()
     });
     match r {
-        Ok(()) => {
+        Ok(v) => {
             // SAFETY: checked non-NULL above; writable by the C contract.
-            unsafe { args::write_out(lib_ver, crate::ffi::host::LIB_VERSION) };
+            unsafe { args::write_out(lib_ver, v as c_ulong) };
             0
         }
         Err(e) => fail(e, -1),

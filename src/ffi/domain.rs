@@ -2,8 +2,7 @@
 //! layer makes (handle, read-only, required arguments) before the driver is asked.
 
 use crate::api::{
-    DomainCreateFlags, DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags,
-    DomainUndefineFlags, DomainXMLFlags,
+    DomainDefineFlags, DomainDestroyFlags, DomainShutdownFlags, DomainUndefineFlags, DomainXMLFlags,
 };
 use crate::domain::{uuid, DomainRef};
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN};
@@ -184,7 +183,7 @@ pub(crate) unsafe fn virConnectListDomains(
 pub(crate) unsafe fn virConnectNumOfDomains(c: virConnectPtr) -> c_int {
     int_result(
         conn_of(c, "virConnectNumOfDomains")
-            .and_then(|e| Ok(e.conn.driver.domain().active_ids()?.len() as c_int)),
+            .and_then(|e| e.conn.driver.domain().domain_count_active()),
     )
 }
 
@@ -215,7 +214,7 @@ pub(crate) unsafe fn virConnectListDefinedDomains(
 pub(crate) unsafe fn virConnectNumOfDefinedDomains(c: virConnectPtr) -> c_int {
     int_result(
         conn_of(c, "virConnectNumOfDefinedDomains")
-            .and_then(|e| Ok(e.conn.driver.domain().defined_names()?.len() as c_int)),
+            .and_then(|e| e.conn.driver.domain().domain_count_defined()),
     )
 }
 
@@ -330,7 +329,12 @@ fn start(d: virDomainPtr, flags: c_uint, function: &str) -> c_int {
 }
 
 pub(crate) unsafe fn virDomainCreate(d: virDomainPtr) -> c_int {
-    start(d, DomainCreateFlags::NONE.bits(), "virDomainCreate")
+    change(d, "virDomainCreate", |e, r| {
+        let driver = e.conn.driver.domain();
+        let started = driver.domain_create_no_flags(e.conn.caller(), r)?;
+        e.id.store(started.id, Ordering::Relaxed);
+        Ok(())
+    })
 }
 
 pub(crate) unsafe fn virDomainCreateWithFlags(d: virDomainPtr, flags: c_uint) -> c_int {
@@ -546,9 +550,9 @@ pub(crate) unsafe fn virDomainGetState(
 
 pub(crate) unsafe fn virDomainGetMaxMemory(d: virDomainPtr) -> c_ulong {
     match dom_of(d, "virDomainGetMaxMemory")
-        .and_then(|e| e.conn.driver.domain().info(&e.domain_ref()))
+        .and_then(|e| e.conn.driver.domain().domain_max_memory(&e.domain_ref()))
     {
-        Ok(i) => i.max_mem_kib as c_ulong,
+        Ok(kib) => kib as c_ulong,
         Err(e) => fail(e, 0),
     }
 }

@@ -11,7 +11,9 @@
 
 use crate::api::DomainEventID;
 use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, VIR_FROM_DOMAIN};
-use crate::event::{CallbackIdentity, DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
+use crate::event::{
+    CallbackIdentity, DomainEvent, Family, Listener, Registration, EVENT_ID_LIFECYCLE,
+};
 use crate::ffi::connect::fail;
 use crate::ffi::generated::types::{
     virConnectCloseFunc, virConnectDomainEventCallback, virConnectDomainEventGenericCallback,
@@ -254,7 +256,7 @@ pub(crate) unsafe fn virConnectDomainEventDeregisterAny(
             .driver
             .domain_event()
             .domain_events(F)?
-            .deregister(conn as usize, callbackID)
+            .deregister_from(Family::Domain, conn as usize, callbackID)
     });
     match r {
         Ok(()) => 0,
@@ -300,7 +302,7 @@ pub(crate) unsafe fn virConnectDomainEventDeregister(
         };
         let bus = e.conn.driver.domain_event().domain_events(F)?;
         let id = bus.legacy_id(conn as usize, CallbackIdentity(f as usize))?;
-        bus.deregister(conn as usize, id)
+        bus.deregister_from(Family::Domain, conn as usize, id)
     });
     match r {
         Ok(()) => 0,

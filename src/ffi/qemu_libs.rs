@@ -154,16 +154,17 @@ pub unsafe extern "C" fn oxvirtDomainQemuAgentCommand(
     })
 }
 
-/// virDomainQemuAttach: no driver of ours adopts a qemu it did not start (nor does the
-/// reference's since libvirt 5.5).
+/// virDomainQemuAttach: no local driver of ours adopts a qemu it did not start (nor does the
+/// reference's since libvirt 5.5); through a daemon the call is forwarded and the daemon's
+/// answer shown, as the reference's client does.
 ///
 /// # Safety
 /// The C contract of libvirt-qemu.h.
 #[no_mangle]
 pub unsafe extern "C" fn oxvirtDomainQemuAttach(
     conn: virConnectPtr,
-    _pid: c_uint,
-    _flags: c_uint,
+    pid: c_uint,
+    flags: c_uint,
 ) -> virDomainPtr {
     const F: &str = "virDomainQemuAttach";
     entry::run(F, true, On::Connect(conn), || {
@@ -172,7 +173,11 @@ pub unsafe extern "C" fn oxvirtDomainQemuAttach(
             if e.conn.read_only {
                 return Err(Error::read_only_in(LIB_FROM, F));
             }
-            Err(Error::no_support(LIB_FROM, F))
+            let driver = e.conn.driver.domain();
+            let dom = driver
+                .domain_qemu_attach(pid, flags)
+                .map_err(|err| named(err, F))?;
+            Ok(handles::new_domain(conn as usize, &e, &dom))
         })();
         r.unwrap_or_else(|e| fail(e, std::ptr::null_mut()))
     })

@@ -8,6 +8,9 @@ use crate::driver::{Caller, ProcessKillHarness};
 use crate::error::{Result, VIR_FROM_DOMAIN};
 use std::ffi::CStr;
 
+/// libvirt 9.0.0's version number, which this library answers for its own.
+pub const THIS_LIB_VERSION: u64 = 9_000_000;
+
 /// What a connection that ends by itself calls with libvirt's virConnectCloseReason.
 pub type CloseSink = Box<dyn Fn(i32) + Send + Sync>;
 
@@ -113,5 +116,17 @@ pub trait ConnectDriver: Send + Sync {
     /// the hypervisor. Local drivers have nothing to tell.
     fn close_callback_registered(&self, _registered: bool) -> Result<()> {
         Ok(())
+    }
+
+    /// virConnectGetLibVersion: this library's version, or the daemon's library's (the
+    /// reference's client asks it, CONNECT_GET_LIB_VERSION).
+    fn lib_version(&self) -> Result<u64> {
+        Ok(THIS_LIB_VERSION)
+    }
+
+    /// Whether the driver (the daemon, for the remote driver) has the internal feature
+    /// `feature` (libvirt's virDrvFeature, VIR_DRV_FEATURE_*).
+    fn supports_feature(&self, _feature: i32) -> Result<bool> {
+        Ok(false)
     }
 }

@@ -1021,4 +1021,28 @@ pub trait DomainDriver: Send + Sync {
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainBlockCopy")
     }
+
+    /// virConnectNumOfDomains: by default the length of the listing; a daemon counts itself
+    /// (CONNECT_NUM_OF_DOMAINS, as the reference's client asks).
+    fn domain_count_active(&self) -> Result<i32> {
+        Ok(self.active_ids()?.len() as i32)
+    }
+    /// virConnectNumOfDefinedDomains: as domain_count_active, for the defined domains.
+    fn domain_count_defined(&self) -> Result<i32> {
+        Ok(self.defined_names()?.len() as i32)
+    }
+    /// virDomainGetMaxMemory (KiB): by default from the domain's info; a daemon answers its own
+    /// procedure.
+    fn domain_max_memory(&self, d: &DomainRef) -> Result<u64> {
+        Ok(self.info(d)?.max_mem_kib)
+    }
+    /// virDomainCreate: create without flags, unless the driver has a call of its own for it (the
+    /// reference's client sends DOMAIN_CREATE, not DOMAIN_CREATE_WITH_FLAGS).
+    fn domain_create_no_flags(&self, caller: Caller, d: &DomainRef) -> Result<DomainRef> {
+        self.create(caller, d, crate::api::DomainCreateFlags::NONE.bits())
+    }
+    /// virDomainQemuAttach (libvirt-qemu): adopt the qemu process `pid_value`.
+    fn domain_qemu_attach(&self, _pid_value: u32, _flags: u32) -> Result<DomainRef> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainQemuAttach")
+    }
 }

@@ -68,4 +68,13 @@ pub trait InterfaceDriver: Send + Sync {
     fn iface_change_rollback(&self, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_INTERFACE, "virInterfaceChangeRollback")
     }
+
+    /// virConnectNumOfInterfaces: by default the length of the listing; a daemon counts itself.
+    fn iface_count_active(&self) -> Result<i32> {
+        Ok(self.iface_active_names()?.len() as i32)
+    }
+    /// virConnectNumOfDefinedInterfaces: as iface_count_active, for the inactive interfaces.
+    fn iface_count_defined(&self) -> Result<i32> {
+        Ok(self.iface_defined_names()?.len() as i32)
+    }
 }

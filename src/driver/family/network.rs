@@ -193,4 +193,13 @@ pub trait NetworkDriver: Send + Sync {
     ) -> Result<DhcpLeases> {
         unsupported(VIR_FROM_NETWORK, "virNetworkGetDHCPLeases")
     }
+
+    /// virConnectNumOfNetworks: by default the length of the listing; a daemon counts itself.
+    fn network_count_active(&self) -> Result<i32> {
+        Ok(self.network_active_names()?.len() as i32)
+    }
+    /// virConnectNumOfDefinedNetworks: as network_count_active, for the defined networks.
+    fn network_count_defined(&self) -> Result<i32> {
+        Ok(self.network_defined_names()?.len() as i32)
+    }
 }

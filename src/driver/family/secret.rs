@@ -66,4 +66,9 @@ pub trait SecretDriver: Send + Sync {
     fn secret_events(&self, function: &str) -> Result<&Arc<Bus>> {
         unsupported(VIR_FROM_SECRET, function)
     }
+
+    /// virConnectNumOfSecrets: by default the length of the listing; a daemon counts itself.
+    fn secret_count(&self) -> Result<i32> {
+        Ok(self.secret_uuids()?.len() as i32)
+    }
 }

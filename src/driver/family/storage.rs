@@ -227,4 +227,17 @@ pub trait StorageDriver: Send + Sync {
     fn vol_info_flags(&self, _vol: &StorageVolRef, _flags: u32) -> Result<StorageVolInfo> {
         unsupported(VIR_FROM_STORAGE, "virStorageVolGetInfoFlags")
     }
+
+    /// virConnectNumOfStoragePools: by default the length of the listing; a daemon counts itself.
+    fn pool_count_active(&self) -> Result<i32> {
+        Ok(self.pool_active_names()?.len() as i32)
+    }
+    /// virConnectNumOfDefinedStoragePools: as pool_count_active, for the inactive pools.
+    fn pool_count_defined(&self) -> Result<i32> {
+        Ok(self.pool_defined_names()?.len() as i32)
+    }
+    /// virStoragePoolNumOfVolumes: as pool_count_active, for the pool's volumes.
+    fn pool_volume_count(&self, pool: &StoragePoolRef) -> Result<i32> {
+        Ok(self.pool_volume_names(pool)?.len() as i32)
+    }
 }

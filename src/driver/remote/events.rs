@@ -223,13 +223,123 @@ fn domain_event(procedure: i32, body: &[u8]) -> Option<Decoded> {
     })
 }
 
+/// A legacy message (no callback id: a daemon asked with the legacy procedures sends these) as
+/// a domain event with arguments; the PM events carry no reason there (0, as the reference's
+/// client reads them).
+fn legacy_domain_event(procedure: i32, body: &[u8]) -> Option<Decoded> {
+    use DomainEventID as Id;
+    use Payload as P;
+    Some(match procedure {
+        proc::DOMAIN_EVENT_REBOOT => {
+            let m = decode::<protocol::DomainEventRebootMsg>(body)?;
+            (Id::Reboot, dom(m.dom)?, P::None)
+        }
+        proc::DOMAIN_EVENT_RTC_CHANGE => {
+            let m = decode::<protocol::DomainEventRtcChangeMsg>(body)?;
+            (Id::RtcChange, dom(m.dom)?, P::LongLong(m.offset))
+        }
+        proc::DOMAIN_EVENT_WATCHDOG => {
+            let m = decode::<protocol::DomainEventWatchdogMsg>(body)?;
+            (Id::Watchdog, dom(m.dom)?, P::Int(m.action))
+        }
+        proc::DOMAIN_EVENT_IO_ERROR => {
+            let m = decode::<protocol::DomainEventIoErrorMsg>(body)?;
+            let p = P::IoError {
+                src_path: m.srcPath,
+                dev_alias: m.devAlias,
+                action: m.action,
+                reason: String::new(),
+            };
+            (Id::IoError, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_IO_ERROR_REASON => {
+            let m = decode::<protocol::DomainEventIoErrorReasonMsg>(body)?;
+            let p = P::IoError {
+                src_path: m.srcPath,
+                dev_alias: m.devAlias,
+                action: m.action,
+                reason: m.reason,
+            };
+            (Id::IoErrorReason, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_GRAPHICS => {
+            let m = decode::<protocol::DomainEventGraphicsMsg>(body)?;
+            let g = Graphics {
+                phase: m.phase,
+                local: graphics_address(m.local),
+                remote: graphics_address(m.remote),
+                auth_scheme: m.authScheme,
+                subject: m.subject.into_iter().map(|i| (i.r#type, i.name)).collect(),
+            };
+            (Id::Graphics, dom(m.dom)?, P::Graphics(Box::new(g)))
+        }
+        proc::DOMAIN_EVENT_CONTROL_ERROR => {
+            let m = decode::<protocol::DomainEventControlErrorMsg>(body)?;
+            (Id::ControlError, dom(m.dom)?, P::None)
+        }
+        proc::DOMAIN_EVENT_BLOCK_JOB => {
+            let m = decode::<protocol::DomainEventBlockJobMsg>(body)?;
+            let p = P::BlockJob {
+                disk: m.path,
+                kind: m.r#type,
+                status: m.status,
+            };
+            (Id::BlockJob, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_DISK_CHANGE => {
+            let m = decode::<protocol::DomainEventDiskChangeMsg>(body)?;
+            let p = P::DiskChange {
+                old_src: m.oldSrcPath,
+                new_src: m.newSrcPath,
+                dev_alias: m.devAlias,
+                reason: m.reason,
+            };
+            (Id::DiskChange, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_TRAY_CHANGE => {
+            let m = decode::<protocol::DomainEventTrayChangeMsg>(body)?;
+            let p = P::TextInt(m.devAlias, m.reason);
+            (Id::TrayChange, dom(m.dom)?, p)
+        }
+        proc::DOMAIN_EVENT_PMWAKEUP => {
+            let m = decode::<protocol::DomainEventPmwakeupMsg>(body)?;
+            (Id::Pmwakeup, dom(m.dom)?, P::Int(0))
+        }
+        proc::DOMAIN_EVENT_PMSUSPEND => {
+            let m = decode::<protocol::DomainEventPmsuspendMsg>(body)?;
+            (Id::Pmsuspend, dom(m.dom)?, P::Int(0))
+        }
+        proc::DOMAIN_EVENT_PMSUSPEND_DISK => {
+            let m = decode::<protocol::DomainEventPmsuspendDiskMsg>(body)?;
+            (Id::PmsuspendDisk, dom(m.dom)?, P::Int(0))
+        }
+        proc::DOMAIN_EVENT_BALLOON_CHANGE => {
+            let m = decode::<protocol::DomainEventBalloonChangeMsg>(body)?;
+            (Id::BalloonChange, dom(m.dom)?, P::ULongLong(m.actual))
+        }
+        proc::DOMAIN_EVENT_DEVICE_REMOVED => {
+            let m = decode::<protocol::DomainEventDeviceRemovedMsg>(body)?;
+            (Id::DeviceRemoved, dom(m.dom)?, P::Text(m.devAlias))
+        }
+        _ => return None,
+    })
+}
+
 /// One asynchronous message of the daemon, onto `bus`; what we cannot read is dropped.
 pub(super) fn deliver(bus: &Bus, procedure: i32, body: &[u8]) {
-    if let Some((id, dom, payload)) = domain_event(procedure, body) {
+    let decoded = domain_event(procedure, body).or_else(|| legacy_domain_event(procedure, body));
+    if let Some((id, dom, payload)) = decoded {
         bus.emit_payload(id.into(), &dom, payload);
         return;
     }
     match procedure {
+        proc::DOMAIN_EVENT_LIFECYCLE => {
+            if let Some(m) = decode::<protocol::DomainEventLifecycleMsg>(body) {
+                if let Ok(dom) = DomainRef::from_wire(m.dom) {
+                    bus.forward(&dom, m.event, m.detail);
+                }
+            }
+        }
         proc::DOMAIN_EVENT_CALLBACK_LIFECYCLE => {
             if let Some(m) = decode::<protocol::DomainEventCallbackLifecycleMsg>(body) {
                 if let Ok(dom) = DomainRef::from_wire(m.msg.dom) {
@@ -311,15 +421,21 @@ pub(super) fn family_bus<'a>(
 /// deregistration names the daemon's number to it.
 pub(super) struct Subscriptions {
     client: Weak<Client>,
-    /// The daemon's callback id by the bus's event id.
+    /// The daemon's callback id by the bus's event id (-1 for a legacy registration, which
+    /// the daemon does not number).
     ids: Mutex<HashMap<i32, i32>>,
+    /// The daemon has no callback ids (VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK unsupported, or
+    /// OXVIRT_REMOTE_LEGACY_EVENTS=1): domain events are asked for with the legacy procedures,
+    /// as the reference's client asks a daemon older than 1.3.3.
+    legacy_daemon: bool,
 }
 
 impl Subscriptions {
-    pub(super) fn new(client: &Arc<Client>) -> Subscriptions {
+    pub(super) fn new(client: &Arc<Client>, legacy_daemon: bool) -> Subscriptions {
         Subscriptions {
             client: Arc::downgrade(client),
             ids: Mutex::new(HashMap::new()),
+            legacy_daemon,
         }
     }
 
@@ -330,6 +446,14 @@ impl Subscriptions {
 
 impl Upstream for Subscriptions {
     fn first(&self, event_id: i32) -> Result<()> {
+        self.first_via(event_id, false)
+    }
+
+    fn last(&self, family: Family, event_id: i32) -> Result<()> {
+        self.last_via(family, event_id, false)
+    }
+
+    fn first_via(&self, event_id: i32, legacy: bool) -> Result<()> {
         // Held across the call: one registration per event id, whichever thread comes first.
         let mut ids = self.ids.lock().unwrap_or_else(|p| p.into_inner());
         if ids.contains_key(&event_id) {
@@ -338,18 +462,53 @@ impl Upstream for Subscriptions {
         let Some((family, id)) = Family::split(event_id) else {
             return Ok(());
         };
-        let daemon_id = register(&*self.client()?, family, id)?;
+        let client = self.client()?;
+        let daemon_id = match (family, self.legacy_daemon) {
+            (Family::Domain, true) => legacy_register(&client, id, legacy)?,
+            _ => register(&client, family, id)?,
+        };
         ids.insert(event_id, daemon_id);
         Ok(())
     }
 
-    fn last(&self, family: Family, event_id: i32) -> Result<()> {
+    fn last_via(&self, family: Family, event_id: i32, legacy: bool) -> Result<()> {
         let mut ids = self.ids.lock().unwrap_or_else(|p| p.into_inner());
         let Some(daemon_id) = ids.remove(&event_id) else {
             return Ok(());
         };
-        deregister(&*self.client()?, family, daemon_id)
+        let client = self.client()?;
+        match (family, self.legacy_daemon) {
+            (Family::Domain, true) => {
+                let id = Family::split(event_id).map_or(event_id, |(_, id)| id);
+                legacy_deregister(&client, id, legacy)
+            }
+            _ => deregister(&client, family, daemon_id),
+        }
     }
+}
+
+/// Ask a daemon without callback ids for the domain events of `id`: through
+/// CONNECT_DOMAIN_EVENT_REGISTER when the first callback came through
+/// virConnectDomainEventRegister (`legacy`), else CONNECT_DOMAIN_EVENT_REGISTER_ANY, as the
+/// reference's client does. The daemon numbers neither: -1.
+fn legacy_register(client: &Client, id: i32, legacy: bool) -> Result<i32> {
+    if legacy {
+        rpc::<_, ()>(client, proc::CONNECT_DOMAIN_EVENT_REGISTER, &())?;
+    } else {
+        let args = protocol::ConnectDomainEventRegisterAnyArgs { eventID: id };
+        rpc::<_, ()>(client, proc::CONNECT_DOMAIN_EVENT_REGISTER_ANY, &args)?;
+    }
+    Ok(-1)
+}
+
+/// The last callback of the domain event `id` went: the legacy procedure of the function it
+/// went through (see [`legacy_register`]).
+fn legacy_deregister(client: &Client, id: i32, legacy: bool) -> Result<()> {
+    if legacy {
+        return rpc(client, proc::CONNECT_DOMAIN_EVENT_DEREGISTER, &());
+    }
+    let args = protocol::ConnectDomainEventDeregisterAnyArgs { eventID: id };
+    rpc(client, proc::CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, &args)
 }
 
 /// Ask the daemon for `family`'s events of `id`, for every object; its callback id.
@@ -579,5 +738,188 @@ mod tests {
         // message that does not decode is dropped.
         assert!(domain_event(proc::DOMAIN_EVENT_CALLBACK_LIFECYCLE, &[]).is_none());
         assert!(domain_event(proc::DOMAIN_EVENT_MEMORY_FAILURE, &[0, 0]).is_none());
+    }
+
+    /// Each legacy message (no callback id) decodes to the payload of its callback form.
+    #[test]
+    fn legacy_domain_events_decode_as_their_callback_forms() {
+        use DomainEventID as Id;
+        let d = wire_dom;
+        let address = |node: &str| protocol::DomainEventGraphicsAddress {
+            family: 0,
+            node: node.into(),
+            service: "5900".into(),
+        };
+        let cases: Vec<(i32, Vec<u8>, Id, Payload)> = vec![
+            (
+                proc::DOMAIN_EVENT_REBOOT,
+                body(&protocol::DomainEventRebootMsg { dom: d() }),
+                Id::Reboot,
+                Payload::None,
+            ),
+            (
+                proc::DOMAIN_EVENT_RTC_CHANGE,
+                body(&protocol::DomainEventRtcChangeMsg {
+                    dom: d(),
+                    offset: -5,
+                }),
+                Id::RtcChange,
+                Payload::LongLong(-5),
+            ),
+            (
+                proc::DOMAIN_EVENT_WATCHDOG,
+                body(&protocol::DomainEventWatchdogMsg {
+                    dom: d(),
+                    action: 2,
+                }),
+                Id::Watchdog,
+                Payload::Int(2),
+            ),
+            (
+                proc::DOMAIN_EVENT_IO_ERROR,
+                body(&protocol::DomainEventIoErrorMsg {
+                    dom: d(),
+                    srcPath: "/a".into(),
+                    devAlias: "vda".into(),
+                    action: 1,
+                }),
+                Id::IoError,
+                Payload::IoError {
+                    src_path: "/a".into(),
+                    dev_alias: "vda".into(),
+                    action: 1,
+                    reason: String::new(),
+                },
+            ),
+            (
+                proc::DOMAIN_EVENT_IO_ERROR_REASON,
+                body(&protocol::DomainEventIoErrorReasonMsg {
+                    dom: d(),
+                    srcPath: "/a".into(),
+                    devAlias: "vda".into(),
+                    action: 1,
+                    reason: "enospc".into(),
+                }),
+                Id::IoErrorReason,
+                Payload::IoError {
+                    src_path: "/a".into(),
+                    dev_alias: "vda".into(),
+                    action: 1,
+                    reason: "enospc".into(),
+                },
+            ),
+            (
+                proc::DOMAIN_EVENT_CONTROL_ERROR,
+                body(&protocol::DomainEventControlErrorMsg { dom: d() }),
+                Id::ControlError,
+                Payload::None,
+            ),
+            (
+                proc::DOMAIN_EVENT_BLOCK_JOB,
+                body(&protocol::DomainEventBlockJobMsg {
+                    dom: d(),
+                    path: "/b".into(),
+                    r#type: 1,
+                    status: 3,
+                }),
+                Id::BlockJob,
+                Payload::BlockJob {
+                    disk: "/b".into(),
+                    kind: 1,
+                    status: 3,
+                },
+            ),
+            (
+                proc::DOMAIN_EVENT_DISK_CHANGE,
+                body(&protocol::DomainEventDiskChangeMsg {
+                    dom: d(),
+                    oldSrcPath: Some("/old".into()),
+                    newSrcPath: None,
+                    devAlias: "ide0".into(),
+                    reason: 0,
+                }),
+                Id::DiskChange,
+                Payload::DiskChange {
+                    old_src: Some("/old".into()),
+                    new_src: None,
+                    dev_alias: "ide0".into(),
+                    reason: 0,
+                },
+            ),
+            (
+                proc::DOMAIN_EVENT_TRAY_CHANGE,
+                body(&protocol::DomainEventTrayChangeMsg {
+                    dom: d(),
+                    devAlias: "cd0".into(),
+                    reason: 1,
+                }),
+                Id::TrayChange,
+                Payload::TextInt("cd0".into(), 1),
+            ),
+            (
+                proc::DOMAIN_EVENT_PMWAKEUP,
+                body(&protocol::DomainEventPmwakeupMsg { dom: d() }),
+                Id::Pmwakeup,
+                Payload::Int(0),
+            ),
+            (
+                proc::DOMAIN_EVENT_PMSUSPEND,
+                body(&protocol::DomainEventPmsuspendMsg { dom: d() }),
+                Id::Pmsuspend,
+                Payload::Int(0),
+            ),
+            (
+                proc::DOMAIN_EVENT_PMSUSPEND_DISK,
+                body(&protocol::DomainEventPmsuspendDiskMsg { dom: d() }),
+                Id::PmsuspendDisk,
+                Payload::Int(0),
+            ),
+            (
+                proc::DOMAIN_EVENT_BALLOON_CHANGE,
+                body(&protocol::DomainEventBalloonChangeMsg {
+                    dom: d(),
+                    actual: 1024,
+                }),
+                Id::BalloonChange,
+                Payload::ULongLong(1024),
+            ),
+            (
+                proc::DOMAIN_EVENT_DEVICE_REMOVED,
+                body(&protocol::DomainEventDeviceRemovedMsg {
+                    dom: d(),
+                    devAlias: "net0".into(),
+                }),
+                Id::DeviceRemoved,
+                Payload::Text("net0".into()),
+            ),
+        ];
+        for (procedure, bytes, want_id, want) in cases {
+            let (id, dom, p) = legacy_domain_event(procedure, &bytes).unwrap();
+            assert_eq!(
+                (id, dom.name.as_str(), p),
+                (want_id, "vm", want),
+                "{procedure}"
+            );
+        }
+        let graphics = protocol::DomainEventGraphicsMsg {
+            dom: d(),
+            phase: 2,
+            local: address("127.0.0.1"),
+            remote: address("127.0.0.3"),
+            authScheme: "vnc".into(),
+            subject: vec![],
+        };
+        let (id, _, p) =
+            legacy_domain_event(proc::DOMAIN_EVENT_GRAPHICS, &body(&graphics)).unwrap();
+        let Payload::Graphics(g) = p else {
+            panic!("not a graphics payload")
+        };
+        assert_eq!(
+            (id, g.phase, g.auth_scheme.as_str()),
+            (Id::Graphics, 2, "vnc")
+        );
+        // The callback forms and short messages are not legacy ones.
+        assert!(legacy_domain_event(proc::DOMAIN_EVENT_CALLBACK_REBOOT, &[]).is_none());
+        assert!(legacy_domain_event(proc::DOMAIN_EVENT_WATCHDOG, &[0, 0, 0]).is_none());
     }
 }

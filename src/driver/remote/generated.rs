@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 391 of 450 (remote_protocol.x and qemu_protocol.x): 305 generated here, the others by hand.
+//! Procedures forwarded: 428 of 450 (remote_protocol.x and qemu_protocol.x): 321 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
@@ -221,6 +221,20 @@ impl ConnectDriver for RemoteDriver {
 
     fn close_callback_registered(&self, registered: bool) -> Result<()> {
         manual::close_callback_registered(self, registered)
+    }
+
+    fn lib_version(&self) -> Result<u64> {
+        let r: protocol::ConnectGetLibVersionRet = self.rpc(proc::CONNECT_GET_LIB_VERSION, &())?;
+        FromWire::from_wire(r.lib_ver)
+    }
+
+    fn supports_feature(&self, feature: i32) -> Result<bool> {
+        let args = protocol::ConnectSupportsFeatureArgs {
+            feature: ToWire::to_wire(feature),
+        };
+        let r: protocol::ConnectSupportsFeatureRet =
+            self.rpc(proc::CONNECT_SUPPORTS_FEATURE, &args)?;
+        FromWire::from_wire(r.supported)
     }
 }
 
@@ -2024,6 +2038,38 @@ impl DomainDriver for RemoteDriver {
         self.rpc::<_, ()>(proc::DOMAIN_BLOCK_COPY, &args)?;
         FromWire::from_wire(())
     }
+
+    fn domain_count_active(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfDomainsRet = self.rpc(proc::CONNECT_NUM_OF_DOMAINS, &())?;
+        FromWire::from_wire(r.num)
+    }
+
+    fn domain_count_defined(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfDefinedDomainsRet =
+            self.rpc(proc::CONNECT_NUM_OF_DEFINED_DOMAINS, &())?;
+        FromWire::from_wire(r.num)
+    }
+
+    fn domain_max_memory(&self, d: &DomainRef) -> Result<u64> {
+        let args = protocol::DomainGetMaxMemoryArgs {
+            dom: ToWire::to_wire(d),
+        };
+        let r: protocol::DomainGetMaxMemoryRet = self.rpc(proc::DOMAIN_GET_MAX_MEMORY, &args)?;
+        FromWire::from_wire(r.memory)
+    }
+
+    fn domain_create_no_flags(&self, caller: Caller, d: &DomainRef) -> Result<DomainRef> {
+        manual::domain_create_no_flags(self, caller, d)
+    }
+
+    fn domain_qemu_attach(&self, pid_value: u32, flags: u32) -> Result<DomainRef> {
+        let args = protocol::QemuDomainAttachArgs {
+            pid_value: ToWire::to_wire(pid_value),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::QemuDomainAttachRet = self.rpc_qemu(qemu_proc::DOMAIN_ATTACH, &args)?;
+        FromWire::from_wire(r.dom)
+    }
 }
 
 impl DomainEventDriver for RemoteDriver {
@@ -2186,6 +2232,18 @@ impl InterfaceDriver for RemoteDriver {
         self.rpc::<_, ()>(proc::INTERFACE_CHANGE_ROLLBACK, &args)?;
         FromWire::from_wire(())
     }
+
+    fn iface_count_active(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfInterfacesRet =
+            self.rpc(proc::CONNECT_NUM_OF_INTERFACES, &())?;
+        FromWire::from_wire(r.num)
+    }
+
+    fn iface_count_defined(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfDefinedInterfacesRet =
+            self.rpc(proc::CONNECT_NUM_OF_DEFINED_INTERFACES, &())?;
+        FromWire::from_wire(r.num)
+    }
 }
 
 impl NetworkDriver for RemoteDriver {
@@ -2284,6 +2342,14 @@ impl NetworkDriver for RemoteDriver {
         FromWire::from_wire(r.net)
     }
 
+    fn network_create_xml(&self, xml: String) -> Result<NetworkRef> {
+        let args = protocol::NetworkCreateXmlArgs {
+            xml: ToWire::to_wire(xml),
+        };
+        let r: protocol::NetworkCreateXmlRet = self.rpc(proc::NETWORK_CREATE_XML, &args)?;
+        FromWire::from_wire(r.net)
+    }
+
     fn network_define_xml_flags(&self, xml: String, flags: u32) -> Result<NetworkRef> {
         let args = protocol::NetworkDefineXmlFlagsArgs {
             xml: ToWire::to_wire(xml),
@@ -2291,6 +2357,14 @@ impl NetworkDriver for RemoteDriver {
         };
         let r: protocol::NetworkDefineXmlFlagsRet =
             self.rpc(proc::NETWORK_DEFINE_XML_FLAGS, &args)?;
+        FromWire::from_wire(r.net)
+    }
+
+    fn network_define_xml(&self, xml: String) -> Result<NetworkRef> {
+        let args = protocol::NetworkDefineXmlArgs {
+            xml: ToWire::to_wire(xml),
+        };
+        let r: protocol::NetworkDefineXmlRet = self.rpc(proc::NETWORK_DEFINE_XML, &args)?;
         FromWire::from_wire(r.net)
     }
 
@@ -2457,6 +2531,17 @@ impl NetworkDriver for RemoteDriver {
         let r: protocol::NetworkGetDhcpLeasesRet =
             self.rpc(proc::NETWORK_GET_DHCP_LEASES, &args)?;
         FromWire::from_wire(r.leases)
+    }
+
+    fn network_count_active(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfNetworksRet = self.rpc(proc::CONNECT_NUM_OF_NETWORKS, &())?;
+        FromWire::from_wire(r.num)
+    }
+
+    fn network_count_defined(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfDefinedNetworksRet =
+            self.rpc(proc::CONNECT_NUM_OF_DEFINED_NETWORKS, &())?;
+        FromWire::from_wire(r.num)
     }
 }
 
@@ -3084,6 +3169,11 @@ impl SecretDriver for RemoteDriver {
     fn secret_events(&self, function: &str) -> Result<&Arc<Bus>> {
         manual::secret_events(self, function)
     }
+
+    fn secret_count(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfSecretsRet = self.rpc(proc::CONNECT_NUM_OF_SECRETS, &())?;
+        FromWire::from_wire(r.num)
+    }
 }
 
 impl DomainSnapshotDriver for RemoteDriver {
@@ -3637,6 +3727,27 @@ impl StorageDriver for RemoteDriver {
         let r: protocol::StorageVolGetInfoFlagsRet =
             self.rpc(proc::STORAGE_VOL_GET_INFO_FLAGS, &args)?;
         FromWire::from_wire((r.r#type, r.capacity, r.allocation))
+    }
+
+    fn pool_count_active(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfStoragePoolsRet =
+            self.rpc(proc::CONNECT_NUM_OF_STORAGE_POOLS, &())?;
+        FromWire::from_wire(r.num)
+    }
+
+    fn pool_count_defined(&self) -> Result<i32> {
+        let r: protocol::ConnectNumOfDefinedStoragePoolsRet =
+            self.rpc(proc::CONNECT_NUM_OF_DEFINED_STORAGE_POOLS, &())?;
+        FromWire::from_wire(r.num)
+    }
+
+    fn pool_volume_count(&self, pool: &StoragePoolRef) -> Result<i32> {
+        let args = protocol::StoragePoolNumOfVolumesArgs {
+            pool: ToWire::to_wire(pool),
+        };
+        let r: protocol::StoragePoolNumOfVolumesRet =
+            self.rpc(proc::STORAGE_POOL_NUM_OF_VOLUMES, &args)?;
+        FromWire::from_wire(r.num)
     }
 }
 

@@ -62,7 +62,11 @@ pub(super) fn is_encrypted(d: &RemoteDriver) -> Result<bool> {
 
 /// The daemon reports the end of its own connection to the hypervisor (a message of its own,
 /// CONNECT_EVENT_CONNECTION_CLOSED) only to a client that registered.
+/// A daemon without the feature (VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK) is not told.
 pub(super) fn close_callback_registered(d: &RemoteDriver, registered: bool) -> Result<()> {
+    if !d.close_callbacks {
+        return Ok(());
+    }
     let procedure = match registered {
         true => proc::CONNECT_REGISTER_CLOSE_CALLBACK,
         false => proc::CONNECT_UNREGISTER_CLOSE_CALLBACK,
@@ -555,4 +559,20 @@ pub(super) fn qemu_monitor_unsubscribe(
     filter: &crate::event::MonitorFilter,
 ) -> Result<()> {
     super::monitor_events::unsubscribe(d, filter)
+}
+
+/// virDomainCreate as the reference's client: DOMAIN_CREATE (which answers nothing), then the
+/// domain looked up by UUID for the id it now runs under.
+pub(super) fn domain_create_no_flags(
+    d: &RemoteDriver,
+    _caller: crate::driver::Caller,
+    dom: &DomainRef,
+) -> Result<DomainRef> {
+    let args = protocol::DomainCreateArgs {
+        dom: ToWire::to_wire(dom),
+    };
+    d.rpc::<_, ()>(proc::DOMAIN_CREATE, &args)?;
+    let args = protocol::DomainLookupByUuidArgs { uuid: dom.uuid };
+    let r: protocol::DomainLookupByUuidRet = d.rpc(proc::DOMAIN_LOOKUP_BY_UUID, &args)?;
+    FromWire::from_wire(r.dom)
 }

@@ -349,7 +349,28 @@ pub struct RemoteDriver {
     bus: Arc<Bus>,
     kind: &'static str,
     closed: AtomicBool,
+    /// The daemon reports the end of its own connection to the hypervisor to a client that
+    /// registers for it (VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK).
+    close_callbacks: bool,
     channel: Channel,
+}
+
+/// libvirt's virDrvFeature values the client asks the daemon about when it connects.
+const VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK: i32 = 14;
+const VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK: i32 = 15;
+
+/// Whether the daemon has `feature`; no when it cannot answer (as the reference's client).
+fn supports(client: &Client, feature: i32) -> bool {
+    let args = protocol::ConnectSupportsFeatureArgs { feature };
+    rpc::<_, protocol::ConnectSupportsFeatureRet>(client, proc::CONNECT_SUPPORTS_FEATURE, &args)
+        .is_ok_and(|r| r.supported != 0)
+}
+
+/// OXVIRT_REMOTE_LEGACY_EVENTS=1 (read once per connection, when it opens): ask for domain
+/// events as from a daemon older than libvirt 1.3.3, without callback ids (a test and
+/// compatibility knob: every 9.0 daemon has them).
+fn legacy_events_wanted() -> bool {
+    std::env::var("OXVIRT_REMOTE_LEGACY_EVENTS").is_ok_and(|v| v == "1")
 }
 
 /// What the channel to the daemon is, as virConnectIsSecure and virConnectIsEncrypted see it.
@@ -445,15 +466,20 @@ pub fn open(
             flags: flags.bits(),
         };
         rpc::<_, ()>(&client, proc::CONNECT_OPEN, &args)?;
+        // Asked at once, in the reference's order; a daemon that cannot say lacks the feature.
+        let event_callbacks = supports(&client, VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK);
+        let close_callbacks = supports(&client, VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK);
+        let legacy_events = !event_callbacks || legacy_events_wanted();
         let kind = rpc::<_, protocol::ConnectGetTypeRet>(&client, proc::CONNECT_GET_TYPE, &())?;
         let kind = kind.r#type;
         let bus = Bus::for_client();
-        bus.set_upstream(Box::new(events::Subscriptions::new(&client)));
+        bus.set_upstream(Box::new(events::Subscriptions::new(&client, legacy_events)));
         Ok(RemoteDriver {
             client: client.clone(),
             bus,
             kind: intern(kind),
             closed: AtomicBool::new(false),
+            close_callbacks,
             channel: Channel {
                 secure,
                 encrypted: transport == "tls" || sasl,
@@ -596,7 +622,8 @@ mod tests {
         let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
         std::thread::spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
-            for _ in 0..3 + calls {
+            // AUTH_LIST, CONNECT_OPEN, two CONNECT_SUPPORTS_FEATURE, CONNECT_GET_TYPE.
+            for _ in 0..5 + calls {
                 let mut len = [0u8; 4];
                 if s.read_exact(&mut len).is_err() {
                     return;
@@ -612,6 +639,7 @@ mod tests {
                     proc::AUTH_LIST => body.u32(1).i32(0),
                     proc::CONNECT_GET_TYPE => body.string("TEST"),
                     proc::CONNECT_OPEN => &mut body,
+                    proc::CONNECT_SUPPORTS_FEATURE => body.i32(1),
                     _ => {
                         status = 1;
                         body.i32(42)

@@ -226,15 +226,15 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedInterfaces(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.interface", virConnectNumOfDefinedInterfaces, 210, "conn={}", log_args::ptr(conn));
-    glue!(Connect(conn), virConnectNumOfDefinedInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (), || this.interface().iface_defined_names()) })
+    glue!(Connect(conn), virConnectNumOfDefinedInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (), || this.interface().iface_count_defined()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedNetworks(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.network", virConnectNumOfDefinedNetworks, 219, "conn={}", log_args::ptr(conn));
-    glue!(Connect(conn), virConnectNumOfDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_defined_names()) })
+    glue!(Connect(conn), virConnectNumOfDefinedNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_count_defined()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDefinedStoragePools(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.storage", virConnectNumOfDefinedStoragePools, 241, "conn={}", log_args::ptr(conn));
-    glue!(Connect(conn), virConnectNumOfDefinedStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (), || this.storage().pool_defined_names()) })
+    glue!(Connect(conn), virConnectNumOfDefinedStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (), || this.storage().pool_count_defined()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfDomains(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.domain", virConnectNumOfDomains, 93, "conn={}", log_args::ptr(conn));
@@ -242,7 +242,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfInterfaces(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.interface", virConnectNumOfInterfaces, 128, "conn={}", log_args::ptr(conn));
-    glue!(Connect(conn), virConnectNumOfInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (), || this.interface().iface_active_names()) })
+    glue!(Connect(conn), virConnectNumOfInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; answer(&cx, (), || this.interface().iface_count_active()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNWFilters(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectNumOfNWFilters, 44, "conn={}", log_args::ptr(conn));
@@ -250,15 +250,15 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfNetworks(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.network", virConnectNumOfNetworks, 138, "conn={}", log_args::ptr(conn));
-    glue!(Connect(conn), virConnectNumOfNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_active_names()) })
+    glue!(Connect(conn), virConnectNumOfNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; answer(&cx, (), || this.network().network_count_active()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfSecrets(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.secret", virConnectNumOfSecrets, 67, "conn={}", log_args::ptr(conn));
-    glue!(Connect(conn), virConnectNumOfSecrets, 30, |cx| { let this = cx.connect(conn, 30)?; answer(&cx, (), || this.secret().secret_uuids()) })
+    glue!(Connect(conn), virConnectNumOfSecrets, 30, |cx| { let this = cx.connect(conn, 30)?; answer(&cx, (), || this.secret().secret_count()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectNumOfStoragePools(conn: virConnectPtr) -> c_int {
     entry_log!("libvirt.storage", virConnectNumOfStoragePools, 156, "conn={}", log_args::ptr(conn));
-    glue!(Connect(conn), virConnectNumOfStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (), || this.storage().pool_active_names()) })
+    glue!(Connect(conn), virConnectNumOfStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; answer(&cx, (), || this.storage().pool_count_active()) })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectOpen(name: *const c_char) -> virConnectPtr {
     entry_log!(init, "libvirt", virConnectOpen, 1196, "name={}", log_args::str_or(name, "<null>"));
@@ -1812,7 +1812,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolNumOfVolumes(pool: virStoragePoolPtr) -> c_int {
     entry_log!("libvirt.storage", virStoragePoolNumOfVolumes, 1290, "pool={}", log_args::ptr(pool));
-    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolNumOfVolumes, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; answer(&cx, (), || this.driver().storage().pool_volume_names(&this.obj)) })
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolNumOfVolumes, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; answer(&cx, (), || this.driver().storage().pool_volume_count(&this.obj)) })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolRef(pool: virStoragePoolPtr) -> c_int {
     entry_log!("libvirt.storage", virStoragePoolRef, 919, "pool={}", log_args::ptr(pool));

@@ -1,0 +1,114 @@
+/* Calls whose procedure the reference's client sends as such (issue 18): the counts, the
+ * maximum memory, virDomainCreate, virNetworkCreateXML/DefineXML without flags, the library's
+ * version and virDomainQemuAttach, through a daemon (argv[1]: test+unix:///default?socket=S;
+ * argv[2]: secret+unix:///session?socket=S). Each is printed with its error. The calls are
+ * framed by virConnectGetHostname, so that tests/remote.sh can compare the procedures the
+ * daemon received between the two with those of the reference's client.
+ * Differential: Debian's client and ours, each on a fresh daemon. */
+#include "../common.h"
+#include <libvirt/libvirt-qemu.h>
+
+static void show(const char *what, long long r)
+{
+    printf("%s: %lld\n", what, r);
+    if (r < 0)
+        show_error(what);
+}
+
+static const char *NET =
+    "<network><name>simple-net</name><bridge name='simplebr0'/>"
+    "<ip address='192.168.150.1' netmask='255.255.255.0'/></network>";
+static const char *DOM =
+    "<domain type='test'><name>simple-dom</name><memory>8192</memory>"
+    "<currentMemory>4096</currentMemory><os><type>hvm</type></os></domain>";
+
+static void counts(virConnectPtr c)
+{
+    show("domains", virConnectNumOfDomains(c));
+    show("defined domains", virConnectNumOfDefinedDomains(c));
+    show("interfaces", virConnectNumOfInterfaces(c));
+    show("defined interfaces", virConnectNumOfDefinedInterfaces(c));
+    show("networks", virConnectNumOfNetworks(c));
+    show("defined networks", virConnectNumOfDefinedNetworks(c));
+    show("pools", virConnectNumOfStoragePools(c));
+    show("defined pools", virConnectNumOfDefinedStoragePools(c));
+    virStoragePoolPtr pool = virStoragePoolLookupByName(c, "default-pool");
+    if (pool) {
+        show("volumes", virStoragePoolNumOfVolumes(pool));
+        virStoragePoolFree(pool);
+    } else {
+        show_error("pool lookup");
+    }
+}
+
+static void domains(virConnectPtr c)
+{
+    virDomainPtr d = virDomainLookupByName(c, "test");
+    show("max memory", (long long)virDomainGetMaxMemory(d));
+    virDomainFree(d);
+    d = virDomainDefineXML(c, DOM);
+    show("max memory inactive", (long long)virDomainGetMaxMemory(d));
+    show("id before create", virDomainGetID(d));
+    show("create", virDomainCreate(d));
+    show("id after create", (long long)(virDomainGetID(d) > 0));
+    show("create again", virDomainCreate(d));
+    show("destroy", virDomainDestroy(d));
+    show("undefine", virDomainUndefine(d));
+    show("create undefined", virDomainCreate(d));
+    virDomainFree(d);
+}
+
+static void networks(virConnectPtr c)
+{
+    virNetworkPtr n = virNetworkCreateXML(c, NET);
+    printf("network create: %s\n", n ? virNetworkGetName(n) : "(null)");
+    if (!n)
+        show_error("network create");
+    show("network active", n ? virNetworkIsActive(n) : -1);
+    show("network persistent", n ? virNetworkIsPersistent(n) : -1);
+    show("network destroy", n ? virNetworkDestroy(n) : -1);
+    if (n)
+        virNetworkFree(n);
+    n = virNetworkDefineXML(c, NET);
+    printf("network define: %s\n", n ? virNetworkGetName(n) : "(null)");
+    if (!n)
+        show_error("network define");
+    show("defined networks now", virConnectNumOfDefinedNetworks(c));
+    show("network undefine", n ? virNetworkUndefine(n) : -1);
+    if (n)
+        virNetworkFree(n);
+    show("bad network create", virNetworkCreateXML(c, "<network/>") ? 0 : -1);
+    show("bad network define", virNetworkDefineXML(c, "<network><name>x") ? 0 : -1);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3)
+        return 2;
+    virSetErrorFunc(NULL, quiet_errors);
+    virConnectPtr c = virConnectOpen(argv[1]);
+    if (!c) {
+        show_error("open");
+        return 1;
+    }
+    free(virConnectGetHostname(c));
+    counts(c);
+    domains(c);
+    networks(c);
+    unsigned long v = 0;
+    show("lib version", virConnectGetLibVersion(c, &v));
+    printf("version %lu\n", v);
+    virDomainPtr att = virDomainQemuAttach(c, 1, 0);
+    show("qemu attach", att ? 0 : -1);
+    free(virConnectGetHostname(c));
+    /* Another connection (its opening is not compared): the daemon's secret driver. */
+    virConnectPtr s = virConnectOpen(argv[2]);
+    if (s) {
+        show("secrets", virConnectNumOfSecrets(s));
+        virConnectClose(s);
+    } else {
+        show_error("secret open");
+    }
+    show("close", virConnectClose(c));
+    return 0;
+}
