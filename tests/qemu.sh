@@ -46,6 +46,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 . "$top/tests/qemu-guest-events.sh"
 . "$top/tests/qemu-block-jobs.sh"
 . "$top/tests/qemu-vcpus.sh"
+. "$top/tests/qemu-fds.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
@@ -60,7 +61,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps blockjobs vcpus"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps blockjobs vcpus graphicsfd qemufds"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -531,6 +532,7 @@ for t in $want; do
         guestevents) guest_events ;;
         blockjobs) block_jobs ;;
         vcpus) vcpus ;;
+        graphicsfd | qemufds) fd_program "$t" ;;
         libs) libs ;;
         control) control ;;
         domcaps) domcaps ;;
