@@ -23,6 +23,7 @@ else
     fi
     if build_qemufds; then
         differential qemufds-unix qemufds qemu_session_unix
+        differential qemufds-tcp qemufds qemu_session_tcp
     else
         bad "qemufds: does not compile"
     fi

@@ -885,6 +885,9 @@ impl Client {
         args: &[u8],
         fds: &[BorrowedFd<'_>],
     ) -> Result<Answer> {
+        if self.is_dead() {
+            return Err(closed_error());
+        }
         if !fds.is_empty() && !self.passes_fds() {
             let e = Error::internal(
                 VIR_FROM_RPC,
@@ -1671,5 +1674,9 @@ mod tests {
             "internal error: Sending file descriptors is not supported on this socket"
         );
         assert!(!client.is_alive());
+        let e = client
+            .call_with_fds(REMOTE_PROGRAM, 1, 7, &[], &[b.as_fd()])
+            .unwrap_err();
+        assert_eq!(e.message, "internal error: client socket is closed");
     }
 }
