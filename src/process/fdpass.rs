@@ -16,14 +16,18 @@ fn control_len(n: usize) -> usize {
     unsafe { libc::CMSG_SPACE((n * std::mem::size_of::<RawFd>()) as u32) as usize }
 }
 
+/// A control buffer on the stack (no allocation on every read of the remote client), in u64
+/// words so that it is aligned for cmsghdr: room for [`MAX_FDS`] descriptors and their header.
+type Control = [u64; 32];
+
 /// Send `data` on the unix socket `sock` with `fds` attached to it (none: a plain send), without
 /// SIGPIPE. Returns how much of `data` went; the descriptors go with the first byte sent.
 pub fn send_with_fds(sock: BorrowedFd<'_>, data: &[u8], fds: &[BorrowedFd<'_>]) -> Result<usize> {
     if fds.len() > MAX_FDS {
         return Err(Error::new(ErrorKind::InvalidInput, "too many descriptors"));
     }
-    // u64 words keep the control buffer aligned for cmsghdr.
-    let mut control = vec![0u64; control_len(fds.len()).div_ceil(8)];
+    let mut control: Control = [0; 32];
+    debug_assert!(control_len(MAX_FDS) <= std::mem::size_of::<Control>());
     let mut iov = libc::iovec {
         iov_base: data.as_ptr() as *mut libc::c_void,
         iov_len: data.len(),
@@ -70,7 +74,8 @@ pub fn recv_with_fds(
     buf: &mut [u8],
     fds: &mut Vec<OwnedFd>,
 ) -> Result<usize> {
-    let mut control = vec![0u64; control_len(MAX_FDS).div_ceil(8)];
+    let mut control: Control = [0; 32];
+    debug_assert!(control_len(MAX_FDS) <= std::mem::size_of::<Control>());
     let mut iov = libc::iovec {
         iov_base: buf.as_mut_ptr().cast(),
         iov_len: buf.len(),
@@ -124,6 +129,11 @@ mod tests {
     use std::io::{Read, Write};
     use std::os::fd::AsFd;
     use std::os::unix::net::UnixStream;
+
+    #[test]
+    fn the_control_buffer_holds_the_most_descriptors() {
+        assert!(control_len(MAX_FDS) <= std::mem::size_of::<Control>());
+    }
 
     #[test]
     fn descriptors_travel_with_their_bytes_and_are_owned() {
