@@ -86,6 +86,12 @@ def value(name, ctype, flags):
         return "&list"
     if ctype == "int *" and name == "files":
         return "NULL"  # virDomainCreate*WithFiles' descriptors: none (nfiles 0)
+    if ctype == "int" and name == "fd":
+        return "probe_socket()"  # virDomainOpenGraphics: a socket of the program's
+    if ctype == "int *" and name == "fds":
+        return "probe_fds()"  # virDomainFDAssociate: one socket (nfds 1)
+    if ctype == "unsigned int" and name == "nfds":
+        return "1"
     if ctype == "int *":
         return f"&out_{name}"
     if ctype == "unsigned int":
@@ -120,7 +126,14 @@ def main():
         "#include <stdlib.h>",
         "#include <unistd.h>",
         "#include <sys/wait.h>",
+        "#include <sys/socket.h>",
         "static void quiet(void *u, virErrorPtr e) { (void)u; (void)e; }",
+        "static int probe_socket(void) {",
+        "  int sv[2];",
+        "  return socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 ? -1 : sv[0];",
+        "}",
+        "static int probe_fd_list[1];",
+        "static int *probe_fds(void) { probe_fd_list[0] = probe_socket(); return probe_fd_list; }",
         "static void show(const char *name, unsigned flags, const char *ret) {",
         "  virErrorPtr e = virGetLastError();",
         "  if (!e) { printf(\"%s flags=0x%x ret=%s no-error\\n\", name, flags, ret); return; }",

@@ -47,6 +47,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 . "$top/tests/qemu-block-jobs.sh"
 . "$top/tests/qemu-vcpus.sh"
 . "$top/tests/qemu-monevents.sh"
+. "$top/tests/qemu-fds.sh"
 cleanup() {
     local p left=""
     for p in $(stragglers); do
@@ -61,7 +62,7 @@ trap 'exit 130' INT TERM
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -O1 -g"
 lib=$top/build/lib
-all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps blockjobs vcpus monevents"
+all="healthy hung kill race reconnect pidreuse errors autodestroy devices exitwatch jobwait diff closefree flags secrets guests libs control hotplug guestevents domcaps blockjobs vcpus monevents graphicsfd qemufds"
 want=${*:-$all}
 
 build() { # name: c-tests/qemu/NAME.c against our headers and library
@@ -533,6 +534,7 @@ for t in $want; do
         blockjobs) block_jobs ;;
         vcpus) vcpus ;;
         monevents) monevents ;;
+        graphicsfd | qemufds) fd_program "$t" ;;
         libs) libs ;;
         control) control ;;
         domcaps) domcaps ;;

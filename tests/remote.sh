@@ -526,6 +526,7 @@ far_host() {
         echo "$(unix_uri a) $(tcp_uri a) $([ $have_pki = 1 ] && tls_uri a)"
 }
 differential conn-facts connfacts far_host
+. "$top/tests/remote-fds.sh"
 if [ $have_pki = 1 ]; then
     differential destroy-tls destroy one_tls
     differential kill-tls kill kill_tls

@@ -24,6 +24,8 @@ pub(crate) mod event;
 #[allow(non_snake_case)]
 pub(crate) mod event_loop;
 pub(crate) mod event_payload;
+#[allow(non_snake_case)]
+pub(crate) mod fdpass;
 pub(crate) mod glue;
 pub(crate) mod handles;
 #[allow(non_snake_case)]

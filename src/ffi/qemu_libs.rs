@@ -6,7 +6,7 @@
 //! checks (libvirt-qemu.c, libvirt-lxc.c, whose errors are reported under VIR_FROM_NONE), then asks
 //! the connection's driver.
 
-use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
+use crate::error::{Error, Result, VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM};
 use crate::error::{VIR_ERR_NO_SUPPORT, VIR_FROM_NONE};
 use crate::ffi::args;
 use crate::ffi::connect::fail;
@@ -14,6 +14,7 @@ use crate::ffi::entry::{self, On};
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr, virFreeCallback};
 use crate::ffi::handles::{self, DomainEntry};
 use crate::ffi::qemu_monitor_event::{self, MonitorFn};
+use std::os::fd::{BorrowedFd, IntoRawFd, OwnedFd};
 use std::os::raw::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
 
@@ -84,8 +85,9 @@ pub unsafe extern "C" fn oxvirtDomainQemuMonitorCommand(
     })
 }
 
-/// virDomainQemuMonitorCommandWithFiles: no file descriptors pass through this driver, so a
-/// caller's are refused and none come back.
+/// virDomainQemuMonitorCommandWithFiles: the caller's descriptors go with the command (the
+/// driver borrows them), and those the answer brings come back in a malloc'd array, the
+/// caller's to close and free.
 ///
 /// # Safety
 /// The C contract of libvirt-qemu.h.
@@ -95,7 +97,7 @@ pub unsafe extern "C" fn oxvirtDomainQemuMonitorCommandWithFiles(
     domain: virDomainPtr,
     cmd: *const c_char,
     ninfiles: c_uint,
-    _infiles: *mut c_int,
+    infiles: *mut c_int,
     noutfiles: *mut c_uint,
     outfiles: *mut *mut c_int,
     result: *mut *mut c_char,
@@ -103,25 +105,106 @@ pub unsafe extern "C" fn oxvirtDomainQemuMonitorCommandWithFiles(
 ) -> c_int {
     const F: &str = "virDomainQemuMonitorCommandWithFiles";
     entry::run(F, true, On::Domain(domain), || {
-        let r = (|| {
-            if ninfiles > 0 {
-                domain_of(domain, F)?;
-                return Err(Error::with(
-                    VIR_ERR_INVALID_ARG,
-                    LIB_FROM,
-                    "file descriptors cannot be passed to this connection's monitor",
-                ));
-            }
-            // SAFETY: NULL or writable, by the C contract.
-            unsafe {
-                args::write_out(noutfiles, 0);
-                args::write_out(outfiles, std::ptr::null_mut());
-            }
+        // SAFETY: NULL or writable, by the C contract.
+        unsafe {
+            args::write_out(noutfiles, 0);
+            args::write_out(outfiles, std::ptr::null_mut());
+        }
+        if ninfiles == 0 && outfiles.is_null() {
             // SAFETY: the caller's arguments, checked before use.
-            unsafe { monitor_command(F, domain, cmd, result, flags) }
-        })();
-        r.unwrap_or_else(|e| fail(e, -1))
+            return unsafe { monitor_command(F, domain, cmd, result, flags) }
+                .unwrap_or_else(|e| fail(e, -1));
+        }
+        // SAFETY: the caller's arguments, checked before use.
+        unsafe {
+            command_with_files(
+                domain,
+                cmd,
+                (ninfiles, infiles),
+                (noutfiles, outfiles),
+                result,
+                flags,
+            )
+        }
+        .unwrap_or_else(|e| fail(e, -1))
     })
+}
+
+/// The command with descriptors going or asked for (libvirt-qemu.c's checks, then the driver,
+/// which refuses where the connection passes none).
+unsafe fn command_with_files(
+    domain: virDomainPtr,
+    cmd: *const c_char,
+    (ninfiles, infiles): (c_uint, *mut c_int),
+    (noutfiles, outfiles): (*mut c_uint, *mut *mut c_int),
+    result: *mut *mut c_char,
+    flags: c_uint,
+) -> Result<c_int> {
+    const F: &str = "virDomainQemuMonitorCommandWithFiles";
+    let e = domain_of(domain, F)?;
+    if result.is_null() {
+        return Err(Error::null_arg(LIB_FROM, F, "result"));
+    }
+    writable(&e, F)?;
+    if ninfiles > 0 && infiles.is_null() {
+        return Err(Error::null_arg(LIB_FROM, F, "infiles"));
+    }
+    // SAFETY: `cmd` is NULL or a C string, by the C contract.
+    let cmd = unsafe { args::required_str(cmd, LIB_FROM, F, "cmd") }?.into_owned();
+    let raw: &[c_int] = match ninfiles {
+        0 => &[],
+        // SAFETY: `infiles` holds `ninfiles` descriptors, by the C contract.
+        n => unsafe { std::slice::from_raw_parts(infiles, n as usize) },
+    };
+    if let Some(bad) = raw.iter().find(|&&fd| fd < 0) {
+        return Err(Error::system(
+            LIB_FROM,
+            libc::EBADF,
+            format!("Unable to access file descriptor {bad}"),
+        ));
+    }
+    // SAFETY: the caller's descriptors stay open for the call, by the C contract.
+    let fds: Vec<BorrowedFd<'_>> = raw
+        .iter()
+        .map(|&fd| unsafe { BorrowedFd::borrow_raw(fd) })
+        .collect();
+    let (reply, got) = e
+        .conn
+        .driver
+        .domain()
+        .domain_qemu_monitor_command_with_files(&e.domain_ref(), cmd, &fds, flags)
+        .map_err(|err| named(err, F))?;
+    // SAFETY: checked non-NULL; writable by the C contract.
+    unsafe { result.write(args::malloc_str(&reply)) };
+    // SAFETY: NULL or writable, by the C contract.
+    unsafe { hand_out_fds(got, noutfiles, outfiles) };
+    Ok(0)
+}
+
+/// The descriptors an answer brought, given to the caller: a malloc'd array and its length
+/// (none: NULL and 0), or closed when the caller did not ask for them.
+///
+/// # Safety
+/// `count` and `out` are NULL or writable.
+unsafe fn hand_out_fds(fds: Vec<OwnedFd>, count: *mut c_uint, out: *mut *mut c_int) {
+    if fds.is_empty() || out.is_null() {
+        return;
+    }
+    // SAFETY: a plain allocation of fds.len() ints, freed by the caller with free().
+    let array = unsafe { libc::malloc(fds.len() * std::mem::size_of::<c_int>()) }.cast::<c_int>();
+    if array.is_null() {
+        return;
+    }
+    let n = fds.len();
+    for (i, fd) in fds.into_iter().enumerate() {
+        // SAFETY: `array` has room for `n` ints.
+        unsafe { array.add(i).write(fd.into_raw_fd()) };
+    }
+    // SAFETY: NULL or writable, by the function's contract.
+    unsafe {
+        args::write_out(count, n as c_uint);
+        out.write(array);
+    }
 }
 
 /// virDomainQemuAgentCommand.

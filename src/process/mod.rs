@@ -5,6 +5,7 @@
 //! Unsafe code is confined to small, commented system-call wrappers.
 
 pub mod cpu_clock;
+pub mod fdpass;
 pub mod kill;
 pub mod pidfd;
 pub mod proc_stat;

@@ -1045,4 +1045,48 @@ pub trait DomainDriver: Send + Sync {
     fn domain_qemu_attach(&self, _pid_value: u32, _flags: u32) -> Result<DomainRef> {
         unsupported(VIR_FROM_DOMAIN, "virDomainQemuAttach")
     }
+    /// virDomainOpenGraphics: connect the graphics backend `idx` to the caller's socket `fd`
+    /// (which stays the caller's: the driver hands qemu or the daemon a duplicate).
+    fn domain_open_graphics(
+        &self,
+        _d: &DomainRef,
+        _idx: u32,
+        _fd: std::os::fd::BorrowedFd<'_>,
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainOpenGraphics")
+    }
+    /// virDomainOpenGraphicsFD: a new socket connected to the graphics backend `idx`.
+    fn domain_open_graphics_fd(
+        &self,
+        _d: &DomainRef,
+        _idx: u32,
+        _flags: u32,
+    ) -> Result<std::os::fd::OwnedFd> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainOpenGraphicsFD")
+    }
+    /// virDomainFDAssociate: keep the caller's `fds` under `name` for the domain's disks.
+    fn domain_fd_associate(
+        &self,
+        _d: &DomainRef,
+        _name: String,
+        _fds: &[std::os::fd::BorrowedFd<'_>],
+        _flags: u32,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainFDAssociate")
+    }
+    /// virDomainQemuMonitorCommandWithFiles: a monitor command with the caller's `fds`, and
+    /// the descriptors its answer brings back. Without descriptors, the plain command.
+    fn domain_qemu_monitor_command_with_files(
+        &self,
+        d: &DomainRef,
+        cmd: String,
+        fds: &[std::os::fd::BorrowedFd<'_>],
+        flags: u32,
+    ) -> Result<(String, Vec<std::os::fd::OwnedFd>)> {
+        if fds.is_empty() {
+            return Ok((self.domain_qemu_monitor_command(d, cmd, flags)?, Vec::new()));
+        }
+        unsupported(VIR_FROM_NONE, "virDomainQemuMonitorCommandWithFiles")
+    }
 }

@@ -617,7 +617,43 @@ impl DomainDriver for QemuDriver {
         cmd: String,
         flags: u32,
     ) -> Result<String> {
-        self.monitor_passthrough(d, &cmd, flags)
+        self.monitor_passthrough(d, &cmd, &[], flags)
+    }
+    fn domain_qemu_monitor_command_with_files(
+        &self,
+        d: &DomainRef,
+        cmd: String,
+        fds: &[std::os::fd::BorrowedFd<'_>],
+        flags: u32,
+    ) -> Result<(String, Vec<std::os::fd::OwnedFd>)> {
+        let out = self.monitor_passthrough_with_files(d, &cmd, fds, flags)?;
+        Ok((out, Vec::new()))
+    }
+    fn domain_open_graphics(
+        &self,
+        d: &DomainRef,
+        idx: u32,
+        fd: std::os::fd::BorrowedFd<'_>,
+        flags: u32,
+    ) -> Result<()> {
+        self.open_graphics(d, idx, fd, flags)
+    }
+    fn domain_open_graphics_fd(
+        &self,
+        d: &DomainRef,
+        idx: u32,
+        flags: u32,
+    ) -> Result<std::os::fd::OwnedFd> {
+        self.open_graphics_fd(d, idx, flags)
+    }
+    fn domain_fd_associate(
+        &self,
+        d: &DomainRef,
+        name: String,
+        fds: &[std::os::fd::BorrowedFd<'_>],
+        flags: u32,
+    ) -> Result<()> {
+        self.fd_associate(d, name, fds, flags)
     }
     // Guest control (control.rs, metadata.rs) and saves (save.rs).
     fn domain_autostart(&self, d: &DomainRef) -> Result<bool> {

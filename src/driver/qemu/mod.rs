@@ -19,6 +19,8 @@ mod disks;
 mod domain_caps;
 mod events;
 mod families;
+mod fd_groups;
+mod graphics_fd;
 mod guest_events;
 mod harness;
 mod host;
@@ -377,6 +379,7 @@ impl QemuDriver {
             job: Job::default(),
             api_locked: Mutex::new(false),
             api_cv: Condvar::new(),
+            fd_groups: Mutex::default(),
         })
     }
 

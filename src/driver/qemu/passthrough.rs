@@ -5,15 +5,42 @@
 
 use super::*;
 use serde_json::{json, Value};
+use std::os::fd::BorrowedFd;
 
 /// VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP.
 const HMP: u32 = 1;
 
 impl QemuDriver {
+    /// The command with the caller's descriptors (virDomainQemuMonitorCommandWithFiles): qemu
+    /// takes one with a command, attached to its line on the monitor's socket.
+    pub(super) fn monitor_passthrough_with_files(
+        &self,
+        d: &DomainRef,
+        cmd: &str,
+        fds: &[BorrowedFd<'_>],
+        flags: u32,
+    ) -> Result<String> {
+        crate::api::check_bits(
+            "qemuDomainQemuMonitorCommandWithFiles",
+            flags,
+            HMP,
+            VIR_FROM_QEMU,
+        )?;
+        if fds.len() > 1 {
+            return Err(Error::with(
+                crate::error::VIR_ERR_INVALID_ARG,
+                VIR_FROM_QEMU,
+                "at most 1 fd can be passed to qemu along with a command",
+            ));
+        }
+        self.monitor_passthrough(d, cmd, fds, flags)
+    }
+
     pub(super) fn monitor_passthrough(
         &self,
         d: &DomainRef,
         cmd: &str,
+        fds: &[BorrowedFd<'_>],
         flags: u32,
     ) -> Result<String> {
         crate::api::check_bits(
@@ -33,7 +60,7 @@ impl QemuDriver {
             return self.with_job(d, |_, mon| {
                 let out = mon
                     .mon
-                    .execute("human-monitor-command", Some(args), mon.timeout)
+                    .execute_with_fds("human-monitor-command", Some(args), fds, mon.timeout)
                     .map_err(|e| monitor_error(e, "human-monitor-command", mon.timeout))?;
                 Ok(out.as_str().unwrap_or_default().to_string())
             });
@@ -56,7 +83,7 @@ impl QemuDriver {
                 "libvirt-{}",
                 PASSTHROUGH_IDS.fetch_add(1, Ordering::Relaxed)
             );
-            match mon.mon.execute(&command, args, mon.timeout) {
+            match mon.mon.execute_with_fds(&command, args, fds, mon.timeout) {
                 Ok(ret) => Ok(format!("{{\"return\":{ret},\"id\":\"{id}\"}}")),
                 Err(QmpError::Command { class, desc }) => {
                     let error = json!({ "class": class, "desc": desc });

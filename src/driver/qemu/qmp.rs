@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -182,8 +183,21 @@ impl Monitor {
     /// Send one command without waiting for its answer, so that several commands (to one qemu
     /// or to many) are answered in the time of one; [`Monitor::answer`] collects it.
     pub fn ask(&self, command: &str, args: Option<Value>) -> Result<Asked, QmpError> {
-        let (id, rx) = self.send(command, args)?;
+        let (id, rx) = self.send(command, args, &[])?;
         Ok(Asked { id, rx })
+    }
+
+    /// Run one command with file descriptors attached to it (SCM_RIGHTS on the monitor's unix
+    /// socket), as `getfd` and `add-fd` take them; qemu keeps one descriptor a command.
+    pub fn execute_with_fds(
+        &self,
+        command: &str,
+        args: Option<Value>,
+        fds: &[BorrowedFd<'_>],
+        timeout: Duration,
+    ) -> Result<Value, QmpError> {
+        let (id, rx) = self.send(command, args, fds)?;
+        self.answer(Asked { id, rx }, timeout)
     }
 
     /// Wait up to `timeout` for the answer to a command [`Monitor::ask`] sent. A late answer is
@@ -215,6 +229,7 @@ impl Monitor {
         &self,
         command: &str,
         args: Option<Value>,
+        fds: &[BorrowedFd<'_>],
     ) -> Result<(u64, Receiver<Result<Value, QmpError>>), QmpError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = channel();
@@ -239,7 +254,7 @@ impl Monitor {
             shown(&msg)
         );
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        if w.write_all(line.as_bytes()).is_err() {
+        if write_line(&mut w, line.as_bytes(), fds).is_err() {
             drop(w);
             self.fail_pending();
             return Err(QmpError::Closed);
@@ -286,6 +301,15 @@ impl Monitor {
         let _ = h.join();
         true
     }
+}
+
+/// One command line on the monitor's socket; descriptors go with its first bytes.
+fn write_line(w: &mut UnixStream, line: &[u8], fds: &[BorrowedFd<'_>]) -> std::io::Result<()> {
+    if fds.is_empty() {
+        return w.write_all(line);
+    }
+    let sent = crate::process::fdpass::send_with_fds(w.as_fd(), line, fds)?;
+    w.write_all(&line[sent..])
 }
 
 /// A command as the debug log shows it: a password argument (`set_password`) is hidden, since

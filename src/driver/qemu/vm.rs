@@ -142,6 +142,8 @@ pub struct Vm {
     /// The object lock `qemuDomainObjFromDomain` takes and `virDomainObjEndAPI` releases.
     pub(super) api_locked: Mutex<bool>,
     pub(super) api_cv: Condvar,
+    /// virDomainFDAssociate's descriptor groups by name (fd_groups.rs).
+    pub(super) fd_groups: Mutex<fd_groups::FdGroups>,
 }
 
 impl Vm {

@@ -25,10 +25,11 @@ use super::tls::TlsStream;
 use super::xdr::{Dec, Enc, Xdr};
 use crate::api::EventHandleType;
 use crate::error::{Error, Result, VIR_ERR_RPC, VIR_FROM_RPC};
-use std::collections::HashMap;
+use crate::process::fdpass;
+use std::collections::{HashMap, VecDeque};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::process::{Child, ChildStderr};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,6 +51,10 @@ const TYPE_CALL: u32 = 0;
 const TYPE_REPLY: u32 = 1;
 const TYPE_MESSAGE: u32 = 2;
 pub(super) const TYPE_STREAM: u32 = 3;
+/// A call or reply followed by file descriptors: their count comes right after the header, the
+/// descriptors themselves after the whole message, one with each byte (SCM_RIGHTS).
+const TYPE_CALL_WITH_FDS: u32 = 4;
+const TYPE_REPLY_WITH_FDS: u32 = 5;
 pub(super) const TYPE_STREAM_HOLE: u32 = 6;
 /// virNetMessageStatus.
 pub(super) const STATUS_OK: u32 = 0;
@@ -163,6 +168,42 @@ impl Stream {
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Tls(s) => s.fd(),
         }
+    }
+
+    /// Whether descriptors pass on this stream: a unix socket's, as the reference's
+    /// virNetSocketHasPassFD (not TCP, TLS, or a helper process's socket pair).
+    pub fn passes_fds(&self) -> bool {
+        matches!(self, Stream::Unix(_))
+    }
+
+    /// Read what the stream has; descriptors that came with it (a unix socket's) are queued in
+    /// `fds`, the order they came in.
+    fn read_with_fds(
+        &mut self,
+        buf: &mut [u8],
+        fds: &mut VecDeque<OwnedFd>,
+    ) -> std::io::Result<usize> {
+        match self {
+            Stream::Unix(s) => {
+                let mut got = Vec::new();
+                let n = fdpass::recv_with_fds(s.as_fd(), buf, &mut got)?;
+                fds.extend(got);
+                Ok(n)
+            }
+            _ => self.read(buf),
+        }
+    }
+
+    /// Send each of `fds` with a byte of its own after a message, as the reference's
+    /// virNetSocketSendFD; only a unix socket's.
+    fn send_fds(&mut self, fds: &[BorrowedFd<'_>]) -> std::io::Result<()> {
+        let Stream::Unix(s) = self else {
+            return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+        };
+        for fd in fds {
+            while fdpass::send_with_fds(s.as_fd(), &[0], &[*fd])? == 0 {}
+        }
+        Ok(())
     }
 
     /// Whether data was read from the socket that the stream has not given out yet (TLS).
@@ -295,10 +336,13 @@ fn send_nosignal(s: &UnixStream, buf: &[u8]) -> std::io::Result<usize> {
     }
 }
 
+/// A reply's body and the descriptors that came with it.
+pub type Answer = (Vec<u8>, Vec<OwnedFd>);
+
 /// A call waiting for its reply.
 struct Waiter {
     serial: u32,
-    reply: Option<Result<Vec<u8>>>,
+    reply: Option<Result<Answer>>,
     /// The waiting thread's condition.
     wake: Arc<Condvar>,
 }
@@ -469,7 +513,13 @@ struct Reader {
     buf: Vec<u8>,
     start: usize,
     end: usize,
+    /// Descriptors received and not yet claimed by their message, in the order they came.
+    fds: VecDeque<OwnedFd>,
 }
+
+/// One whole message in the reader's buffer (header and body, without the length word) and the
+/// descriptors that followed it.
+type Incoming = (std::ops::Range<usize>, Vec<OwnedFd>);
 
 impl Reader {
     fn new(stream: Stream) -> Reader {
@@ -478,6 +528,7 @@ impl Reader {
             buf: vec![0; READ_CHUNK],
             start: 0,
             end: 0,
+            fds: VecDeque::new(),
         }
     }
 
@@ -489,7 +540,7 @@ impl Reader {
 
     /// Where the next whole message is in the buffer (header and body, without the length
     /// word), consumed; None until it is whole.
-    fn next_message(&mut self) -> std::result::Result<Option<std::ops::Range<usize>>, Ended> {
+    fn next_message(&mut self) -> std::result::Result<Option<Incoming>, Ended> {
         let Some(total) = self.next_len() else {
             return Ok(None);
         };
@@ -504,9 +555,62 @@ impl Reader {
         if self.end - self.start < total {
             return Ok(None);
         }
+        let nfds = self.fds_following(total)?;
+        // Each descriptor comes with a byte of its own after the message.
+        if self.end - self.start < total + nfds {
+            return Ok(None);
+        }
+        if self.fds.len() < nfds {
+            let e = Error::system(
+                VIR_FROM_RPC,
+                libc::EBADMSG,
+                "Failed to recv file descriptor",
+            );
+            return Err(Box::new((e, CLOSE_REASON_ERROR)));
+        }
+        let fds = self.fds.drain(..nfds).collect();
         let range = self.start + 4..self.start + total;
-        self.start += total;
-        Ok(Some(range))
+        self.start += total + nfds;
+        Ok(Some((range, fds)))
+    }
+
+    /// How many descriptors follow the whole message of `total` bytes at the buffer's start:
+    /// the count a REPLY_WITH_FDS carries after its header (at most the reference's maximum),
+    /// else none.
+    fn fds_following(&self, total: usize) -> std::result::Result<usize, Ended> {
+        let word = |at: usize| {
+            let b = &self.buf[self.start + at..self.start + at + 4];
+            u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+        };
+        if word(4 + 12) != TYPE_REPLY_WITH_FDS {
+            return Ok(0);
+        }
+        let fail = |e: Error| Err(Box::new((e, CLOSE_REASON_ERROR)));
+        if !self.stream.passes_fds() {
+            return fail(Error::internal(
+                VIR_FROM_RPC,
+                "Receiving file descriptors is not supported on this socket",
+            ));
+        }
+        if total < 4 + HEADER_LEN + 4 {
+            return fail(Error::with(
+                VIR_ERR_RPC,
+                VIR_FROM_RPC,
+                "Unable to decode number of FDs",
+            ));
+        }
+        let nfds = word(4 + HEADER_LEN) as usize;
+        if nfds > fdpass::MAX_FDS {
+            return fail(Error::with(
+                VIR_ERR_RPC,
+                VIR_FROM_RPC,
+                format!(
+                    "Received too many FDs {nfds}, expected {} maximum",
+                    fdpass::MAX_FDS
+                ),
+            ));
+        }
+        Ok(nfds)
     }
 
     /// Read what the stream has (blocking until something, its end, or the read timeout), with
@@ -520,7 +624,9 @@ impl Reader {
                 self.buf.shrink_to_fit();
             }
         }
-        let want = self.next_len().unwrap_or(0).clamp(READ_CHUNK, MESSAGE_MAX);
+        // Room for a whole message and the bytes of the descriptors that may follow it.
+        let want = (self.next_len().unwrap_or(0) + fdpass::MAX_FDS)
+            .clamp(READ_CHUNK, MESSAGE_MAX + fdpass::MAX_FDS);
         if self.buf.len() - self.start < want || self.end == self.buf.len() {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
@@ -529,7 +635,9 @@ impl Reader {
                 self.buf.resize(want, 0);
             }
         }
-        let n = self.stream.read(&mut self.buf[self.end..])?;
+        let n = self
+            .stream
+            .read_with_fds(&mut self.buf[self.end..], &mut self.fds)?;
         self.end += n;
         Ok(n)
     }
@@ -761,7 +869,52 @@ impl Client {
         proc: i32,
         args: &[u8],
     ) -> Result<Vec<u8>> {
-        self.call_numbered(program, version, proc, args, |_| {})
+        Ok(self
+            .call_numbered((program, version, proc), args, &[], |_| {})?
+            .0)
+    }
+
+    /// One call of `program` handing the daemon `fds` (CALL_WITH_FDS); the reply's body and the
+    /// descriptors it brought back (REPLY_WITH_FDS), ours to close. Only a unix socket passes
+    /// descriptors: elsewhere the call fails and the connection with it, as the reference's
+    /// (whose client has written the message when its first descriptor is refused).
+    pub fn call_with_fds(
+        &self,
+        program: u32,
+        version: u32,
+        proc: i32,
+        args: &[u8],
+        fds: &[BorrowedFd<'_>],
+    ) -> Result<Answer> {
+        if self.is_dead() {
+            return Err(closed_error());
+        }
+        if !fds.is_empty() && !self.passes_fds() {
+            let e = Error::internal(
+                VIR_FROM_RPC,
+                "Sending file descriptors is not supported on this socket",
+            );
+            self.die(e.clone(), CLOSE_REASON_ERROR);
+            return Err(e);
+        }
+        if fds.len() > fdpass::MAX_FDS {
+            return Err(Error::with(
+                VIR_ERR_RPC,
+                VIR_FROM_RPC,
+                format!(
+                    "Too many FDs to send {}, expected {} maximum",
+                    fds.len(),
+                    fdpass::MAX_FDS
+                ),
+            ));
+        }
+        self.call_numbered((program, version, proc), args, fds, |_| {})
+    }
+
+    /// Whether the connection passes file descriptors (the reference's
+    /// VIR_DRV_FEATURE_FD_PASSING for a remote connection).
+    pub fn passes_fds(&self) -> bool {
+        lock(&self.writer).passes_fds()
     }
 
     /// A call that opens a stream: `sink` hears the stream's messages (the daemon may send
@@ -775,22 +928,27 @@ impl Client {
         serial_of: impl FnOnce(u32),
     ) -> Result<Vec<u8>> {
         let mut opened = None;
-        let r = self.call_numbered(REMOTE_PROGRAM, REMOTE_VERSION, proc, args, |serial| {
-            serial_of(serial);
-            let first = {
-                let mut streams = lock(&self.streams);
-                streams.insert(serial, sink);
-                streams.len() == 1
-            };
-            if first {
-                self.streams_changed(false);
-            }
-            opened = Some(serial);
-        });
+        let r = self.call_numbered(
+            (REMOTE_PROGRAM, REMOTE_VERSION, proc),
+            args,
+            &[],
+            |serial| {
+                serial_of(serial);
+                let first = {
+                    let mut streams = lock(&self.streams);
+                    streams.insert(serial, sink);
+                    streams.len() == 1
+                };
+                if first {
+                    self.streams_changed(false);
+                }
+                opened = Some(serial);
+            },
+        );
         if let (Err(_), Some(serial)) = (&r, opened) {
             self.remove_stream(serial);
         }
-        r
+        Ok(r?.0)
     }
 
     pub fn remove_stream(&self, serial: u32) {
@@ -857,12 +1015,11 @@ impl Client {
     /// One call, its serial given to `on_serial` before the call is sent.
     fn call_numbered(
         &self,
-        program: u32,
-        version: u32,
-        proc: i32,
+        (program, version, proc): (u32, u32, i32),
         args: &[u8],
+        fds: &[BorrowedFd<'_>],
         on_serial: impl FnOnce(u32),
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Answer> {
         let (serial, unnoticed) = {
             let mut st = lock(&self.state);
             if st.dead {
@@ -884,8 +1041,15 @@ impl Client {
             (serial, unnoticed)
         };
         on_serial(serial);
-        let msg = frame(program, version, proc, TYPE_CALL, serial, args);
-        let sent = self.send(&msg);
+        let sent = match fds.len() {
+            0 => self.send(&frame(program, version, proc, TYPE_CALL, serial, args)),
+            n => {
+                let mut body = (n as u32).to_be_bytes().to_vec();
+                body.extend_from_slice(args);
+                let msg = frame(program, version, proc, TYPE_CALL_WITH_FDS, serial, &body);
+                self.send_with_fds(&msg, fds)
+            }
+        };
         if let Some((seen, _)) = unnoticed {
             // This call notices the end the watcher saw: a peer that is gone refuses the
             // write, else the end is what the call reads.
@@ -911,8 +1075,15 @@ impl Client {
         w.flush()
     }
 
+    /// A message and then its descriptors, nothing else between them on the socket.
+    fn send_with_fds(&self, msg: &[u8], fds: &[BorrowedFd<'_>]) -> std::io::Result<()> {
+        let mut w = lock(&self.writer);
+        w.write_all(msg)?;
+        w.send_fds(fds)
+    }
+
     /// Wait for the reply to `serial`, reading the socket for everybody while nobody else does.
-    fn wait_reply(&self, serial: u32) -> Result<Vec<u8>> {
+    fn wait_reply(&self, serial: u32) -> Result<Answer> {
         let mut st = lock(&self.state);
         loop {
             let Some(i) = st.waiting.iter().position(|w| w.serial == serial) else {
@@ -951,8 +1122,8 @@ impl Client {
         let mut r = lock(&self.reader);
         let mut mine = false;
         loop {
-            while let Some(range) = r.next_message()? {
-                mine |= self.dispatch(&r.buf[range], Some(serial));
+            while let Some((range, fds)) = r.next_message()? {
+                mine |= self.dispatch(&r.buf[range], fds, Some(serial));
             }
             if mine && !r.stream.buffered() {
                 return Ok(());
@@ -969,8 +1140,8 @@ impl Client {
         }
         loop {
             self.read_more(&mut r)?;
-            while let Some(range) = r.next_message()? {
-                self.dispatch(&r.buf[range], None);
+            while let Some((range, fds)) = r.next_message()? {
+                self.dispatch(&r.buf[range], fds, None);
             }
             if !r.stream.buffered() {
                 return Ok(());
@@ -1178,16 +1349,20 @@ impl Client {
         lock(&self.state).dead
     }
 
-    /// One message (header and body, without the length word); whether it is the reply to
-    /// `mine`.
-    fn dispatch(&self, msg: &[u8], mine: Option<u32>) -> bool {
+    /// One message (header and body, without the length word) and the descriptors that came
+    /// with it (a reply's, else closed); whether it is the reply to `mine`.
+    fn dispatch(&self, msg: &[u8], fds: Vec<OwnedFd>, mine: Option<u32>) -> bool {
         let mut d = Dec::new(msg);
         let (Ok(prog), Ok(_vers), Ok(proc), Ok(kind), Ok(serial), Ok(status)) =
             (d.u32(), d.u32(), d.i32(), d.u32(), d.u32(), d.u32())
         else {
             return false;
         };
-        let body = &msg[HEADER_LEN..];
+        // A reply with descriptors has their count before its body (checked by the reader).
+        let (kind, body) = match kind {
+            TYPE_REPLY_WITH_FDS => (TYPE_REPLY, &msg[HEADER_LEN + 4..]),
+            _ => (kind, &msg[HEADER_LEN..]),
+        };
         let now = Instant::now();
         // Replies of the qemu and admin programs come back as the remote program's; of their
         // events only the qemu program's monitor events are asked for.
@@ -1209,7 +1384,7 @@ impl Client {
         match kind {
             TYPE_REPLY => {
                 let r = match status {
-                    STATUS_OK => Ok(body.to_vec()),
+                    STATUS_OK => Ok((body.to_vec(), fds)),
                     STATUS_ERROR => Err(decode_error(body).unwrap_or_else(|e| e)),
                     _ => Err(Error::with(
                         VIR_ERR_RPC,
@@ -1419,6 +1594,91 @@ mod tests {
         assert_eq!((e.code, e.domain, e.int1), (38, 7, libc::EPIPE));
         assert!(!client.is_alive());
         let e = client.call(9, &[]).unwrap_err();
+        assert_eq!(e.message, "internal error: client socket is closed");
+    }
+
+    /// A daemon of our own on the other end: reads one call with its descriptors, answers with
+    /// a descriptor of its own, as libvirtd's CALL_WITH_FDS / REPLY_WITH_FDS.
+    fn answer_with_fds(theirs: UnixStream) -> std::thread::JoinHandle<(u32, Vec<u8>)> {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let mut fds = Vec::new();
+            let mut chunk = [0u8; 256];
+            // The message (length word first), then one byte for each descriptor.
+            loop {
+                let n = fdpass::recv_with_fds(theirs.as_fd(), &mut chunk, &mut fds).unwrap();
+                buf.extend_from_slice(&chunk[..n]);
+                if buf.len() >= 32 {
+                    let total = u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
+                    let nfds = u32::from_be_bytes([buf[28], buf[29], buf[30], buf[31]]) as usize;
+                    if buf.len() >= total + nfds && fds.len() == nfds {
+                        break;
+                    }
+                }
+            }
+            let kind = u32::from_be_bytes([buf[16], buf[17], buf[18], buf[19]]);
+            let serial = u32::from_be_bytes([buf[20], buf[21], buf[22], buf[23]]);
+            // What the descriptor we were given says, and one of ours back.
+            let mut given = UnixStream::from(fds.remove(0));
+            let mut said = [0u8; 5];
+            given.read_exact(&mut said).unwrap();
+            let (mut mine, back) = UnixStream::pair().unwrap();
+            let m = frame(
+                REMOTE_PROGRAM,
+                1,
+                7,
+                TYPE_REPLY_WITH_FDS,
+                serial,
+                &1u32.to_be_bytes(),
+            );
+            fdpass::send_with_fds(theirs.as_fd(), &m, &[]).unwrap();
+            fdpass::send_with_fds(theirs.as_fd(), &[0], &[back.as_fd()]).unwrap();
+            drop(back);
+            mine.write_all(b"back").unwrap();
+            (kind, said.to_vec())
+        })
+    }
+
+    #[test]
+    fn descriptors_go_with_calls_and_come_back_with_replies() {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        let client = Client::start(Stream::Unix(ours)).unwrap();
+        let server = answer_with_fds(theirs);
+        let (mut mine, given) = UnixStream::pair().unwrap();
+        mine.write_all(b"hello").unwrap();
+        let (body, mut fds) = client
+            .call_with_fds(REMOTE_PROGRAM, 1, 7, &[], &[given.as_fd()])
+            .unwrap();
+        assert!(body.is_empty());
+        assert_eq!(fds.len(), 1);
+        let (kind, said) = server.join().unwrap();
+        assert_eq!((kind, said.as_slice()), (TYPE_CALL_WITH_FDS, &b"hello"[..]));
+        let mut back = UnixStream::from(fds.pop().unwrap());
+        let mut word = [0u8; 4];
+        back.read_exact(&mut word).unwrap();
+        assert_eq!(&word, b"back");
+        // A plain call still works after the descriptors' bytes.
+        assert!(client.is_alive());
+    }
+
+    #[test]
+    fn descriptors_are_refused_off_a_unix_socket_and_end_the_connection() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let _peer = listener.accept().unwrap();
+        let client = Client::start(Stream::Tcp(tcp)).unwrap();
+        let (_a, b) = UnixStream::pair().unwrap();
+        let e = client
+            .call_with_fds(REMOTE_PROGRAM, 1, 7, &[], &[b.as_fd()])
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "internal error: Sending file descriptors is not supported on this socket"
+        );
+        assert!(!client.is_alive());
+        let e = client
+            .call_with_fds(REMOTE_PROGRAM, 1, 7, &[], &[b.as_fd()])
+            .unwrap_err();
         assert_eq!(e.message, "internal error: client socket is closed");
     }
 }

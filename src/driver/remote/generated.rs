@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 428 of 450 (remote_protocol.x and qemu_protocol.x): 321 generated here, the others by hand.
+//! Procedures forwarded: 431 of 450 (remote_protocol.x and qemu_protocol.x): 321 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
@@ -2069,6 +2069,45 @@ impl DomainDriver for RemoteDriver {
         };
         let r: protocol::QemuDomainAttachRet = self.rpc_qemu(qemu_proc::DOMAIN_ATTACH, &args)?;
         FromWire::from_wire(r.dom)
+    }
+
+    fn domain_open_graphics(
+        &self,
+        d: &DomainRef,
+        idx: u32,
+        fd: std::os::fd::BorrowedFd<'_>,
+        flags: u32,
+    ) -> Result<()> {
+        manual::domain_open_graphics(self, d, idx, fd, flags)
+    }
+
+    fn domain_open_graphics_fd(
+        &self,
+        d: &DomainRef,
+        idx: u32,
+        flags: u32,
+    ) -> Result<std::os::fd::OwnedFd> {
+        manual::domain_open_graphics_fd(self, d, idx, flags)
+    }
+
+    fn domain_fd_associate(
+        &self,
+        d: &DomainRef,
+        name: String,
+        fds: &[std::os::fd::BorrowedFd<'_>],
+        flags: u32,
+    ) -> Result<()> {
+        manual::domain_fd_associate(self, d, name, fds, flags)
+    }
+
+    fn domain_qemu_monitor_command_with_files(
+        &self,
+        d: &DomainRef,
+        cmd: String,
+        fds: &[std::os::fd::BorrowedFd<'_>],
+        flags: u32,
+    ) -> Result<(String, Vec<std::os::fd::OwnedFd>)> {
+        manual::domain_qemu_monitor_command_with_files(self, d, cmd, fds, flags)
     }
 }
 

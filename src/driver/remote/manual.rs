@@ -576,3 +576,44 @@ pub(super) fn domain_create_no_flags(
     let r: protocol::DomainLookupByUuidRet = d.rpc(proc::DOMAIN_LOOKUP_BY_UUID, &args)?;
     FromWire::from_wire(r.dom)
 }
+
+// The procedures that pass file descriptors (fds.rs).
+
+pub(super) fn domain_open_graphics(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    idx: u32,
+    fd: std::os::fd::BorrowedFd<'_>,
+    flags: u32,
+) -> Result<()> {
+    super::fds::open_graphics(d, dom, idx, fd, flags)
+}
+
+pub(super) fn domain_open_graphics_fd(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    idx: u32,
+    flags: u32,
+) -> Result<std::os::fd::OwnedFd> {
+    super::fds::open_graphics_fd(d, dom, idx, flags)
+}
+
+pub(super) fn domain_fd_associate(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    name: String,
+    fds: &[std::os::fd::BorrowedFd<'_>],
+    flags: u32,
+) -> Result<()> {
+    super::fds::fd_associate(d, dom, name, fds, flags)
+}
+
+pub(super) fn domain_qemu_monitor_command_with_files(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    cmd: String,
+    fds: &[std::os::fd::BorrowedFd<'_>],
+    flags: u32,
+) -> Result<(String, Vec<std::os::fd::OwnedFd>)> {
+    super::fds::qemu_monitor_command_with_files(d, dom, cmd, fds, flags)
+}

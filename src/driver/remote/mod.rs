@@ -22,6 +22,7 @@ mod auth;
 mod client;
 mod convert;
 mod events;
+mod fds;
 mod forwarded;
 mod generated;
 mod manual;

@@ -504,7 +504,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFDAssociate(domain: virDomainPtr, name: *const c_char, nfds: c_uint, fds: *mut c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainFDAssociate, 14020, "{}, name='{}', nfds={}, fds={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(name, "(null)"), nfds, log_args::ptr(fds), flags);
-    entry_stub!(Domain(domain), virDomainFDAssociate, 20, Arg(nfds == 0, 20, "nfds", "nfds in virDomainFDAssociate must not be zero"))
+    entry!(Domain(domain), fdpass::virDomainFDAssociate(domain, name, nfds, fds, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainFSFreeze(dom: virDomainPtr, mountpoints: *mut *const c_char, nmountpoints: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainFSFreeze, 11881, "{}, mountpoints={}, nmountpoints={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::ptr(mountpoints), nmountpoints, flags);
@@ -850,11 +850,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenGraphics(dom: virDomainPtr, idx: c_uint, fd: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainOpenGraphics, 11285, "{}, idx={}, fd={}, flags=0x{:x}", log_args::dom("dom", dom), idx, fd, flags);
-    entry_stub!(Domain(dom), virDomainOpenGraphics, 20, Domain(dom), Arg(fd == 0, 20, "fd", "fd 0 must be a socket"))
+    entry!(Domain(dom), fdpass::virDomainOpenGraphics(dom, idx, fd, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenGraphicsFD(dom: virDomainPtr, idx: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainOpenGraphicsFD, 11365, "{}, idx={}, flags=0x{:x}", log_args::dom("dom", dom), idx, flags);
-    entry_stub!(Domain(dom), virDomainOpenGraphicsFD, 20, Domain(dom), Writable(entry::is_read_only(&entry::On::Domain(dom)), 20))
+    entry!(Domain(dom), fdpass::virDomainOpenGraphicsFD(dom, idx, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainPMSuspendForDuration(dom: virDomainPtr, target: c_uint, duration: c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainPMSuspendForDuration, 780, "{}, target={} duration={} flags=0x{:x}", log_args::dom("dom", dom), target, duration, flags);
