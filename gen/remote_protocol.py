@@ -399,6 +399,8 @@ METHOD_PROC = {
     "nodedev_parent": "NODE_DEVICE_GET_PARENT",
     # Its default is the local host's name, which a local driver answers.
     "hostname": "CONNECT_GET_HOSTNAME",
+    # Its default (no feature) is a local driver's answer; the daemon's driver has its own.
+    "supports_feature": "CONNECT_SUPPORTS_FEATURE",
 }
 
 # The reference's public layer checks these arguments before any driver (ours leaves them to

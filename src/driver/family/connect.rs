@@ -114,4 +114,10 @@ pub trait ConnectDriver: Send + Sync {
     fn close_callback_registered(&self, _registered: bool) -> Result<()> {
         Ok(())
     }
+
+    /// virConnectSupportsFeature (libvirt's VIR_DRV_SUPPORTS_FEATURE): whether the driver has
+    /// `feature` (super::feature's numbers). Local drivers that do not migrate have none of them.
+    fn supports_feature(&self, _feature: i32) -> Result<bool> {
+        Ok(false)
+    }
 }

@@ -25,6 +25,7 @@ mod events;
 mod forwarded;
 mod generated;
 mod manual;
+mod migrate;
 mod ports;
 use oxvirt_rpc::protocol;
 mod sasl;
