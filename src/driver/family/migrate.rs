@@ -39,3 +39,10 @@ pub struct MigrateFinished {
     pub domain: DomainRef,
     pub cookie: Vec<u8>,
 }
+
+/// The destination's tunnelled Prepare step: its cookie, and the stream the source writes the
+/// guest's migration data to.
+pub struct TunnelPrepared {
+    pub cookie: Vec<u8>,
+    pub body: super::StreamBody,
+}

@@ -38,7 +38,7 @@ pub use forwarded::{
     SevInfo,
 };
 pub use interface::{InterfaceDriver, InterfaceRef};
-pub use migrate::{feature, MigrateBegun, MigrateFinished, MigratePrepared};
+pub use migrate::{feature, MigrateBegun, MigrateFinished, MigratePrepared, TunnelPrepared};
 pub use network::{DhcpLease, DhcpLeases, NetworkDriver, NetworkPortRef, NetworkRef};
 pub use node::NodeDriver;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};

@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 404 of 450 (remote_protocol.x and qemu_protocol.x): 321 generated here, the others by hand.
+//! Procedures forwarded: 407 of 450 (remote_protocol.x and qemu_protocol.x): 321 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
@@ -3952,5 +3952,35 @@ impl StreamDriver for RemoteDriver {
         flags: u32,
     ) -> Result<StreamBody> {
         manual::stream_open_channel(self, dom, name, flags)
+    }
+
+    fn stream_migrate_prepare_tunnel(
+        &self,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+        dom_xml: String,
+    ) -> Result<StreamBody> {
+        manual::stream_migrate_prepare_tunnel(self, flags, dname, resource, dom_xml)
+    }
+
+    fn stream_migrate_prepare_tunnel3(
+        &self,
+        cookie_in: Vec<u8>,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+        dom_xml: String,
+    ) -> Result<TunnelPrepared> {
+        manual::stream_migrate_prepare_tunnel3(self, cookie_in, flags, dname, resource, dom_xml)
+    }
+
+    fn stream_migrate_prepare_tunnel3_params(
+        &self,
+        params: TypedParams,
+        cookie_in: Vec<u8>,
+        flags: u32,
+    ) -> Result<TunnelPrepared> {
+        manual::stream_migrate_prepare_tunnel3_params(self, params, cookie_in, flags)
     }
 }
