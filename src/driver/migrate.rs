@@ -766,6 +766,200 @@ mod tests {
         assert!(string(&q, PARAM_BANDWIDTH).is_err());
     }
 
+    use crate::domain::StateReason;
+    use crate::driver::family::*;
+    use crate::driver::*;
+    use std::sync::Mutex;
+
+    /// One side of a migration that logs each step with the cookie it got.
+    #[derive(Default)]
+    struct Side {
+        log: Mutex<Vec<String>>,
+        perform_fails: bool,
+    }
+
+    impl Side {
+        fn note(&self, step: &str, cookie: &[u8], extra: String) {
+            let c = String::from_utf8_lossy(cookie);
+            self.log.lock().unwrap().push(format!("{step}({c}){extra}"));
+        }
+        fn log(&self) -> Vec<String> {
+            self.log.lock().unwrap().clone()
+        }
+    }
+
+    fn guest() -> DomainRef {
+        DomainRef {
+            name: "g".into(),
+            uuid: [7; 16],
+            id: 1,
+        }
+    }
+
+    impl ConnectDriver for Side {
+        fn kind(&self) -> &'static str {
+            "FAKE"
+        }
+        fn error_domain(&self) -> i32 {
+            VIR_FROM_QEMU
+        }
+        fn supports_feature(&self, f: i32) -> Result<bool> {
+            Ok([
+                feature::MIGRATION_V3,
+                feature::MIGRATION_PARAMS,
+                feature::MIGRATE_CHANGE_PROTECTION,
+            ]
+            .contains(&f))
+        }
+    }
+    impl DomainDriver for Side {
+        fn state(&self, _d: &DomainRef, _flags: u32) -> Result<StateReason> {
+            Ok(StateReason::Running(
+                crate::api::DomainRunningReason::Booted,
+            ))
+        }
+        fn domain_migrate_begin3_params(
+            &self,
+            _d: &DomainRef,
+            _p: TypedParams,
+            flags: u32,
+        ) -> Result<MigrateBegun> {
+            self.note("begin", b"", format!(" flags={flags:#x}"));
+            Ok(MigrateBegun {
+                cookie: b"b".to_vec(),
+                xml: "<domain/>".into(),
+            })
+        }
+        fn domain_migrate_prepare3_params(
+            &self,
+            p: TypedParams,
+            cookie: Vec<u8>,
+            _flags: u32,
+        ) -> Result<MigratePrepared> {
+            let xml = string(&p, PARAM_DEST_XML).unwrap().unwrap_or_default();
+            self.note("prepare", &cookie, format!(" xml={xml}"));
+            Ok(MigratePrepared {
+                cookie: b"p".to_vec(),
+                uri: Some("tcp:dst:49152".into()),
+            })
+        }
+        fn domain_migrate_perform3_params(
+            &self,
+            _d: &DomainRef,
+            _dconnuri: Option<String>,
+            p: TypedParams,
+            cookie: Vec<u8>,
+            _flags: u32,
+        ) -> Result<Vec<u8>> {
+            let uri = string(&p, PARAM_URI).unwrap().unwrap_or_default();
+            self.note("perform", &cookie, format!(" uri={uri}"));
+            match self.perform_fails {
+                true => Err(Error::internal(VIR_FROM_QEMU, "perform failed")),
+                false => Ok(b"x".to_vec()),
+            }
+        }
+        fn domain_migrate_finish3_params(
+            &self,
+            p: TypedParams,
+            cookie: Vec<u8>,
+            _flags: u32,
+            cancelled: bool,
+        ) -> Result<MigrateFinished> {
+            let name = string(&p, PARAM_DEST_NAME).unwrap().unwrap_or_default();
+            self.note(
+                "finish",
+                &cookie,
+                format!(" name={name} cancelled={cancelled}"),
+            );
+            match cancelled {
+                true => Err(Error::internal(VIR_FROM_QEMU, "finish cancelled")),
+                false => Ok(MigrateFinished {
+                    domain: guest(),
+                    cookie: b"f".to_vec(),
+                }),
+            }
+        }
+        fn domain_migrate_confirm3_params(
+            &self,
+            _d: &DomainRef,
+            _p: TypedParams,
+            cookie: Vec<u8>,
+            _flags: u32,
+            cancelled: bool,
+        ) -> Result<()> {
+            self.note("confirm", &cookie, format!(" cancelled={cancelled}"));
+            Ok(())
+        }
+    }
+    impl NodeDriver for Side {}
+    impl DomainEventDriver for Side {}
+    impl NetworkDriver for Side {}
+    impl NetworkEventDriver for Side {}
+    impl InterfaceDriver for Side {}
+    impl StorageDriver for Side {}
+    impl NodeDeviceDriver for Side {}
+    impl SecretDriver for Side {}
+    impl NwFilterDriver for Side {}
+    impl StreamDriver for Side {}
+    impl DomainSnapshotDriver for Side {}
+    impl DomainCheckpointDriver for Side {}
+
+    fn run(src: &Side, dst: &Side) -> Result<DomainRef> {
+        let dom = guest();
+        let s = Source {
+            driver: src,
+            dom: &dom,
+        };
+        let d = Dest {
+            driver: dst,
+            uri: "fake:///",
+        };
+        migrate3(
+            "virDomainMigrate3",
+            s,
+            d,
+            TypedParams::default(),
+            Flags::LIVE.bits(),
+        )
+    }
+
+    #[test]
+    fn each_step_gets_the_cookie_of_the_one_before() {
+        let (src, dst) = (Side::default(), Side::default());
+        assert_eq!(run(&src, &dst).unwrap(), guest());
+        assert_eq!(
+            src.log(),
+            [
+                "begin() flags=0x101",
+                "perform(p) uri=tcp:dst:49152",
+                "confirm(f) cancelled=false"
+            ]
+        );
+        assert_eq!(
+            dst.log(),
+            [
+                "prepare(b) xml=<domain/>",
+                "finish(x) name=g cancelled=false"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_perform_cancels_the_destination_and_is_the_error() {
+        let src = Side {
+            perform_fails: true,
+            ..Side::default()
+        };
+        let dst = Side::default();
+        assert_eq!(
+            run(&src, &dst).unwrap_err().message,
+            "internal error: perform failed"
+        );
+        // The source cancelled by itself: no Confirm.
+        assert_eq!(src.log().len(), 2);
+        assert_eq!(dst.log()[1], "finish() name=g cancelled=true");
+    }
+
     #[test]
     fn the_destination_does_not_see_the_source_only_flags() {
         let f = (Flags::LIVE | Flags::ABORT_ON_ERROR | Flags::AUTO_CONVERGE).bits();
