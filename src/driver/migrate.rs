@@ -768,7 +768,6 @@ mod tests {
 
     use crate::domain::StateReason;
     use crate::driver::family::*;
-    use crate::driver::*;
     use std::sync::Mutex;
 
     /// One side of a migration that logs each step with the cookie it got.
