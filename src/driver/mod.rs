@@ -5,6 +5,7 @@
 
 pub mod family;
 mod harness;
+pub mod migrate;
 pub mod qemu;
 pub mod remote;
 pub mod testdriver;

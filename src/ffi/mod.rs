@@ -33,6 +33,8 @@ pub(crate) mod host;
 pub(crate) mod init;
 pub(crate) mod log_args;
 #[allow(non_snake_case)]
+pub(crate) mod migrate;
+#[allow(non_snake_case)]
 pub(crate) mod network_event;
 #[allow(non_snake_case)]
 pub(crate) mod nodedev;

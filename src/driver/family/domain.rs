@@ -1089,4 +1089,178 @@ pub trait DomainDriver: Send + Sync {
         }
         unsupported(VIR_FROM_NONE, "virDomainQemuMonitorCommandWithFiles")
     }
+
+    // Migration's steps (issue 18): what the public layer's orchestration (src/driver/migrate.rs)
+    // calls on the source (Begin, Perform, Confirm) and on the destination (Prepare, Finish).
+    // Version 3 with typed parameters is what a 9.0 client uses with a 9.0 daemon; the older
+    // versions are here so that every procedure of the protocol is forwarded.
+
+    /// virDomainMigrateBegin3Params: the source's description of the guest and its cookie.
+    fn domain_migrate_begin3_params(
+        &self,
+        _d: &DomainRef,
+        _params: TypedParams,
+        _flags: u32,
+    ) -> Result<super::MigrateBegun> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateBegin3Params")
+    }
+    /// virDomainMigratePrepare3Params: the destination gets ready for the guest.
+    fn domain_migrate_prepare3_params(
+        &self,
+        _params: TypedParams,
+        _cookie_in: Vec<u8>,
+        _flags: u32,
+    ) -> Result<super::MigratePrepared> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePrepare3Params")
+    }
+    /// virDomainMigratePerform3Params: the source sends the guest (to the daemon `dconnuri`
+    /// names itself, in peer-to-peer migration); the answer is its cookie for Finish.
+    fn domain_migrate_perform3_params(
+        &self,
+        _d: &DomainRef,
+        _dconnuri: Option<String>,
+        _params: TypedParams,
+        _cookie_in: Vec<u8>,
+        _flags: u32,
+    ) -> Result<Vec<u8>> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePerform3Params")
+    }
+    /// virDomainMigrateFinish3Params: the destination runs the guest (or drops it when
+    /// `cancelled`).
+    fn domain_migrate_finish3_params(
+        &self,
+        _params: TypedParams,
+        _cookie_in: Vec<u8>,
+        _flags: u32,
+        _cancelled: bool,
+    ) -> Result<super::MigrateFinished> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateFinish3Params")
+    }
+    /// virDomainMigrateConfirm3Params: the source drops its guest (or resumes it when
+    /// `cancelled`).
+    fn domain_migrate_confirm3_params(
+        &self,
+        _d: &DomainRef,
+        _params: TypedParams,
+        _cookie_in: Vec<u8>,
+        _flags: u32,
+        _cancelled: bool,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateConfirm3Params")
+    }
+    /// virDomainMigrateBegin3 (version 3 without typed parameters).
+    fn domain_migrate_begin3(
+        &self,
+        _d: &DomainRef,
+        _xmlin: Option<String>,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+    ) -> Result<super::MigrateBegun> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateBegin3")
+    }
+    /// virDomainMigratePrepare3.
+    #[allow(clippy::too_many_arguments)]
+    fn domain_migrate_prepare3(
+        &self,
+        _cookie_in: Vec<u8>,
+        _uri_in: Option<String>,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+        _dom_xml: String,
+    ) -> Result<super::MigratePrepared> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePrepare3")
+    }
+    /// virDomainMigratePerform3.
+    #[allow(clippy::too_many_arguments)]
+    fn domain_migrate_perform3(
+        &self,
+        _d: &DomainRef,
+        _xmlin: Option<String>,
+        _cookie_in: Vec<u8>,
+        _dconnuri: Option<String>,
+        _uri: Option<String>,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+    ) -> Result<Vec<u8>> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePerform3")
+    }
+    /// virDomainMigrateFinish3.
+    fn domain_migrate_finish3(
+        &self,
+        _dname: String,
+        _cookie_in: Vec<u8>,
+        _dconnuri: Option<String>,
+        _uri: Option<String>,
+        _flags: u64,
+        _cancelled: bool,
+    ) -> Result<super::MigrateFinished> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateFinish3")
+    }
+    /// virDomainMigrateConfirm3.
+    fn domain_migrate_confirm3(
+        &self,
+        _d: &DomainRef,
+        _cookie_in: Vec<u8>,
+        _flags: u64,
+        _cancelled: bool,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateConfirm3")
+    }
+    /// virDomainMigratePrepare (version 1): the destination's cookie and URI.
+    fn domain_migrate_prepare(
+        &self,
+        _uri_in: Option<String>,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+    ) -> Result<super::MigratePrepared> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePrepare")
+    }
+    /// virDomainMigratePerform (versions 1 and 2).
+    fn domain_migrate_perform(
+        &self,
+        _d: &DomainRef,
+        _cookie: Vec<u8>,
+        _uri: String,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+    ) -> Result<()> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePerform")
+    }
+    /// virDomainMigrateFinish (version 1): the guest on the destination.
+    fn domain_migrate_finish(
+        &self,
+        _dname: String,
+        _cookie: Vec<u8>,
+        _uri: String,
+        _flags: u64,
+    ) -> Result<DomainRef> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateFinish")
+    }
+    /// virDomainMigratePrepare2 (version 2: the source's XML given).
+    fn domain_migrate_prepare2(
+        &self,
+        _uri_in: Option<String>,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+        _dom_xml: String,
+    ) -> Result<super::MigratePrepared> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePrepare2")
+    }
+    /// virDomainMigrateFinish2: `retcode` is the source's Perform status.
+    fn domain_migrate_finish2(
+        &self,
+        _dname: String,
+        _cookie: Vec<u8>,
+        _uri: String,
+        _flags: u64,
+        _retcode: i32,
+    ) -> Result<DomainRef> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigrateFinish2")
+    }
 }

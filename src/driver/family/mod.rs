@@ -19,6 +19,7 @@ mod domain_values;
 mod event;
 mod forwarded;
 mod interface;
+mod migrate;
 mod network;
 mod node;
 mod node_device;
@@ -37,6 +38,7 @@ pub use forwarded::{
     SevInfo,
 };
 pub use interface::{InterfaceDriver, InterfaceRef};
+pub use migrate::{feature, MigrateBegun, MigrateFinished, MigratePrepared, TunnelPrepared};
 pub use network::{DhcpLease, DhcpLeases, NetworkDriver, NetworkPortRef, NetworkRef};
 pub use node::NodeDriver;
 pub use node_device::{NodeDeviceDriver, NodeDeviceRef};

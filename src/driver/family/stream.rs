@@ -99,4 +99,39 @@ pub trait StreamDriver: Send + Sync {
     ) -> Result<StreamBody> {
         unsupported(VIR_FROM_DOMAIN, "virDomainOpenChannel")
     }
+
+    /// virDomainMigratePrepareTunnel (migration version 2, tunnelled): the destination gets
+    /// ready for the guest, whose migration data the stream then carries.
+    fn stream_migrate_prepare_tunnel(
+        &self,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+        _dom_xml: String,
+    ) -> Result<StreamBody> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePrepareTunnel")
+    }
+
+    /// virDomainMigratePrepareTunnel3: as above, with the source's cookie; the answer carries
+    /// the destination's.
+    fn stream_migrate_prepare_tunnel3(
+        &self,
+        _cookie_in: Vec<u8>,
+        _flags: u64,
+        _dname: Option<String>,
+        _resource: u64,
+        _dom_xml: String,
+    ) -> Result<super::TunnelPrepared> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePrepareTunnel3")
+    }
+
+    /// virDomainMigratePrepareTunnel3Params: as above, the arguments as typed parameters.
+    fn stream_migrate_prepare_tunnel3_params(
+        &self,
+        _params: super::TypedParams,
+        _cookie_in: Vec<u8>,
+        _flags: u32,
+    ) -> Result<super::TunnelPrepared> {
+        unsupported(VIR_FROM_DOMAIN, "virDomainMigratePrepareTunnel3Params")
+    }
 }

@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 431 of 450 (remote_protocol.x and qemu_protocol.x): 321 generated here, the others by hand.
+//! Procedures forwarded: 449 of 450 (remote_protocol.x and qemu_protocol.x): 336 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
@@ -2109,6 +2109,294 @@ impl DomainDriver for RemoteDriver {
     ) -> Result<(String, Vec<std::os::fd::OwnedFd>)> {
         manual::domain_qemu_monitor_command_with_files(self, d, cmd, fds, flags)
     }
+
+    fn domain_migrate_begin3_params(
+        &self,
+        d: &DomainRef,
+        params: TypedParams,
+        flags: u32,
+    ) -> Result<MigrateBegun> {
+        let args = protocol::DomainMigrateBegin3ParamsArgs {
+            dom: ToWire::to_wire(d),
+            params: ToWire::to_wire(params),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainMigrateBegin3ParamsRet =
+            self.rpc(proc::DOMAIN_MIGRATE_BEGIN3_PARAMS, &args)?;
+        FromWire::from_wire((r.cookie_out, r.xml))
+    }
+
+    fn domain_migrate_prepare3_params(
+        &self,
+        params: TypedParams,
+        cookie_in: Vec<u8>,
+        flags: u32,
+    ) -> Result<MigratePrepared> {
+        let args = protocol::DomainMigratePrepare3ParamsArgs {
+            params: ToWire::to_wire(params),
+            cookie_in: ToWire::to_wire(cookie_in),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainMigratePrepare3ParamsRet =
+            self.rpc(proc::DOMAIN_MIGRATE_PREPARE3_PARAMS, &args)?;
+        FromWire::from_wire((r.cookie_out, r.uri_out))
+    }
+
+    fn domain_migrate_perform3_params(
+        &self,
+        d: &DomainRef,
+        dconnuri: Option<String>,
+        params: TypedParams,
+        cookie_in: Vec<u8>,
+        flags: u32,
+    ) -> Result<Vec<u8>> {
+        let args = protocol::DomainMigratePerform3ParamsArgs {
+            dom: ToWire::to_wire(d),
+            dconnuri: ToWire::to_wire(dconnuri),
+            params: ToWire::to_wire(params),
+            cookie_in: ToWire::to_wire(cookie_in),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainMigratePerform3ParamsRet =
+            self.rpc(proc::DOMAIN_MIGRATE_PERFORM3_PARAMS, &args)?;
+        FromWire::from_wire(r.cookie_out)
+    }
+
+    fn domain_migrate_finish3_params(
+        &self,
+        params: TypedParams,
+        cookie_in: Vec<u8>,
+        flags: u32,
+        cancelled: bool,
+    ) -> Result<MigrateFinished> {
+        let args = protocol::DomainMigrateFinish3ParamsArgs {
+            params: ToWire::to_wire(params),
+            cookie_in: ToWire::to_wire(cookie_in),
+            flags: ToWire::to_wire(flags),
+            cancelled: ToWire::to_wire(cancelled),
+        };
+        let r: protocol::DomainMigrateFinish3ParamsRet =
+            self.rpc(proc::DOMAIN_MIGRATE_FINISH3_PARAMS, &args)?;
+        FromWire::from_wire((r.dom, r.cookie_out))
+    }
+
+    fn domain_migrate_confirm3_params(
+        &self,
+        d: &DomainRef,
+        params: TypedParams,
+        cookie_in: Vec<u8>,
+        flags: u32,
+        cancelled: bool,
+    ) -> Result<()> {
+        let args = protocol::DomainMigrateConfirm3ParamsArgs {
+            dom: ToWire::to_wire(d),
+            params: ToWire::to_wire(params),
+            cookie_in: ToWire::to_wire(cookie_in),
+            flags: ToWire::to_wire(flags),
+            cancelled: ToWire::to_wire(cancelled),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MIGRATE_CONFIRM3_PARAMS, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_migrate_begin3(
+        &self,
+        d: &DomainRef,
+        xmlin: Option<String>,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+    ) -> Result<MigrateBegun> {
+        let args = protocol::DomainMigrateBegin3Args {
+            dom: ToWire::to_wire(d),
+            xmlin: ToWire::to_wire(xmlin),
+            flags: ToWire::to_wire(flags),
+            dname: ToWire::to_wire(dname),
+            resource: ToWire::to_wire(resource),
+        };
+        let r: protocol::DomainMigrateBegin3Ret = self.rpc(proc::DOMAIN_MIGRATE_BEGIN3, &args)?;
+        FromWire::from_wire((r.cookie_out, r.xml))
+    }
+
+    fn domain_migrate_prepare3(
+        &self,
+        cookie_in: Vec<u8>,
+        uri_in: Option<String>,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+        dom_xml: String,
+    ) -> Result<MigratePrepared> {
+        let args = protocol::DomainMigratePrepare3Args {
+            cookie_in: ToWire::to_wire(cookie_in),
+            uri_in: ToWire::to_wire(uri_in),
+            flags: ToWire::to_wire(flags),
+            dname: ToWire::to_wire(dname),
+            resource: ToWire::to_wire(resource),
+            dom_xml: ToWire::to_wire(dom_xml),
+        };
+        let r: protocol::DomainMigratePrepare3Ret =
+            self.rpc(proc::DOMAIN_MIGRATE_PREPARE3, &args)?;
+        FromWire::from_wire((r.cookie_out, r.uri_out))
+    }
+
+    fn domain_migrate_perform3(
+        &self,
+        d: &DomainRef,
+        xmlin: Option<String>,
+        cookie_in: Vec<u8>,
+        dconnuri: Option<String>,
+        uri: Option<String>,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+    ) -> Result<Vec<u8>> {
+        let args = protocol::DomainMigratePerform3Args {
+            dom: ToWire::to_wire(d),
+            xmlin: ToWire::to_wire(xmlin),
+            cookie_in: ToWire::to_wire(cookie_in),
+            dconnuri: ToWire::to_wire(dconnuri),
+            uri: ToWire::to_wire(uri),
+            flags: ToWire::to_wire(flags),
+            dname: ToWire::to_wire(dname),
+            resource: ToWire::to_wire(resource),
+        };
+        let r: protocol::DomainMigratePerform3Ret =
+            self.rpc(proc::DOMAIN_MIGRATE_PERFORM3, &args)?;
+        FromWire::from_wire(r.cookie_out)
+    }
+
+    fn domain_migrate_finish3(
+        &self,
+        dname: String,
+        cookie_in: Vec<u8>,
+        dconnuri: Option<String>,
+        uri: Option<String>,
+        flags: u64,
+        cancelled: bool,
+    ) -> Result<MigrateFinished> {
+        let args = protocol::DomainMigrateFinish3Args {
+            dname: ToWire::to_wire(dname),
+            cookie_in: ToWire::to_wire(cookie_in),
+            dconnuri: ToWire::to_wire(dconnuri),
+            uri: ToWire::to_wire(uri),
+            flags: ToWire::to_wire(flags),
+            cancelled: ToWire::to_wire(cancelled),
+        };
+        let r: protocol::DomainMigrateFinish3Ret = self.rpc(proc::DOMAIN_MIGRATE_FINISH3, &args)?;
+        FromWire::from_wire((r.dom, r.cookie_out))
+    }
+
+    fn domain_migrate_confirm3(
+        &self,
+        d: &DomainRef,
+        cookie_in: Vec<u8>,
+        flags: u64,
+        cancelled: bool,
+    ) -> Result<()> {
+        let args = protocol::DomainMigrateConfirm3Args {
+            dom: ToWire::to_wire(d),
+            cookie_in: ToWire::to_wire(cookie_in),
+            flags: ToWire::to_wire(flags),
+            cancelled: ToWire::to_wire(cancelled),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MIGRATE_CONFIRM3, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_migrate_prepare(
+        &self,
+        uri_in: Option<String>,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+    ) -> Result<MigratePrepared> {
+        let args = protocol::DomainMigratePrepareArgs {
+            uri_in: ToWire::to_wire(uri_in),
+            flags: ToWire::to_wire(flags),
+            dname: ToWire::to_wire(dname),
+            resource: ToWire::to_wire(resource),
+        };
+        let r: protocol::DomainMigratePrepareRet = self.rpc(proc::DOMAIN_MIGRATE_PREPARE, &args)?;
+        FromWire::from_wire((r.cookie, r.uri_out))
+    }
+
+    fn domain_migrate_perform(
+        &self,
+        d: &DomainRef,
+        cookie: Vec<u8>,
+        uri: String,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+    ) -> Result<()> {
+        let args = protocol::DomainMigratePerformArgs {
+            dom: ToWire::to_wire(d),
+            cookie: ToWire::to_wire(cookie),
+            uri: ToWire::to_wire(uri),
+            flags: ToWire::to_wire(flags),
+            dname: ToWire::to_wire(dname),
+            resource: ToWire::to_wire(resource),
+        };
+        self.rpc::<_, ()>(proc::DOMAIN_MIGRATE_PERFORM, &args)?;
+        FromWire::from_wire(())
+    }
+
+    fn domain_migrate_finish(
+        &self,
+        dname: String,
+        cookie: Vec<u8>,
+        uri: String,
+        flags: u64,
+    ) -> Result<DomainRef> {
+        let args = protocol::DomainMigrateFinishArgs {
+            dname: ToWire::to_wire(dname),
+            cookie: ToWire::to_wire(cookie),
+            uri: ToWire::to_wire(uri),
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainMigrateFinishRet = self.rpc(proc::DOMAIN_MIGRATE_FINISH, &args)?;
+        FromWire::from_wire(r.ddom)
+    }
+
+    fn domain_migrate_prepare2(
+        &self,
+        uri_in: Option<String>,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+        dom_xml: String,
+    ) -> Result<MigratePrepared> {
+        let args = protocol::DomainMigratePrepare2Args {
+            uri_in: ToWire::to_wire(uri_in),
+            flags: ToWire::to_wire(flags),
+            dname: ToWire::to_wire(dname),
+            resource: ToWire::to_wire(resource),
+            dom_xml: ToWire::to_wire(dom_xml),
+        };
+        let r: protocol::DomainMigratePrepare2Ret =
+            self.rpc(proc::DOMAIN_MIGRATE_PREPARE2, &args)?;
+        FromWire::from_wire((r.cookie, r.uri_out))
+    }
+
+    fn domain_migrate_finish2(
+        &self,
+        dname: String,
+        cookie: Vec<u8>,
+        uri: String,
+        flags: u64,
+        retcode: i32,
+    ) -> Result<DomainRef> {
+        let args = protocol::DomainMigrateFinish2Args {
+            dname: ToWire::to_wire(dname),
+            cookie: ToWire::to_wire(cookie),
+            uri: ToWire::to_wire(uri),
+            flags: ToWire::to_wire(flags),
+            retcode: ToWire::to_wire(retcode),
+        };
+        let r: protocol::DomainMigrateFinish2Ret = self.rpc(proc::DOMAIN_MIGRATE_FINISH2, &args)?;
+        FromWire::from_wire(r.ddom)
+    }
 }
 
 impl DomainEventDriver for RemoteDriver {
@@ -3831,5 +4119,35 @@ impl StreamDriver for RemoteDriver {
         flags: u32,
     ) -> Result<StreamBody> {
         manual::stream_open_channel(self, dom, name, flags)
+    }
+
+    fn stream_migrate_prepare_tunnel(
+        &self,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+        dom_xml: String,
+    ) -> Result<StreamBody> {
+        manual::stream_migrate_prepare_tunnel(self, flags, dname, resource, dom_xml)
+    }
+
+    fn stream_migrate_prepare_tunnel3(
+        &self,
+        cookie_in: Vec<u8>,
+        flags: u64,
+        dname: Option<String>,
+        resource: u64,
+        dom_xml: String,
+    ) -> Result<TunnelPrepared> {
+        manual::stream_migrate_prepare_tunnel3(self, cookie_in, flags, dname, resource, dom_xml)
+    }
+
+    fn stream_migrate_prepare_tunnel3_params(
+        &self,
+        params: TypedParams,
+        cookie_in: Vec<u8>,
+        flags: u32,
+    ) -> Result<TunnelPrepared> {
+        manual::stream_migrate_prepare_tunnel3_params(self, params, cookie_in, flags)
     }
 }

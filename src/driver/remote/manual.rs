@@ -617,3 +617,33 @@ pub(super) fn domain_qemu_monitor_command_with_files(
 ) -> Result<(String, Vec<std::os::fd::OwnedFd>)> {
     super::fds::qemu_monitor_command_with_files(d, dom, cmd, fds, flags)
 }
+
+pub(super) fn stream_migrate_prepare_tunnel(
+    d: &RemoteDriver,
+    flags: u64,
+    dname: Option<String>,
+    resource: u64,
+    dom_xml: String,
+) -> Result<crate::driver::family::StreamBody> {
+    super::migrate::tunnel::prepare(d, flags, dname, resource, dom_xml)
+}
+
+pub(super) fn stream_migrate_prepare_tunnel3(
+    d: &RemoteDriver,
+    cookie_in: Vec<u8>,
+    flags: u64,
+    dname: Option<String>,
+    resource: u64,
+    dom_xml: String,
+) -> Result<crate::driver::family::TunnelPrepared> {
+    super::migrate::tunnel::prepare3(d, cookie_in, flags, dname, resource, dom_xml)
+}
+
+pub(super) fn stream_migrate_prepare_tunnel3_params(
+    d: &RemoteDriver,
+    params: crate::driver::family::TypedParams,
+    cookie_in: Vec<u8>,
+    flags: u32,
+) -> Result<crate::driver::family::TunnelPrepared> {
+    super::migrate::tunnel::prepare3_params(d, params, cookie_in, flags)
+}

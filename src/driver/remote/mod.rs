@@ -27,6 +27,7 @@ mod forwarded;
 mod generated;
 mod manual;
 mod monitor_events;
+mod migrate;
 mod ports;
 use oxvirt_rpc::protocol;
 mod sasl;

@@ -488,7 +488,7 @@ fn no_callback() -> Error {
 }
 
 /// The call that opens a stream: the stream stays attached to the connection when it succeeds.
-fn open<A: Xdr>(
+pub(super) fn open<A: Xdr>(
     d: &RemoteDriver,
     proc: i32,
     args: &A,
@@ -504,7 +504,7 @@ fn open<A: Xdr>(
     Ok((stream, ret))
 }
 
-fn channel(stream: Arc<RemoteStream>) -> StreamBody {
+pub(super) fn channel(stream: Arc<RemoteStream>) -> StreamBody {
     StreamBody::Channel(stream)
 }
 

@@ -3,7 +3,8 @@
 // Three or four lines an export, not rustfmt's layout (src/ffi/mod.rs skips this file):
 // the signature on one line, the reference's entry line where it logs one
 // (gen/reference/entry-log-libvirt-9.0.tsv), the body, the brace.
-#![allow(non_snake_case, unused_variables, clippy::all)]
+// entry_stub! and entry:: serve the stubs of functions not implemented (none today).
+#![allow(non_snake_case, unused_variables, unused_imports, clippy::all)]
 use super::types::*;
 use crate::ffi::entry::{self, entry, entry_stub, glue, Handle};
 use crate::ffi::glue::{answer, arg, Out};
@@ -790,15 +791,15 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrate(domain: virDomainPtr, dconn: virConnectPtr, flags: c_ulong, dname: *const c_char, uri: *const c_char, bandwidth: c_ulong) -> virDomainPtr {
     entry_log!("libvirt.domain", virDomainMigrate, 3793, "{}, dconn={}, flags=0x{:x}, dname={}, uri={}, bandwidth={}", log_args::dom("dom", domain), log_args::ptr(dconn), flags, log_args::str_or(dname, "<null>"), log_args::str_or(uri, "<null>"), bandwidth);
-    entry_stub!(Domain(domain), virDomainMigrate, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    entry!(Domain(domain), migrate::virDomainMigrate(domain, dconn, flags, dname, uri, bandwidth))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrate2(domain: virDomainPtr, dconn: virConnectPtr, dxml: *const c_char, flags: c_ulong, dname: *const c_char, uri: *const c_char, bandwidth: c_ulong) -> virDomainPtr {
     entry_log!("libvirt.domain", virDomainMigrate2, 3992, "{}, dconn={}, flags=0x{:x}, dname={}, uri={}, bandwidth={}", log_args::dom("dom", domain), log_args::ptr(dconn), flags, log_args::str_or(dname, "<null>"), log_args::str_or(uri, "<null>"), bandwidth);
-    entry_stub!(Domain(domain), virDomainMigrate2, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    entry!(Domain(domain), migrate::virDomainMigrate2(domain, dconn, dxml, flags, dname, uri, bandwidth))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrate3(domain: virDomainPtr, dconn: virConnectPtr, params: virTypedParameterPtr, nparams: c_uint, flags: c_uint) -> virDomainPtr {
     entry_log!("libvirt.domain", virDomainMigrate3, 4209, "{}, dconn={}, params={}, nparms={} flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(dconn), log_args::ptr(params), nparams, flags);
-    entry_stub!(Domain(domain), virDomainMigrate3, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    entry!(Domain(domain), migrate::virDomainMigrate3(domain, dconn, params, nparams, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateGetCompressionCache(domain: virDomainPtr, cacheSize: *mut c_ulonglong, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateGetCompressionCache, 9623, "{}, cacheSize={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(cacheSize), flags);
@@ -830,15 +831,15 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateToURI(domain: virDomainPtr, duri: *const c_char, flags: c_ulong, dname: *const c_char, bandwidth: c_ulong) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateToURI, 4489, "{}, duri={}, flags=0x{:x}, dname={}, bandwidth={}", log_args::dom("dom", domain), log_args::str_or(duri, "<null>"), flags, log_args::str_or(dname, "<null>"), bandwidth);
-    entry_stub!(Domain(domain), virDomainMigrateToURI, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20), Required(duri.is_null(), 20, "duri"))
+    entry!(Domain(domain), migrate::virDomainMigrateToURI(domain, duri, flags, dname, bandwidth))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateToURI2(domain: virDomainPtr, dconnuri: *const c_char, miguri: *const c_char, dxml: *const c_char, flags: c_ulong, dname: *const c_char, bandwidth: c_ulong) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateToURI2, 4566, "{}, dconnuri={}, miguri={}, dxml={}, flags=0x{:x}, dname={}, bandwidth={}", log_args::dom("dom", domain), log_args::str_or(dconnuri, "<null>"), log_args::str_or(miguri, "<null>"), log_args::str_or(dxml, "<null>"), flags, log_args::str_or(dname, "<null>"), bandwidth);
-    entry_stub!(Domain(domain), virDomainMigrateToURI2, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    entry!(Domain(domain), migrate::virDomainMigrateToURI2(domain, dconnuri, miguri, dxml, flags, dname, bandwidth))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainMigrateToURI3(domain: virDomainPtr, dconnuri: *const c_char, params: virTypedParameterPtr, nparams: c_uint, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainMigrateToURI3, 4646, "{}, dconnuri={}, params={}, nparms={} flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(dconnuri, "<null>"), log_args::ptr(params), nparams, flags);
-    entry_stub!(Domain(domain), virDomainMigrateToURI3, 20, Domain(domain), Writable(entry::is_read_only(&entry::On::Domain(domain)), 20))
+    entry!(Domain(domain), migrate::virDomainMigrateToURI3(domain, dconnuri, params, nparams, flags))
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainOpenChannel(dom: virDomainPtr, name: *const c_char, st: virStreamPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainOpenChannel, 10381, "{}, name={}, st={}, flags=0x{:x}", log_args::dom("dom", dom), log_args::str_or(name, "<null>"), log_args::ptr(st), flags);
