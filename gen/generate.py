@@ -1651,8 +1651,9 @@ def gen_readme_table(api, impl):
             return "generated glue"
         return None
     done = [f for f in fns if where(f)]
-    lines = [f"{len(done)} of {len(fns)} functions are implemented; every other one answers "
-             "`VIR_ERR_NO_SUPPORT` as a driver without the feature does.", "",
+    others = ("" if len(done) == len(fns) else "; every other one answers `VIR_ERR_NO_SUPPORT` "
+              "as a driver without the feature does")
+    lines = [f"{len(done)} of {len(fns)} functions are implemented{others}.", "",
              "| implemented function | export | driver entry |", "|---|---|---|"]
     entry = lambda f: f"`{DRIVER_ENTRIES[f]}`" if f in DRIVER_ENTRIES else ""
     lines += [f"| `{f}` | {where(f)} | {entry(f)} |" for f in done]
