@@ -11,9 +11,9 @@
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_FROM_NONE};
 
 /// VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX.
-pub const REGISTER_REGEX: u32 = 1 << 0;
+pub(crate) const REGISTER_REGEX: u32 = 1 << 0;
 /// VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE.
-pub const REGISTER_NOCASE: u32 = 1 << 1;
+pub(crate) const REGISTER_NOCASE: u32 = 1 << 1;
 
 /// One event qemu sent on a domain's monitor.
 #[derive(Clone, Debug, PartialEq)]

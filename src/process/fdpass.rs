@@ -8,7 +8,7 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 /// The most descriptors one message carries here (libvirt's VIR_NET_MESSAGE_NUM_FDS_MAX, and
 /// more than qemu takes with one command).
-pub const MAX_FDS: usize = 32;
+pub(crate) const MAX_FDS: usize = 32;
 
 /// Room for the control message of `n` descriptors.
 fn control_len(n: usize) -> usize {

@@ -9,7 +9,7 @@ use crate::error::{Result, VIR_FROM_DOMAIN};
 use std::ffi::CStr;
 
 /// libvirt 9.0.0's version number, which this library answers for its own.
-pub const THIS_LIB_VERSION: u64 = 9_000_000;
+pub(crate) const THIS_LIB_VERSION: u64 = 9_000_000;
 
 /// What a connection that ends by itself calls with libvirt's virConnectCloseReason.
 pub type CloseSink = Box<dyn Fn(i32) + Send + Sync>;

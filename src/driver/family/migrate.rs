@@ -7,15 +7,15 @@ use crate::domain::DomainRef;
 /// The driver features the public layer asks about before it migrates (libvirt's
 /// VIR_DRV_FEATURE_*, src/libvirt_internal.h): the numbers are the RPC's.
 pub mod feature {
-    pub const MIGRATION_V1: i32 = 1;
-    pub const MIGRATION_V2: i32 = 3;
-    pub const MIGRATION_P2P: i32 = 4;
-    pub const MIGRATION_DIRECT: i32 = 5;
-    pub const MIGRATION_V3: i32 = 6;
-    pub const MIGRATE_CHANGE_PROTECTION: i32 = 7;
-    pub const XML_MIGRATABLE: i32 = 11;
-    pub const MIGRATION_OFFLINE: i32 = 12;
-    pub const MIGRATION_PARAMS: i32 = 13;
+    pub(crate) const MIGRATION_V1: i32 = 1;
+    pub(crate) const MIGRATION_V2: i32 = 3;
+    pub(crate) const MIGRATION_P2P: i32 = 4;
+    pub(crate) const MIGRATION_DIRECT: i32 = 5;
+    pub(crate) const MIGRATION_V3: i32 = 6;
+    pub(crate) const MIGRATE_CHANGE_PROTECTION: i32 = 7;
+    pub(crate) const XML_MIGRATABLE: i32 = 11;
+    pub(crate) const MIGRATION_OFFLINE: i32 = 12;
+    pub(crate) const MIGRATION_PARAMS: i32 = 13;
 }
 
 /// The source's Begin step: its cookie for the destination and the guest's description.
