@@ -19,7 +19,7 @@ use std::os::raw::{c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
 
 /// libvirt-qemu.c's and libvirt-lxc.c's error domain.
-const LIB_FROM: i32 = VIR_FROM_NONE;
+pub(crate) const LIB_FROM: i32 = VIR_FROM_NONE;
 
 fn domain_of(d: virDomainPtr, function: &str) -> Result<Arc<DomainEntry>> {
     handles::domain(d).ok_or_else(|| Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, function))
@@ -33,7 +33,7 @@ fn writable(e: &DomainEntry, function: &str) -> Result<()> {
 }
 
 /// The driver's "not supported" names the public function, under the libraries' domain.
-fn named(e: Error, function: &str) -> Error {
+pub(crate) fn named(e: Error, function: &str) -> Error {
     match e.code {
         VIR_ERR_NO_SUPPORT if e.str2.as_deref().is_some_and(|s| s.starts_with("vir")) => {
             Error::no_support(LIB_FROM, function)

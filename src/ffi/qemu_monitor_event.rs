@@ -12,6 +12,7 @@ use crate::event::{CallbackIdentity, DomainEvent, Family, Listener, Payload, Reg
 use crate::ffi::event::Registered;
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr, virFreeCallback};
 use crate::ffi::handles;
+use crate::ffi::qemu_libs::{named, LIB_FROM};
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_longlong, c_uint, c_void};
 use std::sync::Arc;
@@ -26,9 +27,6 @@ pub(crate) type MonitorFn = unsafe extern "C" fn(
     *const c_char,
     *mut c_void,
 );
-
-/// libvirt-qemu.c's error domain.
-const LIB_FROM: i32 = crate::error::VIR_FROM_NONE;
 
 struct MonitorListener {
     reg: Registered,
@@ -77,14 +75,6 @@ impl Listener for MonitorListener {
     }
 }
 
-/// The driver's "not supported" names the public function under libvirt-qemu's domain.
-fn unsupported_as(e: Error, function: &str) -> Error {
-    match e.code {
-        crate::error::VIR_ERR_NO_SUPPORT => Error::no_support(LIB_FROM, function),
-        _ => e,
-    }
-}
-
 /// virConnectDomainQemuMonitorEventRegister, its arguments read.
 pub(crate) fn register(
     conn: virConnectPtr,
@@ -121,9 +111,7 @@ pub(crate) fn register(
         return Err(Error::read_only_in(LIB_FROM, F));
     }
     let events = e.conn.driver.domain_event();
-    let bus = events
-        .qemu_monitor_events(F)
-        .map_err(|x| unsupported_as(x, F))?;
+    let bus = events.qemu_monitor_events(F).map_err(|x| named(x, F))?;
     let filter = events.qemu_monitor_filter(event.as_deref(), flags)?;
     let reg = Registration {
         conn_key: conn as usize,
@@ -166,9 +154,7 @@ pub(crate) fn deregister(conn: virConnectPtr, callback_id: c_int) -> Result<c_in
         return Err(Error::read_only_in(LIB_FROM, F));
     }
     let events = e.conn.driver.domain_event();
-    let bus = events
-        .qemu_monitor_events(F)
-        .map_err(|x| unsupported_as(x, F))?;
+    let bus = events.qemu_monitor_events(F).map_err(|x| named(x, F))?;
     if let Some(filter) = bus.deregister_monitor(conn as usize, callback_id)? {
         events.qemu_monitor_unsubscribe(&filter)?;
     }
