@@ -352,17 +352,10 @@ streams_setup() {
 # (each run on its own daemon); outputs must be equal. The programs of `via_daemon_known` still
 # differ in ways listed beside them: they run, and their differences are reported (KNOWN), not
 # counted as failures; VIA_DAEMON=... runs the programs named, compared strictly.
-via_daemon="interface typedparams listmax network nodedev testnode testdomain"
-# testparams: virDomainRename: the reference's client renames the caller's handle in place, ours
-#   leaves it (the handle's name is the C boundary's, fixed for the handle's life: a pointer
-#   virDomainGetName handed out stays valid, where the reference's client frees it).
+via_daemon="interface typedparams listmax network nodedev testnode testdomain testparams storage"
 # snapshot: the reference's own bug: its client makes the daemon crash
 #   (virDomainSnapshotListNames with no array), so the rest of its run differs.
-# storage: equal in most runs, but not always (CI, 8c6449e): the program runs no event loop, so
-#   events reach its callbacks during its next calls, and ours sometimes delivers one or two the
-#   daemon sent during the previous call (a domain event, a pool refresh) a call earlier than the
-#   reference's client does. The registrations and every answer are equal.
-via_daemon_known="testparams snapshot storage"
+via_daemon_known="snapshot"
 through_daemon() { # prog [known]
     local prog=$1 known=${2:-} tag=via-daemon-$1 f bin lp rc
     if [ $have_ref = 0 ]; then echo "######## SKIP: $tag: no reference to compare ########"; return; fi

@@ -6,6 +6,7 @@
  *
  * usage: domcaps ROOT */
 #include "qt.h"
+#include <sys/stat.h>
 
 static void domcaps(virConnectPtr c, const char *emulator, const char *arch, const char *machine,
                     const char *virttype, unsigned int flags)
@@ -64,6 +65,17 @@ int main(int argc, char **argv)
     domcaps(c, NULL, NULL, NULL, "", 0);
     domcaps(c, "/nonexistent/qemu", NULL, NULL, NULL, 0);
     domcaps(c, "/bin/true", NULL, NULL, NULL, 0);
+    /* A program that greets as qemu does on its stdio, then exits: what the probe writes next
+     * must fail as an error, not kill this process with SIGPIPE. */
+    char fake[4096];
+    snprintf(fake, sizeof fake, "%s/greet-and-exit", argv[1]);
+    FILE *f = fopen(fake, "w");
+    if (f) {
+        fputs("#!/bin/sh\necho '{\"QMP\": {\"version\": {}, \"capabilities\": []}}'\n", f);
+        fclose(f);
+        chmod(fake, 0755);
+    }
+    domcaps(c, fake, NULL, NULL, NULL, 0);
     domcaps(c, x86, "i686", NULL, NULL, 0);
     domcaps(c, i386, "x86_64", NULL, NULL, 0);
     domcaps(c, x86, "aarch64", NULL, NULL, 0);

@@ -1,6 +1,7 @@
 /* Calls whose procedure the reference's client sends as such (issue 18): the counts, the
  * maximum memory, virDomainCreate, virNetworkCreateXML/DefineXML without flags, the library's
- * version and virDomainQemuAttach, through a daemon (argv[1]: test+unix:///default?socket=S;
+ * version and virDomainQemuAttach, the event registrations of every family and their removal
+ * (the daemon is told when the last callback of an event id goes), through a daemon (argv[1]: test+unix:///default?socket=S;
  * argv[2]: secret+unix:///session?socket=S). Each is printed with its error. The calls are
  * framed by virConnectGetHostname, so that tests/remote.sh can compare the procedures the
  * daemon received between the two with those of the reference's client.
@@ -81,16 +82,78 @@ static void networks(virConnectPtr c)
     show("bad network define", virNetworkDefineXML(c, "<network><name>x") ? 0 : -1);
 }
 
+static void network_cb(virConnectPtr c, virNetworkPtr n, int ev, int detail, void *op)
+{
+    (void)c, (void)n, (void)ev, (void)detail, (void)op;
+}
+static void pool_cb(virConnectPtr c, virStoragePoolPtr p, int ev, int detail, void *op)
+{
+    (void)c, (void)p, (void)ev, (void)detail, (void)op;
+}
+static void nodedev_cb(virConnectPtr c, virNodeDevicePtr d, int ev, int detail, void *op)
+{
+    (void)c, (void)d, (void)ev, (void)detail, (void)op;
+}
+static void secret_cb(virConnectPtr c, virSecretPtr s, int ev, int detail, void *op)
+{
+    (void)c, (void)s, (void)ev, (void)detail, (void)op;
+}
+static int domain_cb(virConnectPtr c, virDomainPtr d, int ev, int detail, void *op)
+{
+    (void)c, (void)d, (void)ev, (void)detail, (void)op;
+    return 0;
+}
+
+/* Two callbacks of one event id in each family: only the second removal tells the daemon. */
+static void events(virConnectPtr c, virConnectPtr s)
+{
+    int id[2];
+    for (int i = 0; i < 2; i++)
+        id[i] = virConnectNetworkEventRegisterAny(c, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                                  VIR_NETWORK_EVENT_CALLBACK(network_cb), NULL, NULL);
+    for (int i = 0; i < 2; i++)
+        show("network event deregister", id[i] < 0 ? -1 : virConnectNetworkEventDeregisterAny(c, id[i]));
+    for (int i = 0; i < 2; i++)
+        id[i] = virConnectStoragePoolEventRegisterAny(c, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                                      VIR_STORAGE_POOL_EVENT_CALLBACK(pool_cb), NULL, NULL);
+    for (int i = 0; i < 2; i++)
+        show("pool event deregister", id[i] < 0 ? -1 : virConnectStoragePoolEventDeregisterAny(c, id[i]));
+    for (int i = 0; i < 2; i++)
+        id[i] = virConnectNodeDeviceEventRegisterAny(c, NULL, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+                                                     VIR_NODE_DEVICE_EVENT_CALLBACK(nodedev_cb), NULL, NULL);
+    for (int i = 0; i < 2; i++)
+        show("node device event deregister", id[i] < 0 ? -1 : virConnectNodeDeviceEventDeregisterAny(c, id[i]));
+    for (int i = 0; i < 2; i++)
+        id[i] = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                 VIR_DOMAIN_EVENT_CALLBACK(domain_cb), NULL, NULL);
+    for (int i = 0; i < 2; i++)
+        show("domain event deregister", id[i] < 0 ? -1 : virConnectDomainEventDeregisterAny(c, id[i]));
+    if (!s)
+        return;
+    for (int i = 0; i < 2; i++)
+        id[i] = virConnectSecretEventRegisterAny(s, NULL, VIR_SECRET_EVENT_ID_LIFECYCLE,
+                                                 VIR_SECRET_EVENT_CALLBACK(secret_cb), NULL, NULL);
+    for (int i = 0; i < 2; i++)
+        show("secret event deregister", id[i] < 0 ? -1 : virConnectSecretEventDeregisterAny(s, id[i]));
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
         return 2;
     virSetErrorFunc(NULL, quiet_errors);
+    /* Event registrations need an event implementation; nothing here waits for an event. */
+    virEventRegisterDefaultImpl();
     virConnectPtr c = virConnectOpen(argv[1]);
     if (!c) {
         show_error("open");
         return 1;
     }
+    /* Another connection, opened before the first marker (its opening is not compared): the
+     * daemon's secret driver. */
+    virConnectPtr s = virConnectOpen(argv[2]);
+    if (!s)
+        show_error("secret open");
     free(virConnectGetHostname(c));
     counts(c);
     domains(c);
@@ -100,14 +163,11 @@ int main(int argc, char **argv)
     printf("version %lu\n", v);
     virDomainPtr att = virDomainQemuAttach(c, 1, 0);
     show("qemu attach", att ? 0 : -1);
+    events(c, s);
     free(virConnectGetHostname(c));
-    /* Another connection (its opening is not compared): the daemon's secret driver. */
-    virConnectPtr s = virConnectOpen(argv[2]);
     if (s) {
         show("secrets", virConnectNumOfSecrets(s));
         virConnectClose(s);
-    } else {
-        show_error("secret open");
     }
     show("close", virConnectClose(c));
     return 0;

@@ -442,7 +442,7 @@ pub(crate) unsafe fn virDomainGetConnect(d: virDomainPtr) -> virConnectPtr {
 pub(crate) unsafe fn virDomainGetName(d: virDomainPtr) -> *const c_char {
     match dom_of(d, "virDomainGetName") {
         // The string lives as long as the handle, as libvirt's dom->name.
-        Ok(e) => e.name.as_ptr(),
+        Ok(e) => e.name().as_ptr(),
         Err(e) => fail(e, ptr::null()),
     }
 }

@@ -208,7 +208,7 @@ pub(crate) unsafe fn virConnectDomainEventRegisterAny(
                     "dom",
                     format!(
                         "domain '{}' must match connection",
-                        crate::ctext::decode(d.name.as_c_str().to_bytes())
+                        crate::ctext::decode(d.name().to_bytes())
                     ),
                 ));
             }

@@ -7,8 +7,10 @@ use crate::domain::DomainRef;
 use crate::error::{Error, VIR_ERR_INVALID_CONN, VIR_FROM_DOMAIN};
 use crate::ffi::generated::types::{virConnectPtr, virDomainPtr};
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock, RwLock};
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
 
 /// A connection handle: the references the application holds (virConnectRef/Close) plus one per
 /// live domain handle, as libvirt's domains keep their connection alive.
@@ -24,16 +26,43 @@ pub(crate) struct DomainEntry {
     pub conn: Arc<Connection>,
     conn_entry: Arc<ConnEntry>,
     conn_key: usize,
-    pub name: HandleName,
+    name: HandleName,
+    /// The names a rename gave the handle since, the last one current (the reference's remote
+    /// client renames the caller's handle). All stay allocated for the handle's life, so that a
+    /// pointer virDomainGetName gave before a rename stays valid.
+    renamed: Mutex<Vec<CString>>,
+    /// The current name when a rename gave one: it points into `renamed`; null: `name`.
+    current: AtomicPtr<c_char>,
     pub uuid: [u8; 16],
     pub id: AtomicI32,
     refs: AtomicUsize,
 }
 
 impl DomainEntry {
+    /// The handle's name as C reads it (virDomainGetName).
+    pub fn name(&self) -> &CStr {
+        let p = self.current.load(Ordering::Acquire);
+        if p.is_null() {
+            return self.name.as_c_str();
+        }
+        // SAFETY: a non-null `current` points at the text of a CString in `renamed`, which only
+        // grows while the handle lives; a CString's buffer stays where it is when the Vec
+        // moves it, and the borrow of `self` bounds the result's life.
+        unsafe { CStr::from_ptr(p) }
+    }
+
+    /// The handle takes the name `new` (virDomainRename through a daemon).
+    pub fn rename(&self, new: &str) {
+        let text = super::args::c_string(new);
+        let p = text.as_ptr();
+        let mut renamed = self.renamed.lock().unwrap_or_else(|p| p.into_inner());
+        renamed.push(text);
+        self.current.store(p.cast_mut(), Ordering::Release);
+    }
+
     pub fn domain_ref(&self) -> DomainRef {
         DomainRef {
-            name: crate::ctext::decode(self.name.as_c_str().to_bytes()).into_owned(),
+            name: crate::ctext::decode(self.name().to_bytes()).into_owned(),
             uuid: self.uuid,
             id: self.id.load(Ordering::Relaxed),
         }
@@ -65,10 +94,6 @@ impl HandleName {
             }
             HandleName::Heap(c) => c,
         }
-    }
-
-    pub fn as_ptr(&self) -> *const std::os::raw::c_char {
-        self.as_c_str().as_ptr()
     }
 }
 
@@ -196,6 +221,8 @@ pub(crate) fn new_domain(conn_key: usize, ce: &Arc<ConnEntry>, d: &DomainRef) ->
             conn_entry: ce.clone(),
             conn_key,
             name,
+            renamed: Mutex::new(Vec::new()),
+            current: AtomicPtr::new(std::ptr::null_mut()),
             uuid: d.uuid,
             id: AtomicI32::new(d.id),
             refs: AtomicUsize::new(1),

@@ -206,7 +206,7 @@ impl fmt::Display for Dom {
                 f,
                 "{key}={}, (VM: name={}, uuid={})",
                 ptr(d),
-                e.name.as_c_str().to_string_lossy(),
+                e.name().to_string_lossy(),
                 uuid_text(&e.uuid)
             ),
             None => write!(f, "{key}={}, (VM: name=<null>, uuid=)", ptr(d)),

@@ -5,7 +5,7 @@
 use crate::api::NetworkEventID;
 use crate::driver::NetworkRef;
 use crate::error::{Error, Result, VIR_FROM_NETWORK};
-use crate::event::{DomainEvent, Listener, Registration, EVENT_ID_LIFECYCLE};
+use crate::event::{DomainEvent, Family, Listener, Registration, EVENT_ID_LIFECYCLE};
 use crate::ffi::connect::fail;
 use crate::ffi::event::Registered;
 use crate::ffi::generated::types::{
@@ -163,7 +163,7 @@ pub(crate) unsafe fn virConnectNetworkEventDeregisterAny(
             .driver
             .network_event()
             .network_events(F)?
-            .deregister(conn as usize, callbackID)
+            .deregister_from(Family::Network, conn as usize, callbackID)
     });
     match r {
         Ok(()) => 0,

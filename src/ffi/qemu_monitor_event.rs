@@ -93,7 +93,7 @@ pub(crate) fn register(
             let d = handles::domain(dom)
                 .ok_or_else(|| Error::with(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, F))?;
             if d.conn_key() != conn as usize {
-                let name = crate::ctext::decode(d.name.as_c_str().to_bytes());
+                let name = crate::ctext::decode(d.name().to_bytes());
                 return Err(Error::invalid_arg(
                     LIB_FROM,
                     F,

@@ -158,11 +158,11 @@ pub(crate) unsafe fn virConnectSecretEventDeregisterAny(
                 format!("callbackID in {F} must be zero or greater"),
             ));
         }
-        e.conn
-            .driver
-            .secret()
-            .secret_events(F)?
-            .deregister(conn as usize, callbackID)
+        e.conn.driver.secret().secret_events(F)?.deregister_from(
+            Family::Secret,
+            conn as usize,
+            callbackID,
+        )
     });
     match r {
         Ok(()) => 0,

@@ -66,6 +66,19 @@ pub fn send_with_fds(sock: BorrowedFd<'_>, data: &[u8], fds: &[BorrowedFd<'_>]) 
     }
 }
 
+/// Send all of `data` on the unix socket `sock` without SIGPIPE: a peer that went away gives
+/// EPIPE, where std's UnixStream, which writes with write(2), would kill the caller's process
+/// (a C program linking us keeps SIGPIPE's default action).
+pub fn send_all(sock: BorrowedFd<'_>, mut data: &[u8]) -> Result<()> {
+    while !data.is_empty() {
+        match send_with_fds(sock, data, &[])? {
+            0 => return Err(ErrorKind::WriteZero.into()),
+            n => data = &data[n..],
+        }
+    }
+    Ok(())
+}
+
 /// Receive into `buf` from the unix socket `sock`; descriptors that came with the bytes are
 /// appended to `fds`, owned and close-on-exec. Descriptors the kernel had to drop (more than
 /// [`MAX_FDS`] in one message) make an error, after those received are closed.

@@ -6,7 +6,7 @@ use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
 use super::domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 use super::domain_values::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, InterfaceStats,
-    MemoryStats, Messages, SchedulerType, SecurityLabel, Stopped, TypedParams, Vcpus,
+    MemoryStats, Messages, Renamed, SchedulerType, SecurityLabel, Stopped, TypedParams, Vcpus,
 };
 use super::forwarded::{AnyParams, AuthorizedKeys, GuestVcpus, IoThreadInfos};
 use super::unsupported;
@@ -378,7 +378,7 @@ pub trait DomainDriver: Send + Sync {
         unsupported(VIR_FROM_DOMAIN, "virDomainSaveFlags")
     }
     /// virDomainRename.
-    fn domain_rename(&self, _d: &DomainRef, _new_name: String, _flags: u32) -> Result<()> {
+    fn domain_rename(&self, _d: &DomainRef, _new_name: String, _flags: u32) -> Result<Renamed> {
         unsupported(VIR_FROM_DOMAIN, "virDomainRename")
     }
     /// virDomainRestore: start the domain saved in `from`.

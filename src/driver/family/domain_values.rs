@@ -162,6 +162,14 @@ pub struct Messages(pub Vec<String>);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stopped(pub bool);
 
+/// What virDomainRename renamed besides the definition: the reference's remote client gives the
+/// caller's handle the new name too, its local drivers leave the handle as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Renamed {
+    Definition,
+    DefinitionAndHandle(String),
+}
+
 /// Each disk's (target, error code) (virDomainGetDiskErrors); the caller's array takes as many as
 /// it holds, no array asks for the count. A daemon's answer comes already fitted to the caller's
 /// array, with the count it returned (the second field), which the caller gets as it is.

@@ -364,42 +364,8 @@ fn machines(emulator: &str) -> Vec<Machine> {
 
 /// query-machines through a qemu that runs nothing (`-machine none`), on its stdio.
 fn probe_machines(emulator: &str) -> Option<Vec<Machine>> {
-    use std::io::{BufRead, BufReader, Write};
-    let mut child = std::process::Command::new(emulator)
-        .args([
-            "-machine",
-            "none",
-            "-nodefaults",
-            "-nographic",
-            "-S",
-            "-qmp",
-            "stdio",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let stdout = child.stdout.take()?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-            if line.contains("\"return\"") && line.contains("cpu-max") {
-                let _ = tx.send(line);
-                break;
-            }
-        }
-    });
-    let _ =
-        stdin.write_all(b"{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"query-machines\"}\n");
-    let answer = rx.recv_timeout(PROBE_TIMEOUT).ok();
-    let _ = stdin.write_all(b"{\"execute\":\"quit\"}\n");
-    drop(stdin);
-    let _ = child.kill();
-    let _ = child.wait();
-    let v: serde_json::Value = serde_json::from_str(&answer?).ok()?;
-    parse_machines(&v["return"])
+    let mut q = super::stdio_probe::StdioQmp::start(emulator, "none", &[], PROBE_TIMEOUT)?;
+    parse_machines(&q.ask(&serde_json::json!({"execute": "query-machines"}))?)
 }
 
 /// query-machines' answer without the `none` machine, the default one first.

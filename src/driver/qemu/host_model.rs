@@ -4,13 +4,13 @@
 //! as a custom CPU. Asked of qemu once per process and emulator.
 
 use super::cpu_x86::{CpuData, CpuMap, Decoded, CPU_MAP_DIR};
+use super::stdio_probe::StdioQmp;
 use crate::domain::devices::Element;
 use crate::error::{Error, Result, VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long the probing qemu may take to answer all its questions.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
@@ -147,40 +147,18 @@ pub fn cpu_data(map: &CpuMap, props: &serde_json::Map<String, Value>) -> CpuData
 /// A qemu that runs nothing, under `accel`, asked on its stdio.
 fn probe(emulator: &str, accel: Accel) -> Option<Probe> {
     let machine = format!("none,accel={}", accel.name());
-    let mut child = std::process::Command::new(emulator)
-        .args([
-            "-machine",
-            &machine,
-            "-nodefaults",
-            "-nographic",
-            "-no-user-config",
-            "-S",
-            "-qmp",
-            "stdio",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let answers = child
-        .stdin
-        .take()
-        .zip(child.stdout.take())
-        .and_then(|(stdin, stdout)| {
-            let mut q = Qmp::new(stdin, stdout);
-            q.greeted()?;
-            q.ask(json!({"execute": "qmp_capabilities"}))?;
-            let target = q.ask(json!({"execute": "query-target"}))?;
-            let machines = q.ask(json!({"execute": "query-machines"}))?;
-            let props = q.expand_max(json!({"name": "max"}))?;
-            let all_props = q.expand_max(json!({"name": "max", "props": {"migratable": false}}))?;
-            let defs = q.ask(json!({"execute": "query-cpu-definitions"}))?;
-            let _ = q.ask(json!({"execute": "quit"}));
-            Some((target, machines, props, all_props, defs))
-        });
-    let _ = child.kill();
-    let _ = child.wait();
+    let answers = {
+        let mut q = StdioQmp::start(emulator, &machine, &["-no-user-config"], PROBE_TIMEOUT)?;
+        let target = q.ask(&json!({"execute": "query-target"}))?;
+        let machines = q.ask(&json!({"execute": "query-machines"}))?;
+        let props = expand_max(&mut q, json!({"name": "max"}))?;
+        let all_props = expand_max(
+            &mut q,
+            json!({"name": "max", "props": {"migratable": false}}),
+        )?;
+        let defs = q.ask(&json!({"execute": "query-cpu-definitions"}))?;
+        Some((target, machines, props, all_props, defs))
+    };
     let (target, machines, props, mut all_props, defs) = answers?;
     // A feature on in either expansion is the host's (the reference marks the ones only the
     // non-migratable expansion has as not migratable, and reports them).
@@ -213,69 +191,14 @@ fn probe(emulator: &str, accel: Accel) -> Option<Probe> {
     })
 }
 
-/// One question at a time over qemu's stdio, every answer within the probe's deadline.
-struct Qmp {
-    stdin: std::process::ChildStdin,
-    lines: std::sync::mpsc::Receiver<String>,
-    deadline: Instant,
-}
-
-impl Qmp {
-    fn new(stdin: std::process::ChildStdin, stdout: std::process::ChildStdout) -> Qmp {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Qmp {
-            stdin,
-            lines: rx,
-            deadline: Instant::now() + PROBE_TIMEOUT,
-        }
-    }
-
-    /// Whether qemu greeted: nothing is written to a program that is not qemu, or has gone
-    /// (a write to its closed pipe would raise SIGPIPE in the caller's process).
-    fn greeted(&mut self) -> Option<()> {
-        loop {
-            let left = self.deadline.checked_duration_since(Instant::now())?;
-            let line = self.lines.recv_timeout(left).ok()?;
-            if serde_json::from_str::<Value>(&line).is_ok_and(|v| v.get("QMP").is_some()) {
-                return Some(());
-            }
-        }
-    }
-
-    /// The properties of `model`'s full expansion, after its static expansion (the
-    /// reference's static-full expansion).
-    fn expand_max(&mut self, model: Value) -> Option<serde_json::Map<String, Value>> {
-        let expanded = self.ask(json!({"execute": "query-cpu-model-expansion",
-            "arguments": {"type": "static", "model": model}}))?;
-        let full = self.ask(json!({"execute": "query-cpu-model-expansion",
-            "arguments": {"type": "full", "model": expanded["model"].clone()}}))?;
-        full["model"]["props"].as_object().cloned()
-    }
-
-    /// The command's `return` value; None on an error answer, a closed pipe or the deadline.
-    fn ask(&mut self, command: Value) -> Option<Value> {
-        writeln!(self.stdin, "{command}").ok()?;
-        loop {
-            let left = self.deadline.checked_duration_since(Instant::now())?;
-            let line = self.lines.recv_timeout(left).ok()?;
-            let Ok(v) = serde_json::from_str::<Value>(&line) else {
-                continue;
-            };
-            if v.get("error").is_some() {
-                return None;
-            }
-            if let Some(r) = v.get("return") {
-                return Some(r.clone());
-            }
-        }
-    }
+/// The properties of `model`'s full expansion, after its static expansion (the reference's
+/// static-full expansion).
+fn expand_max(q: &mut StdioQmp, model: Value) -> Option<serde_json::Map<String, Value>> {
+    let expanded = q.ask(&json!({"execute": "query-cpu-model-expansion",
+        "arguments": {"type": "static", "model": model}}))?;
+    let full = q.ask(&json!({"execute": "query-cpu-model-expansion",
+        "arguments": {"type": "full", "model": expanded["model"].clone()}}))?;
+    full["model"]["props"].as_object().cloned()
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ mod secrets;
 mod start;
 mod stats;
 pub mod status;
+mod stdio_probe;
 mod stop;
 mod vcpus;
 mod vm;

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -304,12 +304,11 @@ impl Monitor {
 }
 
 /// One command line on the monitor's socket; descriptors go with its first bytes.
+/// Without SIGPIPE: a qemu that exits while we write gives EPIPE.
 fn write_line(w: &mut UnixStream, line: &[u8], fds: &[BorrowedFd<'_>]) -> std::io::Result<()> {
-    if fds.is_empty() {
-        return w.write_all(line);
-    }
-    let sent = crate::process::fdpass::send_with_fds(w.as_fd(), line, fds)?;
-    w.write_all(&line[sent..])
+    use crate::process::fdpass;
+    let sent = fdpass::send_with_fds(w.as_fd(), line, fds)?;
+    fdpass::send_all(w.as_fd(), &line[sent..])
 }
 
 /// A command as the debug log shows it: a password argument (`set_password`) is hidden, since
@@ -388,6 +387,7 @@ fn read_loop(mut reader: BufReader<UnixStream>, pending: Pending, on_event: Even
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn passwords_never_reach_the_log() {

@@ -281,7 +281,10 @@ impl Read for Stream {
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Stream::Unix(s) | Stream::Command(s, _) => send_nosignal(s, buf),
+            // Without SIGPIPE: a daemon that went away gives the caller an error (EPIPE).
+            Stream::Unix(s) | Stream::Command(s, _) => {
+                fdpass::send_with_fds(std::os::fd::AsFd::as_fd(s), buf, &[])
+            }
             // std's TcpStream already sends with MSG_NOSIGNAL.
             Stream::Tcp(s) => s.write(buf),
             Stream::Tls(s) => s.write(buf),
@@ -308,31 +311,6 @@ fn end_error(stream: &Stream, read: std::io::Result<()>) -> Error {
             text("End of file while reading data"),
         ),
         Err(e) => Error::system(VIR_FROM_RPC, errno(&e), text("Cannot recv data")),
-    }
-}
-
-/// Write to a unix socket without SIGPIPE: a daemon that went away must give the caller an
-/// error (EPIPE), not kill the program (std's UnixStream writes with write(2)).
-fn send_nosignal(s: &UnixStream, buf: &[u8]) -> std::io::Result<usize> {
-    use std::os::fd::AsRawFd;
-    loop {
-        // SAFETY: the descriptor is the open socket `s` owns for the duration of the call, and
-        // `buf` is valid for reads of `buf.len()` bytes.
-        let n = unsafe {
-            libc::send(
-                s.as_raw_fd(),
-                buf.as_ptr().cast(),
-                buf.len(),
-                libc::MSG_NOSIGNAL,
-            )
-        };
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = std::io::Error::last_os_error();
-        if e.kind() != ErrorKind::Interrupted {
-            return Err(e);
-        }
     }
 }
 

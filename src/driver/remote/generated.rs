@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 449 of 450 (remote_protocol.x and qemu_protocol.x): 336 generated here, the others by hand.
+//! Procedures forwarded: 449 of 450 (remote_protocol.x and qemu_protocol.x): 335 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{FromWire, ToWire};
@@ -876,14 +876,8 @@ impl DomainDriver for RemoteDriver {
         Ok(Stopped(true))
     }
 
-    fn domain_rename(&self, d: &DomainRef, new_name: String, flags: u32) -> Result<()> {
-        let args = protocol::DomainRenameArgs {
-            dom: ToWire::to_wire(d),
-            new_name: ToWire::to_wire(new_name),
-            flags: ToWire::to_wire(flags),
-        };
-        let r: protocol::DomainRenameRet = self.rpc(proc::DOMAIN_RENAME, &args)?;
-        FromWire::from_wire(r.retcode)
+    fn domain_rename(&self, d: &DomainRef, new_name: String, flags: u32) -> Result<Renamed> {
+        manual::domain_rename(self, d, new_name, flags)
     }
 
     fn domain_restore(&self, from: String) -> Result<()> {

@@ -13,7 +13,7 @@ use crate::domain::{DomainInfo, DomainRef, StateReason};
 use crate::driver::family::{
     check_cell_num, check_live_config_exclusive, check_positive, check_vcpu_pin_info_args,
     AllocatedPages, CpuMaps, CpuStats, FreePages, GuestTime, NodeStats, PageCounts, PageSizes,
-    ParamRoom, SecurityLabel, SecurityLabels, TimeAnswer, TypedParams, VcpuInfo, Vcpus,
+    ParamRoom, Renamed, SecurityLabel, SecurityLabels, TimeAnswer, TypedParams, VcpuInfo, Vcpus,
 };
 use crate::driver::{CloseSink, ConnectDriver};
 use crate::error::Result;
@@ -646,4 +646,21 @@ pub(super) fn stream_migrate_prepare_tunnel3_params(
     flags: u32,
 ) -> Result<crate::driver::family::TunnelPrepared> {
     super::migrate::tunnel::prepare3_params(d, params, cookie_in, flags)
+}
+
+/// virDomainRename: the daemon renames the domain, and the caller's handle takes the new name, as
+/// the reference's client renames its handle.
+pub(super) fn domain_rename(
+    d: &RemoteDriver,
+    dom: &DomainRef,
+    new_name: String,
+    flags: u32,
+) -> Result<Renamed> {
+    let args = protocol::DomainRenameArgs {
+        dom: ToWire::to_wire(dom),
+        new_name: ToWire::to_wire(new_name.clone()),
+        flags: ToWire::to_wire(flags),
+    };
+    let _: protocol::DomainRenameRet = d.rpc(proc::DOMAIN_RENAME, &args)?;
+    Ok(Renamed::DefinitionAndHandle(new_name))
 }

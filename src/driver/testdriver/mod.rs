@@ -48,7 +48,7 @@ use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
     AddressSource, BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos,
     GuestInterfaces, InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom, ParamsAnswer,
-    SchedulerType, SecurityLabel, SetParams, Stopped, TimeAnswer, TypedParams, Vcpus,
+    Renamed, SchedulerType, SecurityLabel, SetParams, Stopped, TimeAnswer, TypedParams, Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, NwFilterDriver, SecretDriver,
@@ -1114,8 +1114,9 @@ impl DomainDriver for TestDriver {
     fn domain_restore_flags(&self, from: String, dxml: Option<String>, flags: u32) -> Result<()> {
         self.restore(&from, dxml.as_deref(), flags)
     }
-    fn domain_rename(&self, d: &DomainRef, new_name: String, flags: u32) -> Result<()> {
+    fn domain_rename(&self, d: &DomainRef, new_name: String, flags: u32) -> Result<Renamed> {
         self.rename(d, &new_name, flags)
+            .map(|()| Renamed::Definition)
     }
 
     // Disks, interfaces and file systems (domain_devices.rs).

@@ -6,7 +6,7 @@
 use super::{Cx, FromC, Out, Reply};
 use crate::driver::family::{
     check_positive, public_invalid_arg, BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats,
-    DiskErrors, FsInfos, GuestTime, InterfaceStats, MemoryStats, Messages, SchedulerType,
+    DiskErrors, FsInfos, GuestTime, InterfaceStats, MemoryStats, Messages, Renamed, SchedulerType,
     SecurityLabel, Stopped, TimeAnswer, TypedParams, TypedValue, Vcpus,
 };
 use crate::error::{Error, Result, VIR_ERR_INVALID_ARG, VIR_ERR_OVERFLOW};
@@ -430,6 +430,20 @@ impl Reply<c_int, ()> for Stopped {
             crate::ffi::handles::domain(k as crate::ffi::generated::types::virDomainPtr)
         }) {
             e.id.store(-1, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(0)
+    }
+}
+
+/// A rename that renames the caller's handle too (through a daemon, as the reference's client).
+impl Reply<c_int, ()> for Renamed {
+    unsafe fn reply(self, _: (), cx: &Cx) -> Result<c_int> {
+        if let Renamed::DefinitionAndHandle(name) = self {
+            if let Some(e) = cx.domain_key.and_then(|k| {
+                crate::ffi::handles::domain(k as crate::ffi::generated::types::virDomainPtr)
+            }) {
+                e.rename(&name);
+            }
         }
         Ok(0)
     }
