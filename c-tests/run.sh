@@ -36,7 +36,7 @@ else
 fi
 
 # Programs compared with the reference, and what each needs to link.
-differential="lifecycle errprobe threads typedparams errown errhandler closefree testauth bytes newdef testnode testdomain network interface storage listmax callbackids testparams nodedev stream snapshot testgaps sendkey netports migrate"
+differential="lifecycle errprobe threads typedparams errown errhandler closefree testauth bytes newdef testnode testdomain network interface storage listmax callbackids testparams nodedev stream snapshot testgaps sendkey netports migrate setparams"
 for prog in $differential; do
     src="c-tests/$prog.c"
     if ! gcc $CFLAGS -Iinclude -o "$out/$prog.ours" "$src" -L"$lib" -lvirt -lpthread; then

@@ -653,6 +653,9 @@ class Forwarder:
             a, _ = queue.pop(0)
             if name == "flags" and method in STRING_OKAY:
                 a = f"{a} | TypedParameterFlags::OKAY.bits()"
+            if f["base"] == "remote_typed_param" and f["kind"] == "var" and f["bound"] and not f["bound"].isdigit():
+                # The reference's client counts typed parameters against the limit first.
+                a = f"within_limit({a}, protocol::{f['bound']})?"
             inits.append((name, f"ToWire::to_wire({a})"))
         if queue:
             return self.skip(method, f"{proc}: parameters {[n for n, _ in queue]} have no field")
@@ -695,7 +698,7 @@ class Forwarder:
             "//! its hand-written function in manual.rs.",
             "#![allow(clippy::all, unused_imports)]",
             "",
-            "use super::convert::{FromWire, ToWire};",
+            "use super::convert::{within_limit, FromWire, ToWire};",
             "use super::{manual, RemoteDriver};",
             "use crate::api::TypedParameterFlags;",
             "use crate::domain::*;",

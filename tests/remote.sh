@@ -352,7 +352,7 @@ streams_setup() {
 # (each run on its own daemon); outputs must be equal. The programs of `via_daemon_known` still
 # differ in ways listed beside them: they run, and their differences are reported (KNOWN), not
 # counted as failures; VIA_DAEMON=... runs the programs named, compared strictly.
-via_daemon="interface typedparams listmax network nodedev testnode testdomain testparams storage"
+via_daemon="interface typedparams listmax network nodedev testnode testdomain testparams storage setparams"
 # snapshot: the reference's own bug: its client makes the daemon crash
 #   (virDomainSnapshotListNames with no array), so the rest of its run differs.
 via_daemon_known="snapshot"

@@ -7,6 +7,9 @@
 
 #define MIG_URI "tcp:127.0.0.1"
 
+/* One more than REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX. */
+#define REMOTE_PARAMS_OVER 65
+
 static virDomainPtr find(virConnectPtr c, const char *side)
 {
     virDomainPtr d = virDomainLookupByName(c, "oxmig");
@@ -109,8 +112,21 @@ int main(int argc, char **argv)
     r = virDomainMigrateToURI3(d, "qemu+unix:///session", params, n, VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER);
     printf("ToURI3 local: %d\n", r);
     show_error("ToURI3 local");
+    /* More parameters than the protocol carries: the client refuses them before sending. (Not
+     * tested with a setter such as virDomainSetSchedulerParametersFlags: there libvirt 9.0's
+     * client crashes on its own error path, freeing the array it never made.) */
+    virTypedParameter many[REMOTE_PARAMS_OVER];
+    memset(many, 0, sizeof(many));
+    for (int i = 0; i < REMOTE_PARAMS_OVER; i++) {
+        strcpy(many[i].field, VIR_MIGRATE_PARAM_BANDWIDTH);
+        many[i].type = VIR_TYPED_PARAM_ULLONG;
+        many[i].value.ul = 1;
+    }
+    show_new("Migrate3 65 parameters", virDomainMigrate3(d, b, many, REMOTE_PARAMS_OVER, VIR_MIGRATE_LIVE));
+    r = virDomainMigrateToURI3(d, argv[4], many, REMOTE_PARAMS_OVER, VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER);
+    printf("ToURI3 p2p 65 parameters: %d\n", r);
+    show_error("ToURI3 p2p 65 parameters");
     both_sides("refusals", a, b);
-    (void)argv[4];
 
     virTypedParamsFree(params, n);
     if (d) {

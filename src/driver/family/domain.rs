@@ -2,7 +2,7 @@
 //! A default body is what a driver that lacks the call answers.
 
 use super::domain_ifaces::{AddressSource, GuestInterfaces};
-use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
+use super::domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams, SetParamsOrNone};
 use super::domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 use super::domain_values::{
     BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos, InterfaceStats,
@@ -223,14 +223,18 @@ pub trait DomainDriver: Send + Sync {
         unsupported(VIR_FROM_DOMAIN, "virDomainGetSchedulerParametersFlags")
     }
     /// virDomainSetSchedulerParameters.
-    fn domain_set_scheduler_parameters(&self, _d: &DomainRef, _params: TypedParams) -> Result<()> {
+    fn domain_set_scheduler_parameters(
+        &self,
+        _d: &DomainRef,
+        _params: SetParamsOrNone,
+    ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainSetSchedulerParameters")
     }
     /// virDomainSetSchedulerParametersFlags.
     fn domain_set_scheduler_parameters_flags(
         &self,
         _d: &DomainRef,
-        _params: TypedParams,
+        _params: SetParamsOrNone,
         _flags: u32,
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainSetSchedulerParametersFlags")
@@ -472,7 +476,7 @@ pub trait DomainDriver: Send + Sync {
     fn domain_set_blkio_parameters(
         &self,
         _d: &DomainRef,
-        _params: SetParams,
+        _params: SetParamsOrNone,
         _flags: u32,
     ) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virDomainSetBlkioParameters")

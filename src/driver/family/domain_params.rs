@@ -30,6 +30,11 @@ pub enum ParamsAnswer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetParams(pub TypedParams);
 
+/// Parameters a setter takes where the public layer accepts none (virDomainSetBlkioParameters,
+/// virNodeSetMemoryParameters, virDomainSetSchedulerParameters and its Flags form).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetParamsOrNone(pub TypedParams);
+
 /// Bytes of a guest's memory (virDomainMemoryPeek), for the caller's buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoryBytes(pub Vec<u8>);

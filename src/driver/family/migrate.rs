@@ -4,8 +4,9 @@
 
 use crate::domain::DomainRef;
 
-/// The driver features the public layer asks about before it migrates (libvirt's
-/// VIR_DRV_FEATURE_*, src/libvirt_internal.h): the numbers are the RPC's.
+/// The driver features the public layer asks about (libvirt's VIR_DRV_FEATURE_*,
+/// src/libvirt_internal.h): before it migrates, and before a setter takes typed parameters. The
+/// numbers are the RPC's.
 pub mod feature {
     pub(crate) const MIGRATION_V1: i32 = 1;
     pub(crate) const MIGRATION_V2: i32 = 3;
@@ -13,6 +14,7 @@ pub mod feature {
     pub(crate) const MIGRATION_DIRECT: i32 = 5;
     pub(crate) const MIGRATION_V3: i32 = 6;
     pub(crate) const MIGRATE_CHANGE_PROTECTION: i32 = 7;
+    pub(crate) const TYPED_PARAM_STRING: i32 = 9;
     pub(crate) const XML_MIGRATABLE: i32 = 11;
     pub(crate) const MIGRATION_OFFLINE: i32 = 12;
     pub(crate) const MIGRATION_PARAMS: i32 = 13;

@@ -54,7 +54,7 @@ pub(crate) use stream::{RECV_AT_HOLE, RECV_WOULD_BLOCK};
 // Values of the node and domain families' answers (issue 15's node and domain functions).
 pub use block_jobs::BlockJobInfo;
 pub use domain_ifaces::{AddressSource, GuestInterface, GuestInterfaces, IpAddress};
-pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams};
+pub use domain_params::{MemoryBytes, ParamRoom, ParamsAnswer, SetParams, SetParamsOrNone};
 pub use domain_stats::{BlockParams, JobInfo, JobStats, StatsRecord};
 pub use domain_values::*;
 pub use node::{

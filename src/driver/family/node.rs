@@ -1,6 +1,6 @@
 //! The node family (libvirt's virHypervisorDriver `node*` entries): the host as the driver sees it.
 
-use super::domain_params::{ParamRoom, ParamsAnswer, SetParams};
+use super::domain_params::{ParamRoom, ParamsAnswer, SetParamsOrNone};
 use super::forwarded::SevInfo;
 use super::unsupported;
 use crate::driver::NodeInfo;
@@ -142,7 +142,7 @@ pub trait NodeDriver: Send + Sync {
         unsupported(VIR_FROM_DOMAIN, "virNodeGetMemoryParameters")
     }
     /// virNodeSetMemoryParameters.
-    fn node_set_memory_parameters(&self, _params: SetParams, _flags: u32) -> Result<()> {
+    fn node_set_memory_parameters(&self, _params: SetParamsOrNone, _flags: u32) -> Result<()> {
         unsupported(VIR_FROM_DOMAIN, "virNodeSetMemoryParameters")
     }
     /// virNodeAllocPages: `page_counts[i]` pages of size `page_sizes[i]` (KiB) in `cell_count`

@@ -28,6 +28,11 @@ impl ConnectDriver for QemuDriver {
         crate::host::local_hostname()
     }
 
+    /// Of the features the public layer asks, string parameters (this driver does not migrate).
+    fn supports_feature(&self, feature: i32) -> Result<bool> {
+        Ok(feature == crate::driver::family::feature::TYPED_PARAM_STRING)
+    }
+
     fn process_kill_harness(&self) -> Option<&dyn ProcessKillHarness> {
         Some(self)
     }

@@ -273,6 +273,56 @@ impl FromWire<wire::NonnullDomainCheckpoint> for CheckpointRef {
 }
 
 /// Typed parameters (remote_typed_param) both ways.
+/// Typed parameters a call sends, as the reference's client counts them against the procedure's
+/// limit.
+pub(super) trait ParamCount {
+    fn param_count(&self) -> usize;
+}
+
+impl ParamCount for TypedParams {
+    fn param_count(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl ParamCount for SetParams {
+    fn param_count(&self) -> usize {
+        self.0 .0.len()
+    }
+}
+
+impl ParamCount for SetParamsOrNone {
+    fn param_count(&self) -> usize {
+        self.0 .0.len()
+    }
+}
+
+impl ParamCount for AnyParams {
+    fn param_count(&self) -> usize {
+        self.0 .0.len()
+    }
+}
+
+impl ParamCount for CopyParams {
+    fn param_count(&self) -> usize {
+        self.0 .0.len()
+    }
+}
+
+/// The reference's client (virTypedParamsSerialize) refuses more parameters than the procedure
+/// carries, before anything is sent.
+pub(super) fn within_limit<P: ParamCount>(params: P, limit: u32) -> Result<P> {
+    let n = params.param_count();
+    if n > limit as usize {
+        return Err(Error::with(
+            VIR_ERR_RPC,
+            crate::error::VIR_FROM_NONE,
+            format!("too many parameters '{n}' for limit '{limit}'"),
+        ));
+    }
+    Ok(params)
+}
+
 impl ToWire<Vec<wire::TypedParam>> for TypedParams {
     fn to_wire(self) -> Vec<wire::TypedParam> {
         self.0
@@ -294,6 +344,12 @@ impl ToWire<Vec<wire::TypedParam>> for TypedParams {
 }
 
 impl ToWire<Vec<wire::TypedParam>> for SetParams {
+    fn to_wire(self) -> Vec<wire::TypedParam> {
+        self.0.to_wire()
+    }
+}
+
+impl ToWire<Vec<wire::TypedParam>> for SetParamsOrNone {
     fn to_wire(self) -> Vec<wire::TypedParam> {
         self.0.to_wire()
     }
@@ -727,6 +783,23 @@ impl FromWire<Vec<u8>> for SecretValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn more_parameters_than_the_procedure_carries_are_refused_before_sending() {
+        let one = |n| {
+            TypedParams(vec![
+                ("weight".to_string(), TypedValue::UInt(n));
+                n as usize
+            ])
+        };
+        assert!(within_limit(one(16), 16).is_ok());
+        let e = within_limit(SetParams(one(17)), 16).unwrap_err();
+        assert_eq!(
+            (e.code, e.domain),
+            (VIR_ERR_RPC, crate::error::VIR_FROM_NONE)
+        );
+        assert_eq!(e.message, "too many parameters '17' for limit '16'");
+    }
 
     #[test]
     fn typed_parameters_both_ways_and_the_two_step_idiom() {

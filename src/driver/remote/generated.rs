@@ -5,7 +5,7 @@
 //! Procedures forwarded: 449 of 450 (remote_protocol.x and qemu_protocol.x): 335 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
-use super::convert::{FromWire, ToWire};
+use super::convert::{within_limit, FromWire, ToWire};
 use super::{manual, RemoteDriver};
 use crate::api::TypedParameterFlags;
 use crate::domain::*;
@@ -184,7 +184,10 @@ impl ConnectDriver for RemoteDriver {
 
     fn set_identity(&self, params: AnyParams, flags: u32) -> Result<()> {
         let args = protocol::ConnectSetIdentityArgs {
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_CONNECT_IDENTITY_PARAMS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::CONNECT_SET_IDENTITY, &args)?;
@@ -604,10 +607,17 @@ impl DomainDriver for RemoteDriver {
         FromWire::from_wire(r.params)
     }
 
-    fn domain_set_scheduler_parameters(&self, d: &DomainRef, params: TypedParams) -> Result<()> {
+    fn domain_set_scheduler_parameters(
+        &self,
+        d: &DomainRef,
+        params: SetParamsOrNone,
+    ) -> Result<()> {
         let args = protocol::DomainSetSchedulerParametersArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
+            )?),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_SCHEDULER_PARAMETERS, &args)?;
         FromWire::from_wire(())
@@ -616,12 +626,15 @@ impl DomainDriver for RemoteDriver {
     fn domain_set_scheduler_parameters_flags(
         &self,
         d: &DomainRef,
-        params: TypedParams,
+        params: SetParamsOrNone,
         flags: u32,
     ) -> Result<()> {
         let args = protocol::DomainSetSchedulerParametersFlagsArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, &args)?;
@@ -1032,12 +1045,15 @@ impl DomainDriver for RemoteDriver {
     fn domain_set_blkio_parameters(
         &self,
         d: &DomainRef,
-        params: SetParams,
+        params: SetParamsOrNone,
         flags: u32,
     ) -> Result<()> {
         let args = protocol::DomainSetBlkioParametersArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_BLKIO_PARAMETERS, &args)?;
@@ -1069,7 +1085,10 @@ impl DomainDriver for RemoteDriver {
     ) -> Result<()> {
         let args = protocol::DomainSetMemoryParametersArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_MEMORY_PARAMETERS, &args)?;
@@ -1100,7 +1119,10 @@ impl DomainDriver for RemoteDriver {
     ) -> Result<()> {
         let args = protocol::DomainSetNumaParametersArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_NUMA_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_NUMA_PARAMETERS, &args)?;
@@ -1135,7 +1157,10 @@ impl DomainDriver for RemoteDriver {
         let args = protocol::DomainSetInterfaceParametersArgs {
             dom: ToWire::to_wire(d),
             device: ToWire::to_wire(device),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_INTERFACE_PARAMETERS, &args)?;
@@ -1171,7 +1196,10 @@ impl DomainDriver for RemoteDriver {
         let args = protocol::DomainSetBlockIoTuneArgs {
             dom: ToWire::to_wire(d),
             disk: ToWire::to_wire(disk),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_BLOCK_IO_TUNE, &args)?;
@@ -1190,7 +1218,10 @@ impl DomainDriver for RemoteDriver {
     fn domain_set_perf_events(&self, d: &DomainRef, params: SetParams, flags: u32) -> Result<()> {
         let args = protocol::DomainSetPerfEventsArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_PERF_EVENTS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_PERF_EVENTS, &args)?;
@@ -1839,7 +1870,10 @@ impl DomainDriver for RemoteDriver {
         let args = protocol::DomainSetIothreadParamsArgs {
             dom: ToWire::to_wire(d),
             iothread_id: ToWire::to_wire(iothread_id),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_IOTHREAD_PARAMS, &args)?;
@@ -1854,7 +1888,10 @@ impl DomainDriver for RemoteDriver {
     ) -> Result<()> {
         let args = protocol::DomainSetLaunchSecurityStateArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SET_LAUNCH_SECURITY_STATE, &args)?;
@@ -1959,7 +1996,10 @@ impl DomainDriver for RemoteDriver {
     fn domain_save_params(&self, d: &DomainRef, params: AnyParams, flags: u32) -> Result<()> {
         let args = protocol::DomainSaveParamsArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_SAVE_PARAMS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_SAVE_PARAMS, &args)?;
@@ -1968,7 +2008,10 @@ impl DomainDriver for RemoteDriver {
 
     fn domain_restore_params(&self, params: AnyParams, flags: u32) -> Result<()> {
         let args = protocol::DomainRestoreParamsArgs {
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_SAVE_PARAMS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_RESTORE_PARAMS, &args)?;
@@ -2026,7 +2069,10 @@ impl DomainDriver for RemoteDriver {
             dom: ToWire::to_wire(d),
             path: ToWire::to_wire(disk),
             destxml: ToWire::to_wire(destxml),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::DOMAIN_BLOCK_COPY, &args)?;
@@ -2112,7 +2158,10 @@ impl DomainDriver for RemoteDriver {
     ) -> Result<MigrateBegun> {
         let args = protocol::DomainMigrateBegin3ParamsArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         let r: protocol::DomainMigrateBegin3ParamsRet =
@@ -2127,7 +2176,10 @@ impl DomainDriver for RemoteDriver {
         flags: u32,
     ) -> Result<MigratePrepared> {
         let args = protocol::DomainMigratePrepare3ParamsArgs {
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+            )?),
             cookie_in: ToWire::to_wire(cookie_in),
             flags: ToWire::to_wire(flags),
         };
@@ -2147,7 +2199,10 @@ impl DomainDriver for RemoteDriver {
         let args = protocol::DomainMigratePerform3ParamsArgs {
             dom: ToWire::to_wire(d),
             dconnuri: ToWire::to_wire(dconnuri),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+            )?),
             cookie_in: ToWire::to_wire(cookie_in),
             flags: ToWire::to_wire(flags),
         };
@@ -2164,7 +2219,10 @@ impl DomainDriver for RemoteDriver {
         cancelled: bool,
     ) -> Result<MigrateFinished> {
         let args = protocol::DomainMigrateFinish3ParamsArgs {
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+            )?),
             cookie_in: ToWire::to_wire(cookie_in),
             flags: ToWire::to_wire(flags),
             cancelled: ToWire::to_wire(cancelled),
@@ -2184,7 +2242,10 @@ impl DomainDriver for RemoteDriver {
     ) -> Result<()> {
         let args = protocol::DomainMigrateConfirm3ParamsArgs {
             dom: ToWire::to_wire(d),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+            )?),
             cookie_in: ToWire::to_wire(cookie_in),
             flags: ToWire::to_wire(flags),
             cancelled: ToWire::to_wire(cancelled),
@@ -2816,7 +2877,10 @@ impl NetworkDriver for RemoteDriver {
     ) -> Result<()> {
         let args = protocol::NetworkPortSetParametersArgs {
             port: ToWire::to_wire((net, port)),
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_NETWORK_PORT_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::NETWORK_PORT_SET_PARAMETERS, &args)?;
@@ -3033,9 +3097,12 @@ impl NodeDriver for RemoteDriver {
         FromWire::from_wire((r.params, r.nparams))
     }
 
-    fn node_set_memory_parameters(&self, params: SetParams, flags: u32) -> Result<()> {
+    fn node_set_memory_parameters(&self, params: SetParamsOrNone, flags: u32) -> Result<()> {
         let args = protocol::NodeSetMemoryParametersArgs {
-            params: ToWire::to_wire(params),
+            params: ToWire::to_wire(within_limit(
+                params,
+                protocol::REMOTE_NODE_MEMORY_PARAMETERS_MAX,
+            )?),
             flags: ToWire::to_wire(flags),
         };
         self.rpc::<_, ()>(proc::NODE_SET_MEMORY_PARAMETERS, &args)?;

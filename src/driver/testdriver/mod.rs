@@ -48,7 +48,8 @@ use crate::domain::{self, DomainDef, DomainInfo, DomainRef};
 use crate::driver::family::{
     AddressSource, BlockInfo, BlockStats, ControlInfo, CpuMaps, CpuStats, DiskErrors, FsInfos,
     GuestInterfaces, InterfaceStats, MemoryBytes, MemoryStats, Messages, ParamRoom, ParamsAnswer,
-    Renamed, SchedulerType, SecurityLabel, SetParams, Stopped, TimeAnswer, TypedParams, Vcpus,
+    Renamed, SchedulerType, SecurityLabel, SetParams, SetParamsOrNone, Stopped, TimeAnswer,
+    TypedParams, Vcpus,
 };
 use crate::driver::{
     Caller, ConnectDriver, DomainDriver, DomainEventDriver, Driver, NwFilterDriver, SecretDriver,
@@ -543,6 +544,11 @@ impl ConnectDriver for TestDriver {
         crate::host::local_hostname()
     }
 
+    /// testConnectSupportsFeature: of the features the public layer asks, string parameters.
+    fn supports_feature(&self, feature: i32) -> Result<bool> {
+        Ok(feature == crate::driver::family::feature::TYPED_PARAM_STRING)
+    }
+
     fn hypervisor_version(&self) -> Result<u64> {
         Ok(2)
     }
@@ -986,16 +992,16 @@ impl DomainDriver for TestDriver {
     fn domain_scheduler_parameters_flags(&self, d: &DomainRef, flags: u32) -> Result<TypedParams> {
         self.scheduler_parameters(d, Some(flags))
     }
-    fn domain_set_scheduler_parameters(&self, d: &DomainRef, params: TypedParams) -> Result<()> {
-        self.set_scheduler_parameters(d, params, 0)
+    fn domain_set_scheduler_parameters(&self, d: &DomainRef, p: SetParamsOrNone) -> Result<()> {
+        self.set_scheduler_parameters(d, p.0, 0)
     }
     fn domain_set_scheduler_parameters_flags(
         &self,
         d: &DomainRef,
-        params: TypedParams,
+        p: SetParamsOrNone,
         flags: u32,
     ) -> Result<()> {
-        self.set_scheduler_parameters(d, params, flags)
+        self.set_scheduler_parameters(d, p.0, flags)
     }
 
     // Guest-facing calls (domain_guest.rs).
@@ -1177,8 +1183,13 @@ impl DomainDriver for TestDriver {
     ) -> Result<ParamsAnswer> {
         self.blkio_parameters(d, room, flags)
     }
-    fn domain_set_blkio_parameters(&self, d: &DomainRef, p: SetParams, flags: u32) -> Result<()> {
-        self.set_blkio_parameters(d, p, flags)
+    fn domain_set_blkio_parameters(
+        &self,
+        d: &DomainRef,
+        p: SetParamsOrNone,
+        flags: u32,
+    ) -> Result<()> {
+        self.set_blkio_parameters(d, SetParams(p.0), flags)
     }
     fn domain_memory_parameters(
         &self,

@@ -70,6 +70,11 @@ impl Cx {
         }
     }
 
+    /// The driver of the call's connection, once its receiver is known.
+    pub fn driver(&self) -> Option<Arc<dyn Driver>> {
+        self.conn.as_ref().map(|(_, e)| e.conn.driver.clone())
+    }
+
     /// A connection receiver; `from` is the error domain of the reference's invalid-connection
     /// error for this function.
     pub fn connect(&mut self, c: virConnectPtr, from: i32) -> Result<Arc<dyn Driver>> {

@@ -5,10 +5,11 @@
 use super::domain::c_param;
 use super::{Cx, FromC, Out, Reply};
 use crate::driver::family::{
-    public_invalid_arg, MemoryBytes, ParamRoom, ParamsAnswer, SetParams, TypedParams,
+    feature, public_invalid_arg, MemoryBytes, ParamRoom, ParamsAnswer, SetParams, SetParamsOrNone,
+    TypedParams,
 };
-use crate::error::Result;
-use crate::ffi::generated::types::virTypedParameterPtr;
+use crate::error::{Error, Result, VIR_FROM_NONE};
+use crate::ffi::generated::types::{virTypedParameterPtr, VIR_TYPED_PARAM_STRING};
 use std::os::raw::{c_int, c_void};
 
 /// The public layer's checks of a getter's array and count: the count is given and not
@@ -74,7 +75,65 @@ impl Reply<c_int, (Out<virTypedParameterPtr>, Out<*mut c_int>)> for ParamsAnswer
     }
 }
 
-/// A setter's parameters: an array of at least one.
+/// The public layer's virTypedParameterValidateSet, before any setter: each field name ends
+/// within its field, and a string parameter needs a driver that takes strings (asked of the
+/// driver, VIR_DRV_FEATURE_TYPED_PARAM_STRING: through a daemon, of the daemon) and a text.
+///
+/// # Safety
+/// `params` holds `n` readable parameters.
+unsafe fn validate_set(params: virTypedParameterPtr, n: c_int, cx: &Cx) -> Result<()> {
+    const F: &str = "virTypedParameterValidateSet";
+    let refuse = |message: String| Error::invalid_arg(VIR_FROM_NONE, F, "params", message);
+    let string_okay = match cx.driver() {
+        Some(d) => d.connect().supports_feature(feature::TYPED_PARAM_STRING)?,
+        None => false,
+    };
+    for i in 0..n.max(0) as usize {
+        // SAFETY: `n` readable parameters at `params`, by the caller's promise.
+        let p = unsafe { &*params.add(i) };
+        let bytes: Vec<u8> = p.field.iter().map(|&c| c as u8).collect();
+        let Some(end) = bytes.iter().position(|&b| b == 0) else {
+            let name = String::from_utf8_lossy(&bytes);
+            return Err(refuse(format!("string parameter name '{name}' too long")));
+        };
+        if p.r#type as u32 != VIR_TYPED_PARAM_STRING {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&bytes[..end]);
+        if !string_okay {
+            return Err(refuse(format!("string parameter '{name}' unsupported")));
+        }
+        // SAFETY: a string parameter's union member is its text pointer.
+        if unsafe { p.value.s }.is_null() {
+            return Err(refuse(format!("NULL string parameter '{name}'")));
+        }
+    }
+    Ok(())
+}
+
+/// A setter's parameters where the public layer accepts none: a non-NULL array, a count not
+/// below 0, then virTypedParameterValidateSet.
+impl FromC<(virTypedParameterPtr, c_int)> for SetParamsOrNone {
+    unsafe fn from_c(c: (virTypedParameterPtr, c_int), cx: &Cx, arg: &'static str) -> Result<Self> {
+        let (params, n) = c;
+        if params.is_null() {
+            return Err(cx.null_arg(arg));
+        }
+        if n < 0 {
+            return Err(public_invalid_arg(
+                cx.function,
+                "nparams",
+                format!("nparams in {} must be zero or greater", cx.function),
+            ));
+        }
+        // SAFETY: `n` parameters at `params`, by the caller's promise.
+        unsafe { validate_set(params, n, cx) }?;
+        // SAFETY: handed on under the caller's promise.
+        Ok(SetParamsOrNone(unsafe { TypedParams::from_c(c, cx, arg) }?))
+    }
+}
+
+/// A setter's parameters: an array of at least one, then virTypedParameterValidateSet.
 impl FromC<(virTypedParameterPtr, c_int)> for SetParams {
     unsafe fn from_c(c: (virTypedParameterPtr, c_int), cx: &Cx, arg: &'static str) -> Result<Self> {
         let (params, n) = c;
@@ -88,6 +147,8 @@ impl FromC<(virTypedParameterPtr, c_int)> for SetParams {
                 format!("nparams in {} must be greater than zero", cx.function),
             ));
         }
+        // SAFETY: `n` parameters at `params`, by the caller's promise.
+        unsafe { validate_set(params, n, cx) }?;
         // SAFETY: handed on under the caller's promise.
         Ok(SetParams(unsafe { TypedParams::from_c(c, cx, arg) }?))
     }
