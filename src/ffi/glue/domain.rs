@@ -81,20 +81,37 @@ fn field_name(p: &virTypedParameter, cx: &Cx) -> Result<String> {
     }
 }
 
+/// The public layer's checks of a typed-parameter array the caller gives: not NULL, and a count
+/// of at least `min` (0 or 1, the two rules libvirt's functions use).
+pub(super) fn check_param_array(
+    params: virTypedParameterPtr,
+    n: c_int,
+    min: c_int,
+    cx: &Cx,
+    arg: &'static str,
+) -> Result<()> {
+    if params.is_null() {
+        return Err(cx.null_arg(arg));
+    }
+    if n < min {
+        let rule = match min {
+            0 => "be zero or greater",
+            _ => "be greater than zero",
+        };
+        return Err(public_invalid_arg(
+            cx.function,
+            "nparams",
+            format!("nparams in {} must {rule}", cx.function),
+        ));
+    }
+    Ok(())
+}
+
 /// Typed parameters the caller gives (virDomainSetSchedulerParameters).
 impl FromC<(virTypedParameterPtr, c_int)> for TypedParams {
     unsafe fn from_c(c: (virTypedParameterPtr, c_int), cx: &Cx, arg: &'static str) -> Result<Self> {
         let (params, n) = c;
-        if params.is_null() {
-            return Err(cx.null_arg(arg));
-        }
-        if n < 0 {
-            return Err(public_invalid_arg(
-                cx.function,
-                "nparams",
-                format!("nparams in {} must be zero or greater", cx.function),
-            ));
-        }
+        check_param_array(params, n, 0, cx, arg)?;
         let mut out = Vec::with_capacity(n as usize);
         for i in 0..n as usize {
             // SAFETY: `n` readable parameters at `params` by the C contract.

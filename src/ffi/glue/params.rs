@@ -2,7 +2,7 @@
 //! kin): the caller's array and its room, where a room of 0 asks for the count; and a setter's
 //! parameters, at least one.
 
-use super::domain::c_param;
+use super::domain::{c_param, check_param_array};
 use super::{Cx, FromC, Out, Reply};
 use crate::driver::family::{
     feature, public_invalid_arg, MemoryBytes, ParamRoom, ParamsAnswer, SetParams, SetParamsOrNone,
@@ -116,16 +116,7 @@ unsafe fn validate_set(params: virTypedParameterPtr, n: c_int, cx: &Cx) -> Resul
 impl FromC<(virTypedParameterPtr, c_int)> for SetParamsOrNone {
     unsafe fn from_c(c: (virTypedParameterPtr, c_int), cx: &Cx, arg: &'static str) -> Result<Self> {
         let (params, n) = c;
-        if params.is_null() {
-            return Err(cx.null_arg(arg));
-        }
-        if n < 0 {
-            return Err(public_invalid_arg(
-                cx.function,
-                "nparams",
-                format!("nparams in {} must be zero or greater", cx.function),
-            ));
-        }
+        check_param_array(params, n, 0, cx, arg)?;
         // SAFETY: `n` parameters at `params`, by the caller's promise.
         unsafe { validate_set(params, n, cx) }?;
         // SAFETY: handed on under the caller's promise.
@@ -137,16 +128,7 @@ impl FromC<(virTypedParameterPtr, c_int)> for SetParamsOrNone {
 impl FromC<(virTypedParameterPtr, c_int)> for SetParams {
     unsafe fn from_c(c: (virTypedParameterPtr, c_int), cx: &Cx, arg: &'static str) -> Result<Self> {
         let (params, n) = c;
-        if params.is_null() {
-            return Err(cx.null_arg(arg));
-        }
-        if n <= 0 {
-            return Err(public_invalid_arg(
-                cx.function,
-                "nparams",
-                format!("nparams in {} must be greater than zero", cx.function),
-            ));
-        }
+        check_param_array(params, n, 1, cx, arg)?;
         // SAFETY: `n` parameters at `params`, by the caller's promise.
         unsafe { validate_set(params, n, cx) }?;
         // SAFETY: handed on under the caller's promise.
