@@ -8,6 +8,8 @@
  * reference walks a hash table there. */
 #include "common.h"
 #include <ctype.h>
+#include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SHOW(what, r)                                                                              \
@@ -18,10 +20,14 @@
             show_error(what);                                                                      \
     } while (0)
 
+/* Callbacks run so far: through a daemon, drain() waits until they stop coming. */
+static int events_heard;
+
 static int on_lifecycle(virConnectPtr c, virDomainPtr d, int event, int detail, void *opaque)
 {
     (void)c;
     (void)opaque;
+    events_heard++;
     printf("  event %s id=%d: %d %d\n", virDomainGetName(d), virDomainGetID(d), event, detail);
     return 0;
 }
@@ -32,8 +38,36 @@ static void tick(int timer, void *opaque)
     virEventRemoveTimeout(timer);
 }
 
+static void keep_ticking(int timer, void *opaque)
+{
+    (void)timer;
+    (void)opaque;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Runs the callbacks of the events sent so far. Locally they are queued by the time a call
+ * returns; through a daemon they travel on their own, so wait until none has come for 200 ms. */
 static void drain(void)
 {
+    if (getenv("OXVIRT_VIA_DAEMON")) {
+        usleep(100000);
+        int t = virEventAddTimeout(10, keep_ticking, NULL, NULL);
+        long long last = now_ms();
+        while (now_ms() - last < 200) {
+            int before = events_heard;
+            virEventRunDefaultImpl();
+            if (events_heard != before)
+                last = now_ms();
+        }
+        virEventRemoveTimeout(t);
+        return;
+    }
     for (int i = 0; i < 3; i++) {
         virEventAddTimeout(1, tick, NULL, NULL);
         virEventRunDefaultImpl();
@@ -380,11 +414,18 @@ static void wrong_args(virDomainPtr d)
     SHOW("num bad flags", virDomainSnapshotNum(d, 1u << 30));
     SHOW("names negative", virDomainSnapshotListNames(d, names, -1, 0));
     SHOW("names NULL", virDomainSnapshotListNames(d, NULL, 3, 0));
-    SHOW("names NULL 0", virDomainSnapshotListNames(d, NULL, 0, 0));
-    SHOW("names 0", virDomainSnapshotListNames(d, names, 0, 0));
-    show_names_in("names short (topological)", names,
-                  virDomainSnapshotListNames(d, names, 2, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL), 2,
-                  0);
+    /* Through a daemon (tests/remote.sh sets OXVIRT_VIA_DAEMON), libvirtd 9.0 itself crashes on
+     * these three: its test driver counts every snapshot while the daemon allocated only
+     * `maxnames` slots. Compared locally only. */
+    if (getenv("OXVIRT_VIA_DAEMON")) {
+        printf("names NULL 0, names 0, names short: not called through a daemon\n");
+    } else {
+        SHOW("names NULL 0", virDomainSnapshotListNames(d, NULL, 0, 0));
+        SHOW("names 0", virDomainSnapshotListNames(d, names, 0, 0));
+        show_names_in("names short (topological)", names,
+                      virDomainSnapshotListNames(d, names, 2, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL),
+                      2, 0);
+    }
     SHOW("list all NULL", virDomainListAllSnapshots(d, NULL, 0));
     show_snap("lookup nope", virDomainSnapshotLookupByName(d, "nope", 0));
     show_snap("lookup NULL", virDomainSnapshotLookupByName(d, NULL, 0));

@@ -1172,7 +1172,14 @@ def glue_body(fn, null_probe, read_only, valid_probe, functypes):
             outs.append(a[1])
     outs_expr = "(" + "".join(o + ", " for o in outs).rstrip(" ") + ")" if outs else "()"
     call = f"{driver}.{family}().{method}({', '.join(first + ins)})"
-    stmts.append(f"answer(&cx, {outs_expr}, || {call})")
+    if "list_all" in method:
+        # A listing given no array asks the family's count (the remote driver's need_results 0).
+        array = rust_ident(Api.args(fn)[1][0])
+        count = f"{driver}.{family}().{method.replace('list_all', 'count_all')}({', '.join(first + ins)})"
+        stmts.append(f"if {array}.is_null() {{ answer(&cx, (), || {count}) }} "
+                     f"else {{ answer(&cx, {outs_expr}, || {call}) }}")
+    else:
+        stmts.append(f"answer(&cx, {outs_expr}, || {call})")
     return f"glue!({dispatch_target(fn)}, {name}, {from_this}, |cx| {{ {' '.join(stmts)} }})"
 
 

@@ -452,6 +452,13 @@ NOT_FORWARDED = {}
 # reference's client's does.
 ALWAYS_STOPS = {"domain_managed_save", "domain_save", "domain_save_flags"}
 
+# Methods that count what a listing method lists (`*_count_all*` beside `*_list_all*`): the same
+# procedure with need_results 0, the reply's `ret` the answer, as the reference's client sends
+# when the caller passes no array.
+def counted_listing(method):
+    return method.replace("count_all", "list_all") if "count_all" in method else None
+
+
 # Argument fields the public function has no parameter for: what the reference's client sends.
 # `{bound}` is the reply list's bound in remote_protocol.x.
 FILLERS = {
@@ -613,7 +620,7 @@ class Forwarder:
                 return f["bound"]
         return None
 
-    def body(self, method, params, ret, proc):
+    def body(self, method, params, ret, proc, count_only=False):
         """The generated body of `method`, or None (with the reason kept) when it does not fit."""
         prefix, call, consts = "remote", "self.rpc", "proc"
         if proc.startswith("QEMU:"):
@@ -636,7 +643,8 @@ class Forwarder:
                 bound = self.list_bound(ret_fields)
                 if "{bound}" in FILLERS[name] and not bound:
                     return self.skip(method, f"no list bound for {name}")
-                inits.append((name, FILLERS[name].format(bound=bound)))
+                filler = "0" if count_only and name == "need_results" else FILLERS[name]
+                inits.append((name, filler.format(bound=bound)))
                 continue
             if name == "flags" and not has_flags:
                 inits.append((name, "0"))
@@ -671,6 +679,9 @@ class Forwarder:
         if ret_fields is None:
             lines.append(f"{call}::<_, ()>({consts}::{proc}, {argref})?;")
             lines.append("Ok(Stopped(true))" if method in ALWAYS_STOPS else "FromWire::from_wire(())")
+        elif count_only:
+            lines.append(f"let r: protocol::{camel(ret_name)} = {call}({consts}::{proc}, {argref})?;")
+            lines.append("Ok(r.ret as i32)")
         else:
             lines.append(f"let r: protocol::{camel(ret_name)} = {call}({consts}::{proc}, {argref})?;")
             # A list's count (`ret`) beside the list is the list's length.
@@ -715,6 +726,7 @@ class Forwarder:
         unforwarded = []
         for trait, methods in traits:
             items = []
+            defaults = {name: default for name, _, _, default in methods}
             for name, params, ret, default in methods:
                 # The caller's context is not sent: unused in a forwarded method.
                 unused = set() if name in manual else {n for n, t in params if t in LOCAL_ONLY}
@@ -727,6 +739,13 @@ class Forwarder:
                     continue
                 if name in NOT_FORWARDED:
                     unforwarded.append(f"{name} ({NOT_FORWARDED[name]})")
+                    continue
+                listing = counted_listing(name)
+                if listing in defaults:
+                    proc = self.procedure(listing, defaults[listing])
+                    body = proc and self.body(name, params, ret, proc, count_only=True)
+                    if body:
+                        items.append(f"{head} {{\n{body}\n}}")
                     continue
                 proc = self.procedure(name, default)
                 if proc is None:

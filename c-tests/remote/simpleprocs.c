@@ -1,7 +1,8 @@
 /* Calls whose procedure the reference's client sends as such (issue 18): the counts, the
  * maximum memory, virDomainCreate, virNetworkCreateXML/DefineXML without flags, the library's
  * version and virDomainQemuAttach, the event registrations of every family and their removal
- * (the daemon is told when the last callback of an event id goes), through a daemon (argv[1]: test+unix:///default?socket=S;
+ * (the daemon is told when the last callback of an event id goes), the listings with and
+ * without an array, through a daemon (argv[1]: test+unix:///default?socket=S;
  * argv[2]: secret+unix:///session?socket=S). Each is printed with its error. The calls are
  * framed by virConnectGetHostname, so that tests/remote.sh can compare the procedures the
  * daemon received between the two with those of the reference's client.
@@ -80,6 +81,51 @@ static void networks(virConnectPtr c)
         virNetworkFree(n);
     show("bad network create", virNetworkCreateXML(c, "<network/>") ? 0 : -1);
     show("bad network define", virNetworkDefineXML(c, "<network><name>x") ? 0 : -1);
+}
+
+/* Each listing with no array (the count: the daemon is asked with need_results 0) and with one
+ * (need_results 1). tests/remote.sh compares, in the daemon's log, which calls got an array. */
+#define LISTED(what, call_with, free_one, type)                                                   \
+    do {                                                                                           \
+        show(what " count", call_with(NULL));                                                      \
+        type *all_ = NULL;                                                                         \
+        int n_ = call_with(&all_);                                                                 \
+        show(what, n_);                                                                            \
+        for (int i_ = 0; i_ < n_; i_++)                                                            \
+            free_one(all_[i_]);                                                                    \
+        free(all_);                                                                                \
+    } while (0)
+
+static void listings(virConnectPtr c, virConnectPtr s)
+{
+#define ALL_DOMAINS(a) virConnectListAllDomains(c, a, 0)
+#define ALL_NETWORKS(a) virConnectListAllNetworks(c, a, 0)
+#define ALL_IFACES(a) virConnectListAllInterfaces(c, a, VIR_CONNECT_LIST_INTERFACES_ACTIVE)
+#define ALL_POOLS(a) virConnectListAllStoragePools(c, a, VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE)
+#define ALL_NODEDEVS(a) virConnectListAllNodeDevices(c, a, 0)
+    LISTED("all domains", ALL_DOMAINS, virDomainFree, virDomainPtr);
+    LISTED("all networks", ALL_NETWORKS, virNetworkFree, virNetworkPtr);
+    LISTED("all interfaces", ALL_IFACES, virInterfaceFree, virInterfacePtr);
+    LISTED("all pools (inactive)", ALL_POOLS, virStoragePoolFree, virStoragePoolPtr);
+    LISTED("all node devices", ALL_NODEDEVS, virNodeDeviceFree, virNodeDevicePtr);
+    virStoragePoolPtr pool = virStoragePoolLookupByName(c, "default-pool");
+    if (pool) {
+#define ALL_VOLUMES(a) virStoragePoolListAllVolumes(pool, a, 0)
+        LISTED("all volumes", ALL_VOLUMES, virStorageVolFree, virStorageVolPtr);
+        virStoragePoolFree(pool);
+    }
+    virDomainPtr d = virDomainLookupByName(c, "test");
+    if (d) {
+#define ALL_SNAPSHOTS(a) virDomainListAllSnapshots(d, a, 0)
+#define ALL_CHECKPOINTS(a) virDomainListAllCheckpoints(d, a, 0)
+        LISTED("all snapshots", ALL_SNAPSHOTS, virDomainSnapshotFree, virDomainSnapshotPtr);
+        LISTED("all checkpoints", ALL_CHECKPOINTS, virDomainCheckpointFree, virDomainCheckpointPtr);
+        virDomainFree(d);
+    }
+    if (s) {
+#define ALL_SECRETS(a) virConnectListAllSecrets(s, a, 0)
+        LISTED("all secrets", ALL_SECRETS, virSecretFree, virSecretPtr);
+    }
 }
 
 static void network_cb(virConnectPtr c, virNetworkPtr n, int ev, int detail, void *op)
@@ -164,6 +210,7 @@ int main(int argc, char **argv)
     virDomainPtr att = virDomainQemuAttach(c, 1, 0);
     show("qemu attach", att ? 0 : -1);
     events(c, s);
+    listings(c, s);
     free(virConnectGetHostname(c));
     if (s) {
         show("secrets", virConnectNumOfSecrets(s));

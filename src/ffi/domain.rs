@@ -121,26 +121,27 @@ pub(crate) unsafe fn virConnectListAllDomains(
 ) -> c_int {
     int_result((|| {
         let e = conn_of(c, "virConnectListAllDomains")?;
-        let list = e.conn.driver.domain().list_all(flags)?;
-        if !domains.is_null() {
-            // SAFETY: calloc for n+1 pointers (the array ends with NULL, as libvirt's); freed by
-            // the caller with free(3).
-            let arr = unsafe { libc::calloc(list.len() + 1, std::mem::size_of::<virDomainPtr>()) }
-                as *mut virDomainPtr;
-            if arr.is_null() {
-                return Err(Error::system(
-                    VIR_FROM_DOMAIN,
-                    libc::ENOMEM,
-                    "cannot allocate memory",
-                ));
-            }
-            for (i, r) in list.iter().enumerate() {
-                // SAFETY: `arr` has list.len() + 1 slots; i < list.len().
-                unsafe { arr.add(i).write(new_handle(c, &e, r)) };
-            }
-            // SAFETY: `domains` is non-NULL and writable by the C contract.
-            unsafe { domains.write(arr) };
+        if domains.is_null() {
+            return e.conn.driver.domain().count_all(flags);
         }
+        let list = e.conn.driver.domain().list_all(flags)?;
+        // SAFETY: calloc for n+1 pointers (the array ends with NULL, as libvirt's); freed by
+        // the caller with free(3).
+        let arr = unsafe { libc::calloc(list.len() + 1, std::mem::size_of::<virDomainPtr>()) }
+            as *mut virDomainPtr;
+        if arr.is_null() {
+            return Err(Error::system(
+                VIR_FROM_DOMAIN,
+                libc::ENOMEM,
+                "cannot allocate memory",
+            ));
+        }
+        for (i, r) in list.iter().enumerate() {
+            // SAFETY: `arr` has list.len() + 1 slots; i < list.len().
+            unsafe { arr.add(i).write(new_handle(c, &e, r)) };
+        }
+        // SAFETY: `domains` is non-NULL and writable by the C contract.
+        unsafe { domains.write(arr) };
         Ok(list.len() as c_int)
     })())
 }

@@ -35,6 +35,12 @@ pub trait DomainCheckpointDriver: Send + Sync {
     fn checkpoint_list_all(&self, _d: &DomainRef, _flags: u32) -> Result<Vec<CheckpointRef>> {
         unsupported(VIR_FROM_DOMAIN_CHECKPOINT, "virDomainListAllCheckpoints")
     }
+    /// virDomainListAllCheckpoints with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn checkpoint_count_all(&self, d: &DomainRef, flags: u32) -> Result<i32> {
+        Ok(self.checkpoint_list_all(d, flags)?.len() as i32)
+    }
     /// virDomainCheckpointListAllChildren.
     fn checkpoint_list_all_children(
         &self,
@@ -46,6 +52,17 @@ pub trait DomainCheckpointDriver: Send + Sync {
             VIR_FROM_DOMAIN_CHECKPOINT,
             "virDomainCheckpointListAllChildren",
         )
+    }
+    /// virDomainCheckpointListAllChildren with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn checkpoint_count_all_children(
+        &self,
+        d: &DomainRef,
+        c: &CheckpointRef,
+        flags: u32,
+    ) -> Result<i32> {
+        Ok(self.checkpoint_list_all_children(d, c, flags)?.len() as i32)
     }
     /// virDomainCheckpointLookupByName.
     fn checkpoint_lookup_by_name(

@@ -45,10 +45,7 @@ pub use node_device::{NodeDeviceDriver, NodeDeviceRef};
 pub use nwfilter::{NwFilterBindingRef, NwFilterDriver, NwFilterRef};
 pub use secret::{SecretDriver, SecretRef, SecretValue};
 pub use snapshot::{DomainSnapshotDriver, MomentNames, SnapshotRef, XmlFlags};
-pub use storage::{
-    StorageDriver, StoragePoolInfo, StoragePoolListing, StoragePoolRef, StorageVolInfo,
-    StorageVolRef,
-};
+pub use storage::{StorageDriver, StoragePoolInfo, StoragePoolRef, StorageVolInfo, StorageVolRef};
 pub use stream::{Screenshot, StreamBody, StreamCallback, StreamChannel, StreamDriver};
 pub(crate) use stream::{RECV_AT_HOLE, RECV_WOULD_BLOCK};
 // Values of the node and domain families' answers (issue 15's node and domain functions).

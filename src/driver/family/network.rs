@@ -53,6 +53,12 @@ pub trait NetworkDriver: Send + Sync {
     fn network_list_all(&self, _flags: u32) -> Result<Vec<NetworkRef>> {
         unsupported(VIR_FROM_NETWORK, "virConnectListAllNetworks")
     }
+    /// virConnectListAllNetworks with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn network_count_all(&self, flags: u32) -> Result<i32> {
+        Ok(self.network_list_all(flags)?.len() as i32)
+    }
     /// virConnectListNetworks (and virConnectNumOfNetworks): the active networks' names.
     fn network_active_names(&self) -> Result<Vec<String>> {
         unsupported(VIR_FROM_NETWORK, "virConnectListNetworks")
@@ -129,6 +135,12 @@ pub trait NetworkDriver: Send + Sync {
     /// virNetworkListAllPorts.
     fn network_port_list_all(&self, _net: &NetworkRef, _flags: u32) -> Result<Vec<NetworkPortRef>> {
         unsupported(VIR_FROM_NETWORK, "virNetworkListAllPorts")
+    }
+    /// virNetworkListAllPorts with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn network_port_count_all(&self, net: &NetworkRef, flags: u32) -> Result<i32> {
+        Ok(self.network_port_list_all(net, flags)?.len() as i32)
     }
     /// virNetworkPortLookupByUUID (and virNetworkPortLookupByUUIDString).
     fn network_port_lookup_by_uuid(

@@ -55,6 +55,12 @@ pub trait NodeDeviceDriver: Send + Sync {
     fn nodedev_list_all(&self, _flags: u32) -> Result<Vec<NodeDeviceRef>> {
         unsupported(VIR_FROM_NODEDEV, "virConnectListAllNodeDevices")
     }
+    /// virConnectListAllNodeDevices with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn nodedev_count_all(&self, flags: u32) -> Result<i32> {
+        Ok(self.nodedev_list_all(flags)?.len() as i32)
+    }
     /// virNodeDeviceLookupByName.
     fn nodedev_lookup_by_name(&self, _name: String) -> Result<NodeDeviceRef> {
         unsupported(VIR_FROM_NODEDEV, "virNodeDeviceLookupByName")

@@ -31,6 +31,12 @@ pub trait NwFilterDriver: Send + Sync {
     fn nwfilter_list_all(&self, _flags: u32) -> Result<Vec<NwFilterRef>> {
         unsupported(VIR_FROM_NWFILTER, "virConnectListAllNWFilters")
     }
+    /// virConnectListAllNWFilters with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn nwfilter_count_all(&self, flags: u32) -> Result<i32> {
+        Ok(self.nwfilter_list_all(flags)?.len() as i32)
+    }
     /// virNWFilterLookupByName.
     fn nwfilter_lookup_by_name(&self, _name: String) -> Result<NwFilterRef> {
         unsupported(VIR_FROM_NWFILTER, "virNWFilterLookupByName")
@@ -58,6 +64,12 @@ pub trait NwFilterDriver: Send + Sync {
     /// virConnectListAllNWFilterBindings.
     fn nwfilter_binding_list_all(&self, _flags: u32) -> Result<Vec<NwFilterBindingRef>> {
         unsupported(VIR_FROM_NWFILTER, "virConnectListAllNWFilterBindings")
+    }
+    /// virConnectListAllNWFilterBindings with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn nwfilter_binding_count_all(&self, flags: u32) -> Result<i32> {
+        Ok(self.nwfilter_binding_list_all(flags)?.len() as i32)
     }
     /// virNWFilterBindingLookupByPortDev.
     fn nwfilter_binding_lookup_by_port_dev(&self, _portdev: String) -> Result<NwFilterBindingRef> {

@@ -41,14 +41,6 @@ pub struct StorageVolInfo {
     pub allocation: u64,
 }
 
-/// virConnectListAllStoragePools' answer: the pools that match the flags, and how many pools
-/// there are in all (libvirt's count when the caller passes no array, whatever the flags).
-#[derive(Clone, Debug, Default)]
-pub struct StoragePoolListing {
-    pub matching: Vec<StoragePoolRef>,
-    pub total: usize,
-}
-
 pub trait StorageDriver: Send + Sync {
     /// The bus this driver raises storage pool events on (virConnectStoragePoolEventRegisterAny
     /// and DeregisterAny); `function` is the public call that asks.
@@ -76,8 +68,14 @@ pub trait StorageDriver: Send + Sync {
         unsupported(VIR_FROM_STORAGE, "virConnectListDefinedStoragePools")
     }
     /// virConnectListAllStoragePools.
-    fn pool_list_all(&self, _flags: u32) -> Result<StoragePoolListing> {
+    fn pool_list_all(&self, _flags: u32) -> Result<Vec<StoragePoolRef>> {
         unsupported(VIR_FROM_STORAGE, "virConnectListAllStoragePools")
+    }
+    /// virConnectListAllStoragePools with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn pool_count_all(&self, flags: u32) -> Result<i32> {
+        Ok(self.pool_list_all(flags)?.len() as i32)
     }
     /// virConnectFindStoragePoolSources.
     fn pool_find_sources(
@@ -147,6 +145,12 @@ pub trait StorageDriver: Send + Sync {
         _flags: u32,
     ) -> Result<Vec<StorageVolRef>> {
         unsupported(VIR_FROM_STORAGE, "virStoragePoolListAllVolumes")
+    }
+    /// virStoragePoolListAllVolumes with no array: the count alone.
+    /// The remote driver overrides it (need_results 0, as libvirt's client sends): the
+    /// daemon lists nothing.
+    fn pool_count_all_volumes(&self, pool: &StoragePoolRef, flags: u32) -> Result<i32> {
+        Ok(self.pool_list_all_volumes(pool, flags)?.len() as i32)
     }
     /// virStoragePoolIsActive.
     fn pool_is_active(&self, _pool: &StoragePoolRef) -> Result<bool> {

@@ -2,7 +2,7 @@
 // and gen/reference/remote_protocol.x: do not edit.
 //! The remote driver's family traits: each method forwards to its procedure, or calls
 //! its hand-written function in manual.rs.
-//! Procedures forwarded: 449 of 450 (remote_protocol.x and qemu_protocol.x): 335 generated here, the others by hand.
+//! Procedures forwarded: 449 of 450 (remote_protocol.x and qemu_protocol.x): 336 generated here, the others by hand.
 #![allow(clippy::all, unused_imports)]
 
 use super::convert::{within_limit, FromWire, ToWire};
@@ -60,6 +60,17 @@ impl DomainCheckpointDriver for RemoteDriver {
         FromWire::from_wire(r.checkpoints)
     }
 
+    fn checkpoint_count_all(&self, d: &DomainRef, flags: u32) -> Result<i32> {
+        let args = protocol::DomainListAllCheckpointsArgs {
+            dom: ToWire::to_wire(d),
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainListAllCheckpointsRet =
+            self.rpc(proc::DOMAIN_LIST_ALL_CHECKPOINTS, &args)?;
+        Ok(r.ret as i32)
+    }
+
     fn checkpoint_list_all_children(
         &self,
         d: &DomainRef,
@@ -74,6 +85,22 @@ impl DomainCheckpointDriver for RemoteDriver {
         let r: protocol::DomainCheckpointListAllChildrenRet =
             self.rpc(proc::DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN, &args)?;
         FromWire::from_wire(r.checkpoints)
+    }
+
+    fn checkpoint_count_all_children(
+        &self,
+        d: &DomainRef,
+        c: &CheckpointRef,
+        flags: u32,
+    ) -> Result<i32> {
+        let args = protocol::DomainCheckpointListAllChildrenArgs {
+            checkpoint: ToWire::to_wire((d, c)),
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainCheckpointListAllChildrenRet =
+            self.rpc(proc::DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn checkpoint_lookup_by_name(
@@ -274,6 +301,16 @@ impl DomainDriver for RemoteDriver {
         let r: protocol::ConnectListAllDomainsRet =
             self.rpc(proc::CONNECT_LIST_ALL_DOMAINS, &args)?;
         FromWire::from_wire(r.domains)
+    }
+
+    fn count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllDomainsArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllDomainsRet =
+            self.rpc(proc::CONNECT_LIST_ALL_DOMAINS, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn active_ids(&self) -> Result<Vec<i32>> {
@@ -2539,6 +2576,16 @@ impl InterfaceDriver for RemoteDriver {
         FromWire::from_wire(r.ifaces)
     }
 
+    fn iface_count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllInterfacesArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllInterfacesRet =
+            self.rpc(proc::CONNECT_LIST_ALL_INTERFACES, &args)?;
+        Ok(r.ret as i32)
+    }
+
     fn iface_xml_desc(&self, iface: &InterfaceRef, flags: u32) -> Result<String> {
         let args = protocol::InterfaceGetXmlDescArgs {
             iface: ToWire::to_wire(iface),
@@ -2653,6 +2700,16 @@ impl NetworkDriver for RemoteDriver {
         let r: protocol::ConnectListAllNetworksRet =
             self.rpc(proc::CONNECT_LIST_ALL_NETWORKS, &args)?;
         FromWire::from_wire(r.nets)
+    }
+
+    fn network_count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllNetworksArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllNetworksRet =
+            self.rpc(proc::CONNECT_LIST_ALL_NETWORKS, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn network_active_names(&self) -> Result<Vec<String>> {
@@ -2812,6 +2869,16 @@ impl NetworkDriver for RemoteDriver {
         };
         let r: protocol::NetworkListAllPortsRet = self.rpc(proc::NETWORK_LIST_ALL_PORTS, &args)?;
         FromWire::from_wire(r.ports)
+    }
+
+    fn network_port_count_all(&self, net: &NetworkRef, flags: u32) -> Result<i32> {
+        let args = protocol::NetworkListAllPortsArgs {
+            network: ToWire::to_wire(net),
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::NetworkListAllPortsRet = self.rpc(proc::NETWORK_LIST_ALL_PORTS, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn network_port_lookup_by_uuid(
@@ -3160,6 +3227,16 @@ impl NodeDeviceDriver for RemoteDriver {
         FromWire::from_wire(r.devices)
     }
 
+    fn nodedev_count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllNodeDevicesArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllNodeDevicesRet =
+            self.rpc(proc::CONNECT_LIST_ALL_NODE_DEVICES, &args)?;
+        Ok(r.ret as i32)
+    }
+
     fn nodedev_lookup_by_name(&self, name: String) -> Result<NodeDeviceRef> {
         let args = protocol::NodeDeviceLookupByNameArgs {
             name: ToWire::to_wire(name),
@@ -3368,6 +3445,16 @@ impl NwFilterDriver for RemoteDriver {
         FromWire::from_wire(r.filters)
     }
 
+    fn nwfilter_count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllNwfiltersArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllNwfiltersRet =
+            self.rpc(proc::CONNECT_LIST_ALL_NWFILTERS, &args)?;
+        Ok(r.ret as i32)
+    }
+
     fn nwfilter_lookup_by_name(&self, name: String) -> Result<NwFilterRef> {
         let args = protocol::NwfilterLookupByNameArgs {
             name: ToWire::to_wire(name),
@@ -3429,6 +3516,16 @@ impl NwFilterDriver for RemoteDriver {
         let r: protocol::ConnectListAllNwfilterBindingsRet =
             self.rpc(proc::CONNECT_LIST_ALL_NWFILTER_BINDINGS, &args)?;
         FromWire::from_wire(r.bindings)
+    }
+
+    fn nwfilter_binding_count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllNwfilterBindingsArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllNwfilterBindingsRet =
+            self.rpc(proc::CONNECT_LIST_ALL_NWFILTER_BINDINGS, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn nwfilter_binding_lookup_by_port_dev(&self, portdev: String) -> Result<NwFilterBindingRef> {
@@ -3546,6 +3643,16 @@ impl SecretDriver for RemoteDriver {
         FromWire::from_wire(r.secrets)
     }
 
+    fn secret_count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllSecretsArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllSecretsRet =
+            self.rpc(proc::CONNECT_LIST_ALL_SECRETS, &args)?;
+        Ok(r.ret as i32)
+    }
+
     fn secret_uuids(&self) -> Result<Vec<String>> {
         let args = protocol::ConnectListSecretsArgs {
             maxuuids: protocol::REMOTE_SECRET_LIST_MAX as _,
@@ -3617,6 +3724,17 @@ impl DomainSnapshotDriver for RemoteDriver {
         FromWire::from_wire(r.snapshots)
     }
 
+    fn snapshot_count_all(&self, d: &DomainRef, flags: u32) -> Result<i32> {
+        let args = protocol::DomainListAllSnapshotsArgs {
+            dom: ToWire::to_wire(d),
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainListAllSnapshotsRet =
+            self.rpc(proc::DOMAIN_LIST_ALL_SNAPSHOTS, &args)?;
+        Ok(r.ret as i32)
+    }
+
     fn snapshot_num_children(
         &self,
         d: &DomainRef,
@@ -3662,6 +3780,22 @@ impl DomainSnapshotDriver for RemoteDriver {
         let r: protocol::DomainSnapshotListAllChildrenRet =
             self.rpc(proc::DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, &args)?;
         FromWire::from_wire(r.snapshots)
+    }
+
+    fn snapshot_count_all_children(
+        &self,
+        d: &DomainRef,
+        s: &SnapshotRef,
+        flags: u32,
+    ) -> Result<i32> {
+        let args = protocol::DomainSnapshotListAllChildrenArgs {
+            snapshot: ToWire::to_wire((d, s)),
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::DomainSnapshotListAllChildrenRet =
+            self.rpc(proc::DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn snapshot_lookup_by_name(
@@ -3799,8 +3933,24 @@ impl StorageDriver for RemoteDriver {
         FromWire::from_wire(r.names)
     }
 
-    fn pool_list_all(&self, flags: u32) -> Result<StoragePoolListing> {
-        manual::pool_list_all(self, flags)
+    fn pool_list_all(&self, flags: u32) -> Result<Vec<StoragePoolRef>> {
+        let args = protocol::ConnectListAllStoragePoolsArgs {
+            need_results: 1,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllStoragePoolsRet =
+            self.rpc(proc::CONNECT_LIST_ALL_STORAGE_POOLS, &args)?;
+        FromWire::from_wire(r.pools)
+    }
+
+    fn pool_count_all(&self, flags: u32) -> Result<i32> {
+        let args = protocol::ConnectListAllStoragePoolsArgs {
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::ConnectListAllStoragePoolsRet =
+            self.rpc(proc::CONNECT_LIST_ALL_STORAGE_POOLS, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn pool_find_sources(&self, kind: String, spec: Option<String>, flags: u32) -> Result<String> {
@@ -3945,6 +4095,17 @@ impl StorageDriver for RemoteDriver {
         let r: protocol::StoragePoolListAllVolumesRet =
             self.rpc(proc::STORAGE_POOL_LIST_ALL_VOLUMES, &args)?;
         FromWire::from_wire(r.vols)
+    }
+
+    fn pool_count_all_volumes(&self, pool: &StoragePoolRef, flags: u32) -> Result<i32> {
+        let args = protocol::StoragePoolListAllVolumesArgs {
+            pool: ToWire::to_wire(pool),
+            need_results: 0,
+            flags: ToWire::to_wire(flags),
+        };
+        let r: protocol::StoragePoolListAllVolumesRet =
+            self.rpc(proc::STORAGE_POOL_LIST_ALL_VOLUMES, &args)?;
+        Ok(r.ret as i32)
     }
 
     fn pool_is_active(&self, pool: &StoragePoolRef) -> Result<bool> {

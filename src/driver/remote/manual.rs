@@ -166,26 +166,6 @@ pub(super) fn info(d: &RemoteDriver, dom: &DomainRef) -> Result<DomainInfo> {
     })
 }
 
-/// virConnectListAllStoragePools: the matching pools, and the count the reference's client gets
-/// when it passes no array (need_results 0: the daemon's driver answers its own count).
-pub(super) fn pool_list_all(
-    d: &RemoteDriver,
-    flags: u32,
-) -> Result<crate::driver::family::StoragePoolListing> {
-    let call = |need_results| -> Result<protocol::ConnectListAllStoragePoolsRet> {
-        let args = protocol::ConnectListAllStoragePoolsArgs {
-            need_results,
-            flags,
-        };
-        d.rpc(proc::CONNECT_LIST_ALL_STORAGE_POOLS, &args)
-    };
-    let total = call(0)?.ret;
-    Ok(crate::driver::family::StoragePoolListing {
-        matching: FromWire::from_wire(call(1)?.pools)?,
-        total: total as usize,
-    })
-}
-
 /// The reference's public checks of virDomainGetVcpus, then the daemon's vCPUs and their maps
 /// (`maplen` bytes each, one after the other in the reply).
 pub(super) fn domain_vcpus(

@@ -139,31 +139,31 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllInterfaces(conn: virConnectPtr, ifaces: *mut *mut virInterfacePtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.interface", virConnectListAllInterfaces, 89, "conn={}, ifaces={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(ifaces), flags);
-    glue!(Connect(conn), virConnectListAllInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(ifaces, "ifaces"),), || this.interface().iface_list_all(a_flags)) })
+    glue!(Connect(conn), virConnectListAllInterfaces, 26, |cx| { let this = cx.connect(conn, 26)?; let a_flags = arg(&cx, flags, "flags")?; if ifaces.is_null() { answer(&cx, (), || this.interface().iface_count_all(a_flags)) } else { answer(&cx, (Out(ifaces, "ifaces"),), || this.interface().iface_list_all(a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilterBindings(conn: virConnectPtr, bindings: *mut *mut virNWFilterBindingPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListAllNWFilterBindings, 615, "conn={}, bindings={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(bindings), flags);
-    glue!(Connect(conn), virConnectListAllNWFilterBindings, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(bindings, "bindings"),), || this.nwfilter().nwfilter_binding_list_all(a_flags)) })
+    glue!(Connect(conn), virConnectListAllNWFilterBindings, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; if bindings.is_null() { answer(&cx, (), || this.nwfilter().nwfilter_binding_count_all(a_flags)) } else { answer(&cx, (Out(bindings, "bindings"),), || this.nwfilter().nwfilter_binding_list_all(a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNWFilters(conn: virConnectPtr, filters: *mut *mut virNWFilterPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nwfilter", virConnectListAllNWFilters, 90, "conn={}, filters={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(filters), flags);
-    glue!(Connect(conn), virConnectListAllNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(filters, "filters"),), || this.nwfilter().nwfilter_list_all(a_flags)) })
+    glue!(Connect(conn), virConnectListAllNWFilters, 33, |cx| { let this = cx.connect(conn, 33)?; let a_flags = arg(&cx, flags, "flags")?; if filters.is_null() { answer(&cx, (), || this.nwfilter().nwfilter_count_all(a_flags)) } else { answer(&cx, (Out(filters, "filters"),), || this.nwfilter().nwfilter_list_all(a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNetworks(conn: virConnectPtr, nets: *mut *mut virNetworkPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virConnectListAllNetworks, 99, "conn={}, nets={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(nets), flags);
-    glue!(Connect(conn), virConnectListAllNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(nets, "nets"),), || this.network().network_list_all(a_flags)) })
+    glue!(Connect(conn), virConnectListAllNetworks, 19, |cx| { let this = cx.connect(conn, 19)?; let a_flags = arg(&cx, flags, "flags")?; if nets.is_null() { answer(&cx, (), || this.network().network_count_all(a_flags)) } else { answer(&cx, (Out(nets, "nets"),), || this.network().network_list_all(a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllNodeDevices(conn: virConnectPtr, devices: *mut *mut virNodeDevicePtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.nodedev", virConnectListAllNodeDevices, 99, "conn={}, devices={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(devices), flags);
-    glue!(Connect(conn), virConnectListAllNodeDevices, 22, |cx| { let this = cx.connect(conn, 22)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(devices, "devices"),), || this.node_device().nodedev_list_all(a_flags)) })
+    glue!(Connect(conn), virConnectListAllNodeDevices, 22, |cx| { let this = cx.connect(conn, 22)?; let a_flags = arg(&cx, flags, "flags")?; if devices.is_null() { answer(&cx, (), || this.node_device().nodedev_count_all(a_flags)) } else { answer(&cx, (Out(devices, "devices"),), || this.node_device().nodedev_list_all(a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllSecrets(conn: virConnectPtr, secrets: *mut *mut virSecretPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.secret", virConnectListAllSecrets, 131, "conn={}, secrets={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(secrets), flags);
-    glue!(Connect(conn), virConnectListAllSecrets, 30, |cx| { let this = cx.connect(conn, 30)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(secrets, "secrets"),), || this.secret().secret_list_all(a_flags)) })
+    glue!(Connect(conn), virConnectListAllSecrets, 30, |cx| { let this = cx.connect(conn, 30)?; let a_flags = arg(&cx, flags, "flags")?; if secrets.is_null() { answer(&cx, (), || this.secret().secret_count_all(a_flags)) } else { answer(&cx, (Out(secrets, "secrets"),), || this.secret().secret_list_all(a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListAllStoragePools(conn: virConnectPtr, pools: *mut *mut virStoragePoolPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virConnectListAllStoragePools, 117, "conn={}, pools={}, flags=0x{:x}", log_args::ptr(conn), log_args::ptr(pools), flags);
-    glue!(Connect(conn), virConnectListAllStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(pools, "pools"),), || this.storage().pool_list_all(a_flags)) })
+    glue!(Connect(conn), virConnectListAllStoragePools, 18, |cx| { let this = cx.connect(conn, 18)?; let a_flags = arg(&cx, flags, "flags")?; if pools.is_null() { answer(&cx, (), || this.storage().pool_count_all(a_flags)) } else { answer(&cx, (Out(pools, "pools"),), || this.storage().pool_list_all(a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virConnectListDefinedDomains(conn: virConnectPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.domain", virConnectListDefinedDomains, 6859, "conn={}, names={}, maxnames={}", log_args::ptr(conn), log_args::ptr(names), maxnames);
@@ -429,7 +429,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointListAllChildren(checkpoint: virDomainCheckpointPtr, children: *mut *mut virDomainCheckpointPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain-checkpoint", virDomainCheckpointListAllChildren, 384, "checkpoint={}, children={}, flags=0x{:x}", log_args::ptr(checkpoint), log_args::ptr(children), flags);
-    glue!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointListAllChildren, 69, |cx| { let this = cx.object::<CheckpointRef>(checkpoint)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(children, "children"),), || this.driver().checkpoint().checkpoint_list_all_children(&parent.domain, &this.obj, a_flags)) })
+    glue!(Object(objects::connection_of::<CheckpointRef>, checkpoint as usize), virDomainCheckpointListAllChildren, 69, |cx| { let this = cx.object::<CheckpointRef>(checkpoint)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; if children.is_null() { answer(&cx, (), || this.driver().checkpoint().checkpoint_count_all_children(&parent.domain, &this.obj, a_flags)) } else { answer(&cx, (Out(children, "children"),), || this.driver().checkpoint().checkpoint_list_all_children(&parent.domain, &this.obj, a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainCheckpointLookupByName(domain: virDomainPtr, name: *const c_char, flags: c_uint) -> virDomainCheckpointPtr {
     entry_log!("libvirt.domain-checkpoint", virDomainCheckpointLookupByName, 432, "{}, name={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::str_or(name, "(null)"), flags);
@@ -738,11 +738,11 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListAllCheckpoints(domain: virDomainPtr, checkpoints: *mut *mut virDomainCheckpointPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain-checkpoint", virDomainListAllCheckpoints, 315, "{}, checkpoints={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(checkpoints), flags);
-    glue!(Domain(domain), virDomainListAllCheckpoints, 69, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(checkpoints, "checkpoints"),), || this.driver().checkpoint().checkpoint_list_all(&this.domain, a_flags)) })
+    glue!(Domain(domain), virDomainListAllCheckpoints, 69, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; if checkpoints.is_null() { answer(&cx, (), || this.driver().checkpoint().checkpoint_count_all(&this.domain, a_flags)) } else { answer(&cx, (Out(checkpoints, "checkpoints"),), || this.driver().checkpoint().checkpoint_list_all(&this.domain, a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListAllSnapshots(domain: virDomainPtr, snaps: *mut *mut virDomainSnapshotPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain-snapshot", virDomainListAllSnapshots, 502, "{}, snaps={}, flags=0x{:x}", log_args::dom("dom", domain), log_args::ptr(snaps), flags);
-    glue!(Domain(domain), virDomainListAllSnapshots, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(snaps, "snaps"),), || this.driver().snapshot().snapshot_list_all(&this.domain, a_flags)) })
+    glue!(Domain(domain), virDomainListAllSnapshots, 35, |cx| { let this = cx.domain(domain)?; let a_flags = arg(&cx, flags, "flags")?; if snaps.is_null() { answer(&cx, (), || this.driver().snapshot().snapshot_count_all(&this.domain, a_flags)) } else { answer(&cx, (Out(snaps, "snaps"),), || this.driver().snapshot().snapshot_list_all(&this.domain, a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainListGetStats(doms: *mut virDomainPtr, stats: c_uint, retStats: *mut *mut virDomainStatsRecordPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain", virDomainListGetStats, 12663, "doms={}, stats=0x{:x}, retStats={}, flags=0x{:x}", log_args::ptr(doms), stats, log_args::ptr(retStats), flags);
@@ -1099,7 +1099,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListAllChildren(snapshot: virDomainSnapshotPtr, snaps: *mut *mut virDomainSnapshotPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain-snapshot", virDomainSnapshotListAllChildren, 695, "snapshot={}, snaps={}, flags=0x{:x}", log_args::ptr(snapshot), log_args::ptr(snaps), flags);
-    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListAllChildren, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(snaps, "snaps"),), || this.driver().snapshot().snapshot_list_all_children(&parent.domain, &this.obj, a_flags)) })
+    glue!(Object(objects::connection_of::<SnapshotRef>, snapshot as usize), virDomainSnapshotListAllChildren, 35, |cx| { let this = cx.object::<SnapshotRef>(snapshot)?; let parent = cx.parent_domain(&this)?; let a_flags = arg(&cx, flags, "flags")?; if snaps.is_null() { answer(&cx, (), || this.driver().snapshot().snapshot_count_all_children(&parent.domain, &this.obj, a_flags)) } else { answer(&cx, (Out(snaps, "snaps"),), || this.driver().snapshot().snapshot_list_all_children(&parent.domain, &this.obj, a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virDomainSnapshotListChildrenNames(snapshot: virDomainSnapshotPtr, names: *mut *mut c_char, nameslen: c_int, flags: c_uint) -> c_int {
     entry_log!("libvirt.domain-snapshot", virDomainSnapshotListChildrenNames, 622, "snapshot={}, names={}, nameslen={}, flags=0x{:x}", log_args::ptr(snapshot), log_args::ptr(names), nameslen, flags);
@@ -1417,7 +1417,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkListAllPorts(network: virNetworkPtr, ports: *mut *mut virNetworkPortPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.network", virNetworkListAllPorts, 1839, "network={}, ports={}, flags=0x{:x}", log_args::ptr(network), log_args::ptr(ports), flags);
-    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkListAllPorts, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(ports, "ports"),), || this.driver().network().network_port_list_all(&this.obj, a_flags)) })
+    glue!(Object(objects::connection_of::<NetworkRef>, network as usize), virNetworkListAllPorts, 19, |cx| { let this = cx.object::<NetworkRef>(network)?; let a_flags = arg(&cx, flags, "flags")?; if ports.is_null() { answer(&cx, (), || this.driver().network().network_port_count_all(&this.obj, a_flags)) } else { answer(&cx, (Out(ports, "ports"),), || this.driver().network().network_port_list_all(&this.obj, a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virNetworkLookupByName(conn: virConnectPtr, name: *const c_char) -> virNetworkPtr {
     entry_log!("libvirt.network", virNetworkLookupByName, 306, "conn={}, name={}", log_args::ptr(conn), log_args::str_or(name, "<null>"));
@@ -1784,7 +1784,7 @@ use std::os::raw::*;
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolListAllVolumes(pool: virStoragePoolPtr, vols: *mut *mut virStorageVolPtr, flags: c_uint) -> c_int {
     entry_log!("libvirt.storage", virStoragePoolListAllVolumes, 1254, "pool={}, vols={}, flags=0x{:x}", log_args::ptr(pool), log_args::ptr(vols), flags);
-    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListAllVolumes, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; let a_flags = arg(&cx, flags, "flags")?; answer(&cx, (Out(vols, "vols"),), || this.driver().storage().pool_list_all_volumes(&this.obj, a_flags)) })
+    glue!(Object(objects::connection_of::<StoragePoolRef>, pool as usize), virStoragePoolListAllVolumes, 18, |cx| { let this = cx.object::<StoragePoolRef>(pool)?; let a_flags = arg(&cx, flags, "flags")?; if vols.is_null() { answer(&cx, (), || this.driver().storage().pool_count_all_volumes(&this.obj, a_flags)) } else { answer(&cx, (Out(vols, "vols"),), || this.driver().storage().pool_list_all_volumes(&this.obj, a_flags)) } })
 }
 #[no_mangle] pub unsafe extern "C" fn virStoragePoolListVolumes(pool: virStoragePoolPtr, names: *mut *mut c_char, maxnames: c_int) -> c_int {
     entry_log!("libvirt.storage", virStoragePoolListVolumes, 1333, "pool={}, names={}, maxnames={}", log_args::ptr(pool), log_args::ptr(names), maxnames);

@@ -2,9 +2,9 @@
 //! caller's pointer, and virConnectListAllStoragePools' count without an array.
 
 use super::{Cx, Out, Reply};
-use crate::driver::family::{StoragePoolInfo, StoragePoolListing, StorageVolInfo};
+use crate::driver::family::{StoragePoolInfo, StorageVolInfo};
 use crate::error::Result;
-use crate::ffi::generated::types::{virStoragePool, virStoragePoolInfo, virStorageVolInfo};
+use crate::ffi::generated::types::{virStoragePoolInfo, virStorageVolInfo};
 use std::os::raw::c_int;
 
 /// virStoragePoolGetInfo: the public layer has checked `info` (not NULL) before the call.
@@ -33,17 +33,5 @@ impl Reply<c_int, (Out<*mut virStorageVolInfo>,)> for StorageVolInfo {
         // SAFETY: checked non-NULL by the generated export; writable by the C contract.
         unsafe { outs.0 .0.write(info) };
         Ok(0)
-    }
-}
-
-/// virConnectListAllStoragePools: the matching pools into a new array; without an array, the
-/// number of all pools (libvirt's virStoragePoolObjListExport ignores the flags then).
-impl Reply<c_int, (Out<*mut *mut *mut virStoragePool>,)> for StoragePoolListing {
-    unsafe fn reply(self, outs: (Out<*mut *mut *mut virStoragePool>,), cx: &Cx) -> Result<c_int> {
-        if outs.0 .0.is_null() {
-            return Ok(self.total as c_int);
-        }
-        // SAFETY: handed on under the caller's promise (a writable array pointer).
-        unsafe { self.matching.reply(outs, cx) }
     }
 }
