@@ -39,7 +39,8 @@ pub enum MonitorFilter {
     /// Events of this name in any case.
     NameNoCase(String),
     /// Events whose name the expression matches (anywhere in it, as GLib's regex match does).
-    Pattern(regex::Regex),
+    /// ASCII semantics (`\w`, case folding): QMP's event names are ASCII.
+    Pattern(regex::bytes::Regex),
     /// The events a daemon sends for its registration of this number (-1: not made yet).
     Daemon(i32),
 }
@@ -67,7 +68,8 @@ impl MonitorFilter {
                 false => MonitorFilter::Name(event.to_string()),
             });
         }
-        regex::RegexBuilder::new(event)
+        regex::bytes::RegexBuilder::new(event)
+            .unicode(false)
             .case_insensitive(nocase)
             .build()
             .map(MonitorFilter::Pattern)
@@ -90,7 +92,7 @@ impl MonitorFilter {
             (MonitorFilter::Any, None) => true,
             (MonitorFilter::Name(n), None) => *n == ev.event,
             (MonitorFilter::NameNoCase(n), None) => n.eq_ignore_ascii_case(&ev.event),
-            (MonitorFilter::Pattern(r), None) => r.is_match(&ev.event),
+            (MonitorFilter::Pattern(r), None) => r.is_match(ev.event.as_bytes()),
         }
     }
 }
