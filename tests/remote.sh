@@ -404,8 +404,9 @@ procs_between_hostnames() { # log
 # The daemon's own listing calls (its public layer's entry lines) and whether each was given an
 # array: what need_results the client sent.
 listing_arrays() { # log
-    grep -oE ' (vir[A-Za-z]*ListAll[A-Za-z]*):[0-9]+ : [a-z]+=[^,]*, [a-z]+=[^,]*' "$1" |
-        sed -E 's/^ (vir[A-Za-z]*):[0-9]+ : [a-z]+=[^,]*, ([a-z]+)=(.*)$/\1 \2=\3/; s/=0x[0-9a-f]+$/=array/'
+    # A domain's listing names its domain too: "dom=0x..., (VM: name=N, uuid=U), snaps=...".
+    grep -oE ' vir[A-Za-z]*ListAll[A-Za-z]*:[0-9]+ : .*' "$1" |
+        sed -E 's/, \(VM: [^)]*\)//; s/^ (vir[A-Za-z]*):[0-9]+ : [a-z]+=[^,]*, ([a-z]+)=([^,]*).*$/\1 \2=\3/; s/=0x[0-9a-f]+$/=array/'
 }
 # procs_sent TAG PROG SETUP: PROG run on the reference's client and on ours, each on a fresh
 # daemon that logs its dispatches: the procedures between the markers must be the same, and so
