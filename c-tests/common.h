@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static inline void show_error(const char *what)
 {
@@ -49,4 +50,34 @@ static inline void show_state(const char *what, virDomainPtr d)
     printf("%s: getstate=%d state=%d reason=%d id=%d active=%d persistent=%d\n", what, r, state,
            reason, (int)virDomainGetID(d), virDomainIsActive(d), virDomainIsPersistent(d));
 }
+
+static inline void keep_ticking(int timer, void *opaque)
+{
+    (void)timer;
+    (void)opaque;
+}
+
+static inline long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Runs the default event loop until the callbacks' count `*heard` has not moved for quiet_ms.
+ * Through a daemon, events travel on their own after the replies of the calls that caused them.
+ * A 10 ms tick makes each round of the loop end. */
+static inline void run_loop_until_quiet(const int *heard, int quiet_ms)
+{
+    int t = virEventAddTimeout(10, keep_ticking, NULL, NULL);
+    long long last = now_ms();
+    while (now_ms() - last < quiet_ms) {
+        int before = *heard;
+        virEventRunDefaultImpl();
+        if (*heard != before)
+            last = now_ms();
+    }
+    virEventRemoveTimeout(t);
+}
+
 #endif

@@ -8,8 +8,6 @@
  * reference walks a hash table there. */
 #include "common.h"
 #include <ctype.h>
-#include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SHOW(what, r)                                                                              \
@@ -38,34 +36,13 @@ static void tick(int timer, void *opaque)
     virEventRemoveTimeout(timer);
 }
 
-static void keep_ticking(int timer, void *opaque)
-{
-    (void)timer;
-    (void)opaque;
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Runs the callbacks of the events sent so far. Locally they are queued by the time a call
  * returns; through a daemon they travel on their own, so wait until none has come for 200 ms. */
 static void drain(void)
 {
     if (getenv("OXVIRT_VIA_DAEMON")) {
         usleep(100000);
-        int t = virEventAddTimeout(10, keep_ticking, NULL, NULL);
-        long long last = now_ms();
-        while (now_ms() - last < 200) {
-            int before = events_heard;
-            virEventRunDefaultImpl();
-            if (events_heard != before)
-                last = now_ms();
-        }
-        virEventRemoveTimeout(t);
+        run_loop_until_quiet(&events_heard, 200);
         return;
     }
     for (int i = 0; i < 3; i++) {

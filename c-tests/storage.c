@@ -580,38 +580,16 @@ static void on_free(void *opaque)
     printf("free %s\n", (const char *)opaque);
 }
 
-static void tick(int timer, void *opaque)
-{
-    (void)timer;
-    (void)opaque;
-}
-
 /* Let the events of the calls made so far reach the client, then run the default loop until no
  * callback has run for 200 ms. Through a daemon (tests/remote.sh) an event can come over the
  * socket just after the reply of the call that caused it; a client with no event loop when it
  * connected reads it only during a later call (libvirt's and ours), so the wait ends with a call
- * whose reply comes after every such event. Before, the outcome depended on timing. The tick
- * makes each round of the loop end within 10 ms. */
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
+ * whose reply comes after every such event. Before, the outcome depended on timing. */
 static void pump(virConnectPtr c)
 {
     usleep(100000);
     virConnectNumOfDomains(c);
-    int t = virEventAddTimeout(10, tick, NULL, NULL);
-    long long last = now_ms();
-    while (now_ms() - last < 200) {
-        int before = events_heard;
-        virEventRunDefaultImpl();
-        if (events_heard != before)
-            last = now_ms();
-    }
-    virEventRemoveTimeout(t);
+    run_loop_until_quiet(&events_heard, 200);
 }
 
 static void events(void)
