@@ -1,5 +1,5 @@
 //! The storage family's C shapes: virStoragePoolInfo and virStorageVolInfo written through the
-//! caller's pointer, and virConnectListAllStoragePools' count without an array.
+//! caller's pointer.
 
 use super::{Cx, Out, Reply};
 use crate::driver::family::{StoragePoolInfo, StorageVolInfo};
